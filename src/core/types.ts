@@ -1,0 +1,75 @@
+/** One unit of work, as read from the item source. */
+export interface Item {
+  /** Stable identity of the item: the id field's value, or the line itself for plain lines. */
+  id: string;
+  /** The item as the handler sees it (parsed JSON, a CSV row object, or the line string). */
+  data: unknown;
+  /** 1-based line of the source where the item starts (for error messages). */
+  line: number;
+}
+
+/**
+ * Why an item failed.
+ * - transient: might succeed later (exit code listed as transient, network error, HTTP 408/429/5xx)
+ * - permanent: will not succeed without a change (bad data, a bug): not retried in the same run
+ * - timeout: the per-item timeout fired
+ * - quarantined: kept failing transiently across too many runs; only retry-failures re-attempts it
+ */
+export type FailureKind = "transient" | "permanent" | "timeout" | "quarantined";
+
+/** A failed item as kept in state and written to failures.json. */
+export interface FailureRecord {
+  id: string;
+  /** The last error message (or the tail of a command's stderr). */
+  error: string;
+  kind: FailureKind;
+  /** Attempts made across all runs so far. */
+  attempts: number;
+  /** Number of runs in which this item was attempted and failed. */
+  runs: number;
+  /** ISO 8601 timestamps. */
+  firstFailedAt: string;
+  lastFailedAt: string;
+  /** The item itself, so a retry-failures pass needs no item source. */
+  item: unknown;
+  /** Shard (`i/n`) that recorded it, when running sharded. */
+  shard?: string;
+}
+
+/** What one run did, kept in state to show progress across runs. */
+export interface RunRecord {
+  /** Sequence number of the state this run produced (monotonic across runs). */
+  seq: number;
+  /** Where the run happened: GitHub run id and attempt, or "local". */
+  runId: string;
+  runAttempt: number;
+  mode: "run" | "retry-failures";
+  startedAt: string;
+  endedAt?: string;
+  succeeded: number;
+  failed: number;
+  /** Why the run stopped: complete, budget, signal, failure-rate, error. */
+  stopReason?: StopReason;
+}
+
+export type StopReason = "complete" | "budget" | "signal" | "failure-rate";
+
+/** The `failures.json` file: the reviewable failures, regenerated from state. */
+export interface FailuresFile {
+  failures: FailureRecord[];
+  /** Failures grouped by normalised cause, largest first. */
+  groups?: FailureGroup[];
+}
+
+/** Failures sharing one normalised cause. */
+export interface FailureGroup {
+  /** The normalised message: numbers, ids, quoted values, hex and UUIDs folded away. */
+  cause: string;
+  count: number;
+  /** The most common kind in the group. */
+  kind: FailureKind;
+  /** A few ids of items in the group. */
+  exampleIds: string[];
+  firstFailedAt: string;
+  lastFailedAt: string;
+}
