@@ -50,6 +50,9 @@ export interface RunRecord {
   failed: number;
   /** Why the run stopped: complete, budget, signal, failure-rate, error. */
   stopReason?: StopReason;
+  /** Items in the source, and items a next run would attempt, as the run ended. */
+  total?: number;
+  remaining?: number;
 }
 
 export type StopReason = "complete" | "budget" | "signal" | "failure-rate";

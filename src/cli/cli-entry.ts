@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+import { main } from "./main.js";
+
+// The only place that exits: a module handler's stray timers must not keep a finished run alive.
+const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+process.exitCode = code;
+process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));

@@ -1,0 +1,30 @@
+import { stringify } from "csv-stringify/sync";
+import { buildFailuresFile } from "../core/failures-file.js";
+import { loadState } from "../core/state-store.js";
+import { renderFailuresMarkdown } from "../report/markdown.js";
+import type { CliIo } from "./main.js";
+
+export const FAILURE_FORMATS = ["json", "csv", "markdown"] as const;
+
+/** `resumable-batch failures`: the failed items, regenerated from state. */
+export function failuresCommand(stateDir: string, format: (typeof FAILURE_FORMATS)[number], io: CliIo): number {
+  const { state } = loadState(stateDir);
+  const file = buildFailuresFile(state);
+  switch (format) {
+    case "json":
+      io.stdout.write(JSON.stringify(file, null, 2) + "\n");
+      break;
+    case "csv":
+      io.stdout.write(
+        stringify(
+          file.failures.map((f) => [f.id, f.kind, f.attempts, f.firstFailedAt, f.lastFailedAt, f.error, JSON.stringify(f.item)]),
+          { header: true, columns: ["id", "kind", "attempts", "firstFailedAt", "lastFailedAt", "error", "item"] },
+        ),
+      );
+      break;
+    case "markdown":
+      io.stdout.write(file.failures.length === 0 ? "No failed items.\n" : renderFailuresMarkdown(file.failures) + "\n");
+      break;
+  }
+  return 0;
+}

@@ -1,0 +1,163 @@
+import { Command, CommanderError, Option } from "commander";
+import { tmpdir } from "node:os";
+import { resolve } from "node:path";
+import { ConfigError, StateError } from "../core/errors.js";
+import { formatDurationMs } from "../core/duration.js";
+import { runFromSettings } from "../core/prepare-run.js";
+import { parseRunSettings, SETTING_DEFAULTS, type RawSettings, type SettingName } from "../core/settings.js";
+import { realSystem } from "../core/system.js";
+import type { RunBatchResult } from "../core/run-batch.js";
+import { failuresCommand, FAILURE_FORMATS } from "./failures-command.js";
+import { ProgressDisplay } from "./progress-display.js";
+import { processStopSource } from "./signals.js";
+import { statusCommand } from "./status-command.js";
+import { reportCommand } from "./report-command.js";
+
+export const DEFAULT_STATE_DIR = ".resumable-batch";
+
+export interface CliIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** Runs the command line; returns the exit status (see the README's table). */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const program = new Command("resumable-batch")
+    .description("Work through a long list of items; resume where the last run stopped.")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError("(run with --help for usage)");
+
+  const flag = (name: SettingName, arg: string, description: string) =>
+    new Option(`--${name} <${arg}>`, description + (name in SETTING_DEFAULTS ? ` (default ${SETTING_DEFAULTS[name as keyof typeof SETTING_DEFAULTS]})` : ""));
+
+  program
+    .command("run")
+    .description("process the items not done yet, saving progress as it goes")
+    .addOption(flag("items", "file", "file of items: .jsonl/.ndjson, .json (array), .csv (with header), else one item per line"))
+    .addOption(flag("items-command", "cmd", "command whose standard output lists the items (JSON Lines unless --items-format)"))
+    .addOption(flag("items-format", "format", "jsonl, json, csv or lines (default: by the file's extension)"))
+    .addOption(flag("id-field", "name", "field holding each item's id; dots reach into nested objects"))
+    .addOption(flag("run", "cmd", "command run once per item; the item's JSON is on stdin and in ITEM_JSON"))
+    .addOption(flag("module", "file", "JavaScript module whose default export is async (item, ctx) => {}"))
+    .addOption(flag("worker", "cmd", "long-lived command answering one JSON line per item (see the README)"))
+    .option("--state-dir <dir>", `state folder (default ${DEFAULT_STATE_DIR})`)
+    .addOption(flag("concurrency", "n", "items in flight at once"))
+    .addOption(flag("max-attempts", "n", "attempts per item in one run"))
+    .addOption(flag("backoff", "duration", "first retry delay, doubled each attempt, with jitter"))
+    .addOption(flag("backoff-max", "duration", "longest retry delay"))
+    .addOption(flag("item-timeout", "duration", "stop an attempt after this long (counts as a timeout, retried)"))
+    .addOption(flag("time-budget", "duration", "stop starting items when this run's time runs low; exit 3"))
+    .addOption(flag("shutdown-grace", "duration", "on SIGINT/SIGTERM, time in-flight items get before they are stopped"))
+    .addOption(flag("transient-exit-codes", "list", "exit codes of --run that mean 'retry later'"))
+    .addOption(flag("max-runs-per-item", "n", "runs an item may fail transiently before it is quarantined"))
+    .addOption(flag("max-failure-rate", "share", "stop early when more than this share of items fail, like 0.2; exit 4"))
+    .addOption(flag("rate-limit", "rate", "most item starts per unit, like 20/s or 600/m"))
+    .addOption(flag("shard", "i/n", "process only the items whose id hashes to shard i of n"))
+    .option("--retry-failures", "re-attempt only the items in failures.json")
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      exitCode = await runCommand(opts, io);
+    });
+
+  program
+    .command("status")
+    .description("show what is done, failed and left in a state folder")
+    .option("--state-dir <dir>", `state folder (default ${DEFAULT_STATE_DIR})`)
+    .option("--json", "print as JSON")
+    .action((opts: { stateDir?: string; json?: boolean }) => {
+      exitCode = statusCommand(resolveStateDir(opts.stateDir, io), Boolean(opts.json), io);
+    });
+
+  program
+    .command("failures")
+    .description("print the failed items with their reasons")
+    .option("--state-dir <dir>", `state folder (default ${DEFAULT_STATE_DIR})`)
+    .addOption(new Option("--format <format>", "json, csv or markdown").choices(FAILURE_FORMATS).default("json"))
+    .action((opts: { stateDir?: string; format: (typeof FAILURE_FORMATS)[number] }) => {
+      exitCode = failuresCommand(resolveStateDir(opts.stateDir, io), opts.format, io);
+    });
+
+  program
+    .command("report")
+    .description("write report.html (and summary.md) into the state folder, or merge shards' folders")
+    .option("--state-dir <dir>", `state folder (default ${DEFAULT_STATE_DIR})`)
+    .option("--html [file]", "write the HTML report (default <state-dir>/report.html)")
+    .option("--from <dirs...>", "merge these state folders (one per shard) into one report")
+    .option("--out <dir>", "with --from: folder for the merged failures.json, summary.md and report.html")
+    .action((opts: { stateDir?: string; html?: string | boolean; from?: string[]; out?: string }) => {
+      exitCode = reportCommand({ stateDir: resolveStateDir(opts.stateDir, io), html: opts.html, from: opts.from, out: opts.out }, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; everything else commander rejects is bad usage.
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof ConfigError || error instanceof StateError) {
+      io.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
+    return 2;
+  }
+}
+
+function resolveStateDir(dir: string | undefined, io: CliIo): string {
+  return resolve(io.cwd, dir ?? DEFAULT_STATE_DIR);
+}
+
+async function runCommand(opts: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
+  const raw: RawSettings = {};
+  for (const [key, value] of Object.entries(opts)) {
+    const kebab = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`) as SettingName;
+    raw[kebab] = value;
+  }
+  const nameOf = (key: SettingName) => `--${key}`;
+  const settings = parseRunSettings(raw, nameOf);
+  const stateDir = resolveStateDir(opts.stateDir as string | undefined, io);
+  const display = new ProgressDisplay(io.stderr, Boolean(io.stderr.isTTY));
+  let result: RunBatchResult;
+  try {
+    result = await runFromSettings(settings, {
+      stateDir,
+      tempDir: tmpdir(),
+      cwd: io.cwd,
+      env: io.env,
+      system: realSystem,
+      stops: processStopSource(),
+      log: display,
+      runId: "local",
+      runAttempt: 1,
+      idempotencyNamespace: "",
+      reserveMs: 1000,
+      nameOf,
+      onProgress: (p) => display.update(p),
+      progressIntervalMs: io.stderr.isTTY ? 250 : 1000,
+    });
+  } finally {
+    display.finish();
+  }
+  io.stderr.write(summaryLine(result, stateDir) + "\n");
+  return result.exitCode;
+}
+
+function summaryLine(r: RunBatchResult, stateDir: string): string {
+  const what = r.mode === "retry-failures" ? "retry-failures" : "run";
+  const lines = [
+    `${what}: ${r.processed} processed (${r.succeeded} succeeded, ${r.failed} failed) in ${formatDurationMs(r.durationMs)}; ` +
+      (r.mode === "run" ? `${r.doneTotal}/${r.total} done overall, ${r.remaining} left` : `${r.failuresTotal} still failing`),
+  ];
+  if (r.stopReason === "budget") lines.push("stopped: the time budget ran low. Run again to resume (exit 3).");
+  if (r.stopReason === "signal") lines.push("stopped by a signal; progress is saved. Run again to resume.");
+  if (r.stopReason === "failure-rate") lines.push("stopped early: too many items failed (max-failure-rate). Fix the cause, then run again.");
+  if (r.failuresTotal > 0) {
+    lines.push(`${r.failuresTotal} failed item(s) in ${stateDir}/failures.json — list them with \`resumable-batch failures\`, re-attempt them with \`resumable-batch run --retry-failures\``);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,42 @@
+import { loadState } from "../core/state-store.js";
+import type { CliIo } from "./main.js";
+
+/** `resumable-batch status`: what a state folder holds, read without taking its lock. */
+export function statusCommand(stateDir: string, asJson: boolean, io: CliIo): number {
+  const { state, warnings } = loadState(stateDir);
+  const byKind: Record<string, number> = {};
+  for (const f of state.failures.values()) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
+  const lastRun = state.runs[state.runs.length - 1];
+  const lastNormal = [...state.runs].reverse().find((r) => r.mode === "run" && r.total !== undefined);
+  const status = {
+    stateDir,
+    done: state.done.size,
+    failed: state.failures.size,
+    failedByKind: byKind,
+    total: lastNormal?.total,
+    remaining: lastNormal?.remaining,
+    runs: state.runs.length,
+    seq: state.origin.seq,
+    lastRun,
+  };
+  for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
+  if (asJson) {
+    io.stdout.write(JSON.stringify(status, null, 2) + "\n");
+    return 0;
+  }
+  if (state.runs.length === 0 && state.done.size === 0) {
+    io.stdout.write(`${stateDir}: no state yet (nothing has run here)\n`);
+    return 0;
+  }
+  const kinds = Object.entries(byKind).map(([k, n]) => `${n} ${k}`).join(", ");
+  io.stdout.write(
+    [
+      `state:     ${stateDir} (${state.runs.length} run(s), state #${state.origin.seq})`,
+      `done:      ${state.done.size}${status.total !== undefined ? ` of ${status.total}` : ""}`,
+      `failed:    ${state.failures.size}${kinds ? ` (${kinds})` : ""}`,
+      status.remaining !== undefined ? `left:      ${status.remaining} (as of the last run)` : undefined,
+      lastRun ? `last run:  ${lastRun.mode} ${lastRun.startedAt} — ${lastRun.succeeded} succeeded, ${lastRun.failed} failed, ${lastRun.stopReason ?? "did not stop cleanly"}` : undefined,
+    ].filter(Boolean).join("\n") + "\n",
+  );
+  return 0;
+}

@@ -1,0 +1,28 @@
+import type { HandlerSpec } from "../settings.js";
+import type { System } from "../system.js";
+import { createCommandHandler } from "./command-handler.js";
+import type { Handler } from "./handler.js";
+import { createModuleHandler, loadModuleFunction } from "./module-handler.js";
+import { createWorkerHandler } from "./worker-handler.js";
+
+export interface HandlerEnvironment {
+  system: System;
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  transientExitCodes: ReadonlySet<number>;
+  /** After SIGTERM to a handler's process group, wait this long before SIGKILL. */
+  killGraceMs: number;
+  /** How the user named the handler setting, for errors (`--module` or input `module`). */
+  nameOf: (key: "run" | "module" | "worker") => string;
+}
+
+export async function createHandler(spec: HandlerSpec, e: HandlerEnvironment): Promise<Handler> {
+  switch (spec.kind) {
+    case "command":
+      return createCommandHandler({ command: spec.command, cwd: e.cwd, transientExitCodes: e.transientExitCodes, killGraceMs: e.killGraceMs, env: e.env, system: e.system });
+    case "module":
+      return createModuleHandler(await loadModuleFunction(spec.file, e.nameOf("module")), e.system.nowMs);
+    case "worker":
+      return createWorkerHandler({ command: spec.command, cwd: e.cwd, killGraceMs: e.killGraceMs, env: e.env, system: e.system });
+  }
+}

@@ -1,0 +1,26 @@
+import type { ItemErrorKind } from "../errors.js";
+import type { Item } from "../types.js";
+
+/** What a handler is told about one attempt at one item. */
+export interface AttemptContext {
+  id: string;
+  /** 1-based, counted across runs: the first attempt ever is 1. */
+  attempt: number;
+  /** Stable across attempts and runs: pass it to APIs that deduplicate requests. */
+  idempotencyKey: string;
+  /** Fires when the attempt must stop: its timeout, or the run shutting down. */
+  signal: AbortSignal;
+}
+
+export type AttemptResult =
+  | { ok: true }
+  | { ok: false; kind: ItemErrorKind; error: string; retryAfterMs?: number; throttled?: boolean };
+
+/** Processes one item per call; never throws for an item's own failure. */
+export interface Handler {
+  run(item: Item, ctx: AttemptContext): Promise<AttemptResult>;
+  /** Releases long-lived resources (a worker process). */
+  close?(): Promise<void>;
+}
+
+export const OK: AttemptResult = Object.freeze({ ok: true });

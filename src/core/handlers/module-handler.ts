@@ -1,0 +1,51 @@
+import { existsSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
+import { pathToFileURL } from "node:url";
+import { classifyError, ConfigError, type PermanentError, type TransientError } from "../errors.js";
+import type { Item } from "../types.js";
+import { OK, type AttemptContext, type AttemptResult, type Handler } from "./handler.js";
+
+/** What a module's default export receives as its second argument. */
+/** The item runner's context carries the error classes too (see item-runner's Context). */
+export interface ModuleContext extends AttemptContext {
+  /** Throw `new ctx.TransientError(msg, { retryAfterMs })` for an error worth retrying. */
+  TransientError: typeof TransientError;
+  /** Throw `new ctx.PermanentError(msg)` for an error retrying cannot fix. */
+  PermanentError: typeof PermanentError;
+}
+
+export type ModuleFunction = (item: unknown, ctx: ModuleContext) => unknown;
+
+/** Loads the user's module; a missing file or export is a configuration error (exit 2). */
+export async function loadModuleFunction(file: string, what: string): Promise<ModuleFunction> {
+  const absolute = resolvePath(file);
+  if (!existsSync(absolute)) throw new ConfigError(`${what}: ${file} does not exist`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`${what}: ${file} could not be loaded: ${(error as Error).message}`);
+  }
+  const candidate = typeof mod.default === "function" ? mod.default
+    : typeof (mod.default as Record<string, unknown> | undefined)?.default === "function" ? (mod.default as Record<string, unknown>).default
+    : mod.handler;
+  if (typeof candidate !== "function") {
+    throw new ConfigError(`${what}: ${file} has no default export function; write \`export default async (item, ctx) => { … }\``);
+  }
+  return candidate as ModuleFunction;
+}
+
+/** Calls the module's function per item; whatever it throws is classified once, here. */
+export function createModuleHandler(fn: ModuleFunction, nowMs: () => number): Handler {
+  return {
+    async run(item: Item, ctx: AttemptContext): Promise<AttemptResult> {
+      try {
+        await fn(item.data, ctx as ModuleContext);
+        return OK;
+      } catch (error) {
+        const c = classifyError(error, nowMs());
+        return { ok: false, kind: c.kind, error: c.message, retryAfterMs: c.retryAfterMs, throttled: c.throttled };
+      }
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { backoffDelayMs, type BackoffPolicy } from "./backoff.js";
+import type { Budget } from "./budget.js";
+import type { ItemErrorKind } from "./errors.js";
+import type { AttemptContext, AttemptResult, Handler } from "./handlers/handler.js";
+import { idempotencyKey } from "./idempotency.js";
+import { PermanentError, TransientError } from "./errors.js";
+import { sleepMs, type System } from "./system.js";
+import type { Item } from "./types.js";
+
+export type ItemOutcome =
+  | { status: "done"; attempts: number }
+  | { status: "failed"; kind: ItemErrorKind; error: string; attempts: number }
+  /** Stopped by shutdown or budget before an outcome: not a failure, simply not done. */
+  | { status: "cutoff"; attempts: number };
+
+export interface ItemRunnerOptions {
+  handler: Handler;
+  system: System;
+  /** Attempts per item in one run. */
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+  itemTimeoutMs?: number;
+  /** How long to wait for a handler that ignores its abort signal before walking away. */
+  abandonAfterMs: number;
+  /** Graceful stop: no new attempts, backoff waits end. */
+  soft: AbortSignal;
+  /** Hard stop: in-flight attempts are aborted. */
+  hard: AbortSignal;
+  budget: Budget;
+  idempotencyNamespace: string;
+  /** Told about each failed attempt that will be retried, for the log. */
+  onRetry?: (item: Item, attempt: number, result: Extract<AttemptResult, { ok: false }>, delayMs: number) => void;
+  /** Told when a server throttled us (429, Retry-After), with the wait it implies. */
+  onThrottle?: (delayMs: number) => void;
+}
+
+/**
+ * The context a handler sees. A class with a lazy key, because hashing the id costs about
+ * a microsecond — as much as the rest of the engine's per-item work — and most module
+ * handlers never read it.
+ */
+class Context implements AttemptContext {
+  private key: string | undefined;
+  readonly TransientError = TransientError;
+  readonly PermanentError = PermanentError;
+  constructor(
+    readonly id: string,
+    readonly attempt: number,
+    readonly signal: AbortSignal,
+    private readonly namespace: string,
+  ) {}
+  get idempotencyKey(): string {
+    return (this.key ??= idempotencyKey(this.id, this.namespace));
+  }
+}
+
+/**
+ * Runs one item to an outcome: retries transient failures and timeouts with backoff
+ * while attempts, the budget and the run allow; a permanent failure ends at once.
+ * @param priorAttempts attempts made in earlier runs (so ITEM_ATTEMPT keeps counting)
+ */
+export async function runItem(item: Item, priorAttempts: number, o: ItemRunnerOptions): Promise<ItemOutcome> {
+  let last: Extract<AttemptResult, { ok: false }> | undefined;
+  let made = 0;
+  for (let n = 1; n <= o.maxAttempts; n++) {
+    if (n > 1 && o.soft.aborted) return { status: "cutoff", attempts: n - 1 };
+    const startedAtMs = o.system.nowMs();
+    const { result, timedOut } = await attempt(item, priorAttempts + n, o);
+    made = n;
+    if (result.ok) {
+      o.budget.observe(o.system.nowMs() - startedAtMs);
+      return { status: "done", attempts: n };
+    }
+    if (o.hard.aborted && !timedOut) return { status: "cutoff", attempts: n - 1 };
+    last = timedOut ? { ok: false, kind: "timeout", error: `timed out after ${o.itemTimeoutMs}ms${result.error ? ` (${result.error})` : ""}` } : result;
+    if (last.kind === "timeout" || last.kind === "transient") o.budget.observe(o.system.nowMs() - startedAtMs);
+    if (last.kind === "permanent" || n === o.maxAttempts) break;
+    const delayMs = backoffDelayMs(n, o.backoff, o.system.random, last.retryAfterMs);
+    if (!o.budget.fitsWait(o.system.nowMs(), delayMs)) {
+      last = { ...last, error: `${last.error} (not retried: the time budget would not cover the ${Math.round(delayMs)}ms backoff; the next run retries it)` };
+      return { status: "failed", kind: last.kind, error: last.error, attempts: n };
+    }
+    o.onRetry?.(item, priorAttempts + n, last, delayMs);
+    if (last.throttled) o.onThrottle?.(delayMs);
+    await sleepMs(o.system, delayMs, o.soft);
+    if (o.soft.aborted) return { status: "cutoff", attempts: n };
+  }
+  const failure = last as Extract<AttemptResult, { ok: false }>;
+  return { status: "failed", kind: failure.kind, error: failure.error, attempts: made };
+}
+
+const ABANDONED: AttemptResult = Object.freeze({ ok: false, kind: "timeout", error: "the handler did not stop when asked" });
+
+async function attempt(item: Item, attemptNumber: number, o: ItemRunnerOptions): Promise<{ result: AttemptResult; timedOut: boolean }> {
+  if (o.itemTimeoutMs === undefined) {
+    const ctx = new Context(item.id, attemptNumber, o.hard, o.idempotencyNamespace);
+    return { result: await settle(o.handler.run(item, ctx), o.hard, o), timedOut: false };
+  }
+  const timeout = new AbortController();
+  const cancelTimer = o.system.setTimer(() => timeout.abort(), o.itemTimeoutMs);
+  const signal = AbortSignal.any([o.hard, timeout.signal]);
+  try {
+    const ctx = new Context(item.id, attemptNumber, signal, o.idempotencyNamespace);
+    const result = await settle(o.handler.run(item, ctx), signal, o);
+    return { result, timedOut: timeout.signal.aborted && !result.ok };
+  } finally {
+    cancelTimer();
+  }
+}
+
+/**
+ * Waits for the handler; once its signal fires, waits at most abandonAfterMs more. A
+ * module that ignores its AbortSignal must not hold the run (or the shutdown) forever.
+ */
+function settle(run: Promise<AttemptResult>, signal: AbortSignal, o: ItemRunnerOptions): Promise<AttemptResult> {
+  if (signal.aborted) return withAbandon(run, o);
+  return new Promise((resolve) => {
+    let cancelAbandon: (() => void) | undefined;
+    const onAbort = () => {
+      cancelAbandon = o.system.setTimer(() => resolve(ABANDONED), o.abandonAfterMs);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    run.then(
+      (result) => {
+        signal.removeEventListener("abort", onAbort);
+        cancelAbandon?.();
+        resolve(result);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        cancelAbandon?.();
+        resolve({ ok: false, kind: "permanent", error: `handler crashed: ${String(error)}` });
+      },
+    );
+  });
+}
+
+function withAbandon(run: Promise<AttemptResult>, o: ItemRunnerOptions): Promise<AttemptResult> {
+  return new Promise((resolve) => {
+    const cancel = o.system.setTimer(() => resolve(ABANDONED), o.abandonAfterMs);
+    run.then(
+      (r) => {
+        cancel();
+        resolve(r);
+      },
+      () => {
+        cancel();
+        resolve(ABANDONED);
+      },
+    );
+  });
+}

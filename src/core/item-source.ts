@@ -1,0 +1,163 @@
+import { Readable } from "node:stream";
+import { parse as parseCsv } from "csv-parse";
+import { extname } from "node:path";
+import { InvalidUtf8Error, readLines, type SourceLine } from "./line-reader.js";
+import { splitJsonArray } from "./json-array-splitter.js";
+import type { Item } from "./types.js";
+
+export type ItemsFormat = "jsonl" | "json" | "csv" | "lines";
+export const ITEMS_FORMATS: readonly ItemsFormat[] = ["jsonl", "json", "csv", "lines"];
+
+/** The format a file's extension implies: .jsonl/.ndjson, .json, .csv, else one item per line. */
+export function formatForPath(path: string): ItemsFormat {
+  switch (extname(path).toLowerCase()) {
+    case ".jsonl":
+    case ".ndjson":
+      return "jsonl";
+    case ".json":
+      return "json";
+    case ".csv":
+      return "csv";
+    default:
+      return "lines";
+  }
+}
+
+export interface SourceSpec {
+  /** File to read (a command's output is first captured to a file). */
+  path: string;
+  /** How to name the source in messages: the file path, or "items-command output". */
+  label: string;
+  format: ItemsFormat;
+  /** Field holding the id (dots reach into nested objects); unused for plain lines. */
+  idField: string;
+}
+
+/** A source entry: an item, or a problem pinned to a line. */
+export type SourceEntry = { item: Item; problem?: undefined } | { item?: undefined; problem: SourceProblem };
+
+export interface SourceProblem {
+  line: number;
+  message: string;
+}
+
+/**
+ * Streams a source as batches of entries. Problems (malformed JSON, a missing id, invalid
+ * UTF-8, a broken CSV row) are entries too, so a caller can list all of them with their
+ * lines instead of stopping at the first.
+ */
+export async function* readSource(spec: SourceSpec): AsyncGenerator<SourceEntry[]> {
+  try {
+    switch (spec.format) {
+      case "lines":
+        for await (const lines of readLines(spec.path)) yield lines.filter((l) => l.text.trim() !== "").map(plainLineEntry);
+        return;
+      case "jsonl":
+        for await (const lines of readLines(spec.path)) {
+          const batch: SourceEntry[] = [];
+          for (const l of lines) if (l.text.trim() !== "") batch.push(jsonEntry(l.text, l.line, spec.idField));
+          yield batch;
+        }
+        return;
+      case "json":
+        for await (const elements of splitJsonArray(readLines(spec.path))) {
+          yield elements.map((e) => (e.problem ? { problem: e.problem } : jsonEntry(e.text, e.line, spec.idField)));
+        }
+        return;
+      case "csv":
+        yield* readCsv(spec);
+        return;
+    }
+  } catch (error) {
+    if (error instanceof InvalidUtf8Error) {
+      yield [{ problem: { line: error.line, message: "not valid UTF-8 (re-encode the file as UTF-8)" } }];
+      return;
+    }
+    throw error;
+  }
+}
+
+function plainLineEntry(l: SourceLine): SourceEntry {
+  return { item: { id: l.text, data: l.text, line: l.line } };
+}
+
+function jsonEntry(text: string, line: number, idField: string): SourceEntry {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { problem: { line, message: `not valid JSON (${(error as Error).message})` } };
+  }
+  return withId(data, line, idField);
+}
+
+function withId(data: unknown, line: number, idField: string): SourceEntry {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    return { problem: { line, message: `an item must be a JSON object with an '${idField}' field, not ${describe(data)}` } };
+  }
+  const value = fieldValue(data as Record<string, unknown>, idField);
+  if (typeof value === "string" && value !== "") return { item: { id: value, data, line } };
+  if (typeof value === "number" && Number.isFinite(value)) return { item: { id: String(value), data, line } };
+  if (value === undefined) return { problem: { line, message: `no '${idField}' field (choose the id field with --id-field / id-field)` } };
+  return { problem: { line, message: `the '${idField}' field must be a non-empty string or a number, not ${describe(value)}` } };
+}
+
+/** Reads `a.b.c` as a nested path when there is no literal key of that name. */
+function fieldValue(data: Record<string, unknown>, field: string): unknown {
+  if (field in data) return data[field];
+  if (!field.includes(".")) return undefined;
+  let current: unknown = data;
+  for (const part of field.split(".")) {
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return value === "" ? "an empty string" : "a string";
+  return `a ${typeof value}`;
+}
+
+async function* readCsv(spec: SourceSpec): AsyncGenerator<SourceEntry[]> {
+  // Lines are decoded (and UTF-8 checked) by readLines, then handed to a real CSV parser,
+  // which handles quoted fields with commas and newlines.
+  async function* text(): AsyncGenerator<string> {
+    for await (const lines of readLines(spec.path)) yield lines.map((l) => l.text + "\n").join("");
+  }
+  const source = Readable.from(text());
+  const parser = source.pipe(parseCsv({ columns: true, bom: true, skip_empty_lines: true, info: true }));
+  // pipe() does not forward errors: an invalid UTF-8 line must end the parse, not hang it.
+  source.on("error", (error) => parser.destroy(error));
+  let checkedHeader = false;
+  let batch: SourceEntry[] = [];
+  try {
+    for await (const row of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; columns?: unknown } }>) {
+      if (!checkedHeader) {
+        checkedHeader = true;
+        if (!(spec.idField in row.record)) {
+          const columns = Object.keys(row.record).join(", ");
+          yield [{ problem: { line: 1, message: `no '${spec.idField}' column in the header (columns: ${columns}); choose one with --id-field / id-field` } }];
+          return;
+        }
+      }
+      batch.push(withId(row.record, row.info.lines, spec.idField));
+      if (batch.length >= 1000) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (error) {
+    if (batch.length > 0) yield batch;
+    const e = error as { lines?: number; message: string };
+    if (error instanceof InvalidUtf8Error) {
+      yield [{ problem: { line: error.line, message: "not valid UTF-8 (re-encode the file as UTF-8)" } }];
+      return;
+    }
+    yield [{ problem: { line: e.lines ?? 0, message: `CSV: ${e.message}` } }];
+    return;
+  }
+  if (batch.length > 0) yield batch;
+}

@@ -1,0 +1,56 @@
+import type { FailureKind, RunRecord, StopReason } from "./types.js";
+
+/**
+ * One line of the append-only journal. Every record carries absolute values (not
+ * increments), so replaying a record twice — as happens when a crash lands between
+ * writing a snapshot and starting the next journal — gives the same state.
+ */
+export type JournalRecord = StartRecord | DoneRecord | FailRecord | EndRecord;
+
+export interface StartRecord {
+  t: "start";
+  seq: number;
+  runId: string;
+  runAttempt: number;
+  mode: RunRecord["mode"];
+  at: string;
+}
+
+export interface DoneRecord {
+  t: "done";
+  id: string;
+}
+
+export interface FailRecord {
+  t: "fail";
+  id: string;
+  kind: FailureKind;
+  error: string;
+  attempts: number;
+  runs: number;
+  first: string;
+  last: string;
+  item: unknown;
+  shard?: string;
+}
+
+export interface EndRecord {
+  t: "end";
+  seq: number;
+  at: string;
+  succeeded: number;
+  failed: number;
+  stopReason: StopReason;
+  /** Items in the source and items a next run would attempt, as this run ended. */
+  total?: number;
+  remaining?: number;
+}
+
+/** Serialises a done record without JSON.stringify of an object: this is the per-item hot path. */
+export function doneLine(id: string): string {
+  return '{"t":"done","id":' + JSON.stringify(id) + "}\n";
+}
+
+export function recordLine(record: JournalRecord): string {
+  return JSON.stringify(record) + "\n";
+}

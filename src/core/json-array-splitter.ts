@@ -1,0 +1,96 @@
+import type { SourceLine } from "./line-reader.js";
+import type { SourceProblem } from "./item-source.js";
+
+type Phase = "before" | "between" | "element" | "after";
+
+export interface JsonElement {
+  text: string;
+  /** Line where the element starts. */
+  line: number;
+  problem?: undefined;
+}
+
+/**
+ * Splits a top-level JSON array into the text of its elements, streaming, so a file of
+ * millions of items is never parsed as one value (which would hold it in memory twice)
+ * and each element keeps the line it starts on for error messages. It tracks only
+ * strings and bracket depth; each element's text is then checked by JSON.parse.
+ */
+export async function* splitJsonArray(
+  lines: AsyncIterable<SourceLine[]>,
+): AsyncGenerator<Array<JsonElement | { problem: SourceProblem }>> {
+
+  let phase: Phase = "before";
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let parts: string[] = [];
+  let elementLine = 0;
+  let lastLine = 0;
+  let expectElement = true;
+
+  for await (const batch of lines) {
+    const out: Array<JsonElement | { problem: SourceProblem }> = [];
+    for (const { text, line } of batch) {
+      lastLine = line;
+      let segmentStart = phase === "element" ? 0 : -1;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (phase === "element") {
+          if (inString) {
+            if (escaped) escaped = false;
+            else if (c === 0x5c) escaped = true;
+            else if (c === 0x22) inString = false;
+            continue;
+          }
+          if (c === 0x22) inString = true;
+          else if (c === 0x7b || c === 0x5b) depth++;
+          else if ((c === 0x7d || c === 0x5d) && depth > 0) depth--;
+          else if ((c === 0x2c || c === 0x5d) && depth === 0) {
+            parts.push(text.slice(segmentStart, i));
+            out.push({ text: parts.join("\n"), line: elementLine });
+            parts = [];
+            segmentStart = -1;
+            phase = c === 0x2c ? "between" : "after";
+            expectElement = c === 0x2c;
+          }
+          continue;
+        }
+        if (c === 0x20 || c === 0x09) continue;
+        if (phase === "before") {
+          if (c !== 0x5b) {
+            out.push({ problem: { line, message: "expected a JSON array of items ('[' first); use --items-format jsonl for one object a line" } });
+            yield out;
+            return;
+          }
+          phase = "between";
+          expectElement = true;
+        } else if (phase === "between") {
+          if (c === 0x5d && !expectElement) {
+            phase = "after";
+          } else if (c === 0x5d && expectElement && parts.length === 0 && elementLine === 0) {
+            phase = "after"; // the empty array []
+          } else if (c === 0x2c) {
+            out.push({ problem: { line, message: "unexpected ',' in the array (an empty element?)" } });
+          } else {
+            phase = "element";
+            elementLine = line;
+            segmentStart = i;
+            depth = 0;
+            i--; // let the element branch see this character
+          }
+        } else {
+          out.push({ problem: { line, message: "unexpected text after the end of the JSON array" } });
+          yield out;
+          return;
+        }
+      }
+      if (phase === "element") parts.push(text.slice(segmentStart === -1 ? 0 : segmentStart));
+    }
+    if (out.length > 0) yield out;
+  }
+  if ((phase as Phase) === "before") return; // an empty file: no items
+  if ((phase as Phase) !== "after") {
+    yield [{ problem: { line: lastLine, message: "the JSON array is not closed (the file is truncated?)" } }];
+  }
+}

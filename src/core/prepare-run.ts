@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { access, stat } from "node:fs/promises";
+import { ConfigError } from "./errors.js";
+import { join } from "node:path";
+import { captureCommandOutput } from "./capture-command.js";
+import { createHandler } from "./handlers/create-handler.js";
+import { formatForPath, type SourceSpec } from "./item-source.js";
+import type { Logger } from "./logger.js";
+import type { ProgressSnapshot } from "./progress.js";
+import { RateLimiter } from "./rate-limiter.js";
+import { runBatch, type RunBatchOptions, type RunBatchResult } from "./run-batch.js";
+import type { RunSettings, SettingName } from "./settings.js";
+import { shardOf } from "./shard.js";
+import type { StopSource } from "./stop-controller.js";
+import type { System } from "./system.js";
+
+/** What an adapter knows that the settings do not: where, who, and how to talk. */
+export interface RunEnvironment {
+  stateDir: string;
+  /** A scratch folder outside the state (a command's captured items go here). */
+  tempDir: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  system: System;
+  stops: StopSource;
+  log: Logger;
+  runId: string;
+  runAttempt: number;
+  /** Keeps idempotency keys of different batches apart (the action's state key). */
+  idempotencyNamespace: string;
+  /** Budget kept for stopping and saving after the last item. */
+  reserveMs: number;
+  nameOf: (key: SettingName) => string;
+  onProgress?: (progress: ProgressSnapshot) => void;
+  progressIntervalMs?: number;
+  /** Journal flush interval: the most completions a SIGKILL can lose. */
+  flushIntervalMs?: number;
+}
+
+/** Grace between SIGTERM and SIGKILL for a handler's process group. */
+const KILL_GRACE_MS = 1000;
+
+/** Runs one batch from validated settings: the path both the CLI and the action take. */
+export async function runFromSettings(settings: RunSettings, e: RunEnvironment): Promise<RunBatchResult> {
+  const handler = await createHandler(settings.handler, {
+    system: e.system, env: e.env, cwd: e.cwd, transientExitCodes: settings.transientExitCodes, killGraceMs: KILL_GRACE_MS,
+    nameOf: e.nameOf,
+  });
+  let scratch: string | undefined;
+  try {
+    let source: SourceSpec | undefined;
+    if (settings.items?.kind === "file") {
+      source = { path: settings.items.path, label: settings.items.path, format: settings.itemsFormat ?? formatForPath(settings.items.path), idField: settings.idField };
+    } else if (settings.items?.kind === "command" && !settings.retryFailures) {
+      scratch = mkdtempSync(join(e.tempDir, "resumable-batch-items-"));
+      const path = join(scratch, "items");
+      await captureCommandOutput(settings.items.command, path, { cwd: e.cwd, env: e.env, system: e.system, what: e.nameOf("items-command") });
+      source = { path, label: "items-command output line", format: settings.itemsFormat ?? "jsonl", idField: settings.idField };
+    }
+    if (source && settings.items?.kind === "file") await assertReadable(source.path, e.nameOf("items"));
+    const limiter = new RateLimiter(e.system, settings.rateLimit);
+    const shard = settings.shard;
+    const options: RunBatchOptions = {
+      stateDir: e.stateDir,
+      source,
+      handler,
+      concurrency: settings.concurrency,
+      maxAttempts: settings.maxAttempts,
+      backoff: { baseMs: settings.backoffMs, maxMs: settings.backoffMaxMs },
+      itemTimeoutMs: settings.itemTimeoutMs,
+      timeBudgetMs: settings.timeBudgetMs,
+      shutdownGraceMs: settings.shutdownGraceMs,
+      reserveMs: e.reserveMs,
+      retryFailures: settings.retryFailures,
+      maxRunsPerItem: settings.maxRunsPerItem,
+      maxFailureRate: settings.maxFailureRate,
+      accept: shard ? (id) => shardOf(id, shard.count) === shard.index : undefined,
+      shardLabel: shard ? `${shard.index}/${shard.count}` : undefined,
+      runId: e.runId,
+      runAttempt: e.runAttempt,
+      idempotencyNamespace: e.idempotencyNamespace,
+      flushIntervalMs: e.flushIntervalMs ?? 200,
+      beforeStart: limiter.limited ? (signal) => limiter.acquire(signal) : undefined,
+      onThrottle: (delayMs) => limiter.pauseUntil(e.system.nowMs() + delayMs),
+      system: e.system,
+      stops: e.stops,
+      log: e.log,
+      onProgress: e.onProgress,
+      progressIntervalMs: e.progressIntervalMs,
+    };
+    return await runBatch(options);
+  } finally {
+    await handler.close?.();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function assertReadable(path: string, what: string): Promise<void> {
+  try {
+    await access(path);
+  } catch {
+    throw new ConfigError(`${what}: ${path} does not exist`);
+  }
+  if ((await stat(path)).isDirectory()) throw new ConfigError(`${what}: ${path} is a folder, not a file`);
+}

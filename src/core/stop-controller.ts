@@ -1,0 +1,48 @@
+import type { System } from "./system.js";
+import type { StopReason } from "./types.js";
+
+export type StopSignalName = "SIGINT" | "SIGTERM";
+
+/** How a stop request reaches the engine: the adapter wires process signals to it. */
+export interface StopSource {
+  subscribe(listener: (signal: StopSignalName) => void): () => void;
+}
+
+/**
+ * Two-step shutdown (as graphile-worker does): the first request is graceful — `soft`
+ * aborts, so nothing new starts and backoff waits end, and in-flight items get graceMs
+ * to finish; then `hard` aborts them. A second signal skips the grace.
+ */
+export class StopController {
+  readonly soft = new AbortController();
+  readonly hard = new AbortController();
+  reason: Exclude<StopReason, "complete"> | undefined;
+  signal: StopSignalName | undefined;
+  private cancelGrace: (() => void) | undefined;
+
+  constructor(private readonly system: System) {}
+
+  request(reason: Exclude<StopReason, "complete">, graceMs: number, signal?: StopSignalName): void {
+    if (this.soft.signal.aborted) {
+      if (signal !== undefined) {
+        this.signal ??= signal;
+        this.abortHard();
+      }
+      return;
+    }
+    this.reason = reason;
+    this.signal = signal;
+    this.soft.abort();
+    this.cancelGrace = this.system.setTimer(() => this.abortHard(), graceMs);
+  }
+
+  private abortHard(): void {
+    this.cancelGrace?.();
+    if (!this.hard.signal.aborted) this.hard.abort();
+  }
+
+  /** Cancels the grace timer once nothing is in flight, so the process can exit at once. */
+  dispose(): void {
+    this.cancelGrace?.();
+  }
+}

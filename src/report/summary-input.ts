@@ -1,0 +1,31 @@
+import type { BatchState } from "../core/batch-state.js";
+import { buildFailuresFile } from "../core/failures-file.js";
+import type { RunBatchResult } from "../core/run-batch.js";
+import type { RunSummaryInput } from "./markdown.js";
+
+/**
+ * The summary's figures, from state and (when a run just happened) its result. Without a
+ * result — `status`, `report` — the totals are those the last normal run recorded.
+ */
+export function summaryInputFromState(state: BatchState, result?: RunBatchResult, extra: Partial<RunSummaryInput> = {}): RunSummaryInput {
+  const lastRun = state.runs[state.runs.length - 1];
+  const lastNormal = [...state.runs].reverse().find((r) => r.mode === "run" && r.total !== undefined);
+  const failures = buildFailuresFile(state).failures;
+  const total = result?.mode === "run" ? result.total : lastNormal?.total ?? state.done.size + state.failures.size;
+  const remaining = result?.mode === "run" ? result.remaining : lastNormal?.remaining ?? 0;
+  return {
+    thisRun: result
+      ? { processed: result.processed, succeeded: result.succeeded, failed: result.failed, durationMs: result.durationMs, stopReason: result.stopReason }
+      : {
+          processed: (lastRun?.succeeded ?? 0) + (lastRun?.failed ?? 0),
+          succeeded: lastRun?.succeeded ?? 0,
+          failed: lastRun?.failed ?? 0,
+          durationMs: lastRun?.endedAt && lastRun.startedAt ? Date.parse(lastRun.endedAt) - Date.parse(lastRun.startedAt) : 0,
+          stopReason: lastRun?.stopReason ?? "complete",
+        },
+    totals: { total, done: result?.mode === "run" ? result.doneTotal : Math.min(state.done.size, total), failed: state.failures.size, remaining },
+    runs: state.runs,
+    failures,
+    ...extra,
+  };
+}
