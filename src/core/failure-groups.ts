@@ -18,7 +18,10 @@ export const MAX_CAUSE_LENGTH = 200;
  * stderr; normalising megabytes per item would make grouping slow, and the cause is capped
  * at `MAX_CAUSE_LENGTH` anyway.
  */
-const MAX_INPUT_LENGTH = 1_000;
+const MAX_INPUT_LENGTH = 600;
+
+/** Messages up to this length are normalised once per distinct text in `groupFailures`. */
+const MEMO_MAX_LENGTH = 500;
 
 /** Default number of example ids kept per group. */
 export const DEFAULT_GROUP_EXAMPLES = 3;
@@ -222,10 +225,12 @@ export function groupFailures(failures: readonly FailureRecord[], opts: GroupFai
 
   for (const failure of failures) {
     const message = typeof failure.error === "string" ? failure.error : String(failure.error ?? "");
-    let cause = causeOf.get(message);
+    // Memoised for short messages only: hashing a long stderr tail as a map key costs more
+    // than normalising its first characters again.
+    let cause = message.length <= MEMO_MAX_LENGTH ? causeOf.get(message) : undefined;
     if (cause === undefined) {
       cause = normaliseCause(message);
-      causeOf.set(message, cause);
+      if (message.length <= MEMO_MAX_LENGTH) causeOf.set(message, cause);
     }
     const first = failure.firstFailedAt || failure.lastFailedAt || "";
     const last = failure.lastFailedAt || failure.firstFailedAt || "";
