@@ -1,0 +1,429 @@
+/**
+ * Markdown reports: the failures section (also `resumable-batch failures --format markdown`)
+ * and the run summary written to the GitHub job summary and the artifact's `summary.md`.
+ *
+ * Pure: strings in, a string out. Every piece of item text (ids, error messages) is hostile
+ * input: it goes into code spans, so GitHub shows it literally, with pipes escaped and
+ * newlines folded so it cannot break a table row.
+ */
+import { groupFailures } from "../core/failure-groups.js";
+import type { FailureRecord, RunRecord, StopReason } from "../core/types.js";
+
+/**
+ * The job summary limit on GitHub is 1 MiB per step; the summary stays below this many
+ * bytes of UTF-8 so that a wrapper line or two added by the adapter still fits.
+ */
+export const MAX_SUMMARY_BYTES = 1_000_000;
+
+/** Default number of failed items listed one by one. */
+export const DEFAULT_MAX_ITEMS = 50;
+/** Default number of failure groups listed. */
+export const DEFAULT_MAX_GROUPS = 20;
+/** Error messages in tables are cut to this many characters. */
+const MAX_ERROR_CHARS = 200;
+/** Ids in tables are cut to this many characters (an id can be a whole line of input). */
+const MAX_ID_CHARS = 80;
+/** Free text from the adapter (warnings, details, title) is cut to this many characters. */
+const MAX_NOTE_CHARS = 2_000;
+/** Runs shown in the progress table. */
+const MAX_RUNS_SHOWN = 10;
+
+/** Options of `renderFailuresMarkdown`. */
+export interface FailuresMarkdownOptions {
+  /**
+   * How many failed items to list one by one (the first ones of `failures`).
+   * @default 50
+   */
+  maxItems?: number;
+  /**
+   * How many cause groups to list, largest first.
+   * @default 20
+   */
+  maxGroups?: number;
+  /** Heading level of the section titles (`###` by default). */
+  headingLevel?: number;
+}
+
+/** Everything the run summary shows. The adapters (action, CLI) fill it from state. */
+export interface RunSummaryInput {
+  /** Shown in the heading; defaults to "resumable-batch". */
+  title?: string;
+  /** What this run did. */
+  thisRun: {
+    processed: number;
+    succeeded: number;
+    failed: number;
+    durationMs: number;
+    stopReason: StopReason;
+  };
+  /** Where the whole list stands after this run. */
+  totals: {
+    total: number;
+    done: number;
+    failed: number;
+    remaining: number;
+  };
+  /** Runs recorded in state, oldest first (the last ones are shown). */
+  runs: RunRecord[];
+  /** All current failures, as in failures.json. */
+  failures: FailureRecord[];
+  /** Where this run's starting state came from. */
+  stateSource?: "cache" | "artifact" | "fresh" | "local";
+  /** Plain-text detail, e.g. the cache key or the run whose artifact was used. */
+  stateSourceDetail?: string;
+  /**
+   * How to re-attempt the failed items (markdown, written by the adapter, shown as is),
+   * e.g. "Run the workflow with `retry-failures` ticked".
+   */
+  retryHint?: string;
+  /**
+   * Set when state could not be restored and the run started from nothing although earlier
+   * runs existed: shown as a loud warning block. Plain text.
+   */
+  freshStartWarning?: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// Formatting helpers (also used by the HTML report)
+
+/** 12345 -> "12,345" (no locale data needed). */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const sign = n < 0 ? "-" : "";
+  const [int, frac] = Math.abs(n).toString().split(".");
+  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return sign + grouped + (frac ? "." + frac : "");
+}
+
+/** 850 -> "850 ms", 45_200 -> "45.2 s", 3_723_000 -> "1 h 02 min 03 s". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return "–";
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1).replace(/\.0$/, "")} s`;
+  const totalSeconds = Math.round(ms / 1_000);
+  const h = Math.floor(totalSeconds / 3_600);
+  const m = Math.floor((totalSeconds % 3_600) / 60);
+  const s = totalSeconds % 60;
+  const pad = (x: number) => String(x).padStart(2, "0");
+  return h > 0 ? `${h} h ${pad(m)} min ${pad(s)} s` : `${m} min ${pad(s)} s`;
+}
+
+/** Share of `part` in `whole` as "12.3%" ("0%" when whole is 0). */
+export function formatPercent(part: number, whole: number): string {
+  if (!(whole > 0)) return "0%";
+  const pct = (100 * part) / whole;
+  if (pct > 0 && pct < 0.1) return "<0.1%";
+  if (pct < 100 && pct > 99.9) return ">99.9%";
+  return `${pct.toFixed(1).replace(/\.0$/, "")}%`;
+}
+
+/** "2024-05-01T12:34:56.789Z" -> "2024-05-01 12:34:56Z" (readable, still UTC); other text as is. */
+export function formatTimestamp(iso: string | undefined): string {
+  if (!iso) return "–";
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(iso);
+  return m ? `${m[1]} ${m[2]}${m[3] === "Z" ? " UTC" : m[3] ?? ""}` : iso;
+}
+
+/** A sentence saying why a run stopped. */
+export function describeStopReason(reason: StopReason, remaining?: number): string {
+  switch (reason) {
+    case "complete":
+      return "Complete: every item was attempted.";
+    case "budget":
+      return remaining !== undefined && remaining > 0
+        ? `Stopped at the time budget with ${formatCount(remaining)} items left; the next run continues.`
+        : "Stopped at the time budget; the next run continues.";
+    case "signal":
+      return "Stopped by a signal (cancelled or timed out); finished work was saved.";
+    case "failure-rate":
+      return "Stopped because too many items failed (failure-rate limit).";
+    default:
+      return `Stopped: ${String(reason)}.`;
+  }
+}
+
+/** Where the state came from, as a sentence. */
+export function describeStateSource(source: RunSummaryInput["stateSource"]): string {
+  switch (source) {
+    case "cache":
+      return "State restored from the Actions cache.";
+    case "artifact":
+      return "State restored from an earlier run's artifact.";
+    case "local":
+      return "State read from the local state folder.";
+    case "fresh":
+      return "Fresh start: no earlier state was found.";
+    default:
+      return "State source not reported.";
+  }
+}
+
+/** Cut `text` to `max` characters, ending with "…" when cut; never splits a surrogate pair. */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = Math.max(0, max - 1);
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+  return text.slice(0, cut) + "…";
+}
+
+// ---------------------------------------------------------------------------------------
+// Escaping
+
+/**
+ * Hostile text as an inline code span that is safe inside a GFM table cell.
+ *
+ * - Code spans are literal in CommonMark: `<script>`, `*`, `[x](y)` and entities show as
+ *   typed, nothing is interpreted.
+ * - Newlines would end the table row: control characters and line breaks become spaces,
+ *   runs of whitespace one space.
+ * - `|` would end the cell, even inside a code span: GFM lets `\|` stand for a pipe there.
+ * - Backticks inside are handled by fencing with a longer run of backticks, padded with a
+ *   space when the text starts or ends with one.
+ */
+export function markdownCode(text: string, maxChars = MAX_ERROR_CHARS): string {
+  let clean = truncateText(
+    String(text)
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
+      .replace(/\s+/g, " ")
+      .trim(),
+    maxChars,
+  );
+  if (clean === "") return "*(empty)*";
+  clean = clean.replace(/\|/g, "\\|");
+  let longest = 0;
+  for (const run of clean.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = "`".repeat(longest + 1);
+  const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
+  return `${fence}${pad}${clean}${pad}${fence}`;
+}
+
+/**
+ * Plain text that markdown must not interpret (adapter-supplied notes, titles, timestamps):
+ * inline markdown punctuation is backslash-escaped, and so is a leading character that would
+ * start a heading, list or quote; `<`, `>`, `&` and `@` become entities (no HTML, no
+ * mentions); line breaks become spaces.
+ */
+export function markdownText(text: string, maxChars = MAX_NOTE_CHARS): string {
+  return truncateText(
+    String(text)
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
+      .replace(/\s+/g, " ")
+      .trim(),
+    maxChars,
+  )
+    .replace(/[\\`*_[\]|~]/g, "\\$&")
+    // Characters that only mean something at the start of a line (headings, lists); a leading `>` is
+    // harmless because it becomes `&gt;` below.
+    .replace(/^([#+\-=]|\d+[.)])/, (m) => (m.length === 1 ? "\\" + m : m.slice(0, -1) + "\\" + m.slice(-1)))
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/@/g, "&#64;");
+}
+
+// ---------------------------------------------------------------------------------------
+// Failures section
+
+/**
+ * The failures as markdown: a table of causes (largest first), the first `maxItems` failed
+ * items, and how many more are in failures.json.
+ */
+export function renderFailuresMarkdown(failures: readonly FailureRecord[], opts: FailuresMarkdownOptions = {}): string {
+  const maxItems = Math.max(0, Math.floor(opts.maxItems ?? DEFAULT_MAX_ITEMS));
+  const maxGroups = Math.max(0, Math.floor(opts.maxGroups ?? DEFAULT_MAX_GROUPS));
+  const h = "#".repeat(Math.min(6, Math.max(1, opts.headingLevel ?? 3)));
+  if (failures.length === 0) return `${h} Failures\n\nNo failed items.\n`;
+
+  const lines: string[] = [];
+  const groups = groupFailures(failures as FailureRecord[]);
+  const total = failures.length;
+
+  lines.push(`${h} Failure causes`, "");
+  lines.push(
+    `${formatCount(total)} failed ${total === 1 ? "item" : "items"} in ${formatCount(groups.length)} ${
+      groups.length === 1 ? "cause" : "causes"
+    } (numbers, ids and quoted values folded).`,
+    "",
+  );
+  lines.push("| Cause | Count | Kind | Example ids | First seen | Last seen |");
+  lines.push("| --- | ---: | --- | --- | --- | --- |");
+  for (const g of groups.slice(0, maxGroups)) {
+    lines.push(
+      `| ${markdownCode(g.cause, 200)} | ${formatCount(g.count)} (${formatPercent(g.count, total)}) | ${markdownText(g.kind, 20)} | ${
+        g.exampleIds.map((id) => markdownCode(id, MAX_ID_CHARS)).join(", ") || "–"
+      } | ${markdownText(formatTimestamp(g.firstFailedAt), 40)} | ${markdownText(formatTimestamp(g.lastFailedAt), 40)} |`,
+    );
+  }
+  if (groups.length > maxGroups) {
+    const rest = groups.slice(maxGroups);
+    const restCount = rest.reduce((sum, g) => sum + g.count, 0);
+    lines.push(
+      "",
+      `…and ${formatCount(rest.length)} more ${rest.length === 1 ? "cause" : "causes"} (${formatCount(restCount)} ${
+        restCount === 1 ? "item" : "items"
+      }) in \`failures.json\`.`,
+    );
+  }
+
+  const shown = failures.slice(0, maxItems);
+  lines.push("", `${h} Failed items`, "");
+  if (shown.length > 0) {
+    lines.push(
+      shown.length < total ? `The first ${formatCount(shown.length)} of ${formatCount(total)}:` : `All ${formatCount(total)}:`,
+      "",
+    );
+    lines.push("| Id | Kind | Attempts | Error | Last failed |");
+    lines.push("| --- | --- | ---: | --- | --- |");
+    for (const f of shown) {
+      lines.push(
+        `| ${markdownCode(String(f.id), MAX_ID_CHARS)} | ${markdownText(String(f.kind), 20)} | ${formatCount(Number(f.attempts) || 0)} | ${markdownCode(
+          String(f.error ?? ""),
+          MAX_ERROR_CHARS,
+        )} | ${markdownText(formatTimestamp(f.lastFailedAt), 40)} |`,
+      );
+    }
+  }
+  const more = total - shown.length;
+  if (more > 0) lines.push("", `${formatCount(more)} more in \`failures.json\`.`);
+  return lines.join("\n") + "\n";
+}
+
+// ---------------------------------------------------------------------------------------
+// Run summary
+
+function progressBar(part: number, whole: number, width = 20): string {
+  const filled = whole > 0 ? Math.min(width, Math.max(0, Math.round((width * part) / whole))) : 0;
+  return "█".repeat(filled) + "░".repeat(width - filled);
+}
+
+function runDuration(run: RunRecord): string {
+  if (!run.endedAt) return "–";
+  const ms = Date.parse(run.endedAt) - Date.parse(run.startedAt);
+  return Number.isFinite(ms) ? formatDuration(ms) : "–";
+}
+
+function renderRunsTable(runs: readonly RunRecord[]): string[] {
+  if (runs.length === 0) return ["No earlier runs recorded."];
+  // Cumulative done counts every recorded run, also the ones not shown.
+  const cumulative: number[] = [];
+  let sum = 0;
+  for (const run of runs) {
+    sum += Number(run.succeeded) || 0;
+    cumulative.push(sum);
+  }
+  const from = Math.max(0, runs.length - MAX_RUNS_SHOWN);
+  const lines = [
+    "| # | Run | Mode | Started | Duration | Succeeded | Failed | Done so far | Stopped |",
+    "| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
+  ];
+  for (let i = runs.length - 1; i >= from; i--) {
+    const run = runs[i]!;
+    const runLabel = run.runId === "local" ? "local" : `${run.runId}${run.runAttempt > 1 ? ` (attempt ${run.runAttempt})` : ""}`;
+    lines.push(
+      `| ${formatCount(run.seq)} | ${markdownText(runLabel, 60)} | ${markdownText(run.mode, 20)} | ${markdownText(
+        formatTimestamp(run.startedAt),
+        40,
+      )} | ${runDuration(run)} | ${formatCount(run.succeeded)} | ${formatCount(run.failed)} | ${formatCount(
+        cumulative[i]!,
+      )} | ${run.stopReason ? markdownText(run.stopReason, 20) : "–"} |`,
+    );
+  }
+  if (from > 0) lines.push("", `…and ${formatCount(from)} earlier ${from === 1 ? "run" : "runs"}.`);
+  return lines;
+}
+
+function renderSummary(input: RunSummaryInput, maxItems: number, maxGroups: number): string {
+  const { thisRun, totals } = input;
+  const lines: string[] = [];
+  lines.push(`## ${markdownText(input.title || "resumable-batch", 200)}`, "");
+
+  if (input.freshStartWarning) {
+    lines.push(
+      "> [!CAUTION]",
+      "> **Fresh start: earlier state could not be restored.** Work already done may be repeated.",
+      `> ${markdownText(input.freshStartWarning)}`,
+      "",
+    );
+  }
+
+  const status = describeStopReason(thisRun.stopReason, totals.remaining);
+  lines.push(`**${markdownText(status, 300)}**`, "");
+
+  lines.push("| | Processed | Succeeded | Failed | Duration |");
+  lines.push("| --- | ---: | ---: | ---: | ---: |");
+  lines.push(
+    `| This run | ${formatCount(thisRun.processed)} | ${formatCount(thisRun.succeeded)} | ${formatCount(thisRun.failed)} | ${formatDuration(
+      thisRun.durationMs,
+    )} |`,
+  );
+  lines.push("");
+  lines.push("| Overall | Total | Done | Failed | Remaining | Progress |");
+  lines.push("| --- | ---: | ---: | ---: | ---: | --- |");
+  lines.push(
+    `| All runs | ${formatCount(totals.total)} | ${formatCount(totals.done)} | ${formatCount(totals.failed)} | ${formatCount(
+      totals.remaining,
+    )} | \`${progressBar(totals.done, totals.total)}\` ${formatPercent(totals.done, totals.total)} |`,
+  );
+  lines.push("");
+
+  const source = describeStateSource(input.stateSource);
+  const detail = input.stateSourceDetail ? ` (${markdownText(input.stateSourceDetail, 500)})` : "";
+  lines.push(`${markdownText(source, 200)}${detail}`, "");
+
+  lines.push("### Progress across runs", "");
+  lines.push(...renderRunsTable(input.runs), "");
+
+  lines.push(renderFailuresMarkdown(input.failures, { maxItems, maxGroups, headingLevel: 3 }).trimEnd(), "");
+
+  if (input.retryHint && input.failures.length > 0) {
+    lines.push("### Retrying failures", "");
+    lines.push(truncateText(input.retryHint.replace(/\r\n?/g, "\n"), MAX_NOTE_CHARS), "");
+  }
+  return lines.join("\n");
+}
+
+function byteLength(text: string): number {
+  return Buffer.byteLength(text, "utf8");
+}
+
+/**
+ * The run summary as markdown, for the GitHub job summary and the artifact's `summary.md`:
+ * this run's counts and the overall ones, progress across the last runs, where state came
+ * from (a warning block for a fresh start), the failure causes and first failed items, and
+ * the retry hint.
+ *
+ * Always under `MAX_SUMMARY_BYTES` (GitHub refuses job summaries over 1 MiB): when the full
+ * text is too large, fewer failed items and groups are listed, and as a last resort the
+ * text is cut at a line boundary with a note.
+ */
+export function renderRunSummaryMarkdown(input: RunSummaryInput): string {
+  let maxItems = DEFAULT_MAX_ITEMS;
+  let maxGroups = DEFAULT_MAX_GROUPS;
+  let text = renderSummary(input, maxItems, maxGroups);
+  while (byteLength(text) > MAX_SUMMARY_BYTES && (maxItems > 0 || maxGroups > 1)) {
+    maxItems = Math.floor(maxItems / 2);
+    maxGroups = Math.max(1, Math.floor(maxGroups / 2));
+    text = renderSummary(input, maxItems, maxGroups);
+  }
+  return capMarkdownBytes(text, MAX_SUMMARY_BYTES);
+}
+
+/**
+ * `text` unchanged when it fits in `maxBytes` of UTF-8; otherwise cut at a line boundary
+ * (never inside a character) with a note saying so, the whole under `maxBytes`.
+ */
+export function capMarkdownBytes(text: string, maxBytes: number = MAX_SUMMARY_BYTES): string {
+  if (byteLength(text) <= maxBytes) return text;
+  const note =
+    "\n\n> [!NOTE]\n> This summary was cut to stay under GitHub's 1 MiB job summary limit; every failure is in `failures.json` in the run's artifact.\n";
+  const budget = Math.max(0, maxBytes - byteLength(note));
+  let cut = Buffer.from(text, "utf8").subarray(0, budget).toString("utf8");
+  // A cut inside a multi-byte character decodes to U+FFFD; drop it.
+  cut = cut.replace(/\uFFFD$/, "");
+  const lastNewline = cut.lastIndexOf("\n");
+  if (lastNewline > 0) cut = cut.slice(0, lastNewline);
+  return cut + note;
+}
