@@ -108,6 +108,21 @@ export async function runBatch(o: RunBatchOptions): Promise<RunBatchResult> {
 }
 
 async function runLocked(o: RunBatchOptions, startedAtMs: number): Promise<RunBatchResult> {
+  // Listen before reading the items: a stop during a long first pass must still be graceful.
+  const stop = new StopController(o.system);
+  const unsubscribe = o.stops.subscribe((signal) => {
+    o.log.warn(`${signal} received: ${stop.soft.signal.aborted ? "stopping now" : `no new items; in-flight items get ${o.shutdownGraceMs}ms`}`);
+    stop.request("signal", o.shutdownGraceMs, signal);
+  });
+  try {
+    return await runSubscribed(o, startedAtMs, stop);
+  } finally {
+    unsubscribe();
+    stop.dispose();
+  }
+}
+
+async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: StopController): Promise<RunBatchResult> {
   const loaded = loadState(o.stateDir);
   const { state } = loaded;
   let generation = loaded.generation;
@@ -150,11 +165,6 @@ async function runLocked(o: RunBatchOptions, startedAtMs: number): Promise<RunBa
   state.apply(start);
   journal.flush();
 
-  const stop = new StopController(o.system);
-  const unsubscribe = o.stops.subscribe((signal) => {
-    o.log.warn(`${signal} received: ${stop.soft.signal.aborted ? "stopping now" : `no new items; in-flight items get ${o.shutdownGraceMs}ms`}`);
-    stop.request("signal", o.shutdownGraceMs, signal);
-  });
   const budget = new Budget(o.timeBudgetMs === undefined ? undefined : startedAtMs + o.timeBudgetMs, o.reserveMs);
   let cancelBudgetTimer: (() => void) | undefined;
   if (budget.deadlineAtMs !== undefined) {
@@ -245,10 +255,8 @@ async function runLocked(o: RunBatchOptions, startedAtMs: number): Promise<RunBa
       },
     });
   } finally {
-    unsubscribe();
     cancelBudgetTimer?.();
     cancelProgress?.();
-    stop.dispose();
   }
 
   const processed = meter.succeeded + meter.failed;

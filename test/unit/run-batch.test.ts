@@ -1,0 +1,272 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { AttemptContext, AttemptResult, Handler } from "../../src/core/handlers/handler.js";
+import { runBatch, type RunBatchOptions } from "../../src/core/run-batch.js";
+import type { StopSignalName, StopSource } from "../../src/core/stop-controller.js";
+import type { Item } from "../../src/core/types.js";
+import { FakeSystem } from "../support/fake-system.js";
+
+class ManualStops implements StopSource {
+  private listeners: Array<(s: StopSignalName) => void> = [];
+  subscribe(l: (s: StopSignalName) => void) {
+    this.listeners.push(l);
+    return () => (this.listeners = this.listeners.filter((x) => x !== l));
+  }
+  send(s: StopSignalName) {
+    for (const l of this.listeners) l(s);
+  }
+}
+
+/** A handler on virtual time: each item takes durationMs, then answers what `script` says. */
+function scriptedHandler(system: FakeSystem, script: (id: string, attempt: number) => AttemptResult, durationMs = 100) {
+  const calls: Array<{ id: string; attempt: number; atMs: number; key: string }> = [];
+  let inFlight = 0;
+  let peak = 0;
+  const handler: Handler = {
+    run(item: Item, ctx: AttemptContext) {
+      calls.push({ id: item.id, attempt: ctx.attempt, atMs: system.nowMs(), key: ctx.idempotencyKey });
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      return new Promise((resolve) => {
+        const cancel = system.setTimer(() => {
+          inFlight--;
+          resolve(script(item.id, ctx.attempt));
+        }, durationMs);
+        ctx.signal.addEventListener("abort", () => {
+          cancel();
+          inFlight--;
+          resolve({ ok: false, kind: "transient", error: "aborted" });
+        }, { once: true });
+      });
+    },
+  };
+  return { handler, calls, peak: () => peak };
+}
+
+function setup(ids: string[], overrides: Partial<RunBatchOptions> & { system: FakeSystem; handler: Handler }) {
+  const dir = mkdtempSync(join(tmpdir(), "rb-run-"));
+  const items = join(dir, "items.jsonl");
+  writeFileSync(items, ids.map((id) => JSON.stringify({ id, payload: id.length })).join("\n") + "\n");
+  const stops = new ManualStops();
+  const options: RunBatchOptions = {
+    stateDir: join(dir, "state"),
+    source: { path: items, label: items, format: "jsonl", idField: "id" },
+    concurrency: 1,
+    maxAttempts: 3,
+    backoff: { baseMs: 1000, maxMs: 60_000 },
+    shutdownGraceMs: 5000,
+    reserveMs: 0,
+    retryFailures: false,
+    maxRunsPerItem: 5,
+    runId: "1",
+    runAttempt: 1,
+    idempotencyNamespace: "",
+    flushIntervalMs: 200,
+    stops,
+    log: { info() {}, warn() {}, error() {} },
+    ...overrides,
+  };
+  return { dir, options, stops, failures: () => JSON.parse(readFileSync(join(dir, "state", "failures.json"), "utf8")) };
+}
+
+/** Real-time wait until the engine has read its items and started the first one. */
+async function started(calls: unknown[]): Promise<void> {
+  for (let i = 0; i < 10_000 && calls.length === 0; i++) await new Promise((r) => setImmediate(r));
+  if (calls.length === 0) throw new Error("the run never started an item");
+}
+
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `item-${i + 1}`);
+const OK: AttemptResult = { ok: true };
+
+describe("runBatch on virtual time", () => {
+  it("retries a transient failure after exponential backoff, then succeeds", async () => {
+    const system = new FakeSystem(0, [0, 0]);
+    const h = scriptedHandler(system, (id, attempt) => (id === "item-2" && attempt < 3 ? { ok: false, kind: "transient", error: "503" } : OK));
+    const { options } = setup(ids(3), { system, handler: h.handler });
+    const result = await system.runUntil(runBatch(options));
+    expect(result).toMatchObject({ exitCode: 0, succeeded: 3, failed: 0, remaining: 0, complete: true });
+    const tries = h.calls.filter((c) => c.id === "item-2");
+    expect(tries.map((c) => c.attempt)).toEqual([1, 2, 3]);
+    // attempt 1 ends at +100ms; backoff 1s·(0.5+0·0.5)=500ms; attempt 2 ends +100ms; backoff 2s·0.5=1000ms
+    expect(tries[1]!.atMs - tries[0]!.atMs).toBe(600);
+    expect(tries[2]!.atMs - tries[1]!.atMs).toBe(1100);
+    expect(new Set(tries.map((t) => t.key)).size).toBe(1);
+  });
+
+  it("does not retry a permanent failure; records it and goes on (exit 1)", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, (id) => (id === "item-2" ? { ok: false, kind: "permanent", error: "bad data in field x" } : OK));
+    const { options, failures } = setup(ids(4), { system, handler: h.handler });
+    const result = await system.runUntil(runBatch(options));
+    expect(result).toMatchObject({ exitCode: 1, succeeded: 3, failed: 1, remaining: 0, complete: true });
+    expect(h.calls.filter((c) => c.id === "item-2")).toHaveLength(1);
+    const f = failures().failures;
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ id: "item-2", kind: "permanent", error: "bad data in field x", attempts: 1, item: { id: "item-2", payload: 6 } });
+    expect(typeof f[0].firstFailedAt).toBe("string");
+  });
+
+  it("gives up after max-attempts with the last transient reason", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, (_id, attempt) => ({ ok: false, kind: "transient", error: `try ${attempt}` }));
+    const { options, failures } = setup(ids(1), { system, handler: h.handler, maxAttempts: 4 });
+    const result = await system.runUntil(runBatch(options));
+    expect(result.exitCode).toBe(1);
+    expect(failures().failures[0]).toMatchObject({ kind: "transient", error: "try 4", attempts: 4 });
+    // transient failures are retried by the next normal run
+    expect(result.remaining).toBe(1);
+  });
+
+  it("never runs more than `concurrency` items at once", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, () => OK);
+    const { options } = setup(ids(40), { system, handler: h.handler, concurrency: 6 });
+    await system.runUntil(runBatch(options));
+    expect(h.peak()).toBe(6);
+    expect(h.calls).toHaveLength(40);
+  });
+
+  it("stops on the time budget with items left (exit 3), and the next run resumes without repeats", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, () => OK, 1000);
+    const { options } = setup(ids(20), { system, handler: h.handler, timeBudgetMs: 10_500, shutdownGraceMs: 500, reserveMs: 500 });
+    const first = await system.runUntil(runBatch(options));
+    expect(first.exitCode).toBe(3);
+    expect(first.stopReason).toBe("budget");
+    expect(first.succeeded).toBeGreaterThanOrEqual(7);
+    expect(first.succeeded).toBeLessThanOrEqual(10);
+    expect(first.remaining).toBe(20 - first.succeeded);
+    expect(first.durationMs).toBeLessThanOrEqual(10_500);
+    const second = await system.runUntil(runBatch({ ...options, timeBudgetMs: undefined }));
+    expect(second).toMatchObject({ exitCode: 0, succeeded: 20 - first.succeeded, complete: true });
+    const counts = new Map<string, number>();
+    for (const c of h.calls) counts.set(c.id, (counts.get(c.id) ?? 0) + 1);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("on SIGINT stops starting items, lets in-flight ones finish within the grace, exits 130", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, () => OK, 3000);
+    const { options, stops, failures } = setup(ids(10), { system, handler: h.handler, concurrency: 2 });
+    const run = runBatch(options);
+    await started(h.calls);
+    await system.advance(4000); // 2 done at 3000, 2 more in flight since 3000
+    stops.send("SIGINT");
+    const result = await system.runUntil(run);
+    expect(result).toMatchObject({ exitCode: 130, stopReason: "signal", succeeded: 4 });
+    expect(h.calls).toHaveLength(4);
+    expect(failures().failures).toEqual([]);
+  });
+
+  it("aborts in-flight items after the grace; cut-off items are not failures", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, () => OK, 60_000);
+    const { options, stops, failures } = setup(ids(3), { system, handler: h.handler, concurrency: 3, shutdownGraceMs: 5000 });
+    const run = runBatch(options);
+    await started(h.calls);
+    await system.advance(1000);
+    stops.send("SIGTERM");
+    const result = await system.runUntil(run);
+    expect(result).toMatchObject({ exitCode: 143, succeeded: 0, failed: 0, remaining: 3 });
+    expect(result.durationMs).toBeLessThanOrEqual(1000 + 5000 + 50);
+    expect(failures().failures).toEqual([]);
+  });
+
+  it("a second signal skips the grace", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, () => OK, 60_000);
+    const { options, stops } = setup(ids(2), { system, handler: h.handler, concurrency: 2, shutdownGraceMs: 30_000 });
+    const run = runBatch(options);
+    await started(h.calls);
+    await system.advance(100);
+    stops.send("SIGINT");
+    await system.advance(100);
+    stops.send("SIGINT");
+    const result = await system.runUntil(run);
+    expect(result.durationMs).toBeLessThan(1000);
+    expect(result.exitCode).toBe(130);
+  });
+
+  it("a retry waiting in backoff is cut off by a stop, not recorded as failed", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, () => ({ ok: false, kind: "transient", error: "503" }));
+    const { options, stops, failures } = setup(ids(1), { system, handler: h.handler, backoff: { baseMs: 30_000, maxMs: 60_000 } });
+    const run = runBatch(options);
+    await started(h.calls);
+    await system.advance(1000);
+    stops.send("SIGINT");
+    const result = await system.runUntil(run);
+    expect(result).toMatchObject({ exitCode: 130, failed: 0, remaining: 1 });
+    expect(failures().failures).toEqual([]);
+  });
+
+  it("retry-failures re-attempts only failed items: recovered ones leave failures.json, others keep a new reason", async () => {
+    const system = new FakeSystem(0);
+    let fixed = false;
+    const h = scriptedHandler(system, (id, attempt) => {
+      if (id === "item-2") return fixed ? OK : { ok: false, kind: "permanent", error: "bad" };
+      if (id === "item-4") return { ok: false, kind: "permanent", error: `still bad (attempt ${attempt})` };
+      return OK;
+    });
+    const { options, failures } = setup(ids(5), { system, handler: h.handler });
+    await system.runUntil(runBatch(options));
+    expect(failures().failures.map((f: { id: string }) => f.id)).toEqual(["item-2", "item-4"]);
+    fixed = true;
+    h.calls.length = 0;
+    const retry = await system.runUntil(runBatch({ ...options, retryFailures: true, source: undefined }));
+    expect(h.calls.map((c) => c.id).sort()).toEqual(["item-2", "item-4"]);
+    expect(retry).toMatchObject({ mode: "retry-failures", exitCode: 1, succeeded: 1, failed: 1 });
+    const after = failures().failures;
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ id: "item-4", attempts: 2, error: "still bad (attempt 2)" });
+    expect(after[0].firstFailedAt <= after[0].lastFailedAt).toBe(true);
+  });
+
+  it("quarantines an item that fails transiently in max-runs-per-item runs; normal runs then skip it", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, (id) => (id === "item-1" ? { ok: false, kind: "transient", error: "upstream 503" } : OK));
+    const { options, failures } = setup(ids(2), { system, handler: h.handler, maxAttempts: 1, maxRunsPerItem: 3 });
+    for (let run = 1; run <= 3; run++) await system.runUntil(runBatch({ ...options, runId: String(run) }));
+    expect(failures().failures[0]).toMatchObject({ id: "item-1", kind: "quarantined", attempts: 3 });
+    h.calls.length = 0;
+    const fourth = await system.runUntil(runBatch({ ...options, runId: "4" }));
+    expect(h.calls).toHaveLength(0);
+    expect(fourth).toMatchObject({ exitCode: 1, complete: true });
+    const retry = await system.runUntil(runBatch({ ...options, runId: "5", retryFailures: true }));
+    expect(h.calls.map((c) => c.id)).toEqual(["item-1"]);
+    expect(retry.failed).toBe(1);
+  });
+
+  it("stops early when the failure rate passes max-failure-rate (exit 4)", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, () => ({ ok: false, kind: "permanent", error: "HTTP 500 from upstream" }));
+    const { options } = setup(ids(200), { system, handler: h.handler, maxFailureRate: 0.2 });
+    const result = await system.runUntil(runBatch(options));
+    expect(result.exitCode).toBe(4);
+    expect(result.stopReason).toBe("failure-rate");
+    expect(result.processed).toBeLessThan(30);
+    expect(result.remaining).toBeGreaterThan(150);
+  });
+
+  it("an item timeout aborts the attempt and counts as a timeout, retried", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, () => OK, 10_000);
+    const { options, failures } = setup(ids(1), { system, handler: h.handler, itemTimeoutMs: 1000, maxAttempts: 2 });
+    const result = await system.runUntil(runBatch(options));
+    expect(result.failed).toBe(1);
+    expect(h.calls).toHaveLength(2);
+    expect(failures().failures[0]).toMatchObject({ kind: "timeout", attempts: 2 });
+    expect(failures().failures[0].error).toMatch(/timed out after 1000ms/);
+  });
+
+  it("only this shard's items run when `accept` filters", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, () => OK, 1);
+    const { options } = setup(ids(30), { system, handler: h.handler, accept: (id) => Number(id.split("-")[1]) % 3 === 0 });
+    const result = await system.runUntil(runBatch(options));
+    expect(result.total).toBe(10);
+    expect(h.calls.every((c) => Number(c.id.split("-")[1]) % 3 === 0)).toBe(true);
+  });
+});
