@@ -29,12 +29,26 @@ export const MAX_ITEM_JSON_ENV_BYTES = 100_000;
  * (detached), so a stop reaches the whole tree the command started, not just the shell.
  */
 export function createCommandHandler(options: CommandHandlerOptions): Handler {
+  // Process groups of attempts not settled yet. The runner may walk away from an attempt
+  // whose command ignores SIGTERM before the SIGKILL follows (when the shutdown grace is
+  // shorter than killGraceMs); close() kills what is left, so no handler outlives the run.
+  const running = new Set<number>();
   return {
-    run: (item, ctx) => runCommand(options, item, ctx),
+    run: (item, ctx) => runCommand(options, item, ctx, running),
+    async close() {
+      for (const pid of running) {
+        try {
+          process.kill(-pid, "SIGKILL");
+        } catch {
+          // The group is already gone.
+        }
+      }
+      running.clear();
+    },
   };
 }
 
-function runCommand(options: CommandHandlerOptions, item: Item, ctx: AttemptContext): Promise<AttemptResult> {
+function runCommand(options: CommandHandlerOptions, item: Item, ctx: AttemptContext, running: Set<number>): Promise<AttemptResult> {
   const json = JSON.stringify(item.data);
   const env: NodeJS.ProcessEnv = {
     ...options.env,
@@ -60,6 +74,7 @@ function runCommand(options: CommandHandlerOptions, item: Item, ctx: AttemptCont
       resolve({ ok: false, kind: "permanent", error: `could not start the command: ${(error as Error).message}` });
       return;
     }
+    if (child.pid !== undefined) running.add(child.pid);
     const stderr = new OutputTail();
     const stdout = new OutputTail();
     let killTimer: (() => void) | undefined;
@@ -86,6 +101,7 @@ function runCommand(options: CommandHandlerOptions, item: Item, ctx: AttemptCont
     const finish = (result: AttemptResult) => {
       if (settled) return;
       settled = true;
+      if (child.pid !== undefined) running.delete(child.pid);
       ctx.signal.removeEventListener("abort", onAbort);
       killTimer?.();
       drainTimer?.();
