@@ -6,7 +6,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -102,10 +102,32 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * The distinct Node.js versions on this machine: the one running the tests, and every
+ * `node` on PATH (npm puts the project's pinned node first; the system's may be older).
+ * The CLI supports Node >= 20, and some behaviour (warnings) differs between versions.
+ */
+export function nodeBinaries(): Array<{ path: string; version: string }> {
+  const candidates = [process.execPath];
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (dir && existsSync(join(dir, "node"))) candidates.push(join(dir, "node"));
+  }
+  const byVersion = new Map<string, string>();
+  for (const path of candidates) {
+    try {
+      const version = execFileSync(path, ["--version"], { encoding: "utf8" }).trim();
+      if (!byVersion.has(version)) byVersion.set(version, path);
+    } catch {
+      // not runnable
+    }
+  }
+  return [...byVersion].map(([version, path]) => ({ path, version }));
+}
+
 /** Starts `node <cli> ...args` in cwd; stdin is closed, stdout/stderr are collected. */
-export function startCli(cli: string, args: string[], o: { cwd: string; env?: Record<string, string> }): CliProcess {
+export function startCli(cli: string, args: string[], o: { cwd: string; env?: Record<string, string>; node?: string }): CliProcess {
   const startedAtMs = Date.now();
-  const child = spawn(process.execPath, [cli, ...args], { cwd: o.cwd, env: cliEnv(o.env), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(o.node ?? process.execPath, [cli, ...args], { cwd: o.cwd, env: cliEnv(o.env), stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   const waiters: Array<() => void> = [];
@@ -143,7 +165,7 @@ export function startCli(cli: string, args: string[], o: { cwd: string; env?: Re
 }
 
 /** Runs the CLI to its end; kills it (and fails) after timeoutMs. */
-export async function runCli(cli: string, args: string[], o: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
+export async function runCli(cli: string, args: string[], o: { cwd: string; env?: Record<string, string>; timeoutMs?: number; node?: string }): Promise<CliResult> {
   const p = startCli(cli, args, o);
   const timer = setTimeout(() => p.child.kill("SIGKILL"), o.timeoutMs ?? 60_000);
   try {
@@ -196,6 +218,7 @@ export function isRunning(pid: number): boolean {
 
 export function writeFile(dir: string, name: string, text: string | Buffer): string {
   const path = join(dir, name);
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
   return path;
 }
