@@ -143,7 +143,13 @@ async function* readCsv(spec: SourceSpec): AsyncGenerator<SourceEntry[]> {
           return;
         }
       }
-      batch.push(withId(row.record, row.info.lines, spec.idField));
+      // info.lines is the line the record ends on; each newline inside a quoted field
+      // moves its start one line up (the reader turned CRLF into LF).
+      let startLine = row.info.lines;
+      for (const value of Object.values(row.record)) {
+        if (typeof value === "string") startLine -= value.split("\n").length - 1;
+      }
+      batch.push(withId(row.record, startLine, spec.idField));
       if (batch.length >= 1000) {
         yield batch;
         batch = [];
