@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { System } from "./system.js";
 import type { StopReason } from "./types.js";
 
@@ -20,7 +21,11 @@ export class StopController {
   signal: StopSignalName | undefined;
   private cancelGrace: (() => void) | undefined;
 
-  constructor(private readonly system: System) {}
+  constructor(private readonly system: System) {
+    // Every in-flight attempt and backoff wait listens on these: more than 10 at once is
+    // the design (high --concurrency), not a leak, so Node must not warn that it is.
+    setMaxListeners(0, this.soft.signal, this.hard.signal);
+  }
 
   request(reason: Exclude<StopReason, "complete">, graceMs: number, signal?: StopSignalName): void {
     if (this.soft.signal.aborted) {
