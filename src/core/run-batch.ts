@@ -168,9 +168,11 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
   const budget = new Budget(o.timeBudgetMs === undefined ? undefined : startedAtMs + o.timeBudgetMs, o.reserveMs);
   let cancelBudgetTimer: (() => void) | undefined;
   if (budget.deadlineAtMs !== undefined) {
-    // Stop early enough that the grace and the reserve both fit before the deadline.
-    const stopInMs = Math.max(0, budget.deadlineAtMs - o.reserveMs - o.shutdownGraceMs - startedAtMs);
-    cancelBudgetTimer = o.system.setTimer(() => stop.request("budget", o.shutdownGraceMs), stopInMs);
+    // New items stop when canStart() finds too little budget left for a typical one; what
+    // is still in flight when the reserve begins is cut off then. (Stopping a whole grace
+    // before that spent a budget shorter than grace + reserve on one item per lane.)
+    const stopInMs = Math.max(0, budget.deadlineAtMs - o.reserveMs - startedAtMs);
+    cancelBudgetTimer = o.system.setTimer(() => stop.request("budget", 0), stopInMs);
   }
 
   const meter = new ProgressMeter(pending, startedAtMs);
@@ -243,7 +245,7 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
       canStart: () => {
         if (stop.soft.signal.aborted) return false;
         if (budget.canStart(o.system.nowMs())) return true;
-        stopForBudget(stop, o);
+        stopForBudget(stop, o, budget);
         return false;
       },
       beforeStart: o.beforeStart ? () => o.beforeStart!(stop.soft.signal) : undefined,
@@ -300,10 +302,11 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
   };
 }
 
-function stopForBudget(stop: StopController, o: RunBatchOptions): void {
+function stopForBudget(stop: StopController, o: RunBatchOptions, budget: Budget): void {
   if (!stop.soft.signal.aborted) {
     o.log.info("the time budget left would not cover another item: stopping here; the next run resumes");
-    stop.request("budget", o.shutdownGraceMs);
+    // In-flight items may finish, but not past the start of the reserve.
+    stop.request("budget", Math.max(0, Math.min(o.shutdownGraceMs, budget.leftMs(o.system.nowMs()))));
   }
 }
 
