@@ -1,0 +1,150 @@
+// One in-process measurement, run in a fresh child process by bench/run.ts so that each
+// figure starts from a cold heap and its memory is its own. Prints one JSON line.
+//
+//   node --import tsx bench/cases/in-process.ts <case> '<json args>'
+//
+// cases:
+//   engine        {items, stateDir, concurrency?, delayMs?}  runBatch, module handler, real journal
+//   plain         {items}                                   read + parse the JSONL, await a no-op each
+//   plain-lanes   {items, concurrency, delayMs}             the same with N lanes (no checkpoint)
+//   naive         {items, doneFile, limit?, preload?}       rewrite the whole done set as JSON after every item
+//   load          {stateDir}                                loadState: time and peak memory of a resume
+//   uuid-state    {stateDir, n}                             write a snapshot of n done items with random UUID ids
+import { randomUUID } from "node:crypto";
+import { createReadStream, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { createModuleHandler } from "../../src/core/handlers/module-handler.js";
+import { silentLogger } from "../../src/core/logger.js";
+import { runBatch } from "../../src/core/run-batch.js";
+import { BatchState } from "../../src/core/batch-state.js";
+import { compactState, loadState } from "../../src/core/state-store.js";
+import { realSystem } from "../../src/core/system.js";
+import { itemId } from "../lib/items.js";
+
+type Args = Record<string, unknown>;
+
+const noop = async (): Promise<void> => {};
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function engine(a: Args) {
+  const delayMs = Number(a.delayMs ?? 0);
+  const fn = delayMs > 0 ? () => sleep(delayMs) : noop;
+  const startedAt = performance.now();
+  const result = await runBatch({
+    stateDir: String(a.stateDir),
+    source: { path: String(a.items), label: String(a.items), format: "jsonl", idField: "id" },
+    handler: createModuleHandler(fn, realSystem.nowMs),
+    concurrency: Number(a.concurrency ?? 1),
+    maxAttempts: 3,
+    backoff: { baseMs: 1000, maxMs: 60_000 },
+    shutdownGraceMs: 10_000,
+    reserveMs: 1000,
+    retryFailures: false,
+    maxRunsPerItem: 5,
+    runId: "bench",
+    runAttempt: 1,
+    idempotencyNamespace: "",
+    flushIntervalMs: 200,
+    system: realSystem,
+    stops: { subscribe: () => () => {} },
+    log: silentLogger,
+  });
+  const ms = performance.now() - startedAt;
+  if (result.succeeded !== result.total || result.exitCode !== 0) throw new Error(`engine run incomplete: ${JSON.stringify(result)}`);
+  return { ms, items: result.succeeded };
+}
+
+/** What a user writes without a checkpoint: readline over the file, JSON.parse, await. */
+async function plain(a: Args) {
+  const startedAt = performance.now();
+  let n = 0;
+  for await (const line of createInterface({ input: createReadStream(String(a.items)), crlfDelay: Infinity })) {
+    if (line === "") continue;
+    const item = JSON.parse(line) as { id: string };
+    await noop.call(item);
+    n++;
+  }
+  return { ms: performance.now() - startedAt, items: n };
+}
+
+/** The same loop with `concurrency` lanes pulling from one iterator (a p-limit-style pool). */
+async function plainLanes(a: Args) {
+  const delayMs = Number(a.delayMs ?? 0);
+  const startedAt = performance.now();
+  const lines = createInterface({ input: createReadStream(String(a.items)), crlfDelay: Infinity })[Symbol.asyncIterator]();
+  let n = 0;
+  const lane = async () => {
+    for (;;) {
+      const r = await lines.next();
+      if (r.done) return;
+      if (r.value === "") continue;
+      JSON.parse(r.value);
+      await (delayMs > 0 ? sleep(delayMs) : noop());
+      n++;
+    }
+  };
+  await Promise.all(Array.from({ length: Number(a.concurrency) }, lane));
+  return { ms: performance.now() - startedAt, items: n };
+}
+
+/**
+ * The usual hand-rolled checkpoint: a Set of done ids, rewritten as one JSON file after
+ * every item. `preload` pretends that many items were done earlier (to time the per-item
+ * cost at a large set without running all of them); `limit` stops after that many items.
+ */
+async function naive(a: Args) {
+  const doneFile = String(a.doneFile);
+  const limit = a.limit === undefined ? Infinity : Number(a.limit);
+  const done = new Set<string>(existsSync(doneFile) ? (JSON.parse(readFileSync(doneFile, "utf8")) as string[]) : []);
+  for (let i = 0; i < Number(a.preload ?? 0); i++) done.add(itemId(i));
+  const startedAt = performance.now();
+  let firstAt: number | undefined;
+  let n = 0;
+  for await (const line of createInterface({ input: createReadStream(String(a.items)), crlfDelay: Infinity })) {
+    if (line === "") continue;
+    const item = JSON.parse(line) as { id: string };
+    if (done.has(item.id)) continue;
+    firstAt ??= performance.now();
+    await noop.call(item);
+    done.add(item.id);
+    writeFileSync(doneFile, JSON.stringify([...done]));
+    if (++n >= limit) break;
+  }
+  const endAt = performance.now();
+  // processingMs: from the first item not done to the last, i.e. without skipping the preloaded ones.
+  return { ms: endAt - startedAt, processingMs: endAt - (firstAt ?? endAt), items: n, setSize: done.size };
+}
+
+function load(a: Args) {
+  const before = process.memoryUsage().rss;
+  const startedAt = performance.now();
+  const loaded = loadState(String(a.stateDir));
+  const ms = performance.now() - startedAt;
+  return {
+    ms,
+    done: loaded.state.done.size,
+    rssBeforeBytes: before,
+    rssAfterBytes: process.memoryUsage().rss,
+    // The kernel's high-water mark for this process, in KiB: the peak, not a sample.
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+/** A finished state whose ids carry no pattern a compressor could use (random UUIDs). */
+function uuidState(a: Args) {
+  const state = new BatchState();
+  for (let i = 0; i < Number(a.n); i++) state.done.add(randomUUID());
+  state.origin = { seq: 1, runId: "bench", runAttempt: 1 };
+  compactState(String(a.stateDir), state, 0, new Date().toISOString());
+  return { done: state.done.size };
+}
+
+const cases: Record<string, (a: Args) => unknown> = { engine, plain, "plain-lanes": plainLanes, naive, load, "uuid-state": uuidState };
+const [name, raw = "{}"] = process.argv.slice(2);
+const fn = cases[name ?? ""];
+if (!fn) {
+  process.stderr.write(`unknown case ${name}; one of ${Object.keys(cases).join(", ")}\n`);
+  process.exit(2);
+}
+const value = await fn(JSON.parse(raw) as Args);
+process.stdout.write(JSON.stringify({ ...(value as object), maxRssBytes: (value as { maxRssBytes?: number }).maxRssBytes ?? process.resourceUsage().maxRSS * 1024 }) + "\n");
