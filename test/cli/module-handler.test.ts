@@ -125,7 +125,7 @@ describe("--module", () => {
     expect(fromRun.get("s503")).toBe(s503[0]!.key);
   });
 
-  it("ctx.signal fires on SIGINT once the grace is over; the cut-off item is not a failure and the next run does it", async () => {
+  it("ctx.signal fires on SIGINT once the grace is over; cut-off items are not failures but left for the next run", async () => {
     const dir = setup([{ id: "a", kind: "wait-for-abort" }, { id: "b", kind: "wait-for-abort" }]);
     const run = startCli(cli, ["run", "--items", "items.jsonl", "--module", "handler.mjs", "--concurrency", "2", "--shutdown-grace", "300ms", "--state-dir", "state"], { cwd: dir });
     await waitUntil(() => calls(dir, undefined, "waiting").length === 2, "both items waiting");

@@ -22,7 +22,9 @@ export async function loadModuleFunction(file: string, what: string): Promise<Mo
   if (!existsSync(absolute)) throw new ConfigError(`${what}: ${file} does not exist`);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+    // webpackIgnore: the bundler (ncc) would otherwise turn this into an empty import
+    // context, and every --module would fail in dist/ with "Cannot find module".
+    mod = (await import(/* webpackIgnore: true */ pathToFileURL(absolute).href)) as Record<string, unknown>;
   } catch (error) {
     throw new ConfigError(`${what}: ${file} could not be loaded: ${(error as Error).message}`);
   }
