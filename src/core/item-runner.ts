@@ -64,11 +64,19 @@ export async function runItem(item: Item, priorAttempts: number, o: ItemRunnerOp
   let made = 0;
   for (let n = 1; n <= o.maxAttempts; n++) {
     if (n > 1 && o.soft.aborted) return { status: "cutoff", attempts: n - 1 };
-    const startedAtMs = o.system.nowMs();
-    const { result, timedOut } = await attempt(item, priorAttempts + n, o);
+    // Without a deadline the budget never reads what it observes: spare the clock.
+    const timed = o.budget.deadlineAtMs !== undefined;
+    const startedAtMs = timed ? o.system.nowMs() : 0;
+    let result: AttemptResult;
+    let timedOut = false;
+    if (o.itemTimeoutMs === undefined) {
+      result = await settle(o.handler.run(item, new Context(item.id, priorAttempts + n, o.hard, o.idempotencyNamespace)), o.hard, o);
+    } else {
+      ({ result, timedOut } = await attemptWithTimeout(item, priorAttempts + n, o, o.itemTimeoutMs));
+    }
     made = n;
     if (result.ok) {
-      o.budget.observe(o.system.nowMs() - startedAtMs);
+      if (timed) o.budget.observe(o.system.nowMs() - startedAtMs);
       return { status: "done", attempts: n };
     }
     if (o.hard.aborted && !timedOut) return { status: "cutoff", attempts: n - 1 };
@@ -91,13 +99,11 @@ export async function runItem(item: Item, priorAttempts: number, o: ItemRunnerOp
 
 const ABANDONED: AttemptResult = Object.freeze({ ok: false, kind: "timeout", error: "the handler did not stop when asked" });
 
-async function attempt(item: Item, attemptNumber: number, o: ItemRunnerOptions): Promise<{ result: AttemptResult; timedOut: boolean }> {
-  if (o.itemTimeoutMs === undefined) {
-    const ctx = new Context(item.id, attemptNumber, o.hard, o.idempotencyNamespace);
-    return { result: await settle(o.handler.run(item, ctx), o.hard, o), timedOut: false };
-  }
+async function attemptWithTimeout(
+  item: Item, attemptNumber: number, o: ItemRunnerOptions, itemTimeoutMs: number,
+): Promise<{ result: AttemptResult; timedOut: boolean }> {
   const timeout = new AbortController();
-  const cancelTimer = o.system.setTimer(() => timeout.abort(), o.itemTimeoutMs);
+  const cancelTimer = o.system.setTimer(() => timeout.abort(), itemTimeoutMs);
   const signal = AbortSignal.any([o.hard, timeout.signal]);
   try {
     const ctx = new Context(item.id, attemptNumber, signal, o.idempotencyNamespace);
@@ -116,23 +122,47 @@ function settle(run: Promise<AttemptResult>, signal: AbortSignal, o: ItemRunnerO
   if (signal.aborted) return withAbandon(run, o);
   return new Promise((resolve) => {
     let cancelAbandon: (() => void) | undefined;
-    const onAbort = () => {
+    const unwatch = whenAborted(signal, () => {
       cancelAbandon = o.system.setTimer(() => resolve(ABANDONED), o.abandonAfterMs);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
+    });
     run.then(
       (result) => {
-        signal.removeEventListener("abort", onAbort);
+        unwatch();
         cancelAbandon?.();
         resolve(result);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        unwatch();
         cancelAbandon?.();
         resolve({ ok: false, kind: "permanent", error: `handler crashed: ${String(error)}` });
       },
     );
   });
+}
+
+/** Callbacks waiting for a signal to abort, behind one 'abort' listener per signal. */
+const abortWatchers = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls onAbort when the signal aborts; returns a function that stops watching. Every
+ * attempt of a run waits on the same stop signal: adding and removing an EventTarget
+ * listener per attempt cost more than the rest of the runner's per-item work, so the
+ * attempts share one listener and join a Set. Callbacks run in the order they were added.
+ */
+function whenAborted(signal: AbortSignal, onAbort: () => void): () => void {
+  let callbacks = abortWatchers.get(signal);
+  if (callbacks === undefined) {
+    const waiting = new Set<() => void>();
+    signal.addEventListener("abort", () => {
+      for (const callback of waiting) callback();
+      waiting.clear();
+    }, { once: true });
+    abortWatchers.set(signal, waiting);
+    callbacks = waiting;
+  }
+  const set = callbacks;
+  set.add(onAbort);
+  return () => void set.delete(onAbort);
 }
 
 function withAbandon(run: Promise<AttemptResult>, o: ItemRunnerOptions): Promise<AttemptResult> {
