@@ -1,0 +1,121 @@
+import type { StopSource } from "../core/stop-controller.js";
+import type { System } from "../core/system.js";
+
+/**
+ * Everything the action needs from GitHub, as small interfaces: the real ones wrap
+ * @actions/core, @actions/cache, @actions/artifact and @octokit/rest (real-host.ts); unit
+ * tests pass fakes. Nothing here is called at import time.
+ */
+export interface ActionHost {
+  core: ActionCore;
+  cache: CacheClient;
+  artifacts: ArtifactClient;
+  /** The REST API, for earlier runs' artifacts. */
+  rest: ArtifactFinder;
+  env: NodeJS.ProcessEnv;
+  /** Clock and timers for the engine and for the action's own timeouts. */
+  system: System;
+  /** SIGINT / SIGTERM of this process. */
+  signals: StopSource;
+  /** Overrides of DEFAULT_TIMEOUTS (tests). */
+  timeouts?: Partial<ActionTimeouts>;
+}
+
+export interface AnnotationProperties {
+  title?: string;
+}
+
+/** The part of @actions/core the action uses. */
+export interface ActionCore {
+  getInput(name: string): string;
+  /** Throws on anything but true/True/TRUE/false/False/FALSE. */
+  getBooleanInput(name: string): boolean;
+  setOutput(name: string, value: string): void;
+  setFailed(message: string): void;
+  info(message: string): void;
+  warning(message: string, properties?: AnnotationProperties): void;
+  error(message: string, properties?: AnnotationProperties): void;
+  notice(message: string, properties?: AnnotationProperties): void;
+  /** Main → post: `core.saveState` / `core.getState` ("" when never saved). */
+  saveState(name: string, value: string): void;
+  getState(name: string): string;
+  /** Appends markdown to the job summary. */
+  writeSummary(markdown: string): Promise<void>;
+}
+
+/** @actions/cache, as the action uses it. */
+export interface CacheClient {
+  /** False when the runner gives no cache service (then restore and save are skipped). */
+  isAvailable(): boolean;
+  /** The matched key, or undefined on a miss (the real client also says undefined on errors). */
+  restore(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<string | undefined>;
+  /** The cache id, or -1 when not saved (key taken, service error: the real client logs why). */
+  save(paths: string[], key: string): Promise<number>;
+}
+
+/** Where another run's artifact lives, for downloading it through the REST API. */
+export interface FindBy {
+  token: string;
+  workflowRunId: number;
+  repositoryOwner: string;
+  repositoryName: string;
+}
+
+/** @actions/artifact, as the action uses it. */
+export interface ArtifactClient {
+  upload(name: string, files: string[], rootDirectory: string, options: { retentionDays: number }): Promise<{ id?: number; size?: number }>;
+  download(artifactId: number, options: { path: string; expectedHash?: string; findBy: FindBy }): Promise<{ downloadPath?: string; digestMismatch?: boolean }>;
+}
+
+/** An artifact as the REST API lists it. */
+export interface RemoteArtifact {
+  id: number;
+  name: string;
+  expired: boolean;
+  /** ISO 8601. */
+  createdAt: string;
+  /** `sha256:<hex>` when the service reports it. */
+  digest?: string;
+  /** The run that uploaded it. */
+  workflowRunId?: number;
+  /** Branch of that run (null for runs the API cannot place). */
+  headBranch?: string | null;
+  /** The run came from a fork (its head repository is not this one). */
+  fromFork: boolean;
+}
+
+/** `GET /repos/{owner}/{repo}/actions/artifacts?name=…`, newest first. */
+export interface ArtifactFinder {
+  listByName(request: { owner: string; repo: string; name: string; token: string; signal: AbortSignal }): Promise<RemoteArtifact[]>;
+}
+
+/** Bounds of every service call (PLATFORM.md: a hung call is never given up by the clients). */
+export interface ActionTimeouts {
+  /** One cache restore (lookup, download, extract). */
+  cacheRestoreMs: number;
+  /** One REST listing of artifacts by name. */
+  artifactListMs: number;
+  /** One artifact download. */
+  artifactDownloadMs: number;
+  /** The whole artifact side of a restore: listing plus up to MAX_ARTIFACT_TRIES downloads. */
+  artifactRestoreMs: number;
+  /** One cache save (archive, upload, finalize). */
+  cacheSaveMs: number;
+  /** One artifact upload. */
+  artifactUploadMs: number;
+}
+
+/**
+ * Restore runs before the work and counts against `time-budget`; a minute covers a state of
+ * millions of items on a healthy service, and a dead one costs a minute, not the run. The
+ * post step saves cache and artifact side by side, each bounded at two minutes, well inside
+ * the ~4 min 45 s a post step has after a cancel.
+ */
+export const DEFAULT_TIMEOUTS: ActionTimeouts = {
+  cacheRestoreMs: 60_000,
+  artifactListMs: 20_000,
+  artifactDownloadMs: 60_000,
+  artifactRestoreMs: 90_000,
+  cacheSaveMs: 120_000,
+  artifactUploadMs: 120_000,
+};

@@ -1,0 +1,119 @@
+import { isAbsolute, relative, resolve } from "node:path";
+import { ConfigError } from "../core/errors.js";
+import { parseRunSettings, type RawSettings, type RunSettings, type SettingName } from "../core/settings.js";
+import type { ActionCore } from "./host.js";
+
+/**
+ * Inputs that go straight to the engine's settings parser, by the names the command line
+ * uses too. The type check below fails when the parser learns a setting this list lacks.
+ */
+export const RUN_SETTING_INPUTS = [
+  "items", "items-command", "items-format", "id-field",
+  "run", "module", "worker",
+  "concurrency", "max-attempts", "backoff", "backoff-max",
+  "item-timeout", "time-budget", "shutdown-grace", "transient-exit-codes",
+  "retry-failures", "max-runs-per-item", "max-failure-rate", "rate-limit", "shard",
+] as const satisfies readonly SettingName[];
+
+type MissingSettingInputs = Exclude<SettingName, (typeof RUN_SETTING_INPUTS)[number]>;
+// A compile error here names a setting that has no action input yet.
+const everySettingHasAnInput: MissingSettingInputs extends never ? true : MissingSettingInputs = true;
+void everySettingHasAnInput;
+
+/** Inputs only the action has, with the defaults action.yml declares (a test keeps them equal). */
+export const ACTION_INPUT_DEFAULTS = {
+  "state-key": "default",
+  "state-dir": ".resumable-batch",
+  "artifact-retention-days": "7",
+  "fail-on-item-failure": "false",
+  "github-token": "${{ github.token }}",
+} as const;
+
+/** Inputs read with `core.getBooleanInput`; action.yml gives each the default "false". */
+export const BOOLEAN_INPUTS = ["retry-failures", "fail-on-item-failure"] as const;
+
+export type ActionInputName = (typeof RUN_SETTING_INPUTS)[number] | keyof typeof ACTION_INPUT_DEFAULTS;
+
+/** How an input is named in messages: `input 'max-attempts'`. */
+export const inputName = (key: string): string => `input '${key}'`;
+
+/** Cache keys and artifact names are built from it, so it keeps to a safe alphabet. */
+const STATE_KEY_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** Everything the action was asked to do, validated before any work. */
+export interface ActionInputs {
+  /** The engine's settings: items, handler, retries, timing, shard. */
+  settings: RunSettings;
+  /** Names this batch's state in the cache and in artifacts; also the idempotency namespace. */
+  stateKey: string;
+  /** The `state-dir` input as written (relative to the workspace, or absolute). */
+  stateDirInput: string;
+  /** The state folder, absolute. */
+  stateDir: string;
+  /** Fail the step when items failed in this run (`fail-on-item-failure`). */
+  failOnItemFailure: boolean;
+  /** Token for finding earlier runs' artifacts (`actions: read`); empty disables that fallback. */
+  githubToken: string;
+  /** Days the state artifact is kept (`artifact-retention-days`). */
+  artifactRetentionDays: number;
+}
+
+/**
+ * Reads and validates every input. Throws ConfigError, naming the input and the accepted
+ * form, on the first bad value, so a typo fails the step before any work starts.
+ */
+export function getInputs(core: Pick<ActionCore, "getInput" | "getBooleanInput">, workspace: string): ActionInputs {
+  const text = (name: string): string => core.getInput(name).trim();
+  const bool = (name: (typeof BOOLEAN_INPUTS)[number]): boolean => {
+    // Blank means the default (false); anything else must be a YAML 1.2 boolean.
+    if (text(name) === "") return false;
+    try {
+      return core.getBooleanInput(name);
+    } catch {
+      throw new ConfigError(`${inputName(name)}: '${text(name)}' must be true or false`);
+    }
+  };
+
+  const raw: RawSettings = {};
+  for (const key of RUN_SETTING_INPUTS) {
+    if (key === "retry-failures") continue;
+    const value = text(key);
+    if (value !== "") raw[key] = value;
+  }
+  raw["retry-failures"] = bool("retry-failures");
+  const parsed = parseRunSettings(raw, inputName);
+
+  const stateKey = text("state-key") || ACTION_INPUT_DEFAULTS["state-key"];
+  if (!STATE_KEY_PATTERN.test(stateKey)) {
+    throw new ConfigError(
+      `${inputName("state-key")}: '${stateKey}' may use only letters, digits, '.', '_' and '-' (at most 100), because it becomes part of cache keys and artifact names`,
+    );
+  }
+
+  const stateDirInput = text("state-dir") || ACTION_INPUT_DEFAULTS["state-dir"];
+  const stateDir = resolve(workspace, stateDirInput);
+  const fromWorkspace = relative(stateDir, resolve(workspace));
+  if (fromWorkspace === "" || (!fromWorkspace.startsWith("..") && !isAbsolute(fromWorkspace))) {
+    throw new ConfigError(`${inputName("state-dir")}: '${stateDirInput}' is the workspace or a folder above it; give the state a folder of its own, like .resumable-batch`);
+  }
+
+  const retentionText = text("artifact-retention-days") || ACTION_INPUT_DEFAULTS["artifact-retention-days"];
+  if (!/^\d+$/.test(retentionText) || Number(retentionText) < 1 || Number(retentionText) > 400) {
+    throw new ConfigError(`${inputName("artifact-retention-days")}: '${retentionText}' must be a whole number of days from 1 to 400`);
+  }
+
+  // Paths are the workspace's, whatever the process's working directory.
+  const settings: RunSettings = { ...parsed };
+  if (parsed.items?.kind === "file") settings.items = { kind: "file", path: resolve(workspace, parsed.items.path) };
+  if (parsed.handler.kind === "module") settings.handler = { kind: "module", file: resolve(workspace, parsed.handler.file) };
+
+  return {
+    settings,
+    stateKey,
+    stateDirInput,
+    stateDir,
+    failOnItemFailure: bool("fail-on-item-failure"),
+    githubToken: text("github-token"),
+    artifactRetentionDays: Number(retentionText),
+  };
+}

@@ -1,0 +1,207 @@
+import { tmpdir } from "node:os";
+import { ConfigError, StateError, errorMessage } from "../core/errors.js";
+import { formatDurationMs } from "../core/duration.js";
+import type { Logger } from "../core/logger.js";
+import { runFromSettings } from "../core/prepare-run.js";
+import type { ProgressSnapshot } from "../core/progress.js";
+import type { RunBatchResult } from "../core/run-batch.js";
+import { loadState } from "../core/state-store.js";
+import { DEFAULT_TIMEOUTS, type ActionHost } from "./host.js";
+import { getInputs, inputName, type ActionInputs } from "./inputs.js";
+import { mainPostState, type RunContext } from "./main-post-state.js";
+import { cachePathFor, stateNames } from "./names.js";
+import { restoreState, type RestoreOutcome } from "./restore-state.js";
+import { StopLatch } from "./stop-latch.js";
+
+/**
+ * Budget kept after the last item for flushing the journal and compacting the snapshot
+ * (a few seconds for millions of items). Saving happens in the post step, outside it.
+ */
+export const RESERVE_MS = 5_000;
+/** A progress line in the log this often. */
+export const PROGRESS_INTERVAL_MS = 30_000;
+/**
+ * The runner sends SIGTERM 7.5 s after SIGINT (PLATFORM.md); a shutdown grace longer than
+ * this leaves too little of that for the flush.
+ */
+const MAX_SAFE_GRACE_MS = 6_000;
+
+/** Every output, set by main (post's outputs are invisible to later steps). */
+export const OUTPUT_NAMES = ["processed", "succeeded", "failed", "remaining", "complete", "state-source"] as const;
+
+/**
+ * The main step: validate the inputs, restore the newest state, run the batch until it is
+ * done, the budget runs low or the runner cancels, and set the outputs. Never throws: a
+ * problem fails the step through `setFailed`. The post step saves the state.
+ */
+export async function runMain(host: ActionHost): Promise<void> {
+  const startedAtMs = host.system.nowMs();
+  const { core, env } = host;
+  // Listen from the first moment: without a listener Node dies on SIGINT at once.
+  const stops = new StopLatch(host.signals);
+  try {
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    const inputs = getInputs(core, workspace);
+    warnAboutGrace(host, inputs);
+
+    const runId = env.GITHUB_RUN_ID || "local";
+    const runAttempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
+    const shard = inputs.settings.shard;
+    const names = stateNames(inputs.stateKey, shard, runId, runAttempt);
+    const context: RunContext = {
+      stateDir: inputs.stateDir,
+      cachePath: cachePathFor(workspace, inputs.stateDir),
+      cachePrefix: names.cachePrefix,
+      cacheKey: names.cacheKey,
+      artifactName: names.artifactName,
+      artifactRetentionDays: inputs.artifactRetentionDays,
+      stateKey: inputs.stateKey,
+      shard: shard ? `${shard.index}/${shard.count}` : undefined,
+      runId,
+      runAttempt,
+      retryFailures: inputs.settings.retryFailures,
+    };
+    const channel = mainPostState(core);
+    channel.saveContext(context);
+
+    const [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/");
+    const tempDir = env.RUNNER_TEMP || tmpdir();
+    const restoring = restoreState({
+      host,
+      timeouts: { ...DEFAULT_TIMEOUTS, ...host.timeouts },
+      stateDir: inputs.stateDir,
+      cachePath: context.cachePath,
+      names,
+      token: inputs.githubToken,
+      owner,
+      repo,
+      branch: branchOf(env),
+      tempDir,
+      stopped: () => stops.stopped,
+    });
+    const restored = await Promise.race([restoring, stops.whenStopped.then(() => undefined)]);
+    const outcome: RestoreOutcome = restored ?? { source: "fresh", detail: "stopped before the state was restored", seq: 0, freshReason: "the run was stopped while restoring" };
+    channel.saveRestore(outcome);
+    core.setOutput("state-source", outcome.source);
+    if (restored === undefined || stops.stopped) {
+      core.warning(`${stops.signal} received while restoring state: nothing was run; the next run goes on from the saved state`);
+      setOutputsWithoutRun(host, inputs);
+      return;
+    }
+
+    // time-budget counts from the start of this step, restore included.
+    const spentMs = host.system.nowMs() - startedAtMs;
+    const settings = inputs.settings.timeBudgetMs === undefined ? inputs.settings : { ...inputs.settings, timeBudgetMs: Math.max(1, inputs.settings.timeBudgetMs - spentMs) };
+    const result = await runFromSettings(settings, {
+      stateDir: inputs.stateDir,
+      tempDir,
+      cwd: workspace,
+      env,
+      system: host.system,
+      stops,
+      log: actionLogger(host),
+      runId,
+      runAttempt,
+      idempotencyNamespace: inputs.stateKey,
+      reserveMs: RESERVE_MS,
+      nameOf: inputName,
+      onProgress: (p) => core.info(progressLine(p)),
+      progressIntervalMs: PROGRESS_INTERVAL_MS,
+    });
+    channel.saveResult(result);
+    setOutputs(host, result);
+    judge(host, inputs, result);
+  } catch (error) {
+    if (error instanceof ConfigError) core.setFailed(error.message);
+    else if (error instanceof StateError) core.setFailed(`the state cannot be trusted: ${error.message}`);
+    else {
+      core.setFailed(`resumable-batch failed: ${errorMessage(error)}`);
+      if (error instanceof Error && error.stack) core.info(error.stack);
+    }
+  } finally {
+    stops.close();
+  }
+}
+
+/** Decides the step's colour: the budget and item failures are green unless asked otherwise. */
+function judge(host: ActionHost, inputs: ActionInputs, r: RunBatchResult): void {
+  const { core } = host;
+  const what = r.mode === "retry-failures" ? "retry-failures" : "run";
+  core.info(
+    `${what}: ${r.processed} processed (${r.succeeded} succeeded, ${r.failed} failed) in ${formatDurationMs(r.durationMs)}; ` +
+      (r.mode === "run" ? `${r.doneTotal}/${r.total} done overall, ${r.remaining} left` : `${r.failuresTotal} still failing`),
+  );
+  switch (r.stopReason) {
+    case "budget":
+      core.info(`stopped at the time budget with ${r.remaining} item(s) left; the next run goes on from here`);
+      break;
+    case "signal":
+      core.warning("stopped by a cancel: finished work is recorded, and the post step saves it; items cut off are not failures, the next run takes them");
+      break;
+    case "failure-rate":
+      core.setFailed(
+        `stopped early: ${r.failed} of ${r.processed} item(s) failed, more than max-failure-rate allows; something upstream looks broken. ` +
+          "Fix the cause, then run again (finished work is saved).",
+      );
+      return;
+    case "complete":
+      break;
+  }
+  if (inputs.failOnItemFailure && r.failed > 0) {
+    core.setFailed(`${r.failed} item(s) failed in this run (fail-on-item-failure is true); see the job summary and failures.json in the artifact`);
+  }
+}
+
+function setOutputs(host: ActionHost, r: RunBatchResult): void {
+  const { core } = host;
+  core.setOutput("processed", String(r.processed));
+  core.setOutput("succeeded", String(r.succeeded));
+  core.setOutput("failed", String(r.failed));
+  core.setOutput("remaining", String(r.remaining));
+  core.setOutput("complete", String(r.complete));
+}
+
+/** Outputs when a cancel came before the engine started: nothing processed, not complete. */
+function setOutputsWithoutRun(host: ActionHost, inputs: ActionInputs): void {
+  let remaining = "";
+  try {
+    const { state } = loadState(inputs.stateDir);
+    const last = [...state.runs].reverse().find((r) => r.mode === "run" && r.remaining !== undefined);
+    if (last?.remaining !== undefined) remaining = String(last.remaining);
+  } catch {
+    // unknown
+  }
+  for (const name of ["processed", "succeeded", "failed"]) host.core.setOutput(name, "0");
+  host.core.setOutput("remaining", remaining);
+  host.core.setOutput("complete", "false");
+}
+
+function warnAboutGrace(host: ActionHost, inputs: ActionInputs): void {
+  if (inputs.settings.shutdownGraceMs > MAX_SAFE_GRACE_MS) {
+    host.core.warning(
+      `${inputName("shutdown-grace")} is ${formatDurationMs(inputs.settings.shutdownGraceMs)}: on a cancel the runner sends SIGTERM 7.5s after SIGINT and kills the step 2.5s later, ` +
+        `so in-flight items may be cut off before the grace ends (they are not lost: the next run takes them)`,
+    );
+  }
+}
+
+/** The branch whose runs' artifacts this run may restore from. */
+export function branchOf(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.GITHUB_HEAD_REF) return env.GITHUB_HEAD_REF;
+  const ref = env.GITHUB_REF ?? "";
+  if (ref.startsWith("refs/heads/")) return ref.slice("refs/heads/".length);
+  return env.GITHUB_REF_TYPE === "branch" && env.GITHUB_REF_NAME ? env.GITHUB_REF_NAME : undefined;
+}
+
+function actionLogger(host: ActionHost): Logger {
+  return {
+    info: (m) => host.core.info(m),
+    warn: (m) => host.core.warning(m),
+    error: (m) => host.core.error(m),
+  };
+}
+
+function progressLine(p: ProgressSnapshot): string {
+  const finished = p.succeeded + p.failed;
+  return `progress: ${finished}/${p.total} (${p.succeeded} ok, ${p.failed} failed), ${p.left} left, ${p.ratePerSec.toFixed(1)} items/s, ETA ${p.etaMs === undefined ? "?" : formatDurationMs(p.etaMs)}`;
+}

@@ -1,0 +1,74 @@
+import { tmpdir } from "node:os";
+import type { BatchState } from "../core/batch-state.js";
+import { errorMessage } from "../core/errors.js";
+import { loadState } from "../core/state-store.js";
+import { DEFAULT_TIMEOUTS, type ActionHost } from "./host.js";
+import { annotateFailures, buildSummaryInput, failuresOfRun, renderSaveSection } from "./job-summary.js";
+import { mainPostState } from "./main-post-state.js";
+import { saveState } from "./save-state.js";
+
+/**
+ * The post step: runs after the job's other steps — also after a failure or a cancel, when
+ * the state matters most. Saves the state folder to the cache and to an artifact, annotates
+ * this run's failed items and writes the job summary. Never fails the step: a save problem
+ * is a warning (the artifact still carries the state when the cache is down), and a main
+ * step that died early simply leaves less to do.
+ */
+export async function runPost(host: ActionHost): Promise<void> {
+  const { core, env } = host;
+  try {
+    const channel = mainPostState(core);
+    const context = channel.context();
+    if (!context) {
+      core.info("resumable-batch: the main step stopped before it restored any state (see its log); nothing to save");
+      return;
+    }
+    const restore = channel.restore();
+    const result = channel.result();
+    if (!result) core.warning("the main step did not finish its run (it failed, or was killed); saving the state it left");
+
+    let state: BatchState;
+    try {
+      state = loadState(context.stateDir).state;
+    } catch (error) {
+      // Never overwrite a good saved state with one that cannot be read.
+      core.warning(`the state folder ${context.stateDir} cannot be read (${errorMessage(error)}); it is not saved, the next run restores the last good state`, {
+        title: "resumable-batch: state not saved",
+      });
+      return;
+    }
+    if (state.origin.seq === 0) {
+      core.info("no state to save: no run has recorded anything yet");
+      if (restore?.source === "fresh") await writeSummary(host, renderSaveSection(context, { skipped: "Nothing was saved: no run has recorded any state yet." }));
+      return;
+    }
+
+    const summaryInput = buildSummaryInput(state, context, restore, result, env.GITHUB_WORKFLOW);
+    annotateFailures(core, failuresOfRun(state, context.runId, context.runAttempt), context.artifactName);
+    const saved = await saveState({
+      host,
+      timeouts: { ...DEFAULT_TIMEOUTS, ...host.timeouts },
+      context,
+      state,
+      summaryInput,
+      tempDir: env.RUNNER_TEMP || tmpdir(),
+      nowIso: new Date(host.system.nowMs()).toISOString(),
+    });
+    const notRun = result
+      ? ""
+      : "> [!WARNING]\n> The main step did not run the batch to its end (see its log): the figures below are those the state recorded last.\n\n";
+    await writeSummary(host, `${notRun}${saved.summaryMarkdown}\n${renderSaveSection(context, saved)}`);
+  } catch (error) {
+    core.warning(`resumable-batch post step: ${errorMessage(error)}`);
+    if (error instanceof Error && error.stack) core.info(error.stack);
+  }
+}
+
+async function writeSummary(host: ActionHost, markdown: string): Promise<void> {
+  try {
+    await host.core.writeSummary(markdown);
+  } catch (error) {
+    // No GITHUB_STEP_SUMMARY (a local run) or a full disk: the artifact has summary.md.
+    host.core.warning(`could not write the job summary: ${errorMessage(error)}`);
+  }
+}

@@ -1,0 +1,92 @@
+import * as artifactLib from "@actions/artifact";
+import * as cacheLib from "@actions/cache";
+import * as core from "@actions/core";
+import { Octokit } from "@octokit/rest";
+import { realSystem } from "../core/system.js";
+import type { StopSignalName, StopSource } from "../core/stop-controller.js";
+import type { ActionHost, ArtifactClient, ArtifactFinder, CacheClient, RemoteArtifact } from "./host.js";
+
+/** The host of a real step: @actions/* and the REST API, this process's signals. */
+export function createRealHost(): ActionHost {
+  return {
+    core: {
+      getInput: (name) => core.getInput(name),
+      getBooleanInput: (name) => core.getBooleanInput(name),
+      setOutput: (name, value) => core.setOutput(name, value),
+      setFailed: (message) => core.setFailed(message),
+      info: (message) => core.info(message),
+      warning: (message, properties) => core.warning(message, properties),
+      error: (message, properties) => core.error(message, properties),
+      notice: (message, properties) => core.notice(message, properties),
+      saveState: (name, value) => core.saveState(name, value),
+      getState: (name) => core.getState(name),
+      writeSummary: async (markdown) => {
+        await core.summary.addRaw(markdown, true).write();
+      },
+    },
+    cache: realCache(),
+    artifacts: realArtifacts(),
+    rest: realArtifactFinder(process.env.GITHUB_API_URL || "https://api.github.com"),
+    env: process.env,
+    system: realSystem,
+    signals: processSignals(),
+  };
+}
+
+function realCache(): CacheClient {
+  return {
+    // Without the runtime token the client would only log a warning and answer "miss".
+    isAvailable: () => cacheLib.isFeatureAvailable() && Boolean(process.env.ACTIONS_RUNTIME_TOKEN),
+    restore: (paths, primaryKey, restoreKeys) => cacheLib.restoreCache(paths, primaryKey, restoreKeys),
+    save: (paths, key) => cacheLib.saveCache(paths, key),
+  };
+}
+
+function realArtifacts(): ArtifactClient {
+  let client: artifactLib.ArtifactClient | undefined;
+  const get = () => (client ??= new artifactLib.DefaultArtifactClient());
+  return {
+    upload: (name, files, rootDirectory, options) => get().uploadArtifact(name, files, rootDirectory, options),
+    download: (id, options) => get().downloadArtifact(id, options),
+  };
+}
+
+function realArtifactFinder(baseUrl: string): ArtifactFinder {
+  return {
+    async listByName({ owner, repo, name, token, signal }) {
+      // Failures surface as exceptions; octokit's own request log would only repeat them.
+      const octokit = new Octokit({ auth: token, baseUrl, request: { signal }, log: { debug() {}, info() {}, warn() {}, error() {} } });
+      const { data } = await octokit.rest.actions.listArtifactsForRepo({ owner, repo, name, per_page: 20 });
+      return data.artifacts.map((a): RemoteArtifact => {
+        const run = a.workflow_run ?? undefined;
+        const digest = (a as { digest?: string | null }).digest;
+        return {
+          id: a.id,
+          name: a.name,
+          expired: a.expired,
+          createdAt: a.created_at ?? "",
+          digest: digest ?? undefined,
+          workflowRunId: run?.id ?? undefined,
+          headBranch: run?.head_branch ?? null,
+          fromFork: run?.head_repository_id !== undefined && run.repository_id !== undefined && run.head_repository_id !== run.repository_id,
+        };
+      });
+    },
+  };
+}
+
+/** SIGINT and SIGTERM of this process; listeners are removed when unsubscribed. */
+function processSignals(): StopSource {
+  return {
+    subscribe(listener: (signal: StopSignalName) => void) {
+      const onInt = () => listener("SIGINT");
+      const onTerm = () => listener("SIGTERM");
+      process.on("SIGINT", onInt);
+      process.on("SIGTERM", onTerm);
+      return () => {
+        process.off("SIGINT", onInt);
+        process.off("SIGTERM", onTerm);
+      };
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { BatchState } from "../core/batch-state.js";
+import { LOCK_FILE } from "../core/state-store.js";
+import { errorMessage } from "../core/errors.js";
+import { renderRunSummaryMarkdown, type RunSummaryInput } from "../report/markdown.js";
+import { writeReports } from "../report/write-reports.js";
+import { bounded } from "./bounded.js";
+import type { ActionHost, ActionTimeouts } from "./host.js";
+import type { SaveReport } from "./job-summary.js";
+import type { RunContext } from "./main-post-state.js";
+import { CACHE_TRANSFER_DIR } from "./names.js";
+import { copyStateFiles } from "./state-folder.js";
+
+export interface SaveRequest {
+  host: ActionHost;
+  timeouts: ActionTimeouts;
+  context: RunContext;
+  state: BatchState;
+  summaryInput: RunSummaryInput;
+  /** Scratch space outside the workspace (RUNNER_TEMP): the artifact's folder goes here. */
+  tempDir: string;
+  nowIso: string;
+}
+
+export interface SaveOutcome extends SaveReport {
+  /** The run summary as written into the artifact's summary.md. */
+  summaryMarkdown: string;
+}
+
+/**
+ * Carries the state folder to the cache (a new key per run and attempt) and to an artifact
+ * (state + failures.json + summary.md + report.html), side by side, each bounded by its own
+ * timeout. Nothing here fails the step: every problem is a warning, and since the artifact
+ * is written whether or not the cache works, a cache outage loses nothing.
+ */
+export async function saveState(s: SaveRequest): Promise<SaveOutcome> {
+  const { host, context } = s;
+  const { core } = host;
+
+  // A main step killed mid-run leaves its lock; a lock must not travel to the next run.
+  rmSync(join(context.stateDir, LOCK_FILE), { force: true });
+
+  const artifactDir = mkdtempSync(join(s.tempDir, "resumable-batch-upload-"));
+  copyStateFiles(context.stateDir, artifactDir);
+  let summaryMarkdown: string;
+  try {
+    summaryMarkdown = writeReports(artifactDir, s.state, s.summaryInput, s.nowIso).summaryMarkdown;
+  } catch (error) {
+    // The reports are for people; the state still travels without them.
+    core.warning(`could not write the reports (${errorMessage(error)}); the artifact carries the state alone`);
+    summaryMarkdown = renderRunSummaryMarkdown(s.summaryInput);
+  }
+
+  // The cache saves from the same path string restore uses (the transfer folder).
+  const transferDir = join(context.stateDir, CACHE_TRANSFER_DIR);
+  rmSync(transferDir, { recursive: true, force: true });
+  copyStateFiles(context.stateDir, transferDir);
+
+  const [cache, artifact] = await Promise.all([saveToCache(s), uploadArtifact(s, artifactDir)]);
+
+  if (cache.saved) core.info(`state #${s.state.origin.seq} saved to the cache as ${context.cacheKey}`);
+  if (artifact.saved) core.info(`state #${s.state.origin.seq} uploaded as artifact ${context.artifactName} (kept ${context.artifactRetentionDays} day(s))`);
+  if (!cache.saved && artifact.saved) {
+    core.warning(`the cache did not take this run's state (${cache.note}); the artifact ${context.artifactName} carries it, and the next run restores from there`, {
+      title: "resumable-batch: state not cached",
+    });
+  } else if (cache.saved && !artifact.saved) {
+    core.warning(`the state artifact was not uploaded (${artifact.note}); the cache holds the state, but there is no failures file to download for this run`, {
+      title: "resumable-batch: no artifact",
+    });
+  } else if (!cache.saved && !artifact.saved) {
+    core.warning(
+      `this run's state was saved nowhere (cache: ${cache.note}; artifact: ${artifact.note}). The next run resumes from the last saved state and repeats this run's items.`,
+      { title: "resumable-batch: state not saved" },
+    );
+  }
+  return { cache, artifact, summaryMarkdown };
+}
+
+async function saveToCache(s: SaveRequest): Promise<SaveReport["cache"]> {
+  const { host, context } = s;
+  if (!host.cache.isAvailable()) return { saved: false, note: "the cache service is not available here" };
+  const got = await bounded(host.system, s.timeouts.cacheSaveMs, "cache save", () => host.cache.save([context.cachePath], context.cacheKey));
+  if (!got.ok) return { saved: false, note: got.reason };
+  // saveCache logs why and returns -1 for a taken key, a read-only token or a service error.
+  if (got.value === -1) return { saved: false, note: "the cache service did not accept it (see the log above)" };
+  return { saved: true, note: `cache id ${got.value}` };
+}
+
+async function uploadArtifact(s: SaveRequest, dir: string): Promise<SaveReport["artifact"]> {
+  const { host, context } = s;
+  const files = readdirSync(dir).map((name) => join(dir, name));
+  const got = await bounded(host.system, s.timeouts.artifactUploadMs, "artifact upload", () =>
+    host.artifacts.upload(context.artifactName, files, dir, { retentionDays: context.artifactRetentionDays }),
+  );
+  if (!got.ok) return { saved: false, note: got.reason };
+  return { saved: true, note: got.value.id === undefined ? "uploaded" : `artifact id ${got.value.id}` };
+}
