@@ -7,7 +7,8 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { rmSync } from "node:fs";
-import { cleanup, countBy, prepareCli, readJson, readLines, runCli, tempDir, writeFile, type FailuresJson } from "./helpers.js";
+import { spawn } from "node:child_process";
+import { cleanup, cliEnv, countBy, prepareCli, readJson, readLines, runCli, tempDir, writeFile, type FailuresJson } from "./helpers.js";
 
 let cli: string;
 const dirs: string[] = [];
@@ -130,6 +131,37 @@ describe("a bad item is isolated", () => {
     expect(failures.map((f) => [f.id, f.kind, f.attempts])).toEqual([["slow", "timeout", 2]]);
     expect(failures[0]!.error).toMatch(/timed out after 300ms/);
     expect(readLines(join(dir, "done.log")).sort()).toEqual(["a", "b"]);
+  });
+});
+
+describe("the summary's hints", () => {
+  it("are commands that work as printed, for this state folder and handler", async () => {
+    const dir = newDir();
+    writeItems(dir, ["a", "b"]);
+    writeFile(dir, "h.sh", HANDLER);
+    writeFile(dir, "broken-b", "b: bad row\n");
+    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--run", "sh h.sh", "--state-dir", "my state"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    const hinted = [...r.stderr.matchAll(/`(resumable-batch [^`]+)`/g)].map((m) => m[1]!);
+    expect(hinted).toHaveLength(2);
+    const [list, retry] = hinted as [string, string];
+    expect(list).toMatch(/^resumable-batch failures /);
+    expect(retry).toMatch(/^resumable-batch run --retry-failures /);
+    // Run them as a user would paste them into a shell.
+    const asShell = (command: string) =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn("/bin/sh", ["-c", command.replace(/^resumable-batch/, `'${process.execPath}' '${cli}'`)], { cwd: dir, env: cliEnv() });
+        let stdout = "";
+        child.stdout.on("data", (c: Buffer) => (stdout += c));
+        child.on("close", (code) => resolve({ code, stdout }));
+      });
+    const listed = await asShell(list);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).failures.map((f: { id: string }) => f.id)).toEqual(["b"]);
+    rmSync(join(dir, "broken-b"));
+    const retried = await asShell(retry);
+    expect(retried.code).toBe(0);
+    expect(readJson<FailuresJson>(join(dir, "my state", "failures.json")).failures).toEqual([]);
   });
 });
 
