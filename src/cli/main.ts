@@ -143,11 +143,20 @@ async function runCommand(opts: Record<string, string | boolean | undefined>, io
   } finally {
     display.finish();
   }
-  io.stderr.write(summaryLine(result, stateDir) + "\n");
+  // The hints name this run's state folder and handler, so they work when pasted.
+  const stateDirArgs = typeof opts.stateDir === "string" ? ["--state-dir", opts.stateDir] : [];
+  const handlerArgs = (["run", "module", "worker"] as const).flatMap((k) => (typeof opts[k] === "string" ? [`--${k}`, opts[k] as string] : []));
+  io.stderr.write(summaryLine(result, stateDir, { stateDirArgs, handlerArgs }) + "\n");
   return result.exitCode;
 }
 
-function summaryLine(r: RunBatchResult, stateDir: string): string {
+/** Quotes an argument for a POSIX shell, only when it needs it. */
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+function summaryLine(r: RunBatchResult, stateDir: string, hint: { stateDirArgs: string[]; handlerArgs: string[] }): string {
+  const command = (...args: string[]) => ["resumable-batch", ...args].map(shellQuote).join(" ");
   const what = r.mode === "retry-failures" ? "retry-failures" : "run";
   const lines = [
     `${what}: ${r.processed} processed (${r.succeeded} succeeded, ${r.failed} failed) in ${formatDurationMs(r.durationMs)}; ` +
@@ -157,7 +166,10 @@ function summaryLine(r: RunBatchResult, stateDir: string): string {
   if (r.stopReason === "signal") lines.push("stopped by a signal; progress is saved. Run again to resume.");
   if (r.stopReason === "failure-rate") lines.push("stopped early: too many items failed (max-failure-rate). Fix the cause, then run again.");
   if (r.failuresTotal > 0) {
-    lines.push(`${r.failuresTotal} failed item(s) in ${stateDir}/failures.json — list them with \`resumable-batch failures\`, re-attempt them with \`resumable-batch run --retry-failures\``);
+    lines.push(
+      `${r.failuresTotal} failed item(s) in ${stateDir}/failures.json — list them with \`${command("failures", ...hint.stateDirArgs)}\`, ` +
+        `re-attempt them with \`${command("run", "--retry-failures", ...hint.handlerArgs, ...hint.stateDirArgs)}\``,
+    );
   }
   return lines.join("\n");
 }
