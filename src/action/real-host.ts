@@ -3,8 +3,9 @@ import * as cacheLib from "@actions/cache";
 import * as core from "@actions/core";
 import { Octokit } from "@octokit/rest";
 import { realSystem } from "../core/system.js";
+import { parseDurationMs } from "../core/duration.js";
 import type { StopSignalName, StopSource } from "../core/stop-controller.js";
-import type { ActionHost, ArtifactClient, ArtifactFinder, CacheClient, RemoteArtifact } from "./host.js";
+import { DEFAULT_TIMEOUTS, type ActionHost, type ActionTimeouts, type ArtifactClient, type ArtifactFinder, type CacheClient, type RemoteArtifact } from "./host.js";
 
 /** The host of a real step: @actions/* and the REST API, this process's signals. */
 export function createRealHost(): ActionHost {
@@ -30,6 +31,7 @@ export function createRealHost(): ActionHost {
     env: process.env,
     system: realSystem,
     signals: processSignals(),
+    timeouts: timeoutsFromEnv(process.env),
   };
 }
 
@@ -89,4 +91,18 @@ function processSignals(): StopSource {
       };
     },
   };
+}
+
+/**
+ * `RESUMABLE_BATCH_SERVICE_TIMEOUT` (a duration like 20s) caps every cache and artifact
+ * call's timeout: for runners next to a service known to be slow or flaky, and for the
+ * end-to-end tests, which make the service hang on purpose.
+ */
+export function timeoutsFromEnv(env: NodeJS.ProcessEnv): Partial<ActionTimeouts> {
+  const text = env.RESUMABLE_BATCH_SERVICE_TIMEOUT?.trim();
+  if (!text) return {};
+  const capMs = parseDurationMs(text, "RESUMABLE_BATCH_SERVICE_TIMEOUT");
+  const capped: Partial<ActionTimeouts> = {};
+  for (const [name, ms] of Object.entries(DEFAULT_TIMEOUTS) as Array<[keyof ActionTimeouts, number]>) capped[name] = Math.min(ms, capMs);
+  return capped;
 }
