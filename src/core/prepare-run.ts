@@ -49,15 +49,17 @@ export async function runFromSettings(settings: RunSettings, e: RunEnvironment):
   let scratch: string | undefined;
   try {
     let source: SourceSpec | undefined;
-    if (settings.items?.kind === "file") {
-      source = { path: settings.items.path, label: settings.items.path, format: settings.itemsFormat ?? formatForPath(settings.items.path), idField: settings.idField };
-    } else if (settings.items?.kind === "command" && !settings.retryFailures) {
+    // A retry-failures pass takes its items from failures.json: the source is not read.
+    const items = settings.retryFailures ? undefined : settings.items;
+    if (items?.kind === "file") {
+      source = { path: items.path, label: items.path, format: settings.itemsFormat ?? formatForPath(items.path), idField: settings.idField };
+    } else if (items?.kind === "command") {
       scratch = mkdtempSync(join(e.tempDir, "resumable-batch-items-"));
       const path = join(scratch, "items");
-      await captureCommandOutput(settings.items.command, path, { cwd: e.cwd, env: e.env, system: e.system, what: e.nameOf("items-command") });
+      await captureCommandOutput(items.command, path, { cwd: e.cwd, env: e.env, system: e.system, what: e.nameOf("items-command") });
       source = { path, label: "items-command output line", format: settings.itemsFormat ?? "jsonl", idField: settings.idField };
     }
-    if (source && settings.items?.kind === "file") await assertReadable(source.path, e.nameOf("items"));
+    if (source && items?.kind === "file") await assertReadable(source.path, e.nameOf("items"));
     const limiter = new RateLimiter(e.system, settings.rateLimit);
     const shard = settings.shard;
     const options: RunBatchOptions = {
