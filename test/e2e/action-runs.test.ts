@@ -1,0 +1,253 @@
+// The built action (dist/main, dist/post) run after run against the local Actions service
+// stand-in (real @actions/cache and @actions/artifact clients, Azurite blob storage),
+// played the way the runner plays a workflow run. Each scenario prints what was restored,
+// processed and saved.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAzurite, type Azurite } from "./service/azurite.js";
+import { startFakeGitHub, type FakeGitHub } from "./service/fake-github.js";
+import { runClientOp } from "./service/run-client.js";
+import { MAIN, playRun, recordLines, repeats, type RunResult } from "./harness.js";
+
+let azurite: Azurite;
+let gh: FakeGitHub;
+let nextRunId = 1000;
+const suiteStartedAt = Date.now();
+
+beforeAll(async () => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first (npm test does)`);
+  azurite = await startAzurite();
+  gh = await startFakeGitHub({ azurite });
+}, 60_000);
+
+afterAll(async () => {
+  await gh?.stop();
+  await azurite?.stop();
+  console.log(`[e2e] action scenarios: wall time of the whole file ${((Date.now() - suiteStartedAt) / 1000).toFixed(1)}s`);
+});
+
+const itemsJsonl = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ id: `item-${String(i + 1).padStart(3, "0")}`, n: i + 1 })).join("\n") + "\n";
+
+/** A handler that takes a while and then records the item in a file outside the workspace. */
+const HANDLER = 'sleep "${DELAY:-0.05}"; case ",$BROKEN," in *",$ITEM_ID,"*) echo "cannot sync $ITEM_ID: field email is invalid (attempt $ITEM_ATTEMPT)" >&2; exit 1;; esac; printf "%s\\n" "$ITEM_ID" >> "$RECORD"';
+
+function scenario(name: string) {
+  const dir = mkdtempSync(join(tmpdir(), `rb-e2e-${name}-`));
+  return { record: join(dir, "record.txt"), dir, stateKey: name };
+}
+
+function describeRun(label: string, r: RunResult): void {
+  const o = r.outputs;
+  const saved = [
+    gh.cacheEntries().some((e) => e.key.endsWith(`/${r.runId}-${r.runAttempt}`)) ? "cache" : undefined,
+    gh.artifacts().some((a) => a.runId === r.runId) ? "artifact" : undefined,
+  ].filter(Boolean);
+  console.log(
+    `[e2e] ${label}: run ${r.runId}#${r.runAttempt} restored from ${o["state-source"]}; processed ${o.processed} ` +
+      `(${o.succeeded} ok, ${o.failed} failed), ${o.remaining} left, complete=${o.complete}; saved to ${saved.join(" + ") || "nothing"}; ` +
+      `main exit ${r.main.exitCode} in ${(r.main.durationMs / 1000).toFixed(1)}s${r.main.signalsSent.length ? ` after ${r.main.signalsSent.join("→")}` : ""}, post exit ${r.post.exitCode}`,
+  );
+}
+
+function log(r: RunResult): string {
+  return r.main.stdout + r.main.stderr + r.post.stdout + r.post.stderr;
+}
+
+async function downloadArtifactFile(runId: number, nameIncludes: string, file: string): Promise<string> {
+  const artifact = gh.artifacts().find((a) => a.runId === runId && a.name.includes(nameIncludes) && !a.expired);
+  if (!artifact) throw new Error(`no artifact ${nameIncludes} in run ${runId}: ${JSON.stringify(gh.artifacts())}`);
+  const env = gh.runnerEnv({ runId: nextRunId++ });
+  const path = mkdtempSync(join(tmpdir(), "rb-dl-"));
+  const got = await runClientOp("artifact.download", {
+    id: artifact.id, path,
+    findBy: { token: "test-token", workflowRunId: runId, repositoryOwner: gh.owner, repositoryName: gh.repo },
+  }, { env, timeoutMs: 60_000 });
+  if (!got.ok) throw new Error(`download failed: ${JSON.stringify(got.error)} ${got.stdout.slice(-2000)}`);
+  const found = findFile(path, file);
+  if (!found) throw new Error(`${file} not in the artifact (${readdirSync(path, { recursive: true }).join(", ")})`);
+  return readFileSync(found, "utf8");
+}
+
+function findFile(dir: string, name: string): string | undefined {
+  for (const entry of readdirSync(dir, { recursive: true }) as string[]) if (entry.split("/").pop() === name) return join(dir, entry);
+  return undefined;
+}
+
+describe.concurrent("the action across workflow runs", () => {
+  it("1. a run that ends on its time budget is resumed from the cache by the next run, and no item runs twice", async () => {
+    const s = scenario("budget");
+    const inputs = { items: "items.jsonl", run: HANDLER, "state-key": s.stateKey, concurrency: "2", "time-budget": "9s" };
+    const env = { RECORD: s.record, DELAY: "0.2" };
+    const run1 = await playRun({ gh, runId: nextRunId++, inputs, env, files: { "items.jsonl": itemsJsonl(60) } });
+    describeRun("budget/1", run1);
+    expect(run1.main.exitCode).toBe(0);
+    expect(run1.outputs.complete).toBe("false");
+    const left = Number(run1.outputs.remaining);
+    expect(left).toBeGreaterThan(0);
+    const run2 = await playRun({ gh, runId: nextRunId++, inputs: { ...inputs, "time-budget": "" }, env, files: { "items.jsonl": itemsJsonl(60) } });
+    describeRun("budget/2", run2);
+    expect(run2.outputs["state-source"]).toBe("cache");
+    expect(run2.outputs).toMatchObject({ complete: "true", remaining: "0", processed: String(left) });
+    const lines = recordLines(s.record);
+    expect(lines).toHaveLength(60);
+    expect(repeats(lines)).toEqual([]);
+  });
+
+  it("2. a cancelled run stops before SIGTERM, post saves, and the next run resumes without re-running finished items", async () => {
+    const s = scenario("cancel");
+    const inputs = { items: "items.jsonl", run: HANDLER, "state-key": s.stateKey, concurrency: "2" };
+    const env = { RECORD: s.record, DELAY: "0.3" };
+    const files = { "items.jsonl": itemsJsonl(40) };
+    const run1 = await playRun({ gh, runId: nextRunId++, inputs, env, files, cancelWhen: () => recordLines(s.record).length >= 6 });
+    describeRun("cancel/1", run1);
+    expect(run1.main.signalsSent).toEqual(["SIGINT"]);
+    expect(run1.main.durationMs).toBeLessThan(60_000);
+    expect(run1.post.exitCode).toBe(0);
+    expect(log(run1)).toMatch(/stopped by a cancel/);
+    const doneInRun1 = recordLines(s.record).length;
+    expect(doneInRun1).toBeLessThan(40);
+    const run2 = await playRun({ gh, runId: nextRunId++, inputs, env, files });
+    describeRun("cancel/2", run2);
+    expect(run2.outputs["state-source"]).toBe("cache");
+    expect(Number(run2.outputs.processed)).toBe(40 - doneInRun1);
+    expect(repeats(recordLines(s.record))).toEqual([]);
+    expect(recordLines(s.record)).toHaveLength(40);
+  });
+
+  it("3. permanent failures land in the run's failures artifact; a retry-failures run clears the fixed one and keeps the broken one", async () => {
+    const s = scenario("failures");
+    const inputs = { items: "items.jsonl", run: HANDLER, "state-key": s.stateKey, "max-attempts": "2", backoff: "10ms" };
+    const files = { "items.jsonl": itemsJsonl(12) };
+    const run1 = await playRun({ gh, runId: nextRunId++, inputs, env: { RECORD: s.record, DELAY: "0", BROKEN: "item-003,item-007" }, files });
+    describeRun("failures/1", run1);
+    expect(run1.main.exitCode).toBe(0); // item failures keep the step green by default
+    expect(run1.outputs).toMatchObject({ failed: "2", succeeded: "10" });
+    const failures1 = JSON.parse(await downloadArtifactFile(run1.runId, `${s.stateKey}-state`, "failures.json")).failures;
+    expect(failures1.map((f: { id: string }) => f.id).sort()).toEqual(["item-003", "item-007"]);
+    expect(failures1[0]).toMatchObject({ kind: "permanent", attempts: 1 });
+    expect(failures1[0].error).toMatch(/field email is invalid/);
+    expect(run1.summary).toMatch(/item-003/);
+    expect(log(run1)).toMatch(/::error.*item-00[37]/);
+
+    // The cause of item-003 is fixed; item-007 is still broken.
+    const run2 = await playRun({ gh, runId: nextRunId++, inputs: { ...inputs, "retry-failures": "true" }, env: { RECORD: s.record, DELAY: "0", BROKEN: "item-007" }, files: {} });
+    describeRun("failures/2 (retry-failures)", run2);
+    expect(run2.outputs).toMatchObject({ processed: "2", succeeded: "1", failed: "1" });
+    const failures2 = JSON.parse(await downloadArtifactFile(run2.runId, `${s.stateKey}-state`, "failures.json")).failures;
+    expect(failures2).toHaveLength(1);
+    expect(failures2[0]).toMatchObject({ id: "item-007", attempts: 2 });
+    expect(failures2[0].error).toMatch(/attempt 2/);
+    expect(recordLines(s.record).filter((l) => l === "item-003")).toHaveLength(1);
+  });
+
+  it("4. when the cache entry is evicted, the next run restores from the previous run's artifact and says so", async () => {
+    const s = scenario("evicted");
+    const inputs = { items: "items.jsonl", run: HANDLER, "state-key": s.stateKey, "time-budget": "7s", concurrency: "2" };
+    const env = { RECORD: s.record, DELAY: "0.2" };
+    const files = { "items.jsonl": itemsJsonl(50) };
+    const run1 = await playRun({ gh, runId: nextRunId++, inputs, env, files });
+    describeRun("evicted/1", run1);
+    const evicted = await gh.evictCache(gh.cacheEntries().find((e) => e.key.includes(`/${s.stateKey}/`))!.key);
+    expect(evicted).toBe(1);
+    const run2 = await playRun({ gh, runId: nextRunId++, inputs: { ...inputs, "time-budget": "" }, env, files });
+    describeRun("evicted/2", run2);
+    expect(run2.outputs["state-source"]).toBe("artifact");
+    expect(log(run2)).toMatch(/artifact/i);
+    expect(repeats(recordLines(s.record))).toEqual([]);
+    expect(recordLines(s.record)).toHaveLength(50);
+  });
+
+  it("5. a failing, then hanging, cache service keeps the job green and the state survives in the artifact", async () => {
+    const s = scenario("cachedown");
+    const inputs = { items: "items.jsonl", run: HANDLER, "state-key": s.stateKey };
+    const files = { "items.jsonl": itemsJsonl(10) };
+    const env = { RECORD: s.record, DELAY: "0", RESUMABLE_BATCH_SERVICE_TIMEOUT: "8s" };
+    const run1Id = nextRunId++;
+    gh.injectFault({ service: "cache", runId: run1Id, action: { kind: "status", status: 503 } });
+    const run1 = await playRun({ gh, runId: run1Id, inputs, env, files: { "items.jsonl": itemsJsonl(5) } });
+    describeRun("cachedown/1 (cache answers 503)", run1);
+    expect(run1.main.exitCode).toBe(0);
+    expect(run1.post.exitCode).toBe(0);
+    expect(run1.post.stdout).toMatch(/::warning.*cache/i);
+    expect(gh.artifacts().some((a) => a.runId === run1Id)).toBe(true);
+
+    const run2Id = nextRunId++;
+    gh.injectFault({ service: "cache", runId: run2Id, action: { kind: "hang" } });
+    const run2 = await playRun({ gh, runId: run2Id, inputs, env, files });
+    describeRun("cachedown/2 (cache hangs)", run2);
+    expect(run2.main.exitCode).toBe(0);
+    expect(run2.post.exitCode).toBe(0);
+    expect(run2.outputs["state-source"]).toBe("artifact");
+    expect(run2.outputs.processed).toBe("5");
+    expect(log(run2)).toMatch(/did not finish within/);
+    expect(repeats(recordLines(s.record))).toEqual([]);
+  });
+
+  it("6. a re-run of the same run (attempt 2) saves and uploads without a name collision", async () => {
+    const s = scenario("rerun");
+    const inputs = { items: "items.jsonl", run: HANDLER, "state-key": s.stateKey };
+    const env = { RECORD: s.record, DELAY: "0", BROKEN: "item-002" };
+    const files = { "items.jsonl": itemsJsonl(6) };
+    const runId = nextRunId++;
+    const first = await playRun({ gh, runId, runAttempt: 1, inputs, env, files });
+    describeRun("rerun/attempt 1", first);
+    const second = await playRun({ gh, runId, runAttempt: 2, inputs: { ...inputs, "retry-failures": "true" }, env: { ...env, BROKEN: "" }, files });
+    describeRun("rerun/attempt 2", second);
+    expect(second.post.exitCode).toBe(0);
+    const collisions = log(second).split("\n").filter((l) => /409|already exists|conflict/i.test(l) && !l.startsWith("::debug::"));
+    expect(collisions).toEqual([]);
+    const names = gh.artifacts().filter((a) => a.runId === runId).map((a) => a.name);
+    expect(new Set(names).size).toBe(2);
+    expect(gh.cacheEntries().filter((e) => e.key.includes(`/${s.stateKey}/`)).map((e) => e.key.split("/").pop()).sort()).toEqual([`${runId}-1`, `${runId}-2`]);
+    expect(second.outputs).toMatchObject({ "state-source": "cache", succeeded: "1", failed: "0" });
+  });
+
+  it("7. a first run with no state at all starts fresh and says so in the log and the summary", async () => {
+    const s = scenario("fresh");
+    const run = await playRun({ gh, runId: nextRunId++, inputs: { items: "items.jsonl", run: HANDLER, "state-key": s.stateKey }, env: { RECORD: s.record, DELAY: "0" }, files: { "items.jsonl": itemsJsonl(3) } });
+    describeRun("fresh", run);
+    expect(run.outputs["state-source"]).toBe("fresh");
+    expect(run.main.stdout).toMatch(/::warning.*fresh start/i);
+    expect(run.summary).toMatch(/fresh/i);
+    expect(run.outputs.complete).toBe("true");
+  });
+
+  it("8. a hostile or corrupt restored state is rejected with a clear warning, never trusted, never a crash", async () => {
+    const s = scenario("hostile");
+    const inputs = { items: "items.jsonl", run: HANDLER, "state-key": s.stateKey };
+    const env = { RECORD: s.record, DELAY: "0" };
+    const files = { "items.jsonl": itemsJsonl(8) };
+    // A good run leaves an artifact (seq 1) ...
+    const run1 = await playRun({ gh, runId: nextRunId++, inputs, env, files: { "items.jsonl": itemsJsonl(4) } });
+    describeRun("hostile/1", run1);
+    // ... then somebody plants newer cache entries under our prefix: a truncated snapshot,
+    // a wrong version, a path that escapes the folder.
+    const plant = async (label: string, write: (transfer: string) => void) => {
+      const workspace = mkdtempSync(join(tmpdir(), "rb-plant-"));
+      const transfer = join(workspace, ".resumable-batch", ".cache-transfer");
+      mkdirSync(transfer, { recursive: true });
+      write(transfer);
+      const runId = nextRunId++;
+      const saved = await runClientOp("cache.save", { paths: [".resumable-batch/.cache-transfer"], key: `resumable-batch/${s.stateKey}/all/${runId}-1` }, { env: gh.runnerEnv({ runId, workspace }), cwd: workspace, timeoutMs: 60_000 });
+      expect(saved.ok, `${label}: ${saved.stdout.slice(-500)}`).toBe(true);
+      const run = await playRun({ gh, runId: nextRunId++, inputs, env, files });
+      describeRun(`hostile/${label}`, run);
+      expect(run.main.exitCode).toBe(0);
+      expect(run.main.stdout).toMatch(/::warning.*(cache|state)/i);
+      expect(run.outputs["state-source"]).not.toBe("cache");
+      return run;
+    };
+    const snapshot = (version: number) => JSON.stringify({ format: "resumable-batch-state", version, generation: 1, origin: { seq: 99, runId: "x", runAttempt: 1 }, savedAt: "", runs: [], failures: [], done: ["item-001", "item-002", "item-003", "item-004", "item-005", "item-006", "item-007", "item-008"] });
+    await plant("truncated", (t) => writeFileSync(join(t, "snapshot.json"), snapshot(1).slice(0, 40)));
+    await plant("wrong-version", (t) => writeFileSync(join(t, "snapshot.json"), snapshot(42)));
+    await plant("unexpected-paths", (t) => {
+      writeFileSync(join(t, "snapshot.json"), snapshot(1));
+      mkdirSync(join(t, "nested", "deeper"), { recursive: true });
+      writeFileSync(join(t, "nested", "deeper", "evil.sh"), "rm -rf /");
+    });
+    // None of the planted states was trusted: every item ran, and none twice.
+    expect(recordLines(s.record).sort()).toEqual(JSON.parse(`[${itemsJsonl(8).trim().split("\n").join(",")}]`).map((i: { id: string }) => i.id));
+  });
+});
