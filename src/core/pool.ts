@@ -6,20 +6,27 @@
  */
 export async function runPool<T>(options: {
   next: () => Promise<T | undefined>;
+  /**
+   * An item that is ready now, without waiting (undefined when none is): spares the
+   * await of `next` per item while a batch lasts.
+   */
+  take?: () => T | undefined;
   concurrency: number;
   canStart: () => boolean;
   /** Awaited before each start (rate limiting); resolves false to stop the lane. */
   beforeStart?: () => Promise<boolean>;
   work: (item: T) => Promise<void>;
 }): Promise<void> {
+  const { next, take, canStart, beforeStart, work } = options;
   const lane = async (): Promise<void> => {
     for (;;) {
-      if (!options.canStart()) return;
-      if (options.beforeStart && !(await options.beforeStart())) return;
-      if (!options.canStart()) return;
-      const item = await options.next();
+      if (!canStart()) return;
+      // Asked again after the wait: a stop or the budget may have come in meanwhile.
+      if (beforeStart && (!(await beforeStart()) || !canStart())) return;
+      let item = take?.();
+      if (item === undefined) item = await next();
       if (item === undefined) return;
-      await options.work(item);
+      await work(item);
     }
   };
   const lanes: Promise<void>[] = [];
@@ -29,14 +36,16 @@ export async function runPool<T>(options: {
 
 /**
  * Turns an async generator of batches into a `next()` that many lanes may call at once:
- * one refill is in flight at a time, and each call gets a distinct item.
+ * one refill is in flight at a time, and each call gets a distinct item. `next.take()`
+ * hands out the next item of the current batch at once, or undefined when it is used up.
  */
-export function batchedNext<T>(batches: AsyncIterator<T[]>): () => Promise<T | undefined> {
+export function batchedNext<T>(batches: AsyncIterator<T[]>): (() => Promise<T | undefined>) & { take: () => T | undefined } {
   let batch: T[] = [];
   let index = 0;
   let exhausted = false;
   let refill: Promise<void> | undefined;
-  return async () => {
+  const take = (): T | undefined => (index < batch.length ? batch[index++] : undefined);
+  const next = async (): Promise<T | undefined> => {
     for (;;) {
       if (index < batch.length) return batch[index++];
       if (exhausted) return undefined;
@@ -51,4 +60,5 @@ export function batchedNext<T>(batches: AsyncIterator<T[]>): () => Promise<T | u
       await refill;
     }
   };
+  return Object.assign(next, { take });
 }

@@ -136,6 +136,7 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
   let heldFailed = 0;
   let alreadyDone = 0;
   let next: () => Promise<Item | undefined>;
+  let take: (() => Item | undefined) | undefined;
   if (o.retryFailures) {
     const items: Item[] = [...state.failures.values()].filter((f) => accept(f.id)).map((f) => ({ id: f.id, data: f.item, line: 0 }));
     total = pending = items.length;
@@ -154,7 +155,9 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
     o.log.info(
       `${plan.total} item(s): ${plan.alreadyDone} done in earlier runs, ${plan.heldFailed} failed and held for retry-failures, ${plan.pending} to do`,
     );
-    next = batchedNext(pendingItems(source, state, accept, plan.duplicateLines, plan.alreadyDone === 0 && plan.heldFailed === 0));
+    const queue = batchedNext(pendingItems(source, state, accept, plan.duplicateLines, plan.alreadyDone === 0 && plan.heldFailed === 0));
+    next = queue;
+    take = queue.take;
   }
 
   const seq = state.origin.seq + 1;
@@ -241,17 +244,19 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
   try {
     await runPool({
       next,
+      take,
       concurrency: o.concurrency,
       canStart: () => {
         if (stop.soft.signal.aborted) return false;
-        if (budget.canStart(o.system.nowMs())) return true;
+        if (budget.deadlineAtMs === undefined || budget.canStart(o.system.nowMs())) return true;
         stopForBudget(stop, o, budget);
         return false;
       },
       beforeStart: o.beforeStart ? () => o.beforeStart!(stop.soft.signal) : undefined,
       work: async (item) => {
         meter.inFlight++;
-        const outcome = await runItem(item, state.failures.get(item.id)?.attempts ?? 0, runnerOptions);
+        const prior = state.failures.size === 0 ? undefined : state.failures.get(item.id);
+        const outcome = await runItem(item, prior?.attempts ?? 0, runnerOptions);
         meter.inFlight--;
         record(item, outcome);
       },
