@@ -13,8 +13,11 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)
 const DIST_CLI_DIR = join(REPO_ROOT, "dist", "cli");
 const BUILD_LOCK = join(tmpdir(), "resumable-batch-cli-test-build.lock");
 
-/** Newest modification time of the sources the CLI bundle is built from. */
-function newestSourceMtimeMs(dir = join(REPO_ROOT, "src")): number {
+/** The source folders the CLI bundle is built from (not src/action). */
+const CLI_SOURCE_DIRS = ["cli", "core", "report"].map((d) => join(REPO_ROOT, "src", d));
+
+/** Newest modification time of the .ts files under dir. */
+function newestSourceMtimeMs(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
@@ -30,20 +33,49 @@ function sleepSync(ms: number): void {
 
 /**
  * Makes sure dist/cli/index.js is built from the current sources (`npm test` builds it
- * first; a bare `npx vitest run test/cli` may not have), then copies the bundle into a
- * private folder and returns the copy's path. The copy is why: other engineers' `npm run
- * build` or `npm run bench` delete and rewrite dist/cli, and a test must not see the
- * bundle vanish mid-run. The bundle is self-contained (ncc), so the copy is the CLI.
+ * first; a bare `npx vitest run test/cli` may not have), copies the bundle into a folder
+ * shared by this test run's files, and returns the copy's path.
+ *
+ * Why a copy, decided once per run: other engineers' `npm run build` / `npm run bench`
+ * delete and rewrite dist/cli, and their edits to src/ would otherwise make a later test
+ * file rebuild halfway through the run. The bundle is self-contained (ncc), so the copy
+ * is the CLI. The run is identified by the vitest process, the parent of every worker
+ * (vitest.config.ts uses the forks pool).
  */
 export function prepareCli(): string {
-  // Test files run in parallel workers: one builds, the others wait for it.
+  const shared = join(tmpdir(), `${SHARED_COPY_PREFIX}${process.ppid}`);
+  const copy = join(shared, "index.js");
+  withBuildLock(() => {
+    if (existsSync(copy) && Date.now() - statSync(copy).mtimeMs < 30 * 60_000) return;
+    // Copies left by earlier runs whose vitest process is gone.
+    for (const name of readdirSync(tmpdir())) {
+      const m = new RegExp(`^${SHARED_COPY_PREFIX}(\\d+)$`).exec(name);
+      if (m && !isRunning(Number(m[1]))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    }
+    const bundle = join(DIST_CLI_DIR, "index.js");
+    const newestSource = Math.max(...CLI_SOURCE_DIRS.filter((d) => existsSync(d)).map((d) => newestSourceMtimeMs(d)));
+    if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource) {
+      execFileSync(process.execPath, ["scripts/build.mjs", "cli"], { cwd: REPO_ROOT, stdio: "inherit" });
+    }
+    rmSync(shared, { recursive: true, force: true });
+    mkdirSync(shared, { recursive: true });
+    copyFileSync(join(DIST_CLI_DIR, "package.json"), join(shared, "package.json"));
+    copyFileSync(bundle, copy);
+  });
+  return copy;
+}
+
+const SHARED_COPY_PREFIX = "rb-cli-run-";
+
+/** Test files run in parallel workers: one builds and copies, the others wait for it. */
+function withBuildLock(fn: () => void): void {
   const deadline = Date.now() + 180_000;
   for (;;) {
     try {
       mkdirSync(BUILD_LOCK);
       break;
     } catch {
-      // A lock older than the build could take was left by a killed test run.
+      // A lock older than a build could take was left by a killed test run.
       try {
         if (Date.now() - statSync(BUILD_LOCK).mtimeMs > 120_000) rmSync(BUILD_LOCK, { recursive: true, force: true });
       } catch {
@@ -54,14 +86,7 @@ export function prepareCli(): string {
     }
   }
   try {
-    const bundle = join(DIST_CLI_DIR, "index.js");
-    if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSourceMtimeMs()) {
-      execFileSync(process.execPath, ["scripts/build.mjs", "cli"], { cwd: REPO_ROOT, stdio: "inherit" });
-    }
-    const copy = mkdtempSync(join(tmpdir(), "rb-cli-"));
-    copyFileSync(bundle, join(copy, "index.js"));
-    copyFileSync(join(DIST_CLI_DIR, "package.json"), join(copy, "package.json"));
-    return join(copy, "index.js");
+    fn();
   } finally {
     rmSync(BUILD_LOCK, { recursive: true, force: true });
   }
