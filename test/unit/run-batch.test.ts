@@ -132,7 +132,10 @@ describe("runBatch on virtual time", () => {
     const system = new FakeSystem(0);
     const h = scriptedHandler(system, () => OK, 1000);
     const { options } = setup(ids(20), { system, handler: h.handler, timeBudgetMs: 10_500, shutdownGraceMs: 500, reserveMs: 500 });
-    const first = await system.runUntil(runBatch(options));
+    // Virtual time must not run while the engine reads its items from disk (real I/O).
+    const running = runBatch(options);
+    await started(h.calls);
+    const first = await system.runUntil(running);
     expect(first.exitCode).toBe(3);
     expect(first.stopReason).toBe("budget");
     expect(first.succeeded).toBeGreaterThanOrEqual(7);
