@@ -206,7 +206,7 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
     idempotencyNamespace: o.idempotencyNamespace,
     onThrottle: o.onThrottle,
     onRetry: (item: Item, attempt: number, r: { kind: string; error: string }, delayMs: number) =>
-      logItem(`↻ ${item.id}: attempt ${attempt} failed (${r.kind}): ${firstLine(r.error)}; retrying in ${Math.round(delayMs)}ms`),
+      logItem(`↻ ${item.id}: attempt ${attempt} failed (${r.kind}): ${oneLine(r.error)}; retrying in ${Math.round(delayMs)}ms`),
   };
 
   const record = (item: Item, outcome: ItemOutcome) => {
@@ -231,7 +231,7 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
     state.apply(rec);
     meter.failed++;
     if (kind === "permanent" || kind === "quarantined") failedFinal++;
-    logItem(`✗ ${item.id}: ${firstLine(outcome.error)} (${kind}${kind === "quarantined" ? ` after failing in ${runs} runs` : ""}, ${rec.attempts} attempt(s))`);
+    logItem(`✗ ${item.id}: ${oneLine(outcome.error)} (${kind}${kind === "quarantined" ? ` after failing in ${runs} runs` : ""}, ${rec.attempts} attempt(s))`);
     const finished = meter.succeeded + meter.failed;
     if (o.maxFailureRate !== undefined && finished >= MIN_ITEMS_FOR_FAILURE_RATE && meter.failed / finished > o.maxFailureRate) {
       if (!stop.soft.signal.aborted) {
@@ -341,7 +341,12 @@ function iso(system: System): string {
   return new Date(system.nowMs()).toISOString();
 }
 
-function firstLine(text: string): string {
-  const line = text.split("\n", 1)[0] ?? "";
-  return line.length > 200 ? line.slice(0, 200) + "…" : line;
+/**
+ * One line for the log: a command's stderr tail usually names the cause on its last line,
+ * so a multi-line reason shows its first and last lines (the whole text is in failures.json).
+ */
+function oneLine(text: string): string {
+  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const line = lines.length <= 1 ? (lines[0] ?? "") : `${lines[0]} … ${lines[lines.length - 1]}`;
+  return line.length > 240 ? line.slice(0, 240) + "…" : line;
 }
