@@ -68,7 +68,7 @@ export interface RunSummaryInput {
   /** All current failures, as in failures.json. */
   failures: FailureRecord[];
   /** Where this run's starting state came from. */
-  stateSource?: "cache" | "artifact" | "fresh" | "local";
+  stateSource?: "cache" | "artifact" | "fresh" | "local" | "shards";
   /** Plain-text detail, e.g. the cache key or the run whose artifact was used. */
   stateSourceDetail?: string;
   /**
@@ -81,6 +81,11 @@ export interface RunSummaryInput {
    * runs existed: shown as a loud warning block. Plain text.
    */
   freshStartWarning?: string;
+  /**
+   * Markdown shown right after the totals, as is (written by the adapter, which escapes any
+   * item text in it): the merged report's per-shard table, say.
+   */
+  afterTotals?: string;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -153,6 +158,8 @@ export function describeStateSource(source: RunSummaryInput["stateSource"]): str
       return "State read from the local state folder.";
     case "fresh":
       return "Fresh start: no earlier state was found.";
+    case "shards":
+      return "Merged from the state artifacts the shards of this workflow run uploaded.";
     default:
       return "State source not reported.";
   }
@@ -275,11 +282,14 @@ export function renderFailuresMarkdown(failures: readonly FailureRecord[], opts:
       shown.length < total ? `The first ${formatCount(shown.length)} of ${formatCount(total)}:` : `All ${formatCount(total)}:`,
       "",
     );
-    lines.push("| Id | Kind | Attempts | Error | Last failed |");
-    lines.push("| --- | --- | ---: | --- | --- |");
+    // Merged shards: say which shard recorded each failure.
+    const sharded = shown.some((f) => f.shard !== undefined);
+    lines.push(`| Id |${sharded ? " Shard |" : ""} Kind | Attempts | Error | Last failed |`);
+    lines.push(`| --- |${sharded ? " --- |" : ""} --- | ---: | --- | --- |`);
     for (const f of shown) {
+      const shard = sharded ? ` ${f.shard === undefined ? "–" : markdownText(String(f.shard), 20)} |` : "";
       lines.push(
-        `| ${markdownCode(String(f.id), MAX_ID_CHARS)} | ${markdownText(String(f.kind), 20)} | ${formatCount(Number(f.attempts) || 0)} | ${markdownCode(
+        `| ${markdownCode(String(f.id), MAX_ID_CHARS)} |${shard} ${markdownText(String(f.kind), 20)} | ${formatCount(Number(f.attempts) || 0)} | ${markdownCode(
           String(f.error ?? ""),
           MAX_ERROR_CHARS,
         )} | ${markdownText(formatTimestamp(f.lastFailedAt), 40)} |`,
@@ -368,6 +378,8 @@ function renderSummary(input: RunSummaryInput, maxItems: number, maxGroups: numb
     )} | \`${progressBar(totals.done, totals.total)}\` ${formatPercent(totals.done, totals.total)} |`,
   );
   lines.push("");
+
+  if (input.afterTotals) lines.push(input.afterTotals.trimEnd(), "");
 
   const source = describeStateSource(input.stateSource);
   const detail = input.stateSourceDetail ? ` (${markdownText(input.stateSourceDetail, 500)})` : "";
