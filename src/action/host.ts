@@ -12,6 +12,8 @@ export interface ActionHost {
   artifacts: ArtifactClient;
   /** The REST API, for earlier runs' artifacts. */
   rest: ArtifactFinder;
+  /** The REST API, for starting the workflow again (`continue: dispatch`). */
+  workflows: WorkflowDispatcher;
   env: NodeJS.ProcessEnv;
   /** Clock and timers for the engine and for the action's own timeouts. */
   system: System;
@@ -61,10 +63,21 @@ export interface FindBy {
   repositoryName: string;
 }
 
+/** An artifact of the current workflow run, as the artifact client lists it. */
+export interface RunArtifact {
+  id: number;
+  name: string;
+  /** `sha256:<hex>` when the service reports it. */
+  digest?: string;
+}
+
 /** @actions/artifact, as the action uses it. */
 export interface ArtifactClient {
   upload(name: string, files: string[], rootDirectory: string, options: { retentionDays: number }): Promise<{ id?: number; size?: number }>;
-  download(artifactId: number, options: { path: string; expectedHash?: string; findBy: FindBy }): Promise<{ downloadPath?: string; digestMismatch?: boolean }>;
+  /** Without `findBy`: an artifact of the current workflow run (any job of it). */
+  download(artifactId: number, options: { path: string; expectedHash?: string; findBy?: FindBy }): Promise<{ downloadPath?: string; digestMismatch?: boolean }>;
+  /** Every artifact of the current workflow run, from all its jobs and attempts (the runtime token; no REST permission needed). */
+  listRun(): Promise<RunArtifact[]>;
 }
 
 /** An artifact as the REST API lists it. */
@@ -89,6 +102,21 @@ export interface ArtifactFinder {
   listByName(request: { owner: string; repo: string; name: string; token: string; signal: AbortSignal }): Promise<RemoteArtifact[]>;
 }
 
+/** `POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches`. */
+export interface WorkflowDispatcher {
+  dispatch(request: {
+    owner: string;
+    repo: string;
+    /** The workflow's file name, like `nightly.yml`. */
+    workflowId: string;
+    /** Branch or tag the run uses, like `refs/heads/main`. */
+    ref: string;
+    inputs: Record<string, string>;
+    token: string;
+    signal: AbortSignal;
+  }): Promise<void>;
+}
+
 /** Bounds of every service call (PLATFORM.md: a hung call is never given up by the clients). */
 export interface ActionTimeouts {
   /** One cache restore (lookup, download, extract). */
@@ -103,6 +131,8 @@ export interface ActionTimeouts {
   cacheSaveMs: number;
   /** One artifact upload. */
   artifactUploadMs: number;
+  /** One workflow dispatch (`continue: dispatch`). */
+  dispatchMs: number;
 }
 
 /**
@@ -118,4 +148,5 @@ export const DEFAULT_TIMEOUTS: ActionTimeouts = {
   artifactRestoreMs: 90_000,
   cacheSaveMs: 120_000,
   artifactUploadMs: 120_000,
+  dispatchMs: 20_000,
 };

@@ -5,7 +5,7 @@ import { Octokit } from "@octokit/rest";
 import { realSystem } from "../core/system.js";
 import { parseDurationMs } from "../core/duration.js";
 import type { StopSignalName, StopSource } from "../core/stop-controller.js";
-import { DEFAULT_TIMEOUTS, type ActionHost, type ActionTimeouts, type ArtifactClient, type ArtifactFinder, type CacheClient, type RemoteArtifact } from "./host.js";
+import { DEFAULT_TIMEOUTS, type ActionHost, type ActionTimeouts, type ArtifactClient, type ArtifactFinder, type CacheClient, type RemoteArtifact, type WorkflowDispatcher } from "./host.js";
 
 /** The host of a real step: @actions/* and the REST API, this process's signals. */
 export function createRealHost(): ActionHost {
@@ -28,6 +28,7 @@ export function createRealHost(): ActionHost {
     cache: realCache(),
     artifacts: realArtifacts(),
     rest: realArtifactFinder(process.env.GITHUB_API_URL || "https://api.github.com"),
+    workflows: realWorkflowDispatcher(process.env.GITHUB_API_URL || "https://api.github.com"),
     env: process.env,
     system: realSystem,
     signals: processSignals(),
@@ -50,15 +51,27 @@ function realArtifacts(): ArtifactClient {
   return {
     upload: (name, files, rootDirectory, options) => get().uploadArtifact(name, files, rootDirectory, options),
     download: (id, options) => get().downloadArtifact(id, options),
+    listRun: async () => (await get().listArtifacts()).artifacts.map((a) => ({ id: a.id, name: a.name, digest: a.digest })),
+  };
+}
+
+/** A client whose own request log stays quiet: failures surface as exceptions, reported once by us. */
+function quietOctokit(token: string, baseUrl: string, signal: AbortSignal): Octokit {
+  return new Octokit({ auth: token, baseUrl, request: { signal }, log: { debug() {}, info() {}, warn() {}, error() {} } });
+}
+
+function realWorkflowDispatcher(baseUrl: string): WorkflowDispatcher {
+  return {
+    async dispatch({ owner, repo, workflowId, ref, inputs, token, signal }) {
+      await quietOctokit(token, baseUrl, signal).rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: workflowId, ref, inputs });
+    },
   };
 }
 
 function realArtifactFinder(baseUrl: string): ArtifactFinder {
   return {
     async listByName({ owner, repo, name, token, signal }) {
-      // Failures surface as exceptions; octokit's own request log would only repeat them.
-      const octokit = new Octokit({ auth: token, baseUrl, request: { signal }, log: { debug() {}, info() {}, warn() {}, error() {} } });
-      const { data } = await octokit.rest.actions.listArtifactsForRepo({ owner, repo, name, per_page: 20 });
+      const { data } = await quietOctokit(token, baseUrl, signal).rest.actions.listArtifactsForRepo({ owner, repo, name, per_page: 20 });
       return data.artifacts.map((a): RemoteArtifact => {
         const run = a.workflow_run ?? undefined;
         const digest = (a as { digest?: string | null }).digest;

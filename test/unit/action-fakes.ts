@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { realSystem } from "../../src/core/system.js";
 import type { StopSignalName, StopSource } from "../../src/core/stop-controller.js";
-import type { ActionCore, ActionHost, ArtifactClient, ArtifactFinder, CacheClient, RemoteArtifact } from "../../src/action/host.js";
+import type { ActionCore, ActionHost, ArtifactClient, ArtifactFinder, CacheClient, RemoteArtifact, RunArtifact, WorkflowDispatcher } from "../../src/action/host.js";
 
 export type Files = Record<string, string>;
 
@@ -120,6 +120,9 @@ export class FakeArtifacts implements ArtifactClient, ArtifactFinder {
   uploads: Array<{ name: string; files: string[]; retentionDays: number }> = [];
   downloads: number[] = [];
   listed: string[] = [];
+  /** Calls of listRun (this run's artifacts). */
+  runListings = 0;
+  onListRun?: () => Promise<RunArtifact[]>;
   onUpload?: () => Promise<{ id?: number }>;
   onList?: () => Promise<RemoteArtifact[]>;
   onDownload?: (id: number, path: string) => Promise<{ digestMismatch?: boolean }>;
@@ -134,13 +137,19 @@ export class FakeArtifacts implements ArtifactClient, ArtifactFinder {
     for (const f of files) contents[f.slice(rootDirectory.length + 1)] = readFileSync(f, "utf8");
     return { id: this.put(name, contents, { workflowRunId: this.run.runId, headBranch: this.run.branch }).id };
   }
-  async download(id: number, options: { path: string }): Promise<{ downloadPath?: string; digestMismatch?: boolean }> {
+  async download(id: number, options: { path: string; findBy?: unknown }): Promise<{ downloadPath?: string; digestMismatch?: boolean }> {
     this.downloads.push(id);
     if (this.onDownload) return this.onDownload(id, options.path);
-    const a = this.stored.find((s) => s.id === id);
+    // Without findBy the client reaches only the current run's artifacts.
+    const a = this.stored.find((s) => s.id === id && (options.findBy !== undefined || s.workflowRunId === this.run.runId));
     if (!a) throw new Error(`artifact ${id} not found`);
     writeFolder(options.path, a.files);
     return { downloadPath: options.path };
+  }
+  async listRun(): Promise<RunArtifact[]> {
+    this.runListings++;
+    if (this.onListRun) return this.onListRun();
+    return this.stored.filter((a) => a.workflowRunId === this.run.runId && !a.expired).map((a) => ({ id: a.id, name: a.name, digest: a.digest }));
   }
   async listByName(request: { name: string }): Promise<RemoteArtifact[]> {
     this.listed.push(request.name);
@@ -158,6 +167,17 @@ export class FakeArtifacts implements ArtifactClient, ArtifactFinder {
     };
     this.stored.push(a);
     return a;
+  }
+}
+
+/** Records workflow dispatches; `onDispatch` replaces the answer (a hang, a 403). */
+export class FakeWorkflows implements WorkflowDispatcher {
+  dispatches: Array<{ owner: string; repo: string; workflowId: string; ref: string; inputs: Record<string, string>; token: string }> = [];
+  onDispatch?: () => Promise<void>;
+  async dispatch(request: Parameters<WorkflowDispatcher["dispatch"]>[0]): Promise<void> {
+    const { signal: _signal, ...rest } = request;
+    this.dispatches.push(rest);
+    if (this.onDispatch) return this.onDispatch();
   }
 }
 
@@ -181,6 +201,7 @@ export interface Fixture {
   core: FakeCore;
   cache: FakeCache;
   artifacts: FakeArtifacts;
+  workflows: FakeWorkflows;
   signals: FakeSignals;
   host: ActionHost;
   stateDir: string;
@@ -201,11 +222,13 @@ export function fixture(o: { runId?: number; runAttempt?: number; inputs?: Recor
   const cache = new FakeCache(workspace);
   const artifacts = new FakeArtifacts({ runId, branch: o.branch ?? "main" });
   const signals = new FakeSignals();
+  const workflows = new FakeWorkflows();
   const host: ActionHost = {
     core,
     cache,
     artifacts,
     rest: artifacts,
+    workflows,
     env: {
       PATH: process.env.PATH,
       GITHUB_WORKSPACE: workspace,
@@ -215,12 +238,15 @@ export function fixture(o: { runId?: number; runAttempt?: number; inputs?: Recor
       GITHUB_REPOSITORY: "owner/repo",
       GITHUB_REF: `refs/heads/${o.branch ?? "main"}`,
       GITHUB_WORKFLOW: "Nightly batch",
+      GITHUB_WORKFLOW_REF: `owner/repo/.github/workflows/nightly.yml@refs/heads/${o.branch ?? "main"}`,
+      GITHUB_EVENT_NAME: "schedule",
+      GITHUB_ACTOR: "octocat",
     },
     system: realSystem,
     signals,
-    timeouts: { cacheRestoreMs: 2_000, artifactListMs: 2_000, artifactDownloadMs: 2_000, artifactRestoreMs: 5_000, cacheSaveMs: 2_000, artifactUploadMs: 2_000 },
+    timeouts: { cacheRestoreMs: 2_000, artifactListMs: 2_000, artifactDownloadMs: 2_000, artifactRestoreMs: 5_000, cacheSaveMs: 2_000, artifactUploadMs: 2_000, dispatchMs: 2_000 },
   };
-  return { workspace, temp, core, cache, artifacts, signals, host, stateDir: join(workspace, ".resumable-batch"), cachePath: ".resumable-batch/.cache-transfer" };
+  return { workspace, temp, core, cache, artifacts, workflows, signals, host, stateDir: join(workspace, ".resumable-batch"), cachePath: ".resumable-batch/.cache-transfer" };
 }
 
 /** A promise that never settles: a service that accepted the call and went quiet. */
