@@ -155,7 +155,7 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
     o.log.info(
       `${plan.total} item(s): ${plan.alreadyDone} done in earlier runs, ${plan.heldFailed} failed and held for retry-failures, ${plan.pending} to do`,
     );
-    const queue = batchedNext(pendingItems(source, state, accept, plan.duplicateLines, plan.alreadyDone === 0 && plan.heldFailed === 0));
+    const queue = batchedNext(pendingItems(source, state, accept, plan.duplicateLines, plan.alreadyDone + plan.heldFailed));
     next = queue;
     take = queue.take;
   }
@@ -317,20 +317,27 @@ function stopForBudget(stop: StopController, o: RunBatchOptions, budget: Budget)
 
 /**
  * The second pass: stream the source again, yielding only what this run should attempt.
- * @param allPending the first pass found no accepted item done or held. Then every first
- * occurrence is pending: the state changes during the run only for items already pulled
- * from this pass, each of which is pulled once (later occurrences are duplicateLines). So
- * the lookup in the done set, a cache miss per item at a million items, can be skipped.
+ * @param notPending accepted first occurrences the first pass found done or held. A line
+ * not yet handed out is pending now exactly when it was in the first pass (the state
+ * changes during the run only for items this pass already handed out, each once; later
+ * occurrences are duplicateLines), so once this many lines were skipped, every line left
+ * is pending and the lookup in the done set — a cache miss per item at a million items —
+ * is skipped. Earlier runs worked from the top, so that is usually early in the file.
  */
 async function* pendingItems(
-  source: SourceSpec, state: BatchState, accept: (id: string) => boolean, duplicateLines: Set<number>, allPending: boolean,
+  source: SourceSpec, state: BatchState, accept: (id: string) => boolean, duplicateLines: Set<number>, notPending: number,
 ): AsyncGenerator<Item[]> {
+  let notPendingLeft = notPending;
   for await (const batch of readSource(source)) {
     const items: Item[] = [];
     for (const entry of batch) {
       const item = entry.item;
-      if (!item || !accept(item.id) || (!allPending && isPending(state, item.id) === false)) continue;
+      if (!item || !accept(item.id)) continue;
       if (duplicateLines.size > 0 && duplicateLines.has(item.line)) continue;
+      if (notPendingLeft > 0 && !isPending(state, item.id)) {
+        notPendingLeft--;
+        continue;
+      }
       items.push(item);
     }
     if (items.length > 0) yield items;
