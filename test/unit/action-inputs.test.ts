@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ACTION_INPUT_DEFAULTS, BOOLEAN_INPUTS, getInputs, RUN_SETTING_INPUTS } from "../../src/action/inputs.js";
+import { ACTION_INPUT_DEFAULTS, BOOLEAN_INPUTS, CONTINUE_MODES, getInputs, getModeInputs, getReportInputs, MODES, RUN_SETTING_INPUTS } from "../../src/action/inputs.js";
 import { OUTPUT_NAMES } from "../../src/action/main.js";
 import { SETTING_DEFAULTS } from "../../src/core/settings.js";
 import { ITEMS_FORMATS } from "../../src/core/item-source.js";
@@ -45,6 +45,9 @@ describe("action.yml", () => {
   it("lists the options of enum-like inputs in their descriptions", () => {
     for (const format of ITEMS_FORMATS) expect(action.inputs["items-format"]!.description).toContain(format);
     for (const key of BOOLEAN_INPUTS) expect(action.inputs[key]!.description).toMatch(/true or false/);
+    for (const mode of MODES) expect(action.inputs.mode!.description).toContain(mode);
+    for (const mode of CONTINUE_MODES) expect(action.inputs.continue!.description).toContain(mode);
+    expect(action.inputs.continue!.description).toMatch(/actions: write/);
   });
 
   it("declares exactly the outputs main sets", () => {
@@ -82,6 +85,39 @@ describe("getInputs", () => {
     [{ module: "m.js" }, "give one handler, not input 'run' and input 'module'"],
   ])("%j fails with a message naming the input", (inputs, message) => {
     expect(() => read({ items: "i.jsonl", run: "true", ...inputs })).toThrow(message);
+  });
+
+  it("reads continue and max-chain, with their defaults", () => {
+    expect(read({ items: "i.jsonl", run: "true" })).toMatchObject({ mode: "run", continueMode: "none", maxChain: 10 });
+    expect(read({ items: "i.jsonl", run: "true", continue: "dispatch", "max-chain": "3" })).toMatchObject({ continueMode: "dispatch", maxChain: 3 });
+  });
+
+  it.each([
+    [{ mode: "fast" }, "input 'mode': 'fast' must be run or report"],
+    [{ mode: "Report" }, "input 'mode': 'Report' must be run or report"],
+    [{ continue: "yes" }, "input 'continue': 'yes' must be none or dispatch"],
+    [{ continue: "true" }, "input 'continue': 'true' must be none or dispatch"],
+    [{ "max-chain": "0" }, "input 'max-chain': '0' must be a whole number from 1 to 1000"],
+    [{ "max-chain": "ten" }, "input 'max-chain': 'ten' must be a whole number from 1 to 1000"],
+    [{ "max-chain": "1001" }, "input 'max-chain': '1001' must be a whole number from 1 to 1000"],
+  ])("%j fails with a message naming the input, in both modes", (inputs, message) => {
+    const core = new FakeCore();
+    core.inputs = { items: "i.jsonl", run: "true", ...inputs };
+    expect(() => getModeInputs(core, "/ws")).toThrow(message);
+    if (!("mode" in inputs)) {
+      core.inputs = { mode: "report", ...inputs };
+      expect(() => getModeInputs(core, "/ws")).toThrow(message);
+    }
+  });
+
+  it("mode: report needs no items or handler, and names what it ignores (not action.yml's defaults)", () => {
+    const core = new FakeCore();
+    core.inputs = { mode: "report", "state-key": "nightly", "id-field": "id", concurrency: "1", "retry-failures": "false", "time-budget": "50m", continue: "dispatch" };
+    expect(getModeInputs(core, "/ws")).toEqual({
+      mode: "report", stateKey: "nightly", githubToken: "", artifactRetentionDays: 7, continueMode: "dispatch", maxChain: 10, ignored: ["time-budget"],
+    });
+    core.inputs = { mode: "report", "state-key": "no/slash" };
+    expect(() => getReportInputs(core)).toThrow(/input 'state-key': 'no\/slash' may use only letters/);
   });
 
   it("needs no item source for retry-failures", () => {
