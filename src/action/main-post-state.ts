@@ -1,5 +1,6 @@
 import type { RunBatchResult } from "../core/run-batch.js";
 import type { ActionCore } from "./host.js";
+import type { ContinueMode } from "./inputs.js";
 import type { RestoreOutcome } from "./restore-state.js";
 
 /** What main decided that post needs, saved as soon as the inputs are valid. */
@@ -17,6 +18,9 @@ export interface RunContext {
   runId: string;
   runAttempt: number;
   retryFailures: boolean;
+  /** `continue` and `max-chain`: whether post starts the workflow again. */
+  continueMode: ContinueMode;
+  maxChain: number;
 }
 
 /** This run's figures as post shows them (RunBatchResult without its warnings). */

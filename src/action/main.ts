@@ -7,6 +7,7 @@ import type { ProgressSnapshot } from "../core/progress.js";
 import type { RunBatchResult } from "../core/run-batch.js";
 import { loadState } from "../core/state-store.js";
 import { DEFAULT_TIMEOUTS, type ActionHost } from "./host.js";
+import { chainOfRun, readChainFile, writeChainFile } from "./chain.js";
 import { getInputs, inputName, type ActionInputs } from "./inputs.js";
 import { mainPostState, type RunContext } from "./main-post-state.js";
 import { cachePathFor, stateNames } from "./names.js";
@@ -60,6 +61,8 @@ export async function runMain(host: ActionHost): Promise<void> {
       runId,
       runAttempt,
       retryFailures: inputs.settings.retryFailures,
+      continueMode: inputs.continueMode,
+      maxChain: inputs.maxChain,
     };
     const channel = mainPostState(core);
     channel.saveContext(context);
@@ -88,6 +91,8 @@ export async function runMain(host: ActionHost): Promise<void> {
       setOutputsWithoutRun(host, inputs);
       return;
     }
+
+    noteChain(host, inputs, runId, runAttempt);
 
     // time-budget counts from the start of this step, restore included.
     const spentMs = host.system.nowMs() - startedAtMs;
@@ -120,6 +125,23 @@ export async function runMain(host: ActionHost): Promise<void> {
     }
   } finally {
     stops.close();
+  }
+}
+
+/**
+ * Writes this run's place in a `continue: dispatch` chain into the state folder (chain.json
+ * travels with the state), counting on from the restored record when a chain dispatch
+ * started this run, else from 0. Written whatever `continue` says: shards never dispatch,
+ * but the report job reads their count.
+ */
+function noteChain(host: ActionHost, inputs: ActionInputs, runId: string, runAttempt: number): void {
+  const previous = readChainFile(inputs.stateDir);
+  const chain = chainOfRun(host.env, previous);
+  writeChainFile(inputs.stateDir, { chain, runId, runAttempt, continued: false });
+  if (chain > 0) {
+    host.core.info(`continue: this is run ${chain} of a chain of runs that started each other (${inputName("max-chain")} is ${inputs.maxChain})`);
+  } else if (previous && previous.chain > 0) {
+    host.core.info(`continue: not started by a chain dispatch (${host.env.GITHUB_EVENT_NAME ?? "unknown event"} by ${host.env.GITHUB_ACTOR ?? "unknown"}): the chain count starts again at 0`);
   }
 }
 

@@ -6,6 +6,8 @@ import { DEFAULT_TIMEOUTS, type ActionHost } from "./host.js";
 import { annotateFailures, buildSummaryInput, failuresOfRun, renderSaveSection } from "./job-summary.js";
 import { mainPostState } from "./main-post-state.js";
 import { saveState } from "./save-state.js";
+import { readChainFile, writeChainFile } from "./chain.js";
+import { continueAfterSave, decideRunContinue } from "./continue-run.js";
 
 /**
  * The post step: runs after the job's other steps — also after a failure or a cancel, when
@@ -45,9 +47,16 @@ export async function runPost(host: ActionHost): Promise<void> {
 
     const summaryInput = buildSummaryInput(state, context, restore, result, env.GITHUB_WORKFLOW);
     annotateFailures(core, failuresOfRun(state, context.runId, context.runAttempt), context.artifactName);
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...host.timeouts };
+
+    // Decided before the save, so the saved chain.json says whether this run continued.
+    const chain = readChainFile(context.stateDir);
+    const decision = decideRunContinue(context, result, chain?.chain ?? 0);
+    if (decision.dispatch && chain) writeChainFile(context.stateDir, { ...chain, continued: true });
+
     const saved = await saveState({
       host,
-      timeouts: { ...DEFAULT_TIMEOUTS, ...host.timeouts },
+      timeouts,
       context,
       state,
       summaryInput,
@@ -57,7 +66,13 @@ export async function runPost(host: ActionHost): Promise<void> {
     const notRun = result
       ? ""
       : "> [!WARNING]\n> The main step did not run the batch to its end (see its log): the figures below are those the state recorded last.\n\n";
-    await writeSummary(host, `${notRun}${saved.summaryMarkdown}\n${renderSaveSection(context, saved)}`);
+
+    // After the save: the run this starts restores what this one saved.
+    const continued =
+      context.continueMode === "dispatch"
+        ? `\n${await continueAfterSave({ host, timeouts, decision, saved: saved.cache.saved || saved.artifact.saved, token: core.getInput("github-token").trim(), maxChain: context.maxChain })}`
+        : "";
+    await writeSummary(host, `${notRun}${saved.summaryMarkdown}\n${renderSaveSection(context, saved)}${continued}`);
   } catch (error) {
     core.warning(`resumable-batch post step: ${errorMessage(error)}`);
     if (error instanceof Error && error.stack) core.info(error.stack);
