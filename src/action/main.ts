@@ -8,9 +8,10 @@ import type { RunBatchResult } from "../core/run-batch.js";
 import { loadState } from "../core/state-store.js";
 import { DEFAULT_TIMEOUTS, type ActionHost } from "./host.js";
 import { chainOfRun, readChainFile, writeChainFile } from "./chain.js";
-import { getInputs, inputName, type ActionInputs } from "./inputs.js";
+import { getModeInputs, inputName, type ActionInputs } from "./inputs.js";
 import { mainPostState, type RunContext } from "./main-post-state.js";
 import { cachePathFor, stateNames } from "./names.js";
+import { runReport } from "./report.js";
 import { restoreState, type RestoreOutcome } from "./restore-state.js";
 import { StopLatch } from "./stop-latch.js";
 
@@ -42,7 +43,12 @@ export async function runMain(host: ActionHost): Promise<void> {
   const stops = new StopLatch(host.signals);
   try {
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const inputs = getInputs(core, workspace);
+    const modeInputs = getModeInputs(core, workspace);
+    if (modeInputs.mode === "report") {
+      await runReport({ host, inputs: modeInputs, stops, timeouts: { ...DEFAULT_TIMEOUTS, ...host.timeouts }, tempDir: env.RUNNER_TEMP || tmpdir() });
+      return;
+    }
+    const inputs = modeInputs;
     warnAboutGrace(host, inputs);
 
     const runId = env.GITHUB_RUN_ID || "local";

@@ -16,6 +16,10 @@ import { relative, resolve, sep } from "node:path";
  *   resumable-batch-<state-key>[-shard-<i>-of-<n>]-state-<run_attempt>
  *
  * Restore looks them up by exact name for attempts 1 to ARTIFACT_ATTEMPTS_SEARCHED.
+ *
+ * A `mode: report` job merges a matrix run's shard artifacts into one more artifact:
+ *
+ *   resumable-batch-<state-key>-report-<run_attempt>
  */
 export interface StateNames {
   stateKey: string;
@@ -59,4 +63,31 @@ export function isOwnCacheKey(key: string, prefix: string): boolean {
  */
 export function cachePathFor(workspace: string, stateDir: string): string {
   return relative(resolve(workspace), resolve(stateDir, CACHE_TRANSFER_DIR)).split(sep).join("/");
+}
+
+/** The merged report's artifact name (`mode: report`). */
+export function reportArtifactName(stateKey: string, runAttempt: number): string {
+  return `resumable-batch-${stateKey}-report-${runAttempt}`;
+}
+
+/** A shard's state artifact name, taken apart. */
+export interface ShardArtifactName {
+  index: number;
+  count: number;
+  runAttempt: number;
+}
+
+/**
+ * The shard, shard count and attempt of `name` when it is a shard state artifact of
+ * `stateKey` (see stateNames), else undefined. A state key cannot hold `/`, but may hold
+ * `-shard-`-like text: the pattern is anchored on the whole name.
+ */
+export function parseShardArtifactName(stateKey: string, name: string): ShardArtifactName | undefined {
+  const prefix = `resumable-batch-${stateKey}-shard-`;
+  if (!name.startsWith(prefix)) return undefined;
+  const m = /^(\d+)-of-(\d+)-state-(\d+)$/.exec(name.slice(prefix.length));
+  if (!m) return undefined;
+  const [index, count, runAttempt] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (index < 1 || index > count || runAttempt < 1) return undefined;
+  return { index, count, runAttempt };
 }

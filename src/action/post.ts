@@ -19,6 +19,10 @@ import { continueAfterSave, decideRunContinue } from "./continue-run.js";
 export async function runPost(host: ActionHost): Promise<void> {
   const { core, env } = host;
   try {
+    if (core.getInput("mode").trim() === "report") {
+      core.info("mode: report: the report was written and uploaded by the main step; the shards saved their own state, so there is nothing to save here");
+      return;
+    }
     const channel = mainPostState(core);
     const context = channel.context();
     if (!context) {
