@@ -11,7 +11,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { median, mustRun, runCase, timeCommand } from "./lib/child.js";
+import { best, median, mustRun, runCase, timeCommand } from "./lib/child.js";
 import { writeItems } from "./lib/items.js";
 import { formatMarkdown, formatTable, type Row } from "./lib/table.js";
 
@@ -210,10 +210,10 @@ async function main(): Promise<void> {
         // What this design cannot skip (checking every line first, reading again, the done set).
         const floor: EngineResult[] = [];
         for (let rep = 0; rep < o.reps; rep++) floor.push(await runCase<EngineResult>(CASES, "floor", { items }));
-        const floorMs = median(floor.map((r) => r.ms));
-        const engineMs = median(engine.map((r) => r.ms));
-        const plainMs = median(plain.map((r) => r.ms));
-        const naiveMs = naiveFull ? median(naive.map((r) => r.ms)) : naiveSample ? median(naive.map((r) => (r.processingMs / r.items) * n)) : undefined;
+        const floorMs = best(floor.map((r) => r.ms));
+        const engineMs = best(engine.map((r) => r.ms));
+        const plainMs = best(plain.map((r) => r.ms));
+        const naiveMs = naiveFull ? best(naive.map((r) => r.ms)) : naiveSample ? best(naive.map((r) => (r.processingMs / r.items) * n)) : undefined;
         engineSamples[n] = { engine, plain, naive, floor, engineMs, plainMs, floorMs, naiveMs, naiveMethod: naiveFull ? "measured" : naiveSample ? "extrapolated" : "skipped" };
         const ratio = engineMs / plainMs;
         rows.push({
@@ -250,7 +250,7 @@ async function main(): Promise<void> {
             const sample = naive[0]!;
             notes.push(
               `¹ The naive checkpoint at ${fmtN(n)} items is extrapolated, not run in full: ${sample.items} items were timed with ` +
-                `${fmtN(n / 2)} already done (${(median(naive.map((r) => r.processingMs / r.items))).toFixed(2)} ms per item, median of ${naive.length}); ` +
+                `${fmtN(n / 2)} already done (${(best(naive.map((r) => r.processingMs / r.items))).toFixed(2)} ms per item, best of ${naive.length}); ` +
                 `its per-item cost grows linearly with the done set, so that midpoint cost × ${fmtN(n)} is the whole run. ` +
                 `At ${fmtN(sizes.naiveFullMaxN)} items it is measured in full.`,
             );
@@ -274,7 +274,7 @@ async function main(): Promise<void> {
             rmSync(stateDir, { recursive: true, force: true });
           }
           rmSync(seedState, { recursive: true, force: true });
-          const resumedMs = median(resumed.map((r) => r.ms));
+          const resumedMs = best(resumed.map((r) => r.ms));
           engineSamples[`${n}-resumed`] = { resumed, resumedMs };
           rows.push({
             section: "1. Engine overhead (in-process, no-op items, concurrency 1)",
@@ -340,39 +340,39 @@ async function main(): Promise<void> {
         }
       }
       samples.commands = { items: n, workerLongItems: sizes.workerLongItems, concurrency: COMMAND_CONCURRENCY, ms: t };
-      const rate = (key: string, count = n) => (t[key]!.length ? (count / median(t[key]!)) * 1000 : NaN);
+      const rate = (key: string, count = n) => (t[key]!.length ? (count / best(t[key]!)) * 1000 : NaN);
       const section = `2. Per-item command overhead (${n.toLocaleString("en-US")} items running \`true\`, concurrency ${COMMAND_CONCURRENCY})`;
       const xargsRate = rate("xargs");
-      rows.push({ section, measure: "xargs -P2 -n1 true (the fork/exec floor)", ours: "", other: `${fmtRate(xargsRate)} (${fmtS(median(t.xargs!))})`, ratio: "", values: { itemsPerS: xargsRate } });
+      rows.push({ section, measure: "xargs -P2 -n1 true (the fork/exec floor)", ours: "", other: `${fmtRate(xargsRate)} (${fmtS(best(t.xargs!))})`, ratio: "", values: { itemsPerS: xargsRate } });
       if (hasParallel) {
-        rows.push({ section, measure: "GNU parallel --joblog --resume", ours: "", other: `${fmtRate(rate("parallel"))} (${fmtS(median(t.parallel!))})`, ratio: "", values: { itemsPerS: rate("parallel") } });
+        rows.push({ section, measure: "GNU parallel --joblog --resume", ours: "", other: `${fmtRate(rate("parallel"))} (${fmtS(best(t.parallel!))})`, ratio: "", values: { itemsPerS: rate("parallel") } });
       }
       rows.push({
-        section, measure: "Node.js spawn() floor (sh -c true, piped stdio)", ours: "", other: `${fmtRate(rate("spawnFloor"))} (${fmtS(median(t.spawnFloor!))})`,
-        ratio: `${fmtX(median(t.spawnFloor!) / median(t.xargs!))} xargs' time`, values: { itemsPerS: rate("spawnFloor") },
+        section, measure: "Node.js spawn() floor (sh -c true, piped stdio)", ours: "", other: `${fmtRate(rate("spawnFloor"))} (${fmtS(best(t.spawnFloor!))})`,
+        ratio: `${fmtX(best(t.spawnFloor!) / best(t.xargs!))} xargs' time`, values: { itemsPerS: rate("spawnFloor") },
       });
       if (hasCli) {
         const cliRate = rate("cli");
         if (hasParallel) {
           const x = cliRate / rate("parallel");
           rows.push({
-            section, measure: "CLI --run true vs GNU parallel", ours: `${fmtRate(cliRate)} (${fmtS(median(t.cli!))})`, other: `parallel ${fmtRate(rate("parallel"))}`,
+            section, measure: "CLI --run true vs GNU parallel", ours: `${fmtRate(cliRate)} (${fmtS(best(t.cli!))})`, other: `parallel ${fmtRate(rate("parallel"))}`,
             ratio: `${fmtX(x)} the throughput`, target: "≥ 2.5×", pass: o.quick ? undefined : x >= 2.5, values: { itemsPerS: cliRate, ratio: x },
           });
         }
-        const slower = median(t.cli!) / median(t.xargs!);
+        const slower = best(t.cli!) / best(t.xargs!);
         rows.push({
           section, measure: "CLI --run true vs xargs", ours: `${fmtRate(cliRate)}`, other: `xargs ${fmtRate(xargsRate)}`,
           ratio: `${fmtX(slower)} the time`, target: "≤ 1.5×", pass: o.quick ? undefined : slower <= 1.5, values: { itemsPerS: cliRate, ratio: slower },
         });
         const workerX = rate("worker") / xargsRate;
         rows.push({
-          section, measure: `CLI --worker (node worker answering {"ok":true}) vs xargs`, ours: `${fmtRate(rate("worker"))} (${fmtS(median(t.worker!))})`, other: `xargs ${fmtRate(xargsRate)}`,
+          section, measure: `CLI --worker (node worker answering {"ok":true}) vs xargs`, ours: `${fmtRate(rate("worker"))} (${fmtS(best(t.worker!))})`, other: `xargs ${fmtRate(xargsRate)}`,
           ratio: `${fmtX(workerX)} the throughput`, target: "≥ 10×", pass: o.quick ? undefined : workerX >= 10, values: { itemsPerS: rate("worker"), ratio: workerX },
         });
         const workerLongRate = rate("workerLong", sizes.workerLongItems);
         rows.push({
-          section, measure: `CLI --worker, ${fmtN(sizes.workerLongItems)} items (start-up amortised)`, ours: `${fmtRate(workerLongRate)} (${fmtS(median(t.workerLong!))})`, other: `xargs ${fmtRate(xargsRate)}`,
+          section, measure: `CLI --worker, ${fmtN(sizes.workerLongItems)} items (start-up amortised)`, ours: `${fmtRate(workerLongRate)} (${fmtS(best(t.workerLong!))})`, other: `xargs ${fmtRate(xargsRate)}`,
           ratio: `${fmtX(workerLongRate / xargsRate)} the throughput`, values: { itemsPerS: workerLongRate, ratio: workerLongRate / xargsRate },
         });
       }
@@ -389,7 +389,7 @@ async function main(): Promise<void> {
         loads.push(await runCase<LoadResult>(CASES, "load", { stateDir: resumeStateDir }));
       }
       if (loads.some((l) => l.done !== resumeN)) throw new Error(`loadState found ${loads[0]!.done} done items, expected ${resumeN}`);
-      const loadMs = median(loads.map((l) => l.ms));
+      const loadMs = best(loads.map((l) => l.ms));
       const peak = median(loads.map((l) => l.maxRssBytes));
       const raw = folderBytes(resumeStateDir);
       const zstd = archivedBytes(resumeStateDir, scratch, "zstd");
@@ -433,8 +433,8 @@ async function main(): Promise<void> {
         lanes.push(await runCase<EngineResult>(CASES, "plain-lanes", { items, concurrency: LATENCY_CONCURRENCY, delayMs: LATENCY_MS }));
       }
       const idealMs = (n * LATENCY_MS) / LATENCY_CONCURRENCY;
-      const engineMs = median(engine.map((r) => r.ms));
-      const lanesMs = median(lanes.map((r) => r.ms));
+      const engineMs = best(engine.map((r) => r.ms));
+      const lanesMs = best(lanes.map((r) => r.ms));
       samples.latency = { n, idealMs, engine, lanes };
       rows.push({
         section, measure: "engine, % of ideal (items × 20 ms ÷ 64)", ours: `${fmtS(engineMs)} = ${((idealMs / engineMs) * 100).toFixed(1)}%`, other: `ideal ${fmtS(idealMs)}`, ratio: "",
@@ -463,7 +463,8 @@ async function main(): Promise<void> {
     `resumable-batch benchmark — ${o.quick ? "QUICK (small sizes; targets not judged)" : "full run"}, ${new Date(startedAt).toISOString()}`,
     `machine: ${m.nproc} cores (nproc), ${m.cpuModel}, ${m.memoryGiB} GiB; node ${m.node}; ${m.platform}; load average at start ${m.loadAverageAtStart.join(" ")}`,
     `tools: ${m.xargs ?? "xargs ?"}; ${m.parallel ?? "GNU parallel not installed"}; ${m.zstd ?? "zstd not installed"}; commit ${m.commit ?? "?"}`,
-    `figures are medians of ${o.reps} run(s), contenders interleaved; wall time of this benchmark ${fmtS(wallMs)}`,
+    `times are the best of ${o.reps} run(s) (the run least disturbed by other load on the machine; every sample is in latest.json), ` +
+      `memory the median; contenders interleaved; wall time of this benchmark ${fmtS(wallMs)}`,
   ];
   process.stdout.write("\n" + header.join("\n") + "\n\n" + formatTable(rows) + "\n" + notes.map((n) => n + "\n").join("") + "\n");
   const failed = rows.filter((r) => r.pass === false).length;
@@ -517,10 +518,10 @@ async function transfer(stateDir: string, n: number, o: Options, samples: Record
     await azurite.stop();
   }
   samples.transfer = { n, saveMs: save, restoreMs: restore, missMs: miss, archiveBytes };
-  const missMs = median(miss);
+  const missMs = best(miss);
   return [
-    { section, measure: "save (cache.save: tar + zstd + upload), one step", ours: fmtS(median(save)), other: "", ratio: "", values: { saveMs: median(save), archiveBytes } },
-    { section, measure: "restore (cache.restore: lookup + download + untar), one step", ours: fmtS(median(restore)), other: "", ratio: "", values: { restoreMs: median(restore) } },
+    { section, measure: "save (cache.save: tar + zstd + upload), one step", ours: fmtS(best(save)), other: "", ratio: "", values: { saveMs: best(save), archiveBytes } },
+    { section, measure: "restore (cache.restore: lookup + download + untar), one step", ours: fmtS(best(restore)), other: "", ratio: "", values: { restoreMs: best(restore) } },
     {
       section, measure: "of which fixed: client start-up + a lookup that misses", ours: fmtS(missMs), other: `archive ${fmtMB(archiveBytes)}`, ratio: "",
       values: { missMs },
