@@ -462,6 +462,7 @@ async function main(): Promise<void> {
   const header = [
     `resumable-batch benchmark — ${o.quick ? "QUICK (small sizes; targets not judged)" : "full run"}, ${new Date(startedAt).toISOString()}`,
     `machine: ${m.nproc} cores (nproc), ${m.cpuModel}, ${m.memoryGiB} GiB; node ${m.node}; ${m.platform}; load average at start ${m.loadAverageAtStart.join(" ")}`,
+    `command: node bench/run.mjs${process.argv.slice(2).map((a) => " " + a).join("")}${process.env.npm_lifecycle_event ? ` (npm run ${process.env.npm_lifecycle_event})` : ""}`,
     `tools: ${m.xargs ?? "xargs ?"}; ${m.parallel ?? "GNU parallel not installed"}; ${m.zstd ?? "zstd not installed"}; commit ${m.commit ?? "?"}`,
     `times are the best of ${o.reps} run(s) (the run least disturbed by other load on the machine; every sample is in latest.json), ` +
       `memory the median; contenders interleaved; wall time of this benchmark ${fmtS(wallMs)}`,
