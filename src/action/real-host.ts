@@ -3,8 +3,8 @@ import * as cacheLib from "@actions/cache";
 import * as core from "@actions/core";
 import { Octokit } from "@octokit/rest";
 import { realSystem } from "../core/system.js";
+import { processStopSource } from "../core/process-stop-source.js";
 import { parseDurationMs } from "../core/duration.js";
-import type { StopSignalName, StopSource } from "../core/stop-controller.js";
 import { DEFAULT_TIMEOUTS, type ActionHost, type ActionTimeouts, type ArtifactClient, type ArtifactFinder, type CacheClient, type RemoteArtifact, type WorkflowDispatcher } from "./host.js";
 
 /** The host of a real step: @actions/* and the REST API, this process's signals. */
@@ -31,7 +31,7 @@ export function createRealHost(): ActionHost {
     workflows: realWorkflowDispatcher(process.env.GITHUB_API_URL || "https://api.github.com"),
     env: process.env,
     system: realSystem,
-    signals: processSignals(),
+    signals: processStopSource(),
     timeouts: timeoutsFromEnv(process.env),
   };
 }
@@ -90,21 +90,6 @@ function realArtifactFinder(baseUrl: string): ArtifactFinder {
   };
 }
 
-/** SIGINT and SIGTERM of this process; listeners are removed when unsubscribed. */
-function processSignals(): StopSource {
-  return {
-    subscribe(listener: (signal: StopSignalName) => void) {
-      const onInt = () => listener("SIGINT");
-      const onTerm = () => listener("SIGTERM");
-      process.on("SIGINT", onInt);
-      process.on("SIGTERM", onTerm);
-      return () => {
-        process.off("SIGINT", onInt);
-        process.off("SIGTERM", onTerm);
-      };
-    },
-  };
-}
 
 /**
  * `RESUMABLE_BATCH_SERVICE_TIMEOUT` (a duration like 20s) caps every cache and artifact

@@ -9,7 +9,7 @@ import { realSystem } from "../core/system.js";
 import type { RunBatchResult } from "../core/run-batch.js";
 import { failuresCommand, FAILURE_FORMATS } from "./failures-command.js";
 import { ProgressDisplay } from "./progress-display.js";
-import { processStopSource } from "./signals.js";
+import { processStopSource } from "../core/process-stop-source.js";
 import { statusCommand } from "./status-command.js";
 import { reportCommand } from "./report-command.js";
 

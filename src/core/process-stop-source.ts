@@ -1,6 +1,10 @@
-import type { StopSignalName, StopSource } from "../core/stop-controller.js";
+import type { StopSource } from "./stop-controller.js";
 
-/** Process signals as the engine's stop source; listeners are removed when unsubscribed. */
+/**
+ * This process's SIGINT and SIGTERM as the engine's stop source, for both adapters. While
+ * subscribed, Node no longer exits on these signals: the engine decides how to stop.
+ * Listeners are removed when unsubscribed.
+ */
 export function processStopSource(): StopSource {
   return {
     subscribe(listener) {
@@ -15,5 +19,3 @@ export function processStopSource(): StopSource {
     },
   };
 }
-
-export type { StopSignalName };
