@@ -4,25 +4,17 @@
  * transient exit codes are retried with backoff, --item-timeout gives kind "timeout", and
  * --retry-failures re-attempts only the failed items, dropping the fixed and keeping the rest.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { rmSync } from "node:fs";
 import { spawn } from "node:child_process";
-import { cleanup, cliEnv, countBy, prepareCli, readJson, readLines, runCli, tempDir, writeFile, type FailuresJson } from "./helpers.js";
+import { tempDirsPerTest, cliEnv, countBy, prepareCli, readJson, readLines, runCli, writeFile, type FailuresJson } from "./helpers.js";
 
 let cli: string;
-const dirs: string[] = [];
 beforeAll(() => {
   cli = prepareCli();
 });
-afterEach(() => {
-  for (const d of dirs.splice(0)) cleanup(d);
-});
-function newDir(): string {
-  const d = tempDir("rb-failures-");
-  dirs.push(d);
-  return d;
-}
+const newDir = tempDirsPerTest("rb-failures-");
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 

@@ -3,6 +3,7 @@
  * `node dist/cli/index.js` as a real child process, in a temp folder per test, and send
  * it real signals. Nothing here fakes the clock or the file system.
  */
+import { afterEach } from "vitest";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -95,6 +96,19 @@ function withBuildLock(fn: () => void): void {
 /** A fresh folder for one test; removed by `cleanup()`. */
 export function tempDir(prefix = "rb-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A temp folder maker for a test file: every folder it made is removed after each test. */
+export function tempDirsPerTest(prefix: string): () => string {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) cleanup(d);
+  });
+  return () => {
+    const d = tempDir(prefix);
+    dirs.push(d);
+    return d;
+  };
 }
 
 export function cleanup(dir: string): void {

@@ -4,25 +4,17 @@
  * with exit 2 and a message naming the file:line or the flag, before any work; every item
  * format; the time budget (exit 3, then resume); and the `status` / `failures` commands.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
-import { cleanup, countBy, nodeBinaries, prepareCli, readJson, readLines, runCli, tempDir, writeFile, type FailuresJson } from "./helpers.js";
+import { tempDirsPerTest, countBy, nodeBinaries, prepareCli, readJson, readLines, runCli, writeFile, type FailuresJson } from "./helpers.js";
 
 let cli: string;
-const dirs: string[] = [];
 beforeAll(() => {
   cli = prepareCli();
 });
-afterEach(() => {
-  for (const d of dirs.splice(0)) cleanup(d);
-});
-function newDir(): string {
-  const d = tempDir("rb-input-");
-  dirs.push(d);
-  return d;
-}
+const newDir = tempDirsPerTest("rb-input-");
 
 /**
  * A JS handler that records exactly what it was given, as one JSON line per attempt: the

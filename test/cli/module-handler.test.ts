@@ -4,23 +4,15 @@
  * what it throws is classified (HTTP 5xx and network errors retried, 4xx permanent,
  * ctx.TransientError retried no sooner than its retryAfterMs).
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { cleanup, prepareCli, readJson, readLines, runCli, startCli, tempDir, waitUntil, writeFile, type FailuresJson } from "./helpers.js";
+import { tempDirsPerTest, prepareCli, readJson, readLines, runCli, startCli, waitUntil, writeFile, type FailuresJson } from "./helpers.js";
 
 let cli: string;
-const dirs: string[] = [];
 beforeAll(() => {
   cli = prepareCli();
 });
-afterEach(() => {
-  for (const d of dirs.splice(0)) cleanup(d);
-});
-function newDir(): string {
-  const d = tempDir("rb-module-");
-  dirs.push(d);
-  return d;
-}
+const newDir = tempDirsPerTest("rb-module-");
 
 /** Each item's `kind` says how the module behaves; every call is logged with its context. */
 const HANDLER = `

@@ -3,10 +3,10 @@
  * answers one JSON line per request line. Success, permanent and transient failures, a
  * worker that dies mid-item (restarted, the item retried), timeouts, and SIGINT.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { cleanup, countBy, isRunning, prepareCli, readJson, readLines, runCli, startCli, tempDir, waitUntil, writeFile, type FailuresJson } from "./helpers.js";
+import { tempDirsPerTest, countBy, isRunning, prepareCli, readJson, readLines, runCli, startCli, waitUntil, writeFile, type FailuresJson } from "./helpers.js";
 
 const hasPython = (() => {
   try {
@@ -18,18 +18,10 @@ const hasPython = (() => {
 })();
 
 let cli: string;
-const dirs: string[] = [];
 beforeAll(() => {
   cli = prepareCli();
 });
-afterEach(() => {
-  for (const d of dirs.splice(0)) cleanup(d);
-});
-function newDir(): string {
-  const d = tempDir("rb-worker-");
-  dirs.push(d);
-  return d;
-}
+const newDir = tempDirsPerTest("rb-worker-");
 
 /**
  * The worker: logs each request with its own pid, behaves as the item's `kind` says, and
