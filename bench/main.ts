@@ -228,7 +228,7 @@ async function main(): Promise<void> {
         });
         rows.push({
           section: "1. Engine overhead (in-process, no-op items, concurrency 1)",
-          measure: `  of which the design's floor³, ${fmtN(n)} items`,
+          measure: `↳ of which the design's floor³, ${fmtN(n)} items`,
           ours: fmtS(floorMs),
           other: `plain loop ${fmtS(plainMs)}`,
           ratio: fmtX(floorMs / plainMs),
