@@ -5,7 +5,7 @@
 //   node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer] [--reps N] [--cli FILE]
 //
 // Prints a table with ratios and PASS/FAIL against the targets (it never fails the process
-// for a missed target), writes bench/results/latest.json and bench/results/latest.md.
+// for a missed target), writes bench/results/latest.json and latest.md (latest-quick.* for --quick).
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
@@ -474,9 +474,11 @@ async function main(): Promise<void> {
 
   mkdirSync(RESULTS_DIR, { recursive: true });
   const result = { mode: o.quick ? "quick" : "full", startedAt: new Date(startedAt).toISOString(), wallMs, machine: { ...m, loadAverageAtEnd: loadavg() }, sizes, rows, notes, samples };
-  writeFileSync(join(RESULTS_DIR, "latest.json"), JSON.stringify(result, null, 2) + "\n");
-  writeFileSync(join(RESULTS_DIR, "latest.md"), formatMarkdown(header, rows, notes));
-  log(`wrote bench/results/latest.json and bench/results/latest.md in ${fmtS(wallMs)}`);
+  // A quick run (a smoke check) never overwrites the figures of the last full run.
+  const base = o.quick ? "latest-quick" : "latest";
+  writeFileSync(join(RESULTS_DIR, `${base}.json`), JSON.stringify(result, null, 2) + "\n");
+  writeFileSync(join(RESULTS_DIR, `${base}.md`), formatMarkdown(header, rows, notes));
+  log(`wrote bench/results/${base}.json and bench/results/${base}.md in ${fmtS(wallMs)}`);
 }
 
 async function transfer(stateDir: string, n: number, o: Options, samples: Record<string, unknown>): Promise<Row[]> {
