@@ -1,0 +1,11446 @@
+#!/usr/bin/env node
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 149:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(570);
+
+// The only place that exits: a module handler's stray timers must not keep a finished run alive.
+const code = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+process.exitCode = code;
+process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 570:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  i: () => (/* binding */ main)
+});
+
+// UNUSED EXPORTS: DEFAULT_STATE_DIR
+
+// EXTERNAL MODULE: ./node_modules/commander/index.js
+var commander = __nccwpck_require__(909);
+;// CONCATENATED MODULE: ./node_modules/commander/esm.mjs
+
+
+// wrapper to provide named exports for ESM.
+const {
+  /* program */ "DM": program,
+  /* createCommand */ "gu": createCommand,
+  /* createArgument */ "er": createArgument,
+  /* createOption */ "Ww": createOption,
+  /* CommanderError */ "b7": CommanderError,
+  /* InvalidArgumentError */ "Di": InvalidArgumentError,
+  /* InvalidOptionArgumentError */ "a2": InvalidOptionArgumentError, // deprecated old name
+  /* Command */ "uB": Command,
+  /* Argument */ "ef": Argument,
+  /* Option */ "c$": Option,
+  /* Help */ "_V": Help,
+} = commander;
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * The engine's error taxonomy (STYLE.md): configuration errors stop before any work
+ * (exit 2); item errors are classified once into transient / permanent / timeout;
+ * state errors mean the checkpoint cannot be trusted.
+ */
+/** Bad usage, configuration or input, found before any item was processed. Exit status 2. */
+class ConfigError extends Error {
+    name = "ConfigError";
+}
+/** Restored or on-disk state that cannot be trusted (corrupt, wrong version, unexpected files). */
+class StateError extends Error {
+    name = "StateError";
+}
+/** Thrown by a module handler (or given as `ctx.TransientError`) for an error worth retrying. */
+class TransientError extends Error {
+    name = "TransientError";
+    transient = true;
+    /** Wait at least this long before the next attempt (like an HTTP Retry-After). */
+    retryAfterMs;
+    constructor(message, options) {
+        super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+        this.retryAfterMs = options?.retryAfterMs;
+    }
+}
+/** Thrown by a module handler for an error that retrying cannot fix (bad data). */
+class PermanentError extends Error {
+    name = "PermanentError";
+    permanent = true;
+}
+/** Error codes of Node's net/dns/undici layers that mean "the network hiccupped": retry. */
+const NETWORK_ERROR_CODES = new Set([
+    "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN",
+    "ENETUNREACH", "ENETDOWN", "EHOSTUNREACH", "EHOSTDOWN", "ENOTCONN",
+    "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_SOCKET",
+    "UND_ERR_CLOSED",
+]);
+const MAX_MESSAGE_CHARS = 2000;
+/**
+ * Classifies whatever a module handler threw. Explicit marks win (`transient`/`permanent`
+ * properties, as p-retry's AbortError and BullMQ's UnrecoverableError do by class); then
+ * HTTP status (408, 429 and 5xx are transient; other 4xx permanent); then network error
+ * codes; `fetch`'s "fetch failed" TypeError wraps a network error in `cause`.
+ * Anything else is permanent: retrying a bug or bad data only burns the budget.
+ */
+function classifyError(error, nowMs) {
+    const message = errorMessage(error);
+    const e = (typeof error === "object" && error !== null ? error : {});
+    const retryAfterMs = retryAfterFrom(e, nowMs);
+    if (e.permanent === true || e.name === "PermanentError")
+        return { kind: "permanent", message };
+    if (e.transient === true || e.retryable === true || e.name === "TransientError") {
+        return { kind: "transient", message, retryAfterMs, throttled: retryAfterMs !== undefined };
+    }
+    if (e.name === "TimeoutError")
+        return { kind: "timeout", message };
+    const status = httpStatusOf(e);
+    if (status !== undefined) {
+        const transient = status === 408 || status === 429 || status >= 500;
+        if (!transient)
+            return { kind: "permanent", message };
+        return { kind: "transient", message, retryAfterMs, throttled: status === 429 || retryAfterMs !== undefined };
+    }
+    if (isNetworkError(e))
+        return { kind: "transient", message, retryAfterMs };
+    return { kind: "permanent", message };
+}
+function isNetworkError(e) {
+    if (typeof e.code === "string" && NETWORK_ERROR_CODES.has(e.code))
+        return true;
+    const cause = e.cause;
+    if (cause && typeof cause === "object") {
+        if (typeof cause.code === "string" && NETWORK_ERROR_CODES.has(cause.code))
+            return true;
+    }
+    // fetch() rejects with TypeError("fetch failed") for connection-level failures.
+    return e.name === "TypeError" && e.message === "fetch failed";
+}
+function httpStatusOf(e) {
+    const response = e.response;
+    for (const v of [e.status, e.statusCode, response?.status, response?.statusCode]) {
+        if (typeof v === "number" && v >= 100 && v <= 599)
+            return v;
+    }
+    return undefined;
+}
+function retryAfterFrom(e, nowMs) {
+    if (typeof e.retryAfterMs === "number" && e.retryAfterMs >= 0)
+        return e.retryAfterMs;
+    const response = e.response;
+    const headers = (response?.headers ?? e.headers);
+    let value;
+    if (headers && typeof headers.get === "function") {
+        value = headers.get("retry-after");
+    }
+    else if (headers && typeof headers === "object") {
+        const h = headers;
+        value = h["retry-after"] ?? h["Retry-After"];
+    }
+    return parseRetryAfter(value, nowMs);
+}
+/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+function parseRetryAfter(value, nowMs) {
+    if (typeof value === "number" && value >= 0)
+        return value * 1000;
+    if (typeof value !== "string" || value.trim() === "")
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const dateMs = Date.parse(text);
+    if (Number.isNaN(dateMs))
+        return undefined;
+    return Math.max(0, dateMs - nowMs);
+}
+function errorMessage(error) {
+    let text;
+    if (error instanceof Error)
+        text = error.message || error.name;
+    else if (typeof error === "string")
+        text = error;
+    else {
+        try {
+            text = JSON.stringify(error) ?? String(error);
+        }
+        catch {
+            text = String(error);
+        }
+    }
+    return text.length > MAX_MESSAGE_CHARS ? text.slice(0, MAX_MESSAGE_CHARS) + "…" : text;
+}
+
+;// CONCATENATED MODULE: ./node_modules/parse-duration/locale/en.js
+const unit = Object.create(null)
+const m = 60000, h = m * 60, d = h * 24, y = d * 365.25
+
+unit.year = unit.yr = unit.y = y
+unit.month = unit.mo = unit.mth = y / 12
+unit.week = unit.wk = unit.w = d * 7
+unit.day = unit.d = d
+unit.hour = unit.hr = unit.h = h
+unit.minute = unit.min = unit.m = m
+unit.second = unit.sec = unit.s = 1000
+unit.millisecond = unit.millisec = unit.ms = 1
+unit.microsecond = unit.microsec =  unit.us = unit.µs = 1e-3
+unit.nanosecond = unit.nanosec = unit.ns = 1e-6
+
+unit.group = ','
+unit.decimal = '.'
+unit.placeholder = ' _'
+
+/* harmony default export */ const en = (unit);
+
+;// CONCATENATED MODULE: ./node_modules/parse-duration/index.js
+
+
+const durationRE = /((?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([\p{L}]{0,14})/gu
+
+parse.unit = en
+
+// group/placeholder cleanup regex — rebuilt only when the locale strings change
+let groupRE, placeholder = null, group
+
+/**
+ * look up a unit name, ignoring case and a trailing plural `s`
+ *
+ * @param {object} unit
+ * @param {string} name
+ * @return {number|undefined}
+ */
+const lookupUnit = (unit, name) => {
+  name = String(name).toLowerCase()
+  return unit[name] ?? (name.endsWith('s') ? unit[name.slice(0, -1)] : undefined)
+}
+
+/**
+ * convert `str` to ms
+ *
+ * @param {string} str
+ * @param {string} format
+ * @return {number|null}
+ */
+function parse(str = '', format = 'ms') {
+  let result = null, prevUnits, unit = parse.unit
+
+  if (unit.placeholder !== placeholder || unit.group !== group)
+    groupRE = new RegExp(`(\\d)[${(placeholder = unit.placeholder) ?? ''}${(group = unit.group) ?? ''}](\\d)`, 'g')
+
+  str = String(str)
+  let s = str.replace(groupRE, '$1$2') // clean up group separators / placeholders
+  if (unit.decimal !== '.') s = s.replaceAll(unit.decimal, '.') // normalize decimal separator
+
+  durationRE.lastIndex = 0
+  for (let m; (m = durationRE.exec(s));) {
+    let units = m[2]
+    // if no units, find next smallest units or fall back to format value
+    // eg. 1h30 -> 1h30m
+    if (!units) {
+      if (prevUnits) {
+        for (const u in unit) if (unit[u] < prevUnits) { units = u; break }
+      }
+      else units = format
+    }
+
+    prevUnits = units = lookupUnit(unit, units)
+
+    if (typeof units == 'number') result = (result || 0) + m[1] * units
+  }
+
+  return result && ((result / (lookupUnit(unit, format) || 1)) * (str.trimStart()[0] === '-' ? -1 : 1))
+}
+
+;// CONCATENATED MODULE: ./src/core/duration.ts
+
+
+/**
+ * Reads a duration like `500ms`, `90s`, `5m`, `1h30m`. A bare number is rejected rather
+ * than guessed at (seconds? milliseconds?), so `--time-budget 300` fails with a hint.
+ * `what` names the flag or input for the error message.
+ */
+function parseDurationMs(text, what) {
+    const trimmed = text.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed)) {
+        throw new ConfigError(`${what}: '${text}' has no unit; write it like 500ms, 90s, 5m or 1h30m`);
+    }
+    const ms = /^(\d+(\.\d+)?\s*(ms|s|m|h|d)\s*)+$/i.test(trimmed) ? parse(trimmed, "ms") : null;
+    if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) {
+        throw new ConfigError(`${what}: '${text}' is not a duration; write it like 500ms, 90s, 5m or 1h30m`);
+    }
+    return Math.round(ms);
+}
+/** Renders milliseconds for people: 950ms, 12.3s, 4m05s, 2h07m. */
+function formatDurationMs(ms) {
+    if (!Number.isFinite(ms))
+        return "?";
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)}s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return `${hours}h${String(minutes).padStart(2, "0")}m`;
+    return `${minutes}m${String(seconds).padStart(2, "0")}s`;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(474);
+;// CONCATENATED MODULE: ./src/core/handlers/output-tail.ts
+/** Keeps the last maxChars of a stream's text: enough for a failure reason, bounded in memory. */
+class OutputTail {
+    maxChars;
+    text = "";
+    constructor(maxChars = 4000) {
+        this.maxChars = maxChars;
+    }
+    push(chunk) {
+        this.text += typeof chunk === "string" ? chunk : chunk.toString("utf8");
+        if (this.text.length > this.maxChars * 2)
+            this.text = this.text.slice(-this.maxChars);
+    }
+    /** The tail, trimmed, limited to maxChars (and to the last few lines, for readability). */
+    value(maxLines = 20) {
+        const lines = this.text.slice(-this.maxChars).trimEnd().split("\n");
+        return lines.slice(-maxLines).join("\n").trim();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/capture-command.ts
+
+
+
+
+/**
+ * Runs the items command once and saves its standard output to a file, so the items can
+ * be read twice (checked first, then processed) without running the command twice.
+ */
+async function captureCommandOutput(command, outPath, options) {
+    const out = (0,external_node_fs_.createWriteStream)(outPath);
+    const child = options.system.spawn("/bin/sh", ["-c", command], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    const stderr = new OutputTail();
+    child.stderr?.on("data", (c) => stderr.push(c));
+    child.stdout?.pipe(out);
+    const [code, signal] = (await (0,external_node_events_.once)(child, "close"));
+    if (!out.writableFinished)
+        await (0,external_node_events_.once)(out, "finish");
+    if (code !== 0) {
+        const tail = stderr.value();
+        throw new ConfigError(`${options.what}: the command exited with ${code ?? signal}${tail ? `:\n${tail}` : ""}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/handlers/handler.ts
+const OK = Object.freeze({ ok: true });
+
+;// CONCATENATED MODULE: ./src/core/handlers/command-handler.ts
+
+
+/**
+ * Linux caps one environment string at 128 KiB (MAX_ARG_STRLEN): a larger ITEM_JSON would
+ * make spawn fail with E2BIG. Larger items reach the command on standard input only.
+ */
+const MAX_ITEM_JSON_ENV_BYTES = 100_000;
+/**
+ * Runs the command once per item: the item's JSON on standard input and in ITEM_JSON,
+ * with ITEM_ID, ITEM_ATTEMPT and IDEMPOTENCY_KEY. Each child leads its own process group
+ * (detached), so a stop reaches the whole tree the command started, not just the shell.
+ */
+function createCommandHandler(options) {
+    // Process groups of attempts not settled yet. The runner may walk away from an attempt
+    // whose command ignores SIGTERM before the SIGKILL follows (when the shutdown grace is
+    // shorter than killGraceMs); close() kills what is left, so no handler outlives the run.
+    const running = new Set();
+    return {
+        run: (item, ctx) => runCommand(options, item, ctx, running),
+        async close() {
+            for (const pid of running) {
+                try {
+                    process.kill(-pid, "SIGKILL");
+                }
+                catch {
+                    // The group is already gone.
+                }
+            }
+            running.clear();
+        },
+    };
+}
+function runCommand(options, item, ctx, running) {
+    const json = JSON.stringify(item.data);
+    const env = {
+        ...options.env,
+        ITEM_ID: item.id,
+        ITEM_ATTEMPT: String(ctx.attempt),
+        IDEMPOTENCY_KEY: ctx.idempotencyKey,
+    };
+    if (json.length <= MAX_ITEM_JSON_ENV_BYTES)
+        env.ITEM_JSON = json;
+    else {
+        delete env.ITEM_JSON;
+        env.ITEM_JSON_ON_STDIN_ONLY = "1";
+    }
+    return new Promise((resolve) => {
+        let child;
+        try {
+            child = options.system.spawn("/bin/sh", ["-c", options.command], {
+                cwd: options.cwd,
+                env,
+                detached: true,
+                stdio: ["pipe", "pipe", "pipe"],
+            });
+        }
+        catch (error) {
+            resolve({ ok: false, kind: "permanent", error: `could not start the command: ${error.message}` });
+            return;
+        }
+        if (child.pid !== undefined)
+            running.add(child.pid);
+        const stderr = new OutputTail();
+        const stdout = new OutputTail();
+        let killTimer;
+        let drainTimer;
+        let settled = false;
+        let stopSignal;
+        const killGroup = (signal) => {
+            if (child.pid === undefined)
+                return;
+            try {
+                process.kill(-child.pid, signal);
+            }
+            catch {
+                // The group is already gone.
+            }
+        };
+        const onAbort = () => {
+            stopSignal = "SIGTERM";
+            killGroup("SIGTERM");
+            killTimer = options.system.setTimer(() => {
+                stopSignal = "SIGKILL";
+                killGroup("SIGKILL");
+            }, options.killGraceMs);
+        };
+        const finish = (result) => {
+            if (settled)
+                return;
+            settled = true;
+            if (child.pid !== undefined)
+                running.delete(child.pid);
+            ctx.signal.removeEventListener("abort", onAbort);
+            killTimer?.();
+            drainTimer?.();
+            resolve(result);
+        };
+        child.stdout?.on("data", (c) => stdout.push(c));
+        child.stderr?.on("data", (c) => stderr.push(c));
+        // A command that does not read its input closes the pipe early: that is not an error.
+        child.stdin?.on("error", () => { });
+        child.stdin?.end(json + "\n");
+        child.on("error", (error) => {
+            finish({ ok: false, kind: "permanent", error: `could not start the command: ${error.message}` });
+        });
+        child.on("close", (code, signal) => {
+            if (code === 0)
+                return finish(OK);
+            const output = stderr.value() || stdout.value();
+            if (stopSignal !== undefined || ctx.signal.aborted) {
+                // The runner decides what a stop means (timeout or shutdown); this just reports it.
+                return finish({ ok: false, kind: "timeout", error: `stopped with ${stopSignal ?? signal}${output ? `: ${output}` : ""}` });
+            }
+            if (signal) {
+                return finish({ ok: false, kind: "transient", error: `killed by ${signal}${output ? `: ${output}` : ""}` });
+            }
+            const kind = code !== null && options.transientExitCodes.has(code) ? "transient" : "permanent";
+            finish({ ok: false, kind, error: `exit code ${code}${output ? `: ${output}` : ""}` });
+        });
+        // 'close' waits for stdio to close: a grandchild that keeps our pipes open past the
+        // command's own exit would hold the item forever, so close them shortly after exit.
+        child.on("exit", () => {
+            drainTimer = options.system.setTimer(() => {
+                child.stdout?.destroy();
+                child.stderr?.destroy();
+            }, 1000);
+        });
+        if (ctx.signal.aborted)
+            onAbort();
+        else
+            ctx.signal.addEventListener("abort", onAbort, { once: true });
+    });
+}
+
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./src/core/handlers/module-handler.ts
+
+
+
+
+
+/** Loads the user's module; a missing file or export is a configuration error (exit 2). */
+async function loadModuleFunction(file, what) {
+    const absolute = (0,external_node_path_.resolve)(file);
+    if (!(0,external_node_fs_.existsSync)(absolute))
+        throw new ConfigError(`${what}: ${file} does not exist`);
+    let mod;
+    try {
+        // webpackIgnore: the bundler (ncc) would otherwise turn this into an empty import
+        // context, and every --module would fail in dist/ with "Cannot find module".
+        mod = (await import(/* webpackIgnore: true */ (0,external_node_url_namespaceObject.pathToFileURL)(absolute).href));
+    }
+    catch (error) {
+        throw new ConfigError(`${what}: ${file} could not be loaded: ${error.message}`);
+    }
+    const candidate = typeof mod.default === "function" ? mod.default
+        : typeof mod.default?.default === "function" ? mod.default.default
+            : mod.handler;
+    if (typeof candidate !== "function") {
+        throw new ConfigError(`${what}: ${file} has no default export function; write \`export default async (item, ctx) => { … }\``);
+    }
+    return candidate;
+}
+/** Calls the module's function per item; whatever it throws is classified once, here. */
+function createModuleHandler(fn, nowMs) {
+    return {
+        async run(item, ctx) {
+            try {
+                await fn(item.data, ctx);
+                return OK;
+            }
+            catch (error) {
+                const c = classifyError(error, nowMs());
+                return { ok: false, kind: c.kind, error: c.message, retryAfterMs: c.retryAfterMs, throttled: c.throttled };
+            }
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/handlers/worker-handler.ts
+
+
+/**
+ * The worker protocol: a long-lived process reads one request line per item on standard
+ * input — {"id","attempt","idempotencyKey","item"} — and answers one line on standard
+ * output: {"ok":true}, or {"ok":false,"error":"…","transient":true,"retryAfterMs":N}.
+ * Other stdout lines (not JSON objects with "ok") are treated as log output. Each lane
+ * of the pool has its own worker, which handles one item at a time; a worker that dies
+ * fails its item as transient and is started again for the next item. A timeout or a
+ * stop kills the worker's process group.
+ */
+function createWorkerHandler(options) {
+    const idle = [];
+    const all = new Set();
+    return {
+        async run(item, ctx) {
+            let worker = idle.pop();
+            if (!worker || worker.dead) {
+                worker = new Worker(options);
+                all.add(worker);
+            }
+            const result = await worker.handle(item, ctx);
+            if (worker.dead)
+                all.delete(worker);
+            else
+                idle.push(worker);
+            return result;
+        },
+        async close() {
+            await Promise.all([...all].map((w) => w.shutdown()));
+            all.clear();
+            idle.length = 0;
+        },
+    };
+}
+class Worker {
+    o;
+    dead = false;
+    child;
+    stderr = new OutputTail();
+    logTail = new OutputTail();
+    buffered = "";
+    waiting;
+    exitDescription = "";
+    exited;
+    constructor(o) {
+        this.o = o;
+        this.child = o.system.spawn("/bin/sh", ["-c", o.command], { cwd: o.cwd, env: o.env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+        this.child.stdin?.on("error", () => { });
+        this.child.stderr?.on("data", (c) => this.stderr.push(c));
+        this.child.stdout?.setEncoding("utf8");
+        this.child.stdout?.on("data", (text) => this.onStdout(text));
+        this.exited = new Promise((resolve) => {
+            this.child.on("error", (error) => {
+                this.exitDescription = `could not start the worker: ${error.message}`;
+                this.onExit();
+                resolve();
+            });
+            this.child.on("close", (code, signal) => {
+                this.exitDescription = `the worker exited (${code === null ? signal : `exit code ${code}`})`;
+                this.onExit();
+                resolve();
+            });
+        });
+    }
+    handle(item, ctx) {
+        if (this.dead)
+            return Promise.resolve({ ok: false, kind: "transient", error: this.exitDescription });
+        return new Promise((resolve) => {
+            const onAbort = () => this.kill();
+            this.waiting = (result) => {
+                ctx.signal.removeEventListener("abort", onAbort);
+                this.waiting = undefined;
+                resolve(result);
+            };
+            if (ctx.signal.aborted)
+                return this.kill();
+            ctx.signal.addEventListener("abort", onAbort, { once: true });
+            const request = JSON.stringify({ id: item.id, attempt: ctx.attempt, idempotencyKey: ctx.idempotencyKey, item: item.data });
+            this.child.stdin?.write(request + "\n");
+        });
+    }
+    onStdout(text) {
+        this.buffered += text;
+        let nl;
+        while ((nl = this.buffered.indexOf("\n")) !== -1) {
+            const line = this.buffered.slice(0, nl);
+            this.buffered = this.buffered.slice(nl + 1);
+            const answer = parseAnswer(line);
+            if (answer === undefined) {
+                this.logTail.push(line + "\n");
+                continue;
+            }
+            this.waiting?.(answer);
+        }
+    }
+    onExit() {
+        this.dead = true;
+        const tail = this.stderr.value() || this.logTail.value();
+        // A worker dying mid-item says little about the item itself: treat it as transient, so
+        // the item is tried again with a fresh worker; repeated deaths exhaust the attempts.
+        this.waiting?.({ ok: false, kind: "transient", error: `${this.exitDescription}${tail ? `: ${tail}` : ""}` });
+    }
+    kill() {
+        if (this.dead || this.child.pid === undefined)
+            return;
+        const pid = this.child.pid;
+        try {
+            process.kill(-pid, "SIGTERM");
+        }
+        catch {
+            return;
+        }
+        const cancel = this.o.system.setTimer(() => {
+            try {
+                process.kill(-pid, "SIGKILL");
+            }
+            catch {
+                // gone
+            }
+        }, this.o.killGraceMs);
+        void this.exited.then(cancel);
+    }
+    /** Closes stdin (the worker's cue to exit), then stops it if it lingers. */
+    async shutdown() {
+        if (this.dead)
+            return;
+        this.child.stdin?.end();
+        const cancel = this.o.system.setTimer(() => this.kill(), 1000);
+        await this.exited;
+        cancel();
+    }
+}
+function parseAnswer(line) {
+    const text = line.trim();
+    if (!text.startsWith("{"))
+        return undefined;
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof value.ok !== "boolean")
+        return undefined;
+    if (value.ok)
+        return OK;
+    const error = typeof value.error === "string" && value.error !== "" ? value.error : "the worker reported a failure without a message";
+    const retryAfterMs = typeof value.retryAfterMs === "number" ? value.retryAfterMs : undefined;
+    return { ok: false, kind: value.transient === true ? "transient" : "permanent", error, retryAfterMs, throttled: retryAfterMs !== undefined };
+}
+
+;// CONCATENATED MODULE: ./src/core/handlers/create-handler.ts
+
+
+
+async function createHandler(spec, e) {
+    switch (spec.kind) {
+        case "command":
+            return createCommandHandler({ command: spec.command, cwd: e.cwd, transientExitCodes: e.transientExitCodes, killGraceMs: e.killGraceMs, env: e.env, system: e.system });
+        case "module":
+            return createModuleHandler(await loadModuleFunction(spec.file, e.nameOf("module")), e.system.nowMs);
+        case "worker":
+            return createWorkerHandler({ command: spec.command, cwd: e.cwd, killGraceMs: e.killGraceMs, env: e.env, system: e.system });
+    }
+}
+
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: external "stream"
+const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/is_object.js
+const is_object = function (obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
+class CsvError extends Error {
+  constructor(code, message, options, ...contexts) {
+    if (Array.isArray(message)) message = message.join(" ").trim();
+    super(message);
+    if (Error.captureStackTrace !== undefined) {
+      Error.captureStackTrace(this, CsvError);
+    }
+    this.code = code;
+    for (const context of contexts) {
+      for (const key in context) {
+        const value = context[key];
+        this[key] = Buffer.isBuffer(value)
+          ? value.toString(options.encoding)
+          : value == null
+            ? value
+            : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+}
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_columns_array.js
+
+
+
+const normalize_columns_array = function (columns) {
+  const normalizedColumns = [];
+  for (let i = 0, l = columns.length; i < l; i++) {
+    const column = columns[i];
+    if (column === undefined || column === null || column === false) {
+      normalizedColumns[i] = { disabled: true };
+    } else if (typeof column === "string" || typeof column === "number") {
+      normalizedColumns[i] = { name: `${column}` };
+    } else if (is_object(column)) {
+      if (typeof column.name !== "string") {
+        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
+          "Option columns missing name:",
+          `property "name" is required at position ${i}`,
+          "when column is an object literal",
+        ]);
+      }
+      normalizedColumns[i] = column;
+    } else {
+      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
+        "Invalid column definition:",
+        "expect a string or a literal object,",
+        `got ${JSON.stringify(column)} at position ${i}`,
+      ]);
+    }
+  }
+  return normalizedColumns;
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+class ResizeableBuffer {
+  constructor(size = 100) {
+    this.size = size;
+    this.length = 0;
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  prepend(val) {
+    if (Buffer.isBuffer(val)) {
+      const length = this.length + val.length;
+      if (length >= this.size) {
+        this.resize();
+        if (length >= this.size) {
+          throw Error("INVALID_BUFFER_STATE");
+        }
+      }
+      const buf = this.buf;
+      this.buf = Buffer.allocUnsafe(this.size);
+      val.copy(this.buf, 0);
+      buf.copy(this.buf, val.length);
+      this.length += val.length;
+    } else {
+      const length = this.length++;
+      if (length === this.size) {
+        this.resize();
+      }
+      const buf = this.clone();
+      this.buf[0] = val;
+      buf.copy(this.buf, 1, 0, length);
+    }
+  }
+  append(val) {
+    const length = this.length++;
+    if (length === this.size) {
+      this.resize();
+    }
+    this.buf[length] = val;
+  }
+  clone() {
+    return Buffer.from(this.buf.slice(0, this.length));
+  }
+  resize() {
+    const length = this.length;
+    this.size = this.size * 2;
+    const buf = Buffer.allocUnsafe(this.size);
+    this.buf.copy(buf, 0, 0, length);
+    this.buf = buf;
+  }
+  toString(encoding) {
+    if (encoding) {
+      return this.buf.slice(0, this.length).toString(encoding);
+    } else {
+      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
+    }
+  }
+  toJSON() {
+    return this.toString("utf8");
+  }
+  reset() {
+    this.length = 0;
+  }
+}
+
+/* harmony default export */ const utils_ResizeableBuffer = (ResizeableBuffer);
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/init_state.js
+
+
+// white space characters
+// https://en.wikipedia.org/wiki/Whitespace_character
+// https://developer.mozilla.org/en-US/docs/Web/JavaScript/Guide/Regular_Expressions/Character_Classes#Types
+// \f\n\r\t\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff
+const np = 12;
+const cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
+const nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
+const space = 32;
+const tab = 9;
+
+const init_state = function (options) {
+  return {
+    bomSkipped: false,
+    bufBytesStart: 0,
+    castField: options.cast_function,
+    commenting: false,
+    // Current error encountered by a record
+    error: undefined,
+    enabled: options.from_line === 1,
+    escaping: false,
+    escapeIsQuote:
+      Buffer.isBuffer(options.escape) &&
+      Buffer.isBuffer(options.quote) &&
+      Buffer.compare(options.escape, options.quote) === 0,
+    // columns can be `false`, `true`, `Array`
+    expectedRecordLength: Array.isArray(options.columns)
+      ? options.columns.length
+      : undefined,
+    field: new utils_ResizeableBuffer(20),
+    firstLineToHeaders: options.cast_first_line_to_header,
+    needMoreDataSize: Math.max(
+      // Skip if the remaining buffer smaller than comment
+      options.comment !== null ? options.comment.length : 0,
+      // Skip if the remaining buffer can be delimiter
+      ...options.delimiter.map((delimiter) => delimiter.length),
+      // Skip if the remaining buffer can be escape sequence
+      options.quote !== null ? options.quote.length : 0,
+    ),
+    previousBuf: undefined,
+    quoting: false,
+    stop: false,
+    rawBuffer: new utils_ResizeableBuffer(100),
+    record: [],
+    recordHasError: false,
+    record_length: 0,
+    recordDelimiterMaxLength:
+      options.record_delimiter.length === 0
+        ? 0
+        : Math.max(...options.record_delimiter.map((v) => v.length)),
+    trimChars: [
+      Buffer.from(" ", options.encoding)[0],
+      Buffer.from("\t", options.encoding)[0],
+    ],
+    wasQuoting: false,
+    wasRowDelimiter: false,
+    timchars: [
+      Buffer.from(Buffer.from([cr], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([nl], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([np], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([space], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([tab], "utf8").toString(), options.encoding),
+    ],
+  };
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/underscore.js
+const underscore = function (str) {
+  return str.replace(/([A-Z])/g, function (_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_options.js
+
+
+
+
+const normalize_options = function (opts) {
+  const options = {};
+  // Merge with user options
+  for (const opt in opts) {
+    options[underscore(opt)] = opts[opt];
+  }
+  // Normalize option `encoding`
+  // Note: defined first because other options depends on it
+  // to convert chars/strings into buffers.
+  if (options.encoding === undefined || options.encoding === true) {
+    options.encoding = "utf8";
+  } else if (options.encoding === null || options.encoding === false) {
+    options.encoding = null;
+  } else if (
+    typeof options.encoding !== "string" &&
+    options.encoding !== null
+  ) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ENCODING",
+      [
+        "Invalid option encoding:",
+        "encoding must be a string or null to return a buffer,",
+        `got ${JSON.stringify(options.encoding)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `bom`
+  if (
+    options.bom === undefined ||
+    options.bom === null ||
+    options.bom === false
+  ) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_BOM",
+      [
+        "Invalid option bom:",
+        "bom must be true,",
+        `got ${JSON.stringify(options.bom)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast`
+  options.cast_function = null;
+  if (
+    options.cast === undefined ||
+    options.cast === null ||
+    options.cast === false ||
+    options.cast === ""
+  ) {
+    options.cast = undefined;
+  } else if (typeof options.cast === "function") {
+    options.cast_function = options.cast;
+    options.cast = true;
+  } else if (options.cast !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST",
+      [
+        "Invalid option cast:",
+        "cast must be true or a function,",
+        `got ${JSON.stringify(options.cast)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast_date`
+  if (
+    options.cast_date === undefined ||
+    options.cast_date === null ||
+    options.cast_date === false ||
+    options.cast_date === ""
+  ) {
+    options.cast_date = false;
+  } else if (options.cast_date === true) {
+    options.cast_date = function (value) {
+      const date = Date.parse(value);
+      return !isNaN(date) ? new Date(date) : value;
+    };
+  } else if (typeof options.cast_date !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST_DATE",
+      [
+        "Invalid option cast_date:",
+        "cast_date must be true or a function,",
+        `got ${JSON.stringify(options.cast_date)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `columns`
+  options.cast_first_line_to_header = undefined;
+  if (options.columns === true) {
+    // Fields in the first line are converted as-is to columns
+    options.cast_first_line_to_header = undefined;
+  } else if (typeof options.columns === "function") {
+    options.cast_first_line_to_header = options.columns;
+    options.columns = true;
+  } else if (Array.isArray(options.columns)) {
+    options.columns = normalize_columns_array(options.columns);
+  } else if (
+    options.columns === undefined ||
+    options.columns === null ||
+    options.columns === false
+  ) {
+    options.columns = false;
+  } else {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COLUMNS",
+      [
+        "Invalid option columns:",
+        "expect an array, a function or true,",
+        `got ${JSON.stringify(options.columns)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `group_columns_by_name`
+  if (
+    options.group_columns_by_name === undefined ||
+    options.group_columns_by_name === null ||
+    options.group_columns_by_name === false
+  ) {
+    options.group_columns_by_name = false;
+  } else if (options.group_columns_by_name !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "expect an boolean,",
+        `got ${JSON.stringify(options.group_columns_by_name)}`,
+      ],
+      options,
+    );
+  } else if (options.columns === false) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "the `columns` mode must be activated.",
+      ],
+      options,
+    );
+  }
+  // Normalize option `comment`
+  if (
+    options.comment === undefined ||
+    options.comment === null ||
+    options.comment === false ||
+    options.comment === ""
+  ) {
+    options.comment = null;
+  } else {
+    if (typeof options.comment === "string") {
+      options.comment = Buffer.from(options.comment, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.comment)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_COMMENT",
+        [
+          "Invalid option comment:",
+          "comment must be a buffer or a string,",
+          `got ${JSON.stringify(options.comment)}`,
+        ],
+        options,
+      );
+    }
+  }
+  // Normalize option `comment_no_infix`
+  if (
+    options.comment_no_infix === undefined ||
+    options.comment_no_infix === null ||
+    options.comment_no_infix === false
+  ) {
+    options.comment_no_infix = false;
+  } else if (options.comment_no_infix !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COMMENT",
+      [
+        "Invalid option comment_no_infix:",
+        "value must be a boolean,",
+        `got ${JSON.stringify(options.comment_no_infix)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `delimiter`
+  const delimiter_json = JSON.stringify(options.delimiter);
+  if (!Array.isArray(options.delimiter))
+    options.delimiter = [options.delimiter];
+  if (options.delimiter.length === 0) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_DELIMITER",
+      [
+        "Invalid option delimiter:",
+        "delimiter must be a non empty string or buffer or array of string|buffer,",
+        `got ${delimiter_json}`,
+      ],
+      options,
+    );
+  }
+  options.delimiter = options.delimiter.map(function (delimiter) {
+    if (delimiter === undefined || delimiter === null || delimiter === false) {
+      return Buffer.from(",", options.encoding);
+    }
+    if (typeof delimiter === "string") {
+      delimiter = Buffer.from(delimiter, options.encoding);
+    }
+    if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER",
+        [
+          "Invalid option delimiter:",
+          "delimiter must be a non empty string or buffer or array of string|buffer,",
+          `got ${delimiter_json}`,
+        ],
+        options,
+      );
+    }
+    return delimiter;
+  });
+  // Normalize option `escape`
+  if (options.escape === undefined || options.escape === true) {
+    options.escape = Buffer.from('"', options.encoding);
+  } else if (typeof options.escape === "string") {
+    options.escape = Buffer.from(options.escape, options.encoding);
+  } else if (options.escape === null || options.escape === false) {
+    options.escape = null;
+  }
+  if (options.escape !== null) {
+    if (!Buffer.isBuffer(options.escape)) {
+      throw new Error(
+        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`,
+      );
+    }
+  }
+  // Normalize option `from`
+  if (options.from === undefined || options.from === null) {
+    options.from = 1;
+  } else {
+    if (typeof options.from === "string" && /\d+/.test(options.from)) {
+      options.from = parseInt(options.from);
+    }
+    if (Number.isInteger(options.from)) {
+      if (options.from < 0) {
+        throw new Error(
+          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`,
+      );
+    }
+  }
+  // Normalize option `from_line`
+  if (options.from_line === undefined || options.from_line === null) {
+    options.from_line = 1;
+  } else {
+    if (
+      typeof options.from_line === "string" &&
+      /\d+/.test(options.from_line)
+    ) {
+      options.from_line = parseInt(options.from_line);
+    }
+    if (Number.isInteger(options.from_line)) {
+      if (options.from_line <= 0) {
+        throw new Error(
+          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`,
+      );
+    }
+  }
+  // Normalize options `ignore_last_delimiters`
+  if (
+    options.ignore_last_delimiters === undefined ||
+    options.ignore_last_delimiters === null
+  ) {
+    options.ignore_last_delimiters = false;
+  } else if (typeof options.ignore_last_delimiters === "number") {
+    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
+    if (options.ignore_last_delimiters === 0) {
+      options.ignore_last_delimiters = false;
+    }
+  } else if (typeof options.ignore_last_delimiters !== "boolean") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
+      [
+        "Invalid option `ignore_last_delimiters`:",
+        "the value must be a boolean value or an integer,",
+        `got ${JSON.stringify(options.ignore_last_delimiters)}`,
+      ],
+      options,
+    );
+  }
+  if (options.ignore_last_delimiters === true && options.columns === false) {
+    throw new CsvError(
+      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
+      [
+        "The option `ignore_last_delimiters`",
+        "requires the activation of the `columns` option",
+      ],
+      options,
+    );
+  }
+  // Normalize option `info`
+  if (
+    options.info === undefined ||
+    options.info === null ||
+    options.info === false
+  ) {
+    options.info = false;
+  } else if (options.info !== true) {
+    throw new Error(
+      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`,
+    );
+  }
+  // Normalize option `max_record_size`
+  if (
+    options.max_record_size === undefined ||
+    options.max_record_size === null ||
+    options.max_record_size === false
+  ) {
+    options.max_record_size = 0;
+  } else if (
+    Number.isInteger(options.max_record_size) &&
+    options.max_record_size >= 0
+  ) {
+    // Great, nothing to do
+  } else if (
+    typeof options.max_record_size === "string" &&
+    /\d+/.test(options.max_record_size)
+  ) {
+    options.max_record_size = parseInt(options.max_record_size);
+  } else {
+    throw new Error(
+      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`,
+    );
+  }
+  // Normalize option `objname`
+  if (
+    options.objname === undefined ||
+    options.objname === null ||
+    options.objname === false
+  ) {
+    options.objname = undefined;
+  } else if (Buffer.isBuffer(options.objname)) {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty buffer`);
+    }
+    if (options.encoding === null) {
+      // Don't call `toString`, leave objname as a buffer
+    } else {
+      options.objname = options.objname.toString(options.encoding);
+    }
+  } else if (typeof options.objname === "string") {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty string`);
+    }
+    // Great, nothing to do
+  } else if (typeof options.objname === "number") {
+    // if(options.objname.length === 0){
+    //   throw new Error(`Invalid Option: objname must be a non empty string`);
+    // }
+    // Great, nothing to do
+  } else {
+    throw new Error(
+      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`,
+    );
+  }
+  if (options.objname !== undefined) {
+    if (typeof options.objname === "number") {
+      if (options.columns !== false) {
+        throw Error(
+          "Invalid Option: objname index cannot be combined with columns or be defined as a field",
+        );
+      }
+    } else {
+      // A string or a buffer
+      if (options.columns === false) {
+        throw Error(
+          "Invalid Option: objname field must be combined with columns or be defined as an index",
+        );
+      }
+    }
+  }
+  // Normalize option `on_record`
+  if (options.on_record === undefined || options.on_record === null) {
+    options.on_record = undefined;
+  } else if (typeof options.on_record !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ON_RECORD",
+      [
+        "Invalid option `on_record`:",
+        "expect a function,",
+        `got ${JSON.stringify(options.on_record)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `on_skip`
+  // options.on_skip ??= (err, chunk) => {
+  //   this.emit('skip', err, chunk);
+  // };
+  if (
+    options.on_skip !== undefined &&
+    options.on_skip !== null &&
+    typeof options.on_skip !== "function"
+  ) {
+    throw new Error(
+      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`,
+    );
+  }
+  // Normalize option `quote`
+  if (
+    options.quote === null ||
+    options.quote === false ||
+    options.quote === ""
+  ) {
+    options.quote = null;
+  } else {
+    if (options.quote === undefined || options.quote === true) {
+      options.quote = Buffer.from('"', options.encoding);
+    } else if (typeof options.quote === "string") {
+      options.quote = Buffer.from(options.quote, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.quote)) {
+      throw new Error(
+        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`,
+      );
+    }
+  }
+  // Normalize option `raw`
+  if (
+    options.raw === undefined ||
+    options.raw === null ||
+    options.raw === false
+  ) {
+    options.raw = false;
+  } else if (options.raw !== true) {
+    throw new Error(
+      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`,
+    );
+  }
+  // Normalize option `record_delimiter`
+  if (options.record_delimiter === undefined) {
+    options.record_delimiter = [];
+  } else if (
+    typeof options.record_delimiter === "string" ||
+    Buffer.isBuffer(options.record_delimiter)
+  ) {
+    if (options.record_delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer,",
+          `got ${JSON.stringify(options.record_delimiter)}`,
+        ],
+        options,
+      );
+    }
+    options.record_delimiter = [options.record_delimiter];
+  } else if (!Array.isArray(options.record_delimiter)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_RECORD_DELIMITER",
+      [
+        "Invalid option `record_delimiter`:",
+        "value must be a string, a buffer or array of string|buffer,",
+        `got ${JSON.stringify(options.record_delimiter)}`,
+      ],
+      options,
+    );
+  }
+  options.record_delimiter = options.record_delimiter.map(function (rd, i) {
+    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a string, a buffer or array of string|buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    } else if (rd.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    }
+    if (typeof rd === "string") {
+      rd = Buffer.from(rd, options.encoding);
+    }
+    return rd;
+  });
+  // Normalize option `relax_column_count`
+  if (typeof options.relax_column_count === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count === undefined ||
+    options.relax_column_count === null
+  ) {
+    options.relax_column_count = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`,
+    );
+  }
+  if (typeof options.relax_column_count_less === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count_less === undefined ||
+    options.relax_column_count_less === null
+  ) {
+    options.relax_column_count_less = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`,
+    );
+  }
+  if (typeof options.relax_column_count_more === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count_more === undefined ||
+    options.relax_column_count_more === null
+  ) {
+    options.relax_column_count_more = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`,
+    );
+  }
+  // Normalize option `relax_quotes`
+  if (typeof options.relax_quotes === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_quotes === undefined ||
+    options.relax_quotes === null
+  ) {
+    options.relax_quotes = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`,
+    );
+  }
+  // Normalize option `skip_empty_lines`
+  if (typeof options.skip_empty_lines === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_empty_lines === undefined ||
+    options.skip_empty_lines === null
+  ) {
+    options.skip_empty_lines = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`,
+    );
+  }
+  // Normalize option `skip_records_with_empty_values`
+  if (typeof options.skip_records_with_empty_values === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_records_with_empty_values === undefined ||
+    options.skip_records_with_empty_values === null
+  ) {
+    options.skip_records_with_empty_values = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`,
+    );
+  }
+  // Normalize option `skip_records_with_error`
+  if (typeof options.skip_records_with_error === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_records_with_error === undefined ||
+    options.skip_records_with_error === null
+  ) {
+    options.skip_records_with_error = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`,
+    );
+  }
+  // Normalize option `rtrim`
+  if (
+    options.rtrim === undefined ||
+    options.rtrim === null ||
+    options.rtrim === false
+  ) {
+    options.rtrim = false;
+  } else if (options.rtrim !== true) {
+    throw new Error(
+      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`,
+    );
+  }
+  // Normalize option `ltrim`
+  if (
+    options.ltrim === undefined ||
+    options.ltrim === null ||
+    options.ltrim === false
+  ) {
+    options.ltrim = false;
+  } else if (options.ltrim !== true) {
+    throw new Error(
+      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`,
+    );
+  }
+  // Normalize option `trim`
+  if (
+    options.trim === undefined ||
+    options.trim === null ||
+    options.trim === false
+  ) {
+    options.trim = false;
+  } else if (options.trim !== true) {
+    throw new Error(
+      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`,
+    );
+  }
+  // Normalize options `trim`, `ltrim` and `rtrim`
+  if (options.trim === true && opts.ltrim !== false) {
+    options.ltrim = true;
+  } else if (options.ltrim !== true) {
+    options.ltrim = false;
+  }
+  if (options.trim === true && opts.rtrim !== false) {
+    options.rtrim = true;
+  } else if (options.rtrim !== true) {
+    options.rtrim = false;
+  }
+  // Normalize option `to`
+  if (options.to === undefined || options.to === null) {
+    options.to = -1;
+  } else if (options.to !== -1) {
+    if (typeof options.to === "string" && /\d+/.test(options.to)) {
+      options.to = parseInt(options.to);
+    }
+    if (Number.isInteger(options.to)) {
+      if (options.to <= 0) {
+        throw new Error(
+          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`,
+      );
+    }
+  }
+  // Normalize option `to_line`
+  if (options.to_line === undefined || options.to_line === null) {
+    options.to_line = -1;
+  } else if (options.to_line !== -1) {
+    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
+      options.to_line = parseInt(options.to_line);
+    }
+    if (Number.isInteger(options.to_line)) {
+      if (options.to_line <= 0) {
+        throw new Error(
+          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`,
+      );
+    }
+  }
+  return options;
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/index.js
+
+
+
+
+
+const isRecordEmpty = function (record) {
+  return record.every(
+    (field) =>
+      field == null || (field.toString && field.toString().trim() === ""),
+  );
+};
+
+const api_cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
+const api_nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
+
+const boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254]),
+};
+
+const transform = function (original_options = {}) {
+  const info = {
+    bytes: 0,
+    bytes_records: 0,
+    comment_lines: 0,
+    empty_lines: 0,
+    invalid_field_length: 0,
+    lines: 1,
+    records: 0,
+  };
+  const options = normalize_options(original_options);
+  return {
+    info: info,
+    original_options: original_options,
+    options: options,
+    state: init_state(options),
+    __needMoreData: function (i, bufLen, end) {
+      if (end) return false;
+      const { encoding, escape, quote } = this.options;
+      const { quoting, needMoreDataSize, recordDelimiterMaxLength } =
+        this.state;
+      const numOfCharLeft = bufLen - i - 1;
+      const requiredLength = Math.max(
+        needMoreDataSize,
+        // Skip if the remaining buffer smaller than record delimiter
+        // If "record_delimiter" is yet to be discovered:
+        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
+        // 2. We set the length to windows line ending in the current encoding
+        // Note, that encoding is known from user or bom discovery at that point
+        // recordDelimiterMaxLength,
+        recordDelimiterMaxLength === 0
+          ? Buffer.from("\r\n", encoding).length
+          : recordDelimiterMaxLength,
+        // Skip if remaining buffer can be an escaped quote
+        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
+        // Skip if remaining buffer can be record delimiter following the closing quote
+        quoting ? quote.length + recordDelimiterMaxLength : 0,
+      );
+      return numOfCharLeft < requiredLength;
+    },
+    // Central parser implementation
+    parse: function (nextBuf, end, push, close) {
+      const {
+        bom,
+        comment_no_infix,
+        encoding,
+        from_line,
+        ltrim,
+        max_record_size,
+        raw,
+        relax_quotes,
+        rtrim,
+        skip_empty_lines,
+        to,
+        to_line,
+      } = this.options;
+      let { comment, escape, quote, record_delimiter } = this.options;
+      const { bomSkipped, previousBuf, rawBuffer, escapeIsQuote } = this.state;
+      let buf;
+      if (previousBuf === undefined) {
+        if (nextBuf === undefined) {
+          // Handle empty string
+          close();
+          return;
+        } else {
+          buf = nextBuf;
+        }
+      } else if (previousBuf !== undefined && nextBuf === undefined) {
+        buf = previousBuf;
+      } else {
+        buf = Buffer.concat([previousBuf, nextBuf]);
+      }
+      // Handle UTF BOM
+      if (bomSkipped === false) {
+        if (bom === false) {
+          this.state.bomSkipped = true;
+        } else if (buf.length < 3) {
+          // No enough data
+          if (end === false) {
+            // Wait for more data
+            this.state.previousBuf = buf;
+            return;
+          }
+        } else {
+          for (const encoding in boms) {
+            if (boms[encoding].compare(buf, 0, boms[encoding].length) === 0) {
+              // Skip BOM
+              const bomLength = boms[encoding].length;
+              this.state.bufBytesStart += bomLength;
+              buf = buf.slice(bomLength);
+              // Renormalize original options with the new encoding
+              const options = normalize_options({
+                ...this.original_options,
+                encoding: encoding,
+              });
+              // Properties are merged with the existing options instance
+              for (const key in options) {
+                this.options[key] = options[key];
+              }
+              // Options will re-evaluate the Buffer with the new encoding
+              ({ comment, escape, quote } = this.options);
+              break;
+            }
+          }
+          this.state.bomSkipped = true;
+        }
+      }
+      const bufLen = buf.length;
+      let pos;
+      for (pos = 0; pos < bufLen; pos++) {
+        // Ensure we get enough space to look ahead
+        // There should be a way to move this out of the loop
+        if (this.__needMoreData(pos, bufLen, end)) {
+          break;
+        }
+        if (this.state.wasRowDelimiter === true) {
+          this.info.lines++;
+          this.state.wasRowDelimiter = false;
+        }
+        if (to_line !== -1 && this.info.lines > to_line) {
+          this.state.stop = true;
+          close();
+          return;
+        }
+        // Auto discovery of record_delimiter, unix, mac and windows supported
+        if (this.state.quoting === false && record_delimiter.length === 0) {
+          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
+            buf,
+            pos,
+          );
+          if (record_delimiterCount) {
+            record_delimiter = this.options.record_delimiter;
+          }
+        }
+        const chr = buf[pos];
+        if (raw === true) {
+          rawBuffer.append(chr);
+        }
+        if (
+          (chr === api_cr || chr === api_nl) &&
+          this.state.wasRowDelimiter === false
+        ) {
+          this.state.wasRowDelimiter = true;
+        }
+        // Previous char was a valid escape char
+        // treat the current char as a regular char
+        if (this.state.escaping === true) {
+          this.state.escaping = false;
+        } else {
+          // Escape is only active inside quoted fields
+          // We are quoting, the char is an escape chr and there is a chr to escape
+          // if(escape !== null && this.state.quoting === true && chr === escape && pos + 1 < bufLen){
+          if (
+            escape !== null &&
+            this.state.quoting === true &&
+            this.__isEscape(buf, pos, chr) &&
+            pos + escape.length < bufLen
+          ) {
+            if (escapeIsQuote) {
+              if (this.__isQuote(buf, pos + escape.length)) {
+                this.state.escaping = true;
+                pos += escape.length - 1;
+                continue;
+              }
+            } else {
+              this.state.escaping = true;
+              pos += escape.length - 1;
+              continue;
+            }
+          }
+          // Not currently escaping and chr is a quote
+          // TODO: need to compare bytes instead of single char
+          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
+            if (this.state.quoting === true) {
+              const nextChr = buf[pos + quote.length];
+              const isNextChrTrimable =
+                rtrim && this.__isCharTrimable(buf, pos + quote.length);
+              const isNextChrComment =
+                comment !== null &&
+                this.__compareBytes(comment, buf, pos + quote.length, nextChr);
+              const isNextChrDelimiter = this.__isDelimiter(
+                buf,
+                pos + quote.length,
+                nextChr,
+              );
+              const isNextChrRecordDelimiter =
+                record_delimiter.length === 0
+                  ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length)
+                  : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
+              // Escape a quote
+              // Treat next char as a regular character
+              if (
+                escape !== null &&
+                this.__isEscape(buf, pos, chr) &&
+                this.__isQuote(buf, pos + escape.length)
+              ) {
+                pos += escape.length - 1;
+              } else if (
+                !nextChr ||
+                isNextChrDelimiter ||
+                isNextChrRecordDelimiter ||
+                isNextChrComment ||
+                isNextChrTrimable
+              ) {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                pos += quote.length - 1;
+                continue;
+              } else if (relax_quotes === false) {
+                const err = this.__error(
+                  new CsvError(
+                    "CSV_INVALID_CLOSING_QUOTE",
+                    [
+                      "Invalid Closing Quote:",
+                      `got "${String.fromCharCode(nextChr)}"`,
+                      `at line ${this.info.lines}`,
+                      "instead of delimiter, record delimiter, trimable character",
+                      "(if activated) or comment",
+                    ],
+                    this.options,
+                    this.__infoField(),
+                  ),
+                );
+                if (err !== undefined) return err;
+              } else {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                this.state.field.prepend(quote);
+                pos += quote.length - 1;
+              }
+            } else {
+              if (this.state.field.length !== 0) {
+                // In relax_quotes mode, treat opening quote preceded by chrs as regular
+                if (relax_quotes === false) {
+                  const info = this.__infoField();
+                  const bom = Object.keys(boms)
+                    .map((b) =>
+                      boms[b].equals(this.state.field.toString()) ? b : false,
+                    )
+                    .filter(Boolean)[0];
+                  const err = this.__error(
+                    new CsvError(
+                      "INVALID_OPENING_QUOTE",
+                      [
+                        "Invalid Opening Quote:",
+                        `a quote is found on field ${JSON.stringify(info.column)} at line ${info.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
+                        bom ? `(${bom} bom)` : undefined,
+                      ],
+                      this.options,
+                      info,
+                      {
+                        field: this.state.field,
+                      },
+                    ),
+                  );
+                  if (err !== undefined) return err;
+                }
+              } else {
+                this.state.quoting = true;
+                pos += quote.length - 1;
+                continue;
+              }
+            }
+          }
+          if (this.state.quoting === false) {
+            const recordDelimiterLength = this.__isRecordDelimiter(
+              chr,
+              buf,
+              pos,
+            );
+            if (recordDelimiterLength !== 0) {
+              // Do not emit comments which take a full line
+              const skipCommentLine =
+                this.state.commenting &&
+                this.state.wasQuoting === false &&
+                this.state.record.length === 0 &&
+                this.state.field.length === 0;
+              if (skipCommentLine) {
+                this.info.comment_lines++;
+                // Skip full comment line
+              } else {
+                // Activate records emission if above from_line
+                if (
+                  this.state.enabled === false &&
+                  this.info.lines +
+                    (this.state.wasRowDelimiter === true ? 1 : 0) >=
+                    from_line
+                ) {
+                  this.state.enabled = true;
+                  this.__resetField();
+                  this.__resetRecord();
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                // Skip if line is empty and skip_empty_lines activated
+                if (
+                  skip_empty_lines === true &&
+                  this.state.wasQuoting === false &&
+                  this.state.record.length === 0 &&
+                  this.state.field.length === 0
+                ) {
+                  this.info.empty_lines++;
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                this.info.bytes = this.state.bufBytesStart + pos;
+                const errField = this.__onField();
+                if (errField !== undefined) return errField;
+                this.info.bytes =
+                  this.state.bufBytesStart + pos + recordDelimiterLength;
+                const errRecord = this.__onRecord(push);
+                if (errRecord !== undefined) return errRecord;
+                if (to !== -1 && this.info.records >= to) {
+                  this.state.stop = true;
+                  close();
+                  return;
+                }
+              }
+              this.state.commenting = false;
+              pos += recordDelimiterLength - 1;
+              continue;
+            }
+            if (this.state.commenting) {
+              continue;
+            }
+            if (
+              comment !== null &&
+              (comment_no_infix === false ||
+                (this.state.record.length === 0 &&
+                  this.state.field.length === 0))
+            ) {
+              const commentCount = this.__compareBytes(comment, buf, pos, chr);
+              if (commentCount !== 0) {
+                this.state.commenting = true;
+                continue;
+              }
+            }
+            const delimiterLength = this.__isDelimiter(buf, pos, chr);
+            if (delimiterLength !== 0) {
+              this.info.bytes = this.state.bufBytesStart + pos;
+              const errField = this.__onField();
+              if (errField !== undefined) return errField;
+              pos += delimiterLength - 1;
+              continue;
+            }
+          }
+        }
+        if (this.state.commenting === false) {
+          if (
+            max_record_size !== 0 &&
+            this.state.record_length + this.state.field.length > max_record_size
+          ) {
+            return this.__error(
+              new CsvError(
+                "CSV_MAX_RECORD_SIZE",
+                [
+                  "Max Record Size:",
+                  "record exceed the maximum number of tolerated bytes",
+                  `of ${max_record_size}`,
+                  `at line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+              ),
+            );
+          }
+        }
+        const lappend =
+          ltrim === false ||
+          this.state.quoting === true ||
+          this.state.field.length !== 0 ||
+          !this.__isCharTrimable(buf, pos);
+        // rtrim in non quoting is handle in __onField
+        const rappend = rtrim === false || this.state.wasQuoting === false;
+        if (lappend === true && rappend === true) {
+          this.state.field.append(chr);
+        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
+          return this.__error(
+            new CsvError(
+              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
+              [
+                "Invalid Closing Quote:",
+                "found non trimable byte after quote",
+                `at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+        } else {
+          if (lappend === false) {
+            pos += this.__isCharTrimable(buf, pos) - 1;
+          }
+          continue;
+        }
+      }
+      if (end === true) {
+        // Ensure we are not ending in a quoting state
+        if (this.state.quoting === true) {
+          const err = this.__error(
+            new CsvError(
+              "CSV_QUOTE_NOT_CLOSED",
+              [
+                "Quote Not Closed:",
+                `the parsing is finished with an opening quote at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+          if (err !== undefined) return err;
+        } else {
+          // Skip last line if it has no characters
+          if (
+            this.state.wasQuoting === true ||
+            this.state.record.length !== 0 ||
+            this.state.field.length !== 0
+          ) {
+            this.info.bytes = this.state.bufBytesStart + pos;
+            const errField = this.__onField();
+            if (errField !== undefined) return errField;
+            const errRecord = this.__onRecord(push);
+            if (errRecord !== undefined) return errRecord;
+          } else if (this.state.wasRowDelimiter === true) {
+            this.info.empty_lines++;
+          } else if (this.state.commenting === true) {
+            this.info.comment_lines++;
+          }
+        }
+      } else {
+        this.state.bufBytesStart += pos;
+        this.state.previousBuf = buf.slice(pos);
+      }
+      if (this.state.wasRowDelimiter === true) {
+        this.info.lines++;
+        this.state.wasRowDelimiter = false;
+      }
+    },
+    __onRecord: function (push) {
+      const {
+        columns,
+        group_columns_by_name,
+        encoding,
+        info,
+        from,
+        relax_column_count,
+        relax_column_count_less,
+        relax_column_count_more,
+        raw,
+        skip_records_with_empty_values,
+      } = this.options;
+      const { enabled, record } = this.state;
+      if (enabled === false) {
+        return this.__resetRecord();
+      }
+      // Convert the first line into column names
+      const recordLength = record.length;
+      if (columns === true) {
+        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+          this.__resetRecord();
+          return;
+        }
+        return this.__firstLineToColumns(record);
+      }
+      if (columns === false && this.info.records === 0) {
+        this.state.expectedRecordLength = recordLength;
+      }
+      if (recordLength !== this.state.expectedRecordLength) {
+        const err =
+          columns === false
+            ? new CsvError(
+                "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
+                [
+                  "Invalid Record Length:",
+                  `expect ${this.state.expectedRecordLength},`,
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              )
+            : new CsvError(
+                "CSV_RECORD_INCONSISTENT_COLUMNS",
+                [
+                  "Invalid Record Length:",
+                  `columns length is ${columns.length},`, // rename columns
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              );
+        if (
+          relax_column_count === true ||
+          (relax_column_count_less === true &&
+            recordLength < this.state.expectedRecordLength) ||
+          (relax_column_count_more === true &&
+            recordLength > this.state.expectedRecordLength)
+        ) {
+          this.info.invalid_field_length++;
+          this.state.error = err;
+          // Error is undefined with skip_records_with_error
+        } else {
+          const finalErr = this.__error(err);
+          if (finalErr) return finalErr;
+        }
+      }
+      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+        this.__resetRecord();
+        return;
+      }
+      if (this.state.recordHasError === true) {
+        this.__resetRecord();
+        this.state.recordHasError = false;
+        return;
+      }
+      this.info.records++;
+      if (from === 1 || this.info.records >= from) {
+        const { objname } = this.options;
+        // With columns, records are object
+        if (columns !== false) {
+          const obj = {};
+          // Transform record array to an object
+          for (let i = 0, l = record.length; i < l; i++) {
+            if (columns[i] === undefined || columns[i].disabled) continue;
+            // Turn duplicate columns into an array
+            if (
+              group_columns_by_name === true &&
+              obj[columns[i].name] !== undefined
+            ) {
+              if (Array.isArray(obj[columns[i].name])) {
+                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
+              } else {
+                obj[columns[i].name] = [obj[columns[i].name], record[i]];
+              }
+            } else {
+              obj[columns[i].name] = record[i];
+            }
+          }
+          // Without objname (default)
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: obj },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [obj[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? obj : [obj[objname], obj],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+          // Without columns, records are array
+        } else {
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: record },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [record[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? record : [record[objname], record],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+        }
+      }
+      this.__resetRecord();
+    },
+    __firstLineToColumns: function (record) {
+      const { firstLineToHeaders } = this.state;
+      try {
+        const headers =
+          firstLineToHeaders === undefined
+            ? record
+            : firstLineToHeaders.call(null, record);
+        if (!Array.isArray(headers)) {
+          return this.__error(
+            new CsvError(
+              "CSV_INVALID_COLUMN_MAPPING",
+              [
+                "Invalid Column Mapping:",
+                "expect an array from column function,",
+                `got ${JSON.stringify(headers)}`,
+              ],
+              this.options,
+              this.__infoField(),
+              {
+                headers: headers,
+              },
+            ),
+          );
+        }
+        const normalizedHeaders = normalize_columns_array(headers);
+        this.state.expectedRecordLength = normalizedHeaders.length;
+        this.options.columns = normalizedHeaders;
+        this.__resetRecord();
+        return;
+      } catch (err) {
+        return err;
+      }
+    },
+    __resetRecord: function () {
+      if (this.options.raw === true) {
+        this.state.rawBuffer.reset();
+      }
+      this.state.error = undefined;
+      this.state.record = [];
+      this.state.record_length = 0;
+    },
+    __onField: function () {
+      const { cast, encoding, rtrim, max_record_size } = this.options;
+      const { enabled, wasQuoting } = this.state;
+      // Short circuit for the from_line options
+      if (enabled === false) {
+        return this.__resetField();
+      }
+      let field = this.state.field.toString(encoding);
+      if (rtrim === true && wasQuoting === false) {
+        field = field.trimRight();
+      }
+      if (cast === true) {
+        const [err, f] = this.__cast(field);
+        if (err !== undefined) return err;
+        field = f;
+      }
+      this.state.record.push(field);
+      // Increment record length if record size must not exceed a limit
+      if (max_record_size !== 0 && typeof field === "string") {
+        this.state.record_length += field.length;
+      }
+      this.__resetField();
+    },
+    __resetField: function () {
+      this.state.field.reset();
+      this.state.wasQuoting = false;
+    },
+    __push: function (record, push) {
+      const { on_record } = this.options;
+      if (on_record !== undefined) {
+        const info = this.__infoRecord();
+        try {
+          record = on_record.call(null, record, info);
+        } catch (err) {
+          return err;
+        }
+        if (record === undefined || record === null) {
+          return;
+        }
+      }
+      this.info.bytes_records += this.info.bytes;
+      push(record);
+    },
+    // Return a tuple with the error and the casted value
+    __cast: function (field) {
+      const { columns, relax_column_count } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Dont loose time calling cast
+      // because the final record is an object
+      // and this field can't be associated to a key present in columns
+      if (
+        isColumns === true &&
+        relax_column_count &&
+        this.options.columns.length <= this.state.record.length
+      ) {
+        return [undefined, undefined];
+      }
+      if (this.state.castField !== null) {
+        try {
+          const info = this.__infoField();
+          return [undefined, this.state.castField.call(null, field, info)];
+        } catch (err) {
+          return [err];
+        }
+      }
+      if (this.__isFloat(field)) {
+        return [undefined, parseFloat(field)];
+      } else if (this.options.cast_date !== false) {
+        const info = this.__infoField();
+        return [undefined, this.options.cast_date.call(null, field, info)];
+      }
+      return [undefined, field];
+    },
+    // Helper to test if a character is a space or a line delimiter
+    __isCharTrimable: function (buf, pos) {
+      const isTrim = (buf, pos) => {
+        const { timchars } = this.state;
+        loop1: for (let i = 0; i < timchars.length; i++) {
+          const timchar = timchars[i];
+          for (let j = 0; j < timchar.length; j++) {
+            if (timchar[j] !== buf[pos + j]) continue loop1;
+          }
+          return timchar.length;
+        }
+        return 0;
+      };
+      return isTrim(buf, pos);
+    },
+    // Keep it in case we implement the `cast_int` option
+    // __isInt(value){
+    //   // return Number.isInteger(parseInt(value))
+    //   // return !isNaN( parseInt( obj ) );
+    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
+    // }
+    __isFloat: function (value) {
+      return value - parseFloat(value) + 1 >= 0; // Borrowed from jquery
+    },
+    __compareBytes: function (sourceBuf, targetBuf, targetPos, firstByte) {
+      if (sourceBuf[0] !== firstByte) return 0;
+      const sourceLength = sourceBuf.length;
+      for (let i = 1; i < sourceLength; i++) {
+        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
+      }
+      return sourceLength;
+    },
+    __isDelimiter: function (buf, pos, chr) {
+      const { delimiter, ignore_last_delimiters } = this.options;
+      if (
+        ignore_last_delimiters === true &&
+        this.state.record.length === this.options.columns.length - 1
+      ) {
+        return 0;
+      } else if (
+        ignore_last_delimiters !== false &&
+        typeof ignore_last_delimiters === "number" &&
+        this.state.record.length === ignore_last_delimiters - 1
+      ) {
+        return 0;
+      }
+      loop1: for (let i = 0; i < delimiter.length; i++) {
+        const del = delimiter[i];
+        if (del[0] === chr) {
+          for (let j = 1; j < del.length; j++) {
+            if (del[j] !== buf[pos + j]) continue loop1;
+          }
+          return del.length;
+        }
+      }
+      return 0;
+    },
+    __isRecordDelimiter: function (chr, buf, pos) {
+      const { record_delimiter } = this.options;
+      const recordDelimiterLength = record_delimiter.length;
+      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
+        const rd = record_delimiter[i];
+        const rdLength = rd.length;
+        if (rd[0] !== chr) {
+          continue;
+        }
+        for (let j = 1; j < rdLength; j++) {
+          if (rd[j] !== buf[pos + j]) {
+            continue loop1;
+          }
+        }
+        return rd.length;
+      }
+      return 0;
+    },
+    __isEscape: function (buf, pos, chr) {
+      const { escape } = this.options;
+      if (escape === null) return false;
+      const l = escape.length;
+      if (escape[0] === chr) {
+        for (let i = 0; i < l; i++) {
+          if (escape[i] !== buf[pos + i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return false;
+    },
+    __isQuote: function (buf, pos) {
+      const { quote } = this.options;
+      if (quote === null) return false;
+      const l = quote.length;
+      for (let i = 0; i < l; i++) {
+        if (quote[i] !== buf[pos + i]) {
+          return false;
+        }
+      }
+      return true;
+    },
+    __autoDiscoverRecordDelimiter: function (buf, pos) {
+      const { encoding } = this.options;
+      // Note, we don't need to cache this information in state,
+      // It is only called on the first line until we find out a suitable
+      // record delimiter.
+      const rds = [
+        // Important, the windows line ending must be before mac os 9
+        Buffer.from("\r\n", encoding),
+        Buffer.from("\n", encoding),
+        Buffer.from("\r", encoding),
+      ];
+      loop: for (let i = 0; i < rds.length; i++) {
+        const l = rds[i].length;
+        for (let j = 0; j < l; j++) {
+          if (rds[i][j] !== buf[pos + j]) {
+            continue loop;
+          }
+        }
+        this.options.record_delimiter.push(rds[i]);
+        this.state.recordDelimiterMaxLength = rds[i].length;
+        return rds[i].length;
+      }
+      return 0;
+    },
+    __error: function (msg) {
+      const { encoding, raw, skip_records_with_error } = this.options;
+      const err = typeof msg === "string" ? new Error(msg) : msg;
+      if (skip_records_with_error) {
+        this.state.recordHasError = true;
+        if (this.options.on_skip !== undefined) {
+          try {
+            this.options.on_skip(
+              err,
+              raw ? this.state.rawBuffer.toString(encoding) : undefined,
+            );
+          } catch (err) {
+            return err;
+          }
+        }
+        // this.emit('skip', err, raw ? this.state.rawBuffer.toString(encoding) : undefined);
+        return undefined;
+      } else {
+        return err;
+      }
+    },
+    __infoDataSet: function () {
+      return {
+        ...this.info,
+        columns: this.options.columns,
+      };
+    },
+    __infoRecord: function () {
+      const { columns, raw, encoding } = this.options;
+      return {
+        ...this.__infoDataSet(),
+        bytes_records: this.info.bytes,
+        error: this.state.error,
+        header: columns === true,
+        index: this.state.record.length,
+        raw: raw ? this.state.rawBuffer.toString(encoding) : undefined,
+      };
+    },
+    __infoField: function () {
+      const { columns } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Bytes records are only incremented when all records'fields are parsed
+      const bytes_records = this.info.bytes_records;
+      return {
+        ...this.__infoRecord(),
+        bytes_records: bytes_records,
+        column:
+          isColumns === true
+            ? columns.length > this.state.record.length
+              ? columns[this.state.record.length].name
+              : null
+            : this.state.record.length,
+        quoting: this.state.wasQuoting,
+      };
+    },
+  };
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/index.js
+/*
+CSV Parse
+
+Please look at the [project documentation](https://csv.js.org/parse/) for
+additional information.
+*/
+
+
+
+
+
+
+
+class Parser extends external_stream_namespaceObject.Transform {
+  constructor(opts = {}) {
+    super({ ...{ readableObjectMode: true }, ...opts, encoding: null });
+    this.api = transform({
+      on_skip: (err, chunk) => {
+        this.emit("skip", err, chunk);
+      },
+      ...opts,
+    });
+    // Backward compatibility
+    this.state = this.api.state;
+    this.options = this.api.options;
+    this.info = this.api.info;
+  }
+  // Implementation of `Transform._transform`
+  _transform(buf, _, callback) {
+    if (this.state.stop === true) {
+      return;
+    }
+    const err = this.api.parse(
+      buf,
+      false,
+      (record) => {
+        this.push(record);
+      },
+      () => {
+        this.push(null);
+        this.end();
+        // Fix #333 and break #410
+        //   ko: api.stream.iterator.coffee
+        //   ko with v21.4.0, ok with node v20.5.1: api.stream.finished # aborted (with generate())
+        //   ko: api.stream.finished # aborted (with Readable)
+        // this.destroy()
+        // Fix #410 and partially break #333
+        //   ok: api.stream.iterator.coffee
+        //   ok: api.stream.finished # aborted (with generate())
+        //   broken: api.stream.finished # aborted (with Readable)
+        this.on("end", this.destroy);
+      },
+    );
+    if (err !== undefined) {
+      this.state.stop = true;
+    }
+    callback(err);
+  }
+  // Implementation of `Transform._flush`
+  _flush(callback) {
+    if (this.state.stop === true) {
+      return;
+    }
+    const err = this.api.parse(
+      undefined,
+      true,
+      (record) => {
+        this.push(record);
+      },
+      () => {
+        this.push(null);
+        this.on("end", this.destroy);
+      },
+    );
+    callback(err);
+  }
+}
+
+const lib_parse = function () {
+  let data, options, callback;
+  for (const i in arguments) {
+    const argument = arguments[i];
+    const type = typeof argument;
+    if (
+      data === undefined &&
+      (typeof argument === "string" || Buffer.isBuffer(argument))
+    ) {
+      data = argument;
+    } else if (options === undefined && is_object(argument)) {
+      options = argument;
+    } else if (callback === undefined && type === "function") {
+      callback = argument;
+    } else {
+      throw new CsvError(
+        "CSV_INVALID_ARGUMENT",
+        ["Invalid argument:", `got ${JSON.stringify(argument)} at index ${i}`],
+        options || {},
+      );
+    }
+  }
+  const parser = new Parser(options);
+  if (callback) {
+    const records =
+      options === undefined || options.objname === undefined
+        ? []
+        : Object.create(null);
+    // const records =
+    //   options === undefined || options.objname === undefined ? [] : {};
+    parser.on("readable", function () {
+      let record;
+      while ((record = this.read()) !== null) {
+        if (options === undefined || options.objname === undefined) {
+          records.push(record);
+        } else {
+          Object.assign(records, {
+            [record[0]]: record[1],
+            // writable: true,
+            // enumerable: true,
+            // configurable: true
+          });
+        }
+      }
+    });
+    parser.on("error", function (err) {
+      callback(err, undefined, parser.api.__infoDataSet());
+    });
+    parser.on("end", function () {
+      callback(undefined, records, parser.api.__infoDataSet());
+    });
+  }
+  if (data !== undefined) {
+    const writer = function () {
+      parser.write(data);
+      parser.end();
+    };
+    // Support Deno, Rollup doesn't provide a shim for setImmediate
+    if (typeof setImmediate === "function") {
+      setImmediate(writer);
+    } else {
+      setTimeout(writer, 0);
+    }
+  }
+  return parser;
+};
+
+// export default parse
+
+
+;// CONCATENATED MODULE: ./src/core/line-reader.ts
+
+/** A line whose bytes are not valid UTF-8: reported, never silently turned into U+FFFD. */
+class InvalidUtf8Error extends Error {
+    line;
+    constructor(line) {
+        super(`line ${line}: not valid UTF-8`);
+        this.line = line;
+    }
+}
+/**
+ * Streams a file as batches of lines (one batch per read chunk, so the consumer pays one
+ * await per chunk, not per line). Splits on bytes before decoding, so an invalid byte is
+ * pinned to its line; strips a trailing CR and a leading UTF-8 BOM.
+ */
+async function* readLines(path) {
+    const decoder = new TextDecoder("utf-8", { fatal: true });
+    let carry;
+    const carryParts = [];
+    let lineNumber = 0;
+    const decodeLine = (bytes) => {
+        lineNumber++;
+        let end = bytes.length;
+        if (end > 0 && bytes[end - 1] === 0x0d)
+            end--;
+        let start = 0;
+        if (lineNumber === 1 && end >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+            start = 3;
+        try {
+            return decoder.decode(bytes.subarray(start, end));
+        }
+        catch {
+            throw new InvalidUtf8Error(lineNumber);
+        }
+    };
+    // The complete lines of a chunk are decoded in one call and split as a string: a
+    // newline byte never occurs inside a UTF-8 sequence, so this is the same text as decoding
+    // line by line, at a fraction of the cost. Only when the chunk is not valid UTF-8 are its
+    // lines decoded one by one, to pin the error to its line. The per-line decoder strips a
+    // leading BOM from every line it decodes; the chunk decoder keeps them, and the loop
+    // strips them as decodeLine would.
+    const chunkDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+    const decodeLines = (bytes) => {
+        let text;
+        try {
+            text = chunkDecoder.decode(bytes);
+        }
+        catch {
+            return decodeLinesOneByOne(bytes);
+        }
+        const texts = text.split("\n");
+        texts.pop(); // bytes end with a newline: the last piece is empty
+        const batch = new Array(texts.length);
+        for (let i = 0; i < texts.length; i++) {
+            let line = texts[i];
+            lineNumber++;
+            if (line.charCodeAt(line.length - 1) === 0x0d)
+                line = line.slice(0, -1);
+            if (lineNumber === 1 && line.charCodeAt(0) === 0xfeff)
+                line = line.slice(1);
+            if (line.charCodeAt(0) === 0xfeff)
+                line = line.slice(1);
+            batch[i] = { text: line, line: lineNumber };
+        }
+        return batch;
+    };
+    const decodeLinesOneByOne = (bytes) => {
+        const batch = [];
+        let start = 0;
+        for (;;) {
+            const nl = bytes.indexOf(0x0a, start);
+            if (nl === -1)
+                break;
+            const text = decodeLine(bytes.subarray(start, nl));
+            batch.push({ text, line: lineNumber });
+            start = nl + 1;
+        }
+        return batch;
+    };
+    for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: 256 * 1024 })) {
+        let data = chunk;
+        if (carry) {
+            // A long line spans many chunks: gather its pieces and join once, not once per chunk.
+            if (data.indexOf(0x0a) === -1) {
+                carryParts.push(data);
+                continue;
+            }
+            data = Buffer.concat([carry, ...carryParts, data]);
+            carry = undefined;
+            carryParts.length = 0;
+        }
+        const lastNl = data.lastIndexOf(0x0a);
+        if (lastNl === -1) {
+            carry = Buffer.from(data);
+            continue;
+        }
+        const batch = decodeLines(data.subarray(0, lastNl + 1));
+        if (lastNl + 1 < data.length)
+            carry = Buffer.from(data.subarray(lastNl + 1));
+        if (batch.length > 0)
+            yield batch;
+    }
+    if (carry && carry.length + carryParts.length > 0) {
+        const text = decodeLine(Buffer.concat([carry, ...carryParts]));
+        yield [{ text, line: lineNumber }];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/json-array-splitter.ts
+/**
+ * Splits a top-level JSON array into the text of its elements, streaming, so a file of
+ * millions of items is never parsed as one value (which would hold it in memory twice)
+ * and each element keeps the line it starts on for error messages. It tracks only
+ * strings and bracket depth; each element's text is then checked by JSON.parse.
+ */
+async function* splitJsonArray(lines) {
+    let phase = "before";
+    let depth = 0;
+    let inString = false;
+    let escaped = false;
+    let parts = [];
+    let elementLine = 0;
+    let lastLine = 0;
+    let expectElement = true;
+    for await (const batch of lines) {
+        const out = [];
+        for (const { text, line } of batch) {
+            lastLine = line;
+            let segmentStart = phase === "element" ? 0 : -1;
+            for (let i = 0; i < text.length; i++) {
+                const c = text.charCodeAt(i);
+                if (phase === "element") {
+                    if (inString) {
+                        if (escaped)
+                            escaped = false;
+                        else if (c === 0x5c)
+                            escaped = true;
+                        else if (c === 0x22)
+                            inString = false;
+                        continue;
+                    }
+                    if (c === 0x22)
+                        inString = true;
+                    else if (c === 0x7b || c === 0x5b)
+                        depth++;
+                    else if ((c === 0x7d || c === 0x5d) && depth > 0)
+                        depth--;
+                    else if ((c === 0x2c || c === 0x5d) && depth === 0) {
+                        parts.push(text.slice(segmentStart, i));
+                        out.push({ text: parts.join("\n"), line: elementLine });
+                        parts = [];
+                        segmentStart = -1;
+                        phase = c === 0x2c ? "between" : "after";
+                        expectElement = c === 0x2c;
+                    }
+                    continue;
+                }
+                if (c === 0x20 || c === 0x09)
+                    continue;
+                if (phase === "before") {
+                    if (c !== 0x5b) {
+                        out.push({ problem: { line, message: "expected a JSON array of items ('[' first); use --items-format jsonl for one object a line" } });
+                        yield out;
+                        return;
+                    }
+                    phase = "between";
+                    expectElement = true;
+                }
+                else if (phase === "between") {
+                    if (c === 0x5d && !expectElement) {
+                        phase = "after";
+                    }
+                    else if (c === 0x5d && expectElement && parts.length === 0 && elementLine === 0) {
+                        phase = "after"; // the empty array []
+                    }
+                    else if (c === 0x2c) {
+                        out.push({ problem: { line, message: "unexpected ',' in the array (an empty element?)" } });
+                    }
+                    else {
+                        phase = "element";
+                        elementLine = line;
+                        segmentStart = i;
+                        depth = 0;
+                        i--; // let the element branch see this character
+                    }
+                }
+                else {
+                    out.push({ problem: { line, message: "unexpected text after the end of the JSON array" } });
+                    yield out;
+                    return;
+                }
+            }
+            if (phase === "element")
+                parts.push(text.slice(segmentStart === -1 ? 0 : segmentStart));
+        }
+        if (out.length > 0)
+            yield out;
+    }
+    if (phase === "before")
+        return; // an empty file: no items
+    if (phase !== "after") {
+        yield [{ problem: { line: lastLine, message: "the JSON array is not closed (the file is truncated?)" } }];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/item-source.ts
+
+
+
+
+
+const ITEMS_FORMATS = ["jsonl", "json", "csv", "lines"];
+/** The format a file's extension implies: .jsonl/.ndjson, .json, .csv, else one item per line. */
+function formatForPath(path) {
+    switch ((0,external_node_path_.extname)(path).toLowerCase()) {
+        case ".jsonl":
+        case ".ndjson":
+            return "jsonl";
+        case ".json":
+            return "json";
+        case ".csv":
+            return "csv";
+        default:
+            return "lines";
+    }
+}
+/**
+ * Streams a source as batches of entries. Problems (malformed JSON, a missing id, invalid
+ * UTF-8, a broken CSV row) are entries too, so a caller can list all of them with their
+ * lines instead of stopping at the first.
+ */
+async function* readSource(spec) {
+    try {
+        switch (spec.format) {
+            case "lines":
+                for await (const lines of readLines(spec.path))
+                    yield lines.filter((l) => l.text.trim() !== "").map(plainLineEntry);
+                return;
+            case "jsonl":
+                for await (const lines of readLines(spec.path)) {
+                    const batch = [];
+                    for (const l of lines)
+                        if (l.text.trim() !== "")
+                            batch.push(jsonEntry(l.text, l.line, spec.idField));
+                    yield batch;
+                }
+                return;
+            case "json":
+                for await (const elements of splitJsonArray(readLines(spec.path))) {
+                    yield elements.map((e) => (e.problem ? { problem: e.problem } : jsonEntry(e.text, e.line, spec.idField)));
+                }
+                return;
+            case "csv":
+                yield* readCsv(spec);
+                return;
+        }
+    }
+    catch (error) {
+        if (error instanceof InvalidUtf8Error) {
+            yield [{ problem: { line: error.line, message: "not valid UTF-8 (re-encode the file as UTF-8)" } }];
+            return;
+        }
+        throw error;
+    }
+}
+function plainLineEntry(l) {
+    return { item: { id: l.text, data: l.text, line: l.line } };
+}
+function jsonEntry(text, line, idField) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (error) {
+        return { problem: { line, message: `not valid JSON (${error.message})` } };
+    }
+    return withId(data, line, idField);
+}
+function withId(data, line, idField) {
+    if (typeof data !== "object" || data === null || Array.isArray(data)) {
+        return { problem: { line, message: `an item must be a JSON object with an '${idField}' field, not ${describe(data)}` } };
+    }
+    const value = fieldValue(data, idField);
+    if (typeof value === "string" && value !== "")
+        return { item: { id: value, data, line } };
+    if (typeof value === "number" && Number.isFinite(value))
+        return { item: { id: String(value), data, line } };
+    if (value === undefined)
+        return { problem: { line, message: `no '${idField}' field (choose the id field with --id-field / id-field)` } };
+    return { problem: { line, message: `the '${idField}' field must be a non-empty string or a number, not ${describe(value)}` } };
+}
+/** Reads `a.b.c` as a nested path when there is no literal key of that name. */
+function fieldValue(data, field) {
+    if (field in data)
+        return data[field];
+    if (!field.includes("."))
+        return undefined;
+    let current = data;
+    for (const part of field.split(".")) {
+        if (typeof current !== "object" || current === null)
+            return undefined;
+        current = current[part];
+    }
+    return current;
+}
+function describe(value) {
+    if (value === null)
+        return "null";
+    if (Array.isArray(value))
+        return "an array";
+    if (typeof value === "string")
+        return value === "" ? "an empty string" : "a string";
+    return `a ${typeof value}`;
+}
+async function* readCsv(spec) {
+    // Lines are decoded (and UTF-8 checked) by readLines, then handed to a real CSV parser,
+    // which handles quoted fields with commas and newlines.
+    async function* text() {
+        for await (const lines of readLines(spec.path))
+            yield lines.map((l) => l.text + "\n").join("");
+    }
+    const source = external_node_stream_namespaceObject.Readable.from(text());
+    const parser = source.pipe(lib_parse({ columns: true, bom: true, skip_empty_lines: true, info: true }));
+    // pipe() does not forward errors: an invalid UTF-8 line must end the parse, not hang it.
+    source.on("error", (error) => parser.destroy(error));
+    let checkedHeader = false;
+    let batch = [];
+    try {
+        for await (const row of parser) {
+            if (!checkedHeader) {
+                checkedHeader = true;
+                if (!(spec.idField in row.record)) {
+                    const columns = Object.keys(row.record).join(", ");
+                    yield [{ problem: { line: 1, message: `no '${spec.idField}' column in the header (columns: ${columns}); choose one with --id-field / id-field` } }];
+                    return;
+                }
+            }
+            // info.lines is the line the record ends on; each newline inside a quoted field
+            // moves its start one line up (the reader turned CRLF into LF).
+            let startLine = row.info.lines;
+            for (const value of Object.values(row.record)) {
+                if (typeof value === "string")
+                    startLine -= value.split("\n").length - 1;
+            }
+            batch.push(withId(row.record, startLine, spec.idField));
+            if (batch.length >= 1000) {
+                yield batch;
+                batch = [];
+            }
+        }
+    }
+    catch (error) {
+        if (batch.length > 0)
+            yield batch;
+        const e = error;
+        if (error instanceof InvalidUtf8Error) {
+            yield [{ problem: { line: error.line, message: "not valid UTF-8 (re-encode the file as UTF-8)" } }];
+            return;
+        }
+        yield [{ problem: { line: e.lines ?? 0, message: `CSV: ${e.message}` } }];
+        return;
+    }
+    if (batch.length > 0)
+        yield batch;
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(421);
+;// CONCATENATED MODULE: ./src/core/system.ts
+
+/** Resolves after ms, or early (resolving, not rejecting) when signal aborts. */
+function sleepMs(system, ms, signal) {
+    if (signal?.aborted || ms <= 0)
+        return Promise.resolve();
+    return new Promise((resolve) => {
+        const onAbort = () => {
+            cancel();
+            resolve();
+        };
+        const cancel = system.setTimer(() => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener("abort", onAbort, { once: true });
+    });
+}
+const realSystem = {
+    nowMs: () => Date.now(),
+    setTimer(fn, ms) {
+        const t = setTimeout(fn, ms);
+        return () => clearTimeout(t);
+    },
+    random: Math.random,
+    spawn: external_node_child_process_.spawn,
+};
+
+;// CONCATENATED MODULE: ./src/core/rate-limiter.ts
+
+/**
+ * Spaces item starts evenly so they never exceed `count` per `perMs`, whatever the
+ * concurrency. A server asking us to back off (Retry-After, 429) pauses every start,
+ * not only the item that was told: the whole batch is one client to that server.
+ */
+class RateLimiter {
+    system;
+    nextStartAtMs = 0;
+    pausedUntilMs = 0;
+    intervalMs;
+    constructor(system, limit) {
+        this.system = system;
+        this.intervalMs = limit ? limit.perMs / limit.count : 0;
+    }
+    /** Waits for this start's slot; resolves false when `signal` aborts first. */
+    async acquire(signal) {
+        for (;;) {
+            if (signal.aborted)
+                return false;
+            const now = this.system.nowMs();
+            const slot = Math.max(this.nextStartAtMs, this.pausedUntilMs);
+            if (slot <= now) {
+                this.nextStartAtMs = Math.max(now, this.nextStartAtMs) + this.intervalMs;
+                return true;
+            }
+            await sleepMs(this.system, slot - now, signal);
+        }
+    }
+    /** Holds every start until `untilMs`. */
+    pauseUntil(untilMs) {
+        this.pausedUntilMs = Math.max(this.pausedUntilMs, untilMs);
+    }
+    get limited() {
+        return this.intervalMs > 0;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/budget.ts
+/**
+ * Time budget arithmetic. The run stops starting items when what is left would not
+ * cover a typical item plus the reserve (time to stop and save). "Typical" is learned
+ * from the durations seen: a moving mean plus twice the moving mean deviation, which
+ * follows a drifting API latency without keeping every sample.
+ */
+class Budget {
+    deadlineAtMs;
+    reserveMs;
+    meanMs = 0;
+    deviationMs = 0;
+    samples = 0;
+    /**
+     * @param deadlineAtMs when the run must be finished, stopping and saving included; undefined: no budget
+     * @param reserveMs what stopping needs once the last item is done (flush, compaction, save)
+     */
+    constructor(deadlineAtMs, reserveMs) {
+        this.deadlineAtMs = deadlineAtMs;
+        this.reserveMs = reserveMs;
+    }
+    /** Smoothing factor of the moving averages: about the last 20 items weigh most. */
+    static ALPHA = 0.1;
+    observe(durationMs) {
+        if (this.samples === 0) {
+            this.meanMs = durationMs;
+            this.deviationMs = durationMs / 2;
+        }
+        else {
+            const error = durationMs - this.meanMs;
+            this.meanMs += Budget.ALPHA * error;
+            this.deviationMs += Budget.ALPHA * (Math.abs(error) - this.deviationMs);
+        }
+        this.samples++;
+    }
+    /** What an item is expected to take, at the high end; 0 before any item finished. */
+    typicalItemMs() {
+        return this.samples === 0 ? 0 : this.meanMs + 2 * this.deviationMs;
+    }
+    /** Whether an item started now is expected to finish before the reserve begins. */
+    canStart(nowMs) {
+        if (this.deadlineAtMs === undefined)
+            return true;
+        return nowMs + this.typicalItemMs() + this.reserveMs <= this.deadlineAtMs;
+    }
+    /** Whether waiting waitMs and then running one more attempt still fits. */
+    fitsWait(nowMs, waitMs) {
+        if (this.deadlineAtMs === undefined)
+            return true;
+        return nowMs + waitMs + this.typicalItemMs() + this.reserveMs <= this.deadlineAtMs;
+    }
+    /** Milliseconds left before the reserve begins (Infinity without a budget). */
+    leftMs(nowMs) {
+        return this.deadlineAtMs === undefined ? Infinity : this.deadlineAtMs - this.reserveMs - nowMs;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/failure-groups.ts
+/** Longest cause returned by `normaliseCause`, in UTF-16 code units (the last one is `…`). */
+const MAX_CAUSE_LENGTH = 200;
+/**
+ * Only this much of a message is looked at. Error messages can be the tail of a command's
+ * stderr; normalising megabytes per item would make grouping slow, and the cause is capped
+ * at `MAX_CAUSE_LENGTH` anyway.
+ */
+const MAX_INPUT_LENGTH = 600;
+/** Messages up to this length are normalised once per distinct text in `groupFailures`. */
+const MEMO_MAX_LENGTH = 500;
+/** Default number of example ids kept per group. */
+const DEFAULT_GROUP_EXAMPLES = 3;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HEX_RE = /^(?:0x[0-9a-f]+|(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{7,})$/i;
+/**
+ * One left-to-right pass over the message. Each alternative is a capture group; the first
+ * alternative that matches at a position wins, and text a placeholder replaced is never
+ * looked at again (so digits in a URL's host are not turned into `<n>` afterwards).
+ *
+ * Token-start lookbehinds (`(?<![A-Za-z0-9])`) keep the scan linear: an alternative is only
+ * tried at the start of a token, not at every character inside it.
+ */
+const TOKENS = [
+    // ANSI colour codes from a terminal's stderr: dropped.
+    ["ansi", String.raw `\x1b\[[0-9;?]*[A-Za-z]`],
+    // URLs: scheme://host/path?query — the host is kept, variable segments are folded.
+    ["url", String.raw `(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,15}:\/\/[^\s"'\x60<>]+`],
+    // Email addresses.
+    ["email", String.raw `(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`],
+    // Status and exit codes are kept: "HTTP 404" and "HTTP 500" are different causes, and so
+    // are "exit code 1" and "exit code 75".
+    ["code", String.raw `\b(?:HTTP(?:\/\d(?:\.\d)?)?|status(?: code)?|exit(?:ed with)?(?: code| status)?|code|signal|errno)[ \t]*[:=#]?[ \t]*\d{1,3}(?![0-9])`],
+    ["uuid", String.raw `(?<![A-Za-z0-9])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![A-Za-z0-9])`],
+    // ISO 8601 dates and timestamps (before numbers, which would cut them into pieces).
+    ["time", String.raw `(?<![0-9])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2}(?![0-9]))?`],
+    // Quoted values. A single quote only opens at a token start and closes at a token end,
+    // so apostrophes ("can't", "user's") are left alone.
+    ["quote", String.raw `"[^"\n]{0,300}"`],
+    ["quote", String.raw `\x60[^\x60\n]{0,300}\x60`],
+    ["quote", String.raw `(?<![A-Za-z0-9])'[^'\n]{0,300}'(?![A-Za-z0-9])`],
+    // Hex: 0x… or 7+ hex digits mixing letters and digits (short git SHAs, request ids).
+    ["hex", String.raw `(?<![A-Za-z0-9])(?:0x[0-9a-fA-F]+|(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{7,})(?![A-Za-z0-9])`],
+    ["ip", String.raw `(?<![0-9.])\d{1,3}(?:\.\d{1,3}){3}(?![0-9.])`],
+    // Numbers that stand alone or follow punctuation ("/users/17", "item-42", "1.5s",
+    // "30000ms"). Digits glued to letters are kept when short ("sha256", "v2", "utf8") and
+    // folded when long ("order12345").
+    ["num", String.raw `(?<![A-Za-z0-9.])\d+(?:\.\d+)*|(?<=[A-Za-z])\d{4,}`],
+    // Runs of whitespace (newlines included) collapse to one space; a lone space is left
+    // alone so that it costs no replacement.
+    ["ws", String.raw `\s\s+|[^\S ]`],
+];
+// Plain (unnamed) capture groups, one per alternative: cheaper than named groups, which
+// make the engine build a groups object for every match.
+//
+// The guard in front skips positions in the middle of a word (a letter after a letter), where
+// no alternative can start: one check there instead of a dozen makes long messages ~3x faster.
+const TOKEN_RE = new RegExp("(?!(?<=[A-Za-z])[A-Za-z])(?:" + TOKENS.map(([, pattern]) => `(${pattern})`).join("|") + ")", 
+// Case-insensitive so "http 404", "Status: 500" and "EXIT CODE 2" are recognised too.
+"gi");
+const TOKEN_KINDS = TOKENS.map(([kind]) => kind);
+function foldUrlSegment(segment) {
+    if (segment === "")
+        return segment;
+    // Keep a file extension readable: "/reports/17.json" -> "/reports/<n>.json".
+    const ext = /^(.+?)(\.[A-Za-z][A-Za-z0-9]{0,4})$/.exec(segment);
+    const stem = ext ? ext[1] : segment;
+    const suffix = ext ? ext[2] : "";
+    let folded;
+    if (/^\d+$/.test(stem))
+        folded = "<n>";
+    else if (UUID_RE.test(stem))
+        folded = "<uuid>";
+    else if (HEX_RE.test(stem))
+        folded = "<hex>";
+    else if (stem.includes("@"))
+        folded = "<email>";
+    // A segment with digits in it and more than a couple of characters ("item-00042",
+    // "2024-05-01", "abc123") is an id; short ones ("v1", "v2") are API versions.
+    else if (/[0-9]/.test(stem) && stem.length > 3)
+        folded = "<id>";
+    // Very long segments are tokens or encoded blobs.
+    else if (stem.length > 40)
+        folded = "<id>";
+    return folded === undefined ? segment : folded + suffix;
+}
+function normaliseUrl(raw) {
+    // Sentence punctuation after a URL is not part of it.
+    const trail = /[.,;:!?)\]}]+$/.exec(raw);
+    const url = trail ? raw.slice(0, raw.length - trail[0].length) : raw;
+    const tail = trail ? trail[0] : "";
+    const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/.exec(url);
+    if (!m)
+        return raw;
+    const scheme = m[1];
+    // Credentials in a URL are never worth showing.
+    const host = m[2].replace(/^[^@]*@/, "<…>@");
+    const path = m[3].split("/").map(foldUrlSegment).join("/");
+    const query = m[4]
+        ? "?" +
+            m[4]
+                .slice(1)
+                .split("&")
+                .map((pair) => {
+                const eq = pair.indexOf("=");
+                return eq < 0 ? pair : `${pair.slice(0, eq)}=<…>`;
+            })
+                .join("&")
+        : "";
+    const fragment = m[5] ? "#<…>" : "";
+    return scheme + host + path + query + fragment + tail;
+}
+function replaceToken(match, ...captures) {
+    let i = 0;
+    while (i < TOKEN_KINDS.length && captures[i] === undefined)
+        i++;
+    switch (TOKEN_KINDS[i]) {
+        case "ws":
+            return " ";
+        case "ansi":
+            return "";
+        case "url":
+            return normaliseUrl(match);
+        case "email":
+            return "<email>";
+        case "code":
+            return match.replace(/\s+/g, " ");
+        case "uuid":
+            return "<uuid>";
+        case "time":
+            return "<time>";
+        case "quote":
+            return '"<…>"';
+        case "hex":
+            return "<hex>";
+        case "ip":
+            return "<ip>";
+        case "num":
+            return "<n>";
+        default:
+            return match;
+    }
+}
+function capLength(text, max) {
+    if (text.length <= max)
+        return text;
+    let cut = max - 1;
+    // Do not split a surrogate pair.
+    const code = text.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        cut -= 1;
+    return text.slice(0, cut).trimEnd() + "…";
+}
+/**
+ * The cause of a failure: the message with per-item details folded away, so that messages
+ * from one cause compare equal.
+ *
+ * - numbers → `<n>` (HTTP status, exit codes and signals stay: `HTTP 404`, `exit code 75`)
+ * - UUIDs → `<uuid>`, hex strings and `0x…` → `<hex>`, emails → `<email>`,
+ *   ISO dates/timestamps → `<time>`, IPv4 addresses → `<ip>`
+ * - quoted values (`'…'`, `"…"`, `` `…` ``) → `"<…>"`
+ * - URLs keep scheme, host and constant path segments; numeric, UUID, hex and id-like
+ *   segments fold, query values become `<…>`, fragments `#<…>`
+ * - ANSI colour codes are dropped, whitespace collapses to one space, the result is trimmed
+ *   and capped at `MAX_CAUSE_LENGTH` characters.
+ *
+ * @example normaliseCause("HTTP 404 for /users/17") === "HTTP 404 for /users/<n>"
+ */
+function normaliseCause(message) {
+    const input = typeof message === "string" ? message.slice(0, MAX_INPUT_LENGTH) : String(message ?? "");
+    const out = input.replace(TOKEN_RE, replaceToken);
+    const trimmed = out.trim();
+    return trimmed === "" ? "(no message)" : capLength(trimmed, MAX_CAUSE_LENGTH);
+}
+/** Most common kind wins; on a tie the more actionable kind is shown first. */
+const KIND_ORDER = ["permanent", "timeout", "transient", "quarantined"];
+/**
+ * Failures grouped by `normaliseCause(error)`, largest group first; equal counts put the
+ * group that failed most recently first, then order by cause so the output is stable.
+ *
+ * Timestamps are compared as strings: ISO 8601 UTC strings (`…Z`, as the engine writes them)
+ * sort lexically in time order. Empty timestamps are ignored.
+ *
+ * Linear in the number of failures; identical messages are normalised once.
+ */
+function groupFailures(failures, opts = {}) {
+    const examples = Math.max(0, Math.floor(opts.examples ?? DEFAULT_GROUP_EXAMPLES));
+    const causeOf = new Map();
+    const groups = new Map();
+    for (const failure of failures) {
+        const message = typeof failure.error === "string" ? failure.error : String(failure.error ?? "");
+        // Memoised for short messages only: hashing a long stderr tail as a map key costs more
+        // than normalising its first characters again.
+        let cause = message.length <= MEMO_MAX_LENGTH ? causeOf.get(message) : undefined;
+        if (cause === undefined) {
+            cause = normaliseCause(message);
+            if (message.length <= MEMO_MAX_LENGTH)
+                causeOf.set(message, cause);
+        }
+        const first = failure.firstFailedAt || failure.lastFailedAt || "";
+        const last = failure.lastFailedAt || failure.firstFailedAt || "";
+        let group = groups.get(cause);
+        if (group === undefined) {
+            group = { cause, count: 0, kindCounts: new Map(), exampleIds: [], firstFailedAt: first, lastFailedAt: last };
+            groups.set(cause, group);
+        }
+        group.count += 1;
+        group.kindCounts.set(failure.kind, (group.kindCounts.get(failure.kind) ?? 0) + 1);
+        if (group.exampleIds.length < examples)
+            group.exampleIds.push(String(failure.id));
+        if (first !== "" && (group.firstFailedAt === "" || first < group.firstFailedAt))
+            group.firstFailedAt = first;
+        if (last !== "" && last > group.lastFailedAt)
+            group.lastFailedAt = last;
+    }
+    const result = [];
+    for (const group of groups.values()) {
+        result.push({
+            cause: group.cause,
+            count: group.count,
+            kind: mostCommonKind(group.kindCounts),
+            exampleIds: group.exampleIds,
+            firstFailedAt: group.firstFailedAt,
+            lastFailedAt: group.lastFailedAt,
+        });
+    }
+    result.sort((a, b) => b.count - a.count ||
+        (a.lastFailedAt < b.lastFailedAt ? 1 : a.lastFailedAt > b.lastFailedAt ? -1 : 0) ||
+        (a.cause < b.cause ? -1 : a.cause > b.cause ? 1 : 0));
+    return result;
+}
+function mostCommonKind(counts) {
+    let best;
+    let bestCount = -1;
+    for (const kind of KIND_ORDER) {
+        const n = counts.get(kind) ?? 0;
+        if (n > bestCount) {
+            best = kind;
+            bestCount = n;
+        }
+    }
+    // A kind outside the known ones (a hand-edited failures.json) still gets counted.
+    for (const [kind, n] of counts) {
+        if (n > bestCount) {
+            best = kind;
+            bestCount = n;
+        }
+    }
+    return best ?? "permanent";
+}
+
+;// CONCATENATED MODULE: ./src/core/batch-state.ts
+/** Run history kept for progress charts; a run every 5 minutes for a week fits. */
+const MAX_RUNS_KEPT = 2000;
+/**
+ * The whole state in memory: finished ids, failed items, and the history of runs.
+ * Built from a snapshot plus the journal replayed on top of it.
+ */
+class BatchState {
+    done = new Set();
+    failures = new Map();
+    runs = [];
+    origin = { seq: 0, runId: "", runAttempt: 0 };
+    /** The run whose start was replayed but not yet its end. */
+    openRun;
+    /** Records a finished item (the per-item hot path: no record object is built). */
+    markDone(id) {
+        this.done.add(id);
+        if (this.failures.size > 0)
+            this.failures.delete(id);
+        // Counted here too, so a run killed before its end record still shows its progress.
+        if (this.openRun)
+            this.openRun.succeeded++;
+    }
+    /** Applies one journal record. Idempotent: every record carries absolute values. */
+    apply(record) {
+        switch (record.t) {
+            case "done":
+                this.markDone(record.id);
+                return;
+            case "fail":
+                if (this.openRun)
+                    this.openRun.failed++;
+                this.failures.set(record.id, {
+                    id: record.id,
+                    error: record.error,
+                    kind: record.kind,
+                    attempts: record.attempts,
+                    runs: record.runs,
+                    firstFailedAt: record.first,
+                    lastFailedAt: record.last,
+                    item: record.item,
+                    ...(record.shard === undefined ? {} : { shard: record.shard }),
+                });
+                return;
+            case "start": {
+                if (record.seq > this.origin.seq) {
+                    this.origin = { seq: record.seq, runId: record.runId, runAttempt: record.runAttempt };
+                }
+                if (!this.runs.some((r) => r.seq === record.seq)) {
+                    this.openRun = {
+                        seq: record.seq, runId: record.runId, runAttempt: record.runAttempt, mode: record.mode,
+                        startedAt: record.at, succeeded: 0, failed: 0,
+                    };
+                    this.runs.push(this.openRun);
+                    if (this.runs.length > MAX_RUNS_KEPT)
+                        this.runs.splice(0, this.runs.length - MAX_RUNS_KEPT);
+                }
+                return;
+            }
+            case "end": {
+                const run = this.runs.find((r) => r.seq === record.seq);
+                if (run === this.openRun)
+                    this.openRun = undefined;
+                if (run) {
+                    run.endedAt = record.at;
+                    run.succeeded = record.succeeded;
+                    run.failed = record.failed;
+                    run.stopReason = record.stopReason;
+                    if (record.total !== undefined)
+                        run.total = record.total;
+                    if (record.remaining !== undefined)
+                        run.remaining = record.remaining;
+                }
+                return;
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/state-store.ts
+
+
+
+
+
+/**
+ * The state folder:
+ *   snapshot.json           compacted state of generation G (absent before the first compaction)
+ *   journal-<G>.jsonl       records appended since snapshot G, one JSON object a line
+ *   failures.json           the reviewable failures, regenerated from state
+ *   lock                    present while a run uses the folder
+ * A compaction writes snapshot G+1 (tmp + rename, atomic), then appends go to
+ * journal-<G+1>.jsonl and journal-<G>.jsonl is deleted. A crash at any point leaves a
+ * snapshot and the one journal that follows it, so nothing is lost or replayed twice.
+ */
+const SNAPSHOT_FILE = "snapshot.json";
+const FAILURES_FILE = "failures.json";
+const LOCK_FILE = "lock";
+const SNAPSHOT_FORMAT = "resumable-batch-state";
+const SNAPSHOT_VERSION = 1;
+const JOURNAL_PATTERN = /^journal-(\d+)\.jsonl$/;
+const FAILURE_KINDS = new Set(["transient", "permanent", "timeout", "quarantined"]);
+function journalFileName(generation) {
+    return `journal-${generation}.jsonl`;
+}
+/** Loads snapshot + journal. Throws StateError when the folder cannot be trusted. */
+function loadState(dir) {
+    const state = new BatchState();
+    const warnings = [];
+    if (!(0,external_node_fs_.existsSync)(dir))
+        return { state, generation: 0, journalBytes: 0, warnings };
+    let generation = 0;
+    const snapshotPath = (0,external_node_path_.join)(dir, SNAPSHOT_FILE);
+    if ((0,external_node_fs_.existsSync)(snapshotPath))
+        generation = readSnapshot(snapshotPath, state);
+    let journalBytes = 0;
+    for (const name of (0,external_node_fs_.readdirSync)(dir)) {
+        const m = JOURNAL_PATTERN.exec(name);
+        if (!m)
+            continue;
+        const g = Number(m[1]);
+        if (g > generation) {
+            throw new StateError(`${(0,external_node_path_.join)(dir, name)}: journal generation ${g} is newer than the snapshot's (${generation}); the state folder is inconsistent`);
+        }
+        if (g < generation)
+            (0,external_node_fs_.rmSync)((0,external_node_path_.join)(dir, name), { force: true }); // already compacted into the snapshot
+    }
+    const journalPath = (0,external_node_path_.join)(dir, journalFileName(generation));
+    if ((0,external_node_fs_.existsSync)(journalPath)) {
+        const text = (0,external_node_fs_.readFileSync)(journalPath, "utf8");
+        journalBytes = Buffer.byteLength(text);
+        replayJournalText(text, state, journalPath, warnings);
+    }
+    return { state, generation, journalBytes, warnings };
+}
+/**
+ * Replays journal text into state. A last line without its newline is a write torn by a
+ * kill: ignored. A bad line in the middle is skipped with a warning: the rest still counts.
+ */
+function replayJournalText(text, state, where, warnings) {
+    let applied = 0;
+    let start = 0;
+    let lineNumber = 0;
+    const badLines = [];
+    while (start < text.length) {
+        let end = text.indexOf("\n", start);
+        const torn = end === -1;
+        if (torn)
+            end = text.length;
+        lineNumber++;
+        const line = text.slice(start, end);
+        start = end + 1;
+        if (line.length === 0)
+            continue;
+        let record;
+        try {
+            record = JSON.parse(line);
+        }
+        catch {
+            record = undefined;
+        }
+        if (record && isJournalRecord(record)) {
+            state.apply(record);
+            applied++;
+        }
+        else if (torn) {
+            warnings.push(`${where}:${lineNumber}: ignored a torn last line (the previous run was killed mid-write)`);
+        }
+        else {
+            badLines.push(lineNumber);
+        }
+    }
+    if (badLines.length > 0) {
+        warnings.push(`${where}: skipped ${badLines.length} unreadable line(s): ${badLines.slice(0, 10).join(", ")}${badLines.length > 10 ? ", …" : ""}`);
+    }
+    return applied;
+}
+function isJournalRecord(r) {
+    if (typeof r !== "object" || r === null)
+        return false;
+    const rec = r;
+    switch (rec.t) {
+        case "done":
+            return typeof rec.id === "string";
+        case "fail":
+            return typeof rec.id === "string" && typeof rec.kind === "string" && FAILURE_KINDS.has(rec.kind) &&
+                typeof rec.error === "string" && typeof rec.attempts === "number";
+        case "start":
+        case "end":
+            return typeof rec.seq === "number";
+        default:
+            return false;
+    }
+}
+function readSnapshot(path, state) {
+    const bytes = (0,external_node_fs_.readFileSync)(path);
+    const inParts = parseSnapshotInParts(bytes);
+    let parsed = inParts?.header;
+    if (inParts === undefined) {
+        try {
+            parsed = JSON.parse(bytes.toString("utf8"));
+        }
+        catch (error) {
+            throw new StateError(`${path}: not readable JSON (${error.message}); the file is truncated or corrupt`);
+        }
+    }
+    const s = parsed;
+    if (typeof s !== "object" || s === null || s.format !== SNAPSHOT_FORMAT) {
+        throw new StateError(`${path}: not a resumable-batch state snapshot`);
+    }
+    if (s.version !== SNAPSHOT_VERSION) {
+        throw new StateError(`${path}: state version ${String(s.version)} is not supported (this release reads version ${SNAPSHOT_VERSION})`);
+    }
+    if (!Number.isInteger(s.generation) || s.generation < 0)
+        throw new StateError(`${path}: bad generation`);
+    if (!(inParts !== undefined || Array.isArray(s.done)) || !Array.isArray(s.failures) || !Array.isArray(s.runs)) {
+        throw new StateError(`${path}: missing done, failures or runs`);
+    }
+    const origin = s.origin;
+    if (!origin || typeof origin.seq !== "number" || typeof origin.runId !== "string")
+        throw new StateError(`${path}: bad origin`);
+    for (const ids of inParts?.done ?? [s.done]) {
+        for (const id of ids) {
+            if (typeof id !== "string")
+                throw new StateError(`${path}: a done id is not a string`);
+            state.done.add(id);
+        }
+    }
+    for (const f of s.failures) {
+        if (typeof f !== "object" || f === null || typeof f.id !== "string" || !FAILURE_KINDS.has(f.kind) ||
+            typeof f.error !== "string" || typeof f.attempts !== "number") {
+            throw new StateError(`${path}: a failure record is malformed`);
+        }
+        state.failures.set(f.id, { ...f, runs: typeof f.runs === "number" ? f.runs : 1 });
+    }
+    state.runs = s.runs.filter((r) => typeof r === "object" && r !== null && typeof r.seq === "number");
+    state.origin = { seq: origin.seq, runId: origin.runId, runAttempt: Number(origin.runAttempt) || 0 };
+    return s.generation;
+}
+/** How compactState ends a snapshot: the done ids, last, as one array. */
+const DONE_MEMBER = Buffer.from(',"done":[');
+/** Between two done ids: the end of one string, a comma, the start of the next. */
+const BETWEEN_IDS = Buffer.from('","');
+const DONE_SLICE_BYTES = 256 * 1024;
+/**
+ * Parses a snapshot shaped as compactState writes it — `{…header…,"done":[…]}` — without
+ * a string of the whole file or one array of every id: at a million ids those two were a
+ * third of a resume's peak memory. The header is parsed alone, the ids in slices of about
+ * 256 KiB cut between two ids. Gives the same values as JSON.parse of the whole file, or
+ * undefined (JSON.parse then decides, and words the error): a header that parses as an
+ * object with a member means the whole is that object plus the done member (JSON.parse
+ * keeps the last of duplicate keys), and each slice that parses is a run of the array's
+ * elements, because a cut inside a string would leave that slice's last string open. The
+ * cuts and ends are ASCII, so no UTF-8 sequence is split.
+ */
+function parseSnapshotInParts(bytes) {
+    const member = bytes.lastIndexOf(DONE_MEMBER);
+    if (member === -1)
+        return undefined;
+    let end = bytes.length;
+    while (end > 0 && isJsonWhitespace(bytes[end - 1]))
+        end--;
+    const arrayEnd = end - 2; // the array's ']', then the object's '}'
+    const elementsStart = member + DONE_MEMBER.length;
+    if (arrayEnd < elementsStart || bytes[arrayEnd] !== 0x5d || bytes[arrayEnd + 1] !== 0x7d)
+        return undefined;
+    const header = parseOrUndefined(bytes.toString("utf8", 0, member) + "}");
+    if (typeof header !== "object" || header === null || Array.isArray(header) || Object.keys(header).length === 0)
+        return undefined;
+    const done = [];
+    for (let start = elementsStart; start < arrayEnd;) {
+        let cut = arrayEnd;
+        if (start + DONE_SLICE_BYTES < arrayEnd) {
+            const between = bytes.indexOf(BETWEEN_IDS, start + DONE_SLICE_BYTES);
+            if (between !== -1 && between < arrayEnd)
+                cut = between + 1;
+        }
+        const ids = parseOrUndefined("[" + bytes.toString("utf8", start, cut) + "]");
+        if (!Array.isArray(ids))
+            return undefined;
+        done.push(ids);
+        start = cut + 1;
+    }
+    return { header, done };
+}
+function parseOrUndefined(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isJsonWhitespace(byte) {
+    return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+/**
+ * Writes state as snapshot generation+1 and removes the journal it absorbs.
+ * Returns the new generation; later appends go to journal-<new>.jsonl.
+ */
+function compactState(dir, state, generation, nowIso) {
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    const next = generation + 1;
+    const header = {
+        format: SNAPSHOT_FORMAT,
+        version: SNAPSHOT_VERSION,
+        generation: next,
+        origin: state.origin,
+        savedAt: nowIso,
+        runs: state.runs,
+        failures: [...state.failures.values()],
+    };
+    // The done ids go last as one JSON array: one JSON.parse of one array is what makes
+    // loading a million finished items fast (a line per id would be parsed a line at a time).
+    const headerJson = JSON.stringify(header);
+    const text = headerJson.slice(0, -1) + ',"done":' + JSON.stringify([...state.done]) + "}\n";
+    writeFileAtomic((0,external_node_path_.join)(dir, SNAPSHOT_FILE), text);
+    (0,external_node_fs_.rmSync)((0,external_node_path_.join)(dir, journalFileName(generation)), { force: true });
+    return next;
+}
+/** Writes via a temp file, fsync and rename, so a reader sees the old file or the new one. */
+function writeFileAtomic(path, text) {
+    const tmp = `${path}.tmp-${process.pid}`;
+    const fd = (0,external_node_fs_.openSync)(tmp, "w");
+    try {
+        (0,external_node_fs_.writeSync)(fd, text);
+        (0,external_node_fs_.fsyncSync)(fd);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+    (0,external_node_fs_.renameSync)(tmp, path);
+}
+/**
+ * An exclusive lock on the state folder, so two local runs cannot interleave journals.
+ * A lock left by a dead process (or restored from another machine) is taken over.
+ */
+function acquireLock(dir) {
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    const path = (0,external_node_path_.join)(dir, LOCK_FILE);
+    const mine = JSON.stringify({ pid: process.pid, host: (0,external_node_os_namespaceObject.hostname)(), startedAt: new Date().toISOString() });
+    let tookOverFrom;
+    try {
+        (0,external_node_fs_.writeFileSync)(path, mine, { flag: "wx" });
+    }
+    catch (error) {
+        if (error.code !== "EEXIST")
+            throw error;
+        let holder = {};
+        try {
+            holder = JSON.parse((0,external_node_fs_.readFileSync)(path, "utf8"));
+        }
+        catch {
+            holder = {};
+        }
+        if (holder.host === (0,external_node_os_namespaceObject.hostname)() && typeof holder.pid === "number" && holder.pid !== process.pid && isAlive(holder.pid)) {
+            throw new ConfigError(`state folder ${dir} is in use by another run (pid ${holder.pid}); wait for it to finish, or use another --state-dir`);
+        }
+        tookOverFrom = `pid ${holder.pid ?? "?"} on ${holder.host ?? "?"}`;
+        (0,external_node_fs_.writeFileSync)(path, mine);
+    }
+    return {
+        tookOverFrom,
+        release() {
+            (0,external_node_fs_.rmSync)(path, { force: true });
+        },
+    };
+}
+function isAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === "EPERM";
+    }
+}
+/** Size of a file, or 0 when it does not exist. */
+function fileBytes(path) {
+    try {
+        return statSync(path).size;
+    }
+    catch {
+        return 0;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/failures-file.ts
+
+
+
+/** failures.json, regenerated from state: oldest failure first, with causes grouped. */
+function buildFailuresFile(state) {
+    const failures = [...state.failures.values()].sort((a, b) => a.firstFailedAt < b.firstFailedAt ? -1 : a.firstFailedAt > b.firstFailedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    return { failures, groups: groupFailures(failures) };
+}
+function writeFailuresFile(dir, state) {
+    const file = buildFailuresFile(state);
+    writeFileAtomic((0,external_node_path_.join)(dir, FAILURES_FILE), JSON.stringify(file, null, 2) + "\n");
+    return file;
+}
+
+;// CONCATENATED MODULE: ./src/core/backoff.ts
+function backoffDelayMs(failedAttempt, policy, random, retryAfterMs) {
+    const exponent = Math.min(Math.max(failedAttempt - 1, 0), 52);
+    const ceilingMs = Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
+    const jittered = ceilingMs * (0.5 + random() * 0.5);
+    const delay = retryAfterMs !== undefined ? Math.max(jittered, retryAfterMs) : jittered;
+    return Math.round(delay);
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/core/idempotency.ts
+
+/**
+ * A stable idempotency key for an item: the same for every attempt and every run, and
+ * independent of shard count or item order. Namespaced (by the state key in the action)
+ * so that two batches with overlapping ids do not share keys.
+ */
+function idempotencyKey(id, namespace = "") {
+    return (0,external_node_crypto_namespaceObject.createHash)("sha256").update(namespace).update("\0").update(id).digest("hex").slice(0, 32);
+}
+
+;// CONCATENATED MODULE: ./src/core/item-runner.ts
+
+
+
+
+/**
+ * The context a handler sees. A class with a lazy key, because hashing the id costs about
+ * a microsecond — as much as the rest of the engine's per-item work — and most module
+ * handlers never read it.
+ */
+class Context {
+    id;
+    attempt;
+    signal;
+    namespace;
+    key;
+    TransientError = TransientError;
+    PermanentError = PermanentError;
+    constructor(id, attempt, signal, namespace) {
+        this.id = id;
+        this.attempt = attempt;
+        this.signal = signal;
+        this.namespace = namespace;
+    }
+    get idempotencyKey() {
+        return (this.key ??= idempotencyKey(this.id, this.namespace));
+    }
+}
+/**
+ * Runs one item to an outcome: retries transient failures and timeouts with backoff
+ * while attempts, the budget and the run allow; a permanent failure ends at once.
+ * @param priorAttempts attempts made in earlier runs (so ITEM_ATTEMPT keeps counting)
+ */
+async function runItem(item, priorAttempts, o) {
+    let last;
+    let made = 0;
+    for (let n = 1; n <= o.maxAttempts; n++) {
+        if (n > 1 && o.soft.aborted)
+            return { status: "cutoff", attempts: n - 1 };
+        // Without a deadline the budget never reads what it observes: spare the clock.
+        const timed = o.budget.deadlineAtMs !== undefined;
+        const startedAtMs = timed ? o.system.nowMs() : 0;
+        let result;
+        let timedOut = false;
+        if (o.itemTimeoutMs === undefined) {
+            result = await settle(o.handler.run(item, new Context(item.id, priorAttempts + n, o.hard, o.idempotencyNamespace)), o.hard, o);
+        }
+        else {
+            ({ result, timedOut } = await attemptWithTimeout(item, priorAttempts + n, o, o.itemTimeoutMs));
+        }
+        made = n;
+        if (result.ok) {
+            if (timed)
+                o.budget.observe(o.system.nowMs() - startedAtMs);
+            return { status: "done", attempts: n };
+        }
+        if (o.hard.aborted && !timedOut)
+            return { status: "cutoff", attempts: n - 1 };
+        last = timedOut ? { ok: false, kind: "timeout", error: `timed out after ${o.itemTimeoutMs}ms${result.error ? ` (${result.error})` : ""}` } : result;
+        if (last.kind === "timeout" || last.kind === "transient")
+            o.budget.observe(o.system.nowMs() - startedAtMs);
+        if (last.kind === "permanent" || n === o.maxAttempts)
+            break;
+        const delayMs = backoffDelayMs(n, o.backoff, o.system.random, last.retryAfterMs);
+        if (!o.budget.fitsWait(o.system.nowMs(), delayMs)) {
+            last = { ...last, error: `${last.error} (not retried: the time budget would not cover the ${Math.round(delayMs)}ms backoff; the next run retries it)` };
+            return { status: "failed", kind: last.kind, error: last.error, attempts: n };
+        }
+        o.onRetry?.(item, priorAttempts + n, last, delayMs);
+        if (last.throttled)
+            o.onThrottle?.(delayMs);
+        await sleepMs(o.system, delayMs, o.soft);
+        if (o.soft.aborted)
+            return { status: "cutoff", attempts: n };
+    }
+    const failure = last;
+    return { status: "failed", kind: failure.kind, error: failure.error, attempts: made };
+}
+const ABANDONED = Object.freeze({ ok: false, kind: "timeout", error: "the handler did not stop when asked" });
+async function attemptWithTimeout(item, attemptNumber, o, itemTimeoutMs) {
+    const timeout = new AbortController();
+    const cancelTimer = o.system.setTimer(() => timeout.abort(), itemTimeoutMs);
+    const signal = AbortSignal.any([o.hard, timeout.signal]);
+    try {
+        const ctx = new Context(item.id, attemptNumber, signal, o.idempotencyNamespace);
+        const result = await settle(o.handler.run(item, ctx), signal, o);
+        return { result, timedOut: timeout.signal.aborted && !result.ok };
+    }
+    finally {
+        cancelTimer();
+    }
+}
+/**
+ * Waits for the handler; once its signal fires, waits at most abandonAfterMs more. A
+ * module that ignores its AbortSignal must not hold the run (or the shutdown) forever.
+ */
+function settle(run, signal, o) {
+    if (signal.aborted)
+        return withAbandon(run, o);
+    return new Promise((resolve) => {
+        let cancelAbandon;
+        const unwatch = whenAborted(signal, () => {
+            cancelAbandon = o.system.setTimer(() => resolve(ABANDONED), o.abandonAfterMs);
+        });
+        run.then((result) => {
+            unwatch();
+            cancelAbandon?.();
+            resolve(result);
+        }, (error) => {
+            unwatch();
+            cancelAbandon?.();
+            resolve({ ok: false, kind: "permanent", error: `handler crashed: ${String(error)}` });
+        });
+    });
+}
+/** Callbacks waiting for a signal to abort, behind one 'abort' listener per signal. */
+const abortWatchers = new WeakMap();
+/**
+ * Calls onAbort when the signal aborts; returns a function that stops watching. Every
+ * attempt of a run waits on the same stop signal: adding and removing an EventTarget
+ * listener per attempt cost more than the rest of the runner's per-item work, so the
+ * attempts share one listener and join a Set. Callbacks run in the order they were added.
+ */
+function whenAborted(signal, onAbort) {
+    let callbacks = abortWatchers.get(signal);
+    if (callbacks === undefined) {
+        const waiting = new Set();
+        signal.addEventListener("abort", () => {
+            for (const callback of waiting)
+                callback();
+            waiting.clear();
+        }, { once: true });
+        abortWatchers.set(signal, waiting);
+        callbacks = waiting;
+    }
+    const set = callbacks;
+    set.add(onAbort);
+    return () => void set.delete(onAbort);
+}
+function withAbandon(run, o) {
+    return new Promise((resolve) => {
+        const cancel = o.system.setTimer(() => resolve(ABANDONED), o.abandonAfterMs);
+        run.then((r) => {
+            cancel();
+            resolve(r);
+        }, () => {
+            cancel();
+            resolve(ABANDONED);
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/journal-records.ts
+/** Serialises a done record without JSON.stringify of an object: this is the per-item hot path. */
+function doneLine(id) {
+    return '{"t":"done","id":' + JSON.stringify(id) + "}\n";
+}
+function recordLine(record) {
+    return JSON.stringify(record) + "\n";
+}
+
+;// CONCATENATED MODULE: ./src/core/journal-writer.ts
+
+
+/**
+ * Appends journal lines in batches: a line is buffered in memory and written within
+ * flushIntervalMs (or at once when the buffer grows large, or on flush()). write(2) puts
+ * the bytes in the kernel's page cache, which survives the process being SIGKILLed, so
+ * at most one flush interval of completions can be lost to a kill — those items run
+ * again on resume, which is why every item carries an idempotency key.
+ */
+class JournalWriter {
+    path;
+    system;
+    flushIntervalMs;
+    maxBufferedChars;
+    fd;
+    pending = "";
+    cancelTimer;
+    /** Bytes written to this journal file by this writer. */
+    bytesWritten = 0;
+    constructor(path, system, flushIntervalMs, maxBufferedChars = 1 << 20) {
+        this.path = path;
+        this.system = system;
+        this.flushIntervalMs = flushIntervalMs;
+        this.maxBufferedChars = maxBufferedChars;
+    }
+    append(line) {
+        this.pending += line;
+        if (this.pending.length >= this.maxBufferedChars)
+            this.flush();
+        else if (this.cancelTimer === undefined) {
+            this.cancelTimer = this.system.setTimer(() => {
+                this.cancelTimer = undefined;
+                this.flush();
+            }, this.flushIntervalMs);
+        }
+    }
+    /** Writes everything buffered now (synchronously, so a signal handler can rely on it). */
+    flush() {
+        if (this.cancelTimer) {
+            this.cancelTimer();
+            this.cancelTimer = undefined;
+        }
+        if (this.pending.length === 0)
+            return;
+        if (this.fd === undefined) {
+            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(this.path), { recursive: true });
+            this.fd = (0,external_node_fs_.openSync)(this.path, "a");
+        }
+        const text = this.pending;
+        this.pending = "";
+        const buffer = Buffer.from(text, "utf8");
+        let offset = 0;
+        while (offset < buffer.length)
+            offset += (0,external_node_fs_.writeSync)(this.fd, buffer, offset);
+        this.bytesWritten += buffer.length;
+    }
+    close() {
+        this.flush();
+        if (this.fd !== undefined)
+            (0,external_node_fs_.closeSync)(this.fd);
+        this.fd = undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/plan.ts
+
+
+/** Problems listed in a rejection message; the rest are counted. */
+const MAX_PROBLEMS_SHOWN = 20;
+/** Whether a normal run attempts this id: not done, and not failed beyond automatic retry. */
+function isPending(state, id) {
+    if (state.done.has(id))
+        return false;
+    if (state.failures.size === 0)
+        return true;
+    const failure = state.failures.get(id);
+    return failure === undefined || failure.kind === "transient" || failure.kind === "timeout";
+}
+/**
+ * The first pass over the source, before any work: every line is parsed and checked, so
+ * a malformed line, a missing id or invalid UTF-8 rejects the input with the lines to
+ * fix and nothing processed — never a crash halfway through a batch. Duplicate ids are a
+ * warning: the first occurrence is processed, later ones are skipped.
+ */
+async function planSource(spec, state, accept = () => true) {
+    const problems = [];
+    let problemCount = 0;
+    const firstLineOf = new Map();
+    const duplicateLines = new Set();
+    const duplicateExamples = [];
+    let alreadyDone = 0;
+    let heldFailed = 0;
+    let notMine = 0;
+    for await (const batch of readSource(spec)) {
+        for (const entry of batch) {
+            if (entry.problem) {
+                problemCount++;
+                if (problems.length < MAX_PROBLEMS_SHOWN)
+                    problems.push(entry.problem);
+                continue;
+            }
+            const { id, line } = entry.item;
+            const first = firstLineOf.get(id);
+            if (first !== undefined) {
+                duplicateLines.add(line);
+                if (duplicateExamples.length < 10)
+                    duplicateExamples.push(`${spec.label}:${line}: id ${JSON.stringify(truncate(id))} already on line ${first}`);
+                continue;
+            }
+            firstLineOf.set(id, line);
+            if (!accept(id)) {
+                notMine++;
+                continue;
+            }
+            if (state.done.has(id))
+                alreadyDone++;
+            else if (!isPending(state, id))
+                heldFailed++;
+        }
+    }
+    if (problemCount > 0) {
+        const lines = problems.map((p) => `  ${spec.label}:${p.line}: ${p.message}`);
+        if (problemCount > problems.length)
+            lines.push(`  … and ${problemCount - problems.length} more`);
+        throw new ConfigError(`${problemCount} problem(s) in the items; nothing was processed. Fix or remove these lines and run again:\n${lines.join("\n")}`);
+    }
+    const warnings = [];
+    if (duplicateLines.size > 0) {
+        warnings.push(`${duplicateLines.size} duplicate id(s) skipped (the first occurrence is processed):\n` +
+            duplicateExamples.map((d) => `  ${d}`).join("\n") + (duplicateLines.size > duplicateExamples.length ? "\n  …" : ""));
+    }
+    const total = firstLineOf.size - notMine;
+    if (firstLineOf.size === 0)
+        warnings.push(`${spec.label} has no items: nothing to do`);
+    return { total, alreadyDone, heldFailed, pending: total - alreadyDone - heldFailed, duplicateLines, warnings };
+}
+function truncate(text) {
+    return text.length > 80 ? text.slice(0, 80) + "…" : text;
+}
+
+;// CONCATENATED MODULE: ./src/core/pool.ts
+/**
+ * Runs work over items pulled one at a time from `next`, at most `concurrency` at once.
+ * Items are pulled only when a lane is free (a queue of functions, not of started
+ * promises), and `canStart` is asked before each pull, so a stop or an exhausted budget
+ * takes effect before the next item, not after the whole queue.
+ */
+async function runPool(options) {
+    const { next, take, canStart, beforeStart, work } = options;
+    const lane = async () => {
+        for (;;) {
+            if (!canStart())
+                return;
+            // Asked again after the wait: a stop or the budget may have come in meanwhile.
+            if (beforeStart && (!(await beforeStart()) || !canStart()))
+                return;
+            let item = take?.();
+            if (item === undefined)
+                item = await next();
+            if (item === undefined)
+                return;
+            await work(item);
+        }
+    };
+    const lanes = [];
+    for (let i = 0; i < Math.max(1, options.concurrency); i++)
+        lanes.push(lane());
+    await Promise.all(lanes);
+}
+/**
+ * Turns an async generator of batches into a `next()` that many lanes may call at once:
+ * one refill is in flight at a time, and each call gets a distinct item. `next.take()`
+ * hands out the next item of the current batch at once, or undefined when it is used up.
+ */
+function batchedNext(batches) {
+    let batch = [];
+    let index = 0;
+    let exhausted = false;
+    let refill;
+    const take = () => (index < batch.length ? batch[index++] : undefined);
+    const next = async () => {
+        for (;;) {
+            if (index < batch.length)
+                return batch[index++];
+            if (exhausted)
+                return undefined;
+            refill ??= batches.next().then((r) => {
+                refill = undefined;
+                if (r.done)
+                    exhausted = true;
+                else {
+                    batch = r.value;
+                    index = 0;
+                }
+            });
+            await refill;
+        }
+    };
+    return Object.assign(next, { take });
+}
+
+;// CONCATENATED MODULE: ./src/core/progress.ts
+/**
+ * Rate over a sliding window: samples of (time, finished) taken at each read; the rate is
+ * the change across the window, so it follows the current speed, not the run's average.
+ */
+class ProgressMeter {
+    total;
+    startedAtMs;
+    windowMs;
+    succeeded = 0;
+    failed = 0;
+    inFlight = 0;
+    samples = [];
+    constructor(total, startedAtMs, windowMs = 10_000) {
+        this.total = total;
+        this.startedAtMs = startedAtMs;
+        this.windowMs = windowMs;
+    }
+    snapshot(nowMs) {
+        const finished = this.succeeded + this.failed;
+        this.samples.push({ atMs: nowMs, finished });
+        while (this.samples.length > 2 && nowMs - this.samples[0].atMs > this.windowMs)
+            this.samples.shift();
+        const oldest = this.samples[0];
+        const spanMs = nowMs - oldest.atMs;
+        const elapsedMs = nowMs - this.startedAtMs;
+        let ratePerSec = spanMs > 0 ? ((finished - oldest.finished) * 1000) / spanMs : 0;
+        if (ratePerSec === 0 && elapsedMs > 0 && this.samples.length <= 2)
+            ratePerSec = (finished * 1000) / elapsedMs;
+        const left = Math.max(0, this.total - finished);
+        return {
+            total: this.total,
+            succeeded: this.succeeded,
+            failed: this.failed,
+            inFlight: this.inFlight,
+            left,
+            ratePerSec,
+            etaMs: ratePerSec > 0 ? (left / ratePerSec) * 1000 : undefined,
+            elapsedMs,
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/stop-controller.ts
+
+/**
+ * Two-step shutdown (as graphile-worker does): the first request is graceful — `soft`
+ * aborts, so nothing new starts and backoff waits end, and in-flight items get graceMs
+ * to finish; then `hard` aborts them. A second signal skips the grace.
+ */
+class StopController {
+    system;
+    soft = new AbortController();
+    hard = new AbortController();
+    reason;
+    signal;
+    cancelGrace;
+    constructor(system) {
+        this.system = system;
+        // Every in-flight attempt and backoff wait listens on these: more than 10 at once is
+        // the design (high --concurrency), not a leak, so Node must not warn that it is.
+        (0,external_node_events_.setMaxListeners)(0, this.soft.signal, this.hard.signal);
+    }
+    request(reason, graceMs, signal) {
+        if (this.soft.signal.aborted) {
+            if (signal !== undefined) {
+                this.signal ??= signal;
+                this.abortHard();
+            }
+            return;
+        }
+        this.reason = reason;
+        this.signal = signal;
+        this.soft.abort();
+        this.cancelGrace = this.system.setTimer(() => this.abortHard(), graceMs);
+    }
+    abortHard() {
+        this.cancelGrace?.();
+        if (!this.hard.signal.aborted)
+            this.hard.abort();
+    }
+    /** Cancels the grace timer once nothing is in flight, so the process can exit at once. */
+    dispose() {
+        this.cancelGrace?.();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/run-batch.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Compact at load when the journal replayed on top of the snapshot is larger than this. */
+const COMPACT_AT_LOAD_BYTES = 4 * 1024 * 1024;
+/** Failures (and retries) logged one by one before the log only counts them. */
+const MAX_ITEM_LOG_LINES = 100;
+/** The failure-rate stop needs this many finished items before it judges. */
+const MIN_ITEMS_FOR_FAILURE_RATE = 20;
+/**
+ * One run of the batch: load the checkpoint, check the items, process what is not done
+ * until everything is done, the budget runs low or a stop arrives, and leave the state
+ * folder consistent (journal flushed, compacted, failures.json written) in every case.
+ */
+async function runBatch(o) {
+    const startedAtMs = o.system.nowMs();
+    if (!o.retryFailures && !o.source)
+        throw new ConfigError("no item source: give --items or --items-command");
+    const lock = acquireLock(o.stateDir);
+    try {
+        if (lock.tookOverFrom)
+            o.log.warn(`took over the state folder's lock left by ${lock.tookOverFrom} (that run did not stop cleanly)`);
+        return await runLocked(o, startedAtMs);
+    }
+    finally {
+        lock.release();
+    }
+}
+async function runLocked(o, startedAtMs) {
+    // Listen before reading the items: a stop during a long first pass must still be graceful.
+    const stop = new StopController(o.system);
+    const unsubscribe = o.stops.subscribe((signal) => {
+        o.log.warn(`${signal} received: ${stop.soft.signal.aborted ? "stopping now" : `no new items; in-flight items get ${o.shutdownGraceMs}ms`}`);
+        stop.request("signal", o.shutdownGraceMs, signal);
+    });
+    try {
+        return await runSubscribed(o, startedAtMs, stop);
+    }
+    finally {
+        unsubscribe();
+        stop.dispose();
+    }
+}
+async function runSubscribed(o, startedAtMs, stop) {
+    const loaded = loadState(o.stateDir);
+    const { state } = loaded;
+    let generation = loaded.generation;
+    const warnings = [...loaded.warnings];
+    for (const w of loaded.warnings)
+        o.log.warn(w);
+    if (loaded.journalBytes > COMPACT_AT_LOAD_BYTES)
+        generation = compactState(o.stateDir, state, generation, iso(o.system));
+    const accept = o.accept ?? (() => true);
+    let total;
+    let pending;
+    let heldFailed = 0;
+    let alreadyDone = 0;
+    let next;
+    let take;
+    if (o.retryFailures) {
+        const items = [...state.failures.values()].filter((f) => accept(f.id)).map((f) => ({ id: f.id, data: f.item, line: 0 }));
+        total = pending = items.length;
+        let i = 0;
+        next = async () => items[i++];
+        o.log.info(`retry-failures: re-attempting ${items.length} failed item(s)`);
+    }
+    else {
+        const source = o.source;
+        const plan = await planSource(source, state, accept);
+        for (const w of plan.warnings)
+            o.log.warn(w);
+        warnings.push(...plan.warnings);
+        total = plan.total;
+        pending = plan.pending;
+        heldFailed = plan.heldFailed;
+        alreadyDone = plan.alreadyDone;
+        o.log.info(`${plan.total} item(s): ${plan.alreadyDone} done in earlier runs, ${plan.heldFailed} failed and held for retry-failures, ${plan.pending} to do`);
+        const queue = batchedNext(pendingItems(source, state, accept, plan.duplicateLines, plan.alreadyDone + plan.heldFailed));
+        next = queue;
+        take = queue.take;
+    }
+    const seq = state.origin.seq + 1;
+    const mode = o.retryFailures ? "retry-failures" : "run";
+    const journal = new JournalWriter((0,external_node_path_.join)(o.stateDir, journalFileName(generation)), o.system, o.flushIntervalMs);
+    const start = { t: "start", seq, runId: o.runId, runAttempt: o.runAttempt, mode, at: iso(o.system) };
+    journal.append(recordLine(start));
+    state.apply(start);
+    journal.flush();
+    const budget = new Budget(o.timeBudgetMs === undefined ? undefined : startedAtMs + o.timeBudgetMs, o.reserveMs);
+    let cancelBudgetTimer;
+    if (budget.deadlineAtMs !== undefined) {
+        // New items stop when canStart() finds too little budget left for a typical one; what
+        // is still in flight when the reserve begins is cut off then. (Stopping a whole grace
+        // before that spent a budget shorter than grace + reserve on one item per lane.)
+        const stopInMs = Math.max(0, budget.deadlineAtMs - o.reserveMs - startedAtMs);
+        cancelBudgetTimer = o.system.setTimer(() => stop.request("budget", 0), stopInMs);
+    }
+    const meter = new ProgressMeter(pending, startedAtMs);
+    let cancelProgress;
+    const tick = () => {
+        o.onProgress?.(meter.snapshot(o.system.nowMs()));
+        cancelProgress = o.system.setTimer(tick, o.progressIntervalMs ?? 1000);
+    };
+    if (o.onProgress)
+        cancelProgress = o.system.setTimer(tick, o.progressIntervalMs ?? 1000);
+    let failedFinal = 0;
+    let itemLogLines = 0;
+    const logItem = (message) => {
+        if (itemLogLines < MAX_ITEM_LOG_LINES)
+            o.log.info(message);
+        else if (itemLogLines === MAX_ITEM_LOG_LINES)
+            o.log.info(`(further failures and retries are not logged one by one; see failures.json)`);
+        itemLogLines++;
+    };
+    const runnerOptions = {
+        handler: o.handler,
+        system: o.system,
+        maxAttempts: o.maxAttempts,
+        backoff: o.backoff,
+        itemTimeoutMs: o.itemTimeoutMs,
+        abandonAfterMs: Math.min(2000, o.shutdownGraceMs),
+        soft: stop.soft.signal,
+        hard: stop.hard.signal,
+        budget,
+        idempotencyNamespace: o.idempotencyNamespace,
+        onThrottle: o.onThrottle,
+        onRetry: (item, attempt, r, delayMs) => logItem(`↻ ${item.id}: attempt ${attempt} failed (${r.kind}): ${oneLine(r.error)}; retrying in ${Math.round(delayMs)}ms`),
+    };
+    const record = (item, outcome) => {
+        if (outcome.status === "done") {
+            journal.append(doneLine(item.id));
+            state.markDone(item.id);
+            meter.succeeded++;
+            return;
+        }
+        if (outcome.status === "cutoff")
+            return;
+        const prior = state.failures.get(item.id);
+        const runs = (prior?.runs ?? 0) + 1;
+        let kind = outcome.kind;
+        if ((kind === "transient" || kind === "timeout") && runs >= o.maxRunsPerItem)
+            kind = "quarantined";
+        const now = iso(o.system);
+        const rec = {
+            t: "fail", id: item.id, kind, error: outcome.error, attempts: (prior?.attempts ?? 0) + outcome.attempts, runs,
+            first: prior?.firstFailedAt ?? now, last: now, item: item.data,
+            ...(o.shardLabel === undefined ? {} : { shard: o.shardLabel }),
+        };
+        journal.append(recordLine(rec));
+        state.apply(rec);
+        meter.failed++;
+        if (kind === "permanent" || kind === "quarantined")
+            failedFinal++;
+        logItem(`✗ ${item.id}: ${oneLine(outcome.error)} (${kind}${kind === "quarantined" ? ` after failing in ${runs} runs` : ""}, ${rec.attempts} attempt(s))`);
+        const finished = meter.succeeded + meter.failed;
+        if (o.maxFailureRate !== undefined && finished >= MIN_ITEMS_FOR_FAILURE_RATE && meter.failed / finished > o.maxFailureRate) {
+            if (!stop.soft.signal.aborted) {
+                o.log.error(`${meter.failed} of ${finished} items failed (more than max-failure-rate ${o.maxFailureRate}): stopping early, something upstream looks broken`);
+            }
+            stop.request("failure-rate", o.shutdownGraceMs);
+        }
+    };
+    try {
+        await runPool({
+            next,
+            take,
+            concurrency: o.concurrency,
+            canStart: () => {
+                if (stop.soft.signal.aborted)
+                    return false;
+                if (budget.deadlineAtMs === undefined || budget.canStart(o.system.nowMs()))
+                    return true;
+                stopForBudget(stop, o, budget);
+                return false;
+            },
+            beforeStart: o.beforeStart ? () => o.beforeStart(stop.soft.signal) : undefined,
+            work: async (item) => {
+                meter.inFlight++;
+                const prior = state.failures.size === 0 ? undefined : state.failures.get(item.id);
+                const outcome = await runItem(item, prior?.attempts ?? 0, runnerOptions);
+                meter.inFlight--;
+                record(item, outcome);
+            },
+        });
+    }
+    finally {
+        cancelBudgetTimer?.();
+        cancelProgress?.();
+    }
+    const processed = meter.succeeded + meter.failed;
+    const notReached = pending - processed;
+    const remaining = o.retryFailures ? notReached : pending - meter.succeeded - failedFinal;
+    let stopReason = stop.reason ?? "complete";
+    if (stopReason === "budget" && notReached === 0)
+        stopReason = "complete";
+    const end = {
+        t: "end", seq, at: iso(o.system), succeeded: meter.succeeded, failed: meter.failed, stopReason,
+        ...(o.retryFailures ? {} : { total, remaining }),
+    };
+    journal.append(recordLine(end));
+    state.apply(end);
+    journal.close();
+    // Compacting at every end keeps what travels to the next run one snapshot and no journal.
+    compactState(o.stateDir, state, generation, iso(o.system));
+    writeFailuresFile(o.stateDir, state);
+    o.onProgress?.(meter.snapshot(o.system.nowMs()));
+    const exitCode = stopReason === "signal" ? (stop.signal === "SIGTERM" ? 143 : 130)
+        : stopReason === "failure-rate" ? 4
+            : stopReason === "budget" ? 3
+                : meter.failed > 0 || heldFailed > 0 ? 1
+                    : 0;
+    return {
+        mode,
+        processed,
+        succeeded: meter.succeeded,
+        failed: meter.failed,
+        remaining,
+        complete: remaining === 0,
+        total,
+        doneTotal: o.retryFailures ? state.done.size : alreadyDone + meter.succeeded,
+        failuresTotal: state.failures.size,
+        stopReason,
+        exitCode,
+        durationMs: o.system.nowMs() - startedAtMs,
+        seq,
+        warnings,
+    };
+}
+function stopForBudget(stop, o, budget) {
+    if (!stop.soft.signal.aborted) {
+        o.log.info("the time budget left would not cover another item: stopping here; the next run resumes");
+        // In-flight items may finish, but not past the start of the reserve.
+        stop.request("budget", Math.max(0, Math.min(o.shutdownGraceMs, budget.leftMs(o.system.nowMs()))));
+    }
+}
+/**
+ * The second pass: stream the source again, yielding only what this run should attempt.
+ * @param notPending accepted first occurrences the first pass found done or held. A line
+ * not yet handed out is pending now exactly when it was in the first pass (the state
+ * changes during the run only for items this pass already handed out, each once; later
+ * occurrences are duplicateLines), so once this many lines were skipped, every line left
+ * is pending and the lookup in the done set — a cache miss per item at a million items —
+ * is skipped. Earlier runs worked from the top, so that is usually early in the file.
+ */
+async function* pendingItems(source, state, accept, duplicateLines, notPending) {
+    let notPendingLeft = notPending;
+    for await (const batch of readSource(source)) {
+        const items = [];
+        for (const entry of batch) {
+            const item = entry.item;
+            if (!item || !accept(item.id))
+                continue;
+            if (duplicateLines.size > 0 && duplicateLines.has(item.line))
+                continue;
+            if (notPendingLeft > 0 && !isPending(state, item.id)) {
+                notPendingLeft--;
+                continue;
+            }
+            items.push(item);
+        }
+        if (items.length > 0)
+            yield items;
+    }
+}
+function iso(system) {
+    return new Date(system.nowMs()).toISOString();
+}
+/**
+ * One line for the log: a command's stderr tail usually names the cause on its last line,
+ * so a multi-line reason shows its first and last lines (the whole text is in failures.json).
+ */
+function oneLine(text) {
+    const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+    const line = lines.length <= 1 ? (lines[0] ?? "") : `${lines[0]} … ${lines[lines.length - 1]}`;
+    return line.length > 240 ? line.slice(0, 240) + "…" : line;
+}
+
+;// CONCATENATED MODULE: ./src/core/shard.ts
+/**
+ * Which shard (1..count) an item belongs to: a hash of its id alone, so an item stays in
+ * its shard however the list grows, shrinks or is reordered. FNV-1a over UTF-16 code
+ * units, then a multiplicative mix so that similar ids spread evenly.
+ */
+function shardOf(id, count) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < id.length; i++) {
+        h ^= id.charCodeAt(i);
+        h = Math.imul(h, 0x01000193);
+    }
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    return ((h >>> 0) % count) + 1;
+}
+
+;// CONCATENATED MODULE: ./src/core/prepare-run.ts
+
+
+
+
+
+
+
+
+
+
+/** Grace between SIGTERM and SIGKILL for a handler's process group. */
+const KILL_GRACE_MS = 1000;
+/** Runs one batch from validated settings: the path both the CLI and the action take. */
+async function runFromSettings(settings, e) {
+    const handler = await createHandler(settings.handler, {
+        system: e.system, env: e.env, cwd: e.cwd, transientExitCodes: settings.transientExitCodes, killGraceMs: KILL_GRACE_MS,
+        nameOf: e.nameOf,
+    });
+    let scratch;
+    try {
+        let source;
+        // A retry-failures pass takes its items from failures.json: the source is not read.
+        const items = settings.retryFailures ? undefined : settings.items;
+        if (items?.kind === "file") {
+            source = { path: items.path, label: items.path, format: settings.itemsFormat ?? formatForPath(items.path), idField: settings.idField };
+        }
+        else if (items?.kind === "command") {
+            scratch = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(e.tempDir, "resumable-batch-items-"));
+            const path = (0,external_node_path_.join)(scratch, "items");
+            await captureCommandOutput(items.command, path, { cwd: e.cwd, env: e.env, system: e.system, what: e.nameOf("items-command") });
+            source = { path, label: "items-command output line", format: settings.itemsFormat ?? "jsonl", idField: settings.idField };
+        }
+        if (source && items?.kind === "file")
+            await assertReadable(source.path, e.nameOf("items"));
+        const limiter = new RateLimiter(e.system, settings.rateLimit);
+        const shard = settings.shard;
+        const options = {
+            stateDir: e.stateDir,
+            source,
+            handler,
+            concurrency: settings.concurrency,
+            maxAttempts: settings.maxAttempts,
+            backoff: { baseMs: settings.backoffMs, maxMs: settings.backoffMaxMs },
+            itemTimeoutMs: settings.itemTimeoutMs,
+            timeBudgetMs: settings.timeBudgetMs,
+            shutdownGraceMs: settings.shutdownGraceMs,
+            reserveMs: e.reserveMs,
+            retryFailures: settings.retryFailures,
+            maxRunsPerItem: settings.maxRunsPerItem,
+            maxFailureRate: settings.maxFailureRate,
+            accept: shard ? (id) => shardOf(id, shard.count) === shard.index : undefined,
+            shardLabel: shard ? `${shard.index}/${shard.count}` : undefined,
+            runId: e.runId,
+            runAttempt: e.runAttempt,
+            idempotencyNamespace: e.idempotencyNamespace,
+            flushIntervalMs: e.flushIntervalMs ?? 200,
+            beforeStart: limiter.limited ? (signal) => limiter.acquire(signal) : undefined,
+            onThrottle: (delayMs) => limiter.pauseUntil(e.system.nowMs() + delayMs),
+            system: e.system,
+            stops: e.stops,
+            log: e.log,
+            onProgress: e.onProgress,
+            progressIntervalMs: e.progressIntervalMs,
+        };
+        return await runBatch(options);
+    }
+    finally {
+        await handler.close?.();
+        if (scratch)
+            (0,external_node_fs_.rmSync)(scratch, { recursive: true, force: true });
+    }
+}
+async function assertReadable(path, what) {
+    try {
+        await (0,promises_namespaceObject.access)(path);
+    }
+    catch {
+        throw new ConfigError(`${what}: ${path} does not exist`);
+    }
+    if ((await (0,promises_namespaceObject.stat)(path)).isDirectory())
+        throw new ConfigError(`${what}: ${path} is a folder, not a file`);
+}
+
+;// CONCATENATED MODULE: ./src/core/settings.ts
+
+
+
+const SETTING_DEFAULTS = {
+    "id-field": "id",
+    concurrency: "1",
+    "max-attempts": "3",
+    backoff: "1s",
+    "backoff-max": "1m",
+    "shutdown-grace": "5s",
+    "transient-exit-codes": "75",
+    "max-runs-per-item": "5",
+};
+function parseRunSettings(raw, nameOf) {
+    const text = (key) => {
+        const v = raw[key];
+        if (v === undefined || v === false)
+            return undefined;
+        const s = String(v).trim();
+        return s === "" ? undefined : s;
+    };
+    const withDefault = (key) => text(key) ?? SETTING_DEFAULTS[key];
+    const integer = (key, value, min, max) => {
+        if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+            throw new ConfigError(`${nameOf(key)}: '${value}' must be a whole number from ${min} to ${max}`);
+        }
+        return Number(value);
+    };
+    const duration = (key, value) => value === undefined ? undefined : parseDurationMs(value, nameOf(key));
+    const retryFailures = raw["retry-failures"] === true || text("retry-failures") === "true";
+    if (text("retry-failures") !== undefined && !["true", "false"].includes(text("retry-failures"))) {
+        throw new ConfigError(`${nameOf("retry-failures")}: '${text("retry-failures")}' must be true or false`);
+    }
+    const itemsFile = text("items");
+    const itemsCommand = text("items-command");
+    if (itemsFile && itemsCommand)
+        throw new ConfigError(`give ${nameOf("items")} or ${nameOf("items-command")}, not both`);
+    if (!itemsFile && !itemsCommand && !retryFailures) {
+        throw new ConfigError(`${nameOf("items")} (a file) or ${nameOf("items-command")} (a command printing items) is required`);
+    }
+    const items = itemsFile ? { kind: "file", path: itemsFile } : itemsCommand ? { kind: "command", command: itemsCommand } : undefined;
+    const formatText = text("items-format");
+    if (formatText !== undefined && !ITEMS_FORMATS.includes(formatText)) {
+        throw new ConfigError(`${nameOf("items-format")}: '${formatText}' is not one of ${ITEMS_FORMATS.join(", ")}`);
+    }
+    const handlers = ["run", "module", "worker"].filter((k) => text(k) !== undefined);
+    if (handlers.length === 0)
+        throw new ConfigError(`a handler is required: ${nameOf("run")} (a command per item), ${nameOf("module")} (a JavaScript file) or ${nameOf("worker")} (a long-lived process)`);
+    if (handlers.length > 1)
+        throw new ConfigError(`give one handler, not ${handlers.map(nameOf).join(" and ")}`);
+    const handlerKey = handlers[0];
+    const handler = handlerKey === "module" ? { kind: "module", file: text("module") } : { kind: handlerKey === "run" ? "command" : "worker", command: text(handlerKey) };
+    const backoffMs = duration("backoff", withDefault("backoff"));
+    const backoffMaxMs = duration("backoff-max", withDefault("backoff-max"));
+    if (backoffMaxMs < backoffMs)
+        throw new ConfigError(`${nameOf("backoff-max")} (${withDefault("backoff-max")}) must not be shorter than ${nameOf("backoff")} (${withDefault("backoff")})`);
+    const itemTimeoutMs = duration("item-timeout", text("item-timeout"));
+    if (itemTimeoutMs === 0)
+        throw new ConfigError(`${nameOf("item-timeout")}: must be longer than 0`);
+    const timeBudgetMs = duration("time-budget", text("time-budget"));
+    if (timeBudgetMs === 0)
+        throw new ConfigError(`${nameOf("time-budget")}: must be longer than 0`);
+    const codesText = withDefault("transient-exit-codes");
+    const transientExitCodes = new Set();
+    for (const part of codesText.split(/[\s,]+/).filter(Boolean)) {
+        if (part === "none")
+            continue;
+        transientExitCodes.add(integer("transient-exit-codes", part, 1, 255));
+    }
+    let maxFailureRate;
+    const rateText = text("max-failure-rate");
+    if (rateText !== undefined) {
+        maxFailureRate = Number(rateText.endsWith("%") ? Number(rateText.slice(0, -1)) / 100 : rateText);
+        if (!Number.isFinite(maxFailureRate) || maxFailureRate <= 0 || maxFailureRate > 1 || /^\s*$/.test(rateText)) {
+            throw new ConfigError(`${nameOf("max-failure-rate")}: '${rateText}' must be a share above 0 and at most 1, like 0.2 (or 20%)`);
+        }
+    }
+    return {
+        items,
+        itemsFormat: formatText,
+        idField: withDefault("id-field"),
+        handler,
+        concurrency: integer("concurrency", withDefault("concurrency"), 1, 1000),
+        maxAttempts: integer("max-attempts", withDefault("max-attempts"), 1, 100),
+        backoffMs,
+        backoffMaxMs,
+        itemTimeoutMs,
+        timeBudgetMs,
+        shutdownGraceMs: duration("shutdown-grace", withDefault("shutdown-grace")),
+        transientExitCodes,
+        retryFailures,
+        maxRunsPerItem: integer("max-runs-per-item", withDefault("max-runs-per-item"), 1, 10_000),
+        maxFailureRate,
+        rateLimit: parseRateLimit(text("rate-limit"), nameOf("rate-limit")),
+        shard: parseShard(text("shard"), nameOf("shard")),
+    };
+}
+/** `20/s`, `600/m`, `1000/h`: at most that many item starts per unit. */
+function parseRateLimit(value, what) {
+    if (value === undefined)
+        return undefined;
+    const m = /^(\d+(?:\.\d+)?)\s*\/\s*(ms|s|sec|second|m|min|minute|h|hour)$/i.exec(value);
+    const units = { ms: 1, s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000 };
+    if (!m || Number(m[1]) <= 0)
+        throw new ConfigError(`${what}: '${value}' is not a rate; write it like 20/s, 600/m or 1000/h`);
+    return { count: Number(m[1]), perMs: units[m[2].toLowerCase()] };
+}
+/** `i/n` with 1 <= i <= n: this job's shard of n. */
+function parseShard(value, what) {
+    if (value === undefined)
+        return undefined;
+    const m = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
+    if (!m || Number(m[2]) < 1 || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]) || Number(m[2]) > 256) {
+        throw new ConfigError(`${what}: '${value}' must be i/n with 1 <= i <= n <= 256, like 3/8 (shards count from 1)`);
+    }
+    return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+;// CONCATENATED MODULE: ./node_modules/csv-stringify/lib/utils/get.js
+// Lodash implementation of `get`
+
+const charCodeOfDot = ".".charCodeAt(0);
+const reEscapeChar = /\\(\\)?/g;
+const rePropName = RegExp(
+  // Match anything that isn't a dot or bracket.
+  "[^.[\\]]+" +
+    "|" +
+    // Or match property names within brackets.
+    "\\[(?:" +
+    // Match a non-string expression.
+    "([^\"'][^[]*)" +
+    "|" +
+    // Or match strings (supports escaping characters).
+    "([\"'])((?:(?!\\2)[^\\\\]|\\\\.)*?)\\2" +
+    ")\\]" +
+    "|" +
+    // Or match "" as the space between consecutive dots or empty brackets.
+    "(?=(?:\\.|\\[\\])(?:\\.|\\[\\]|$))",
+  "g",
+);
+const reIsDeepProp = /\.|\[(?:[^[\]]*|(["'])(?:(?!\1)[^\\]|\\.)*?\1)\]/;
+const reIsPlainProp = /^\w*$/;
+
+const getTag = function (value) {
+  // if (!value) value === undefined ? "[object Undefined]" : "[object Null]";
+  return Object.prototype.toString.call(value);
+};
+
+const isSymbol = function (value) {
+  const type = typeof value;
+  return (
+    type === "symbol" ||
+    (type === "object" && value && getTag(value) === "[object Symbol]")
+  );
+};
+
+const isKey = function (value, object) {
+  if (Array.isArray(value)) {
+    return false;
+  }
+  const type = typeof value;
+  if (
+    type === "number" ||
+    type === "symbol" ||
+    type === "boolean" ||
+    !value ||
+    isSymbol(value)
+  ) {
+    return true;
+  }
+  return (
+    reIsPlainProp.test(value) ||
+    !reIsDeepProp.test(value) ||
+    (object != null && value in Object(object))
+  );
+};
+
+const stringToPath = function (string) {
+  const result = [];
+  if (string.charCodeAt(0) === charCodeOfDot) {
+    result.push("");
+  }
+  string.replace(rePropName, function (match, expression, quote, subString) {
+    let key = match;
+    if (quote) {
+      key = subString.replace(reEscapeChar, "$1");
+    } else if (expression) {
+      key = expression.trim();
+    }
+    result.push(key);
+  });
+  return result;
+};
+
+const castPath = function (value, object) {
+  if (Array.isArray(value)) {
+    return value;
+  } else {
+    return isKey(value, object) ? [value] : stringToPath(value);
+  }
+};
+
+const toKey = function (value) {
+  if (typeof value === "string" || isSymbol(value)) return value;
+  const result = `${value}`;
+  return result == "0" && 1 / value == -Infinity ? "-0" : result;
+};
+
+const get = function (object, path) {
+  path = castPath(path, object);
+  let index = 0;
+  const length = path.length;
+  while (object != null && index < length) {
+    object = object[toKey(path[index++])];
+  }
+  return index && index === length ? object : undefined;
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-stringify/lib/utils/is_object.js
+const is_object_is_object = function (obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-stringify/lib/api/normalize_columns.js
+const normalize_columns = function (columns) {
+  if (columns === undefined || columns === null) {
+    return [undefined, undefined];
+  }
+  if (typeof columns !== "object") {
+    return [Error('Invalid option "columns": expect an array or an object')];
+  }
+  if (!Array.isArray(columns)) {
+    const newcolumns = [];
+    for (const k in columns) {
+      newcolumns.push({
+        key: k,
+        header: columns[k],
+      });
+    }
+    columns = newcolumns;
+  } else {
+    const newcolumns = [];
+    for (const column of columns) {
+      if (typeof column === "string") {
+        newcolumns.push({
+          key: column,
+          header: column,
+        });
+      } else if (
+        typeof column === "object" &&
+        column !== null &&
+        !Array.isArray(column)
+      ) {
+        if (!column.key) {
+          return [
+            Error('Invalid column definition: property "key" is required'),
+          ];
+        }
+        if (column.header === undefined) {
+          column.header = column.key;
+        }
+        newcolumns.push(column);
+      } else {
+        return [
+          Error("Invalid column definition: expect a string or an object"),
+        ];
+      }
+    }
+    columns = newcolumns;
+  }
+  return [undefined, columns];
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-stringify/lib/api/CsvError.js
+class CsvError_CsvError extends Error {
+  constructor(code, message, ...contexts) {
+    if (Array.isArray(message)) message = message.join(" ");
+    super(message);
+    if (Error.captureStackTrace !== undefined) {
+      Error.captureStackTrace(this, CsvError_CsvError);
+    }
+    this.code = code;
+    for (const context of contexts) {
+      for (const key in context) {
+        const value = context[key];
+        this[key] = Buffer.isBuffer(value)
+          ? value.toString()
+          : value == null
+            ? value
+            : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+}
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-stringify/lib/utils/underscore.js
+const underscore_underscore = function (str) {
+  return str.replace(/([A-Z])/g, function (_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-stringify/lib/api/normalize_options.js
+
+
+
+
+const normalize_options_normalize_options = function (opts) {
+  const options = {};
+  // Merge with user options
+  for (const opt in opts) {
+    options[underscore_underscore(opt)] = opts[opt];
+  }
+  // Normalize option `bom`
+  if (
+    options.bom === undefined ||
+    options.bom === null ||
+    options.bom === false
+  ) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    return [
+      new CsvError_CsvError("CSV_OPTION_BOOLEAN_INVALID_TYPE", [
+        "option `bom` is optional and must be a boolean value,",
+        `got ${JSON.stringify(options.bom)}`,
+      ]),
+    ];
+  }
+  // Normalize option `delimiter`
+  if (options.delimiter === undefined || options.delimiter === null) {
+    options.delimiter = ",";
+  } else if (Buffer.isBuffer(options.delimiter)) {
+    options.delimiter = options.delimiter.toString();
+  } else if (typeof options.delimiter !== "string") {
+    return [
+      new CsvError_CsvError("CSV_OPTION_DELIMITER_INVALID_TYPE", [
+        "option `delimiter` must be a buffer or a string,",
+        `got ${JSON.stringify(options.delimiter)}`,
+      ]),
+    ];
+  }
+  // Normalize option `quote`
+  if (options.quote === undefined || options.quote === null) {
+    options.quote = '"';
+  } else if (options.quote === true) {
+    options.quote = '"';
+  } else if (options.quote === false) {
+    options.quote = "";
+  } else if (Buffer.isBuffer(options.quote)) {
+    options.quote = options.quote.toString();
+  } else if (typeof options.quote !== "string") {
+    return [
+      new CsvError_CsvError("CSV_OPTION_QUOTE_INVALID_TYPE", [
+        "option `quote` must be a boolean, a buffer or a string,",
+        `got ${JSON.stringify(options.quote)}`,
+      ]),
+    ];
+  }
+  // Normalize option `quoted`
+  if (options.quoted === undefined || options.quoted === null) {
+    options.quoted = false;
+  } else {
+    // todo
+  }
+  // Normalize option `escape_formulas`
+  if (
+    options.escape_formulas === undefined ||
+    options.escape_formulas === null
+  ) {
+    options.escape_formulas = false;
+  } else if (typeof options.escape_formulas !== "boolean") {
+    return [
+      new CsvError_CsvError("CSV_OPTION_ESCAPE_FORMULAS_INVALID_TYPE", [
+        "option `escape_formulas` must be a boolean,",
+        `got ${JSON.stringify(options.escape_formulas)}`,
+      ]),
+    ];
+  }
+  // Normalize option `quoted_empty`
+  if (options.quoted_empty === undefined || options.quoted_empty === null) {
+    options.quoted_empty = undefined;
+  } else {
+    // todo
+  }
+  // Normalize option `quoted_match`
+  if (
+    options.quoted_match === undefined ||
+    options.quoted_match === null ||
+    options.quoted_match === false
+  ) {
+    options.quoted_match = null;
+  } else if (!Array.isArray(options.quoted_match)) {
+    options.quoted_match = [options.quoted_match];
+  }
+  if (options.quoted_match) {
+    for (const quoted_match of options.quoted_match) {
+      const isString = typeof quoted_match === "string";
+      const isRegExp = quoted_match instanceof RegExp;
+      if (!isString && !isRegExp) {
+        return [
+          new CsvError_CsvError("CSV_OPTION_QUOTED_MATCH", [
+            "option `quoted_match` must be a string or a regex,",
+            `got ${JSON.stringify(options.quoted_match)}`,
+          ]),
+        ];
+      }
+    }
+  }
+  // Normalize option `quoted_string`
+  if (options.quoted_string === undefined || options.quoted_string === null) {
+    options.quoted_string = false;
+  } else {
+    // todo
+  }
+  // Normalize option `eof`
+  if (options.eof === undefined || options.eof === null) {
+    options.eof = true;
+  } else {
+    // todo
+  }
+  // Normalize option `escape`
+  if (options.escape === undefined || options.escape === null) {
+    options.escape = '"';
+  } else if (Buffer.isBuffer(options.escape)) {
+    options.escape = options.escape.toString();
+  } else if (typeof options.escape !== "string") {
+    return [
+      Error(
+        `Invalid Option: escape must be a buffer or a string, got ${JSON.stringify(options.escape)}`,
+      ),
+    ];
+  }
+  if (options.escape.length > 1) {
+    return [
+      Error(
+        `Invalid Option: escape must be one character, got ${options.escape.length} characters`,
+      ),
+    ];
+  }
+  // Normalize option `header`
+  if (
+    options.header === undefined ||
+    options.header === null ||
+    options.header === false
+  ) {
+    options.header = false;
+  } else if (options.header !== true) {
+    throw new CsvError_CsvError(
+      "CSV_INVALID_OPTION_HEADER",
+      [
+        "option `header` is expected to be a boolean,",
+        `got ${JSON.stringify(options.header)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `headers_as_comment`
+  if (
+    options.header_as_comment === undefined ||
+    options.header_as_comment === null ||
+    options.header_as_comment === false
+  ) {
+    options.header_as_comment = false;
+  } else if (options.header_as_comment === true) {
+    options.header_as_comment = "#";
+  } else if (Buffer.isBuffer(options.header_as_comment)) {
+    options.header_as_comment = options.header_as_comment.toString();
+  } else if (typeof options.header_as_comment !== "string") {
+    throw new CsvError_CsvError(
+      "CSV_INVALID_OPTION_HEADER_AS_COMMENT",
+      [
+        "option `header_as_comment` must be a boolean, a string or a buffer,",
+        `got ${JSON.stringify(options.header_as_comment)}`,
+      ],
+      options,
+    );
+  }
+  // if (options.header_as_comment && !options.comment?.length) {
+  //   throw new CsvError(
+  //     "CSV_INVALID_OPTION_COMMENT",
+  //     [
+  //       "option `comment` must be a non empty string or buffer when using `header_as_comment`,",
+  //       `got ${JSON.stringify(options.comment)}`,
+  //     ],
+  //     options,
+  //   );
+  // }
+  // Header is always enabled with `header_as_comment`
+  // if (options.header_as_comment === true) {
+  //   options.header = true;
+  // }
+  // Normalize option `columns`
+  const [errColumns, columns] = normalize_columns(options.columns);
+  if (errColumns !== undefined) return [errColumns];
+  options.columns = columns;
+  // Normalize option `quoted`
+  if (options.quoted === undefined || options.quoted === null) {
+    options.quoted = false;
+  } else {
+    // todo
+  }
+  // Normalize option `cast`
+  if (options.cast === undefined || options.cast === null) {
+    options.cast = {};
+  } else {
+    // todo
+  }
+  // Normalize option cast.bigint
+  if (options.cast.bigint === undefined || options.cast.bigint === null) {
+    // Cast boolean to string by default
+    options.cast.bigint = (value) => "" + value;
+  }
+  // Normalize option cast.boolean
+  if (options.cast.boolean === undefined || options.cast.boolean === null) {
+    // Cast boolean to string by default
+    options.cast.boolean = (value) => (value ? "1" : "");
+  }
+  // Normalize option cast.date
+  if (options.cast.date === undefined || options.cast.date === null) {
+    // Cast date to timestamp string by default
+    options.cast.date = (value) => "" + value.getTime();
+  }
+  // Normalize option cast.number
+  if (options.cast.number === undefined || options.cast.number === null) {
+    // Cast number to string using native casting by default
+    options.cast.number = (value) => "" + value;
+  }
+  // Normalize option cast.object
+  if (options.cast.object === undefined || options.cast.object === null) {
+    // Stringify object as JSON by default
+    options.cast.object = (value) => JSON.stringify(value);
+  }
+  // Normalize option cast.string
+  if (options.cast.string === undefined || options.cast.string === null) {
+    // Leave string untouched
+    options.cast.string = function (value) {
+      return value;
+    };
+  }
+  // Normalize option `on_record`
+  if (
+    options.on_record !== undefined &&
+    typeof options.on_record !== "function"
+  ) {
+    return [Error(`Invalid Option: "on_record" must be a function.`)];
+  }
+  // Normalize option `quote_record_delimiter`
+  if (
+    options.quote_record_delimiter === undefined ||
+    options.quote_record_delimiter === null
+  ) {
+    options.quote_record_delimiter = !options.record_delimiter;
+  } else if (typeof options.quote_record_delimiter !== "boolean") {
+    return [
+      new CsvError_CsvError("CSV_OPTION_QUOTE_RECORD_DELIMITER_INVALID_TYPE", [
+        "option `quote_record_delimiter` must be a boolean,",
+        `got ${JSON.stringify(options.quote_record_delimiter)}`,
+      ]),
+    ];
+  }
+  // Normalize option `record_delimiter`
+  if (
+    options.record_delimiter === undefined ||
+    options.record_delimiter === null
+  ) {
+    options.record_delimiter = "\n";
+  } else if (Buffer.isBuffer(options.record_delimiter)) {
+    options.record_delimiter = options.record_delimiter.toString();
+  } else if (typeof options.record_delimiter !== "string") {
+    return [
+      Error(
+        `Invalid Option: record_delimiter must be a buffer or a string, got ${JSON.stringify(options.record_delimiter)}`,
+      ),
+    ];
+  }
+  switch (options.record_delimiter) {
+    case "unix":
+      options.record_delimiter = "\n";
+      break;
+    case "mac":
+      options.record_delimiter = "\r";
+      break;
+    case "windows":
+      options.record_delimiter = "\r\n";
+      break;
+    case "ascii":
+      options.record_delimiter = "\u001e";
+      break;
+    case "unicode":
+      options.record_delimiter = "\u2028";
+      break;
+  }
+  return [undefined, options];
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-stringify/lib/api/index.js
+
+
+
+
+const bom_utf8 = Buffer.from([239, 187, 191]);
+// True when appending `separator` after `value` would let `parse` find
+// `separator` starting inside `value`. Besides the field containing the whole
+// separator, this also covers boundary fusion: a field whose tail is a
+// non-empty prefix of a multi-character separator merges with the appended
+// separator (eg value "a:" + delimiter "::" => "a:::", matched at offset 1).
+// Such fields must be quoted to round-trip, like RFC 4180 fields containing the
+// delimiter, generalized to multi-character delimiters and record delimiters.
+const emits_separator = function (value, separators) {
+  return separators.some(
+    (separator) =>
+      separator.length !== 0 &&
+      (value.indexOf(separator) !== -1 ||
+        (separator.length > 1 &&
+          (value + separator).indexOf(separator) < value.length)),
+  );
+};
+// True when `value` matches one of the `quoted_match` patterns. The regexps
+// come from the user and the same objects are reused for every field, so the
+// test must not depend on their state: `RegExp.prototype.test` advances
+// `lastIndex` on a global or sticky regexp, which would make a match in one
+// field move where the next field starts matching. `String.prototype.search`
+// searches from the start and restores `lastIndex`, and is equivalent to
+// `test` for the stateless regexps.
+const matches_quoted_match = function (value, quoted_match) {
+  if (!quoted_match) return false;
+  return quoted_match.some((pattern) =>
+    typeof pattern === "string"
+      ? value.indexOf(pattern) !== -1
+      : value.search(pattern) !== -1,
+  );
+};
+
+const stringifier = function (options, state, info) {
+  return {
+    options: options,
+    state: state,
+    info: info,
+    __transform: function (chunk, push) {
+      // Chunk validation
+      if (!Array.isArray(chunk) && typeof chunk !== "object") {
+        return Error(
+          `Invalid Record: expect an array or an object, got ${JSON.stringify(chunk)}`,
+        );
+      }
+      // Detect columns from the first record
+      if (this.info.records === 0) {
+        if (Array.isArray(chunk)) {
+          if (
+            this.options.header === true &&
+            this.options.columns === undefined
+          ) {
+            return Error(
+              "Undiscoverable Columns: header option requires column option or object records",
+            );
+          }
+        } else if (this.options.columns === undefined) {
+          const [err, columns] = normalize_columns(Object.keys(chunk));
+          if (err) return;
+          this.options.columns = columns;
+        }
+      }
+      // Emit the header
+      if (this.info.records === 0) {
+        this.bom(push);
+        const err = this.headers(push);
+        if (err) return err;
+      }
+      // Emit and stringify the record if an object or an array
+      try {
+        // this.emit('record', chunk, this.info.records);
+        if (this.options.on_record) {
+          this.options.on_record(chunk, this.info.records);
+        }
+      } catch (err) {
+        return err;
+      }
+      // Convert the record into a string
+      let err, chunk_string;
+      if (this.options.eof) {
+        [err, chunk_string] = this.stringify(chunk);
+        if (err) return err;
+        if (chunk_string === undefined) {
+          return;
+        } else {
+          chunk_string = chunk_string + this.options.record_delimiter;
+        }
+      } else {
+        [err, chunk_string] = this.stringify(chunk);
+        if (err) return err;
+        if (chunk_string === undefined) {
+          return;
+        } else {
+          if (this.options.header || this.info.records) {
+            chunk_string = this.options.record_delimiter + chunk_string;
+          }
+        }
+      }
+      // Emit the csv
+      this.info.records++;
+      push(chunk_string);
+    },
+    stringify: function (chunk, chunkIsHeader = false) {
+      if (typeof chunk !== "object") {
+        return [undefined, chunk];
+      }
+      const { columns } = this.options;
+      const record = [];
+      // Record is an array
+      if (Array.isArray(chunk)) {
+        // We are getting an array but the user has specified output columns. In
+        // this case, we respect the columns indexes
+        const length = columns
+          ? Math.min(chunk.length, columns.length)
+          : chunk.length;
+        // Cast record elements
+        for (let i = 0; i < length; i++) {
+          const field = chunk[i];
+          const [err, value] = this.__cast(field, {
+            index: i,
+            column: i,
+            records: this.info.records,
+            header: chunkIsHeader,
+          });
+          if (err) return [err];
+          record[i] = [value, field];
+        }
+        // Record is a literal object
+        // `columns` is always defined: it is either provided or discovered.
+      } else {
+        for (let i = 0; i < columns.length; i++) {
+          const field = get(chunk, columns[i].key);
+          const [err, value] = this.__cast(field, {
+            index: i,
+            column: columns[i].key,
+            records: this.info.records,
+            header: chunkIsHeader,
+          });
+          if (err) return [err];
+          record[i] = [value, field];
+        }
+      }
+      let csvrecord = "";
+      for (let i = 0; i < record.length; i++) {
+        let options, err;
+
+        let [value, field] = record[i];
+        if (typeof value === "string") {
+          options = this.options;
+        } else if (is_object_is_object(value)) {
+          // Value is considerered as a mix of a value and options
+          options = { ...value };
+          value = options.value;
+          delete options.value;
+          if (
+            typeof value !== "string" &&
+            value !== undefined &&
+            value !== null
+          ) {
+            if (err)
+              return [
+                Error(
+                  `Invalid Casting Value: returned value must return a string, null or undefined, got ${JSON.stringify(value)}`,
+                ),
+              ];
+          }
+          // Merge global options with the ones returned by cast
+          options = { ...this.options, ...options };
+          [err, options] = normalize_options_normalize_options(options);
+          if (err !== undefined) {
+            return [err];
+          }
+        } else if (value === undefined || value === null) {
+          options = this.options;
+        } else {
+          return [
+            Error(
+              `Invalid Casting Value: returned value must return a string, an object, null or undefined, got ${JSON.stringify(value)}`,
+            ),
+          ];
+        }
+        const {
+          delimiter,
+          escape,
+          quote,
+          quoted,
+          quoted_empty,
+          quoted_string,
+          quoted_match,
+          record_delimiter,
+          quote_record_delimiter,
+          escape_formulas,
+        } = options;
+        if ("" === value && "" === field) {
+          const quotedMatch = matches_quoted_match(value, quoted_match);
+          const shouldQuote =
+            quotedMatch ||
+            true === quoted_empty ||
+            (true === quoted_string && false !== quoted_empty);
+          if (shouldQuote === true) {
+            value = quote + value + quote;
+          }
+          csvrecord += value;
+        } else if (value) {
+          if (typeof value !== "string") {
+            return [
+              Error(
+                `Formatter must return a string, null or undefined, got ${JSON.stringify(value)}`,
+              ),
+            ];
+          }
+          const containsdelimiter = emits_separator(value, [delimiter]);
+          const containsQuote = quote !== "" && value.indexOf(quote) >= 0;
+          const containsEscape = value.indexOf(escape) >= 0 && escape !== quote;
+          // Testing `\n` and `\r` covers the three sequences `parse` discovers
+          const containsRecordDelimiter = emits_separator(value, [
+            record_delimiter,
+            ...(quote_record_delimiter === false ? [] : ["\n", "\r"]),
+          ]);
+          const quotedString = quoted_string && typeof field === "string";
+          const quotedMatch = matches_quoted_match(value, quoted_match);
+          // See https://github.com/adaltas/node-csv/pull/387
+          // More about CSV injection or formula injection, when websites embed
+          // untrusted input inside CSV files:
+          // https://owasp.org/www-community/attacks/CSV_Injection
+          // http://georgemauer.net/2017/10/07/csv-injection.html
+          // Apple Numbers unicode normalization is empirical from testing
+          if (escape_formulas) {
+            switch (value[0]) {
+              case "-":
+                if (typeof field === "number" || typeof field === "bigint") {
+                  break;
+                }
+                value = `'${value}`;
+                break;
+              case "=":
+              case "+":
+              case "@":
+              case "\t":
+              case "\r":
+              case "\uFF1D": // Unicode '='
+              case "\uFF0B": // Unicode '+'
+              case "\uFF0D": // Unicode '-'
+              case "\uFF20": // Unicode '@'
+                value = `'${value}`;
+                break;
+            }
+          }
+          const shouldQuote =
+            containsQuote === true ||
+            containsdelimiter ||
+            containsRecordDelimiter ||
+            quoted ||
+            quotedString ||
+            quotedMatch;
+          if (shouldQuote === true && containsEscape === true) {
+            value = value.replaceAll(escape, () => escape + escape);
+          }
+          if (containsQuote === true) {
+            value = value.replaceAll(quote, () => escape + quote);
+          }
+          if (shouldQuote === true) {
+            value = quote + value + quote;
+          }
+          csvrecord += value;
+        } else if (
+          quoted_empty === true ||
+          (field === "" && quoted_string === true && quoted_empty !== false)
+        ) {
+          csvrecord += quote + quote;
+        }
+        if (i !== record.length - 1) {
+          csvrecord += delimiter;
+        }
+      }
+      return [undefined, csvrecord];
+    },
+    bom: function (push) {
+      if (this.options.bom !== true) {
+        return;
+      }
+      push(bom_utf8);
+    },
+    headers: function (push) {
+      if (this.options.header === false) {
+        return;
+      }
+      if (this.options.columns === undefined) {
+        return;
+      }
+      let err;
+      let headers = this.options.columns.map((column) => column.header);
+      if (this.options.eof) {
+        [err, headers] = this.stringify(headers, true);
+        headers += this.options.record_delimiter;
+      } else {
+        [err, headers] = this.stringify(headers, true);
+      }
+      if (err) return err;
+      if (this.options.header_as_comment) {
+        headers = this.options.header_as_comment + " " + headers;
+      }
+      push(headers);
+    },
+    __cast: function (value, context) {
+      const type = typeof value;
+      try {
+        if (type === "string") {
+          // Fine for 99% of the cases
+          return [undefined, this.options.cast.string(value, context)];
+        } else if (type === "bigint") {
+          return [undefined, this.options.cast.bigint(value, context)];
+        } else if (type === "number") {
+          return [undefined, this.options.cast.number(value, context)];
+        } else if (type === "boolean") {
+          return [undefined, this.options.cast.boolean(value, context)];
+        } else if (value instanceof Date) {
+          return [undefined, this.options.cast.date(value, context)];
+        } else if (type === "object" && value !== null) {
+          return [undefined, this.options.cast.object(value, context)];
+        } else if (value === null && this.options.cast.null !== undefined) {
+          return [undefined, this.options.cast.null(value, context)];
+        } else if (
+          value === undefined &&
+          this.options.cast.undefined !== undefined
+        ) {
+          return [undefined, this.options.cast.undefined(value, context)];
+        } else {
+          return [undefined, value];
+        }
+      } catch (err) {
+        return [err];
+      }
+    },
+  };
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-stringify/lib/sync.js
+/*
+CSV Stringify
+
+Please look at the [Sync API](https://csv.js.org/stringify/api/sync/) for
+additional information.
+*/
+
+
+
+
+const stringify = function (records, opts = {}) {
+  const data = [];
+  const [err, options] = normalize_options_normalize_options(opts);
+  if (err !== undefined) throw err;
+  const state = {
+    stop: false,
+  };
+  // Information
+  const info = {
+    records: 0,
+  };
+  const api = stringifier(options, state, info);
+  for (const record of records) {
+    const err = api.__transform(record, function (record) {
+      data.push(record);
+    });
+    if (err !== undefined) throw err;
+  }
+  if (data.length === 0) {
+    api.bom((d) => {
+      data.push(d);
+    });
+    const err = api.headers((headers) => {
+      data.push(headers);
+    });
+    if (err !== undefined) throw err;
+  }
+  return data.join("");
+};
+
+
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+/**
+ * Markdown reports: the failures section (also `resumable-batch failures --format markdown`)
+ * and the run summary written to the GitHub job summary and the artifact's `summary.md`.
+ *
+ * Pure: strings in, a string out. Every piece of item text (ids, error messages) is hostile
+ * input: it goes into code spans, so GitHub shows it literally, with pipes escaped and
+ * newlines folded so it cannot break a table row.
+ */
+
+/**
+ * The job summary limit on GitHub is 1 MiB per step; the summary stays below this many
+ * bytes of UTF-8 so that a wrapper line or two added by the adapter still fits.
+ */
+const MAX_SUMMARY_BYTES = 1_000_000;
+/** Default number of failed items listed one by one. */
+const DEFAULT_MAX_ITEMS = 50;
+/** Default number of failure groups listed. */
+const DEFAULT_MAX_GROUPS = 20;
+/** Error messages in tables are cut to this many characters. */
+const MAX_ERROR_CHARS = 200;
+/** Ids in tables are cut to this many characters (an id can be a whole line of input). */
+const MAX_ID_CHARS = 80;
+/** Free text from the adapter (warnings, details, title) is cut to this many characters. */
+const MAX_NOTE_CHARS = 2_000;
+/** Runs shown in the progress table. */
+const MAX_RUNS_SHOWN = 10;
+// ---------------------------------------------------------------------------------------
+// Formatting helpers (also used by the HTML report)
+/** 12345 -> "12,345" (no locale data needed). */
+function formatCount(n) {
+    if (!Number.isFinite(n))
+        return String(n);
+    const sign = n < 0 ? "-" : "";
+    const [int, frac] = Math.abs(n).toString().split(".");
+    const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return sign + grouped + (frac ? "." + frac : "");
+}
+/** 850 -> "850 ms", 45_200 -> "45.2 s", 3_723_000 -> "1 h 02 min 03 s". */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return "–";
+    if (ms < 1_000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1_000).toFixed(1).replace(/\.0$/, "")} s`;
+    const totalSeconds = Math.round(ms / 1_000);
+    const h = Math.floor(totalSeconds / 3_600);
+    const m = Math.floor((totalSeconds % 3_600) / 60);
+    const s = totalSeconds % 60;
+    const pad = (x) => String(x).padStart(2, "0");
+    return h > 0 ? `${h} h ${pad(m)} min ${pad(s)} s` : `${m} min ${pad(s)} s`;
+}
+/** Share of `part` in `whole` as "12.3%" ("0%" when whole is 0). */
+function formatPercent(part, whole) {
+    if (!(whole > 0))
+        return "0%";
+    const pct = (100 * part) / whole;
+    if (pct > 0 && pct < 0.1)
+        return "<0.1%";
+    if (pct < 100 && pct > 99.9)
+        return ">99.9%";
+    return `${pct.toFixed(1).replace(/\.0$/, "")}%`;
+}
+/** "2024-05-01T12:34:56.789Z" -> "2024-05-01 12:34:56Z" (readable, still UTC); other text as is. */
+function formatTimestamp(iso) {
+    if (!iso)
+        return "–";
+    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(iso);
+    return m ? `${m[1]} ${m[2]}${m[3] === "Z" ? " UTC" : m[3] ?? ""}` : iso;
+}
+/** A sentence saying why a run stopped. */
+function describeStopReason(reason, remaining) {
+    switch (reason) {
+        case "complete":
+            return "Complete: every item was attempted.";
+        case "budget":
+            return remaining !== undefined && remaining > 0
+                ? `Stopped at the time budget with ${formatCount(remaining)} items left; the next run continues.`
+                : "Stopped at the time budget; the next run continues.";
+        case "signal":
+            return "Stopped by a signal (cancelled or timed out); finished work was saved.";
+        case "failure-rate":
+            return "Stopped because too many items failed (failure-rate limit).";
+        default:
+            return `Stopped: ${String(reason)}.`;
+    }
+}
+/** Where the state came from, as a sentence. */
+function describeStateSource(source) {
+    switch (source) {
+        case "cache":
+            return "State restored from the Actions cache.";
+        case "artifact":
+            return "State restored from an earlier run's artifact.";
+        case "local":
+            return "State read from the local state folder.";
+        case "fresh":
+            return "Fresh start: no earlier state was found.";
+        case "shards":
+            return "Merged from the state artifacts the shards of this workflow run uploaded.";
+        default:
+            return "State source not reported.";
+    }
+}
+/** Cut `text` to `max` characters, ending with "…" when cut; never splits a surrogate pair. */
+function truncateText(text, max) {
+    if (text.length <= max)
+        return text;
+    let cut = Math.max(0, max - 1);
+    const code = text.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        cut -= 1;
+    return text.slice(0, cut) + "…";
+}
+// ---------------------------------------------------------------------------------------
+// Escaping
+/**
+ * Hostile text as an inline code span that is safe inside a GFM table cell.
+ *
+ * - Code spans are literal in CommonMark: `<script>`, `*`, `[x](y)` and entities show as
+ *   typed, nothing is interpreted.
+ * - Newlines would end the table row: control characters and line breaks become spaces,
+ *   runs of whitespace one space.
+ * - `|` would end the cell, even inside a code span: GFM lets `\|` stand for a pipe there.
+ * - Backticks inside are handled by fencing with a longer run of backticks, padded with a
+ *   space when the text starts or ends with one.
+ */
+function markdownCode(text, maxChars = MAX_ERROR_CHARS) {
+    let clean = truncateText(String(text)
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
+        .replace(/\s+/g, " ")
+        .trim(), maxChars);
+    if (clean === "")
+        return "*(empty)*";
+    clean = clean.replace(/\|/g, "\\|");
+    let longest = 0;
+    for (const run of clean.match(/`+/g) ?? [])
+        longest = Math.max(longest, run.length);
+    const fence = "`".repeat(longest + 1);
+    const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
+    return `${fence}${pad}${clean}${pad}${fence}`;
+}
+/**
+ * Plain text that markdown must not interpret (adapter-supplied notes, titles, timestamps):
+ * inline markdown punctuation is backslash-escaped, and so is a leading character that would
+ * start a heading, list or quote; `<`, `>`, `&` and `@` become entities (no HTML, no
+ * mentions); line breaks become spaces.
+ */
+function markdownText(text, maxChars = MAX_NOTE_CHARS) {
+    return truncateText(String(text)
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
+        .replace(/\s+/g, " ")
+        .trim(), maxChars)
+        .replace(/[\\`*_[\]|~]/g, "\\$&")
+        // Characters that only mean something at the start of a line (headings, lists); a leading `>` is
+        // harmless because it becomes `&gt;` below.
+        .replace(/^([#+\-=]|\d+[.)])/, (m) => (m.length === 1 ? "\\" + m : m.slice(0, -1) + "\\" + m.slice(-1)))
+        .replace(/&/g, "&amp;")
+        .replace(/</g, "&lt;")
+        .replace(/>/g, "&gt;")
+        .replace(/@/g, "&#64;");
+}
+// ---------------------------------------------------------------------------------------
+// Failures section
+/**
+ * The failures as markdown: a table of causes (largest first), the first `maxItems` failed
+ * items, and how many more are in failures.json.
+ */
+function renderFailuresMarkdown(failures, opts = {}) {
+    const maxItems = Math.max(0, Math.floor(opts.maxItems ?? DEFAULT_MAX_ITEMS));
+    const maxGroups = Math.max(0, Math.floor(opts.maxGroups ?? DEFAULT_MAX_GROUPS));
+    const h = "#".repeat(Math.min(6, Math.max(1, opts.headingLevel ?? 3)));
+    if (failures.length === 0)
+        return `${h} Failures\n\nNo failed items.\n`;
+    const lines = [];
+    const groups = groupFailures(failures);
+    const total = failures.length;
+    lines.push(`${h} Failure causes`, "");
+    lines.push(`${formatCount(total)} failed ${total === 1 ? "item" : "items"} in ${formatCount(groups.length)} ${groups.length === 1 ? "cause" : "causes"} (numbers, ids and quoted values folded).`, "");
+    lines.push("| Cause | Count | Kind | Example ids | First seen | Last seen |");
+    lines.push("| --- | ---: | --- | --- | --- | --- |");
+    for (const g of groups.slice(0, maxGroups)) {
+        lines.push(`| ${markdownCode(g.cause, 200)} | ${formatCount(g.count)} (${formatPercent(g.count, total)}) | ${markdownText(g.kind, 20)} | ${g.exampleIds.map((id) => markdownCode(id, MAX_ID_CHARS)).join(", ") || "–"} | ${markdownText(formatTimestamp(g.firstFailedAt), 40)} | ${markdownText(formatTimestamp(g.lastFailedAt), 40)} |`);
+    }
+    if (groups.length > maxGroups) {
+        const rest = groups.slice(maxGroups);
+        const restCount = rest.reduce((sum, g) => sum + g.count, 0);
+        lines.push("", `…and ${formatCount(rest.length)} more ${rest.length === 1 ? "cause" : "causes"} (${formatCount(restCount)} ${restCount === 1 ? "item" : "items"}) in \`failures.json\`.`);
+    }
+    const shown = failures.slice(0, maxItems);
+    lines.push("", `${h} Failed items`, "");
+    if (shown.length > 0) {
+        lines.push(shown.length < total ? `The first ${formatCount(shown.length)} of ${formatCount(total)}:` : `All ${formatCount(total)}:`, "");
+        // Merged shards: say which shard recorded each failure.
+        const sharded = shown.some((f) => f.shard !== undefined);
+        lines.push(`| Id |${sharded ? " Shard |" : ""} Kind | Attempts | Error | Last failed |`);
+        lines.push(`| --- |${sharded ? " --- |" : ""} --- | ---: | --- | --- |`);
+        for (const f of shown) {
+            const shard = sharded ? ` ${f.shard === undefined ? "–" : markdownText(String(f.shard), 20)} |` : "";
+            lines.push(`| ${markdownCode(String(f.id), MAX_ID_CHARS)} |${shard} ${markdownText(String(f.kind), 20)} | ${formatCount(Number(f.attempts) || 0)} | ${markdownCode(String(f.error ?? ""), MAX_ERROR_CHARS)} | ${markdownText(formatTimestamp(f.lastFailedAt), 40)} |`);
+        }
+    }
+    const more = total - shown.length;
+    if (more > 0)
+        lines.push("", `${formatCount(more)} more in \`failures.json\`.`);
+    return lines.join("\n") + "\n";
+}
+// ---------------------------------------------------------------------------------------
+// Run summary
+function progressBar(part, whole, width = 20) {
+    const filled = whole > 0 ? Math.min(width, Math.max(0, Math.round((width * part) / whole))) : 0;
+    return "█".repeat(filled) + "░".repeat(width - filled);
+}
+function runDuration(run) {
+    if (!run.endedAt)
+        return "–";
+    const ms = Date.parse(run.endedAt) - Date.parse(run.startedAt);
+    return Number.isFinite(ms) ? formatDuration(ms) : "–";
+}
+function renderRunsTable(runs) {
+    if (runs.length === 0)
+        return ["No earlier runs recorded."];
+    // Cumulative done counts every recorded run, also the ones not shown.
+    const cumulative = [];
+    let sum = 0;
+    for (const run of runs) {
+        sum += Number(run.succeeded) || 0;
+        cumulative.push(sum);
+    }
+    const from = Math.max(0, runs.length - MAX_RUNS_SHOWN);
+    const lines = [
+        "| # | Run | Mode | Started | Duration | Succeeded | Failed | Done so far | Stopped |",
+        "| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ];
+    for (let i = runs.length - 1; i >= from; i--) {
+        const run = runs[i];
+        const runLabel = run.runId === "local" ? "local" : `${run.runId}${run.runAttempt > 1 ? ` (attempt ${run.runAttempt})` : ""}`;
+        lines.push(`| ${formatCount(run.seq)} | ${markdownText(runLabel, 60)} | ${markdownText(run.mode, 20)} | ${markdownText(formatTimestamp(run.startedAt), 40)} | ${runDuration(run)} | ${formatCount(run.succeeded)} | ${formatCount(run.failed)} | ${formatCount(cumulative[i])} | ${run.stopReason ? markdownText(run.stopReason, 20) : "–"} |`);
+    }
+    if (from > 0)
+        lines.push("", `…and ${formatCount(from)} earlier ${from === 1 ? "run" : "runs"}.`);
+    return lines;
+}
+function renderSummary(input, maxItems, maxGroups) {
+    const { thisRun, totals } = input;
+    const lines = [];
+    lines.push(`## ${markdownText(input.title || "resumable-batch", 200)}`, "");
+    if (input.freshStartWarning) {
+        lines.push("> [!CAUTION]", "> **Fresh start: earlier state could not be restored.** Work already done may be repeated.", `> ${markdownText(input.freshStartWarning)}`, "");
+    }
+    const status = describeStopReason(thisRun.stopReason, totals.remaining);
+    lines.push(`**${markdownText(status, 300)}**`, "");
+    lines.push("| | Processed | Succeeded | Failed | Duration |");
+    lines.push("| --- | ---: | ---: | ---: | ---: |");
+    lines.push(`| This run | ${formatCount(thisRun.processed)} | ${formatCount(thisRun.succeeded)} | ${formatCount(thisRun.failed)} | ${formatDuration(thisRun.durationMs)} |`);
+    lines.push("");
+    lines.push("| Overall | Total | Done | Failed | Remaining | Progress |");
+    lines.push("| --- | ---: | ---: | ---: | ---: | --- |");
+    lines.push(`| All runs | ${formatCount(totals.total)} | ${formatCount(totals.done)} | ${formatCount(totals.failed)} | ${formatCount(totals.remaining)} | \`${progressBar(totals.done, totals.total)}\` ${formatPercent(totals.done, totals.total)} |`);
+    lines.push("");
+    if (input.afterTotals)
+        lines.push(input.afterTotals.trimEnd(), "");
+    const source = describeStateSource(input.stateSource);
+    const detail = input.stateSourceDetail ? ` (${markdownText(input.stateSourceDetail, 500)})` : "";
+    lines.push(`${markdownText(source, 200)}${detail}`, "");
+    lines.push("### Progress across runs", "");
+    lines.push(...renderRunsTable(input.runs), "");
+    lines.push(renderFailuresMarkdown(input.failures, { maxItems, maxGroups, headingLevel: 3 }).trimEnd(), "");
+    if (input.retryHint && input.failures.length > 0) {
+        lines.push("### Retrying failures", "");
+        lines.push(truncateText(input.retryHint.replace(/\r\n?/g, "\n"), MAX_NOTE_CHARS), "");
+    }
+    return lines.join("\n");
+}
+function byteLength(text) {
+    return Buffer.byteLength(text, "utf8");
+}
+/**
+ * The run summary as markdown, for the GitHub job summary and the artifact's `summary.md`:
+ * this run's counts and the overall ones, progress across the last runs, where state came
+ * from (a warning block for a fresh start), the failure causes and first failed items, and
+ * the retry hint.
+ *
+ * Always under `MAX_SUMMARY_BYTES` (GitHub refuses job summaries over 1 MiB): when the full
+ * text is too large, fewer failed items and groups are listed, and as a last resort the
+ * text is cut at a line boundary with a note.
+ */
+function renderRunSummaryMarkdown(input) {
+    let maxItems = DEFAULT_MAX_ITEMS;
+    let maxGroups = DEFAULT_MAX_GROUPS;
+    let text = renderSummary(input, maxItems, maxGroups);
+    while (byteLength(text) > MAX_SUMMARY_BYTES && (maxItems > 0 || maxGroups > 1)) {
+        maxItems = Math.floor(maxItems / 2);
+        maxGroups = Math.max(1, Math.floor(maxGroups / 2));
+        text = renderSummary(input, maxItems, maxGroups);
+    }
+    return capMarkdownBytes(text, MAX_SUMMARY_BYTES);
+}
+/**
+ * `text` unchanged when it fits in `maxBytes` of UTF-8; otherwise cut at a line boundary
+ * (never inside a character) with a note saying so, the whole under `maxBytes`.
+ */
+function capMarkdownBytes(text, maxBytes = MAX_SUMMARY_BYTES) {
+    if (byteLength(text) <= maxBytes)
+        return text;
+    const note = "\n\n> [!NOTE]\n> This summary was cut to stay under GitHub's 1 MiB job summary limit; every failure is in `failures.json` in the run's artifact.\n";
+    const budget = Math.max(0, maxBytes - byteLength(note));
+    let cut = Buffer.from(text, "utf8").subarray(0, budget).toString("utf8");
+    // A cut inside a multi-byte character decodes to U+FFFD; drop it.
+    cut = cut.replace(/\uFFFD$/, "");
+    const lastNewline = cut.lastIndexOf("\n");
+    if (lastNewline > 0)
+        cut = cut.slice(0, lastNewline);
+    return cut + note;
+}
+
+;// CONCATENATED MODULE: ./src/cli/failures-command.ts
+
+
+
+
+const FAILURE_FORMATS = ["json", "csv", "markdown"];
+/** `resumable-batch failures`: the failed items, regenerated from state. */
+function failuresCommand(stateDir, format, io) {
+    const { state } = loadState(stateDir);
+    const file = buildFailuresFile(state);
+    switch (format) {
+        case "json":
+            io.stdout.write(JSON.stringify(file, null, 2) + "\n");
+            break;
+        case "csv":
+            io.stdout.write(stringify(file.failures.map((f) => [f.id, f.kind, f.attempts, f.firstFailedAt, f.lastFailedAt, f.error, JSON.stringify(f.item)]), { header: true, columns: ["id", "kind", "attempts", "firstFailedAt", "lastFailedAt", "error", "item"] }));
+            break;
+        case "markdown":
+            io.stdout.write(file.failures.length === 0 ? "No failed items.\n" : renderFailuresMarkdown(file.failures) + "\n");
+            break;
+    }
+    return 0;
+}
+
+;// CONCATENATED MODULE: ./src/cli/progress-display.ts
+
+/**
+ * Progress for people: on a terminal, one bar redrawn in place with rate and ETA; in a
+ * log (CI, a pipe), a line every few seconds. Log messages clear the bar first, so the
+ * two never interleave on one line.
+ */
+class ProgressDisplay {
+    out;
+    isTty;
+    logEveryMs;
+    nowMs;
+    barShown = false;
+    lastLogAtMs = 0;
+    constructor(out, isTty, logEveryMs = 5000, nowMs = Date.now) {
+        this.out = out;
+        this.isTty = isTty;
+        this.logEveryMs = logEveryMs;
+        this.nowMs = nowMs;
+    }
+    update(p) {
+        if (this.isTty) {
+            this.out.write(`\r${renderBar(p, this.out.columns ?? 80)}\x1b[K`);
+            this.barShown = true;
+            return;
+        }
+        const now = this.nowMs();
+        if (now - this.lastLogAtMs < this.logEveryMs && p.left > 0)
+            return;
+        this.lastLogAtMs = now;
+        this.out.write(`${renderLogLine(p)}\n`);
+    }
+    /** Ends the bar's line so what follows starts on a fresh one. */
+    finish() {
+        if (this.barShown)
+            this.out.write("\n");
+        this.barShown = false;
+    }
+    info(message) {
+        this.write(message);
+    }
+    warn(message) {
+        this.write(`warning: ${message}`);
+    }
+    error(message) {
+        this.write(`error: ${message}`);
+    }
+    write(message) {
+        if (this.barShown)
+            this.out.write("\r\x1b[K");
+        this.out.write(message + "\n");
+        this.barShown = false;
+    }
+}
+function renderLogLine(p) {
+    const finished = p.succeeded + p.failed;
+    return `progress: ${finished}/${p.total} (${p.succeeded} ok, ${p.failed} failed), ${p.left} left, ${p.ratePerSec.toFixed(1)} items/s, ETA ${p.etaMs === undefined ? "?" : formatDurationMs(p.etaMs)}`;
+}
+function renderBar(p, columns) {
+    const finished = p.succeeded + p.failed;
+    const fraction = p.total === 0 ? 1 : finished / p.total;
+    const tail = ` ${Math.floor(fraction * 100)}% ${finished}/${p.total} ✓${p.succeeded} ✗${p.failed} ${p.ratePerSec.toFixed(1)}/s ETA ${p.etaMs === undefined ? "?" : formatDurationMs(p.etaMs)}`;
+    const width = Math.max(10, Math.min(40, columns - tail.length - 3));
+    const filled = Math.round(fraction * width);
+    return `[${"█".repeat(filled)}${"░".repeat(width - filled)}]${tail}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/process-stop-source.ts
+/**
+ * This process's SIGINT and SIGTERM as the engine's stop source, for both adapters. While
+ * subscribed, Node no longer exits on these signals: the engine decides how to stop.
+ * Listeners are removed when unsubscribed.
+ */
+function processStopSource() {
+    return {
+        subscribe(listener) {
+            const onInt = () => listener("SIGINT");
+            const onTerm = () => listener("SIGTERM");
+            process.on("SIGINT", onInt);
+            process.on("SIGTERM", onTerm);
+            return () => {
+                process.off("SIGINT", onInt);
+                process.off("SIGTERM", onTerm);
+            };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/status-command.ts
+
+/** `resumable-batch status`: what a state folder holds, read without taking its lock. */
+function statusCommand(stateDir, asJson, io) {
+    const { state, warnings } = loadState(stateDir);
+    const byKind = {};
+    for (const f of state.failures.values())
+        byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
+    const lastRun = state.runs[state.runs.length - 1];
+    const lastNormal = [...state.runs].reverse().find((r) => r.mode === "run" && r.total !== undefined);
+    const status = {
+        stateDir,
+        done: state.done.size,
+        failed: state.failures.size,
+        failedByKind: byKind,
+        total: lastNormal?.total,
+        remaining: lastNormal?.remaining,
+        runs: state.runs.length,
+        seq: state.origin.seq,
+        lastRun,
+    };
+    for (const w of warnings)
+        io.stderr.write(`warning: ${w}\n`);
+    if (asJson) {
+        io.stdout.write(JSON.stringify(status, null, 2) + "\n");
+        return 0;
+    }
+    if (state.runs.length === 0 && state.done.size === 0) {
+        io.stdout.write(`${stateDir}: no state yet (nothing has run here)\n`);
+        return 0;
+    }
+    const kinds = Object.entries(byKind).map(([k, n]) => `${n} ${k}`).join(", ");
+    io.stdout.write([
+        `state:     ${stateDir} (${state.runs.length} run(s), state #${state.origin.seq})`,
+        `done:      ${state.done.size}${status.total !== undefined ? ` of ${status.total}` : ""}`,
+        `failed:    ${state.failures.size}${kinds ? ` (${kinds})` : ""}`,
+        status.remaining !== undefined ? `left:      ${status.remaining} (as of the last run)` : undefined,
+        lastRun ? `last run:  ${lastRun.mode} ${lastRun.startedAt} — ${lastRun.succeeded} succeeded, ${lastRun.failed} failed, ${lastRun.stopReason ?? "did not stop cleanly"}` : undefined,
+    ].filter(Boolean).join("\n") + "\n");
+    return 0;
+}
+
+;// CONCATENATED MODULE: ./src/core/merge-shards.ts
+
+/**
+ * Merges shards' states into one for reporting: every item lives in exactly one shard,
+ * so done sets and failures simply union; each failure keeps which shard it came from.
+ * Runs are combined per run id, summing the shards' counts, so the chart shows the
+ * matrix run as one run.
+ */
+function mergeShardStates(shards) {
+    const merged = new BatchState();
+    const runsById = new Map();
+    for (const { label, state } of shards) {
+        for (const id of state.done)
+            merged.done.add(id);
+        for (const f of state.failures.values())
+            merged.failures.set(f.id, { ...f, shard: f.shard ?? label });
+        for (const r of state.runs) {
+            const key = `${r.runId}#${r.runAttempt}#${r.mode}`;
+            const existing = runsById.get(key);
+            if (!existing) {
+                runsById.set(key, { ...r });
+                continue;
+            }
+            existing.succeeded += r.succeeded;
+            existing.failed += r.failed;
+            if (r.total !== undefined)
+                existing.total = (existing.total ?? 0) + r.total;
+            if (r.remaining !== undefined)
+                existing.remaining = (existing.remaining ?? 0) + r.remaining;
+            if (r.startedAt < existing.startedAt)
+                existing.startedAt = r.startedAt;
+            if (r.endedAt && (!existing.endedAt || r.endedAt > existing.endedAt))
+                existing.endedAt = r.endedAt;
+        }
+        if (state.origin.seq > merged.origin.seq)
+            merged.origin = { ...state.origin };
+    }
+    merged.runs = [...runsById.values()].sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
+    merged.runs.forEach((r, i) => (r.seq = i + 1));
+    return merged;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary-input.ts
+
+/**
+ * The summary's figures, from state and (when a run just happened) its result. Without a
+ * result — `status`, `report` — the totals are those the last normal run recorded.
+ */
+function summaryInputFromState(state, result, extra = {}) {
+    const lastRun = state.runs[state.runs.length - 1];
+    const lastNormal = [...state.runs].reverse().find((r) => r.mode === "run" && r.total !== undefined);
+    const failures = buildFailuresFile(state).failures;
+    const total = result?.mode === "run" ? result.total : lastNormal?.total ?? state.done.size + state.failures.size;
+    const remaining = result?.mode === "run" ? result.remaining : lastNormal?.remaining ?? 0;
+    return {
+        thisRun: result
+            ? { processed: result.processed, succeeded: result.succeeded, failed: result.failed, durationMs: result.durationMs, stopReason: result.stopReason }
+            : {
+                processed: (lastRun?.succeeded ?? 0) + (lastRun?.failed ?? 0),
+                succeeded: lastRun?.succeeded ?? 0,
+                failed: lastRun?.failed ?? 0,
+                durationMs: lastRun?.endedAt && lastRun.startedAt ? Date.parse(lastRun.endedAt) - Date.parse(lastRun.startedAt) : 0,
+                stopReason: lastRun?.stopReason ?? "complete",
+            },
+        totals: { total, done: result?.mode === "run" ? result.doneTotal : Math.min(state.done.size, total), failed: state.failures.size, remaining },
+        runs: state.runs,
+        failures,
+        ...extra,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/html-report.ts
+/**
+ * The HTML report: one self-contained file that is uploaded with the run's artifact and
+ * opened from the downloaded zip (file://). No network: inline CSS, inline JS, inline SVG.
+ *
+ * The failed items travel as JSON inside `<script type="application/json">` and the page
+ * renders them 500 at a time, so 50,000 failures stay responsive. Everything taken from
+ * items (ids, errors) is hostile input: the server-rendered parts are HTML-escaped, the JSON
+ * has every `<` written as `\u003c` so it cannot close its script element, and the client
+ * only ever sets `textContent`. A Content-Security-Policy allows only the report's own
+ * script (by hash) and no network at all, as a second line of defence.
+ *
+ * Pure: no I/O.
+ */
+
+
+
+/** Rows the page renders at once, and per "show more". */
+const PAGE_SIZE = 500;
+/** Cause groups listed in the groups table. */
+const MAX_GROUP_ROWS = 50;
+/** Causes offered in the cause filter. */
+const MAX_GROUP_OPTIONS = 200;
+/** Runs drawn in the chart (the most recent). */
+const MAX_CHART_RUNS = 60;
+/** Error messages embedded per item are cut to this many characters (full text: failures.json). */
+const html_report_MAX_ERROR_CHARS = 1_000;
+/** Ids embedded are cut to this many characters. */
+const html_report_MAX_ID_CHARS = 300;
+/** Text as HTML element content or a quoted attribute value. */
+function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, (c) => c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&#39;");
+}
+/**
+ * JSON that is safe inside a `<script type="application/json">` element: `<` is written as
+ * `\u003c`, so neither `</script` nor `<!--` can appear, and U+2028/U+2029 are escaped too.
+ * `JSON.parse` of the element's text gives the value back unchanged.
+ */
+function jsonForScript(value) {
+    return JSON.stringify(value)
+        .replace(/</g, "\\u003c")
+        .replace(/\u2028/g, "\\u2028")
+        .replace(/\u2029/g, "\\u2029");
+}
+/** Compact numbers for chart axes: 950, 1.2k, 35k, 1.5M. */
+function formatCompact(n) {
+    const abs = Math.abs(n);
+    const trim = (x) => x.toFixed(1).replace(/\.0$/, "");
+    if (abs >= 1_000_000)
+        return `${trim(n / 1_000_000)}M`;
+    if (abs >= 10_000)
+        return `${Math.round(n / 1_000)}k`;
+    if (abs >= 1_000)
+        return `${trim(n / 1_000)}k`;
+    return String(Math.round(n));
+}
+/** A "nice" axis: step from 1/2/2.5/5 × 10^k, top = the first step multiple ≥ max. */
+function niceAxis(max, ticks = 4) {
+    if (!(max > 0))
+        return { top: 1, step: 1 };
+    const raw = max / ticks;
+    const pow = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow;
+    const niceStep = step < 1 ? 1 : step;
+    return { top: Math.max(niceStep, Math.ceil(max / niceStep) * niceStep), step: niceStep };
+}
+function renderRunsChart(runs, total) {
+    if (runs.length === 0)
+        return `<p class="empty">No runs recorded yet.</p>`;
+    const cumulative = [];
+    let sum = 0;
+    for (const run of runs) {
+        sum += Math.max(0, Number(run.succeeded) || 0);
+        cumulative.push(sum);
+    }
+    const from = Math.max(0, runs.length - MAX_CHART_RUNS);
+    const shown = runs.slice(from);
+    const shownCum = cumulative.slice(from);
+    const W = 880;
+    const H = 250;
+    const m = { left: 52, right: 60, top: 30, bottom: 30 };
+    const plotW = W - m.left - m.right;
+    const plotH = H - m.top - m.bottom;
+    const perRunMax = Math.max(1, ...shown.map((r) => (Number(r.succeeded) || 0) + (Number(r.failed) || 0)));
+    const left = niceAxis(perRunMax);
+    const cumMax = Math.max(1, total, shownCum[shownCum.length - 1] ?? 0);
+    const right = niceAxis(cumMax);
+    const slot = plotW / shown.length;
+    const barW = Math.max(1, Math.min(48, slot * 0.68));
+    const yLeft = (v) => m.top + plotH - (plotH * v) / left.top;
+    const yRight = (v) => m.top + plotH - (plotH * v) / right.top;
+    const f = (x) => x.toFixed(1);
+    const parts = [];
+    parts.push(`<svg id="runs-chart-svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="Items done per run and cumulative total">`);
+    // Grid and left axis (per run).
+    for (let v = 0; v <= left.top + 1e-9; v += left.step) {
+        const y = f(yLeft(v));
+        parts.push(`<line class="grid" x1="${m.left}" x2="${W - m.right}" y1="${y}" y2="${y}"/>`);
+        parts.push(`<text class="axis" x="${m.left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${formatCompact(v)}</text>`);
+    }
+    // Right axis (cumulative).
+    for (let v = 0; v <= right.top + 1e-9; v += right.step) {
+        parts.push(`<text class="axis axis-cum" x="${W - m.right + 8}" y="${f(yRight(v))}" dominant-baseline="middle">${formatCompact(v)}</text>`);
+    }
+    parts.push(`<text class="axis-title" x="${m.left - 8}" y="12" text-anchor="end">per run</text>`);
+    parts.push(`<text class="axis-title axis-cum" x="${W - m.right + 8}" y="12">total done</text>`);
+    // Target: the whole list.
+    if (total > 0) {
+        const y = f(yRight(total));
+        parts.push(`<line class="target" x1="${m.left}" x2="${W - m.right}" y1="${y}" y2="${y}"/>`);
+        parts.push(`<text class="target-label" x="${W - m.right - 4}" y="${f(yRight(total) - 5)}" text-anchor="end">all ${escapeHtml(formatCount(total))} items</text>`);
+    }
+    // Bars: succeeded, with failed stacked on top.
+    const labelEvery = Math.max(1, Math.ceil(shown.length / 12));
+    shown.forEach((run, i) => {
+        const ok = Math.max(0, Number(run.succeeded) || 0);
+        const bad = Math.max(0, Number(run.failed) || 0);
+        const cx = m.left + slot * (i + 0.5);
+        const x = f(cx - barW / 2);
+        const label = run.runId === "local" ? "local run" : `run ${run.runId}${run.runAttempt > 1 ? ` attempt ${run.runAttempt}` : ""}`;
+        const title = escapeHtml(`#${run.seq} (${label}, ${run.mode}) ${formatTimestamp(run.startedAt)}: ${formatCount(ok)} succeeded, ${formatCount(bad)} failed; ${formatCount(shownCum[i])} done so far`);
+        parts.push(`<g class="run"><title>${title}</title>`);
+        const yOk = yLeft(ok);
+        parts.push(`<rect class="bar-ok" x="${x}" y="${f(yOk)}" width="${f(barW)}" height="${f(m.top + plotH - yOk)}"/>`);
+        if (bad > 0) {
+            const yBad = yLeft(ok + bad);
+            parts.push(`<rect class="bar-failed" x="${x}" y="${f(yBad)}" width="${f(barW)}" height="${f(yOk - yBad)}"/>`);
+        }
+        parts.push(`</g>`);
+        if (i % labelEvery === 0 || i === shown.length - 1) {
+            parts.push(`<text class="axis" x="${f(cx)}" y="${H - m.bottom + 16}" text-anchor="middle">#${escapeHtml(String(run.seq))}</text>`);
+        }
+    });
+    parts.push(`<line class="baseline" x1="${m.left}" x2="${W - m.right}" y1="${m.top + plotH}" y2="${m.top + plotH}"/>`);
+    // Cumulative line with points.
+    const points = shownCum.map((c, i) => `${f(m.left + slot * (i + 0.5))},${f(yRight(c))}`);
+    parts.push(`<polyline class="cum-line" points="${points.join(" ")}"/>`);
+    if (shown.length <= 80) {
+        shownCum.forEach((c, i) => {
+            parts.push(`<circle class="cum-point" cx="${f(m.left + slot * (i + 0.5))}" cy="${f(yRight(c))}" r="3"><title>${escapeHtml(`#${shown[i].seq}: ${formatCount(c)} done so far`)}</title></circle>`);
+        });
+    }
+    parts.push(`</svg>`);
+    const note = from > 0 ? `<p class="note">The last ${formatCount(shown.length)} of ${formatCount(runs.length)} runs; totals count every run.</p>` : "";
+    return parts.join("") + note;
+}
+function kindBadge(kind) {
+    const safe = /^[a-z-]+$/.test(kind) ? kind : "other";
+    return `<span class="kind kind-${safe}">${escapeHtml(kind)}</span>`;
+}
+/** A timestamp for a narrow column whose header says "(UTC)". */
+function shortTimestamp(iso) {
+    return formatTimestamp(iso).replace(/ UTC$/, "");
+}
+function renderGroupsTable(groups, totalFailures) {
+    if (groups.length === 0)
+        return `<p class="empty">No failed items.</p>`;
+    const rows = groups.slice(0, MAX_GROUP_ROWS).map((g, i) => {
+        const share = totalFailures > 0 ? (100 * g.count) / totalFailures : 0;
+        const examples = g.exampleIds.map((id) => `<code>${escapeHtml(truncateText(id, 80))}</code>`).join(" ");
+        return (`<tr data-group="${i}">` +
+            `<td class="cause"><code>${escapeHtml(g.cause)}</code></td>` +
+            `<td class="num"><span class="count">${formatCount(g.count)}</span>` +
+            `<span class="share" title="${escapeHtml(formatPercent(g.count, totalFailures))} of failures"><span style="width:${share.toFixed(1)}%"></span></span></td>` +
+            `<td>${kindBadge(g.kind)}</td>` +
+            `<td class="examples">${examples}</td>` +
+            `<td class="when">${escapeHtml(shortTimestamp(g.firstFailedAt))}</td>` +
+            `<td class="when">${escapeHtml(shortTimestamp(g.lastFailedAt))}</td>` +
+            `<td><button type="button" class="linkish" data-group-filter="${i}">Show items</button></td>` +
+            `</tr>`);
+    });
+    const more = groups.length > MAX_GROUP_ROWS
+        ? `<p class="note">…and ${formatCount(groups.length - MAX_GROUP_ROWS)} more causes (${formatCount(groups.slice(MAX_GROUP_ROWS).reduce((s, g) => s + g.count, 0))} items); all failures are in the table below and in failures.json.</p>`
+        : "";
+    return (`<div class="table-wrap"><table id="groups"><thead><tr><th>Cause</th><th class="num">Items</th><th>Kind</th><th>Example ids</th>` +
+        `<th>First seen (UTC)</th><th>Last seen (UTC)</th><th><span class="sr-only">Filter</span></th></tr></thead>` +
+        `<tbody>${rows.join("")}</tbody></table></div>${more}`);
+}
+function buildData(failures, groups) {
+    const kinds = [];
+    const kindIndex = new Map();
+    const causeIndex = new Map();
+    groups.forEach((g, i) => causeIndex.set(g.cause, i));
+    const errors = [];
+    const errorIndex = new Map();
+    const errorCause = new Map();
+    const rows = [];
+    for (const f of failures) {
+        const kind = String(f.kind);
+        let k = kindIndex.get(kind);
+        if (k === undefined) {
+            k = kinds.push(kind) - 1;
+            kindIndex.set(kind, k);
+        }
+        const message = typeof f.error === "string" ? f.error : String(f.error ?? "");
+        let e = errorIndex.get(message);
+        if (e === undefined) {
+            e = errors.push(truncateText(message, html_report_MAX_ERROR_CHARS)) - 1;
+            errorIndex.set(message, e);
+            errorCause.set(message, causeIndex.get(normaliseCause(message)) ?? -1);
+        }
+        rows.push([
+            truncateText(String(f.id), html_report_MAX_ID_CHARS),
+            k,
+            Number(f.attempts) || 0,
+            Number(f.runs) || 0,
+            e,
+            String(f.firstFailedAt ?? ""),
+            String(f.lastFailedAt ?? ""),
+            errorCause.get(message),
+        ]);
+    }
+    return { kinds, causes: groups.map((g) => g.cause), errors, rows, pageSize: PAGE_SIZE };
+}
+const STYLE = String.raw `
+:root{color-scheme:light dark;--bg:#f6f7f9;--panel:#fff;--text:#1f2328;--muted:#59636e;--border:#d8dee4;
+--accent:#2f6feb;--ok:#1f883d;--ok-soft:#dafbe1;--bad:#cf222e;--bad-soft:#ffebe9;--warn:#9a6700;--warn-soft:#fff8c5;
+--chip:#eef1f4;--row-alt:#fafbfc;--shadow:0 1px 2px rgba(31,35,40,.06),0 1px 8px rgba(31,35,40,.04)}
+@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--panel:#161b22;--text:#e6edf3;--muted:#9198a1;--border:#30363d;
+--accent:#4493f8;--ok:#3fb950;--ok-soft:#12261e;--bad:#f85149;--bad-soft:#2d1517;--warn:#d29922;--warn-soft:#2b2111;
+--chip:#21262d;--row-alt:#11161d;--shadow:none}}
+*{box-sizing:border-box}
+[hidden]{display:none!important}
+.table-wrap{overflow-x:auto}
+body{margin:0;background:var(--bg);color:var(--text);font:14px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
+main{max-width:1240px;margin:0 auto;padding:28px 24px 64px}
+h1{font-size:24px;margin:0 0 4px;font-weight:650}
+h2{font-size:17px;margin:0 0 12px;font-weight:650}
+code{font:12.5px/1.45 ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Liberation Mono",monospace}
+.meta{color:var(--muted);margin:0}
+.status{display:inline-block;margin:12px 0 0;padding:4px 10px;border-radius:999px;background:var(--chip);font-weight:600}
+.status-complete{background:var(--ok-soft);color:var(--ok)}
+.status-failure-rate,.status-signal{background:var(--bad-soft);color:var(--bad)}
+.status-budget{background:var(--warn-soft);color:var(--warn)}
+.panel{background:var(--panel);border:1px solid var(--border);border-radius:10px;padding:18px 20px;margin-top:20px;box-shadow:var(--shadow)}
+.warning{margin-top:20px;border:2px solid var(--bad);background:var(--bad-soft);color:var(--text);border-radius:10px;padding:14px 18px}
+.warning strong{color:var(--bad);font-size:15px}
+.cards{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:14px;margin-top:20px}
+.card{background:var(--panel);border:1px solid var(--border);border-radius:10px;padding:14px 18px;box-shadow:var(--shadow)}
+.card .label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em;font-weight:600}
+.card .value{font-size:28px;font-weight:650;font-variant-numeric:tabular-nums;line-height:1.25;margin-top:2px}
+.card .sub{color:var(--muted);font-size:12.5px}
+.card.done .value{color:var(--ok)}.card.failed .value{color:var(--bad)}
+.progress{display:flex;height:10px;border-radius:999px;overflow:hidden;background:var(--chip);margin-top:16px}
+.progress .p-done{background:var(--ok)}.progress .p-failed{background:var(--bad)}
+.this-run{display:flex;flex-wrap:wrap;gap:8px 28px;margin:0;padding:0;list-style:none}
+.this-run li{color:var(--muted)}.this-run b{color:var(--text);font-variant-numeric:tabular-nums}
+.legend{display:flex;gap:18px;color:var(--muted);font-size:12.5px;margin:4px 0 6px}
+.legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;vertical-align:-1px}
+.legend .l-line{height:3px;border-radius:2px;vertical-align:3px;width:14px}
+svg{width:100%;height:auto;display:block}
+svg .grid{stroke:var(--border);stroke-width:1;stroke-dasharray:2 3}
+svg .baseline{stroke:var(--muted);stroke-width:1}
+svg .axis,svg .axis-title{fill:var(--muted);font-size:11px;font-family:inherit}
+svg .axis-title{font-size:10.5px;font-style:italic}
+svg .axis-cum{fill:var(--accent)}
+svg .bar-ok{fill:var(--ok);opacity:.8}
+svg .bar-failed{fill:var(--bad);opacity:.85}
+svg .run:hover rect{opacity:1}
+svg .cum-line{fill:none;stroke:var(--accent);stroke-width:2.25;stroke-linejoin:round}
+svg .cum-point{fill:var(--panel);stroke:var(--accent);stroke-width:2}
+svg .target{stroke:var(--accent);stroke-dasharray:6 4;stroke-width:1;opacity:.6}
+svg .target-label{fill:var(--accent);font-size:11px}
+table{width:100%;border-collapse:collapse}
+th,td{text-align:left;padding:7px 10px;border-bottom:1px solid var(--border);vertical-align:top}
+th{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em;font-weight:600;white-space:nowrap;background:var(--panel)}
+tbody tr:nth-child(even){background:var(--row-alt)}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.when{white-space:nowrap;color:var(--muted);font-variant-numeric:tabular-nums}
+#groups td.cause{min-width:240px;width:40%}
+td.cause code{overflow-wrap:anywhere}
+#groups td.when{white-space:normal;min-width:96px}
+#groups td.examples{min-width:120px}
+#groups td.num{min-width:90px}
+td.examples code{display:inline-block;background:var(--chip);padding:0 6px;border-radius:4px;margin:1px 2px 1px 0;max-width:22ch;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;vertical-align:bottom}
+.count{font-weight:600}
+.share{display:block;height:4px;background:var(--chip);border-radius:2px;margin-top:5px;min-width:60px}
+.share span{display:block;height:100%;background:var(--bad);border-radius:2px}
+.kind{display:inline-block;font-size:12px;padding:1px 8px;border-radius:999px;background:var(--chip);white-space:nowrap}
+.kind-permanent{background:var(--bad-soft);color:var(--bad)}
+.kind-transient{background:var(--warn-soft);color:var(--warn)}
+.kind-timeout{background:#ddf4ff;color:#0969da}
+.kind-quarantined{background:#f3e8ff;color:#8250df}
+@media (prefers-color-scheme:dark){.kind-timeout{background:#0c2d6b;color:#79c0ff}.kind-quarantined{background:#2a1a4a;color:#d2a8ff}}
+button{font:inherit;color:inherit}
+.linkish{background:none;border:0;padding:0;color:var(--accent);cursor:pointer;white-space:nowrap}
+.linkish:hover{text-decoration:underline}
+.toolbar{display:flex;flex-wrap:wrap;gap:10px;align-items:center;margin-bottom:12px}
+#search{flex:1 1 320px;min-width:200px;padding:8px 12px;border:1px solid var(--border);border-radius:8px;background:var(--bg);color:var(--text);font:inherit}
+#search:focus,#group-filter:focus{outline:2px solid var(--accent);outline-offset:-1px}
+#group-filter{max-width:380px;padding:8px 10px;border:1px solid var(--border);border-radius:8px;background:var(--bg);color:var(--text);font:inherit}
+#shown-count{color:var(--muted);font-variant-numeric:tabular-nums;margin-left:auto}
+#failures{table-layout:fixed;min-width:720px}
+#failures col.c-id{width:22%}#failures col.c-kind{width:110px}#failures col.c-att{width:96px}#failures col.c-last{width:190px}
+#failures th[data-sort]{padding:0}
+#failures th[data-sort] button{all:unset;box-sizing:border-box;display:block;width:100%;padding:7px 10px;cursor:pointer}
+#failures th.num[data-sort] button{text-align:right}
+#failures th[data-sort] button:hover{color:var(--text)}
+#failures th[data-sort] button:focus-visible{outline:2px solid var(--accent);outline-offset:-2px}
+#failures th[aria-sort] .arrow{opacity:.35}
+#failures th[aria-sort=ascending] .arrow,#failures th[aria-sort=descending] .arrow{opacity:1;color:var(--accent)}
+#failures td.id code{word-break:break-all}
+#failures td.err{cursor:pointer}
+#failures td{line-height:20px}
+#failures td.err div{font:12.5px/20px ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Liberation Mono",monospace;display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;word-break:break-word;white-space:pre-wrap}
+#failures td.err.open div{display:block;-webkit-line-clamp:unset}
+.more{display:block;margin:14px auto 0;padding:8px 18px;border:1px solid var(--border);border-radius:8px;background:var(--panel);cursor:pointer}
+.more:hover{border-color:var(--accent);color:var(--accent)}
+.empty,.note{color:var(--muted)}
+.note{font-size:12.5px;margin:10px 0 0}
+.hint{margin-top:20px;padding:12px 16px;border-left:4px solid var(--accent);background:var(--panel);border-radius:6px}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+footer{color:var(--muted);font-size:12px;margin-top:28px;text-align:center}
+@media (max-width:760px){.cards{grid-template-columns:repeat(2,minmax(0,1fr))}#failures col.c-last{width:120px}}
+`;
+/**
+ * The client: filter (debounced), sort, page. Only `textContent` is ever set from data.
+ * Written as ES2017 without template literals so it can live in this string unchanged.
+ */
+const SCRIPT = String.raw `(function () {
+"use strict";
+var t0 = performance.now();
+var data = JSON.parse(document.getElementById("report-data").textContent);
+var rows = data.rows, kinds = data.kinds, errors = data.errors, causes = data.causes;
+var PAGE = data.pageSize || 500;
+var N = rows.length;
+var tbody = document.querySelector("#failures tbody");
+var search = document.getElementById("search");
+var groupSel = document.getElementById("group-filter");
+var shown = document.getElementById("shown-count");
+var moreBtn = document.getElementById("show-more");
+var heads = document.querySelectorAll("#failures th[data-sort]");
+var state = { q: "", group: -1, key: "", dir: 1, limit: PAGE };
+var hay = null, sorted = {}, matching = null;
+var COL = { id: 0, kind: 1, attempts: 2, lastFailedAt: 6 };
+var collator = typeof Intl !== "undefined" ? new Intl.Collator(undefined, { numeric: true, sensitivity: "base" }) : null;
+
+function fmt(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+function when(iso) {
+  var m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(iso || "");
+  return m ? m[1] + " " + m[2] + (m[3] === "Z" ? " UTC" : (m[3] || "")) : (iso || "\u2013");
+}
+function baseOrder() { var a = new Array(N); for (var i = 0; i < N; i++) a[i] = i; return a; }
+function orderFor(key) {
+  if (!key) return sorted[""] || (sorted[""] = baseOrder());
+  if (sorted[key]) return sorted[key];
+  var c = COL[key], a = baseOrder(), cmp;
+  if (key === "attempts") cmp = function (x, y) { return rows[x][c] - rows[y][c] || x - y; };
+  else if (key === "kind") cmp = function (x, y) { var p = kinds[rows[x][c]], q = kinds[rows[y][c]]; return p < q ? -1 : p > q ? 1 : x - y; };
+  else if (key === "id" && collator) cmp = function (x, y) { return collator.compare(rows[x][c], rows[y][c]) || x - y; };
+  else cmp = function (x, y) { var p = rows[x][c], q = rows[y][c]; return p < q ? -1 : p > q ? 1 : x - y; };
+  a.sort(cmp);
+  return (sorted[key] = a);
+}
+function haystack() {
+  if (hay) return hay;
+  hay = new Array(N);
+  for (var i = 0; i < N; i++) { var r = rows[i]; hay[i] = (r[0] + "\n" + errors[r[4]] + "\n" + kinds[r[1]]).toLowerCase(); }
+  return hay;
+}
+function compute() {
+  var order = orderFor(state.key);
+  if (state.dir < 0) order = order.slice().reverse();
+  var q = state.q, g = state.group;
+  if (!q && g < 0) { matching = order; return; }
+  var h = q ? haystack() : null, out = [];
+  var terms = q ? q.split(/\s+/).filter(Boolean) : [];
+  for (var k = 0; k < order.length; k++) {
+    var i = order[k];
+    if (g >= 0 && rows[i][7] !== g) continue;
+    var ok = true;
+    for (var t = 0; t < terms.length; t++) { if (h[i].indexOf(terms[t]) < 0) { ok = false; break; } }
+    if (ok) out.push(i);
+  }
+  matching = out;
+}
+function cell(tr, cls, text) { var td = document.createElement("td"); if (cls) td.className = cls; if (text !== undefined) td.textContent = text; tr.appendChild(td); return td; }
+function render() {
+  var frag = document.createDocumentFragment();
+  var n = Math.min(state.limit, matching.length);
+  for (var k = 0; k < n; k++) {
+    var r = rows[matching[k]];
+    var tr = document.createElement("tr");
+    var idTd = cell(tr, "id"); var code = document.createElement("code"); code.textContent = r[0]; idTd.appendChild(code);
+    var kindTd = cell(tr, ""); var span = document.createElement("span"); var kind = kinds[r[1]];
+    span.className = "kind kind-" + (/^[a-z-]+$/.test(kind) ? kind : "other"); span.textContent = kind; kindTd.appendChild(span);
+    var att = cell(tr, "num", fmt(r[2]));
+    att.title = r[3] ? r[2] + " attempts in " + r[3] + (r[3] === 1 ? " run" : " runs") : r[2] + " attempts";
+    var errTd = cell(tr, "err"); var div = document.createElement("div"); div.textContent = errors[r[4]]; errTd.appendChild(div);
+    errTd.title = "Click to expand";
+    var last = cell(tr, "when", when(r[6])); last.title = "first failed " + when(r[5]);
+    frag.appendChild(tr);
+  }
+  tbody.textContent = "";
+  tbody.appendChild(frag);
+  shown.textContent = matching.length === N
+    ? "Showing " + fmt(n) + " of " + fmt(N)
+    : "Showing " + fmt(n) + " of " + fmt(matching.length) + " matching (" + fmt(N) + " in all)";
+  shown.setAttribute("data-shown", String(n));
+  shown.setAttribute("data-matching", String(matching.length));
+  var rest = matching.length - n;
+  moreBtn.hidden = rest <= 0;
+  moreBtn.textContent = "Show " + fmt(Math.min(PAGE, rest)) + " more (" + fmt(rest) + " left)";
+}
+function update() { state.limit = PAGE; compute(); render(); }
+var timer = 0;
+search.addEventListener("input", function () {
+  clearTimeout(timer);
+  timer = setTimeout(function () { var q = search.value.trim().toLowerCase(); if (q !== state.q) { state.q = q; update(); } }, 150);
+});
+search.addEventListener("keydown", function (e) {
+  if (e.key === "Enter") { clearTimeout(timer); state.q = search.value.trim().toLowerCase(); update(); }
+  if (e.key === "Escape") { search.value = ""; clearTimeout(timer); state.q = ""; update(); }
+});
+groupSel.addEventListener("change", function () { state.group = groupSel.value === "" ? -1 : Number(groupSel.value); update(); });
+document.addEventListener("click", function (e) {
+  var t = e.target;
+  var btn = t.closest ? t.closest("[data-group-filter]") : null;
+  if (btn) {
+    var g = btn.getAttribute("data-group-filter");
+    if (!groupSel.querySelector('option[value="' + g + '"]')) {
+      var o = document.createElement("option"); o.value = g; o.textContent = causes[Number(g)]; groupSel.appendChild(o);
+    }
+    groupSel.value = g; state.group = Number(g); update();
+    document.getElementById("failed-items").scrollIntoView({ behavior: "smooth", block: "start" });
+    return;
+  }
+  var err = t.closest ? t.closest("#failures td.err") : null;
+  if (err && !(window.getSelection && String(window.getSelection()).length)) err.classList.toggle("open");
+});
+for (var i = 0; i < heads.length; i++) {
+  heads[i].querySelector("button").addEventListener("click", (function (th) {
+    return function () {
+      var key = th.getAttribute("data-sort");
+      if (state.key === key) state.dir = -state.dir;
+      else { state.key = key; state.dir = th.getAttribute("data-first") === "desc" ? -1 : 1; }
+      for (var j = 0; j < heads.length; j++) heads[j].setAttribute("aria-sort", "none");
+      th.setAttribute("aria-sort", state.dir > 0 ? "ascending" : "descending");
+      update();
+    };
+  })(heads[i]));
+}
+moreBtn.addEventListener("click", function () { state.limit += PAGE; render(); });
+document.addEventListener("keydown", function (e) {
+  if (e.key === "/" && document.activeElement !== search && !(e.target && /^(INPUT|SELECT|TEXTAREA)$/.test(e.target.tagName))) { e.preventDefault(); search.focus(); }
+});
+compute();
+render();
+var root = document.documentElement;
+root.setAttribute("data-render-ms", String(Math.round(performance.now() - t0)));
+root.setAttribute("data-ready-ms", String(Math.round(performance.now())));
+root.setAttribute("data-ready", "true");
+})();`;
+const SCRIPT_HASH = (0,external_node_crypto_namespaceObject.createHash)("sha256").update(SCRIPT, "utf8").digest("base64");
+/**
+ * The HTML report as one self-contained page: this run's counts and overall progress, a
+ * chart of items done per run with the cumulative total, the failure causes, and a
+ * searchable, sortable, paged table of every failed item.
+ */
+function renderHtmlReport(input) {
+    const { thisRun, totals } = input;
+    const failures = input.failures ?? [];
+    const runs = input.runs ?? [];
+    const groups = groupFailures(failures);
+    const data = buildData(failures, groups);
+    const title = truncateText(input.title || "resumable-batch report", 200);
+    const stop = describeStopReason(thisRun.stopReason, totals.remaining);
+    const donePct = totals.total > 0 ? Math.min(100, (100 * totals.done) / totals.total) : 0;
+    const failedPct = totals.total > 0 ? Math.min(100 - donePct, (100 * totals.failed) / totals.total) : 0;
+    const source = describeStateSource(input.stateSource);
+    const detail = input.stateSourceDetail ? ` (${escapeHtml(truncateText(input.stateSourceDetail, 500))})` : "";
+    const groupOptions = groups
+        .slice(0, MAX_GROUP_OPTIONS)
+        .map((g, i) => `<option value="${i}">${escapeHtml(truncateText(g.cause, 90))} (${formatCount(g.count)})</option>`)
+        .join("");
+    const warning = input.freshStartWarning
+        ? `<div class="warning" role="alert" id="fresh-start-warning"><strong>Fresh start: earlier state could not be restored.</strong> ` +
+            `Work already done may be repeated.<br>${escapeHtml(truncateText(input.freshStartWarning, 2_000))}</div>`
+        : "";
+    const hint = input.retryHint && failures.length > 0
+        ? `<div class="hint"><strong>Retrying failures:</strong> ${escapeHtml(truncateText(input.retryHint, 2_000))}</div>`
+        : "";
+    const csp = [
+        "default-src 'none'",
+        `script-src 'sha256-${SCRIPT_HASH}'`,
+        // Inline style attributes (bar widths) need 'unsafe-inline'; styles cannot load anything
+        // because every fetch directive falls back to default-src 'none'.
+        "style-src 'unsafe-inline'",
+        "img-src data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ].join("; ");
+    return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="generator" content="resumable-batch">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<header>
+<h1>${escapeHtml(title)}</h1>
+<p class="meta">Generated <time datetime="${escapeHtml(input.generatedAt)}">${escapeHtml(formatTimestamp(input.generatedAt))}</time> · ${escapeHtml(source)}${detail}</p>
+<p class="status status-${escapeHtml(thisRun.stopReason)}" id="stop-reason">${escapeHtml(stop)}</p>
+</header>
+${warning}
+<section class="cards" aria-label="Overall progress">
+<div class="card"><div class="label">Total items</div><div class="value" id="count-total">${formatCount(totals.total)}</div><div class="sub">across all runs</div></div>
+<div class="card done"><div class="label">Done</div><div class="value" id="count-done">${formatCount(totals.done)}</div><div class="sub">${formatPercent(totals.done, totals.total)} of all items</div></div>
+<div class="card failed"><div class="label">Failed</div><div class="value" id="count-failed">${formatCount(totals.failed)}</div><div class="sub">${formatPercent(totals.failed, totals.total)} · in ${formatCount(groups.length)} ${groups.length === 1 ? "cause" : "causes"}</div></div>
+<div class="card"><div class="label">Remaining</div><div class="value" id="count-remaining">${formatCount(totals.remaining)}</div><div class="sub">${totals.remaining > 0 ? "the next run continues" : "nothing left to start"}</div></div>
+</section>
+<div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${donePct.toFixed(1)}" title="${escapeHtml(formatPercent(totals.done, totals.total))} done"><span class="p-done" style="width:${donePct.toFixed(2)}%"></span><span class="p-failed" style="width:${failedPct.toFixed(2)}%"></span></div>
+<section class="panel" id="this-run">
+<h2>This run</h2>
+<ul class="this-run">
+<li>Processed <b id="run-processed">${formatCount(thisRun.processed)}</b></li>
+<li>Succeeded <b id="run-succeeded">${formatCount(thisRun.succeeded)}</b></li>
+<li>Failed <b id="run-failed">${formatCount(thisRun.failed)}</b></li>
+<li>Duration <b id="run-duration">${escapeHtml(formatDuration(thisRun.durationMs))}</b></li>
+<li>Stopped <b>${escapeHtml(thisRun.stopReason)}</b></li>
+</ul>
+</section>
+<section class="panel" id="runs">
+<h2>Progress across runs</h2>
+<div class="legend"><span><i style="background:var(--ok)"></i>succeeded per run</span><span><i style="background:var(--bad)"></i>failed per run</span><span><i class="l-line" style="background:var(--accent)"></i>total done (right axis)</span></div>
+${renderRunsChart(runs, totals.total)}
+</section>
+<section class="panel" id="causes">
+<h2>Failure causes</h2>
+${renderGroupsTable(groups, failures.length)}
+</section>
+<section class="panel" id="failed-items">
+<h2>Failed items</h2>
+<div class="toolbar">
+<input type="search" id="search" placeholder="Filter by id, error or kind (press /)" autocomplete="off" spellcheck="false" aria-label="Filter failed items">
+<select id="group-filter" aria-label="Filter by cause"><option value="">All causes</option>${groupOptions}</select>
+<span id="shown-count" aria-live="polite" data-shown="0" data-matching="${failures.length}"></span>
+</div>
+<div class="table-wrap">
+<table id="failures">
+<colgroup><col class="c-id"><col class="c-kind"><col class="c-att"><col class="c-err"><col class="c-last"></colgroup>
+<thead><tr>
+<th data-sort="id" aria-sort="none"><button type="button">Id <span class="arrow">↕</span></button></th>
+<th data-sort="kind" aria-sort="none"><button type="button">Kind <span class="arrow">↕</span></button></th>
+<th data-sort="attempts" data-first="desc" aria-sort="none" class="num"><button type="button">Attempts <span class="arrow">↕</span></button></th>
+<th>Error</th>
+<th data-sort="lastFailedAt" data-first="desc" aria-sort="none"><button type="button">Last failed <span class="arrow">↕</span></button></th>
+</tr></thead>
+<tbody></tbody>
+</table>
+</div>
+<noscript><p class="note">The table needs JavaScript; every failure is also in failures.json.</p></noscript>
+<button type="button" id="show-more" class="more" hidden>Show more</button>
+${failures.length === 0 ? `<p class="empty">No failed items.</p>` : `<p class="note">Errors are cut to ${formatCount(html_report_MAX_ERROR_CHARS)} characters here; failures.json has them in full.</p>`}
+</section>
+${hint}
+<footer>resumable-batch · ${formatCount(runs.length)} ${runs.length === 1 ? "run" : "runs"} recorded</footer>
+</main>
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+;// CONCATENATED MODULE: ./src/report/write-reports.ts
+
+
+
+
+
+
+const SUMMARY_FILE = "summary.md";
+const REPORT_FILE = "report.html";
+/** Writes failures.json, summary.md and report.html for people to review. */
+function writeReports(dir, state, input, nowIso, htmlPath = (0,external_node_path_.join)(dir, REPORT_FILE)) {
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    writeFailuresFile(dir, state);
+    const summaryMarkdown = renderRunSummaryMarkdown(input);
+    writeFileAtomic((0,external_node_path_.join)(dir, SUMMARY_FILE), summaryMarkdown);
+    writeFileAtomic(htmlPath, renderHtmlReport({ ...input, generatedAt: nowIso }));
+    return { summaryMarkdown };
+}
+
+;// CONCATENATED MODULE: ./src/cli/report-command.ts
+
+
+
+
+
+
+/**
+ * `resumable-batch report`: summary.md and report.html for one state folder, or, with
+ * --from, for several shards' folders merged into --out.
+ */
+function reportCommand(o, io) {
+    const now = new Date().toISOString();
+    if (o.from && o.from.length > 0) {
+        if (!o.out)
+            throw new ConfigError("--from needs --out: the folder for the merged report");
+        const shards = o.from.map((dir, i) => ({ label: `${i + 1}/${o.from.length}`, state: loadState((0,external_node_path_.resolve)(io.cwd, dir)).state }));
+        const merged = mergeShardStates(shards);
+        const outDir = (0,external_node_path_.resolve)(io.cwd, o.out);
+        const input = summaryInputFromState(merged, undefined, { title: `resumable-batch — ${shards.length} shards` });
+        writeReports(outDir, merged, input, now);
+        io.stdout.write(`merged ${shards.length} shard(s): ${merged.done.size} done, ${merged.failures.size} failed; wrote ${outDir}/failures.json, summary.md, ${REPORT_FILE}\n`);
+        return 0;
+    }
+    const { state } = loadState(o.stateDir);
+    const htmlPath = typeof o.html === "string" ? (0,external_node_path_.resolve)(io.cwd, o.html) : (0,external_node_path_.resolve)(o.stateDir, REPORT_FILE);
+    writeReports(o.stateDir, state, summaryInputFromState(state, undefined, { stateSource: "local" }), now, htmlPath);
+    io.stdout.write(`wrote ${htmlPath} and ${o.stateDir}/summary.md\n`);
+    return 0;
+}
+
+;// CONCATENATED MODULE: ./src/cli/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_STATE_DIR = ".resumable-batch";
+/** Runs the command line; returns the exit status (see the README's table). */
+async function main(argv, io) {
+    let exitCode = 0;
+    const program = new Command("resumable-batch")
+        .description("Work through a long list of items; resume where the last run stopped.")
+        .exitOverride()
+        .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+        .showHelpAfterError("(run with --help for usage)");
+    const flag = (name, arg, description) => new Option(`--${name} <${arg}>`, description + (name in SETTING_DEFAULTS ? ` (default ${SETTING_DEFAULTS[name]})` : ""));
+    program
+        .command("run")
+        .description("process the items not done yet, saving progress as it goes")
+        .addOption(flag("items", "file", "file of items: .jsonl/.ndjson, .json (array), .csv (with header), else one item per line"))
+        .addOption(flag("items-command", "cmd", "command whose standard output lists the items (JSON Lines unless --items-format)"))
+        .addOption(flag("items-format", "format", "jsonl, json, csv or lines (default: by the file's extension)"))
+        .addOption(flag("id-field", "name", "field holding each item's id; dots reach into nested objects"))
+        .addOption(flag("run", "cmd", "command run once per item; the item's JSON is on stdin and in ITEM_JSON"))
+        .addOption(flag("module", "file", "JavaScript module whose default export is async (item, ctx) => {}"))
+        .addOption(flag("worker", "cmd", "long-lived command answering one JSON line per item (see the README)"))
+        .option("--state-dir <dir>", `state folder (default ${DEFAULT_STATE_DIR})`)
+        .addOption(flag("concurrency", "n", "items in flight at once"))
+        .addOption(flag("max-attempts", "n", "attempts per item in one run"))
+        .addOption(flag("backoff", "duration", "first retry delay, doubled each attempt, with jitter"))
+        .addOption(flag("backoff-max", "duration", "longest retry delay"))
+        .addOption(flag("item-timeout", "duration", "stop an attempt after this long (counts as a timeout, retried)"))
+        .addOption(flag("time-budget", "duration", "stop starting items when this run's time runs low; exit 3"))
+        .addOption(flag("shutdown-grace", "duration", "on SIGINT/SIGTERM, time in-flight items get before they are stopped"))
+        .addOption(flag("transient-exit-codes", "list", "exit codes of --run that mean 'retry later'"))
+        .addOption(flag("max-runs-per-item", "n", "runs an item may fail transiently before it is quarantined"))
+        .addOption(flag("max-failure-rate", "share", "stop early when more than this share of items fail, like 0.2; exit 4"))
+        .addOption(flag("rate-limit", "rate", "most item starts per unit, like 20/s or 600/m"))
+        .addOption(flag("shard", "i/n", "process only the items whose id hashes to shard i of n"))
+        .option("--retry-failures", "re-attempt only the items in failures.json")
+        .action(async (opts) => {
+        exitCode = await main_runCommand(opts, io);
+    });
+    program
+        .command("status")
+        .description("show what is done, failed and left in a state folder")
+        .option("--state-dir <dir>", `state folder (default ${DEFAULT_STATE_DIR})`)
+        .option("--json", "print as JSON")
+        .action((opts) => {
+        exitCode = statusCommand(resolveStateDir(opts.stateDir, io), Boolean(opts.json), io);
+    });
+    program
+        .command("failures")
+        .description("print the failed items with their reasons")
+        .option("--state-dir <dir>", `state folder (default ${DEFAULT_STATE_DIR})`)
+        .addOption(new Option("--format <format>", "json, csv or markdown").choices(FAILURE_FORMATS).default("json"))
+        .action((opts) => {
+        exitCode = failuresCommand(resolveStateDir(opts.stateDir, io), opts.format, io);
+    });
+    program
+        .command("report")
+        .description("write report.html (and summary.md) into the state folder, or merge shards' folders")
+        .option("--state-dir <dir>", `state folder (default ${DEFAULT_STATE_DIR})`)
+        .option("--html [file]", "write the HTML report (default <state-dir>/report.html)")
+        .option("--from <dirs...>", "merge these state folders (one per shard) into one report")
+        .option("--out <dir>", "with --from: folder for the merged failures.json, summary.md and report.html")
+        .action((opts) => {
+        exitCode = reportCommand({ stateDir: resolveStateDir(opts.stateDir, io), html: opts.html, from: opts.from, out: opts.out }, io);
+    });
+    try {
+        await program.parseAsync(argv, { from: "user" });
+        return exitCode;
+    }
+    catch (error) {
+        if (error instanceof CommanderError) {
+            // Help and version are not errors; everything else commander rejects is bad usage.
+            return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? 0 : 2;
+        }
+        if (error instanceof ConfigError || error instanceof StateError) {
+            io.stderr.write(`error: ${error.message}\n`);
+            return 2;
+        }
+        io.stderr.write(`error: ${error.stack ?? String(error)}\n`);
+        return 2;
+    }
+}
+function resolveStateDir(dir, io) {
+    return (0,external_node_path_.resolve)(io.cwd, dir ?? DEFAULT_STATE_DIR);
+}
+async function main_runCommand(opts, io) {
+    const raw = {};
+    for (const [key, value] of Object.entries(opts)) {
+        const kebab = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        raw[kebab] = value;
+    }
+    const nameOf = (key) => `--${key}`;
+    const settings = parseRunSettings(raw, nameOf);
+    const stateDir = resolveStateDir(opts.stateDir, io);
+    const display = new ProgressDisplay(io.stderr, Boolean(io.stderr.isTTY));
+    let result;
+    try {
+        result = await runFromSettings(settings, {
+            stateDir,
+            tempDir: (0,external_node_os_namespaceObject.tmpdir)(),
+            cwd: io.cwd,
+            env: io.env,
+            system: realSystem,
+            stops: processStopSource(),
+            log: display,
+            runId: "local",
+            runAttempt: 1,
+            idempotencyNamespace: "",
+            reserveMs: 1000,
+            nameOf,
+            onProgress: (p) => display.update(p),
+            progressIntervalMs: io.stderr.isTTY ? 250 : 1000,
+        });
+    }
+    finally {
+        display.finish();
+    }
+    // The hints name this run's state folder and handler, so they work when pasted.
+    const stateDirArgs = typeof opts.stateDir === "string" ? ["--state-dir", opts.stateDir] : [];
+    const handlerArgs = ["run", "module", "worker"].flatMap((k) => (typeof opts[k] === "string" ? [`--${k}`, opts[k]] : []));
+    io.stderr.write(summaryLine(result, stateDir, { stateDirArgs, handlerArgs }) + "\n");
+    return result.exitCode;
+}
+/** Quotes an argument for a POSIX shell, only when it needs it. */
+function shellQuote(arg) {
+    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+function summaryLine(r, stateDir, hint) {
+    const command = (...args) => ["resumable-batch", ...args].map(shellQuote).join(" ");
+    const what = r.mode === "retry-failures" ? "retry-failures" : "run";
+    const lines = [
+        `${what}: ${r.processed} processed (${r.succeeded} succeeded, ${r.failed} failed) in ${formatDurationMs(r.durationMs)}; ` +
+            (r.mode === "run" ? `${r.doneTotal}/${r.total} done overall, ${r.remaining} left` : `${r.failuresTotal} still failing`),
+    ];
+    if (r.stopReason === "budget")
+        lines.push("stopped: the time budget ran low. Run again to resume (exit 3).");
+    if (r.stopReason === "signal")
+        lines.push("stopped by a signal; progress is saved. Run again to resume.");
+    if (r.stopReason === "failure-rate")
+        lines.push("stopped early: too many items failed (max-failure-rate). Fix the cause, then run again.");
+    if (r.failuresTotal > 0) {
+        lines.push(`${r.failuresTotal} failed item(s) in ${stateDir}/failures.json — list them with \`${command("failures", ...hint.stateDirArgs)}\`, ` +
+            `re-attempt them with \`${command("run", "--retry-failures", ...hint.handlerArgs, ...hint.stateDirArgs)}\``);
+    }
+    return lines.join("\n");
+}
+
+
+/***/ }),
+
+/***/ 421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 909:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const { Argument } = __nccwpck_require__(154);
+const { Command } = __nccwpck_require__(348);
+const { CommanderError, InvalidArgumentError } = __nccwpck_require__(135);
+const { Help } = __nccwpck_require__(754);
+const { Option } = __nccwpck_require__(240);
+
+exports.DM = new Command();
+
+exports.gu = (name) => new Command(name);
+exports.Ww = (flags, description) => new Option(flags, description);
+exports.er = (name, description) => new Argument(name, description);
+
+/**
+ * Expose classes
+ */
+
+exports.uB = Command;
+exports.c$ = Option;
+exports.ef = Argument;
+exports._V = Help;
+
+exports.b7 = CommanderError;
+exports.Di = InvalidArgumentError;
+exports.a2 = InvalidArgumentError; // Deprecated
+
+
+/***/ }),
+
+/***/ 154:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const { InvalidArgumentError } = __nccwpck_require__(135);
+
+class Argument {
+  /**
+   * Initialize a new command argument with the given name and description.
+   * The default is that the argument is required, and you can explicitly
+   * indicate this with <> around the name. Put [] around the name for an optional argument.
+   *
+   * @param {string} name
+   * @param {string} [description]
+   */
+
+  constructor(name, description) {
+    this.description = description || '';
+    this.variadic = false;
+    this.parseArg = undefined;
+    this.defaultValue = undefined;
+    this.defaultValueDescription = undefined;
+    this.argChoices = undefined;
+
+    switch (name[0]) {
+      case '<': // e.g. <required>
+        this.required = true;
+        this._name = name.slice(1, -1);
+        break;
+      case '[': // e.g. [optional]
+        this.required = false;
+        this._name = name.slice(1, -1);
+        break;
+      default:
+        this.required = true;
+        this._name = name;
+        break;
+    }
+
+    if (this._name.endsWith('...')) {
+      this.variadic = true;
+      this._name = this._name.slice(0, -3);
+    }
+  }
+
+  /**
+   * Return argument name.
+   *
+   * @return {string}
+   */
+
+  name() {
+    return this._name;
+  }
+
+  /**
+   * @package
+   */
+
+  _collectValue(value, previous) {
+    if (previous === this.defaultValue || !Array.isArray(previous)) {
+      return [value];
+    }
+
+    previous.push(value);
+    return previous;
+  }
+
+  /**
+   * Set the default value, and optionally supply the description to be displayed in the help.
+   *
+   * @param {*} value
+   * @param {string} [description]
+   * @return {Argument}
+   */
+
+  default(value, description) {
+    this.defaultValue = value;
+    this.defaultValueDescription = description;
+    return this;
+  }
+
+  /**
+   * Set the custom handler for processing CLI command arguments into argument values.
+   *
+   * @param {Function} [fn]
+   * @return {Argument}
+   */
+
+  argParser(fn) {
+    this.parseArg = fn;
+    return this;
+  }
+
+  /**
+   * Only allow argument value to be one of choices.
+   *
+   * @param {string[]} values
+   * @return {Argument}
+   */
+
+  choices(values) {
+    this.argChoices = values.slice();
+    this.parseArg = (arg, previous) => {
+      if (!this.argChoices.includes(arg)) {
+        throw new InvalidArgumentError(
+          `Allowed choices are ${this.argChoices.join(', ')}.`,
+        );
+      }
+      if (this.variadic) {
+        return this._collectValue(arg, previous);
+      }
+      return arg;
+    };
+    return this;
+  }
+
+  /**
+   * Make argument required.
+   *
+   * @returns {Argument}
+   */
+  argRequired() {
+    this.required = true;
+    return this;
+  }
+
+  /**
+   * Make argument optional.
+   *
+   * @returns {Argument}
+   */
+  argOptional() {
+    this.required = false;
+    return this;
+  }
+}
+
+/**
+ * Takes an argument and returns its human readable equivalent for help usage.
+ *
+ * @param {Argument} arg
+ * @return {string}
+ * @private
+ */
+
+function humanReadableArgName(arg) {
+  const nameOutput = arg.name() + (arg.variadic === true ? '...' : '');
+
+  return arg.required ? '<' + nameOutput + '>' : '[' + nameOutput + ']';
+}
+
+exports.Argument = Argument;
+exports.humanReadableArgName = humanReadableArgName;
+
+
+/***/ }),
+
+/***/ 348:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const EventEmitter = (__nccwpck_require__(474).EventEmitter);
+const childProcess = __nccwpck_require__(421);
+const path = __nccwpck_require__(760);
+const fs = __nccwpck_require__(24);
+const process = __nccwpck_require__(708);
+
+const { Argument, humanReadableArgName } = __nccwpck_require__(154);
+const { CommanderError } = __nccwpck_require__(135);
+const { Help, stripColor } = __nccwpck_require__(754);
+const { Option, DualOptions } = __nccwpck_require__(240);
+const { suggestSimilar } = __nccwpck_require__(30);
+
+class Command extends EventEmitter {
+  /**
+   * Initialize a new `Command`.
+   *
+   * @param {string} [name]
+   */
+
+  constructor(name) {
+    super();
+    /** @type {Command[]} */
+    this.commands = [];
+    /** @type {Option[]} */
+    this.options = [];
+    this.parent = null;
+    this._allowUnknownOption = false;
+    this._allowExcessArguments = false;
+    /** @type {Argument[]} */
+    this.registeredArguments = [];
+    this._args = this.registeredArguments; // deprecated old name
+    /** @type {string[]} */
+    this.args = []; // cli args with options removed
+    this.rawArgs = [];
+    this.processedArgs = []; // like .args but after custom processing and collecting variadic
+    this._scriptPath = null;
+    this._name = name || '';
+    this._optionValues = {};
+    this._optionValueSources = {}; // default, env, cli etc
+    this._storeOptionsAsProperties = false;
+    this._actionHandler = null;
+    this._executableHandler = false;
+    this._executableFile = null; // custom name for executable
+    this._executableDir = null; // custom search directory for subcommands
+    this._defaultCommandName = null;
+    this._exitCallback = null;
+    this._aliases = [];
+    this._combineFlagAndOptionalValue = true;
+    this._description = '';
+    this._summary = '';
+    this._argsDescription = undefined; // legacy
+    this._enablePositionalOptions = false;
+    this._passThroughOptions = false;
+    this._lifeCycleHooks = {}; // a hash of arrays
+    /** @type {(boolean | string)} */
+    this._showHelpAfterError = false;
+    this._showSuggestionAfterError = true;
+    this._savedState = null; // used in save/restoreStateBeforeParse
+
+    // see configureOutput() for docs
+    this._outputConfiguration = {
+      writeOut: (str) => process.stdout.write(str),
+      writeErr: (str) => process.stderr.write(str),
+      outputError: (str, write) => write(str),
+      getOutHelpWidth: () =>
+        process.stdout.isTTY ? process.stdout.columns : undefined,
+      getErrHelpWidth: () =>
+        process.stderr.isTTY ? process.stderr.columns : undefined,
+      getOutHasColors: () =>
+        useColor() ?? (process.stdout.isTTY && process.stdout.hasColors?.()),
+      getErrHasColors: () =>
+        useColor() ?? (process.stderr.isTTY && process.stderr.hasColors?.()),
+      stripColor: (str) => stripColor(str),
+    };
+
+    this._hidden = false;
+    /** @type {(Option | null | undefined)} */
+    this._helpOption = undefined; // Lazy created on demand. May be null if help option is disabled.
+    this._addImplicitHelpCommand = undefined; // undecided whether true or false yet, not inherited
+    /** @type {Command} */
+    this._helpCommand = undefined; // lazy initialised, inherited
+    this._helpConfiguration = {};
+    /** @type {string | undefined} */
+    this._helpGroupHeading = undefined; // soft initialised when added to parent
+    /** @type {string | undefined} */
+    this._defaultCommandGroup = undefined;
+    /** @type {string | undefined} */
+    this._defaultOptionGroup = undefined;
+  }
+
+  /**
+   * Copy settings that are useful to have in common across root command and subcommands.
+   *
+   * (Used internally when adding a command using `.command()` so subcommands inherit parent settings.)
+   *
+   * @param {Command} sourceCommand
+   * @return {Command} `this` command for chaining
+   */
+  copyInheritedSettings(sourceCommand) {
+    this._outputConfiguration = sourceCommand._outputConfiguration;
+    this._helpOption = sourceCommand._helpOption;
+    this._helpCommand = sourceCommand._helpCommand;
+    this._helpConfiguration = sourceCommand._helpConfiguration;
+    this._exitCallback = sourceCommand._exitCallback;
+    this._storeOptionsAsProperties = sourceCommand._storeOptionsAsProperties;
+    this._combineFlagAndOptionalValue =
+      sourceCommand._combineFlagAndOptionalValue;
+    this._allowExcessArguments = sourceCommand._allowExcessArguments;
+    this._enablePositionalOptions = sourceCommand._enablePositionalOptions;
+    this._showHelpAfterError = sourceCommand._showHelpAfterError;
+    this._showSuggestionAfterError = sourceCommand._showSuggestionAfterError;
+
+    return this;
+  }
+
+  /**
+   * @returns {Command[]}
+   * @private
+   */
+
+  _getCommandAndAncestors() {
+    const result = [];
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    for (let command = this; command; command = command.parent) {
+      result.push(command);
+    }
+    return result;
+  }
+
+  /**
+   * Define a command.
+   *
+   * There are two styles of command: pay attention to where to put the description.
+   *
+   * @example
+   * // Command implemented using action handler (description is supplied separately to `.command`)
+   * program
+   *   .command('clone <source> [destination]')
+   *   .description('clone a repository into a newly created directory')
+   *   .action((source, destination) => {
+   *     console.log('clone command called');
+   *   });
+   *
+   * // Command implemented using separate executable file (description is second parameter to `.command`)
+   * program
+   *   .command('start <service>', 'start named service')
+   *   .command('stop [service]', 'stop named service, or all if no name supplied');
+   *
+   * @param {string} nameAndArgs - command name and arguments, args are `<required>` or `[optional]` and last may also be `variadic...`
+   * @param {(object | string)} [actionOptsOrExecDesc] - configuration options (for action), or description (for executable)
+   * @param {object} [execOpts] - configuration options (for executable)
+   * @return {Command} returns new command for action handler, or `this` for executable command
+   */
+
+  command(nameAndArgs, actionOptsOrExecDesc, execOpts) {
+    let desc = actionOptsOrExecDesc;
+    let opts = execOpts;
+    if (typeof desc === 'object' && desc !== null) {
+      opts = desc;
+      desc = null;
+    }
+    opts = opts || {};
+    const [, name, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
+
+    const cmd = this.createCommand(name);
+    if (desc) {
+      cmd.description(desc);
+      cmd._executableHandler = true;
+    }
+    if (opts.isDefault) this._defaultCommandName = cmd._name;
+    cmd._hidden = !!(opts.noHelp || opts.hidden); // noHelp is deprecated old name for hidden
+    cmd._executableFile = opts.executableFile || null; // Custom name for executable file, set missing to null to match constructor
+    if (args) cmd.arguments(args);
+    this._registerCommand(cmd);
+    cmd.parent = this;
+    cmd.copyInheritedSettings(this);
+
+    if (desc) return this;
+    return cmd;
+  }
+
+  /**
+   * Factory routine to create a new unattached command.
+   *
+   * See .command() for creating an attached subcommand, which uses this routine to
+   * create the command. You can override createCommand to customise subcommands.
+   *
+   * @param {string} [name]
+   * @return {Command} new command
+   */
+
+  createCommand(name) {
+    return new Command(name);
+  }
+
+  /**
+   * You can customise the help with a subclass of Help by overriding createHelp,
+   * or by overriding Help properties using configureHelp().
+   *
+   * @return {Help}
+   */
+
+  createHelp() {
+    return Object.assign(new Help(), this.configureHelp());
+  }
+
+  /**
+   * You can customise the help by overriding Help properties using configureHelp(),
+   * or with a subclass of Help by overriding createHelp().
+   *
+   * @param {object} [configuration] - configuration options
+   * @return {(Command | object)} `this` command for chaining, or stored configuration
+   */
+
+  configureHelp(configuration) {
+    if (configuration === undefined) return this._helpConfiguration;
+
+    this._helpConfiguration = configuration;
+    return this;
+  }
+
+  /**
+   * The default output goes to stdout and stderr. You can customise this for special
+   * applications. You can also customise the display of errors by overriding outputError.
+   *
+   * The configuration properties are all functions:
+   *
+   *     // change how output being written, defaults to stdout and stderr
+   *     writeOut(str)
+   *     writeErr(str)
+   *     // change how output being written for errors, defaults to writeErr
+   *     outputError(str, write) // used for displaying errors and not used for displaying help
+   *     // specify width for wrapping help
+   *     getOutHelpWidth()
+   *     getErrHelpWidth()
+   *     // color support, currently only used with Help
+   *     getOutHasColors()
+   *     getErrHasColors()
+   *     stripColor() // used to remove ANSI escape codes if output does not have colors
+   *
+   * @param {object} [configuration] - configuration options
+   * @return {(Command | object)} `this` command for chaining, or stored configuration
+   */
+
+  configureOutput(configuration) {
+    if (configuration === undefined) return this._outputConfiguration;
+
+    this._outputConfiguration = {
+      ...this._outputConfiguration,
+      ...configuration,
+    };
+    return this;
+  }
+
+  /**
+   * Display the help or a custom message after an error occurs.
+   *
+   * @param {(boolean|string)} [displayHelp]
+   * @return {Command} `this` command for chaining
+   */
+  showHelpAfterError(displayHelp = true) {
+    if (typeof displayHelp !== 'string') displayHelp = !!displayHelp;
+    this._showHelpAfterError = displayHelp;
+    return this;
+  }
+
+  /**
+   * Display suggestion of similar commands for unknown commands, or options for unknown options.
+   *
+   * @param {boolean} [displaySuggestion]
+   * @return {Command} `this` command for chaining
+   */
+  showSuggestionAfterError(displaySuggestion = true) {
+    this._showSuggestionAfterError = !!displaySuggestion;
+    return this;
+  }
+
+  /**
+   * Add a prepared subcommand.
+   *
+   * See .command() for creating an attached subcommand which inherits settings from its parent.
+   *
+   * @param {Command} cmd - new subcommand
+   * @param {object} [opts] - configuration options
+   * @return {Command} `this` command for chaining
+   */
+
+  addCommand(cmd, opts) {
+    if (!cmd._name) {
+      throw new Error(`Command passed to .addCommand() must have a name
+- specify the name in Command constructor or using .name()`);
+    }
+
+    opts = opts || {};
+    if (opts.isDefault) this._defaultCommandName = cmd._name;
+    if (opts.noHelp || opts.hidden) cmd._hidden = true; // modifying passed command due to existing implementation
+
+    this._registerCommand(cmd);
+    cmd.parent = this;
+    cmd._checkForBrokenPassThrough();
+
+    return this;
+  }
+
+  /**
+   * Factory routine to create a new unattached argument.
+   *
+   * See .argument() for creating an attached argument, which uses this routine to
+   * create the argument. You can override createArgument to return a custom argument.
+   *
+   * @param {string} name
+   * @param {string} [description]
+   * @return {Argument} new argument
+   */
+
+  createArgument(name, description) {
+    return new Argument(name, description);
+  }
+
+  /**
+   * Define argument syntax for command.
+   *
+   * The default is that the argument is required, and you can explicitly
+   * indicate this with <> around the name. Put [] around the name for an optional argument.
+   *
+   * @example
+   * program.argument('<input-file>');
+   * program.argument('[output-file]');
+   *
+   * @param {string} name
+   * @param {string} [description]
+   * @param {(Function|*)} [parseArg] - custom argument processing function or default value
+   * @param {*} [defaultValue]
+   * @return {Command} `this` command for chaining
+   */
+  argument(name, description, parseArg, defaultValue) {
+    const argument = this.createArgument(name, description);
+    if (typeof parseArg === 'function') {
+      argument.default(defaultValue).argParser(parseArg);
+    } else {
+      argument.default(parseArg);
+    }
+    this.addArgument(argument);
+    return this;
+  }
+
+  /**
+   * Define argument syntax for command, adding multiple at once (without descriptions).
+   *
+   * See also .argument().
+   *
+   * @example
+   * program.arguments('<cmd> [env]');
+   *
+   * @param {string} names
+   * @return {Command} `this` command for chaining
+   */
+
+  arguments(names) {
+    names
+      .trim()
+      .split(/ +/)
+      .forEach((detail) => {
+        this.argument(detail);
+      });
+    return this;
+  }
+
+  /**
+   * Define argument syntax for command, adding a prepared argument.
+   *
+   * @param {Argument} argument
+   * @return {Command} `this` command for chaining
+   */
+  addArgument(argument) {
+    const previousArgument = this.registeredArguments.slice(-1)[0];
+    if (previousArgument?.variadic) {
+      throw new Error(
+        `only the last argument can be variadic '${previousArgument.name()}'`,
+      );
+    }
+    if (
+      argument.required &&
+      argument.defaultValue !== undefined &&
+      argument.parseArg === undefined
+    ) {
+      throw new Error(
+        `a default value for a required argument is never used: '${argument.name()}'`,
+      );
+    }
+    this.registeredArguments.push(argument);
+    return this;
+  }
+
+  /**
+   * Customise or override default help command. By default a help command is automatically added if your command has subcommands.
+   *
+   * @example
+   *    program.helpCommand('help [cmd]');
+   *    program.helpCommand('help [cmd]', 'show help');
+   *    program.helpCommand(false); // suppress default help command
+   *    program.helpCommand(true); // add help command even if no subcommands
+   *
+   * @param {string|boolean} enableOrNameAndArgs - enable with custom name and/or arguments, or boolean to override whether added
+   * @param {string} [description] - custom description
+   * @return {Command} `this` command for chaining
+   */
+
+  helpCommand(enableOrNameAndArgs, description) {
+    if (typeof enableOrNameAndArgs === 'boolean') {
+      this._addImplicitHelpCommand = enableOrNameAndArgs;
+      if (enableOrNameAndArgs && this._defaultCommandGroup) {
+        // make the command to store the group
+        this._initCommandGroup(this._getHelpCommand());
+      }
+      return this;
+    }
+
+    const nameAndArgs = enableOrNameAndArgs ?? 'help [command]';
+    const [, helpName, helpArgs] = nameAndArgs.match(/([^ ]+) *(.*)/);
+    const helpDescription = description ?? 'display help for command';
+
+    const helpCommand = this.createCommand(helpName);
+    helpCommand.helpOption(false);
+    if (helpArgs) helpCommand.arguments(helpArgs);
+    if (helpDescription) helpCommand.description(helpDescription);
+
+    this._addImplicitHelpCommand = true;
+    this._helpCommand = helpCommand;
+    // init group unless lazy create
+    if (enableOrNameAndArgs || description) this._initCommandGroup(helpCommand);
+
+    return this;
+  }
+
+  /**
+   * Add prepared custom help command.
+   *
+   * @param {(Command|string|boolean)} helpCommand - custom help command, or deprecated enableOrNameAndArgs as for `.helpCommand()`
+   * @param {string} [deprecatedDescription] - deprecated custom description used with custom name only
+   * @return {Command} `this` command for chaining
+   */
+  addHelpCommand(helpCommand, deprecatedDescription) {
+    // If not passed an object, call through to helpCommand for backwards compatibility,
+    // as addHelpCommand was originally used like helpCommand is now.
+    if (typeof helpCommand !== 'object') {
+      this.helpCommand(helpCommand, deprecatedDescription);
+      return this;
+    }
+
+    this._addImplicitHelpCommand = true;
+    this._helpCommand = helpCommand;
+    this._initCommandGroup(helpCommand);
+    return this;
+  }
+
+  /**
+   * Lazy create help command.
+   *
+   * @return {(Command|null)}
+   * @package
+   */
+  _getHelpCommand() {
+    const hasImplicitHelpCommand =
+      this._addImplicitHelpCommand ??
+      (this.commands.length &&
+        !this._actionHandler &&
+        !this._findCommand('help'));
+
+    if (hasImplicitHelpCommand) {
+      if (this._helpCommand === undefined) {
+        this.helpCommand(undefined, undefined); // use default name and description
+      }
+      return this._helpCommand;
+    }
+    return null;
+  }
+
+  /**
+   * Add hook for life cycle event.
+   *
+   * @param {string} event
+   * @param {Function} listener
+   * @return {Command} `this` command for chaining
+   */
+
+  hook(event, listener) {
+    const allowedValues = ['preSubcommand', 'preAction', 'postAction'];
+    if (!allowedValues.includes(event)) {
+      throw new Error(`Unexpected value for event passed to hook : '${event}'.
+Expecting one of '${allowedValues.join("', '")}'`);
+    }
+    if (this._lifeCycleHooks[event]) {
+      this._lifeCycleHooks[event].push(listener);
+    } else {
+      this._lifeCycleHooks[event] = [listener];
+    }
+    return this;
+  }
+
+  /**
+   * Register callback to use as replacement for calling process.exit.
+   *
+   * @param {Function} [fn] optional callback which will be passed a CommanderError, defaults to throwing
+   * @return {Command} `this` command for chaining
+   */
+
+  exitOverride(fn) {
+    if (fn) {
+      this._exitCallback = fn;
+    } else {
+      this._exitCallback = (err) => {
+        if (err.code !== 'commander.executeSubCommandAsync') {
+          throw err;
+        } else {
+          // Async callback from spawn events, not useful to throw.
+        }
+      };
+    }
+    return this;
+  }
+
+  /**
+   * Call process.exit, and _exitCallback if defined.
+   *
+   * @param {number} exitCode exit code for using with process.exit
+   * @param {string} code an id string representing the error
+   * @param {string} message human-readable description of the error
+   * @return never
+   * @private
+   */
+
+  _exit(exitCode, code, message) {
+    if (this._exitCallback) {
+      this._exitCallback(new CommanderError(exitCode, code, message));
+      // Expecting this line is not reached.
+    }
+    process.exit(exitCode);
+  }
+
+  /**
+   * Register callback `fn` for the command.
+   *
+   * @example
+   * program
+   *   .command('serve')
+   *   .description('start service')
+   *   .action(function() {
+   *      // do work here
+   *   });
+   *
+   * @param {Function} fn
+   * @return {Command} `this` command for chaining
+   */
+
+  action(fn) {
+    const listener = (args) => {
+      // The .action callback takes an extra parameter which is the command or options.
+      const expectedArgsCount = this.registeredArguments.length;
+      const actionArgs = args.slice(0, expectedArgsCount);
+      if (this._storeOptionsAsProperties) {
+        actionArgs[expectedArgsCount] = this; // backwards compatible "options"
+      } else {
+        actionArgs[expectedArgsCount] = this.opts();
+      }
+      actionArgs.push(this);
+
+      return fn.apply(this, actionArgs);
+    };
+    this._actionHandler = listener;
+    return this;
+  }
+
+  /**
+   * Factory routine to create a new unattached option.
+   *
+   * See .option() for creating an attached option, which uses this routine to
+   * create the option. You can override createOption to return a custom option.
+   *
+   * @param {string} flags
+   * @param {string} [description]
+   * @return {Option} new option
+   */
+
+  createOption(flags, description) {
+    return new Option(flags, description);
+  }
+
+  /**
+   * Wrap parseArgs to catch 'commander.invalidArgument'.
+   *
+   * @param {(Option | Argument)} target
+   * @param {string} value
+   * @param {*} previous
+   * @param {string} invalidArgumentMessage
+   * @private
+   */
+
+  _callParseArg(target, value, previous, invalidArgumentMessage) {
+    try {
+      return target.parseArg(value, previous);
+    } catch (err) {
+      if (err.code === 'commander.invalidArgument') {
+        const message = `${invalidArgumentMessage} ${err.message}`;
+        this.error(message, { exitCode: err.exitCode, code: err.code });
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Check for option flag conflicts.
+   * Register option if no conflicts found, or throw on conflict.
+   *
+   * @param {Option} option
+   * @private
+   */
+
+  _registerOption(option) {
+    const matchingOption =
+      (option.short && this._findOption(option.short)) ||
+      (option.long && this._findOption(option.long));
+    if (matchingOption) {
+      const matchingFlag =
+        option.long && this._findOption(option.long)
+          ? option.long
+          : option.short;
+      throw new Error(`Cannot add option '${option.flags}'${this._name && ` to command '${this._name}'`} due to conflicting flag '${matchingFlag}'
+-  already used by option '${matchingOption.flags}'`);
+    }
+
+    this._initOptionGroup(option);
+    this.options.push(option);
+  }
+
+  /**
+   * Check for command name and alias conflicts with existing commands.
+   * Register command if no conflicts found, or throw on conflict.
+   *
+   * @param {Command} command
+   * @private
+   */
+
+  _registerCommand(command) {
+    const knownBy = (cmd) => {
+      return [cmd.name()].concat(cmd.aliases());
+    };
+
+    const alreadyUsed = knownBy(command).find((name) =>
+      this._findCommand(name),
+    );
+    if (alreadyUsed) {
+      const existingCmd = knownBy(this._findCommand(alreadyUsed)).join('|');
+      const newCmd = knownBy(command).join('|');
+      throw new Error(
+        `cannot add command '${newCmd}' as already have command '${existingCmd}'`,
+      );
+    }
+
+    this._initCommandGroup(command);
+    this.commands.push(command);
+  }
+
+  /**
+   * Add an option.
+   *
+   * @param {Option} option
+   * @return {Command} `this` command for chaining
+   */
+  addOption(option) {
+    this._registerOption(option);
+
+    const oname = option.name();
+    const name = option.attributeName();
+
+    // store default value
+    if (option.negate) {
+      // --no-foo is special and defaults foo to true, unless a --foo option is already defined
+      const positiveLongFlag = option.long.replace(/^--no-/, '--');
+      if (!this._findOption(positiveLongFlag)) {
+        this.setOptionValueWithSource(
+          name,
+          option.defaultValue === undefined ? true : option.defaultValue,
+          'default',
+        );
+      }
+    } else if (option.defaultValue !== undefined) {
+      this.setOptionValueWithSource(name, option.defaultValue, 'default');
+    }
+
+    // handler for cli and env supplied values
+    const handleOptionValue = (val, invalidValueMessage, valueSource) => {
+      // val is null for optional option used without an optional-argument.
+      // val is undefined for boolean and negated option.
+      if (val == null && option.presetArg !== undefined) {
+        val = option.presetArg;
+      }
+
+      // custom processing
+      const oldValue = this.getOptionValue(name);
+      if (val !== null && option.parseArg) {
+        val = this._callParseArg(option, val, oldValue, invalidValueMessage);
+      } else if (val !== null && option.variadic) {
+        val = option._collectValue(val, oldValue);
+      }
+
+      // Fill-in appropriate missing values. Long winded but easy to follow.
+      if (val == null) {
+        if (option.negate) {
+          val = false;
+        } else if (option.isBoolean() || option.optional) {
+          val = true;
+        } else {
+          val = ''; // not normal, parseArg might have failed or be a mock function for testing
+        }
+      }
+      this.setOptionValueWithSource(name, val, valueSource);
+    };
+
+    this.on('option:' + oname, (val) => {
+      const invalidValueMessage = `error: option '${option.flags}' argument '${val}' is invalid.`;
+      handleOptionValue(val, invalidValueMessage, 'cli');
+    });
+
+    if (option.envVar) {
+      this.on('optionEnv:' + oname, (val) => {
+        const invalidValueMessage = `error: option '${option.flags}' value '${val}' from env '${option.envVar}' is invalid.`;
+        handleOptionValue(val, invalidValueMessage, 'env');
+      });
+    }
+
+    return this;
+  }
+
+  /**
+   * Internal implementation shared by .option() and .requiredOption()
+   *
+   * @return {Command} `this` command for chaining
+   * @private
+   */
+  _optionEx(config, flags, description, fn, defaultValue) {
+    if (typeof flags === 'object' && flags instanceof Option) {
+      throw new Error(
+        'To add an Option object use addOption() instead of option() or requiredOption()',
+      );
+    }
+    const option = this.createOption(flags, description);
+    option.makeOptionMandatory(!!config.mandatory);
+    if (typeof fn === 'function') {
+      option.default(defaultValue).argParser(fn);
+    } else if (fn instanceof RegExp) {
+      // deprecated
+      const regex = fn;
+      fn = (val, def) => {
+        const m = regex.exec(val);
+        return m ? m[0] : def;
+      };
+      option.default(defaultValue).argParser(fn);
+    } else {
+      option.default(fn);
+    }
+
+    return this.addOption(option);
+  }
+
+  /**
+   * Define option with `flags`, `description`, and optional argument parsing function or `defaultValue` or both.
+   *
+   * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space. A required
+   * option-argument is indicated by `<>` and an optional option-argument by `[]`.
+   *
+   * See the README for more details, and see also addOption() and requiredOption().
+   *
+   * @example
+   * program
+   *     .option('-p, --pepper', 'add pepper')
+   *     .option('--pt, --pizza-type <TYPE>', 'type of pizza') // required option-argument
+   *     .option('-c, --cheese [CHEESE]', 'add extra cheese', 'mozzarella') // optional option-argument with default
+   *     .option('-t, --tip <VALUE>', 'add tip to purchase cost', parseFloat) // custom parse function
+   *
+   * @param {string} flags
+   * @param {string} [description]
+   * @param {(Function|*)} [parseArg] - custom option processing function or default value
+   * @param {*} [defaultValue]
+   * @return {Command} `this` command for chaining
+   */
+
+  option(flags, description, parseArg, defaultValue) {
+    return this._optionEx({}, flags, description, parseArg, defaultValue);
+  }
+
+  /**
+   * Add a required option which must have a value after parsing. This usually means
+   * the option must be specified on the command line. (Otherwise the same as .option().)
+   *
+   * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space.
+   *
+   * @param {string} flags
+   * @param {string} [description]
+   * @param {(Function|*)} [parseArg] - custom option processing function or default value
+   * @param {*} [defaultValue]
+   * @return {Command} `this` command for chaining
+   */
+
+  requiredOption(flags, description, parseArg, defaultValue) {
+    return this._optionEx(
+      { mandatory: true },
+      flags,
+      description,
+      parseArg,
+      defaultValue,
+    );
+  }
+
+  /**
+   * Alter parsing of short flags with optional values.
+   *
+   * @example
+   * // for `.option('-f,--flag [value]'):
+   * program.combineFlagAndOptionalValue(true);  // `-f80` is treated like `--flag=80`, this is the default behaviour
+   * program.combineFlagAndOptionalValue(false) // `-fb` is treated like `-f -b`
+   *
+   * @param {boolean} [combine] - if `true` or omitted, an optional value can be specified directly after the flag.
+   * @return {Command} `this` command for chaining
+   */
+  combineFlagAndOptionalValue(combine = true) {
+    this._combineFlagAndOptionalValue = !!combine;
+    return this;
+  }
+
+  /**
+   * Allow unknown options on the command line.
+   *
+   * @param {boolean} [allowUnknown] - if `true` or omitted, no error will be thrown for unknown options.
+   * @return {Command} `this` command for chaining
+   */
+  allowUnknownOption(allowUnknown = true) {
+    this._allowUnknownOption = !!allowUnknown;
+    return this;
+  }
+
+  /**
+   * Allow excess command-arguments on the command line. Pass false to make excess arguments an error.
+   *
+   * @param {boolean} [allowExcess] - if `true` or omitted, no error will be thrown for excess arguments.
+   * @return {Command} `this` command for chaining
+   */
+  allowExcessArguments(allowExcess = true) {
+    this._allowExcessArguments = !!allowExcess;
+    return this;
+  }
+
+  /**
+   * Enable positional options. Positional means global options are specified before subcommands which lets
+   * subcommands reuse the same option names, and also enables subcommands to turn on passThroughOptions.
+   * The default behaviour is non-positional and global options may appear anywhere on the command line.
+   *
+   * @param {boolean} [positional]
+   * @return {Command} `this` command for chaining
+   */
+  enablePositionalOptions(positional = true) {
+    this._enablePositionalOptions = !!positional;
+    return this;
+  }
+
+  /**
+   * Pass through options that come after command-arguments rather than treat them as command-options,
+   * so actual command-options come before command-arguments. Turning this on for a subcommand requires
+   * positional options to have been enabled on the program (parent commands).
+   * The default behaviour is non-positional and options may appear before or after command-arguments.
+   *
+   * @param {boolean} [passThrough] for unknown options.
+   * @return {Command} `this` command for chaining
+   */
+  passThroughOptions(passThrough = true) {
+    this._passThroughOptions = !!passThrough;
+    this._checkForBrokenPassThrough();
+    return this;
+  }
+
+  /**
+   * @private
+   */
+
+  _checkForBrokenPassThrough() {
+    if (
+      this.parent &&
+      this._passThroughOptions &&
+      !this.parent._enablePositionalOptions
+    ) {
+      throw new Error(
+        `passThroughOptions cannot be used for '${this._name}' without turning on enablePositionalOptions for parent command(s)`,
+      );
+    }
+  }
+
+  /**
+   * Whether to store option values as properties on command object,
+   * or store separately (specify false). In both cases the option values can be accessed using .opts().
+   *
+   * @param {boolean} [storeAsProperties=true]
+   * @return {Command} `this` command for chaining
+   */
+
+  storeOptionsAsProperties(storeAsProperties = true) {
+    if (this.options.length) {
+      throw new Error('call .storeOptionsAsProperties() before adding options');
+    }
+    if (Object.keys(this._optionValues).length) {
+      throw new Error(
+        'call .storeOptionsAsProperties() before setting option values',
+      );
+    }
+    this._storeOptionsAsProperties = !!storeAsProperties;
+    return this;
+  }
+
+  /**
+   * Retrieve option value.
+   *
+   * @param {string} key
+   * @return {object} value
+   */
+
+  getOptionValue(key) {
+    if (this._storeOptionsAsProperties) {
+      return this[key];
+    }
+    return this._optionValues[key];
+  }
+
+  /**
+   * Store option value.
+   *
+   * @param {string} key
+   * @param {object} value
+   * @return {Command} `this` command for chaining
+   */
+
+  setOptionValue(key, value) {
+    return this.setOptionValueWithSource(key, value, undefined);
+  }
+
+  /**
+   * Store option value and where the value came from.
+   *
+   * @param {string} key
+   * @param {object} value
+   * @param {string} source - expected values are default/config/env/cli/implied
+   * @return {Command} `this` command for chaining
+   */
+
+  setOptionValueWithSource(key, value, source) {
+    if (this._storeOptionsAsProperties) {
+      this[key] = value;
+    } else {
+      this._optionValues[key] = value;
+    }
+    this._optionValueSources[key] = source;
+    return this;
+  }
+
+  /**
+   * Get source of option value.
+   * Expected values are default | config | env | cli | implied
+   *
+   * @param {string} key
+   * @return {string}
+   */
+
+  getOptionValueSource(key) {
+    return this._optionValueSources[key];
+  }
+
+  /**
+   * Get source of option value. See also .optsWithGlobals().
+   * Expected values are default | config | env | cli | implied
+   *
+   * @param {string} key
+   * @return {string}
+   */
+
+  getOptionValueSourceWithGlobals(key) {
+    // global overwrites local, like optsWithGlobals
+    let source;
+    this._getCommandAndAncestors().forEach((cmd) => {
+      if (cmd.getOptionValueSource(key) !== undefined) {
+        source = cmd.getOptionValueSource(key);
+      }
+    });
+    return source;
+  }
+
+  /**
+   * Get user arguments from implied or explicit arguments.
+   * Side-effects: set _scriptPath if args included script. Used for default program name, and subcommand searches.
+   *
+   * @private
+   */
+
+  _prepareUserArgs(argv, parseOptions) {
+    if (argv !== undefined && !Array.isArray(argv)) {
+      throw new Error('first parameter to parse must be array or undefined');
+    }
+    parseOptions = parseOptions || {};
+
+    // auto-detect argument conventions if nothing supplied
+    if (argv === undefined && parseOptions.from === undefined) {
+      if (process.versions?.electron) {
+        parseOptions.from = 'electron';
+      }
+      // check node specific options for scenarios where user CLI args follow executable without scriptname
+      const execArgv = process.execArgv ?? [];
+      if (
+        execArgv.includes('-e') ||
+        execArgv.includes('--eval') ||
+        execArgv.includes('-p') ||
+        execArgv.includes('--print')
+      ) {
+        parseOptions.from = 'eval'; // internal usage, not documented
+      }
+    }
+
+    // default to using process.argv
+    if (argv === undefined) {
+      argv = process.argv;
+    }
+    this.rawArgs = argv.slice();
+
+    // extract the user args and scriptPath
+    let userArgs;
+    switch (parseOptions.from) {
+      case undefined:
+      case 'node':
+        this._scriptPath = argv[1];
+        userArgs = argv.slice(2);
+        break;
+      case 'electron':
+        // @ts-ignore: because defaultApp is an unknown property
+        if (process.defaultApp) {
+          this._scriptPath = argv[1];
+          userArgs = argv.slice(2);
+        } else {
+          userArgs = argv.slice(1);
+        }
+        break;
+      case 'user':
+        userArgs = argv.slice(0);
+        break;
+      case 'eval':
+        userArgs = argv.slice(1);
+        break;
+      default:
+        throw new Error(
+          `unexpected parse option { from: '${parseOptions.from}' }`,
+        );
+    }
+
+    // Find default name for program from arguments.
+    if (!this._name && this._scriptPath)
+      this.nameFromFilename(this._scriptPath);
+    this._name = this._name || 'program';
+
+    return userArgs;
+  }
+
+  /**
+   * Parse `argv`, setting options and invoking commands when defined.
+   *
+   * Use parseAsync instead of parse if any of your action handlers are async.
+   *
+   * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
+   *
+   * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
+   * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
+   * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
+   * - `'user'`: just user arguments
+   *
+   * @example
+   * program.parse(); // parse process.argv and auto-detect electron and special node flags
+   * program.parse(process.argv); // assume argv[0] is app and argv[1] is script
+   * program.parse(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
+   *
+   * @param {string[]} [argv] - optional, defaults to process.argv
+   * @param {object} [parseOptions] - optionally specify style of options with from: node/user/electron
+   * @param {string} [parseOptions.from] - where the args are from: 'node', 'user', 'electron'
+   * @return {Command} `this` command for chaining
+   */
+
+  parse(argv, parseOptions) {
+    this._prepareForParse();
+    const userArgs = this._prepareUserArgs(argv, parseOptions);
+    this._parseCommand([], userArgs);
+
+    return this;
+  }
+
+  /**
+   * Parse `argv`, setting options and invoking commands when defined.
+   *
+   * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
+   *
+   * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
+   * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
+   * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
+   * - `'user'`: just user arguments
+   *
+   * @example
+   * await program.parseAsync(); // parse process.argv and auto-detect electron and special node flags
+   * await program.parseAsync(process.argv); // assume argv[0] is app and argv[1] is script
+   * await program.parseAsync(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
+   *
+   * @param {string[]} [argv]
+   * @param {object} [parseOptions]
+   * @param {string} parseOptions.from - where the args are from: 'node', 'user', 'electron'
+   * @return {Promise}
+   */
+
+  async parseAsync(argv, parseOptions) {
+    this._prepareForParse();
+    const userArgs = this._prepareUserArgs(argv, parseOptions);
+    await this._parseCommand([], userArgs);
+
+    return this;
+  }
+
+  _prepareForParse() {
+    if (this._savedState === null) {
+      this.saveStateBeforeParse();
+    } else {
+      this.restoreStateBeforeParse();
+    }
+  }
+
+  /**
+   * Called the first time parse is called to save state and allow a restore before subsequent calls to parse.
+   * Not usually called directly, but available for subclasses to save their custom state.
+   *
+   * This is called in a lazy way. Only commands used in parsing chain will have state saved.
+   */
+  saveStateBeforeParse() {
+    this._savedState = {
+      // name is stable if supplied by author, but may be unspecified for root command and deduced during parsing
+      _name: this._name,
+      // option values before parse have default values (including false for negated options)
+      // shallow clones
+      _optionValues: { ...this._optionValues },
+      _optionValueSources: { ...this._optionValueSources },
+    };
+  }
+
+  /**
+   * Restore state before parse for calls after the first.
+   * Not usually called directly, but available for subclasses to save their custom state.
+   *
+   * This is called in a lazy way. Only commands used in parsing chain will have state restored.
+   */
+  restoreStateBeforeParse() {
+    if (this._storeOptionsAsProperties)
+      throw new Error(`Can not call parse again when storeOptionsAsProperties is true.
+- either make a new Command for each call to parse, or stop storing options as properties`);
+
+    // clear state from _prepareUserArgs
+    this._name = this._savedState._name;
+    this._scriptPath = null;
+    this.rawArgs = [];
+    // clear state from setOptionValueWithSource
+    this._optionValues = { ...this._savedState._optionValues };
+    this._optionValueSources = { ...this._savedState._optionValueSources };
+    // clear state from _parseCommand
+    this.args = [];
+    // clear state from _processArguments
+    this.processedArgs = [];
+  }
+
+  /**
+   * Throw if expected executable is missing. Add lots of help for author.
+   *
+   * @param {string} executableFile
+   * @param {string} executableDir
+   * @param {string} subcommandName
+   */
+  _checkForMissingExecutable(executableFile, executableDir, subcommandName) {
+    if (fs.existsSync(executableFile)) return;
+
+    const executableDirMessage = executableDir
+      ? `searched for local subcommand relative to directory '${executableDir}'`
+      : 'no directory for search for local subcommand, use .executableDir() to supply a custom directory';
+    const executableMissing = `'${executableFile}' does not exist
+ - if '${subcommandName}' is not meant to be an executable command, remove description parameter from '.command()' and use '.description()' instead
+ - if the default executable name is not suitable, use the executableFile option to supply a custom name or path
+ - ${executableDirMessage}`;
+    throw new Error(executableMissing);
+  }
+
+  /**
+   * Execute a sub-command executable.
+   *
+   * @private
+   */
+
+  _executeSubCommand(subcommand, args) {
+    args = args.slice();
+    let launchWithNode = false; // Use node for source targets so do not need to get permissions correct, and on Windows.
+    const sourceExt = ['.js', '.ts', '.tsx', '.mjs', '.cjs'];
+
+    function findFile(baseDir, baseName) {
+      // Look for specified file
+      const localBin = path.resolve(baseDir, baseName);
+      if (fs.existsSync(localBin)) return localBin;
+
+      // Stop looking if candidate already has an expected extension.
+      if (sourceExt.includes(path.extname(baseName))) return undefined;
+
+      // Try all the extensions.
+      const foundExt = sourceExt.find((ext) =>
+        fs.existsSync(`${localBin}${ext}`),
+      );
+      if (foundExt) return `${localBin}${foundExt}`;
+
+      return undefined;
+    }
+
+    // Not checking for help first. Unlikely to have mandatory and executable, and can't robustly test for help flags in external command.
+    this._checkForMissingMandatoryOptions();
+    this._checkForConflictingOptions();
+
+    // executableFile and executableDir might be full path, or just a name
+    let executableFile =
+      subcommand._executableFile || `${this._name}-${subcommand._name}`;
+    let executableDir = this._executableDir || '';
+    if (this._scriptPath) {
+      let resolvedScriptPath; // resolve possible symlink for installed npm binary
+      try {
+        resolvedScriptPath = fs.realpathSync(this._scriptPath);
+      } catch {
+        resolvedScriptPath = this._scriptPath;
+      }
+      executableDir = path.resolve(
+        path.dirname(resolvedScriptPath),
+        executableDir,
+      );
+    }
+
+    // Look for a local file in preference to a command in PATH.
+    if (executableDir) {
+      let localFile = findFile(executableDir, executableFile);
+
+      // Legacy search using prefix of script name instead of command name
+      if (!localFile && !subcommand._executableFile && this._scriptPath) {
+        const legacyName = path.basename(
+          this._scriptPath,
+          path.extname(this._scriptPath),
+        );
+        if (legacyName !== this._name) {
+          localFile = findFile(
+            executableDir,
+            `${legacyName}-${subcommand._name}`,
+          );
+        }
+      }
+      executableFile = localFile || executableFile;
+    }
+
+    launchWithNode = sourceExt.includes(path.extname(executableFile));
+
+    let proc;
+    if (process.platform !== 'win32') {
+      if (launchWithNode) {
+        args.unshift(executableFile);
+        // add executable arguments to spawn
+        args = incrementNodeInspectorPort(process.execArgv).concat(args);
+
+        proc = childProcess.spawn(process.argv[0], args, { stdio: 'inherit' });
+      } else {
+        proc = childProcess.spawn(executableFile, args, { stdio: 'inherit' });
+      }
+    } else {
+      this._checkForMissingExecutable(
+        executableFile,
+        executableDir,
+        subcommand._name,
+      );
+      args.unshift(executableFile);
+      // add executable arguments to spawn
+      args = incrementNodeInspectorPort(process.execArgv).concat(args);
+      proc = childProcess.spawn(process.execPath, args, { stdio: 'inherit' });
+    }
+
+    if (!proc.killed) {
+      // testing mainly to avoid leak warnings during unit tests with mocked spawn
+      const signals = ['SIGUSR1', 'SIGUSR2', 'SIGTERM', 'SIGINT', 'SIGHUP'];
+      signals.forEach((signal) => {
+        process.on(signal, () => {
+          if (proc.killed === false && proc.exitCode === null) {
+            // @ts-ignore because signals not typed to known strings
+            proc.kill(signal);
+          }
+        });
+      });
+    }
+
+    // By default terminate process when spawned process terminates.
+    const exitCallback = this._exitCallback;
+    proc.on('close', (code) => {
+      code = code ?? 1; // code is null if spawned process terminated due to a signal
+      if (!exitCallback) {
+        process.exit(code);
+      } else {
+        exitCallback(
+          new CommanderError(
+            code,
+            'commander.executeSubCommandAsync',
+            '(close)',
+          ),
+        );
+      }
+    });
+    proc.on('error', (err) => {
+      // @ts-ignore: because err.code is an unknown property
+      if (err.code === 'ENOENT') {
+        this._checkForMissingExecutable(
+          executableFile,
+          executableDir,
+          subcommand._name,
+        );
+        // @ts-ignore: because err.code is an unknown property
+      } else if (err.code === 'EACCES') {
+        throw new Error(`'${executableFile}' not executable`);
+      }
+      if (!exitCallback) {
+        process.exit(1);
+      } else {
+        const wrappedError = new CommanderError(
+          1,
+          'commander.executeSubCommandAsync',
+          '(error)',
+        );
+        wrappedError.nestedError = err;
+        exitCallback(wrappedError);
+      }
+    });
+
+    // Store the reference to the child process
+    this.runningCommand = proc;
+  }
+
+  /**
+   * @private
+   */
+
+  _dispatchSubcommand(commandName, operands, unknown) {
+    const subCommand = this._findCommand(commandName);
+    if (!subCommand) this.help({ error: true });
+
+    subCommand._prepareForParse();
+    let promiseChain;
+    promiseChain = this._chainOrCallSubCommandHook(
+      promiseChain,
+      subCommand,
+      'preSubcommand',
+    );
+    promiseChain = this._chainOrCall(promiseChain, () => {
+      if (subCommand._executableHandler) {
+        this._executeSubCommand(subCommand, operands.concat(unknown));
+      } else {
+        return subCommand._parseCommand(operands, unknown);
+      }
+    });
+    return promiseChain;
+  }
+
+  /**
+   * Invoke help directly if possible, or dispatch if necessary.
+   * e.g. help foo
+   *
+   * @private
+   */
+
+  _dispatchHelpCommand(subcommandName) {
+    if (!subcommandName) {
+      this.help();
+    }
+    const subCommand = this._findCommand(subcommandName);
+    if (subCommand && !subCommand._executableHandler) {
+      subCommand.help();
+    }
+
+    // Fallback to parsing the help flag to invoke the help.
+    return this._dispatchSubcommand(
+      subcommandName,
+      [],
+      [this._getHelpOption()?.long ?? this._getHelpOption()?.short ?? '--help'],
+    );
+  }
+
+  /**
+   * Check this.args against expected this.registeredArguments.
+   *
+   * @private
+   */
+
+  _checkNumberOfArguments() {
+    // too few
+    this.registeredArguments.forEach((arg, i) => {
+      if (arg.required && this.args[i] == null) {
+        this.missingArgument(arg.name());
+      }
+    });
+    // too many
+    if (
+      this.registeredArguments.length > 0 &&
+      this.registeredArguments[this.registeredArguments.length - 1].variadic
+    ) {
+      return;
+    }
+    if (this.args.length > this.registeredArguments.length) {
+      this._excessArguments(this.args);
+    }
+  }
+
+  /**
+   * Process this.args using this.registeredArguments and save as this.processedArgs!
+   *
+   * @private
+   */
+
+  _processArguments() {
+    const myParseArg = (argument, value, previous) => {
+      // Extra processing for nice error message on parsing failure.
+      let parsedValue = value;
+      if (value !== null && argument.parseArg) {
+        const invalidValueMessage = `error: command-argument value '${value}' is invalid for argument '${argument.name()}'.`;
+        parsedValue = this._callParseArg(
+          argument,
+          value,
+          previous,
+          invalidValueMessage,
+        );
+      }
+      return parsedValue;
+    };
+
+    this._checkNumberOfArguments();
+
+    const processedArgs = [];
+    this.registeredArguments.forEach((declaredArg, index) => {
+      let value = declaredArg.defaultValue;
+      if (declaredArg.variadic) {
+        // Collect together remaining arguments for passing together as an array.
+        if (index < this.args.length) {
+          value = this.args.slice(index);
+          if (declaredArg.parseArg) {
+            value = value.reduce((processed, v) => {
+              return myParseArg(declaredArg, v, processed);
+            }, declaredArg.defaultValue);
+          }
+        } else if (value === undefined) {
+          value = [];
+        }
+      } else if (index < this.args.length) {
+        value = this.args[index];
+        if (declaredArg.parseArg) {
+          value = myParseArg(declaredArg, value, declaredArg.defaultValue);
+        }
+      }
+      processedArgs[index] = value;
+    });
+    this.processedArgs = processedArgs;
+  }
+
+  /**
+   * Once we have a promise we chain, but call synchronously until then.
+   *
+   * @param {(Promise|undefined)} promise
+   * @param {Function} fn
+   * @return {(Promise|undefined)}
+   * @private
+   */
+
+  _chainOrCall(promise, fn) {
+    // thenable
+    if (promise?.then && typeof promise.then === 'function') {
+      // already have a promise, chain callback
+      return promise.then(() => fn());
+    }
+    // callback might return a promise
+    return fn();
+  }
+
+  /**
+   *
+   * @param {(Promise|undefined)} promise
+   * @param {string} event
+   * @return {(Promise|undefined)}
+   * @private
+   */
+
+  _chainOrCallHooks(promise, event) {
+    let result = promise;
+    const hooks = [];
+    this._getCommandAndAncestors()
+      .reverse()
+      .filter((cmd) => cmd._lifeCycleHooks[event] !== undefined)
+      .forEach((hookedCommand) => {
+        hookedCommand._lifeCycleHooks[event].forEach((callback) => {
+          hooks.push({ hookedCommand, callback });
+        });
+      });
+    if (event === 'postAction') {
+      hooks.reverse();
+    }
+
+    hooks.forEach((hookDetail) => {
+      result = this._chainOrCall(result, () => {
+        return hookDetail.callback(hookDetail.hookedCommand, this);
+      });
+    });
+    return result;
+  }
+
+  /**
+   *
+   * @param {(Promise|undefined)} promise
+   * @param {Command} subCommand
+   * @param {string} event
+   * @return {(Promise|undefined)}
+   * @private
+   */
+
+  _chainOrCallSubCommandHook(promise, subCommand, event) {
+    let result = promise;
+    if (this._lifeCycleHooks[event] !== undefined) {
+      this._lifeCycleHooks[event].forEach((hook) => {
+        result = this._chainOrCall(result, () => {
+          return hook(this, subCommand);
+        });
+      });
+    }
+    return result;
+  }
+
+  /**
+   * Process arguments in context of this command.
+   * Returns action result, in case it is a promise.
+   *
+   * @private
+   */
+
+  _parseCommand(operands, unknown) {
+    const parsed = this.parseOptions(unknown);
+    this._parseOptionsEnv(); // after cli, so parseArg not called on both cli and env
+    this._parseOptionsImplied();
+    operands = operands.concat(parsed.operands);
+    unknown = parsed.unknown;
+    this.args = operands.concat(unknown);
+
+    if (operands && this._findCommand(operands[0])) {
+      return this._dispatchSubcommand(operands[0], operands.slice(1), unknown);
+    }
+    if (
+      this._getHelpCommand() &&
+      operands[0] === this._getHelpCommand().name()
+    ) {
+      return this._dispatchHelpCommand(operands[1]);
+    }
+    if (this._defaultCommandName) {
+      this._outputHelpIfRequested(unknown); // Run the help for default command from parent rather than passing to default command
+      return this._dispatchSubcommand(
+        this._defaultCommandName,
+        operands,
+        unknown,
+      );
+    }
+    if (
+      this.commands.length &&
+      this.args.length === 0 &&
+      !this._actionHandler &&
+      !this._defaultCommandName
+    ) {
+      // probably missing subcommand and no handler, user needs help (and exit)
+      this.help({ error: true });
+    }
+
+    this._outputHelpIfRequested(parsed.unknown);
+    this._checkForMissingMandatoryOptions();
+    this._checkForConflictingOptions();
+
+    // We do not always call this check to avoid masking a "better" error, like unknown command.
+    const checkForUnknownOptions = () => {
+      if (parsed.unknown.length > 0) {
+        this.unknownOption(parsed.unknown[0]);
+      }
+    };
+
+    const commandEvent = `command:${this.name()}`;
+    if (this._actionHandler) {
+      checkForUnknownOptions();
+      this._processArguments();
+
+      let promiseChain;
+      promiseChain = this._chainOrCallHooks(promiseChain, 'preAction');
+      promiseChain = this._chainOrCall(promiseChain, () =>
+        this._actionHandler(this.processedArgs),
+      );
+      if (this.parent) {
+        promiseChain = this._chainOrCall(promiseChain, () => {
+          this.parent.emit(commandEvent, operands, unknown); // legacy
+        });
+      }
+      promiseChain = this._chainOrCallHooks(promiseChain, 'postAction');
+      return promiseChain;
+    }
+    if (this.parent?.listenerCount(commandEvent)) {
+      checkForUnknownOptions();
+      this._processArguments();
+      this.parent.emit(commandEvent, operands, unknown); // legacy
+    } else if (operands.length) {
+      if (this._findCommand('*')) {
+        // legacy default command
+        return this._dispatchSubcommand('*', operands, unknown);
+      }
+      if (this.listenerCount('command:*')) {
+        // skip option check, emit event for possible misspelling suggestion
+        this.emit('command:*', operands, unknown);
+      } else if (this.commands.length) {
+        this.unknownCommand();
+      } else {
+        checkForUnknownOptions();
+        this._processArguments();
+      }
+    } else if (this.commands.length) {
+      checkForUnknownOptions();
+      // This command has subcommands and nothing hooked up at this level, so display help (and exit).
+      this.help({ error: true });
+    } else {
+      checkForUnknownOptions();
+      this._processArguments();
+      // fall through for caller to handle after calling .parse()
+    }
+  }
+
+  /**
+   * Find matching command.
+   *
+   * @private
+   * @return {Command | undefined}
+   */
+  _findCommand(name) {
+    if (!name) return undefined;
+    return this.commands.find(
+      (cmd) => cmd._name === name || cmd._aliases.includes(name),
+    );
+  }
+
+  /**
+   * Return an option matching `arg` if any.
+   *
+   * @param {string} arg
+   * @return {Option}
+   * @package
+   */
+
+  _findOption(arg) {
+    return this.options.find((option) => option.is(arg));
+  }
+
+  /**
+   * Display an error message if a mandatory option does not have a value.
+   * Called after checking for help flags in leaf subcommand.
+   *
+   * @private
+   */
+
+  _checkForMissingMandatoryOptions() {
+    // Walk up hierarchy so can call in subcommand after checking for displaying help.
+    this._getCommandAndAncestors().forEach((cmd) => {
+      cmd.options.forEach((anOption) => {
+        if (
+          anOption.mandatory &&
+          cmd.getOptionValue(anOption.attributeName()) === undefined
+        ) {
+          cmd.missingMandatoryOptionValue(anOption);
+        }
+      });
+    });
+  }
+
+  /**
+   * Display an error message if conflicting options are used together in this.
+   *
+   * @private
+   */
+  _checkForConflictingLocalOptions() {
+    const definedNonDefaultOptions = this.options.filter((option) => {
+      const optionKey = option.attributeName();
+      if (this.getOptionValue(optionKey) === undefined) {
+        return false;
+      }
+      return this.getOptionValueSource(optionKey) !== 'default';
+    });
+
+    const optionsWithConflicting = definedNonDefaultOptions.filter(
+      (option) => option.conflictsWith.length > 0,
+    );
+
+    optionsWithConflicting.forEach((option) => {
+      const conflictingAndDefined = definedNonDefaultOptions.find((defined) =>
+        option.conflictsWith.includes(defined.attributeName()),
+      );
+      if (conflictingAndDefined) {
+        this._conflictingOption(option, conflictingAndDefined);
+      }
+    });
+  }
+
+  /**
+   * Display an error message if conflicting options are used together.
+   * Called after checking for help flags in leaf subcommand.
+   *
+   * @private
+   */
+  _checkForConflictingOptions() {
+    // Walk up hierarchy so can call in subcommand after checking for displaying help.
+    this._getCommandAndAncestors().forEach((cmd) => {
+      cmd._checkForConflictingLocalOptions();
+    });
+  }
+
+  /**
+   * Parse options from `argv` removing known options,
+   * and return argv split into operands and unknown arguments.
+   *
+   * Side effects: modifies command by storing options. Does not reset state if called again.
+   *
+   * Examples:
+   *
+   *     argv => operands, unknown
+   *     --known kkk op => [op], []
+   *     op --known kkk => [op], []
+   *     sub --unknown uuu op => [sub], [--unknown uuu op]
+   *     sub -- --unknown uuu op => [sub --unknown uuu op], []
+   *
+   * @param {string[]} args
+   * @return {{operands: string[], unknown: string[]}}
+   */
+
+  parseOptions(args) {
+    const operands = []; // operands, not options or values
+    const unknown = []; // first unknown option and remaining unknown args
+    let dest = operands;
+
+    function maybeOption(arg) {
+      return arg.length > 1 && arg[0] === '-';
+    }
+
+    const negativeNumberArg = (arg) => {
+      // return false if not a negative number
+      if (!/^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(arg)) return false;
+      // negative number is ok unless digit used as an option in command hierarchy
+      return !this._getCommandAndAncestors().some((cmd) =>
+        cmd.options
+          .map((opt) => opt.short)
+          .some((short) => /^-\d$/.test(short)),
+      );
+    };
+
+    // parse options
+    let activeVariadicOption = null;
+    let activeGroup = null; // working through group of short options, like -abc
+    let i = 0;
+    while (i < args.length || activeGroup) {
+      const arg = activeGroup ?? args[i++];
+      activeGroup = null;
+
+      // literal
+      if (arg === '--') {
+        if (dest === unknown) dest.push(arg);
+        dest.push(...args.slice(i));
+        break;
+      }
+
+      if (
+        activeVariadicOption &&
+        (!maybeOption(arg) || negativeNumberArg(arg))
+      ) {
+        this.emit(`option:${activeVariadicOption.name()}`, arg);
+        continue;
+      }
+      activeVariadicOption = null;
+
+      if (maybeOption(arg)) {
+        const option = this._findOption(arg);
+        // recognised option, call listener to assign value with possible custom processing
+        if (option) {
+          if (option.required) {
+            const value = args[i++];
+            if (value === undefined) this.optionMissingArgument(option);
+            this.emit(`option:${option.name()}`, value);
+          } else if (option.optional) {
+            let value = null;
+            // historical behaviour is optional value is following arg unless an option
+            if (
+              i < args.length &&
+              (!maybeOption(args[i]) || negativeNumberArg(args[i]))
+            ) {
+              value = args[i++];
+            }
+            this.emit(`option:${option.name()}`, value);
+          } else {
+            // boolean flag
+            this.emit(`option:${option.name()}`);
+          }
+          activeVariadicOption = option.variadic ? option : null;
+          continue;
+        }
+      }
+
+      // Look for combo options following single dash, eat first one if known.
+      if (arg.length > 2 && arg[0] === '-' && arg[1] !== '-') {
+        const option = this._findOption(`-${arg[1]}`);
+        if (option) {
+          if (
+            option.required ||
+            (option.optional && this._combineFlagAndOptionalValue)
+          ) {
+            // option with value following in same argument
+            this.emit(`option:${option.name()}`, arg.slice(2));
+          } else {
+            // boolean option
+            this.emit(`option:${option.name()}`);
+            // remove the processed option and keep processing group
+            activeGroup = `-${arg.slice(2)}`;
+          }
+          continue;
+        }
+      }
+
+      // Look for known long flag with value, like --foo=bar
+      if (/^--[^=]+=/.test(arg)) {
+        const index = arg.indexOf('=');
+        const option = this._findOption(arg.slice(0, index));
+        if (option && (option.required || option.optional)) {
+          this.emit(`option:${option.name()}`, arg.slice(index + 1));
+          continue;
+        }
+      }
+
+      // Not a recognised option by this command.
+      // Might be a command-argument, or subcommand option, or unknown option, or help command or option.
+
+      // An unknown option means further arguments also classified as unknown so can be reprocessed by subcommands.
+      // A negative number in a leaf command is not an unknown option.
+      if (
+        dest === operands &&
+        maybeOption(arg) &&
+        !(this.commands.length === 0 && negativeNumberArg(arg))
+      ) {
+        dest = unknown;
+      }
+
+      // If using positionalOptions, stop processing our options at subcommand.
+      if (
+        (this._enablePositionalOptions || this._passThroughOptions) &&
+        operands.length === 0 &&
+        unknown.length === 0
+      ) {
+        if (this._findCommand(arg)) {
+          operands.push(arg);
+          unknown.push(...args.slice(i));
+          break;
+        } else if (
+          this._getHelpCommand() &&
+          arg === this._getHelpCommand().name()
+        ) {
+          operands.push(arg, ...args.slice(i));
+          break;
+        } else if (this._defaultCommandName) {
+          unknown.push(arg, ...args.slice(i));
+          break;
+        }
+      }
+
+      // If using passThroughOptions, stop processing options at first command-argument.
+      if (this._passThroughOptions) {
+        dest.push(arg, ...args.slice(i));
+        break;
+      }
+
+      // add arg
+      dest.push(arg);
+    }
+
+    return { operands, unknown };
+  }
+
+  /**
+   * Return an object containing local option values as key-value pairs.
+   *
+   * @return {object}
+   */
+  opts() {
+    if (this._storeOptionsAsProperties) {
+      // Preserve original behaviour so backwards compatible when still using properties
+      const result = {};
+      const len = this.options.length;
+
+      for (let i = 0; i < len; i++) {
+        const key = this.options[i].attributeName();
+        result[key] =
+          key === this._versionOptionName ? this._version : this[key];
+      }
+      return result;
+    }
+
+    return this._optionValues;
+  }
+
+  /**
+   * Return an object containing merged local and global option values as key-value pairs.
+   *
+   * @return {object}
+   */
+  optsWithGlobals() {
+    // globals overwrite locals
+    return this._getCommandAndAncestors().reduce(
+      (combinedOptions, cmd) => Object.assign(combinedOptions, cmd.opts()),
+      {},
+    );
+  }
+
+  /**
+   * Display error message and exit (or call exitOverride).
+   *
+   * @param {string} message
+   * @param {object} [errorOptions]
+   * @param {string} [errorOptions.code] - an id string representing the error
+   * @param {number} [errorOptions.exitCode] - used with process.exit
+   */
+  error(message, errorOptions) {
+    // output handling
+    this._outputConfiguration.outputError(
+      `${message}\n`,
+      this._outputConfiguration.writeErr,
+    );
+    if (typeof this._showHelpAfterError === 'string') {
+      this._outputConfiguration.writeErr(`${this._showHelpAfterError}\n`);
+    } else if (this._showHelpAfterError) {
+      this._outputConfiguration.writeErr('\n');
+      this.outputHelp({ error: true });
+    }
+
+    // exit handling
+    const config = errorOptions || {};
+    const exitCode = config.exitCode || 1;
+    const code = config.code || 'commander.error';
+    this._exit(exitCode, code, message);
+  }
+
+  /**
+   * Apply any option related environment variables, if option does
+   * not have a value from cli or client code.
+   *
+   * @private
+   */
+  _parseOptionsEnv() {
+    this.options.forEach((option) => {
+      if (option.envVar && option.envVar in process.env) {
+        const optionKey = option.attributeName();
+        // Priority check. Do not overwrite cli or options from unknown source (client-code).
+        if (
+          this.getOptionValue(optionKey) === undefined ||
+          ['default', 'config', 'env'].includes(
+            this.getOptionValueSource(optionKey),
+          )
+        ) {
+          if (option.required || option.optional) {
+            // option can take a value
+            // keep very simple, optional always takes value
+            this.emit(`optionEnv:${option.name()}`, process.env[option.envVar]);
+          } else {
+            // boolean
+            // keep very simple, only care that envVar defined and not the value
+            this.emit(`optionEnv:${option.name()}`);
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * Apply any implied option values, if option is undefined or default value.
+   *
+   * @private
+   */
+  _parseOptionsImplied() {
+    const dualHelper = new DualOptions(this.options);
+    const hasCustomOptionValue = (optionKey) => {
+      return (
+        this.getOptionValue(optionKey) !== undefined &&
+        !['default', 'implied'].includes(this.getOptionValueSource(optionKey))
+      );
+    };
+    this.options
+      .filter(
+        (option) =>
+          option.implied !== undefined &&
+          hasCustomOptionValue(option.attributeName()) &&
+          dualHelper.valueFromOption(
+            this.getOptionValue(option.attributeName()),
+            option,
+          ),
+      )
+      .forEach((option) => {
+        Object.keys(option.implied)
+          .filter((impliedKey) => !hasCustomOptionValue(impliedKey))
+          .forEach((impliedKey) => {
+            this.setOptionValueWithSource(
+              impliedKey,
+              option.implied[impliedKey],
+              'implied',
+            );
+          });
+      });
+  }
+
+  /**
+   * Argument `name` is missing.
+   *
+   * @param {string} name
+   * @private
+   */
+
+  missingArgument(name) {
+    const message = `error: missing required argument '${name}'`;
+    this.error(message, { code: 'commander.missingArgument' });
+  }
+
+  /**
+   * `Option` is missing an argument.
+   *
+   * @param {Option} option
+   * @private
+   */
+
+  optionMissingArgument(option) {
+    const message = `error: option '${option.flags}' argument missing`;
+    this.error(message, { code: 'commander.optionMissingArgument' });
+  }
+
+  /**
+   * `Option` does not have a value, and is a mandatory option.
+   *
+   * @param {Option} option
+   * @private
+   */
+
+  missingMandatoryOptionValue(option) {
+    const message = `error: required option '${option.flags}' not specified`;
+    this.error(message, { code: 'commander.missingMandatoryOptionValue' });
+  }
+
+  /**
+   * `Option` conflicts with another option.
+   *
+   * @param {Option} option
+   * @param {Option} conflictingOption
+   * @private
+   */
+  _conflictingOption(option, conflictingOption) {
+    // The calling code does not know whether a negated option is the source of the
+    // value, so do some work to take an educated guess.
+    const findBestOptionFromValue = (option) => {
+      const optionKey = option.attributeName();
+      const optionValue = this.getOptionValue(optionKey);
+      const negativeOption = this.options.find(
+        (target) => target.negate && optionKey === target.attributeName(),
+      );
+      const positiveOption = this.options.find(
+        (target) => !target.negate && optionKey === target.attributeName(),
+      );
+      if (
+        negativeOption &&
+        ((negativeOption.presetArg === undefined && optionValue === false) ||
+          (negativeOption.presetArg !== undefined &&
+            optionValue === negativeOption.presetArg))
+      ) {
+        return negativeOption;
+      }
+      return positiveOption || option;
+    };
+
+    const getErrorMessage = (option) => {
+      const bestOption = findBestOptionFromValue(option);
+      const optionKey = bestOption.attributeName();
+      const source = this.getOptionValueSource(optionKey);
+      if (source === 'env') {
+        return `environment variable '${bestOption.envVar}'`;
+      }
+      return `option '${bestOption.flags}'`;
+    };
+
+    const message = `error: ${getErrorMessage(option)} cannot be used with ${getErrorMessage(conflictingOption)}`;
+    this.error(message, { code: 'commander.conflictingOption' });
+  }
+
+  /**
+   * Unknown option `flag`.
+   *
+   * @param {string} flag
+   * @private
+   */
+
+  unknownOption(flag) {
+    if (this._allowUnknownOption) return;
+    let suggestion = '';
+
+    if (flag.startsWith('--') && this._showSuggestionAfterError) {
+      // Looping to pick up the global options too
+      let candidateFlags = [];
+      // eslint-disable-next-line @typescript-eslint/no-this-alias
+      let command = this;
+      do {
+        const moreFlags = command
+          .createHelp()
+          .visibleOptions(command)
+          .filter((option) => option.long)
+          .map((option) => option.long);
+        candidateFlags = candidateFlags.concat(moreFlags);
+        command = command.parent;
+      } while (command && !command._enablePositionalOptions);
+      suggestion = suggestSimilar(flag, candidateFlags);
+    }
+
+    const message = `error: unknown option '${flag}'${suggestion}`;
+    this.error(message, { code: 'commander.unknownOption' });
+  }
+
+  /**
+   * Excess arguments, more than expected.
+   *
+   * @param {string[]} receivedArgs
+   * @private
+   */
+
+  _excessArguments(receivedArgs) {
+    if (this._allowExcessArguments) return;
+
+    const expected = this.registeredArguments.length;
+    const s = expected === 1 ? '' : 's';
+    const forSubcommand = this.parent ? ` for '${this.name()}'` : '';
+    const message = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${receivedArgs.length}.`;
+    this.error(message, { code: 'commander.excessArguments' });
+  }
+
+  /**
+   * Unknown command.
+   *
+   * @private
+   */
+
+  unknownCommand() {
+    const unknownName = this.args[0];
+    let suggestion = '';
+
+    if (this._showSuggestionAfterError) {
+      const candidateNames = [];
+      this.createHelp()
+        .visibleCommands(this)
+        .forEach((command) => {
+          candidateNames.push(command.name());
+          // just visible alias
+          if (command.alias()) candidateNames.push(command.alias());
+        });
+      suggestion = suggestSimilar(unknownName, candidateNames);
+    }
+
+    const message = `error: unknown command '${unknownName}'${suggestion}`;
+    this.error(message, { code: 'commander.unknownCommand' });
+  }
+
+  /**
+   * Get or set the program version.
+   *
+   * This method auto-registers the "-V, --version" option which will print the version number.
+   *
+   * You can optionally supply the flags and description to override the defaults.
+   *
+   * @param {string} [str]
+   * @param {string} [flags]
+   * @param {string} [description]
+   * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
+   */
+
+  version(str, flags, description) {
+    if (str === undefined) return this._version;
+    this._version = str;
+    flags = flags || '-V, --version';
+    description = description || 'output the version number';
+    const versionOption = this.createOption(flags, description);
+    this._versionOptionName = versionOption.attributeName();
+    this._registerOption(versionOption);
+
+    this.on('option:' + versionOption.name(), () => {
+      this._outputConfiguration.writeOut(`${str}\n`);
+      this._exit(0, 'commander.version', str);
+    });
+    return this;
+  }
+
+  /**
+   * Set the description.
+   *
+   * @param {string} [str]
+   * @param {object} [argsDescription]
+   * @return {(string|Command)}
+   */
+  description(str, argsDescription) {
+    if (str === undefined && argsDescription === undefined)
+      return this._description;
+    this._description = str;
+    if (argsDescription) {
+      this._argsDescription = argsDescription;
+    }
+    return this;
+  }
+
+  /**
+   * Set the summary. Used when listed as subcommand of parent.
+   *
+   * @param {string} [str]
+   * @return {(string|Command)}
+   */
+  summary(str) {
+    if (str === undefined) return this._summary;
+    this._summary = str;
+    return this;
+  }
+
+  /**
+   * Set an alias for the command.
+   *
+   * You may call more than once to add multiple aliases. Only the first alias is shown in the auto-generated help.
+   *
+   * @param {string} [alias]
+   * @return {(string|Command)}
+   */
+
+  alias(alias) {
+    if (alias === undefined) return this._aliases[0]; // just return first, for backwards compatibility
+
+    /** @type {Command} */
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    let command = this;
+    if (
+      this.commands.length !== 0 &&
+      this.commands[this.commands.length - 1]._executableHandler
+    ) {
+      // assume adding alias for last added executable subcommand, rather than this
+      command = this.commands[this.commands.length - 1];
+    }
+
+    if (alias === command._name)
+      throw new Error("Command alias can't be the same as its name");
+    const matchingCommand = this.parent?._findCommand(alias);
+    if (matchingCommand) {
+      // c.f. _registerCommand
+      const existingCmd = [matchingCommand.name()]
+        .concat(matchingCommand.aliases())
+        .join('|');
+      throw new Error(
+        `cannot add alias '${alias}' to command '${this.name()}' as already have command '${existingCmd}'`,
+      );
+    }
+
+    command._aliases.push(alias);
+    return this;
+  }
+
+  /**
+   * Set aliases for the command.
+   *
+   * Only the first alias is shown in the auto-generated help.
+   *
+   * @param {string[]} [aliases]
+   * @return {(string[]|Command)}
+   */
+
+  aliases(aliases) {
+    // Getter for the array of aliases is the main reason for having aliases() in addition to alias().
+    if (aliases === undefined) return this._aliases;
+
+    aliases.forEach((alias) => this.alias(alias));
+    return this;
+  }
+
+  /**
+   * Set / get the command usage `str`.
+   *
+   * @param {string} [str]
+   * @return {(string|Command)}
+   */
+
+  usage(str) {
+    if (str === undefined) {
+      if (this._usage) return this._usage;
+
+      const args = this.registeredArguments.map((arg) => {
+        return humanReadableArgName(arg);
+      });
+      return []
+        .concat(
+          this.options.length || this._helpOption !== null ? '[options]' : [],
+          this.commands.length ? '[command]' : [],
+          this.registeredArguments.length ? args : [],
+        )
+        .join(' ');
+    }
+
+    this._usage = str;
+    return this;
+  }
+
+  /**
+   * Get or set the name of the command.
+   *
+   * @param {string} [str]
+   * @return {(string|Command)}
+   */
+
+  name(str) {
+    if (str === undefined) return this._name;
+    this._name = str;
+    return this;
+  }
+
+  /**
+   * Set/get the help group heading for this subcommand in parent command's help.
+   *
+   * @param {string} [heading]
+   * @return {Command | string}
+   */
+
+  helpGroup(heading) {
+    if (heading === undefined) return this._helpGroupHeading ?? '';
+    this._helpGroupHeading = heading;
+    return this;
+  }
+
+  /**
+   * Set/get the default help group heading for subcommands added to this command.
+   * (This does not override a group set directly on the subcommand using .helpGroup().)
+   *
+   * @example
+   * program.commandsGroup('Development Commands:);
+   * program.command('watch')...
+   * program.command('lint')...
+   * ...
+   *
+   * @param {string} [heading]
+   * @returns {Command | string}
+   */
+  commandsGroup(heading) {
+    if (heading === undefined) return this._defaultCommandGroup ?? '';
+    this._defaultCommandGroup = heading;
+    return this;
+  }
+
+  /**
+   * Set/get the default help group heading for options added to this command.
+   * (This does not override a group set directly on the option using .helpGroup().)
+   *
+   * @example
+   * program
+   *   .optionsGroup('Development Options:')
+   *   .option('-d, --debug', 'output extra debugging')
+   *   .option('-p, --profile', 'output profiling information')
+   *
+   * @param {string} [heading]
+   * @returns {Command | string}
+   */
+  optionsGroup(heading) {
+    if (heading === undefined) return this._defaultOptionGroup ?? '';
+    this._defaultOptionGroup = heading;
+    return this;
+  }
+
+  /**
+   * @param {Option} option
+   * @private
+   */
+  _initOptionGroup(option) {
+    if (this._defaultOptionGroup && !option.helpGroupHeading)
+      option.helpGroup(this._defaultOptionGroup);
+  }
+
+  /**
+   * @param {Command} cmd
+   * @private
+   */
+  _initCommandGroup(cmd) {
+    if (this._defaultCommandGroup && !cmd.helpGroup())
+      cmd.helpGroup(this._defaultCommandGroup);
+  }
+
+  /**
+   * Set the name of the command from script filename, such as process.argv[1],
+   * or require.main.filename, or __filename.
+   *
+   * (Used internally and public although not documented in README.)
+   *
+   * @example
+   * program.nameFromFilename(require.main.filename);
+   *
+   * @param {string} filename
+   * @return {Command}
+   */
+
+  nameFromFilename(filename) {
+    this._name = path.basename(filename, path.extname(filename));
+
+    return this;
+  }
+
+  /**
+   * Get or set the directory for searching for executable subcommands of this command.
+   *
+   * @example
+   * program.executableDir(__dirname);
+   * // or
+   * program.executableDir('subcommands');
+   *
+   * @param {string} [path]
+   * @return {(string|null|Command)}
+   */
+
+  executableDir(path) {
+    if (path === undefined) return this._executableDir;
+    this._executableDir = path;
+    return this;
+  }
+
+  /**
+   * Return program help documentation.
+   *
+   * @param {{ error: boolean }} [contextOptions] - pass {error:true} to wrap for stderr instead of stdout
+   * @return {string}
+   */
+
+  helpInformation(contextOptions) {
+    const helper = this.createHelp();
+    const context = this._getOutputContext(contextOptions);
+    helper.prepareContext({
+      error: context.error,
+      helpWidth: context.helpWidth,
+      outputHasColors: context.hasColors,
+    });
+    const text = helper.formatHelp(this, helper);
+    if (context.hasColors) return text;
+    return this._outputConfiguration.stripColor(text);
+  }
+
+  /**
+   * @typedef HelpContext
+   * @type {object}
+   * @property {boolean} error
+   * @property {number} helpWidth
+   * @property {boolean} hasColors
+   * @property {function} write - includes stripColor if needed
+   *
+   * @returns {HelpContext}
+   * @private
+   */
+
+  _getOutputContext(contextOptions) {
+    contextOptions = contextOptions || {};
+    const error = !!contextOptions.error;
+    let baseWrite;
+    let hasColors;
+    let helpWidth;
+    if (error) {
+      baseWrite = (str) => this._outputConfiguration.writeErr(str);
+      hasColors = this._outputConfiguration.getErrHasColors();
+      helpWidth = this._outputConfiguration.getErrHelpWidth();
+    } else {
+      baseWrite = (str) => this._outputConfiguration.writeOut(str);
+      hasColors = this._outputConfiguration.getOutHasColors();
+      helpWidth = this._outputConfiguration.getOutHelpWidth();
+    }
+    const write = (str) => {
+      if (!hasColors) str = this._outputConfiguration.stripColor(str);
+      return baseWrite(str);
+    };
+    return { error, write, hasColors, helpWidth };
+  }
+
+  /**
+   * Output help information for this command.
+   *
+   * Outputs built-in help, and custom text added using `.addHelpText()`.
+   *
+   * @param {{ error: boolean } | Function} [contextOptions] - pass {error:true} to write to stderr instead of stdout
+   */
+
+  outputHelp(contextOptions) {
+    let deprecatedCallback;
+    if (typeof contextOptions === 'function') {
+      deprecatedCallback = contextOptions;
+      contextOptions = undefined;
+    }
+
+    const outputContext = this._getOutputContext(contextOptions);
+    /** @type {HelpTextEventContext} */
+    const eventContext = {
+      error: outputContext.error,
+      write: outputContext.write,
+      command: this,
+    };
+
+    this._getCommandAndAncestors()
+      .reverse()
+      .forEach((command) => command.emit('beforeAllHelp', eventContext));
+    this.emit('beforeHelp', eventContext);
+
+    let helpInformation = this.helpInformation({ error: outputContext.error });
+    if (deprecatedCallback) {
+      helpInformation = deprecatedCallback(helpInformation);
+      if (
+        typeof helpInformation !== 'string' &&
+        !Buffer.isBuffer(helpInformation)
+      ) {
+        throw new Error('outputHelp callback must return a string or a Buffer');
+      }
+    }
+    outputContext.write(helpInformation);
+
+    if (this._getHelpOption()?.long) {
+      this.emit(this._getHelpOption().long); // deprecated
+    }
+    this.emit('afterHelp', eventContext);
+    this._getCommandAndAncestors().forEach((command) =>
+      command.emit('afterAllHelp', eventContext),
+    );
+  }
+
+  /**
+   * You can pass in flags and a description to customise the built-in help option.
+   * Pass in false to disable the built-in help option.
+   *
+   * @example
+   * program.helpOption('-?, --help' 'show help'); // customise
+   * program.helpOption(false); // disable
+   *
+   * @param {(string | boolean)} flags
+   * @param {string} [description]
+   * @return {Command} `this` command for chaining
+   */
+
+  helpOption(flags, description) {
+    // Support enabling/disabling built-in help option.
+    if (typeof flags === 'boolean') {
+      if (flags) {
+        if (this._helpOption === null) this._helpOption = undefined; // reenable
+        if (this._defaultOptionGroup) {
+          // make the option to store the group
+          this._initOptionGroup(this._getHelpOption());
+        }
+      } else {
+        this._helpOption = null; // disable
+      }
+      return this;
+    }
+
+    // Customise flags and description.
+    this._helpOption = this.createOption(
+      flags ?? '-h, --help',
+      description ?? 'display help for command',
+    );
+    // init group unless lazy create
+    if (flags || description) this._initOptionGroup(this._helpOption);
+
+    return this;
+  }
+
+  /**
+   * Lazy create help option.
+   * Returns null if has been disabled with .helpOption(false).
+   *
+   * @returns {(Option | null)} the help option
+   * @package
+   */
+  _getHelpOption() {
+    // Lazy create help option on demand.
+    if (this._helpOption === undefined) {
+      this.helpOption(undefined, undefined);
+    }
+    return this._helpOption;
+  }
+
+  /**
+   * Supply your own option to use for the built-in help option.
+   * This is an alternative to using helpOption() to customise the flags and description etc.
+   *
+   * @param {Option} option
+   * @return {Command} `this` command for chaining
+   */
+  addHelpOption(option) {
+    this._helpOption = option;
+    this._initOptionGroup(option);
+    return this;
+  }
+
+  /**
+   * Output help information and exit.
+   *
+   * Outputs built-in help, and custom text added using `.addHelpText()`.
+   *
+   * @param {{ error: boolean }} [contextOptions] - pass {error:true} to write to stderr instead of stdout
+   */
+
+  help(contextOptions) {
+    this.outputHelp(contextOptions);
+    let exitCode = Number(process.exitCode ?? 0); // process.exitCode does allow a string or an integer, but we prefer just a number
+    if (
+      exitCode === 0 &&
+      contextOptions &&
+      typeof contextOptions !== 'function' &&
+      contextOptions.error
+    ) {
+      exitCode = 1;
+    }
+    // message: do not have all displayed text available so only passing placeholder.
+    this._exit(exitCode, 'commander.help', '(outputHelp)');
+  }
+
+  /**
+   * // Do a little typing to coordinate emit and listener for the help text events.
+   * @typedef HelpTextEventContext
+   * @type {object}
+   * @property {boolean} error
+   * @property {Command} command
+   * @property {function} write
+   */
+
+  /**
+   * Add additional text to be displayed with the built-in help.
+   *
+   * Position is 'before' or 'after' to affect just this command,
+   * and 'beforeAll' or 'afterAll' to affect this command and all its subcommands.
+   *
+   * @param {string} position - before or after built-in help
+   * @param {(string | Function)} text - string to add, or a function returning a string
+   * @return {Command} `this` command for chaining
+   */
+
+  addHelpText(position, text) {
+    const allowedValues = ['beforeAll', 'before', 'after', 'afterAll'];
+    if (!allowedValues.includes(position)) {
+      throw new Error(`Unexpected value for position to addHelpText.
+Expecting one of '${allowedValues.join("', '")}'`);
+    }
+
+    const helpEvent = `${position}Help`;
+    this.on(helpEvent, (/** @type {HelpTextEventContext} */ context) => {
+      let helpStr;
+      if (typeof text === 'function') {
+        helpStr = text({ error: context.error, command: context.command });
+      } else {
+        helpStr = text;
+      }
+      // Ignore falsy value when nothing to output.
+      if (helpStr) {
+        context.write(`${helpStr}\n`);
+      }
+    });
+    return this;
+  }
+
+  /**
+   * Output help information if help flags specified
+   *
+   * @param {Array} args - array of options to search for help flags
+   * @private
+   */
+
+  _outputHelpIfRequested(args) {
+    const helpOption = this._getHelpOption();
+    const helpRequested = helpOption && args.find((arg) => helpOption.is(arg));
+    if (helpRequested) {
+      this.outputHelp();
+      // (Do not have all displayed text available so only passing placeholder.)
+      this._exit(0, 'commander.helpDisplayed', '(outputHelp)');
+    }
+  }
+}
+
+/**
+ * Scan arguments and increment port number for inspect calls (to avoid conflicts when spawning new command).
+ *
+ * @param {string[]} args - array of arguments from node.execArgv
+ * @returns {string[]}
+ * @private
+ */
+
+function incrementNodeInspectorPort(args) {
+  // Testing for these options:
+  //  --inspect[=[host:]port]
+  //  --inspect-brk[=[host:]port]
+  //  --inspect-port=[host:]port
+  return args.map((arg) => {
+    if (!arg.startsWith('--inspect')) {
+      return arg;
+    }
+    let debugOption;
+    let debugHost = '127.0.0.1';
+    let debugPort = '9229';
+    let match;
+    if ((match = arg.match(/^(--inspect(-brk)?)$/)) !== null) {
+      // e.g. --inspect
+      debugOption = match[1];
+    } else if (
+      (match = arg.match(/^(--inspect(-brk|-port)?)=([^:]+)$/)) !== null
+    ) {
+      debugOption = match[1];
+      if (/^\d+$/.test(match[3])) {
+        // e.g. --inspect=1234
+        debugPort = match[3];
+      } else {
+        // e.g. --inspect=localhost
+        debugHost = match[3];
+      }
+    } else if (
+      (match = arg.match(/^(--inspect(-brk|-port)?)=([^:]+):(\d+)$/)) !== null
+    ) {
+      // e.g. --inspect=localhost:1234
+      debugOption = match[1];
+      debugHost = match[3];
+      debugPort = match[4];
+    }
+
+    if (debugOption && debugPort !== '0') {
+      return `${debugOption}=${debugHost}:${parseInt(debugPort) + 1}`;
+    }
+    return arg;
+  });
+}
+
+/**
+ * @returns {boolean | undefined}
+ * @package
+ */
+function useColor() {
+  // Test for common conventions.
+  // NB: the observed behaviour is in combination with how author adds color! For example:
+  //   - we do not test NODE_DISABLE_COLORS, but util:styletext does
+  //   - we do test NO_COLOR, but Chalk does not
+  //
+  // References:
+  // https://no-color.org
+  // https://bixense.com/clicolors/
+  // https://github.com/nodejs/node/blob/0a00217a5f67ef4a22384cfc80eb6dd9a917fdc1/lib/internal/tty.js#L109
+  // https://github.com/chalk/supports-color/blob/c214314a14bcb174b12b3014b2b0a8de375029ae/index.js#L33
+  // (https://force-color.org recent web page from 2023, does not match major javascript implementations)
+
+  if (
+    process.env.NO_COLOR ||
+    process.env.FORCE_COLOR === '0' ||
+    process.env.FORCE_COLOR === 'false'
+  )
+    return false;
+  if (process.env.FORCE_COLOR || process.env.CLICOLOR_FORCE !== undefined)
+    return true;
+  return undefined;
+}
+
+exports.Command = Command;
+exports.useColor = useColor; // exporting for tests
+
+
+/***/ }),
+
+/***/ 135:
+/***/ ((__unused_webpack_module, exports) => {
+
+/**
+ * CommanderError class
+ */
+class CommanderError extends Error {
+  /**
+   * Constructs the CommanderError class
+   * @param {number} exitCode suggested exit code which could be used with process.exit
+   * @param {string} code an id string representing the error
+   * @param {string} message human-readable description of the error
+   */
+  constructor(exitCode, code, message) {
+    super(message);
+    // properly capture stack trace in Node.js
+    Error.captureStackTrace(this, this.constructor);
+    this.name = this.constructor.name;
+    this.code = code;
+    this.exitCode = exitCode;
+    this.nestedError = undefined;
+  }
+}
+
+/**
+ * InvalidArgumentError class
+ */
+class InvalidArgumentError extends CommanderError {
+  /**
+   * Constructs the InvalidArgumentError class
+   * @param {string} [message] explanation of why argument is invalid
+   */
+  constructor(message) {
+    super(1, 'commander.invalidArgument', message);
+    // properly capture stack trace in Node.js
+    Error.captureStackTrace(this, this.constructor);
+    this.name = this.constructor.name;
+  }
+}
+
+exports.CommanderError = CommanderError;
+exports.InvalidArgumentError = InvalidArgumentError;
+
+
+/***/ }),
+
+/***/ 754:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const { humanReadableArgName } = __nccwpck_require__(154);
+
+/**
+ * TypeScript import types for JSDoc, used by Visual Studio Code IntelliSense and `npm run typescript-checkJS`
+ * https://www.typescriptlang.org/docs/handbook/jsdoc-supported-types.html#import-types
+ * @typedef { import("./argument.js").Argument } Argument
+ * @typedef { import("./command.js").Command } Command
+ * @typedef { import("./option.js").Option } Option
+ */
+
+// Although this is a class, methods are static in style to allow override using subclass or just functions.
+class Help {
+  constructor() {
+    this.helpWidth = undefined;
+    this.minWidthToWrap = 40;
+    this.sortSubcommands = false;
+    this.sortOptions = false;
+    this.showGlobalOptions = false;
+  }
+
+  /**
+   * prepareContext is called by Commander after applying overrides from `Command.configureHelp()`
+   * and just before calling `formatHelp()`.
+   *
+   * Commander just uses the helpWidth and the rest is provided for optional use by more complex subclasses.
+   *
+   * @param {{ error?: boolean, helpWidth?: number, outputHasColors?: boolean }} contextOptions
+   */
+  prepareContext(contextOptions) {
+    this.helpWidth = this.helpWidth ?? contextOptions.helpWidth ?? 80;
+  }
+
+  /**
+   * Get an array of the visible subcommands. Includes a placeholder for the implicit help command, if there is one.
+   *
+   * @param {Command} cmd
+   * @returns {Command[]}
+   */
+
+  visibleCommands(cmd) {
+    const visibleCommands = cmd.commands.filter((cmd) => !cmd._hidden);
+    const helpCommand = cmd._getHelpCommand();
+    if (helpCommand && !helpCommand._hidden) {
+      visibleCommands.push(helpCommand);
+    }
+    if (this.sortSubcommands) {
+      visibleCommands.sort((a, b) => {
+        // @ts-ignore: because overloaded return type
+        return a.name().localeCompare(b.name());
+      });
+    }
+    return visibleCommands;
+  }
+
+  /**
+   * Compare options for sort.
+   *
+   * @param {Option} a
+   * @param {Option} b
+   * @returns {number}
+   */
+  compareOptions(a, b) {
+    const getSortKey = (option) => {
+      // WYSIWYG for order displayed in help. Short used for comparison if present. No special handling for negated.
+      return option.short
+        ? option.short.replace(/^-/, '')
+        : option.long.replace(/^--/, '');
+    };
+    return getSortKey(a).localeCompare(getSortKey(b));
+  }
+
+  /**
+   * Get an array of the visible options. Includes a placeholder for the implicit help option, if there is one.
+   *
+   * @param {Command} cmd
+   * @returns {Option[]}
+   */
+
+  visibleOptions(cmd) {
+    const visibleOptions = cmd.options.filter((option) => !option.hidden);
+    // Built-in help option.
+    const helpOption = cmd._getHelpOption();
+    if (helpOption && !helpOption.hidden) {
+      // Automatically hide conflicting flags. Bit dubious but a historical behaviour that is convenient for single-command programs.
+      const removeShort = helpOption.short && cmd._findOption(helpOption.short);
+      const removeLong = helpOption.long && cmd._findOption(helpOption.long);
+      if (!removeShort && !removeLong) {
+        visibleOptions.push(helpOption); // no changes needed
+      } else if (helpOption.long && !removeLong) {
+        visibleOptions.push(
+          cmd.createOption(helpOption.long, helpOption.description),
+        );
+      } else if (helpOption.short && !removeShort) {
+        visibleOptions.push(
+          cmd.createOption(helpOption.short, helpOption.description),
+        );
+      }
+    }
+    if (this.sortOptions) {
+      visibleOptions.sort(this.compareOptions);
+    }
+    return visibleOptions;
+  }
+
+  /**
+   * Get an array of the visible global options. (Not including help.)
+   *
+   * @param {Command} cmd
+   * @returns {Option[]}
+   */
+
+  visibleGlobalOptions(cmd) {
+    if (!this.showGlobalOptions) return [];
+
+    const globalOptions = [];
+    for (
+      let ancestorCmd = cmd.parent;
+      ancestorCmd;
+      ancestorCmd = ancestorCmd.parent
+    ) {
+      const visibleOptions = ancestorCmd.options.filter(
+        (option) => !option.hidden,
+      );
+      globalOptions.push(...visibleOptions);
+    }
+    if (this.sortOptions) {
+      globalOptions.sort(this.compareOptions);
+    }
+    return globalOptions;
+  }
+
+  /**
+   * Get an array of the arguments if any have a description.
+   *
+   * @param {Command} cmd
+   * @returns {Argument[]}
+   */
+
+  visibleArguments(cmd) {
+    // Side effect! Apply the legacy descriptions before the arguments are displayed.
+    if (cmd._argsDescription) {
+      cmd.registeredArguments.forEach((argument) => {
+        argument.description =
+          argument.description || cmd._argsDescription[argument.name()] || '';
+      });
+    }
+
+    // If there are any arguments with a description then return all the arguments.
+    if (cmd.registeredArguments.find((argument) => argument.description)) {
+      return cmd.registeredArguments;
+    }
+    return [];
+  }
+
+  /**
+   * Get the command term to show in the list of subcommands.
+   *
+   * @param {Command} cmd
+   * @returns {string}
+   */
+
+  subcommandTerm(cmd) {
+    // Legacy. Ignores custom usage string, and nested commands.
+    const args = cmd.registeredArguments
+      .map((arg) => humanReadableArgName(arg))
+      .join(' ');
+    return (
+      cmd._name +
+      (cmd._aliases[0] ? '|' + cmd._aliases[0] : '') +
+      (cmd.options.length ? ' [options]' : '') + // simplistic check for non-help option
+      (args ? ' ' + args : '')
+    );
+  }
+
+  /**
+   * Get the option term to show in the list of options.
+   *
+   * @param {Option} option
+   * @returns {string}
+   */
+
+  optionTerm(option) {
+    return option.flags;
+  }
+
+  /**
+   * Get the argument term to show in the list of arguments.
+   *
+   * @param {Argument} argument
+   * @returns {string}
+   */
+
+  argumentTerm(argument) {
+    return argument.name();
+  }
+
+  /**
+   * Get the longest command term length.
+   *
+   * @param {Command} cmd
+   * @param {Help} helper
+   * @returns {number}
+   */
+
+  longestSubcommandTermLength(cmd, helper) {
+    return helper.visibleCommands(cmd).reduce((max, command) => {
+      return Math.max(
+        max,
+        this.displayWidth(
+          helper.styleSubcommandTerm(helper.subcommandTerm(command)),
+        ),
+      );
+    }, 0);
+  }
+
+  /**
+   * Get the longest option term length.
+   *
+   * @param {Command} cmd
+   * @param {Help} helper
+   * @returns {number}
+   */
+
+  longestOptionTermLength(cmd, helper) {
+    return helper.visibleOptions(cmd).reduce((max, option) => {
+      return Math.max(
+        max,
+        this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option))),
+      );
+    }, 0);
+  }
+
+  /**
+   * Get the longest global option term length.
+   *
+   * @param {Command} cmd
+   * @param {Help} helper
+   * @returns {number}
+   */
+
+  longestGlobalOptionTermLength(cmd, helper) {
+    return helper.visibleGlobalOptions(cmd).reduce((max, option) => {
+      return Math.max(
+        max,
+        this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option))),
+      );
+    }, 0);
+  }
+
+  /**
+   * Get the longest argument term length.
+   *
+   * @param {Command} cmd
+   * @param {Help} helper
+   * @returns {number}
+   */
+
+  longestArgumentTermLength(cmd, helper) {
+    return helper.visibleArguments(cmd).reduce((max, argument) => {
+      return Math.max(
+        max,
+        this.displayWidth(
+          helper.styleArgumentTerm(helper.argumentTerm(argument)),
+        ),
+      );
+    }, 0);
+  }
+
+  /**
+   * Get the command usage to be displayed at the top of the built-in help.
+   *
+   * @param {Command} cmd
+   * @returns {string}
+   */
+
+  commandUsage(cmd) {
+    // Usage
+    let cmdName = cmd._name;
+    if (cmd._aliases[0]) {
+      cmdName = cmdName + '|' + cmd._aliases[0];
+    }
+    let ancestorCmdNames = '';
+    for (
+      let ancestorCmd = cmd.parent;
+      ancestorCmd;
+      ancestorCmd = ancestorCmd.parent
+    ) {
+      ancestorCmdNames = ancestorCmd.name() + ' ' + ancestorCmdNames;
+    }
+    return ancestorCmdNames + cmdName + ' ' + cmd.usage();
+  }
+
+  /**
+   * Get the description for the command.
+   *
+   * @param {Command} cmd
+   * @returns {string}
+   */
+
+  commandDescription(cmd) {
+    // @ts-ignore: because overloaded return type
+    return cmd.description();
+  }
+
+  /**
+   * Get the subcommand summary to show in the list of subcommands.
+   * (Fallback to description for backwards compatibility.)
+   *
+   * @param {Command} cmd
+   * @returns {string}
+   */
+
+  subcommandDescription(cmd) {
+    // @ts-ignore: because overloaded return type
+    return cmd.summary() || cmd.description();
+  }
+
+  /**
+   * Get the option description to show in the list of options.
+   *
+   * @param {Option} option
+   * @return {string}
+   */
+
+  optionDescription(option) {
+    const extraInfo = [];
+
+    if (option.argChoices) {
+      extraInfo.push(
+        // use stringify to match the display of the default value
+        `choices: ${option.argChoices.map((choice) => JSON.stringify(choice)).join(', ')}`,
+      );
+    }
+    if (option.defaultValue !== undefined) {
+      // default for boolean and negated more for programmer than end user,
+      // but show true/false for boolean option as may be for hand-rolled env or config processing.
+      const showDefault =
+        option.required ||
+        option.optional ||
+        (option.isBoolean() && typeof option.defaultValue === 'boolean');
+      if (showDefault) {
+        extraInfo.push(
+          `default: ${option.defaultValueDescription || JSON.stringify(option.defaultValue)}`,
+        );
+      }
+    }
+    // preset for boolean and negated are more for programmer than end user
+    if (option.presetArg !== undefined && option.optional) {
+      extraInfo.push(`preset: ${JSON.stringify(option.presetArg)}`);
+    }
+    if (option.envVar !== undefined) {
+      extraInfo.push(`env: ${option.envVar}`);
+    }
+    if (extraInfo.length > 0) {
+      const extraDescription = `(${extraInfo.join(', ')})`;
+      if (option.description) {
+        return `${option.description} ${extraDescription}`;
+      }
+      return extraDescription;
+    }
+
+    return option.description;
+  }
+
+  /**
+   * Get the argument description to show in the list of arguments.
+   *
+   * @param {Argument} argument
+   * @return {string}
+   */
+
+  argumentDescription(argument) {
+    const extraInfo = [];
+    if (argument.argChoices) {
+      extraInfo.push(
+        // use stringify to match the display of the default value
+        `choices: ${argument.argChoices.map((choice) => JSON.stringify(choice)).join(', ')}`,
+      );
+    }
+    if (argument.defaultValue !== undefined) {
+      extraInfo.push(
+        `default: ${argument.defaultValueDescription || JSON.stringify(argument.defaultValue)}`,
+      );
+    }
+    if (extraInfo.length > 0) {
+      const extraDescription = `(${extraInfo.join(', ')})`;
+      if (argument.description) {
+        return `${argument.description} ${extraDescription}`;
+      }
+      return extraDescription;
+    }
+    return argument.description;
+  }
+
+  /**
+   * Format a list of items, given a heading and an array of formatted items.
+   *
+   * @param {string} heading
+   * @param {string[]} items
+   * @param {Help} helper
+   * @returns string[]
+   */
+  formatItemList(heading, items, helper) {
+    if (items.length === 0) return [];
+
+    return [helper.styleTitle(heading), ...items, ''];
+  }
+
+  /**
+   * Group items by their help group heading.
+   *
+   * @param {Command[] | Option[]} unsortedItems
+   * @param {Command[] | Option[]} visibleItems
+   * @param {Function} getGroup
+   * @returns {Map<string, Command[] | Option[]>}
+   */
+  groupItems(unsortedItems, visibleItems, getGroup) {
+    const result = new Map();
+    // Add groups in order of appearance in unsortedItems.
+    unsortedItems.forEach((item) => {
+      const group = getGroup(item);
+      if (!result.has(group)) result.set(group, []);
+    });
+    // Add items in order of appearance in visibleItems.
+    visibleItems.forEach((item) => {
+      const group = getGroup(item);
+      if (!result.has(group)) {
+        result.set(group, []);
+      }
+      result.get(group).push(item);
+    });
+    return result;
+  }
+
+  /**
+   * Generate the built-in help text.
+   *
+   * @param {Command} cmd
+   * @param {Help} helper
+   * @returns {string}
+   */
+
+  formatHelp(cmd, helper) {
+    const termWidth = helper.padWidth(cmd, helper);
+    const helpWidth = helper.helpWidth ?? 80; // in case prepareContext() was not called
+
+    function callFormatItem(term, description) {
+      return helper.formatItem(term, termWidth, description, helper);
+    }
+
+    // Usage
+    let output = [
+      `${helper.styleTitle('Usage:')} ${helper.styleUsage(helper.commandUsage(cmd))}`,
+      '',
+    ];
+
+    // Description
+    const commandDescription = helper.commandDescription(cmd);
+    if (commandDescription.length > 0) {
+      output = output.concat([
+        helper.boxWrap(
+          helper.styleCommandDescription(commandDescription),
+          helpWidth,
+        ),
+        '',
+      ]);
+    }
+
+    // Arguments
+    const argumentList = helper.visibleArguments(cmd).map((argument) => {
+      return callFormatItem(
+        helper.styleArgumentTerm(helper.argumentTerm(argument)),
+        helper.styleArgumentDescription(helper.argumentDescription(argument)),
+      );
+    });
+    output = output.concat(
+      this.formatItemList('Arguments:', argumentList, helper),
+    );
+
+    // Options
+    const optionGroups = this.groupItems(
+      cmd.options,
+      helper.visibleOptions(cmd),
+      (option) => option.helpGroupHeading ?? 'Options:',
+    );
+    optionGroups.forEach((options, group) => {
+      const optionList = options.map((option) => {
+        return callFormatItem(
+          helper.styleOptionTerm(helper.optionTerm(option)),
+          helper.styleOptionDescription(helper.optionDescription(option)),
+        );
+      });
+      output = output.concat(this.formatItemList(group, optionList, helper));
+    });
+
+    if (helper.showGlobalOptions) {
+      const globalOptionList = helper
+        .visibleGlobalOptions(cmd)
+        .map((option) => {
+          return callFormatItem(
+            helper.styleOptionTerm(helper.optionTerm(option)),
+            helper.styleOptionDescription(helper.optionDescription(option)),
+          );
+        });
+      output = output.concat(
+        this.formatItemList('Global Options:', globalOptionList, helper),
+      );
+    }
+
+    // Commands
+    const commandGroups = this.groupItems(
+      cmd.commands,
+      helper.visibleCommands(cmd),
+      (sub) => sub.helpGroup() || 'Commands:',
+    );
+    commandGroups.forEach((commands, group) => {
+      const commandList = commands.map((sub) => {
+        return callFormatItem(
+          helper.styleSubcommandTerm(helper.subcommandTerm(sub)),
+          helper.styleSubcommandDescription(helper.subcommandDescription(sub)),
+        );
+      });
+      output = output.concat(this.formatItemList(group, commandList, helper));
+    });
+
+    return output.join('\n');
+  }
+
+  /**
+   * Return display width of string, ignoring ANSI escape sequences. Used in padding and wrapping calculations.
+   *
+   * @param {string} str
+   * @returns {number}
+   */
+  displayWidth(str) {
+    return stripColor(str).length;
+  }
+
+  /**
+   * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
+   *
+   * @param {string} str
+   * @returns {string}
+   */
+  styleTitle(str) {
+    return str;
+  }
+
+  styleUsage(str) {
+    // Usage has lots of parts the user might like to color separately! Assume default usage string which is formed like:
+    //    command subcommand [options] [command] <foo> [bar]
+    return str
+      .split(' ')
+      .map((word) => {
+        if (word === '[options]') return this.styleOptionText(word);
+        if (word === '[command]') return this.styleSubcommandText(word);
+        if (word[0] === '[' || word[0] === '<')
+          return this.styleArgumentText(word);
+        return this.styleCommandText(word); // Restrict to initial words?
+      })
+      .join(' ');
+  }
+  styleCommandDescription(str) {
+    return this.styleDescriptionText(str);
+  }
+  styleOptionDescription(str) {
+    return this.styleDescriptionText(str);
+  }
+  styleSubcommandDescription(str) {
+    return this.styleDescriptionText(str);
+  }
+  styleArgumentDescription(str) {
+    return this.styleDescriptionText(str);
+  }
+  styleDescriptionText(str) {
+    return str;
+  }
+  styleOptionTerm(str) {
+    return this.styleOptionText(str);
+  }
+  styleSubcommandTerm(str) {
+    // This is very like usage with lots of parts! Assume default string which is formed like:
+    //    subcommand [options] <foo> [bar]
+    return str
+      .split(' ')
+      .map((word) => {
+        if (word === '[options]') return this.styleOptionText(word);
+        if (word[0] === '[' || word[0] === '<')
+          return this.styleArgumentText(word);
+        return this.styleSubcommandText(word); // Restrict to initial words?
+      })
+      .join(' ');
+  }
+  styleArgumentTerm(str) {
+    return this.styleArgumentText(str);
+  }
+  styleOptionText(str) {
+    return str;
+  }
+  styleArgumentText(str) {
+    return str;
+  }
+  styleSubcommandText(str) {
+    return str;
+  }
+  styleCommandText(str) {
+    return str;
+  }
+
+  /**
+   * Calculate the pad width from the maximum term length.
+   *
+   * @param {Command} cmd
+   * @param {Help} helper
+   * @returns {number}
+   */
+
+  padWidth(cmd, helper) {
+    return Math.max(
+      helper.longestOptionTermLength(cmd, helper),
+      helper.longestGlobalOptionTermLength(cmd, helper),
+      helper.longestSubcommandTermLength(cmd, helper),
+      helper.longestArgumentTermLength(cmd, helper),
+    );
+  }
+
+  /**
+   * Detect manually wrapped and indented strings by checking for line break followed by whitespace.
+   *
+   * @param {string} str
+   * @returns {boolean}
+   */
+  preformatted(str) {
+    return /\n[^\S\r\n]/.test(str);
+  }
+
+  /**
+   * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
+   *
+   * So "TTT", 5, "DDD DDDD DD DDD" might be formatted for this.helpWidth=17 like so:
+   *   TTT  DDD DDDD
+   *        DD DDD
+   *
+   * @param {string} term
+   * @param {number} termWidth
+   * @param {string} description
+   * @param {Help} helper
+   * @returns {string}
+   */
+  formatItem(term, termWidth, description, helper) {
+    const itemIndent = 2;
+    const itemIndentStr = ' '.repeat(itemIndent);
+    if (!description) return itemIndentStr + term;
+
+    // Pad the term out to a consistent width, so descriptions are aligned.
+    const paddedTerm = term.padEnd(
+      termWidth + term.length - helper.displayWidth(term),
+    );
+
+    // Format the description.
+    const spacerWidth = 2; // between term and description
+    const helpWidth = this.helpWidth ?? 80; // in case prepareContext() was not called
+    const remainingWidth = helpWidth - termWidth - spacerWidth - itemIndent;
+    let formattedDescription;
+    if (
+      remainingWidth < this.minWidthToWrap ||
+      helper.preformatted(description)
+    ) {
+      formattedDescription = description;
+    } else {
+      const wrappedDescription = helper.boxWrap(description, remainingWidth);
+      formattedDescription = wrappedDescription.replace(
+        /\n/g,
+        '\n' + ' '.repeat(termWidth + spacerWidth),
+      );
+    }
+
+    // Construct and overall indent.
+    return (
+      itemIndentStr +
+      paddedTerm +
+      ' '.repeat(spacerWidth) +
+      formattedDescription.replace(/\n/g, `\n${itemIndentStr}`)
+    );
+  }
+
+  /**
+   * Wrap a string at whitespace, preserving existing line breaks.
+   * Wrapping is skipped if the width is less than `minWidthToWrap`.
+   *
+   * @param {string} str
+   * @param {number} width
+   * @returns {string}
+   */
+  boxWrap(str, width) {
+    if (width < this.minWidthToWrap) return str;
+
+    const rawLines = str.split(/\r\n|\n/);
+    // split up text by whitespace
+    const chunkPattern = /[\s]*[^\s]+/g;
+    const wrappedLines = [];
+    rawLines.forEach((line) => {
+      const chunks = line.match(chunkPattern);
+      if (chunks === null) {
+        wrappedLines.push('');
+        return;
+      }
+
+      let sumChunks = [chunks.shift()];
+      let sumWidth = this.displayWidth(sumChunks[0]);
+      chunks.forEach((chunk) => {
+        const visibleWidth = this.displayWidth(chunk);
+        // Accumulate chunks while they fit into width.
+        if (sumWidth + visibleWidth <= width) {
+          sumChunks.push(chunk);
+          sumWidth += visibleWidth;
+          return;
+        }
+        wrappedLines.push(sumChunks.join(''));
+
+        const nextChunk = chunk.trimStart(); // trim space at line break
+        sumChunks = [nextChunk];
+        sumWidth = this.displayWidth(nextChunk);
+      });
+      wrappedLines.push(sumChunks.join(''));
+    });
+
+    return wrappedLines.join('\n');
+  }
+}
+
+/**
+ * Strip style ANSI escape sequences from the string. In particular, SGR (Select Graphic Rendition) codes.
+ *
+ * @param {string} str
+ * @returns {string}
+ * @package
+ */
+
+function stripColor(str) {
+  // eslint-disable-next-line no-control-regex
+  const sgrPattern = /\x1b\[\d*(;\d*)*m/g;
+  return str.replace(sgrPattern, '');
+}
+
+exports.Help = Help;
+exports.stripColor = stripColor;
+
+
+/***/ }),
+
+/***/ 240:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const { InvalidArgumentError } = __nccwpck_require__(135);
+
+class Option {
+  /**
+   * Initialize a new `Option` with the given `flags` and `description`.
+   *
+   * @param {string} flags
+   * @param {string} [description]
+   */
+
+  constructor(flags, description) {
+    this.flags = flags;
+    this.description = description || '';
+
+    this.required = flags.includes('<'); // A value must be supplied when the option is specified.
+    this.optional = flags.includes('['); // A value is optional when the option is specified.
+    // variadic test ignores <value,...> et al which might be used to describe custom splitting of single argument
+    this.variadic = /\w\.\.\.[>\]]$/.test(flags); // The option can take multiple values.
+    this.mandatory = false; // The option must have a value after parsing, which usually means it must be specified on command line.
+    const optionFlags = splitOptionFlags(flags);
+    this.short = optionFlags.shortFlag; // May be a short flag, undefined, or even a long flag (if option has two long flags).
+    this.long = optionFlags.longFlag;
+    this.negate = false;
+    if (this.long) {
+      this.negate = this.long.startsWith('--no-');
+    }
+    this.defaultValue = undefined;
+    this.defaultValueDescription = undefined;
+    this.presetArg = undefined;
+    this.envVar = undefined;
+    this.parseArg = undefined;
+    this.hidden = false;
+    this.argChoices = undefined;
+    this.conflictsWith = [];
+    this.implied = undefined;
+    this.helpGroupHeading = undefined; // soft initialised when option added to command
+  }
+
+  /**
+   * Set the default value, and optionally supply the description to be displayed in the help.
+   *
+   * @param {*} value
+   * @param {string} [description]
+   * @return {Option}
+   */
+
+  default(value, description) {
+    this.defaultValue = value;
+    this.defaultValueDescription = description;
+    return this;
+  }
+
+  /**
+   * Preset to use when option used without option-argument, especially optional but also boolean and negated.
+   * The custom processing (parseArg) is called.
+   *
+   * @example
+   * new Option('--color').default('GREYSCALE').preset('RGB');
+   * new Option('--donate [amount]').preset('20').argParser(parseFloat);
+   *
+   * @param {*} arg
+   * @return {Option}
+   */
+
+  preset(arg) {
+    this.presetArg = arg;
+    return this;
+  }
+
+  /**
+   * Add option name(s) that conflict with this option.
+   * An error will be displayed if conflicting options are found during parsing.
+   *
+   * @example
+   * new Option('--rgb').conflicts('cmyk');
+   * new Option('--js').conflicts(['ts', 'jsx']);
+   *
+   * @param {(string | string[])} names
+   * @return {Option}
+   */
+
+  conflicts(names) {
+    this.conflictsWith = this.conflictsWith.concat(names);
+    return this;
+  }
+
+  /**
+   * Specify implied option values for when this option is set and the implied options are not.
+   *
+   * The custom processing (parseArg) is not called on the implied values.
+   *
+   * @example
+   * program
+   *   .addOption(new Option('--log', 'write logging information to file'))
+   *   .addOption(new Option('--trace', 'log extra details').implies({ log: 'trace.txt' }));
+   *
+   * @param {object} impliedOptionValues
+   * @return {Option}
+   */
+  implies(impliedOptionValues) {
+    let newImplied = impliedOptionValues;
+    if (typeof impliedOptionValues === 'string') {
+      // string is not documented, but easy mistake and we can do what user probably intended.
+      newImplied = { [impliedOptionValues]: true };
+    }
+    this.implied = Object.assign(this.implied || {}, newImplied);
+    return this;
+  }
+
+  /**
+   * Set environment variable to check for option value.
+   *
+   * An environment variable is only used if when processed the current option value is
+   * undefined, or the source of the current value is 'default' or 'config' or 'env'.
+   *
+   * @param {string} name
+   * @return {Option}
+   */
+
+  env(name) {
+    this.envVar = name;
+    return this;
+  }
+
+  /**
+   * Set the custom handler for processing CLI option arguments into option values.
+   *
+   * @param {Function} [fn]
+   * @return {Option}
+   */
+
+  argParser(fn) {
+    this.parseArg = fn;
+    return this;
+  }
+
+  /**
+   * Whether the option is mandatory and must have a value after parsing.
+   *
+   * @param {boolean} [mandatory=true]
+   * @return {Option}
+   */
+
+  makeOptionMandatory(mandatory = true) {
+    this.mandatory = !!mandatory;
+    return this;
+  }
+
+  /**
+   * Hide option in help.
+   *
+   * @param {boolean} [hide=true]
+   * @return {Option}
+   */
+
+  hideHelp(hide = true) {
+    this.hidden = !!hide;
+    return this;
+  }
+
+  /**
+   * @package
+   */
+
+  _collectValue(value, previous) {
+    if (previous === this.defaultValue || !Array.isArray(previous)) {
+      return [value];
+    }
+
+    previous.push(value);
+    return previous;
+  }
+
+  /**
+   * Only allow option value to be one of choices.
+   *
+   * @param {string[]} values
+   * @return {Option}
+   */
+
+  choices(values) {
+    this.argChoices = values.slice();
+    this.parseArg = (arg, previous) => {
+      if (!this.argChoices.includes(arg)) {
+        throw new InvalidArgumentError(
+          `Allowed choices are ${this.argChoices.join(', ')}.`,
+        );
+      }
+      if (this.variadic) {
+        return this._collectValue(arg, previous);
+      }
+      return arg;
+    };
+    return this;
+  }
+
+  /**
+   * Return option name.
+   *
+   * @return {string}
+   */
+
+  name() {
+    if (this.long) {
+      return this.long.replace(/^--/, '');
+    }
+    return this.short.replace(/^-/, '');
+  }
+
+  /**
+   * Return option name, in a camelcase format that can be used
+   * as an object attribute key.
+   *
+   * @return {string}
+   */
+
+  attributeName() {
+    if (this.negate) {
+      return camelcase(this.name().replace(/^no-/, ''));
+    }
+    return camelcase(this.name());
+  }
+
+  /**
+   * Set the help group heading.
+   *
+   * @param {string} heading
+   * @return {Option}
+   */
+  helpGroup(heading) {
+    this.helpGroupHeading = heading;
+    return this;
+  }
+
+  /**
+   * Check if `arg` matches the short or long flag.
+   *
+   * @param {string} arg
+   * @return {boolean}
+   * @package
+   */
+
+  is(arg) {
+    return this.short === arg || this.long === arg;
+  }
+
+  /**
+   * Return whether a boolean option.
+   *
+   * Options are one of boolean, negated, required argument, or optional argument.
+   *
+   * @return {boolean}
+   * @package
+   */
+
+  isBoolean() {
+    return !this.required && !this.optional && !this.negate;
+  }
+}
+
+/**
+ * This class is to make it easier to work with dual options, without changing the existing
+ * implementation. We support separate dual options for separate positive and negative options,
+ * like `--build` and `--no-build`, which share a single option value. This works nicely for some
+ * use cases, but is tricky for others where we want separate behaviours despite
+ * the single shared option value.
+ */
+class DualOptions {
+  /**
+   * @param {Option[]} options
+   */
+  constructor(options) {
+    this.positiveOptions = new Map();
+    this.negativeOptions = new Map();
+    this.dualOptions = new Set();
+    options.forEach((option) => {
+      if (option.negate) {
+        this.negativeOptions.set(option.attributeName(), option);
+      } else {
+        this.positiveOptions.set(option.attributeName(), option);
+      }
+    });
+    this.negativeOptions.forEach((value, key) => {
+      if (this.positiveOptions.has(key)) {
+        this.dualOptions.add(key);
+      }
+    });
+  }
+
+  /**
+   * Did the value come from the option, and not from possible matching dual option?
+   *
+   * @param {*} value
+   * @param {Option} option
+   * @returns {boolean}
+   */
+  valueFromOption(value, option) {
+    const optionKey = option.attributeName();
+    if (!this.dualOptions.has(optionKey)) return true;
+
+    // Use the value to deduce if (probably) came from the option.
+    const preset = this.negativeOptions.get(optionKey).presetArg;
+    const negativeValue = preset !== undefined ? preset : false;
+    return option.negate === (negativeValue === value);
+  }
+}
+
+/**
+ * Convert string from kebab-case to camelCase.
+ *
+ * @param {string} str
+ * @return {string}
+ * @private
+ */
+
+function camelcase(str) {
+  return str.split('-').reduce((str, word) => {
+    return str + word[0].toUpperCase() + word.slice(1);
+  });
+}
+
+/**
+ * Split the short and long flag out of something like '-m,--mixed <value>'
+ *
+ * @private
+ */
+
+function splitOptionFlags(flags) {
+  let shortFlag;
+  let longFlag;
+  // short flag, single dash and single character
+  const shortFlagExp = /^-[^-]$/;
+  // long flag, double dash and at least one character
+  const longFlagExp = /^--[^-]/;
+
+  const flagParts = flags.split(/[ |,]+/).concat('guard');
+  // Normal is short and/or long.
+  if (shortFlagExp.test(flagParts[0])) shortFlag = flagParts.shift();
+  if (longFlagExp.test(flagParts[0])) longFlag = flagParts.shift();
+  // Long then short. Rarely used but fine.
+  if (!shortFlag && shortFlagExp.test(flagParts[0]))
+    shortFlag = flagParts.shift();
+  // Allow two long flags, like '--ws, --workspace'
+  // This is the supported way to have a shortish option flag.
+  if (!shortFlag && longFlagExp.test(flagParts[0])) {
+    shortFlag = longFlag;
+    longFlag = flagParts.shift();
+  }
+
+  // Check for unprocessed flag. Fail noisily rather than silently ignore.
+  if (flagParts[0].startsWith('-')) {
+    const unsupportedFlag = flagParts[0];
+    const baseError = `option creation failed due to '${unsupportedFlag}' in option flags '${flags}'`;
+    if (/^-[^-][^-]/.test(unsupportedFlag))
+      throw new Error(
+        `${baseError}
+- a short flag is a single dash and a single character
+  - either use a single dash and a single character (for a short flag)
+  - or use a double dash for a long option (and can have two, like '--ws, --workspace')`,
+      );
+    if (shortFlagExp.test(unsupportedFlag))
+      throw new Error(`${baseError}
+- too many short flags`);
+    if (longFlagExp.test(unsupportedFlag))
+      throw new Error(`${baseError}
+- too many long flags`);
+
+    throw new Error(`${baseError}
+- unrecognised flag format`);
+  }
+  if (shortFlag === undefined && longFlag === undefined)
+    throw new Error(
+      `option creation failed due to no flags found in '${flags}'.`,
+    );
+
+  return { shortFlag, longFlag };
+}
+
+exports.Option = Option;
+exports.DualOptions = DualOptions;
+
+
+/***/ }),
+
+/***/ 30:
+/***/ ((__unused_webpack_module, exports) => {
+
+const maxDistance = 3;
+
+function editDistance(a, b) {
+  // https://en.wikipedia.org/wiki/Damerau–Levenshtein_distance
+  // Calculating optimal string alignment distance, no substring is edited more than once.
+  // (Simple implementation.)
+
+  // Quick early exit, return worst case.
+  if (Math.abs(a.length - b.length) > maxDistance)
+    return Math.max(a.length, b.length);
+
+  // distance between prefix substrings of a and b
+  const d = [];
+
+  // pure deletions turn a into empty string
+  for (let i = 0; i <= a.length; i++) {
+    d[i] = [i];
+  }
+  // pure insertions turn empty string into b
+  for (let j = 0; j <= b.length; j++) {
+    d[0][j] = j;
+  }
+
+  // fill matrix
+  for (let j = 1; j <= b.length; j++) {
+    for (let i = 1; i <= a.length; i++) {
+      let cost = 1;
+      if (a[i - 1] === b[j - 1]) {
+        cost = 0;
+      } else {
+        cost = 1;
+      }
+      d[i][j] = Math.min(
+        d[i - 1][j] + 1, // deletion
+        d[i][j - 1] + 1, // insertion
+        d[i - 1][j - 1] + cost, // substitution
+      );
+      // transposition
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+
+  return d[a.length][b.length];
+}
+
+/**
+ * Find close matches, restricted to same number of edits.
+ *
+ * @param {string} word
+ * @param {string[]} candidates
+ * @returns {string}
+ */
+
+function suggestSimilar(word, candidates) {
+  if (!candidates || candidates.length === 0) return '';
+  // remove possible duplicates
+  candidates = Array.from(new Set(candidates));
+
+  const searchingOptions = word.startsWith('--');
+  if (searchingOptions) {
+    word = word.slice(2);
+    candidates = candidates.map((candidate) => candidate.slice(2));
+  }
+
+  let similar = [];
+  let bestDistance = maxDistance;
+  const minSimilarity = 0.4;
+  candidates.forEach((candidate) => {
+    if (candidate.length <= 1) return; // no one character guesses
+
+    const distance = editDistance(word, candidate);
+    const length = Math.max(word.length, candidate.length);
+    const similarity = (length - distance) / length;
+    if (similarity > minSimilarity) {
+      if (distance < bestDistance) {
+        // better edit distance, throw away previous worse matches
+        bestDistance = distance;
+        similar = [candidate];
+      } else if (distance === bestDistance) {
+        similar.push(candidate);
+      }
+    }
+  });
+
+  similar.sort((a, b) => a.localeCompare(b));
+  if (searchingOptions) {
+    similar = similar.map((candidate) => `--${candidate}`);
+  }
+
+  if (similar.length > 1) {
+    return `\n(Did you mean one of ${similar.join(', ')}?)`;
+  }
+  if (similar.length === 1) {
+    return `\n(Did you mean ${similar[0]}?)`;
+  }
+  return '';
+}
+
+exports.suggestSimilar = suggestSimilar;
+
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(149);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ 
