@@ -255,9 +255,9 @@ export function shardFigures(state: BatchState, runId: string): ShardFigures {
   const ours = state.runs.filter((run) => run.runId === runId);
   const run = ours[ours.length - 1];
   const lastNormal = [...state.runs].reverse().find((x) => x.mode === "run" && x.remaining !== undefined);
-  const total = lastNormal?.total ?? state.done.size + state.failures.size;
+  const total = lastNormal?.total ?? state.doneCount + state.failures.size;
   const left = lastNormal?.remaining ?? 0;
-  const base = { total, left, done: Math.min(state.done.size, total), failuresHeld: state.failures.size };
+  const base = { total, left, done: Math.min(state.doneCount, total), failuresHeld: state.failures.size };
   if (!run) {
     return { ...base, ran: false, mode: undefined, processed: 0, succeeded: 0, failed: 0, remaining: left, stopReason: undefined, durationMs: 0, runAttempt: undefined };
   }

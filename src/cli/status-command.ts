@@ -10,7 +10,7 @@ export function statusCommand(stateDir: string, asJson: boolean, io: CliIo): num
   const lastNormal = [...state.runs].reverse().find((r) => r.mode === "run" && r.total !== undefined);
   const status = {
     stateDir,
-    done: state.done.size,
+    done: state.doneCount,
     failed: state.failures.size,
     failedByKind: byKind,
     total: lastNormal?.total,
@@ -24,7 +24,7 @@ export function statusCommand(stateDir: string, asJson: boolean, io: CliIo): num
     io.stdout.write(JSON.stringify(status, null, 2) + "\n");
     return 0;
   }
-  if (state.runs.length === 0 && state.done.size === 0) {
+  if (state.runs.length === 0 && state.doneCount === 0) {
     io.stdout.write(`${stateDir}: no state yet (nothing has run here)\n`);
     return 0;
   }
@@ -32,7 +32,7 @@ export function statusCommand(stateDir: string, asJson: boolean, io: CliIo): num
   io.stdout.write(
     [
       `state:     ${stateDir} (${state.runs.length} run(s), state #${state.origin.seq})`,
-      `done:      ${state.done.size}${status.total !== undefined ? ` of ${status.total}` : ""}`,
+      `done:      ${state.doneCount}${status.total !== undefined ? ` of ${status.total}` : ""}`,
       `failed:    ${state.failures.size}${kinds ? ` (${kinds})` : ""}`,
       status.remaining !== undefined ? `left:      ${status.remaining} (as of the last run)` : undefined,
       lastRun ? `last run:  ${lastRun.mode} ${lastRun.startedAt} — ${lastRun.succeeded} succeeded, ${lastRun.failed} failed, ${lastRun.stopReason ?? "did not stop cleanly"}` : undefined,

@@ -18,6 +18,7 @@ export function mergeShardStates(shards: ShardState[]): BatchState {
   const runsById = new Map<string, RunRecord>();
   for (const { label, state } of shards) {
     for (const id of state.done) merged.done.add(id);
+    for (const id of state.doneThisRun) merged.done.add(id);
     for (const f of state.failures.values()) merged.failures.set(f.id, { ...f, shard: f.shard ?? label });
     for (const r of state.runs) {
       const key = `${r.runId}#${r.runAttempt}#${r.mode}`;

@@ -212,7 +212,7 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
   const record = (item: Item, outcome: ItemOutcome) => {
     if (outcome.status === "done") {
       journal.append(doneLine(item.id));
-      state.markDone(item.id);
+      state.markDoneInRun(item.id);
       meter.succeeded++;
       return;
     }
@@ -297,7 +297,7 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
     remaining,
     complete: remaining === 0,
     total,
-    doneTotal: o.retryFailures ? state.done.size : alreadyDone + meter.succeeded,
+    doneTotal: o.retryFailures ? state.doneCount : alreadyDone + meter.succeeded,
     failuresTotal: state.failures.size,
     stopReason,
     exitCode,

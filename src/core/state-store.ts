@@ -246,7 +246,8 @@ export function compactState(dir: string, state: BatchState, generation: number,
   // The done ids go last as one JSON array: one JSON.parse of one array is what makes
   // loading a million finished items fast (a line per id would be parsed a line at a time).
   const headerJson = JSON.stringify(header);
-  const text = headerJson.slice(0, -1) + ',"done":' + JSON.stringify([...state.done]) + "}\n";
+  const done = state.done.size === 0 ? state.doneThisRun : [...state.done, ...state.doneThisRun];
+  const text = headerJson.slice(0, -1) + ',"done":' + JSON.stringify(done) + "}\n";
   writeFileAtomic(join(dir, SNAPSHOT_FILE), text);
   rmSync(join(dir, journalFileName(generation)), { force: true });
   return next;

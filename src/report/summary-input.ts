@@ -11,7 +11,7 @@ export function summaryInputFromState(state: BatchState, result?: RunBatchResult
   const lastRun = state.runs[state.runs.length - 1];
   const lastNormal = [...state.runs].reverse().find((r) => r.mode === "run" && r.total !== undefined);
   const failures = buildFailuresFile(state).failures;
-  const total = result?.mode === "run" ? result.total : lastNormal?.total ?? state.done.size + state.failures.size;
+  const total = result?.mode === "run" ? result.total : lastNormal?.total ?? state.doneCount + state.failures.size;
   const remaining = result?.mode === "run" ? result.remaining : lastNormal?.remaining ?? 0;
   return {
     thisRun: result
@@ -23,7 +23,7 @@ export function summaryInputFromState(state: BatchState, result?: RunBatchResult
           durationMs: lastRun?.endedAt && lastRun.startedAt ? Date.parse(lastRun.endedAt) - Date.parse(lastRun.startedAt) : 0,
           stopReason: lastRun?.stopReason ?? "complete",
         },
-    totals: { total, done: result?.mode === "run" ? result.doneTotal : Math.min(state.done.size, total), failed: state.failures.size, remaining },
+    totals: { total, done: result?.mode === "run" ? result.doneTotal : Math.min(state.doneCount, total), failed: state.failures.size, remaining },
     runs: state.runs,
     failures,
     ...extra,
