@@ -13,8 +13,8 @@ export async function runPool<T>(options: {
   take?: () => T | undefined;
   concurrency: number;
   canStart: () => boolean;
-  /** Awaited before each start (rate limiting); resolves false to stop the lane. */
-  beforeStart?: () => Promise<boolean>;
+  /** Asked before each start (rate limiting): true to go on, false to stop the lane, or a promise of either to wait. */
+  beforeStart?: () => boolean | Promise<boolean>;
   work: (item: T) => Promise<void>;
 }): Promise<void> {
   const { next, take, canStart, beforeStart, work } = options;
@@ -22,7 +22,10 @@ export async function runPool<T>(options: {
     for (;;) {
       if (!canStart()) return;
       // Asked again after the wait: a stop or the budget may have come in meanwhile.
-      if (beforeStart && (!(await beforeStart()) || !canStart())) return;
+      if (beforeStart) {
+        const go = beforeStart();
+        if (go !== true && (!(await go) || !canStart())) return;
+      }
       let item = take?.();
       if (item === undefined) item = await next();
       if (item === undefined) return;

@@ -82,7 +82,8 @@ export async function runFromSettings(settings: RunSettings, e: RunEnvironment):
       runAttempt: e.runAttempt,
       idempotencyNamespace: e.idempotencyNamespace,
       flushIntervalMs: e.flushIntervalMs ?? 200,
-      beforeStart: limiter.limited ? (signal) => limiter.acquire(signal) : undefined,
+      // Always consulted, rate limit or not: a 429 or Retry-After pauses every start.
+      beforeStart: (signal) => limiter.acquire(signal),
       onThrottle: (delayMs) => limiter.pauseUntil(e.system.nowMs() + delayMs),
       system: e.system,
       stops: e.stops,

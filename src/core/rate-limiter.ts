@@ -14,17 +14,30 @@ export class RateLimiter {
     this.intervalMs = limit ? limit.perMs / limit.count : 0;
   }
 
-  /** Waits for this start's slot; resolves false when `signal` aborts first. */
-  async acquire(signal: AbortSignal): Promise<boolean> {
+  /**
+   * Takes this start's slot: `true` at once when it is free (no promise, no await: the
+   * common case without a rate limit or a pause), else a promise that waits for it and
+   * resolves false when `signal` aborts first.
+   */
+  acquire(signal: AbortSignal): boolean | Promise<boolean> {
+    if (signal.aborted) return false;
+    if (this.take(this.system.nowMs())) return true;
+    return this.wait(signal);
+  }
+
+  private take(now: number): boolean {
+    const slot = Math.max(this.nextStartAtMs, this.pausedUntilMs);
+    if (slot > now) return false;
+    if (this.intervalMs > 0) this.nextStartAtMs = Math.max(now, this.nextStartAtMs) + this.intervalMs;
+    return true;
+  }
+
+  private async wait(signal: AbortSignal): Promise<boolean> {
     for (;;) {
       if (signal.aborted) return false;
       const now = this.system.nowMs();
-      const slot = Math.max(this.nextStartAtMs, this.pausedUntilMs);
-      if (slot <= now) {
-        this.nextStartAtMs = Math.max(now, this.nextStartAtMs) + this.intervalMs;
-        return true;
-      }
-      await sleepMs(this.system, slot - now, signal);
+      if (this.take(now)) return true;
+      await sleepMs(this.system, Math.max(this.nextStartAtMs, this.pausedUntilMs) - now, signal);
     }
   }
 
@@ -33,7 +46,4 @@ export class RateLimiter {
     this.pausedUntilMs = Math.max(this.pausedUntilMs, untilMs);
   }
 
-  get limited(): boolean {
-    return this.intervalMs > 0;
-  }
 }

@@ -56,7 +56,7 @@ export interface RunBatchOptions {
   idempotencyNamespace: string;
   flushIntervalMs: number;
   /** Awaited before each item starts; resolves false when stopping (rate limiting). */
-  beforeStart?: (signal: AbortSignal) => Promise<boolean>;
+  beforeStart?: (signal: AbortSignal) => boolean | Promise<boolean>;
   /** Told when a server throttled an item (429, Retry-After), with the wait it asked for. */
   onThrottle?: (delayMs: number) => void;
   system: System;

@@ -23,7 +23,7 @@ describe("RateLimiter on virtual time", () => {
     const limiter = new RateLimiter(system, { count: 100, perMs: 1000 });
     const never = new AbortController().signal;
     limiter.pauseUntil(5000);
-    const at = system.runUntil(limiter.acquire(never).then(() => system.nowMs()), 10);
+    const at = system.runUntil(Promise.resolve(limiter.acquire(never)).then(() => system.nowMs()), 10);
     expect(await at).toBeGreaterThanOrEqual(5000);
   });
 
@@ -36,5 +36,18 @@ describe("RateLimiter on virtual time", () => {
     await system.advance(100);
     stop.abort();
     expect(await waiting).toBe(false);
+  });
+
+  it("without a rate limit, answers at once (no promise) until a throttle pauses every start", async () => {
+    const system = new FakeSystem(0);
+    const limiter = new RateLimiter(system, undefined);
+    const never = new AbortController().signal;
+    for (let i = 0; i < 1000; i++) expect(limiter.acquire(never)).toBe(true);
+    limiter.pauseUntil(2000);
+    const waiting = limiter.acquire(never);
+    expect(waiting).toBeInstanceOf(Promise);
+    const startedAt = await system.runUntil(Promise.resolve(waiting).then(() => system.nowMs()), 10);
+    expect(startedAt).toBeGreaterThanOrEqual(2000);
+    expect(limiter.acquire(never)).toBe(true);
   });
 });

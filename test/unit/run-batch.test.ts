@@ -6,6 +6,7 @@ import type { AttemptContext, AttemptResult, Handler } from "../../src/core/hand
 import { runBatch, type RunBatchOptions } from "../../src/core/run-batch.js";
 import type { StopSignalName, StopSource } from "../../src/core/stop-controller.js";
 import type { Item } from "../../src/core/types.js";
+import { RateLimiter } from "../../src/core/rate-limiter.js";
 import { FakeSystem } from "../support/fake-system.js";
 
 class ManualStops implements StopSource {
@@ -271,5 +272,23 @@ describe("runBatch on virtual time", () => {
     const result = await system.runUntil(runBatch(options));
     expect(result.total).toBe(10);
     expect(h.calls.every((c) => Number(c.id.split("-")[1]) % 3 === 0)).toBe(true);
+  });
+
+  it("a 429 with Retry-After from one item holds every item's start, not only that item's", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, (id, attempt) =>
+      id === "item-1" && attempt === 1 ? { ok: false, kind: "transient", error: "HTTP 429", retryAfterMs: 5000, throttled: true } : OK);
+    const limiter = new RateLimiter(system, undefined);
+    const { options } = setup(ids(6), {
+      system, handler: h.handler, concurrency: 2,
+      beforeStart: (signal) => limiter.acquire(signal),
+      onThrottle: (delayMs) => limiter.pauseUntil(system.nowMs() + delayMs),
+    });
+    const result = await system.runUntil(runBatch(options));
+    expect(result.succeeded).toBe(6);
+    // item-1 and item-2 start at 0; item-1's 429 arrives at 100 and asks for 5 s.
+    const laterStarts = h.calls.filter((c) => !["item-1", "item-2"].includes(c.id) || c.attempt > 1);
+    expect(laterStarts.length).toBeGreaterThan(0);
+    for (const c of laterStarts) expect(c.atMs, c.id).toBeGreaterThanOrEqual(5100);
   });
 });
