@@ -3095,26 +3095,39 @@ class RateLimiter {
         this.system = system;
         this.intervalMs = limit ? limit.perMs / limit.count : 0;
     }
-    /** Waits for this start's slot; resolves false when `signal` aborts first. */
-    async acquire(signal) {
+    /**
+     * Takes this start's slot: `true` at once when it is free (no promise, no await: the
+     * common case without a rate limit or a pause), else a promise that waits for it and
+     * resolves false when `signal` aborts first.
+     */
+    acquire(signal) {
+        if (signal.aborted)
+            return false;
+        if (this.take(this.system.nowMs()))
+            return true;
+        return this.wait(signal);
+    }
+    take(now) {
+        const slot = Math.max(this.nextStartAtMs, this.pausedUntilMs);
+        if (slot > now)
+            return false;
+        if (this.intervalMs > 0)
+            this.nextStartAtMs = Math.max(now, this.nextStartAtMs) + this.intervalMs;
+        return true;
+    }
+    async wait(signal) {
         for (;;) {
             if (signal.aborted)
                 return false;
             const now = this.system.nowMs();
-            const slot = Math.max(this.nextStartAtMs, this.pausedUntilMs);
-            if (slot <= now) {
-                this.nextStartAtMs = Math.max(now, this.nextStartAtMs) + this.intervalMs;
+            if (this.take(now))
                 return true;
-            }
-            await sleepMs(this.system, slot - now, signal);
+            await sleepMs(this.system, Math.max(this.nextStartAtMs, this.pausedUntilMs) - now, signal);
         }
     }
     /** Holds every start until `untilMs`. */
     pauseUntil(untilMs) {
         this.pausedUntilMs = Math.max(this.pausedUntilMs, untilMs);
-    }
-    get limited() {
-        return this.intervalMs > 0;
     }
 }
 
@@ -4187,8 +4200,11 @@ async function runPool(options) {
             if (!canStart())
                 return;
             // Asked again after the wait: a stop or the budget may have come in meanwhile.
-            if (beforeStart && (!(await beforeStart()) || !canStart()))
-                return;
+            if (beforeStart) {
+                const go = beforeStart();
+                if (go !== true && (!(await go) || !canStart()))
+                    return;
+            }
             let item = take?.();
             if (item === undefined)
                 item = await next();
@@ -4684,7 +4700,8 @@ async function runFromSettings(settings, e) {
             runAttempt: e.runAttempt,
             idempotencyNamespace: e.idempotencyNamespace,
             flushIntervalMs: e.flushIntervalMs ?? 200,
-            beforeStart: limiter.limited ? (signal) => limiter.acquire(signal) : undefined,
+            // Always consulted, rate limit or not: a 429 or Retry-After pauses every start.
+            beforeStart: (signal) => limiter.acquire(signal),
             onThrottle: (delayMs) => limiter.pauseUntil(e.system.nowMs() + delayMs),
             system: e.system,
             stops: e.stops,
