@@ -47,6 +47,7 @@ class Context implements AttemptContext {
     readonly id: string,
     readonly attempt: number,
     readonly signal: AbortSignal,
+    readonly stopping: AbortSignal,
     private readonly namespace: string,
   ) {}
   get idempotencyKey(): string {
@@ -70,7 +71,7 @@ export async function runItem(item: Item, priorAttempts: number, o: ItemRunnerOp
     let result: AttemptResult;
     let timedOut = false;
     if (o.itemTimeoutMs === undefined) {
-      result = await settle(o.handler.run(item, new Context(item.id, priorAttempts + n, o.hard, o.idempotencyNamespace)), o.hard, o);
+      result = await settle(o.handler.run(item, new Context(item.id, priorAttempts + n, o.hard, o.soft, o.idempotencyNamespace)), o.hard, o);
     } else {
       ({ result, timedOut } = await attemptWithTimeout(item, priorAttempts + n, o, o.itemTimeoutMs));
     }
@@ -106,7 +107,7 @@ async function attemptWithTimeout(
   const cancelTimer = o.system.setTimer(() => timeout.abort(), itemTimeoutMs);
   const signal = AbortSignal.any([o.hard, timeout.signal]);
   try {
-    const ctx = new Context(item.id, attemptNumber, signal, o.idempotencyNamespace);
+    const ctx = new Context(item.id, attemptNumber, signal, o.soft, o.idempotencyNamespace);
     const result = await settle(o.handler.run(item, ctx), signal, o);
     return { result, timedOut: timeout.signal.aborted && !result.ok };
   } finally {

@@ -291,4 +291,30 @@ describe("runBatch on virtual time", () => {
     expect(laterStarts.length).toBeGreaterThan(0);
     for (const c of laterStarts) expect(c.atMs, c.id).toBeGreaterThanOrEqual(5100);
   });
+
+  it("ctx.stopping fires at the first signal, ctx.signal only when the grace ends", async () => {
+    const system = new FakeSystem(0);
+    const seen: Record<string, number> = {};
+    const calls: unknown[] = [];
+    const handler: Handler = {
+      run(_item, ctx) {
+        calls.push(ctx.id);
+        ctx.stopping.addEventListener("abort", () => (seen.stopping = system.nowMs()));
+        return new Promise((resolve) => {
+          ctx.signal.addEventListener("abort", () => {
+            seen.signal = system.nowMs();
+            resolve({ ok: false, kind: "transient", error: "aborted" });
+          });
+        });
+      },
+    };
+    const { options, stops } = setup(ids(1), { system, handler, shutdownGraceMs: 5000 });
+    const run = runBatch(options);
+    await started(calls);
+    await system.advance(1000);
+    stops.send("SIGINT");
+    const result = await system.runUntil(run);
+    expect(seen).toEqual({ stopping: 1000, signal: 6000 });
+    expect(result).toMatchObject({ exitCode: 130, failed: 0 });
+  });
 });

@@ -8,8 +8,13 @@ export interface AttemptContext {
   attempt: number;
   /** Stable across attempts and runs: pass it to APIs that deduplicate requests. */
   idempotencyKey: string;
-  /** Fires when the attempt must stop: its timeout, or the run shutting down. */
+  /** Fires when the attempt must stop: its timeout, or the run's shutdown grace ending. */
   signal: AbortSignal;
+  /**
+   * Fires as soon as the run starts to stop (the first SIGINT/SIGTERM, the budget): the
+   * item may still finish within the grace; a long item can use it to wrap up early.
+   */
+  stopping: AbortSignal;
 }
 
 export type AttemptResult =
