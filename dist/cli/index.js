@@ -3898,14 +3898,16 @@ class Context {
     id;
     attempt;
     signal;
+    stopping;
     namespace;
     key;
     TransientError = TransientError;
     PermanentError = PermanentError;
-    constructor(id, attempt, signal, namespace) {
+    constructor(id, attempt, signal, stopping, namespace) {
         this.id = id;
         this.attempt = attempt;
         this.signal = signal;
+        this.stopping = stopping;
         this.namespace = namespace;
     }
     get idempotencyKey() {
@@ -3929,7 +3931,7 @@ async function runItem(item, priorAttempts, o) {
         let result;
         let timedOut = false;
         if (o.itemTimeoutMs === undefined) {
-            result = await settle(o.handler.run(item, new Context(item.id, priorAttempts + n, o.hard, o.idempotencyNamespace)), o.hard, o);
+            result = await settle(o.handler.run(item, new Context(item.id, priorAttempts + n, o.hard, o.soft, o.idempotencyNamespace)), o.hard, o);
         }
         else {
             ({ result, timedOut } = await attemptWithTimeout(item, priorAttempts + n, o, o.itemTimeoutMs));
@@ -3968,7 +3970,7 @@ async function attemptWithTimeout(item, attemptNumber, o, itemTimeoutMs) {
     const cancelTimer = o.system.setTimer(() => timeout.abort(), itemTimeoutMs);
     const signal = AbortSignal.any([o.hard, timeout.signal]);
     try {
-        const ctx = new Context(item.id, attemptNumber, signal, o.idempotencyNamespace);
+        const ctx = new Context(item.id, attemptNumber, signal, o.soft, o.idempotencyNamespace);
         const result = await settle(o.handler.run(item, ctx), signal, o);
         return { result, timedOut: timeout.signal.aborted && !result.ok };
     }
