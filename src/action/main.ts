@@ -4,7 +4,7 @@ import { formatDurationMs } from "../core/duration.js";
 import type { Logger } from "../core/logger.js";
 import { runFromSettings } from "../core/prepare-run.js";
 import type { ProgressSnapshot } from "../core/progress.js";
-import type { RunBatchResult } from "../core/run-batch.js";
+import { describeRunResult, type RunBatchResult } from "../core/run-batch.js";
 import { loadState } from "../core/state-store.js";
 import { DEFAULT_TIMEOUTS, type ActionHost } from "./host.js";
 import { chainOfRun, readChainFile, writeChainFile } from "./chain.js";
@@ -154,11 +154,7 @@ function noteChain(host: ActionHost, inputs: ActionInputs, runId: string, runAtt
 /** Decides the step's colour: the budget and item failures are green unless asked otherwise. */
 function judge(host: ActionHost, inputs: ActionInputs, r: RunBatchResult): void {
   const { core } = host;
-  const what = r.mode === "retry-failures" ? "retry-failures" : "run";
-  core.info(
-    `${what}: ${r.processed} processed (${r.succeeded} succeeded, ${r.failed} failed) in ${formatDurationMs(r.durationMs)}; ` +
-      (r.mode === "run" ? `${r.doneTotal}/${r.total} done overall, ${r.remaining} left` : `${r.failuresTotal} still failing`),
-  );
+  core.info(describeRunResult(r));
   switch (r.stopReason) {
     case "budget":
       core.info(`stopped at the time budget with ${r.remaining} item(s) left; the next run goes on from here`);

@@ -2,11 +2,10 @@ import { Command, CommanderError, Option } from "commander";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { ConfigError, StateError } from "../core/errors.js";
-import { formatDurationMs } from "../core/duration.js";
 import { runFromSettings } from "../core/prepare-run.js";
 import { parseRunSettings, SETTING_DEFAULTS, type RawSettings, type SettingName } from "../core/settings.js";
 import { realSystem } from "../core/system.js";
-import type { RunBatchResult } from "../core/run-batch.js";
+import { describeRunResult, type RunBatchResult } from "../core/run-batch.js";
 import { failuresCommand, FAILURE_FORMATS } from "./failures-command.js";
 import { ProgressDisplay } from "./progress-display.js";
 import { processStopSource } from "../core/process-stop-source.js";
@@ -157,11 +156,7 @@ function shellQuote(arg: string): string {
 
 function summaryLine(r: RunBatchResult, stateDir: string, hint: { stateDirArgs: string[]; handlerArgs: string[] }): string {
   const command = (...args: string[]) => ["resumable-batch", ...args].map(shellQuote).join(" ");
-  const what = r.mode === "retry-failures" ? "retry-failures" : "run";
-  const lines = [
-    `${what}: ${r.processed} processed (${r.succeeded} succeeded, ${r.failed} failed) in ${formatDurationMs(r.durationMs)}; ` +
-      (r.mode === "run" ? `${r.doneTotal}/${r.total} done overall, ${r.remaining} left` : `${r.failuresTotal} still failing`),
-  ];
+  const lines = [describeRunResult(r)];
   if (r.stopReason === "budget") lines.push("stopped: the time budget ran low. Run again to resume (exit 3).");
   if (r.stopReason === "signal") lines.push("stopped by a signal; progress is saved. Run again to resume.");
   if (r.stopReason === "failure-rate") lines.push("stopped early: too many items failed (max-failure-rate). Fix the cause, then run again.");

@@ -3,6 +3,7 @@ import type { BackoffPolicy } from "./backoff.js";
 import type { BatchState } from "./batch-state.js";
 import { Budget } from "./budget.js";
 import { ConfigError } from "./errors.js";
+import { formatDurationMs } from "./duration.js";
 import { writeFailuresFile } from "./failures-file.js";
 import type { Handler } from "./handlers/handler.js";
 import { readSource, type SourceSpec } from "./item-source.js";
@@ -305,6 +306,13 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
     seq,
     warnings,
   };
+}
+
+/** One line saying what a run did, for both adapters' logs. */
+export function describeRunResult(r: RunBatchResult): string {
+  const what = r.mode === "retry-failures" ? "retry-failures" : "run";
+  return `${what}: ${r.processed} processed (${r.succeeded} succeeded, ${r.failed} failed) in ${formatDurationMs(r.durationMs)}; ` +
+    (r.mode === "run" ? `${r.doneTotal}/${r.total} done overall, ${r.remaining} left` : `${r.failuresTotal} still failing`);
 }
 
 function stopForBudget(stop: StopController, o: RunBatchOptions, budget: Budget): void {
