@@ -4,3 +4,5 @@ export interface Logger {
   warn(message: string): void;
   error(message: string): void;
 }
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
