@@ -185,122 +185,6 @@ function errorMessage(error) {
     return text.length > MAX_MESSAGE_CHARS ? text.slice(0, MAX_MESSAGE_CHARS) + "…" : text;
 }
 
-;// CONCATENATED MODULE: ./node_modules/parse-duration/locale/en.js
-const unit = Object.create(null)
-const m = 60000, h = m * 60, d = h * 24, y = d * 365.25
-
-unit.year = unit.yr = unit.y = y
-unit.month = unit.mo = unit.mth = y / 12
-unit.week = unit.wk = unit.w = d * 7
-unit.day = unit.d = d
-unit.hour = unit.hr = unit.h = h
-unit.minute = unit.min = unit.m = m
-unit.second = unit.sec = unit.s = 1000
-unit.millisecond = unit.millisec = unit.ms = 1
-unit.microsecond = unit.microsec =  unit.us = unit.µs = 1e-3
-unit.nanosecond = unit.nanosec = unit.ns = 1e-6
-
-unit.group = ','
-unit.decimal = '.'
-unit.placeholder = ' _'
-
-/* harmony default export */ const en = (unit);
-
-;// CONCATENATED MODULE: ./node_modules/parse-duration/index.js
-
-
-const durationRE = /((?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([\p{L}]{0,14})/gu
-
-parse.unit = en
-
-// group/placeholder cleanup regex — rebuilt only when the locale strings change
-let groupRE, placeholder = null, group
-
-/**
- * look up a unit name, ignoring case and a trailing plural `s`
- *
- * @param {object} unit
- * @param {string} name
- * @return {number|undefined}
- */
-const lookupUnit = (unit, name) => {
-  name = String(name).toLowerCase()
-  return unit[name] ?? (name.endsWith('s') ? unit[name.slice(0, -1)] : undefined)
-}
-
-/**
- * convert `str` to ms
- *
- * @param {string} str
- * @param {string} format
- * @return {number|null}
- */
-function parse(str = '', format = 'ms') {
-  let result = null, prevUnits, unit = parse.unit
-
-  if (unit.placeholder !== placeholder || unit.group !== group)
-    groupRE = new RegExp(`(\\d)[${(placeholder = unit.placeholder) ?? ''}${(group = unit.group) ?? ''}](\\d)`, 'g')
-
-  str = String(str)
-  let s = str.replace(groupRE, '$1$2') // clean up group separators / placeholders
-  if (unit.decimal !== '.') s = s.replaceAll(unit.decimal, '.') // normalize decimal separator
-
-  durationRE.lastIndex = 0
-  for (let m; (m = durationRE.exec(s));) {
-    let units = m[2]
-    // if no units, find next smallest units or fall back to format value
-    // eg. 1h30 -> 1h30m
-    if (!units) {
-      if (prevUnits) {
-        for (const u in unit) if (unit[u] < prevUnits) { units = u; break }
-      }
-      else units = format
-    }
-
-    prevUnits = units = lookupUnit(unit, units)
-
-    if (typeof units == 'number') result = (result || 0) + m[1] * units
-  }
-
-  return result && ((result / (lookupUnit(unit, format) || 1)) * (str.trimStart()[0] === '-' ? -1 : 1))
-}
-
-;// CONCATENATED MODULE: ./src/core/duration.ts
-
-
-/**
- * Reads a duration like `500ms`, `90s`, `5m`, `1h30m`. A bare number is rejected rather
- * than guessed at (seconds? milliseconds?), so `--time-budget 300` fails with a hint.
- * `what` names the flag or input for the error message.
- */
-function parseDurationMs(text, what) {
-    const trimmed = text.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed)) {
-        throw new ConfigError(`${what}: '${text}' has no unit; write it like 500ms, 90s, 5m or 1h30m`);
-    }
-    const ms = /^(\d+(\.\d+)?\s*(ms|s|m|h|d)\s*)+$/i.test(trimmed) ? parse(trimmed, "ms") : null;
-    if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) {
-        throw new ConfigError(`${what}: '${text}' is not a duration; write it like 500ms, 90s, 5m or 1h30m`);
-    }
-    return Math.round(ms);
-}
-/** Renders milliseconds for people: 950ms, 12.3s, 4m05s, 2h07m. */
-function formatDurationMs(ms) {
-    if (!Number.isFinite(ms))
-        return "?";
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)}s`;
-    const totalSeconds = Math.round(ms / 1000);
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return `${hours}h${String(minutes).padStart(2, "0")}m`;
-    return `${minutes}m${String(seconds).padStart(2, "0")}s`;
-}
-
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(24);
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -2613,7 +2497,7 @@ class Parser extends external_stream_namespaceObject.Transform {
   }
 }
 
-const lib_parse = function () {
+const parse = function () {
   let data, options, callback;
   for (const i in arguments) {
     const argument = arguments[i];
@@ -3005,7 +2889,7 @@ async function* readCsv(spec) {
             yield lines.map((l) => l.text + "\n").join("");
     }
     const source = external_node_stream_namespaceObject.Readable.from(text());
-    const parser = source.pipe(lib_parse({ columns: true, bom: true, skip_empty_lines: true, info: true }));
+    const parser = source.pipe(parse({ columns: true, bom: true, skip_empty_lines: true, info: true }));
     // pipe() does not forward errors: an invalid UTF-8 line must end the parse, not hang it.
     source.on("error", (error) => parser.destroy(error));
     let checkedHeader = false;
@@ -3186,6 +3070,122 @@ class Budget {
     leftMs(nowMs) {
         return this.deadlineAtMs === undefined ? Infinity : this.deadlineAtMs - this.reserveMs - nowMs;
     }
+}
+
+;// CONCATENATED MODULE: ./node_modules/parse-duration/locale/en.js
+const unit = Object.create(null)
+const m = 60000, h = m * 60, d = h * 24, y = d * 365.25
+
+unit.year = unit.yr = unit.y = y
+unit.month = unit.mo = unit.mth = y / 12
+unit.week = unit.wk = unit.w = d * 7
+unit.day = unit.d = d
+unit.hour = unit.hr = unit.h = h
+unit.minute = unit.min = unit.m = m
+unit.second = unit.sec = unit.s = 1000
+unit.millisecond = unit.millisec = unit.ms = 1
+unit.microsecond = unit.microsec =  unit.us = unit.µs = 1e-3
+unit.nanosecond = unit.nanosec = unit.ns = 1e-6
+
+unit.group = ','
+unit.decimal = '.'
+unit.placeholder = ' _'
+
+/* harmony default export */ const en = (unit);
+
+;// CONCATENATED MODULE: ./node_modules/parse-duration/index.js
+
+
+const durationRE = /((?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([\p{L}]{0,14})/gu
+
+parse_duration_parse.unit = en
+
+// group/placeholder cleanup regex — rebuilt only when the locale strings change
+let groupRE, placeholder = null, group
+
+/**
+ * look up a unit name, ignoring case and a trailing plural `s`
+ *
+ * @param {object} unit
+ * @param {string} name
+ * @return {number|undefined}
+ */
+const lookupUnit = (unit, name) => {
+  name = String(name).toLowerCase()
+  return unit[name] ?? (name.endsWith('s') ? unit[name.slice(0, -1)] : undefined)
+}
+
+/**
+ * convert `str` to ms
+ *
+ * @param {string} str
+ * @param {string} format
+ * @return {number|null}
+ */
+function parse_duration_parse(str = '', format = 'ms') {
+  let result = null, prevUnits, unit = parse_duration_parse.unit
+
+  if (unit.placeholder !== placeholder || unit.group !== group)
+    groupRE = new RegExp(`(\\d)[${(placeholder = unit.placeholder) ?? ''}${(group = unit.group) ?? ''}](\\d)`, 'g')
+
+  str = String(str)
+  let s = str.replace(groupRE, '$1$2') // clean up group separators / placeholders
+  if (unit.decimal !== '.') s = s.replaceAll(unit.decimal, '.') // normalize decimal separator
+
+  durationRE.lastIndex = 0
+  for (let m; (m = durationRE.exec(s));) {
+    let units = m[2]
+    // if no units, find next smallest units or fall back to format value
+    // eg. 1h30 -> 1h30m
+    if (!units) {
+      if (prevUnits) {
+        for (const u in unit) if (unit[u] < prevUnits) { units = u; break }
+      }
+      else units = format
+    }
+
+    prevUnits = units = lookupUnit(unit, units)
+
+    if (typeof units == 'number') result = (result || 0) + m[1] * units
+  }
+
+  return result && ((result / (lookupUnit(unit, format) || 1)) * (str.trimStart()[0] === '-' ? -1 : 1))
+}
+
+;// CONCATENATED MODULE: ./src/core/duration.ts
+
+
+/**
+ * Reads a duration like `500ms`, `90s`, `5m`, `1h30m`. A bare number is rejected rather
+ * than guessed at (seconds? milliseconds?), so `--time-budget 300` fails with a hint.
+ * `what` names the flag or input for the error message.
+ */
+function parseDurationMs(text, what) {
+    const trimmed = text.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed)) {
+        throw new ConfigError(`${what}: '${text}' has no unit; write it like 500ms, 90s, 5m or 1h30m`);
+    }
+    const ms = /^(\d+(\.\d+)?\s*(ms|s|m|h|d)\s*)+$/i.test(trimmed) ? parse_duration_parse(trimmed, "ms") : null;
+    if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) {
+        throw new ConfigError(`${what}: '${text}' is not a duration; write it like 500ms, 90s, 5m or 1h30m`);
+    }
+    return Math.round(ms);
+}
+/** Renders milliseconds for people: 950ms, 12.3s, 4m05s, 2h07m. */
+function formatDurationMs(ms) {
+    if (!Number.isFinite(ms))
+        return "?";
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)}s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return `${hours}h${String(minutes).padStart(2, "0")}m`;
+    return `${minutes}m${String(seconds).padStart(2, "0")}s`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/failure-groups.ts
@@ -4353,6 +4353,7 @@ class StopController {
 
 
 
+
 /** Compact at load when the journal replayed on top of the snapshot is larger than this. */
 const COMPACT_AT_LOAD_BYTES = 4 * 1024 * 1024;
 /** Failures (and retries) logged one by one before the log only counts them. */
@@ -4577,6 +4578,12 @@ async function runSubscribed(o, startedAtMs, stop) {
         seq,
         warnings,
     };
+}
+/** One line saying what a run did, for both adapters' logs. */
+function describeRunResult(r) {
+    const what = r.mode === "retry-failures" ? "retry-failures" : "run";
+    return `${what}: ${r.processed} processed (${r.succeeded} succeeded, ${r.failed} failed) in ${formatDurationMs(r.durationMs)}; ` +
+        (r.mode === "run" ? `${r.doneTotal}/${r.total} done overall, ${r.remaining} left` : `${r.failuresTotal} still failing`);
 }
 function stopForBudget(stop, o, budget) {
     if (!stop.soft.signal.aborted) {
@@ -7033,11 +7040,7 @@ function shellQuote(arg) {
 }
 function summaryLine(r, stateDir, hint) {
     const command = (...args) => ["resumable-batch", ...args].map(shellQuote).join(" ");
-    const what = r.mode === "retry-failures" ? "retry-failures" : "run";
-    const lines = [
-        `${what}: ${r.processed} processed (${r.succeeded} succeeded, ${r.failed} failed) in ${formatDurationMs(r.durationMs)}; ` +
-            (r.mode === "run" ? `${r.doneTotal}/${r.total} done overall, ${r.remaining} left` : `${r.failuresTotal} still failing`),
-    ];
+    const lines = [describeRunResult(r)];
     if (r.stopReason === "budget")
         lines.push("stopped: the time budget ran low. Run again to resume (exit 3).");
     if (r.stopReason === "signal")
