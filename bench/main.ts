@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   notes.push(
     "³ The design's floor: what checkpointing as this engine does it cannot skip, timed with no item run and nothing written — " +
       "the first pass that reads and checks every line and id before any item runs (so bad input stops the run with nothing done), " +
-      "a second read of the file for the items, and the in-memory set of done ids that the checkpoint keeps.",
+      "indexing the ids to find duplicates and keeping the parsed items for the run (files over 128 MiB are read a second time instead).",
   );
   const m = machine();
   log(`${o.quick ? "quick" : "full"} run, ${o.reps} rep(s); scratch ${scratch}`);

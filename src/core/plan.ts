@@ -1,6 +1,8 @@
 import type { BatchState } from "./batch-state.js";
 import { ConfigError } from "./errors.js";
+import { IdIndex } from "./id-index.js";
 import { readSource, type SourceProblem, type SourceSpec } from "./item-source.js";
+import type { Item } from "./types.js";
 
 /** Problems listed in a rejection message; the rest are counted. */
 const MAX_PROBLEMS_SHOWN = 20;
@@ -17,6 +19,8 @@ export interface SourcePlan {
   /** Lines carrying a second occurrence of an id: skipped, warned about. */
   duplicateLines: Set<number>;
   warnings: string[];
+  /** With `retainItems`: the items a normal run should attempt, in source order. */
+  items?: Item[];
 }
 
 /** Whether a normal run attempts this id: not done, and not failed beyond automatic retry. */
@@ -32,11 +36,17 @@ export function isPending(state: BatchState, id: string): boolean {
  * a malformed line, a missing id or invalid UTF-8 rejects the input with the lines to
  * fix and nothing processed — never a crash halfway through a batch. Duplicate ids are a
  * warning: the first occurrence is processed, later ones are skipped.
+ *
+ * With `retainItems` the pending items are kept as parsed, so the run needs no second
+ * pass: parsing every line twice was the largest cost of checkpointing a large file.
  */
-export async function planSource(spec: SourceSpec, state: BatchState, accept: (id: string) => boolean = () => true): Promise<SourcePlan> {
+export async function planSource(
+  spec: SourceSpec, state: BatchState, accept: (id: string) => boolean = () => true, retainItems = false,
+): Promise<SourcePlan> {
   const problems: SourceProblem[] = [];
   let problemCount = 0;
-  const firstLineOf = new Map<string, number>();
+  const firstLineOf = new IdIndex();
+  const items: Item[] | undefined = retainItems ? [] : undefined;
   const duplicateLines = new Set<number>();
   const duplicateExamples: string[] = [];
   let alreadyDone = 0;
@@ -50,19 +60,19 @@ export async function planSource(spec: SourceSpec, state: BatchState, accept: (i
         continue;
       }
       const { id, line } = entry.item;
-      const first = firstLineOf.get(id);
-      if (first !== undefined) {
+      const first = firstLineOf.addFirst(id, line);
+      if (first !== -1) {
         duplicateLines.add(line);
         if (duplicateExamples.length < 10) duplicateExamples.push(`${spec.label}:${line}: id ${JSON.stringify(truncate(id))} already on line ${first}`);
         continue;
       }
-      firstLineOf.set(id, line);
       if (!accept(id)) {
         notMine++;
         continue;
       }
       if (state.done.has(id)) alreadyDone++;
       else if (!isPending(state, id)) heldFailed++;
+      else items?.push(entry.item);
     }
   }
   if (problemCount > 0) {
@@ -81,7 +91,7 @@ export async function planSource(spec: SourceSpec, state: BatchState, accept: (i
   }
   const total = firstLineOf.size - notMine;
   if (firstLineOf.size === 0) warnings.push(`${spec.label} has no items: nothing to do`);
-  return { total, alreadyDone, heldFailed, pending: total - alreadyDone - heldFailed, duplicateLines, warnings };
+  return { total, alreadyDone, heldFailed, pending: total - alreadyDone - heldFailed, duplicateLines, warnings, ...(items ? { items } : {}) };
 }
 
 function truncate(text: string): string {

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { BackoffPolicy } from "./backoff.js";
 import type { BatchState } from "./batch-state.js";
@@ -21,6 +22,12 @@ import type { FailureKind, Item, StopReason } from "./types.js";
 
 /** Compact at load when the journal replayed on top of the snapshot is larger than this. */
 const COMPACT_AT_LOAD_BYTES = 4 * 1024 * 1024;
+/**
+ * Sources up to this size are parsed once: the first pass keeps the pending items for the
+ * run (about 3× the file's size in memory). Larger ones are read again for the run, so
+ * memory stays flat however long the list.
+ */
+const RETAIN_ITEMS_MAX_BYTES = 128 * 1024 * 1024;
 /** Failures (and retries) logged one by one before the log only counts them. */
 const MAX_ITEM_LOG_LINES = 100;
 /** The failure-rate stop needs this many finished items before it judges. */
@@ -50,6 +57,8 @@ export interface RunBatchOptions {
   maxFailureRate?: number;
   /** Only items this accepts belong to this run (a shard's share). */
   accept?: (id: string) => boolean;
+  /** Sources up to this many bytes are parsed once and kept in memory (default 128 MiB). */
+  retainItemsMaxBytes?: number;
   /** Label stored on failures when sharded, like "2/8". */
   shardLabel?: string;
   runId: string;
@@ -146,7 +155,7 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
     o.log.info(`retry-failures: re-attempting ${items.length} failed item(s)`);
   } else {
     const source = o.source as SourceSpec;
-    const plan = await planSource(source, state, accept);
+    const plan = await planSource(source, state, accept, sizeOf(source.path) <= (o.retainItemsMaxBytes ?? RETAIN_ITEMS_MAX_BYTES));
     for (const w of plan.warnings) o.log.warn(w);
     warnings.push(...plan.warnings);
     total = plan.total;
@@ -156,9 +165,16 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
     o.log.info(
       `${plan.total} item(s): ${plan.alreadyDone} done in earlier runs, ${plan.heldFailed} failed and held for retry-failures, ${plan.pending} to do`,
     );
-    const queue = batchedNext(pendingItems(source, state, accept, plan.duplicateLines, plan.alreadyDone + plan.heldFailed));
-    next = queue;
-    take = queue.take;
+    if (plan.items) {
+      const items = plan.items;
+      let i = 0;
+      take = () => (i < items.length ? items[i++] : undefined);
+      next = async () => take!();
+    } else {
+      const queue = batchedNext(pendingItems(source, state, accept, plan.duplicateLines, plan.alreadyDone + plan.heldFailed));
+      next = queue;
+      take = queue.take;
+    }
   }
 
   const seq = state.origin.seq + 1;
@@ -349,6 +365,14 @@ async function* pendingItems(
       items.push(item);
     }
     if (items.length > 0) yield items;
+  }
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return Infinity; // planSource reports the missing file
   }
 }
 

@@ -318,3 +318,36 @@ describe("runBatch on virtual time", () => {
     expect(result).toMatchObject({ exitCode: 130, failed: 0 });
   });
 });
+
+describe("runBatch: one pass (items kept) and two passes (source read again) agree", () => {
+  // Large sources are read twice instead of being kept in memory; both paths must hand the
+  // handler the same items in the same order: duplicates skipped, done and held items left.
+  async function scenario(retainItemsMaxBytes: number | undefined) {
+    const system = new FakeSystem(0);
+    const list = [...ids(40), "item-3", "item-7", ...ids(60).slice(40), "item-41"];
+    const h = scriptedHandler(system, (id) => (id === "item-5" || id === "item-44" ? { ok: false, kind: "permanent", error: "bad" } : OK), 100);
+    const { options } = setup(list, { system, handler: h.handler, retainItemsMaxBytes, accept: (id) => id !== "item-9" });
+    // First run: stopped by the budget part-way, so the second starts with done and held items.
+    const firstRun = runBatch({ ...options, timeBudgetMs: 2_050, reserveMs: 0, shutdownGraceMs: 0 });
+    await started(h.calls);
+    const first = await system.runUntil(firstRun);
+    const callsBefore = h.calls.length;
+    const second = await system.runUntil(runBatch(options));
+    return { first, second, secondCalls: h.calls.slice(callsBefore).map((c) => c.id) };
+  }
+
+  it("on a resume with duplicates, done items, held failures and a shard filter", async () => {
+    const kept = await scenario(undefined);
+    const reread = await scenario(0);
+    expect(kept.first.stopReason).toBe("budget");
+    expect(kept.first.succeeded).toBeGreaterThan(5);
+    expect(kept.secondCalls).not.toContain("item-5"); // held: failed permanently in the first run
+    expect(kept.secondCalls).not.toContain("item-9"); // not this shard's
+    expect(new Set(kept.secondCalls).size).toBe(kept.secondCalls.length); // duplicates skipped
+    expect(kept.second).toMatchObject({ exitCode: 1, failed: 1, remaining: 0 }); // item-44 failed for good
+    expect(reread.secondCalls).toEqual(kept.secondCalls);
+    const comparable = (r: typeof kept.second) => ({ ...r, durationMs: 0, warnings: r.warnings.map((w) => w.replace(/\/tmp\/rb-run-\w+/g, "")) });
+    expect(comparable(reread.second)).toEqual(comparable(kept.second));
+    expect(kept.second.warnings.join()).toContain("3 duplicate id(s) skipped");
+  });
+});
