@@ -161,9 +161,10 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   const judged = (n: number) => !o.quick && sizes.judgedNs.includes(n);
   notes.push(
-    "³ The design's floor: what checkpointing as this engine does it cannot skip, timed with no item run and nothing written — " +
-      "the first pass that reads and checks every line and id before any item runs (so bad input stops the run with nothing done), " +
-      "indexing the ids to find duplicates and keeping the parsed items for the run (files over 128 MiB are read a second time instead).",
+    "³ The checked loop is the plain loop as a script honouring this tool's input contract would write it — bad input stops the run " +
+      "with nothing processed (exit 2), duplicate ids are skipped — so a first pass parses every line and checks its id (a Set), then " +
+      "the loop reads the file again. No checkpoint. The gap between it and the plain loop is the price of checking before starting, " +
+      "which the ≤ 2× target does not allow for; the engine against it is what the checkpoint itself costs.",
   );
   const m = machine();
   log(`${o.quick ? "quick" : "full"} run, ${o.reps} rep(s); scratch ${scratch}`);
@@ -181,13 +182,17 @@ async function main(): Promise<void> {
         await writeItems(items, n, "jsonl");
         const engine: EngineResult[] = [];
         const plain: EngineResult[] = [];
+        const checked: EngineResult[] = [];
         const naive: NaiveResult[] = [];
         const naiveFull = n <= sizes.naiveFullMaxN;
         const naiveSample = !naiveFull && n <= sizes.naiveExtrapolateMaxN;
         for (let rep = 0; rep < o.reps; rep++) {
           log(`engine ${fmtN(n)}: rep ${rep + 1}/${o.reps}`);
           // Interleaved, so drift in the machine's load hits every contender alike.
-          if (o.only.has("engine")) plain.push(await runCase<EngineResult>(CASES, "plain", { items }));
+          if (o.only.has("engine")) {
+            plain.push(await runCase<EngineResult>(CASES, "plain", { items }));
+            checked.push(await runCase<EngineResult>(CASES, "plain-checked", { items }));
+          }
           const stateDir = join(scratch, `state-${n}-${rep}`);
           engine.push(await runCase<EngineResult>(CASES, "engine", { items, stateDir }));
           if (rep === o.reps - 1 || !o.only.has("engine")) {
@@ -207,14 +212,11 @@ async function main(): Promise<void> {
           rmSync(doneFile, { force: true });
         }
         if (!o.only.has("engine")) continue;
-        // What this design cannot skip (checking every line first, reading again, the done set).
-        const floor: EngineResult[] = [];
-        for (let rep = 0; rep < o.reps; rep++) floor.push(await runCase<EngineResult>(CASES, "floor", { items }));
-        const floorMs = best(floor.map((r) => r.ms));
+        const checkedMs = best(checked.map((r) => r.ms));
         const engineMs = best(engine.map((r) => r.ms));
         const plainMs = best(plain.map((r) => r.ms));
         const naiveMs = naiveFull ? best(naive.map((r) => r.ms)) : naiveSample ? best(naive.map((r) => (r.processingMs / r.items) * n)) : undefined;
-        engineSamples[n] = { engine, plain, naive, floor, engineMs, plainMs, floorMs, naiveMs, naiveMethod: naiveFull ? "measured" : naiveSample ? "extrapolated" : "skipped" };
+        engineSamples[n] = { engine, plain, checked, naive, engineMs, plainMs, checkedMs, naiveMs, naiveMethod: naiveFull ? "measured" : naiveSample ? "extrapolated" : "skipped" };
         const ratio = engineMs / plainMs;
         rows.push({
           section: "1. Engine overhead (in-process, no-op items, concurrency 1)",
@@ -228,11 +230,11 @@ async function main(): Promise<void> {
         });
         rows.push({
           section: "1. Engine overhead (in-process, no-op items, concurrency 1)",
-          measure: `↳ of which the design's floor³, ${fmtN(n)} items`,
-          ours: fmtS(floorMs),
-          other: `plain loop ${fmtS(plainMs)}`,
-          ratio: fmtX(floorMs / plainMs),
-          values: { n, floorMs, plainMs, ratio: floorMs / plainMs },
+          measure: `↳ the checkpoint's own cost: vs the plain loop that checks its input first³, ${fmtN(n)} items`,
+          ours: fmtS(engineMs),
+          other: `checked loop ${fmtS(checkedMs)}`,
+          ratio: fmtX(engineMs / checkedMs),
+          values: { n, engineMs, checkedMs, ratio: engineMs / checkedMs },
         });
         if (naiveMs !== undefined) {
           const faster = naiveMs / engineMs;
