@@ -1,8 +1,9 @@
-import type { ChildProcess } from "node:child_process";
 import type { System } from "../system.js";
 import type { Item } from "../types.js";
 import { OK, type AttemptContext, type AttemptResult, type Handler } from "./handler.js";
-import { OutputTail } from "./output-tail.js";
+import type { Launcher, LaunchOutcome } from "./launcher.js";
+import { createNodeLauncher } from "./node-launcher.js";
+import { createServerLauncher } from "./server-launcher.js";
 
 export interface CommandHandlerOptions {
   /** The user's command line, run by /bin/sh. Item data never enters this string. */
@@ -12,9 +13,18 @@ export interface CommandHandlerOptions {
   transientExitCodes: ReadonlySet<number>;
   /** After SIGTERM to the item's process group, wait this long before SIGKILL. */
   killGraceMs: number;
-  /** Base environment for the child (process.env in production). */
+  /**
+   * Base environment for the child (process.env in production).
+   * RESUMABLE_BATCH_SPAWN_SERVER=0 in it turns the spawn server off.
+   */
   env: NodeJS.ProcessEnv;
   system: System;
+  /**
+   * The Python 3.8+ interpreter that runs the spawn server (spawn-server.ts), or false for
+   * Node's own spawn. When it cannot start, Node's spawn is used.
+   * @default "python3", found on env's PATH
+   */
+  python?: string | false;
 }
 
 /**
@@ -26,118 +36,103 @@ export const MAX_ITEM_JSON_ENV_BYTES = 100_000;
 /**
  * Runs the command once per item: the item's JSON on standard input and in ITEM_JSON,
  * with ITEM_ID, ITEM_ATTEMPT and IDEMPOTENCY_KEY. Each child leads its own process group
- * (detached), so a stop reaches the whole tree the command started, not just the shell.
+ * (a new session), so a stop reaches the whole tree the command started, not just the shell.
  */
 export function createCommandHandler(options: CommandHandlerOptions): Handler {
   // Process groups of attempts not settled yet. The runner may walk away from an attempt
   // whose command ignores SIGTERM before the SIGKILL follows (when the shutdown grace is
   // shorter than killGraceMs); close() kills what is left, so no handler outlives the run.
   const running = new Set<number>();
+  const launcher = createLauncher(options);
   return {
-    run: (item, ctx) => runCommand(options, item, ctx, running),
+    run: (item, ctx) => runCommand(options, launcher, item, ctx, running),
     async close() {
-      for (const pid of running) {
-        try {
-          process.kill(-pid, "SIGKILL");
-        } catch {
-          // The group is already gone.
-        }
-      }
+      for (const pid of running) killGroup(pid, "SIGKILL");
       running.clear();
+      launcher.close();
     },
   };
 }
 
-function runCommand(options: CommandHandlerOptions, item: Item, ctx: AttemptContext, running: Set<number>): Promise<AttemptResult> {
+function createLauncher(options: CommandHandlerOptions): Launcher {
+  const node = createNodeLauncher(options);
+  const python = options.python ?? "python3";
+  if (python === false || options.env.RESUMABLE_BATCH_SPAWN_SERVER === "0") return node;
+  return createServerLauncher({ ...options, python }, node);
+}
+
+function runCommand(options: CommandHandlerOptions, launcher: Launcher, item: Item, ctx: AttemptContext, running: Set<number>): Promise<AttemptResult> {
   const json = JSON.stringify(item.data);
-  const env: NodeJS.ProcessEnv = {
-    ...options.env,
+  const env: Record<string, string | undefined> = {
     ITEM_ID: item.id,
     ITEM_ATTEMPT: String(ctx.attempt),
     IDEMPOTENCY_KEY: ctx.idempotencyKey,
   };
   if (json.length <= MAX_ITEM_JSON_ENV_BYTES) env.ITEM_JSON = json;
   else {
-    delete env.ITEM_JSON;
+    env.ITEM_JSON = undefined;
     env.ITEM_JSON_ON_STDIN_ONLY = "1";
   }
   return new Promise((resolve) => {
-    let child: ChildProcess;
-    try {
-      child = options.system.spawn("/bin/sh", ["-c", options.command], {
-        cwd: options.cwd,
-        env,
-        detached: true,
-        stdio: ["pipe", "pipe", "pipe"],
-      });
-    } catch (error) {
-      resolve({ ok: false, kind: "permanent", error: `could not start the command: ${(error as Error).message}` });
-      return;
-    }
-    if (child.pid !== undefined) running.add(child.pid);
-    const stderr = new OutputTail();
-    const stdout = new OutputTail();
+    let pid: number | undefined;
     let killTimer: (() => void) | undefined;
-    let drainTimer: (() => void) | undefined;
-    let settled = false;
-    let stopSignal: string | undefined;
+    let stopSignal: NodeJS.Signals | undefined;
 
-    const killGroup = (signal: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        // The group is already gone.
-      }
-    };
     const onAbort = () => {
       stopSignal = "SIGTERM";
-      killGroup("SIGTERM");
+      if (pid !== undefined) killGroup(pid, "SIGTERM");
       killTimer = options.system.setTimer(() => {
         stopSignal = "SIGKILL";
-        killGroup("SIGKILL");
+        if (pid !== undefined) killGroup(pid, "SIGKILL");
       }, options.killGraceMs);
     };
-    const finish = (result: AttemptResult) => {
-      if (settled) return;
-      settled = true;
-      if (child.pid !== undefined) running.delete(child.pid);
+    // The spawn server tells the pid a moment after the start: a stop may come first.
+    const onStarted = (startedPid: number) => {
+      pid = startedPid;
+      running.add(pid);
+      if (stopSignal !== undefined) killGroup(pid, stopSignal);
+    };
+    const finish = (outcome: LaunchOutcome) => {
+      if (pid !== undefined) {
+        // A lost attempt is retried: its command must not run on beside the retry.
+        if (outcome.kind === "lost") killGroup(pid, "SIGKILL");
+        running.delete(pid);
+      }
       ctx.signal.removeEventListener("abort", onAbort);
       killTimer?.();
-      drainTimer?.();
-      resolve(result);
+      resolve(resultOf(outcome, stopSignal, ctx.signal.aborted, options.transientExitCodes));
     };
 
-    child.stdout?.on("data", (c: Buffer) => stdout.push(c));
-    child.stderr?.on("data", (c: Buffer) => stderr.push(c));
-    // A command that does not read its input closes the pipe early: that is not an error.
-    child.stdin?.on("error", () => {});
-    child.stdin?.end(json + "\n");
-    child.on("error", (error) => {
-      finish({ ok: false, kind: "permanent", error: `could not start the command: ${error.message}` });
-    });
-    child.on("close", (code, signal) => {
-      if (code === 0) return finish(OK);
-      const output = stderr.value() || stdout.value();
-      if (stopSignal !== undefined || ctx.signal.aborted) {
-        // The runner decides what a stop means (timeout or shutdown); this just reports it.
-        return finish({ ok: false, kind: "timeout", error: `stopped with ${stopSignal ?? signal}${output ? `: ${output}` : ""}` });
-      }
-      if (signal) {
-        return finish({ ok: false, kind: "transient", error: `killed by ${signal}${output ? `: ${output}` : ""}` });
-      }
-      const kind = code !== null && options.transientExitCodes.has(code) ? "transient" : "permanent";
-      finish({ ok: false, kind, error: `exit code ${code}${output ? `: ${output}` : ""}` });
-    });
-    // 'close' waits for stdio to close: a grandchild that keeps our pipes open past the
-    // command's own exit would hold the item forever, so close them shortly after exit.
-    child.on("exit", () => {
-      drainTimer = options.system.setTimer(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-      }, 1000);
-    });
+    void launcher.launch({ env, stdin: json + "\n" }, onStarted).then(finish);
     if (ctx.signal.aborted) onAbort();
     else ctx.signal.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+function resultOf(outcome: LaunchOutcome, stopSignal: string | undefined, aborted: boolean, transientExitCodes: ReadonlySet<number>): AttemptResult {
+  switch (outcome.kind) {
+    case "not-started":
+      return { ok: false, kind: "permanent", error: `could not start the command: ${outcome.message}` };
+    case "lost":
+      return { ok: false, kind: "transient", error: outcome.message };
+    case "exited": {
+      const { code, signal, output } = outcome;
+      if (code === 0) return OK;
+      if (stopSignal !== undefined || aborted) {
+        // The runner decides what a stop means (timeout or shutdown); this just reports it.
+        return { ok: false, kind: "timeout", error: `stopped with ${stopSignal ?? signal}${output ? `: ${output}` : ""}` };
+      }
+      if (signal) return { ok: false, kind: "transient", error: `killed by ${signal}${output ? `: ${output}` : ""}` };
+      const kind = code !== null && transientExitCodes.has(code) ? "transient" : "permanent";
+      return { ok: false, kind, error: `exit code ${code}${output ? `: ${output}` : ""}` };
+    }
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
 }
