@@ -126,7 +126,8 @@ describe("SIGINT / SIGTERM mid-run, then resume", () => {
   });
 });
 
-describe("handler processes do not outlive the run", () => {
+// Both ways of starting --run commands: the spawn server (the default) and Node's spawn.
+describe.each(["1", "0"])("handler processes do not outlive the run (RESUMABLE_BATCH_SPAWN_SERVER=%s)", (spawnServer) => {
   it("kills a handler that ignores SIGTERM, and the grandchildren a handler started, even with a short grace", async () => {
     const dir = newDir();
     writeFile(dir, "items.txt", "ignores-term\nhas-grandchild\n");
@@ -147,7 +148,7 @@ describe("handler processes do not outlive the run", () => {
     // the default 5s, whose SIGTERM + 1s SIGKILL must still fit the runner's 7.5s window.
     for (const grace of ["500ms", "1s", "5s"]) {
       const state = `state-${grace}`;
-      const run = startCli(cli, ["run", "--items", "items.txt", "--run", "sh h.sh", "--concurrency", "2", "--shutdown-grace", grace, "--state-dir", state], { cwd: dir });
+      const run = startCli(cli, ["run", "--items", "items.txt", "--run", "sh h.sh", "--concurrency", "2", "--shutdown-grace", grace, "--state-dir", state], { cwd: dir, env: { RESUMABLE_BATCH_SPAWN_SERVER: spawnServer } });
       await waitUntil(() => readLines(join(dir, "ignorer.pid")).length === 1 && readLines(join(dir, "grandchild.pid")).length === 1, "both handlers started");
       const ignorer = Number(readLines(join(dir, "ignorer.pid"))[0]);
       const grandchild = Number(readLines(join(dir, "grandchild.pid"))[0]);
