@@ -59,7 +59,7 @@ describe.each(["1", "0"])("RESUMABLE_BATCH_SPAWN_SERVER=%s", (flag) => {
   });
 });
 
-it("a CLI killed with SIGKILL leaves no spawn server behind", async () => {
+it("a CLI killed with SIGKILL leaves no spawn server and no command behind", async () => {
   const dir = newDir();
   writeFile(dir, "items.txt", "a\nb\n");
   const run = startInOwnGroup(["run", "--items", "items.txt", "--run", `echo $$ >> pids.log; sleep 30`, "--concurrency", "2", "--state-dir", "state"], dir);
@@ -71,4 +71,6 @@ it("a CLI killed with SIGKILL leaves no spawn server behind", async () => {
   await run.done;
   // Its standard input closed with the CLI: it exits by itself.
   await waitUntil(() => !isRunning(server!), "the spawn server to exit", 5000);
+  // And it stopped the commands in flight: a resumed run must not find them still running.
+  for (const pid of readLines(join(dir, "pids.log"))) await waitUntil(() => !isRunning(Number(pid)), `command ${pid} to stop`, 5000);
 });

@@ -76,7 +76,15 @@ class Server:
         except BlockingIOError:
             return
         if not chunk:
-            sys.exit(0)  # Node closed our stdin, or exited
+            # Node closed our stdin. After a normal end no command is left; if Node was
+            # killed (SIGKILL), the commands it started are stopped with it, so none keeps
+            # running beside the same item started again by the next, resumed run.
+            for pid in self.children:
+                try:
+                    os.killpg(pid, signal.SIGTERM)
+                except OSError:
+                    pass
+            sys.exit(0)
         start = 0
         scan_from = len(self.requests)  # the bytes before had no newline
         self.requests += chunk
