@@ -133,6 +133,8 @@ async function runLocked(o: RunBatchOptions, startedAtMs: number): Promise<RunBa
 }
 
 async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: StopController): Promise<RunBatchResult> {
+  // Worker processes start now, in parallel with loading and checking (a few tens of ms each).
+  o.handler.warmUp?.(o.concurrency);
   const loaded = loadState(o.stateDir);
   const { state } = loaded;
   let generation = loaded.generation;

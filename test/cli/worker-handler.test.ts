@@ -118,6 +118,18 @@ describe.skipIf(!hasPython)("--worker (python3)", () => {
     expect(failures[0]).toMatchObject({ id: "bad", kind: "permanent", attempts: 1, error: "bad record: price 'abc' is not a number", item: items[8] });
   });
 
+  it("workers start while the items are checked; bad input (exit 2) still leaves none running", async () => {
+    const dir = setup([{ id: "a", kind: "ok" }]);
+    writeFile(dir, "items.jsonl", '{"id":"a"}\n{"id":\n');
+    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--concurrency", "2", "--state-dir", "state"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/items\.jsonl:2: not valid JSON/);
+    // Both lanes' workers were started ahead of the first item, and shut down with the run.
+    await waitUntil(() => workerPids(dir).length === 2, "both workers to have started", 5000);
+    for (const pid of workerPids(dir)) await waitUntil(() => !isRunning(pid), `worker ${pid} to exit`, 5000);
+    expect(requests(dir)).toEqual([]);
+  });
+
   it("--item-timeout kills a hanging worker (kind timeout) and a fresh one takes the next item", async () => {
     const dir = setup([{ id: "hangs", kind: "hang" }, { id: "after", kind: "ok" }]);
     const startedAt = Date.now();

@@ -24,6 +24,11 @@ export type AttemptResult =
 /** Processes one item per call; never throws for an item's own failure. */
 export interface Handler {
   run(item: Item, ctx: AttemptContext): Promise<AttemptResult>;
+  /**
+   * Starts long-lived resources (worker processes) for this many lanes before the first
+   * item, so their start-up overlaps loading the state and checking the items.
+   */
+  warmUp?(lanes: number): void;
   /** Releases long-lived resources (a worker process). */
   close?(): Promise<void>;
 }

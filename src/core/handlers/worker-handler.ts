@@ -18,7 +18,8 @@ export interface WorkerHandlerOptions {
  * input — {"id","attempt","idempotencyKey","item"} — and answers one line on standard
  * output: {"ok":true}, or {"ok":false,"error":"…","transient":true,"retryAfterMs":N}.
  * Other stdout lines (not JSON objects with "ok") are treated as log output. Each lane
- * of the pool has its own worker, which handles one item at a time; a worker that dies
+ * of the pool has its own worker, started while the run loads its state and checks the
+ * items, which handles one item at a time; a worker that dies
  * fails its item as transient and is started again for the next item. A timeout or a
  * stop kills the worker's process group.
  */
@@ -26,6 +27,13 @@ export function createWorkerHandler(options: WorkerHandlerOptions): Handler {
   const idle: Worker[] = [];
   const all = new Set<Worker>();
   return {
+    warmUp(lanes) {
+      for (let i = all.size; i < lanes; i++) {
+        const worker = new Worker(options);
+        all.add(worker);
+        idle.push(worker);
+      }
+    },
     async run(item, ctx) {
       let worker = idle.pop();
       if (!worker || worker.dead) {
