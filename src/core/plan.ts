@@ -1,6 +1,6 @@
 import type { BatchState } from "./batch-state.js";
 import { ConfigError } from "./errors.js";
-import { IdIndex } from "./id-index.js";
+import { DuplicateFinder } from "./duplicate-finder.js";
 import { readSource, type SourceProblem, type SourceSpec } from "./item-source.js";
 import type { Item } from "./types.js";
 
@@ -18,6 +18,8 @@ export interface SourcePlan {
   pending: number;
   /** Lines carrying a second occurrence of an id: skipped, warned about. */
   duplicateLines: Set<number>;
+  /** Ids that occur more than once: only the first occurrence is to be run. */
+  duplicateIds: Set<string>;
   warnings: string[];
   /** With `retainItems`: the items a normal run should attempt, in source order. */
   items?: Item[];
@@ -45,13 +47,9 @@ export async function planSource(
 ): Promise<SourcePlan> {
   const problems: SourceProblem[] = [];
   let problemCount = 0;
-  const firstLineOf = new IdIndex();
-  const items: Item[] | undefined = retainItems ? [] : undefined;
-  const duplicateLines = new Set<number>();
-  const duplicateExamples: string[] = [];
-  let alreadyDone = 0;
-  let heldFailed = 0;
-  let notMine = 0;
+  const finder = new DuplicateFinder();
+  let items: Item[] | undefined = retainItems ? [] : undefined;
+  const counts = { alreadyDone: 0, heldFailed: 0, notMine: 0 };
   for await (const batch of readSource(spec)) {
     for (const entry of batch) {
       if (entry.problem) {
@@ -59,20 +57,9 @@ export async function planSource(
         if (problems.length < MAX_PROBLEMS_SHOWN) problems.push(entry.problem);
         continue;
       }
-      const { id, line } = entry.item;
-      const first = firstLineOf.addFirst(id, line);
-      if (first !== -1) {
-        duplicateLines.add(line);
-        if (duplicateExamples.length < 10) duplicateExamples.push(`${spec.label}:${line}: id ${JSON.stringify(truncate(id))} already on line ${first}`);
-        continue;
-      }
-      if (!accept(id)) {
-        notMine++;
-        continue;
-      }
-      if (state.done.has(id)) alreadyDone++;
-      else if (!isPending(state, id)) heldFailed++;
-      else items?.push(entry.item);
+      // Counted as if no id repeated; the repeats, found at the end, are taken off again.
+      finder.add(entry.item.id);
+      if (classify(entry.item.id, state, accept, counts, 1)) items?.push(entry.item);
     }
   }
   if (problemCount > 0) {
@@ -82,16 +69,83 @@ export async function planSource(
       `${problemCount} problem(s) in the items; nothing was processed. Fix or remove these lines and run again:\n${lines.join("\n")}`,
     );
   }
+  const entries = finder.size;
+  const duplicates = await confirmDuplicates(spec, finder.candidateGroups());
+  const duplicateLines = new Set(duplicates.map((d) => d.line));
+  const duplicateIds = new Set(duplicates.map((d) => d.id));
+  for (const d of duplicates) classify(d.id, state, accept, counts, -1);
+  if (items && duplicateIds.size > 0) items = items.filter(firstOccurrences(duplicateIds));
+
   const warnings: string[] = [];
-  if (duplicateLines.size > 0) {
+  if (duplicates.length > 0) {
+    const examples = duplicates.slice(0, 10).map((d) => `  ${spec.label}:${d.line}: id ${JSON.stringify(truncate(d.id))} already on line ${d.firstLine}`);
     warnings.push(
-      `${duplicateLines.size} duplicate id(s) skipped (the first occurrence is processed):\n` +
-        duplicateExamples.map((d) => `  ${d}`).join("\n") + (duplicateLines.size > duplicateExamples.length ? "\n  …" : ""),
+      `${duplicates.length} duplicate id(s) skipped (the first occurrence is processed):\n` + examples.join("\n") + (duplicates.length > examples.length ? "\n  …" : ""),
     );
   }
-  const total = firstLineOf.size - notMine;
-  if (firstLineOf.size === 0) warnings.push(`${spec.label} has no items: nothing to do`);
-  return { total, alreadyDone, heldFailed, pending: total - alreadyDone - heldFailed, duplicateLines, warnings, ...(items ? { items } : {}) };
+  const total = entries - duplicates.length - counts.notMine;
+  if (entries === 0) warnings.push(`${spec.label} has no items: nothing to do`);
+  const { alreadyDone, heldFailed } = counts;
+  return { total, alreadyDone, heldFailed, pending: total - alreadyDone - heldFailed, duplicateLines, duplicateIds, warnings, ...(items ? { items } : {}) };
+}
+
+/** Counts an id into notMine, alreadyDone or heldFailed (by `step`); true when it is pending. */
+function classify(id: string, state: BatchState, accept: (id: string) => boolean, counts: { alreadyDone: number; heldFailed: number; notMine: number }, step: 1 | -1): boolean {
+  if (!accept(id)) counts.notMine += step;
+  else if (state.done.has(id)) counts.alreadyDone += step;
+  else if (!isPending(state, id)) counts.heldFailed += step;
+  else return true;
+  return false;
+}
+
+/**
+ * A filter over items in source order that drops the later occurrences of these ids. By
+ * id, not by line: two elements of a JSON array can share a line.
+ */
+export function firstOccurrences(duplicateIds: ReadonlySet<string>): (item: Item) => boolean {
+  const seen = new Set<string>();
+  return (item) => {
+    if (!duplicateIds.has(item.id)) return true;
+    if (seen.has(item.id)) return false;
+    seen.add(item.id);
+    return true;
+  };
+}
+
+interface Duplicate {
+  line: number;
+  id: string;
+  firstLine: number;
+}
+
+/**
+ * Reads the ids of the candidate items (equal hashes) and keeps the real repeats, in
+ * source order. Nothing is read when there are no candidates.
+ */
+async function confirmDuplicates(spec: SourceSpec, groups: number[][]): Promise<Duplicate[]> {
+  if (groups.length === 0) return [];
+  const wanted = new Set(groups.flat());
+  const found = new Map<number, Item>();
+  let number = 0;
+  for await (const batch of readSource(spec)) {
+    for (const entry of batch) {
+      if (!entry.item) continue;
+      if (wanted.has(number)) found.set(number, entry.item);
+      number++;
+    }
+  }
+  const duplicates: Duplicate[] = [];
+  for (const group of groups) {
+    const firstLineOf = new Map<string, number>();
+    for (const n of group) {
+      const item = found.get(n);
+      if (item === undefined) throw new ConfigError(`the items changed while they were being read (fewer items the second time); run again`);
+      const first = firstLineOf.get(item.id);
+      if (first === undefined) firstLineOf.set(item.id, item.line);
+      else duplicates.push({ line: item.line, id: item.id, firstLine: first });
+    }
+  }
+  return duplicates.sort((a, b) => a.line - b.line);
 }
 
 function truncate(text: string): string {

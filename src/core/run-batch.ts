@@ -12,7 +12,7 @@ import { runItem, type ItemOutcome } from "./item-runner.js";
 import { doneLine, recordLine, type FailRecord } from "./journal-records.js";
 import { JournalWriter } from "./journal-writer.js";
 import type { Logger } from "./logger.js";
-import { isPending, planSource } from "./plan.js";
+import { firstOccurrences, isPending, planSource } from "./plan.js";
 import { batchedNext, runPool } from "./pool.js";
 import { ProgressMeter, type ProgressSnapshot } from "./progress.js";
 import { acquireLock, compactState, journalFileName, loadState } from "./state-store.js";
@@ -173,7 +173,7 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
       take = () => (i < items.length ? items[i++] : undefined);
       next = async () => take!();
     } else {
-      const queue = batchedNext(pendingItems(source, state, accept, plan.duplicateLines, plan.alreadyDone + plan.heldFailed));
+      const queue = batchedNext(pendingItems(source, state, accept, plan.duplicateIds, plan.alreadyDone + plan.heldFailed));
       next = queue;
       take = queue.take;
     }
@@ -346,20 +346,21 @@ function stopForBudget(stop: StopController, o: RunBatchOptions, budget: Budget)
  * @param notPending accepted first occurrences the first pass found done or held. A line
  * not yet handed out is pending now exactly when it was in the first pass (the state
  * changes during the run only for items this pass already handed out, each once; later
- * occurrences are duplicateLines), so once this many lines were skipped, every line left
+ * occurrences of an id are skipped), so once this many lines were skipped, every line left
  * is pending and the lookup in the done set — a cache miss per item at a million items —
  * is skipped. Earlier runs worked from the top, so that is usually early in the file.
  */
 async function* pendingItems(
-  source: SourceSpec, state: BatchState, accept: (id: string) => boolean, duplicateLines: Set<number>, notPending: number,
+  source: SourceSpec, state: BatchState, accept: (id: string) => boolean, duplicateIds: ReadonlySet<string>, notPending: number,
 ): AsyncGenerator<Item[]> {
   let notPendingLeft = notPending;
+  const isFirst = firstOccurrences(duplicateIds);
   for await (const batch of readSource(source)) {
     const items: Item[] = [];
     for (const entry of batch) {
       const item = entry.item;
       if (!item || !accept(item.id)) continue;
-      if (duplicateLines.size > 0 && duplicateLines.has(item.line)) continue;
+      if (duplicateIds.size > 0 && !isFirst(item)) continue;
       if (notPendingLeft > 0 && !isPending(state, item.id)) {
         notPendingLeft--;
         continue;

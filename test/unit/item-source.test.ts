@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BatchState } from "../../src/core/batch-state.js";
 import { formatForPath, readSource, type ItemsFormat, type SourceEntry } from "../../src/core/item-source.js";
-import { planSource } from "../../src/core/plan.js";
+import { firstOccurrences, planSource } from "../../src/core/plan.js";
 
 function file(name: string, content: string | Buffer): string {
   const path = join(mkdtempSync(join(tmpdir(), "rb-src-")), name);
@@ -110,6 +110,31 @@ describe("planSource", () => {
     expect(plan.total).toBe(2);
     expect([...plan.duplicateLines]).toEqual([3]);
     expect(plan.warnings[0]).toMatch(/f:3: id "a" already on line 1/);
+  });
+
+  it("JSON array elements sharing a line: the first occurrence is kept, on both paths", async () => {
+    const path = file("a.json", '[{"id":"a","n":1},{"id":"a","n":2},{"id":"b"}]\n');
+    const spec = { path, label: "f", format: "json" as const, idField: "id" };
+    const plan = await planSource(spec, new BatchState(), () => true, true);
+    expect(plan).toMatchObject({ total: 2, pending: 2 });
+    expect(plan.items!.map((i) => i.data)).toEqual([{ id: "a", n: 1 }, { id: "b" }]);
+    // The run's second pass (sources too large to keep) filters by id the same way.
+    const reread: unknown[] = [];
+    for await (const batch of readSource(spec)) reread.push(...batch.flatMap((e) => (e.item ? [e.item] : [])).filter(firstOccurrences(plan.duplicateIds)).map((i) => i.data));
+    expect(reread).toEqual(plan.items!.map((i) => i.data));
+  });
+
+  it("duplicates: counts taken off by what the repeated id is (done, held, other shard), many repeats", async () => {
+    const state = new BatchState();
+    state.done.add("done-1");
+    state.failures.set("held-1", { id: "held-1", error: "x", kind: "permanent", attempts: 1, runs: 1, firstFailedAt: "", lastFailedAt: "", item: null });
+    const ids = ["done-1", "held-1", "other-1", "p-1", "p-2", "done-1", "p-1", "other-1", "held-1", "p-1", "p-3"];
+    const path = file("a.txt", ids.join("\n") + "\n");
+    const plan = await planSource({ path, label: "f", format: "lines", idField: "id" }, state, (id) => !id.startsWith("other"), true);
+    expect(plan).toMatchObject({ total: 5, alreadyDone: 1, heldFailed: 1, pending: 3 });
+    expect([...plan.duplicateLines].sort((a, b) => a - b)).toEqual([6, 7, 8, 9, 10]);
+    expect(plan.items!.map((i) => [i.id, i.line])).toEqual([["p-1", 4], ["p-2", 5], ["p-3", 11]]);
+    expect(plan.warnings[0]).toMatch(/^5 duplicate id\(s\) skipped[\s\S]*f:6: id "done-1" already on line 1[\s\S]*f:10: id "p-1" already on line 4/);
   });
 
   it("counts what is done, held (permanent) and pending", async () => {
