@@ -37,17 +37,29 @@ export async function loadModuleFunction(file: string, what: string): Promise<Mo
   return candidate as ModuleFunction;
 }
 
-/** Calls the module's function per item; whatever it throws is classified once, here. */
+/**
+ * Calls the module's function per item; whatever it throws is classified once, here.
+ * Not an async function: a plain `then` on the user's promise spares the async wrapper's
+ * own promise and its extra microtask turns on the per-item path.
+ */
 export function createModuleHandler(fn: ModuleFunction, nowMs: () => number): Handler {
+  const failed = (error: unknown): AttemptResult => {
+    const c = classifyError(error, nowMs());
+    return { ok: false, kind: c.kind, error: c.message, retryAfterMs: c.retryAfterMs, throttled: c.throttled };
+  };
   return {
-    async run(item: Item, ctx: AttemptContext): Promise<AttemptResult> {
+    run(item: Item, ctx: AttemptContext): Promise<AttemptResult> {
+      let returned: unknown;
       try {
-        await fn(item.data, ctx as ModuleContext);
-        return OK;
+        returned = fn(item.data, ctx as ModuleContext);
       } catch (error) {
-        const c = classifyError(error, nowMs());
-        return { ok: false, kind: c.kind, error: c.message, retryAfterMs: c.retryAfterMs, throttled: c.throttled };
+        return Promise.resolve(failed(error));
       }
+      // Promise.resolve, as `await` would: a native promise as it is, a thenable adopted,
+      // any other value (a synchronous function) taken as success.
+      return Promise.resolve(returned).then(ok, failed);
     },
   };
 }
+
+const ok = (): AttemptResult => OK;
