@@ -272,12 +272,14 @@ async function runSubscribed(o: RunBatchOptions, startedAtMs: number, stop: Stop
         return false;
       },
       beforeStart: o.beforeStart ? () => o.beforeStart!(stop.soft.signal) : undefined,
-      work: async (item) => {
+      // A then, not an async function: one promise and frame less per item.
+      work: (item) => {
         meter.inFlight++;
         const prior = state.failures.size === 0 ? undefined : state.failures.get(item.id);
-        const outcome = await runItem(item, prior?.attempts ?? 0, runnerOptions);
-        meter.inFlight--;
-        record(item, outcome);
+        return runItem(item, prior?.attempts ?? 0, runnerOptions).then((outcome) => {
+          meter.inFlight--;
+          record(item, outcome);
+        });
       },
     });
   } finally {
