@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(570);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(883);
 
 // The only place that exits: a module handler's stray timers must not keep a finished run alive.
 const code = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
@@ -18,7 +18,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 570:
+/***/ 883:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -238,7 +238,551 @@ async function captureCommandOutput(command, outPath, options) {
 ;// CONCATENATED MODULE: ./src/core/handlers/handler.ts
 const OK = Object.freeze({ ok: true });
 
+;// CONCATENATED MODULE: ./src/core/handlers/node-launcher.ts
+
+/** Runs `/bin/sh -c command` with Node's child_process.spawn: the path that needs nothing else. */
+function createNodeLauncher(options) {
+    return {
+        launch(request, onStarted) {
+            const env = { ...options.env, ...request.env };
+            for (const [key, value] of Object.entries(request.env))
+                if (value === undefined)
+                    delete env[key];
+            return new Promise((resolve) => {
+                let child;
+                try {
+                    child = options.system.spawn("/bin/sh", ["-c", options.command], {
+                        cwd: options.cwd,
+                        env,
+                        detached: true,
+                        stdio: ["pipe", "pipe", "pipe"],
+                    });
+                }
+                catch (error) {
+                    resolve({ kind: "not-started", message: error.message });
+                    return;
+                }
+                if (child.pid !== undefined)
+                    onStarted(child.pid);
+                const stderr = new OutputTail();
+                const stdout = new OutputTail();
+                let drainTimer;
+                const finish = (outcome) => {
+                    drainTimer?.();
+                    resolve(outcome);
+                };
+                child.stdout?.on("data", (c) => stdout.push(c));
+                child.stderr?.on("data", (c) => stderr.push(c));
+                // A command that does not read its input closes the pipe early: that is not an error.
+                child.stdin?.on("error", () => { });
+                child.stdin?.end(request.stdin);
+                child.on("error", (error) => finish({ kind: "not-started", message: error.message }));
+                child.on("close", (code, signal) => finish({ kind: "exited", code, signal, output: stderr.value() || stdout.value() }));
+                // 'close' waits for stdio to close: a grandchild that keeps our pipes open past the
+                // command's own exit would hold the item forever, so close them shortly after exit.
+                child.on("exit", () => {
+                    drainTimer = options.system.setTimer(() => {
+                        child.stdout?.destroy();
+                        child.stderr?.destroy();
+                    }, 1000);
+                });
+            });
+        },
+        close() { },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/handlers/spawn-server-source.ts
+/**
+ * The spawn server's source: a Python 3.8+ program (stdlib only) that starts item commands
+ * with posix_spawn for the Node process that started it. Forking Node itself (a ~100 MB
+ * process) is what caps child_process.spawn at ~950 items/s on 2 cores; a small Python
+ * process spawns as fast as xargs. spawn-server.ts starts it with `python3 -I -S -c` and
+ * describes the protocol; it is a string here so the ncc bundle carries it.
+ */
+const SPAWN_SERVER_SOURCE = String.raw `
+# Protocol: see spawn-server.ts. One JSON object per line each way; the first request sets
+# the base environment, so that what Python itself changes in os.environ at start-up
+# (LC_CTYPE, by PEP 538 locale coercion) never reaches a command.
+import base64, errno, json, os, selectors, signal, sys, time
+
+TAIL_BYTES = 16384  # the Node side keeps the last 4000 characters: up to 16 KB of UTF-8
+DRAIN_S = 1.0  # after a child exits, how long a grandchild may keep its pipes open
+READ_BYTES = 65536
+# Children get every signal at its default, as Node's spawn gives them (Python itself
+# ignores SIGPIPE and, here, SIGINT: posix_spawn would pass those on).
+DEFAULT_SIGNALS = set(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP}
+
+
+class Child:
+    def __init__(self, token, pid):
+        self.token = token
+        self.pid = pid
+        self.status = None  # from waitpid, once the child has exited
+        self.drain_until = 0.0
+        self.stdin = None  # (fd, memoryview of the bytes left to write)
+        self.reading = set()  # stdout and stderr fds not at end of file yet
+        self.tails = {}  # fd -> bytearray
+
+
+class Server:
+    def __init__(self):
+        self.selector = selectors.DefaultSelector()
+        self.children = {}  # pid -> Child
+        self.draining = set()  # exited children whose pipes are still open
+        self.base_env = {}
+        self.requests = bytearray()
+        self.replies = []
+        wake_r, self.wake_w = os.pipe()
+        os.set_blocking(wake_r, False)
+        os.set_blocking(self.wake_w, False)
+        signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
+        # A handler (not SIG_DFL) is needed for the wakeup fd to hear SIGCHLD.
+        signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+        self.selector.register(wake_r, selectors.EVENT_READ, self.on_wakeup)
+        os.set_blocking(0, False)
+        self.selector.register(0, selectors.EVENT_READ, self.on_requests)
+
+    def run(self):
+        self.reply({"ready": True})
+        while True:
+            self.flush()
+            timeout = None
+            if self.draining:
+                timeout = max(0.0, min(c.drain_until for c in self.draining) - time.monotonic())
+            for key, _ in self.selector.select(timeout):
+                key.data(key.fd)
+            now = time.monotonic()
+            for child in [c for c in self.draining if c.drain_until <= now]:
+                self.finish(child)
+
+    def reply(self, message):
+        self.replies.append(json.dumps(message, separators=(",", ":")).encode() + b"\n")
+
+    def flush(self):
+        data = memoryview(b"".join(self.replies))
+        self.replies = []
+        while data:
+            data = data[os.write(1, data):]  # blocking: Node always reads
+
+    def on_requests(self, fd):
+        try:
+            chunk = os.read(fd, 1 << 20)
+        except BlockingIOError:
+            return
+        if not chunk:
+            # Node closed our stdin. After a normal end no command is left; if Node was
+            # killed (SIGKILL), the commands it started are stopped with it, so none keeps
+            # running beside the same item started again by the next, resumed run.
+            for pid in self.children:
+                try:
+                    os.killpg(pid, signal.SIGTERM)
+                except OSError:
+                    pass
+            sys.exit(0)
+        start = 0
+        scan_from = len(self.requests)  # the bytes before had no newline
+        self.requests += chunk
+        end = self.requests.find(b"\n", scan_from)
+        while end != -1:
+            self.on_request(json.loads(self.requests[start:end]))
+            start = end + 1
+            end = self.requests.find(b"\n", start)
+        del self.requests[:start]
+
+    def on_request(self, request):
+        op = request["op"]
+        if op == "env":
+            self.base_env = {k.encode(): v.encode() for k, v in request["env"].items()}
+        elif op == "spawn":
+            try:
+                self.spawn(request)
+            except OSError as e:
+                name = errno.errorcode.get(e.errno, str(e.errno))
+                self.reply({"token": request["token"], "error": "%s (%s)" % (e.strerror, name)})
+            except Exception as e:  # e.g. ValueError for a NUL byte: fail the item, not the server
+                self.reply({"token": request["token"], "error": str(e)})
+
+    def spawn(self, request):
+        env = dict(self.base_env)
+        for key, value in request["env"].items():
+            if value is None:
+                env.pop(key.encode(), None)
+            else:
+                env[key.encode()] = value.encode()
+        argv = [a.encode() for a in request["argv"]]
+        pipes = []  # stdin, stdout, stderr: (read end, write end)
+        try:
+            for _ in range(3):
+                pipes.append(os.pipe())  # close-on-exec: only the dup2 copies reach the child
+            theirs = [pipes[0][0], pipes[1][1], pipes[2][1]]
+            actions = [(os.POSIX_SPAWN_DUP2, fd, i) for i, fd in enumerate(theirs)]
+            pid = os.posix_spawn(argv[0], argv, env, file_actions=actions, setsid=True, setsigdef=DEFAULT_SIGNALS)
+        except BaseException:
+            for fd in (fd for pipe in pipes for fd in pipe):
+                os.close(fd)
+            raise
+        for fd in theirs:
+            os.close(fd)
+        ours = [pipes[0][1], pipes[1][0], pipes[2][0]]
+        child = Child(request["token"], pid)
+        self.children[pid] = child
+        self.reply({"token": child.token, "pid": pid})
+        stdin, stdout, stderr = ours
+        for fd in ours:
+            os.set_blocking(fd, False)
+        for fd in (stdout, stderr):
+            child.reading.add(fd)
+            child.tails[fd] = bytearray()
+            self.selector.register(fd, selectors.EVENT_READ, lambda fd, c=child: self.on_output(c, fd))
+        child.stdin = (stdin, memoryview(request["stdin"].encode()))
+        self.write_stdin(child)
+        if child.stdin:
+            self.selector.register(stdin, selectors.EVENT_WRITE, lambda fd, c=child: self.write_stdin(c))
+
+    def write_stdin(self, child):
+        fd, data = child.stdin
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+        except BlockingIOError:
+            child.stdin = (fd, data)
+            return
+        except OSError:
+            pass  # EPIPE: the command closed its input early, or never reads it
+        self.close_stdin(child)
+
+    def close_stdin(self, child):
+        if child.stdin is None:
+            return
+        fd = child.stdin[0]
+        child.stdin = None
+        if fd in self.selector.get_map():
+            self.selector.unregister(fd)
+        os.close(fd)
+
+    def on_output(self, child, fd):
+        try:
+            chunk = os.read(fd, READ_BYTES)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""  # unreadable: treat it as the end of the output
+        if chunk:
+            tail = child.tails[fd]
+            tail += chunk
+            if len(tail) > 2 * TAIL_BYTES:
+                del tail[:-TAIL_BYTES]
+            return
+        self.selector.unregister(fd)
+        os.close(fd)
+        child.reading.discard(fd)
+        if child.status is not None and not child.reading:
+            self.finish(child)
+
+    def on_wakeup(self, fd):
+        try:
+            while os.read(fd, 4096):
+                pass
+        except BlockingIOError:
+            pass
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            child = self.children.get(pid)
+            if child is None:
+                continue
+            child.status = status
+            if child.reading:
+                child.drain_until = time.monotonic() + DRAIN_S
+                self.draining.add(child)
+            else:
+                self.finish(child)
+
+    def finish(self, child):
+        self.draining.discard(child)
+        del self.children[child.pid]
+        self.close_stdin(child)
+        for fd in child.reading:
+            self.selector.unregister(fd)
+            os.close(fd)
+        status = child.status
+        message = {"token": child.token}
+        if os.WIFSIGNALED(status):
+            number = os.WTERMSIG(status)
+            try:
+                message["signal"] = signal.Signals(number).name
+            except ValueError:
+                message["signal"] = "SIG%d" % number
+        else:
+            message["code"] = os.WEXITSTATUS(status)
+        if message.get("code") != 0:
+            stdout, stderr = (bytes(t[-TAIL_BYTES:]) for t in child.tails.values())
+            message["stdout"] = base64.b64encode(stdout).decode()
+            message["stderr"] = base64.b64encode(stderr).decode()
+        self.reply(message)
+
+
+def main():
+    if sys.version_info < (3, 8) or not hasattr(os, "posix_spawn"):
+        sys.exit("python 3.8 or later with os.posix_spawn is required")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Prove posix_spawn with setsid works here before saying ready.
+    pid = os.posix_spawn("/bin/sh", [b"/bin/sh", b"-c", b":"], {}, setsid=True)
+    os.waitpid(pid, 0)
+    Server().run()
+
+
+main()
+`;
+
+;// CONCATENATED MODULE: ./src/core/handlers/spawn-server.ts
+
+
+/**
+ * Client of the spawn server (spawn-server-source.ts), a Python process that starts item
+ * commands with posix_spawn, much faster than Node can fork itself. Protocol, one JSON
+ * object per line: Node sends {"op":"env","env":{…}} once, then
+ * {"op":"spawn","token","argv","env":{name: value|null},"stdin"} per command; the
+ * server answers {"ready":true} at start, then per command {"token","pid"} as soon as it is
+ * started (each command leads its own session and process group, so Node stops it with
+ * process.kill(-pid)) and {"token","code"|"signal","stdout","stderr"} when it has exited
+ * and its pipes are closed (at most 1 s after the exit, if a grandchild holds them), or
+ * {"token","error"} when it could not be started.
+ *
+ * The server runs in its own process group, so a terminal's Ctrl-C reaches only the
+ * engine, which then stops the commands itself; it exits when its standard input closes,
+ * which also happens when Node is killed.
+ */
+class SpawnServer {
+    child;
+    pending = new Map();
+    nextToken = 1;
+    received = "";
+    stderr = new OutputTail();
+    deathReason;
+    ready;
+    settleReady = () => { };
+    constructor(child, options) {
+        this.child = child;
+        const startTimeoutMs = options.startTimeoutMs ?? 10_000;
+        this.ready = new Promise((resolve, reject) => {
+            const cancelTimer = options.system.setTimer(() => {
+                this.die(`not ready after ${startTimeoutMs} ms`);
+                this.kill();
+            }, startTimeoutMs);
+            this.settleReady = (error) => {
+                cancelTimer();
+                if (error)
+                    reject(error);
+                else
+                    resolve();
+            };
+        });
+        child.stdin?.on("error", () => { }); // a broken pipe means a dead server: 'close' tells the attempts
+        child.stderr?.on("data", (c) => this.stderr.push(c));
+        child.stdout?.setEncoding("utf8");
+        child.stdout?.on("data", (text) => this.onData(text));
+        child.on("error", (error) => this.die(error.message));
+        child.on("close", (code, signal) => this.die(code === null ? `killed by ${signal}` : `exit code ${code}`));
+        const env = Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, wellFormed(v)]));
+        this.send({ op: "env", env });
+    }
+    /** Starts a server; rejects when it cannot (no python3, too old, not ready in time). */
+    static async start(options) {
+        // -I: no PYTHON* variables, no user site; -S: no site-packages either (their .pth files
+        // run code at start-up). The server needs the standard library only.
+        const child = options.system.spawn(options.python, ["-I", "-S", "-c", SPAWN_SERVER_SOURCE], {
+            cwd: options.cwd,
+            env: options.env,
+            detached: true,
+            stdio: ["pipe", "pipe", "pipe"],
+        });
+        const server = new SpawnServer(child, options);
+        await server.ready;
+        if (server.pending.size === 0)
+            server.idle();
+        return server;
+    }
+    /** True once the server has exited, or its pipes broke: start another one. */
+    get dead() {
+        return this.deathReason !== undefined;
+    }
+    spawn(request, onStarted) {
+        if (this.deathReason !== undefined)
+            return Promise.resolve({ kind: "lost", message: `spawn server died: ${this.deathReason}` });
+        const token = this.nextToken++;
+        if (this.pending.size === 0)
+            this.busy();
+        return new Promise((resolve) => {
+            this.pending.set(token, { onStarted, resolve });
+            const env = Object.fromEntries(Object.entries(request.env).map(([k, v]) => [k, v === undefined ? null : wellFormed(v)]));
+            this.send({ op: "spawn", token, argv: request.argv.map(wellFormed), env, stdin: wellFormed(request.stdin) });
+        });
+    }
+    /** Ends the server: it exits when its standard input closes. */
+    close() {
+        this.child.stdin?.end();
+    }
+    onData(text) {
+        for (const line of this.lines(text)) {
+            let message;
+            try {
+                message = JSON.parse(line);
+            }
+            catch {
+                this.die(`unreadable reply ${JSON.stringify(line.slice(0, 100))}`);
+                this.kill();
+                return;
+            }
+            if ("ready" in message)
+                this.settleReady();
+            else
+                this.onReply(message);
+        }
+    }
+    onReply(reply) {
+        const pending = this.pending.get(reply.token);
+        if (!pending)
+            return;
+        if (reply.pid !== undefined)
+            return pending.onStarted(reply.pid);
+        this.pending.delete(reply.token);
+        if (this.pending.size === 0)
+            this.idle();
+        if (reply.error !== undefined)
+            return pending.resolve({ kind: "not-started", message: reply.error });
+        pending.resolve({ kind: "exited", code: reply.code ?? null, signal: reply.signal ?? null, output: outputOf(reply) });
+    }
+    die(reason) {
+        if (this.deathReason !== undefined)
+            return;
+        const stderr = this.stderr.value(5);
+        this.deathReason = stderr ? `${reason}: ${stderr}` : reason;
+        this.settleReady(new Error(this.deathReason));
+        for (const { resolve } of this.pending.values())
+            resolve({ kind: "lost", message: `spawn server died: ${this.deathReason}` });
+        this.pending.clear();
+        this.idle();
+    }
+    kill() {
+        if (this.child.pid === undefined)
+            return;
+        try {
+            process.kill(-this.child.pid, "SIGKILL");
+        }
+        catch {
+            // already gone
+        }
+    }
+    send(message) {
+        this.child.stdin?.write(JSON.stringify(message) + "\n");
+    }
+    *lines(text) {
+        this.received += text;
+        let end = this.received.indexOf("\n");
+        while (end !== -1) {
+            yield this.received.slice(0, end);
+            this.received = this.received.slice(end + 1);
+            end = this.received.indexOf("\n");
+        }
+    }
+    // An idle server must not keep Node's event loop alive; a busy one must, like a child would.
+    busy() {
+        for (const handle of this.handles())
+            handle.ref();
+    }
+    idle() {
+        for (const handle of this.handles())
+            handle.unref();
+    }
+    handles() {
+        const { stdin, stdout, stderr } = this.child;
+        return [this.child, stdin, stdout, stderr].filter((h) => h !== null);
+    }
+}
+/** The failure text the Node path gives: the stderr tail, or the stdout tail when stderr is empty. */
+function outputOf(reply) {
+    const tail = (base64) => {
+        const t = new OutputTail();
+        if (base64)
+            t.push(Buffer.from(base64, "base64"));
+        return t.value();
+    };
+    return tail(reply.stderr) || tail(reply.stdout);
+}
+/** Lone surrogates become U+FFFD, as Node's own spawn encodes them (Python would refuse them). */
+function wellFormed(text) {
+    return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATE_ALL, "\uFFFD") : text;
+}
+const LONE_SURROGATE = /\p{Cs}/u;
+const LONE_SURROGATE_ALL = /\p{Cs}/gu;
+
+;// CONCATENATED MODULE: ./src/core/handlers/server-launcher.ts
+
+/** After this many servers died mid-run, the rest of the run uses the fallback. */
+const MAX_SERVER_DEATHS = 3;
+/**
+ * Runs `/bin/sh -c command` through a spawn server, started at once. When no
+ * server can start (no python3, too old), every launch goes to the fallback (Node's own
+ * spawn). A server that dies fails the attempts it was running (as "lost"); the next
+ * launch starts a new one, up to MAX_SERVER_DEATHS times.
+ */
+function createServerLauncher(options, fallback) {
+    let server;
+    let starting;
+    let deaths = 0;
+    let useFallback = false;
+    let closed = false;
+    const start = async () => {
+        try {
+            server = await SpawnServer.start(options);
+            if (closed)
+                server.close();
+            return server;
+        }
+        catch {
+            useFallback = true;
+            return undefined;
+        }
+        finally {
+            starting = undefined;
+        }
+    };
+    const current = () => {
+        if (useFallback)
+            return undefined;
+        if (server?.dead) {
+            server = undefined;
+            if (++deaths >= MAX_SERVER_DEATHS)
+                useFallback = true;
+            return current();
+        }
+        return server ?? (starting ??= start());
+    };
+    // Start now, while the engine reads its items: the interpreter takes 20-250 ms to start.
+    void current();
+    return {
+        async launch(request, onStarted) {
+            const s = await current();
+            if (s === undefined || closed)
+                return fallback.launch(request, onStarted);
+            return s.spawn({ argv: ["/bin/sh", "-c", options.command], env: request.env, stdin: request.stdin }, onStarted);
+        },
+        close() {
+            closed = true;
+            server?.close();
+            fallback.close();
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/core/handlers/command-handler.ts
+
 
 
 /**
@@ -249,32 +793,34 @@ const MAX_ITEM_JSON_ENV_BYTES = 100_000;
 /**
  * Runs the command once per item: the item's JSON on standard input and in ITEM_JSON,
  * with ITEM_ID, ITEM_ATTEMPT and IDEMPOTENCY_KEY. Each child leads its own process group
- * (detached), so a stop reaches the whole tree the command started, not just the shell.
+ * (a new session), so a stop reaches the whole tree the command started, not just the shell.
  */
 function createCommandHandler(options) {
     // Process groups of attempts not settled yet. The runner may walk away from an attempt
     // whose command ignores SIGTERM before the SIGKILL follows (when the shutdown grace is
     // shorter than killGraceMs); close() kills what is left, so no handler outlives the run.
     const running = new Set();
+    const launcher = createLauncher(options);
     return {
-        run: (item, ctx) => runCommand(options, item, ctx, running),
+        run: (item, ctx) => runCommand(options, launcher, item, ctx, running),
         async close() {
-            for (const pid of running) {
-                try {
-                    process.kill(-pid, "SIGKILL");
-                }
-                catch {
-                    // The group is already gone.
-                }
-            }
+            for (const pid of running)
+                killGroup(pid, "SIGKILL");
             running.clear();
+            launcher.close();
         },
     };
 }
-function runCommand(options, item, ctx, running) {
+function createLauncher(options) {
+    const node = createNodeLauncher(options);
+    const python = options.python ?? "python3";
+    if (python === false || options.env.RESUMABLE_BATCH_SPAWN_SERVER === "0")
+        return node;
+    return createServerLauncher({ ...options, python }, node);
+}
+function runCommand(options, launcher, item, ctx, running) {
     const json = JSON.stringify(item.data);
     const env = {
-        ...options.env,
         ITEM_ID: item.id,
         ITEM_ATTEMPT: String(ctx.attempt),
         IDEMPOTENCY_KEY: ctx.idempotencyKey,
@@ -282,95 +828,76 @@ function runCommand(options, item, ctx, running) {
     if (json.length <= MAX_ITEM_JSON_ENV_BYTES)
         env.ITEM_JSON = json;
     else {
-        delete env.ITEM_JSON;
+        env.ITEM_JSON = undefined;
         env.ITEM_JSON_ON_STDIN_ONLY = "1";
     }
     return new Promise((resolve) => {
-        let child;
-        try {
-            child = options.system.spawn("/bin/sh", ["-c", options.command], {
-                cwd: options.cwd,
-                env,
-                detached: true,
-                stdio: ["pipe", "pipe", "pipe"],
-            });
-        }
-        catch (error) {
-            resolve({ ok: false, kind: "permanent", error: `could not start the command: ${error.message}` });
-            return;
-        }
-        if (child.pid !== undefined)
-            running.add(child.pid);
-        const stderr = new OutputTail();
-        const stdout = new OutputTail();
+        let pid;
         let killTimer;
-        let drainTimer;
-        let settled = false;
         let stopSignal;
-        const killGroup = (signal) => {
-            if (child.pid === undefined)
-                return;
-            try {
-                process.kill(-child.pid, signal);
-            }
-            catch {
-                // The group is already gone.
-            }
-        };
         const onAbort = () => {
             stopSignal = "SIGTERM";
-            killGroup("SIGTERM");
+            if (pid !== undefined)
+                killGroup(pid, "SIGTERM");
             killTimer = options.system.setTimer(() => {
                 stopSignal = "SIGKILL";
-                killGroup("SIGKILL");
+                if (pid !== undefined)
+                    killGroup(pid, "SIGKILL");
             }, options.killGraceMs);
         };
-        const finish = (result) => {
-            if (settled)
-                return;
-            settled = true;
-            if (child.pid !== undefined)
-                running.delete(child.pid);
+        // The spawn server tells the pid a moment after the start: a stop may come first.
+        const onStarted = (startedPid) => {
+            pid = startedPid;
+            running.add(pid);
+            if (stopSignal !== undefined)
+                killGroup(pid, stopSignal);
+        };
+        const finish = (outcome) => {
+            if (pid !== undefined) {
+                // A lost attempt is retried: its command must not run on beside the retry.
+                if (outcome.kind === "lost")
+                    killGroup(pid, "SIGKILL");
+                running.delete(pid);
+            }
             ctx.signal.removeEventListener("abort", onAbort);
             killTimer?.();
-            drainTimer?.();
-            resolve(result);
+            resolve(resultOf(outcome, stopSignal, ctx.signal.aborted, options.transientExitCodes));
         };
-        child.stdout?.on("data", (c) => stdout.push(c));
-        child.stderr?.on("data", (c) => stderr.push(c));
-        // A command that does not read its input closes the pipe early: that is not an error.
-        child.stdin?.on("error", () => { });
-        child.stdin?.end(json + "\n");
-        child.on("error", (error) => {
-            finish({ ok: false, kind: "permanent", error: `could not start the command: ${error.message}` });
-        });
-        child.on("close", (code, signal) => {
-            if (code === 0)
-                return finish(OK);
-            const output = stderr.value() || stdout.value();
-            if (stopSignal !== undefined || ctx.signal.aborted) {
-                // The runner decides what a stop means (timeout or shutdown); this just reports it.
-                return finish({ ok: false, kind: "timeout", error: `stopped with ${stopSignal ?? signal}${output ? `: ${output}` : ""}` });
-            }
-            if (signal) {
-                return finish({ ok: false, kind: "transient", error: `killed by ${signal}${output ? `: ${output}` : ""}` });
-            }
-            const kind = code !== null && options.transientExitCodes.has(code) ? "transient" : "permanent";
-            finish({ ok: false, kind, error: `exit code ${code}${output ? `: ${output}` : ""}` });
-        });
-        // 'close' waits for stdio to close: a grandchild that keeps our pipes open past the
-        // command's own exit would hold the item forever, so close them shortly after exit.
-        child.on("exit", () => {
-            drainTimer = options.system.setTimer(() => {
-                child.stdout?.destroy();
-                child.stderr?.destroy();
-            }, 1000);
-        });
+        void launcher.launch({ env, stdin: json + "\n" }, onStarted).then(finish);
         if (ctx.signal.aborted)
             onAbort();
         else
             ctx.signal.addEventListener("abort", onAbort, { once: true });
     });
+}
+function resultOf(outcome, stopSignal, aborted, transientExitCodes) {
+    switch (outcome.kind) {
+        case "not-started":
+            return { ok: false, kind: "permanent", error: `could not start the command: ${outcome.message}` };
+        case "lost":
+            return { ok: false, kind: "transient", error: outcome.message };
+        case "exited": {
+            const { code, signal, output } = outcome;
+            if (code === 0)
+                return OK;
+            if (stopSignal !== undefined || aborted) {
+                // The runner decides what a stop means (timeout or shutdown); this just reports it.
+                return { ok: false, kind: "timeout", error: `stopped with ${stopSignal ?? signal}${output ? `: ${output}` : ""}` };
+            }
+            if (signal)
+                return { ok: false, kind: "transient", error: `killed by ${signal}${output ? `: ${output}` : ""}` };
+            const kind = code !== null && transientExitCodes.has(code) ? "transient" : "permanent";
+            return { ok: false, kind, error: `exit code ${code}${output ? `: ${output}` : ""}` };
+        }
+    }
+}
+function killGroup(pid, signal) {
+    try {
+        process.kill(-pid, signal);
+    }
+    catch {
+        // The group is already gone.
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:url"
@@ -403,21 +930,32 @@ async function loadModuleFunction(file, what) {
     }
     return candidate;
 }
-/** Calls the module's function per item; whatever it throws is classified once, here. */
+/**
+ * Calls the module's function per item; whatever it throws is classified once, here.
+ * Not an async function: a plain `then` on the user's promise spares the async wrapper's
+ * own promise and its extra microtask turns on the per-item path.
+ */
 function createModuleHandler(fn, nowMs) {
+    const failed = (error) => {
+        const c = classifyError(error, nowMs());
+        return { ok: false, kind: c.kind, error: c.message, retryAfterMs: c.retryAfterMs, throttled: c.throttled };
+    };
     return {
-        async run(item, ctx) {
+        run(item, ctx) {
+            let returned;
             try {
-                await fn(item.data, ctx);
-                return OK;
+                returned = fn(item.data, ctx);
             }
             catch (error) {
-                const c = classifyError(error, nowMs());
-                return { ok: false, kind: c.kind, error: c.message, retryAfterMs: c.retryAfterMs, throttled: c.throttled };
+                return Promise.resolve(failed(error));
             }
+            // Promise.resolve, as `await` would: a native promise as it is, a thenable adopted,
+            // any other value (a synchronous function) taken as success.
+            return Promise.resolve(returned).then(ok, failed);
         },
     };
 }
+const ok = () => OK;
 
 ;// CONCATENATED MODULE: ./src/core/handlers/worker-handler.ts
 
@@ -427,7 +965,8 @@ function createModuleHandler(fn, nowMs) {
  * input — {"id","attempt","idempotencyKey","item"} — and answers one line on standard
  * output: {"ok":true}, or {"ok":false,"error":"…","transient":true,"retryAfterMs":N}.
  * Other stdout lines (not JSON objects with "ok") are treated as log output. Each lane
- * of the pool has its own worker, which handles one item at a time; a worker that dies
+ * of the pool has its own worker, started while the run loads its state and checks the
+ * items, which handles one item at a time; a worker that dies
  * fails its item as transient and is started again for the next item. A timeout or a
  * stop kills the worker's process group.
  */
@@ -435,6 +974,13 @@ function createWorkerHandler(options) {
     const idle = [];
     const all = new Set();
     return {
+        warmUp(lanes) {
+            for (let i = all.size; i < lanes; i++) {
+                const worker = new Worker(options);
+                all.add(worker);
+                idle.push(worker);
+            }
+        },
         async run(item, ctx) {
             let worker = idle.pop();
             if (!worker || worker.dead) {
@@ -3919,7 +4465,32 @@ class Context {
  * while attempts, the budget and the run allow; a permanent failure ends at once.
  * @param priorAttempts attempts made in earlier runs (so ITEM_ATTEMPT keeps counting)
  */
-async function runItem(item, priorAttempts, o) {
+function runItem(item, priorAttempts, o) {
+    if (o.itemTimeoutMs !== undefined || o.maxAttempts < 1)
+        return runAttempts(item, priorAttempts, o, undefined);
+    // The common case — a first attempt without an item timeout — as one `then` rather than
+    // an async function: most items end here, and the async frame with its await cost about
+    // as much as the rest of the runner. A failure goes on in runAttempts, unchanged.
+    const timed = o.budget.deadlineAtMs !== undefined;
+    const startedAtMs = timed ? o.system.nowMs() : 0;
+    let run;
+    try {
+        run = o.handler.run(item, new Context(item.id, priorAttempts + 1, o.hard, o.soft, o.idempotencyNamespace));
+    }
+    catch (error) {
+        return Promise.reject(error);
+    }
+    return settle(run, o.hard, o).then((result) => {
+        if (!result.ok)
+            return runAttempts(item, priorAttempts, o, { result, startedAtMs });
+        if (timed)
+            o.budget.observe(o.system.nowMs() - startedAtMs);
+        return DONE_AT_FIRST;
+    });
+}
+const DONE_AT_FIRST = Object.freeze({ status: "done", attempts: 1 });
+/** The attempts loop; `first` is the first attempt's result when runItem already made it. */
+async function runAttempts(item, priorAttempts, o, first) {
     let last;
     let made = 0;
     for (let n = 1; n <= o.maxAttempts; n++) {
@@ -3927,10 +4498,13 @@ async function runItem(item, priorAttempts, o) {
             return { status: "cutoff", attempts: n - 1 };
         // Without a deadline the budget never reads what it observes: spare the clock.
         const timed = o.budget.deadlineAtMs !== undefined;
-        const startedAtMs = timed ? o.system.nowMs() : 0;
+        let startedAtMs = timed ? o.system.nowMs() : 0;
         let result;
         let timedOut = false;
-        if (o.itemTimeoutMs === undefined) {
+        if (n === 1 && first !== undefined) {
+            ({ result, startedAtMs } = first);
+        }
+        else if (o.itemTimeoutMs === undefined) {
             result = await settle(o.handler.run(item, new Context(item.id, priorAttempts + n, o.hard, o.soft, o.idempotencyNamespace)), o.hard, o);
         }
         else {
@@ -3985,45 +4559,106 @@ async function attemptWithTimeout(item, attemptNumber, o, itemTimeoutMs) {
 function settle(run, signal, o) {
     if (signal.aborted)
         return withAbandon(run, o);
-    return new Promise((resolve) => {
-        let cancelAbandon;
-        const unwatch = whenAborted(signal, () => {
-            cancelAbandon = o.system.setTimer(() => resolve(ABANDONED), o.abandonAfterMs);
-        });
-        run.then((result) => {
-            unwatch();
-            cancelAbandon?.();
-            resolve(result);
-        }, (error) => {
-            unwatch();
-            cancelAbandon?.();
-            resolve({ ok: false, kind: "permanent", error: `handler crashed: ${String(error)}` });
-        });
-    });
+    const settled = new Promise(captureResolve);
+    new Settling(captured, o, watchersOf(signal)).watch(run);
+    return settled;
 }
-/** Callbacks waiting for a signal to abort, behind one 'abort' listener per signal. */
-const abortWatchers = new WeakMap();
 /**
- * Calls onAbort when the signal aborts; returns a function that stops watching. Every
- * attempt of a run waits on the same stop signal: adding and removing an EventTarget
- * listener per attempt cost more than the rest of the runner's per-item work, so the
- * attempts share one listener and join a Set. Callbacks run in the order they were added.
+ * `new Promise(captureResolve)` hands its resolve over here, sparing an executor closure
+ * per attempt; it is read at once, before anything else can run.
  */
-function whenAborted(signal, onAbort) {
-    let callbacks = abortWatchers.get(signal);
-    if (callbacks === undefined) {
-        const waiting = new Set();
-        signal.addEventListener("abort", () => {
-            for (const callback of waiting)
-                callback();
-            waiting.clear();
-        }, { once: true });
-        abortWatchers.set(signal, waiting);
-        callbacks = waiting;
+let captured;
+function captureResolve(resolve) {
+    captured = resolve;
+}
+/**
+ * One attempt waiting for its handler. An object in the signal's watch list rather than
+ * an abort closure and an unwatch closure: fewer allocations on the per-item path.
+ */
+class Settling {
+    resolve;
+    o;
+    watching;
+    cancelAbandon;
+    /** Neighbours in the watch list while listed (see WatchList). */
+    prev;
+    next;
+    listed = false;
+    constructor(resolve, o, watching) {
+        this.resolve = resolve;
+        this.o = o;
+        this.watching = watching;
     }
-    const set = callbacks;
-    set.add(onAbort);
-    return () => void set.delete(onAbort);
+    watch(run) {
+        this.watching.add(this);
+        run.then((result) => this.end(result), (error) => this.end({ ok: false, kind: "permanent", error: `handler crashed: ${String(error)}` }));
+    }
+    /** The signal fired: give the handler abandonAfterMs more. */
+    aborted() {
+        this.cancelAbandon = this.o.system.setTimer(() => this.resolve(ABANDONED), this.o.abandonAfterMs);
+    }
+    end(result) {
+        this.watching.remove(this);
+        this.cancelAbandon?.();
+        this.resolve(result);
+    }
+}
+/**
+ * The attempts watching one signal, behind one 'abort' listener per signal. Every attempt
+ * of a run waits on the same stop signal: adding and removing an EventTarget listener per
+ * attempt cost more than the rest of the runner's per-item work. A linked list through
+ * the attempts, not a Set: joining and leaving are a few pointer writes, with no hashing,
+ * and attempts are told in the order they joined.
+ */
+class WatchList {
+    head;
+    tail;
+    constructor(signal) {
+        signal.addEventListener("abort", () => {
+            let s = this.head;
+            this.head = this.tail = undefined;
+            while (s !== undefined) {
+                const next = s.next;
+                s.prev = s.next = undefined;
+                s.listed = false;
+                s.aborted();
+                s = next;
+            }
+        }, { once: true });
+    }
+    add(s) {
+        s.listed = true;
+        s.prev = this.tail;
+        if (this.tail === undefined)
+            this.head = s;
+        else
+            this.tail.next = s;
+        this.tail = s;
+    }
+    /** Leaving after the signal fired (the list was emptied then) is a no-op. */
+    remove(s) {
+        if (!s.listed)
+            return;
+        s.listed = false;
+        if (s.prev === undefined)
+            this.head = s.next;
+        else
+            s.prev.next = s.next;
+        if (s.next === undefined)
+            this.tail = s.prev;
+        else
+            s.next.prev = s.prev;
+        s.prev = s.next = undefined;
+    }
+}
+const watchLists = new WeakMap();
+function watchersOf(signal) {
+    let list = watchLists.get(signal);
+    if (list === undefined) {
+        list = new WatchList(signal);
+        watchLists.set(signal, list);
+    }
+    return list;
 }
 function withAbandon(run, o) {
     return new Promise((resolve) => {
@@ -4041,7 +4676,14 @@ function withAbandon(run, o) {
 ;// CONCATENATED MODULE: ./src/core/journal-records.ts
 /** Serialises a done record without JSON.stringify of an object: this is the per-item hot path. */
 function doneLine(id) {
-    return '{"t":"done","id":' + JSON.stringify(id) + "}\n";
+    // An id JSON.stringify would leave as it is (no quote, backslash, control character or
+    // surrogate) is quoted by hand: the scan costs less than the call, per item.
+    for (let i = 0; i < id.length; i++) {
+        const c = id.charCodeAt(i);
+        if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff))
+            return '{"t":"done","id":' + JSON.stringify(id) + "}\n";
+    }
+    return '{"t":"done","id":"' + id + '"}\n';
 }
 function recordLine(record) {
     return JSON.stringify(record) + "\n";
@@ -4067,7 +4709,14 @@ class JournalWriter {
     cancelTimer;
     /** Bytes written to this journal file by this writer. */
     bytesWritten = 0;
-    constructor(path, system, flushIntervalMs, maxBufferedChars = 1 << 20) {
+    constructor(path, system, flushIntervalMs, 
+    /**
+     * 64K, not more: the buffer is a rope of small strings that lives through young-gen
+     * collections until it is written, and every scavenge copies it; a 1M-char buffer made
+     * the collector's share of a million-item run several times larger, a 64K write costs
+     * little more per byte.
+     */
+    maxBufferedChars = 1 << 16) {
         this.path = path;
         this.system = system;
         this.flushIntervalMs = flushIntervalMs;
@@ -4112,7 +4761,122 @@ class JournalWriter {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/hash-id.ts
+/**
+ * A 32-bit hash of an id: FNV-1a over UTF-16 code units, then a multiplicative mix so
+ * that similar ids (item-0000001, item-0000002, …) spread evenly over the low bits.
+ * Shards and the first pass's id index both use it; shard membership depends on it, so
+ * it must never change.
+ */
+function hashId(id) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < id.length; i++) {
+        h ^= id.charCodeAt(i);
+        h = Math.imul(h, 0x01000193);
+    }
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    return h;
+}
+
+;// CONCATENATED MODULE: ./src/core/duplicate-finder.ts
+
+/**
+ * Finds the items whose id may repeat an earlier item's, without keeping the ids: each
+ * item (numbered in source order from 0) is two 32-bit hashes of its id, in typed arrays. At the end the
+ * entries are sorted by (first hash, order) — a native sort of one BigUint64Array — and
+ * entries whose two hashes both match an earlier entry's are candidates. Matching hashes
+ * almost always mean the same id, but not always, so the caller confirms each candidate
+ * against the ids themselves (plan.ts reads those items again; with no duplicates, the
+ * usual case, nothing is read again).
+ *
+ * A hash table of the ids cost about three times as much at a million ids: every insert
+ * is a random access into a table larger than the CPU's caches, where appending here is
+ * sequential and the sort is cache-friendly.
+ */
+class DuplicateFinder {
+    /** Per entry one 64-bit key: first hash in the high word, entry number in the low word. */
+    keys = new BigUint64Array(1 << 12);
+    words = new Uint32Array(this.keys.buffer);
+    second = new Int32Array(1 << 12);
+    count = 0;
+    get size() {
+        return this.count;
+    }
+    /** Adds the next item's id (items are numbered in the order they are added, from 0). */
+    add(id) {
+        const entry = this.count;
+        if (entry === this.second.length)
+            this.grow();
+        this.words[2 * entry + LOW] = entry;
+        this.words[2 * entry + HIGH] = hashId(id) >>> 0;
+        this.second[entry] = secondHash(id);
+        this.count++;
+    }
+    /**
+     * Groups of item numbers whose ids have equal hashes (two or more each, in source
+     * order). Ends the finder: it sorts its entries in place.
+     */
+    candidateGroups() {
+        const n = this.count;
+        const keys = this.keys.subarray(0, n);
+        keys.sort();
+        const words = this.words;
+        const groups = [];
+        let runStart = 0;
+        for (let i = 1; i <= n; i++) {
+            if (i < n && words[2 * i + HIGH] === words[2 * runStart + HIGH])
+                continue;
+            if (i - runStart > 1)
+                this.splitRun(runStart, i, groups);
+            runStart = i;
+        }
+        return groups;
+    }
+    /** Within a run of equal first hashes (in file order), groups the entries by the second. */
+    splitRun(start, end, groups) {
+        const bySecond = new Map();
+        for (let i = start; i < end; i++) {
+            const entry = this.words[2 * i + LOW];
+            const group = bySecond.get(this.second[entry]);
+            if (group)
+                group.push(entry);
+            else
+                bySecond.set(this.second[entry], [entry]);
+        }
+        for (const group of bySecond.values())
+            if (group.length > 1)
+                groups.push(group);
+    }
+    grow() {
+        const capacity = this.second.length * 2;
+        const keys = new BigUint64Array(capacity);
+        keys.set(this.keys);
+        this.keys = keys;
+        this.words = new Uint32Array(keys.buffer);
+        const second = new Int32Array(capacity);
+        second.set(this.second);
+        this.second = second;
+    }
+}
+/** Which 32-bit word of a 64-bit key is the low one on this machine. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LOW = LITTLE_ENDIAN ? 0 : 1;
+const HIGH = LITTLE_ENDIAN ? 1 : 0;
+/** A second hash independent of hashId (other constants, other mix), to make false candidates rare. */
+function secondHash(id) {
+    let h = 0x9747b28c ^ id.length;
+    for (let i = 0; i < id.length; i++) {
+        h = Math.imul(h ^ id.charCodeAt(i), 0x5bd1e995);
+        h ^= h >>> 15;
+    }
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return h ^ (h >>> 16);
+}
+
 ;// CONCATENATED MODULE: ./src/core/plan.ts
+
 
 
 /** Problems listed in a rejection message; the rest are counted. */
@@ -4131,16 +4895,16 @@ function isPending(state, id) {
  * a malformed line, a missing id or invalid UTF-8 rejects the input with the lines to
  * fix and nothing processed — never a crash halfway through a batch. Duplicate ids are a
  * warning: the first occurrence is processed, later ones are skipped.
+ *
+ * With `retainItems` the pending items are kept as parsed, so the run needs no second
+ * pass: parsing every line twice was the largest cost of checkpointing a large file.
  */
-async function planSource(spec, state, accept = () => true) {
+async function planSource(spec, state, accept = () => true, retainItems = false) {
     const problems = [];
     let problemCount = 0;
-    const firstLineOf = new Map();
-    const duplicateLines = new Set();
-    const duplicateExamples = [];
-    let alreadyDone = 0;
-    let heldFailed = 0;
-    let notMine = 0;
+    const finder = new DuplicateFinder();
+    let items = retainItems ? [] : undefined;
+    const counts = { alreadyDone: 0, heldFailed: 0, notMine: 0 };
     for await (const batch of readSource(spec)) {
         for (const entry of batch) {
             if (entry.problem) {
@@ -4149,23 +4913,10 @@ async function planSource(spec, state, accept = () => true) {
                     problems.push(entry.problem);
                 continue;
             }
-            const { id, line } = entry.item;
-            const first = firstLineOf.get(id);
-            if (first !== undefined) {
-                duplicateLines.add(line);
-                if (duplicateExamples.length < 10)
-                    duplicateExamples.push(`${spec.label}:${line}: id ${JSON.stringify(truncate(id))} already on line ${first}`);
-                continue;
-            }
-            firstLineOf.set(id, line);
-            if (!accept(id)) {
-                notMine++;
-                continue;
-            }
-            if (state.done.has(id))
-                alreadyDone++;
-            else if (!isPending(state, id))
-                heldFailed++;
+            // Counted as if no id repeated; the repeats, found at the end, are taken off again.
+            finder.add(entry.item.id);
+            if (classify(entry.item.id, state, accept, counts, 1))
+                items?.push(entry.item);
         }
     }
     if (problemCount > 0) {
@@ -4174,15 +4925,86 @@ async function planSource(spec, state, accept = () => true) {
             lines.push(`  … and ${problemCount - problems.length} more`);
         throw new ConfigError(`${problemCount} problem(s) in the items; nothing was processed. Fix or remove these lines and run again:\n${lines.join("\n")}`);
     }
+    const entries = finder.size;
+    const duplicates = await confirmDuplicates(spec, finder.candidateGroups());
+    const duplicateLines = new Set(duplicates.map((d) => d.line));
+    const duplicateIds = new Set(duplicates.map((d) => d.id));
+    for (const d of duplicates)
+        classify(d.id, state, accept, counts, -1);
+    if (items && duplicateIds.size > 0)
+        items = items.filter(firstOccurrences(duplicateIds));
     const warnings = [];
-    if (duplicateLines.size > 0) {
-        warnings.push(`${duplicateLines.size} duplicate id(s) skipped (the first occurrence is processed):\n` +
-            duplicateExamples.map((d) => `  ${d}`).join("\n") + (duplicateLines.size > duplicateExamples.length ? "\n  …" : ""));
+    if (duplicates.length > 0) {
+        const examples = duplicates.slice(0, 10).map((d) => `  ${spec.label}:${d.line}: id ${JSON.stringify(truncate(d.id))} already on line ${d.firstLine}`);
+        warnings.push(`${duplicates.length} duplicate id(s) skipped (the first occurrence is processed):\n` + examples.join("\n") + (duplicates.length > examples.length ? "\n  …" : ""));
     }
-    const total = firstLineOf.size - notMine;
-    if (firstLineOf.size === 0)
+    const total = entries - duplicates.length - counts.notMine;
+    if (entries === 0)
         warnings.push(`${spec.label} has no items: nothing to do`);
-    return { total, alreadyDone, heldFailed, pending: total - alreadyDone - heldFailed, duplicateLines, warnings };
+    const { alreadyDone, heldFailed } = counts;
+    return { total, alreadyDone, heldFailed, pending: total - alreadyDone - heldFailed, duplicateLines, duplicateIds, warnings, ...(items ? { items } : {}) };
+}
+/** Counts an id into notMine, alreadyDone or heldFailed (by `step`); true when it is pending. */
+function classify(id, state, accept, counts, step) {
+    if (!accept(id))
+        counts.notMine += step;
+    else if (state.done.has(id))
+        counts.alreadyDone += step;
+    else if (!isPending(state, id))
+        counts.heldFailed += step;
+    else
+        return true;
+    return false;
+}
+/**
+ * A filter over items in source order that drops the later occurrences of these ids. By
+ * id, not by line: two elements of a JSON array can share a line.
+ */
+function firstOccurrences(duplicateIds) {
+    const seen = new Set();
+    return (item) => {
+        if (!duplicateIds.has(item.id))
+            return true;
+        if (seen.has(item.id))
+            return false;
+        seen.add(item.id);
+        return true;
+    };
+}
+/**
+ * Reads the ids of the candidate items (equal hashes) and keeps the real repeats, in
+ * source order. Nothing is read when there are no candidates.
+ */
+async function confirmDuplicates(spec, groups) {
+    if (groups.length === 0)
+        return [];
+    const wanted = new Set(groups.flat());
+    const found = new Map();
+    let number = 0;
+    for await (const batch of readSource(spec)) {
+        for (const entry of batch) {
+            if (!entry.item)
+                continue;
+            if (wanted.has(number))
+                found.set(number, entry.item);
+            number++;
+        }
+    }
+    const duplicates = [];
+    for (const group of groups) {
+        const firstLineOf = new Map();
+        for (const n of group) {
+            const item = found.get(n);
+            if (item === undefined)
+                throw new ConfigError(`the items changed while they were being read (fewer items the second time); run again`);
+            const first = firstLineOf.get(item.id);
+            if (first === undefined)
+                firstLineOf.set(item.id, item.line);
+            else
+                duplicates.push({ line: item.line, id: item.id, firstLine: first });
+        }
+    }
+    return duplicates.sort((a, b) => a.line - b.line);
 }
 function truncate(text) {
     return text.length > 80 ? text.slice(0, 80) + "…" : text;
@@ -4354,8 +5176,15 @@ class StopController {
 
 
 
+
 /** Compact at load when the journal replayed on top of the snapshot is larger than this. */
 const COMPACT_AT_LOAD_BYTES = 4 * 1024 * 1024;
+/**
+ * Sources up to this size are parsed once: the first pass keeps the pending items for the
+ * run (about 3× the file's size in memory). Larger ones are read again for the run, so
+ * memory stays flat however long the list.
+ */
+const RETAIN_ITEMS_MAX_BYTES = 128 * 1024 * 1024;
 /** Failures (and retries) logged one by one before the log only counts them. */
 const MAX_ITEM_LOG_LINES = 100;
 /** The failure-rate stop needs this many finished items before it judges. */
@@ -4395,6 +5224,8 @@ async function runLocked(o, startedAtMs) {
     }
 }
 async function runSubscribed(o, startedAtMs, stop) {
+    // Worker processes start now, in parallel with loading and checking (a few tens of ms each).
+    o.handler.warmUp?.(o.concurrency);
     const loaded = loadState(o.stateDir);
     const { state } = loaded;
     let generation = loaded.generation;
@@ -4419,7 +5250,7 @@ async function runSubscribed(o, startedAtMs, stop) {
     }
     else {
         const source = o.source;
-        const plan = await planSource(source, state, accept);
+        const plan = await planSource(source, state, accept, sizeOf(source.path) <= (o.retainItemsMaxBytes ?? RETAIN_ITEMS_MAX_BYTES));
         for (const w of plan.warnings)
             o.log.warn(w);
         warnings.push(...plan.warnings);
@@ -4428,9 +5259,17 @@ async function runSubscribed(o, startedAtMs, stop) {
         heldFailed = plan.heldFailed;
         alreadyDone = plan.alreadyDone;
         o.log.info(`${plan.total} item(s): ${plan.alreadyDone} done in earlier runs, ${plan.heldFailed} failed and held for retry-failures, ${plan.pending} to do`);
-        const queue = batchedNext(pendingItems(source, state, accept, plan.duplicateLines, plan.alreadyDone + plan.heldFailed));
-        next = queue;
-        take = queue.take;
+        if (plan.items) {
+            const items = plan.items;
+            let i = 0;
+            take = () => (i < items.length ? items[i++] : undefined);
+            next = async () => take();
+        }
+        else {
+            const queue = batchedNext(pendingItems(source, state, accept, plan.duplicateIds, plan.alreadyDone + plan.heldFailed));
+            next = queue;
+            take = queue.take;
+        }
     }
     const seq = state.origin.seq + 1;
     const mode = o.retryFailures ? "retry-failures" : "run";
@@ -4527,12 +5366,14 @@ async function runSubscribed(o, startedAtMs, stop) {
                 return false;
             },
             beforeStart: o.beforeStart ? () => o.beforeStart(stop.soft.signal) : undefined,
-            work: async (item) => {
+            // A then, not an async function: one promise and frame less per item.
+            work: (item) => {
                 meter.inFlight++;
                 const prior = state.failures.size === 0 ? undefined : state.failures.get(item.id);
-                const outcome = await runItem(item, prior?.attempts ?? 0, runnerOptions);
-                meter.inFlight--;
-                record(item, outcome);
+                return runItem(item, prior?.attempts ?? 0, runnerOptions).then((outcome) => {
+                    meter.inFlight--;
+                    record(item, outcome);
+                });
             },
         });
     }
@@ -4597,19 +5438,20 @@ function stopForBudget(stop, o, budget) {
  * @param notPending accepted first occurrences the first pass found done or held. A line
  * not yet handed out is pending now exactly when it was in the first pass (the state
  * changes during the run only for items this pass already handed out, each once; later
- * occurrences are duplicateLines), so once this many lines were skipped, every line left
+ * occurrences of an id are skipped), so once this many lines were skipped, every line left
  * is pending and the lookup in the done set — a cache miss per item at a million items —
  * is skipped. Earlier runs worked from the top, so that is usually early in the file.
  */
-async function* pendingItems(source, state, accept, duplicateLines, notPending) {
+async function* pendingItems(source, state, accept, duplicateIds, notPending) {
     let notPendingLeft = notPending;
+    const isFirst = firstOccurrences(duplicateIds);
     for await (const batch of readSource(source)) {
         const items = [];
         for (const entry of batch) {
             const item = entry.item;
             if (!item || !accept(item.id))
                 continue;
-            if (duplicateLines.size > 0 && duplicateLines.has(item.line))
+            if (duplicateIds.size > 0 && !isFirst(item))
                 continue;
             if (notPendingLeft > 0 && !isPending(state, item.id)) {
                 notPendingLeft--;
@@ -4619,6 +5461,14 @@ async function* pendingItems(source, state, accept, duplicateLines, notPending) 
         }
         if (items.length > 0)
             yield items;
+    }
+}
+function sizeOf(path) {
+    try {
+        return (0,external_node_fs_.statSync)(path).size;
+    }
+    catch {
+        return Infinity; // planSource reports the missing file
     }
 }
 function iso(system) {
@@ -4635,21 +5485,14 @@ function oneLine(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/shard.ts
+
 /**
  * Which shard (1..count) an item belongs to: a hash of its id alone, so an item stays in
  * its shard however the list grows, shrinks or is reordered. FNV-1a over UTF-16 code
- * units, then a multiplicative mix so that similar ids spread evenly.
+ * units, then a multiplicative mix so that similar ids spread evenly (hashId).
  */
 function shardOf(id, count) {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < id.length; i++) {
-        h ^= id.charCodeAt(i);
-        h = Math.imul(h, 0x01000193);
-    }
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    return ((h >>> 0) % count) + 1;
+    return ((hashId(id) >>> 0) % count) + 1;
 }
 
 ;// CONCATENATED MODULE: ./src/core/prepare-run.ts
