@@ -180,6 +180,31 @@ describe("runBatch on virtual time", () => {
     expect(failures().failures).toEqual([]);
   });
 
+  it("a handler that ignores its abort signal is walked away from shortly after the grace; the others finish", async () => {
+    const system = new FakeSystem(0);
+    const calls: Array<{ id: string }> = [];
+    // item-1 never settles and never listens to ctx.signal; the others take 100 ms.
+    const handler: Handler = {
+      run(item: Item) {
+        calls.push({ id: item.id });
+        if (item.id === "item-1") return new Promise<AttemptResult>(() => {});
+        return new Promise((resolve) => system.setTimer(() => resolve(OK), 100));
+      },
+    };
+    const { options, stops, failures } = setup(ids(4), { system, handler, concurrency: 2, shutdownGraceMs: 1000 });
+    const run = runBatch(options);
+    await started(calls);
+    await system.advance(250);
+    stops.send("SIGINT");
+    const result = await system.runUntil(run);
+    expect(result).toMatchObject({ exitCode: 130, failed: 0 });
+    expect(result.succeeded).toBeGreaterThanOrEqual(2);
+    // Grace (1 s) + abandon delay (min(2 s, grace) = 1 s), from the signal at 250 ms.
+    expect(result.durationMs).toBeGreaterThanOrEqual(250 + 1000 + 1000);
+    expect(result.durationMs).toBeLessThanOrEqual(250 + 1000 + 1000 + 50);
+    expect(failures().failures).toEqual([]); // cut off, not failed: the next run takes it
+  });
+
   it("a second signal skips the grace", async () => {
     const system = new FakeSystem(0);
     const h = scriptedHandler(system, () => OK, 60_000);
