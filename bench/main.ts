@@ -7,6 +7,7 @@
 // Prints a table with ratios and PASS/FAIL against the targets (it never fails the process
 // for a missed target), writes bench/results/latest.json and latest.md (latest-quick.* for --quick).
 import { execFileSync, spawnSync } from "node:child_process";
+import { parseArgs as parseArgv } from "node:util";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -76,24 +77,36 @@ interface Options {
   cli: string;
 }
 
+const USAGE = "usage: node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer] [--reps N] [--cli FILE]";
+
 function parseArgs(argv: string[]): Options {
-  const quick = argv.includes("--quick");
-  const value = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    if (i !== -1) return argv[i + 1];
-    return argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
-  };
-  const onlyText = value("--only");
-  const only = new Set<Section>(onlyText ? (onlyText.split(",") as Section[]) : SECTIONS);
+  // Strict: an unknown flag (a typo, --help) stops here instead of starting a 2-minute run.
+  let parsed: ReturnType<typeof parseArgv<{ options: typeof ARG_OPTIONS; strict: true }>>;
+  try {
+    parsed = parseArgv({ args: argv, options: ARG_OPTIONS, strict: true });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${USAGE}`);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE + "\n");
+    process.exit(0);
+  }
+  const quick = values.quick === true;
+  const only = new Set<Section>(values.only ? (values.only.split(",") as Section[]) : SECTIONS);
   for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${s}; one of ${SECTIONS.join(", ")}`);
-  const repsText = value("--reps");
-  return {
-    quick,
-    only,
-    reps: repsText ? Number(repsText) : (quick ? QUICK : FULL).reps,
-    cli: resolve(REPO, value("--cli") ?? "dist/cli/index.js"),
-  };
+  const reps = values.reps === undefined ? (quick ? QUICK : FULL).reps : Number(values.reps);
+  if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps: expected a whole number of at least 1, not ${values.reps}`);
+  return { quick, only, reps, cli: resolve(REPO, values.cli ?? "dist/cli/index.js") };
 }
+
+const ARG_OPTIONS = {
+  quick: { type: "boolean" },
+  only: { type: "string" },
+  reps: { type: "string" },
+  cli: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 const fmtS = (ms: number) => (ms >= 100_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`);
 const fmtN = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
@@ -152,7 +165,13 @@ interface NaiveResult { ms: number; processingMs: number; items: number; setSize
 interface LoadResult { ms: number; done: number; maxRssBytes: number; rssAfterBytes: number }
 
 async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
+  let o: Options;
+  try {
+    o = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
   const sizes = o.quick ? QUICK : FULL;
   const startedAt = Date.now();
   const scratch = mkdtempSync(join(tmpdir(), "resumable-batch-bench-"));
