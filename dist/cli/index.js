@@ -745,8 +745,9 @@ function createServerLauncher(options, fallback) {
                 server.close();
             return server;
         }
-        catch {
+        catch (error) {
             useFallback = true;
+            options.onFallback?.(`could not start ${options.python}: ${error.message}`);
             return undefined;
         }
         finally {
@@ -758,8 +759,10 @@ function createServerLauncher(options, fallback) {
             return undefined;
         if (server?.dead) {
             server = undefined;
-            if (++deaths >= MAX_SERVER_DEATHS)
+            if (++deaths >= MAX_SERVER_DEATHS) {
                 useFallback = true;
+                options.onFallback?.(`the spawn server died ${deaths} times`);
+            }
             return current();
         }
         return server ?? (starting ??= start());
@@ -816,7 +819,7 @@ function createLauncher(options) {
     const python = options.python ?? "python3";
     if (python === false || options.env.RESUMABLE_BATCH_SPAWN_SERVER === "0")
         return node;
-    return createServerLauncher({ ...options, python }, node);
+    return createServerLauncher({ ...options, python, onFallback: options.onSpawnServerFallback }, node);
 }
 function runCommand(options, launcher, item, ctx, running) {
     const json = JSON.stringify(item.data);
@@ -1126,7 +1129,10 @@ function parseAnswer(line) {
 async function createHandler(spec, e) {
     switch (spec.kind) {
         case "command":
-            return createCommandHandler({ command: spec.command, cwd: e.cwd, transientExitCodes: e.transientExitCodes, killGraceMs: e.killGraceMs, env: e.env, system: e.system });
+            return createCommandHandler({
+                command: spec.command, cwd: e.cwd, transientExitCodes: e.transientExitCodes, killGraceMs: e.killGraceMs, env: e.env, system: e.system,
+                onSpawnServerFallback: (reason) => e.log?.(`commands start with Node's spawn, which is slower for short commands (python3 spawn helper: ${reason})`),
+            });
         case "module":
             return createModuleHandler(await loadModuleFunction(spec.file, e.nameOf("module")), e.system.nowMs);
         case "worker":
@@ -5512,7 +5518,7 @@ const KILL_GRACE_MS = 1000;
 async function runFromSettings(settings, e) {
     const handler = await createHandler(settings.handler, {
         system: e.system, env: e.env, cwd: e.cwd, transientExitCodes: settings.transientExitCodes, killGraceMs: KILL_GRACE_MS,
-        nameOf: e.nameOf,
+        nameOf: e.nameOf, log: (message) => e.log.info(message),
     });
     let scratch;
     try {

@@ -44,7 +44,7 @@ const KILL_GRACE_MS = 1000;
 export async function runFromSettings(settings: RunSettings, e: RunEnvironment): Promise<RunBatchResult> {
   const handler = await createHandler(settings.handler, {
     system: e.system, env: e.env, cwd: e.cwd, transientExitCodes: settings.transientExitCodes, killGraceMs: KILL_GRACE_MS,
-    nameOf: e.nameOf,
+    nameOf: e.nameOf, log: (message) => e.log.info(message),
   });
   let scratch: string | undefined;
   try {

@@ -284,6 +284,7 @@ describe("falling back to Node's spawn", () => {
     { when: "the interpreter is not a Python 3.8+", python: "/bin/false", env: {} },
   ])("when $when", async ({ python, env }) => {
     const dir = newDir();
+    const fallbacks: string[] = [];
     const h = createCommandHandler({
       command: `echo $PPID > parent.pid; echo "$ITEM_ID" > id.txt`,
       cwd: dir,
@@ -292,11 +293,15 @@ describe("falling back to Node's spawn", () => {
       env: { PATH: process.env.PATH, ...env },
       system: realSystem,
       python,
+      onSpawnServerFallback: (reason) => fallbacks.push(reason),
     });
     handlers.push(h);
     expect(await run(h, {}, { id: "x" })).toEqual({ ok: true });
     expect(readPid(dir, "parent")).toBe(process.pid);
     expect(readFileSync(join(dir, "id.txt"), "utf8")).toBe("x\n");
+    // Said once when the server could not start; nothing to say when it was turned off.
+    expect(fallbacks).toHaveLength(env.RESUMABLE_BATCH_SPAWN_SERVER === "0" ? 0 : 1);
+    if (fallbacks[0]) expect(fallbacks[0]).toMatch(/^could not start /);
   });
 });
 

@@ -25,6 +25,8 @@ export interface CommandHandlerOptions {
    * @default "python3", found on env's PATH
    */
   python?: string | false;
+  /** Told once when commands go through Node's spawn because no spawn server could run. */
+  onSpawnServerFallback?: (reason: string) => void;
 }
 
 /**
@@ -58,7 +60,7 @@ function createLauncher(options: CommandHandlerOptions): Launcher {
   const node = createNodeLauncher(options);
   const python = options.python ?? "python3";
   if (python === false || options.env.RESUMABLE_BATCH_SPAWN_SERVER === "0") return node;
-  return createServerLauncher({ ...options, python }, node);
+  return createServerLauncher({ ...options, python, onFallback: options.onSpawnServerFallback }, node);
 }
 
 function runCommand(options: CommandHandlerOptions, launcher: Launcher, item: Item, ctx: AttemptContext, running: Set<number>): Promise<AttemptResult> {

@@ -12,6 +12,8 @@ export interface HandlerEnvironment {
   transientExitCodes: ReadonlySet<number>;
   /** After SIGTERM to a handler's process group, wait this long before SIGKILL. */
   killGraceMs: number;
+  /** Told when commands fall back to Node's (slower) spawn; not an error. */
+  log?: (message: string) => void;
   /** How the user named the handler setting, for errors (`--module` or input `module`). */
   nameOf: (key: "run" | "module" | "worker") => string;
 }
@@ -19,7 +21,10 @@ export interface HandlerEnvironment {
 export async function createHandler(spec: HandlerSpec, e: HandlerEnvironment): Promise<Handler> {
   switch (spec.kind) {
     case "command":
-      return createCommandHandler({ command: spec.command, cwd: e.cwd, transientExitCodes: e.transientExitCodes, killGraceMs: e.killGraceMs, env: e.env, system: e.system });
+      return createCommandHandler({
+        command: spec.command, cwd: e.cwd, transientExitCodes: e.transientExitCodes, killGraceMs: e.killGraceMs, env: e.env, system: e.system,
+        onSpawnServerFallback: (reason) => e.log?.(`commands start with Node's spawn, which is slower for short commands (python3 spawn helper: ${reason})`),
+      });
     case "module":
       return createModuleHandler(await loadModuleFunction(spec.file, e.nameOf("module")), e.system.nowMs);
     case "worker":

@@ -9,6 +9,8 @@ export interface ServerLauncherOptions {
   system: System;
   /** The Python interpreter for the spawn server. */
   python: string;
+  /** Told once when no server could start and commands go through Node's spawn. */
+  onFallback?: (reason: string) => void;
 }
 
 /** After this many servers died mid-run, the rest of the run uses the fallback. */
@@ -32,8 +34,9 @@ export function createServerLauncher(options: ServerLauncherOptions, fallback: L
       server = await SpawnServer.start(options);
       if (closed) server.close();
       return server;
-    } catch {
+    } catch (error) {
       useFallback = true;
+      options.onFallback?.(`could not start ${options.python}: ${(error as Error).message}`);
       return undefined;
     } finally {
       starting = undefined;
@@ -43,7 +46,10 @@ export function createServerLauncher(options: ServerLauncherOptions, fallback: L
     if (useFallback) return undefined;
     if (server?.dead) {
       server = undefined;
-      if (++deaths >= MAX_SERVER_DEATHS) useFallback = true;
+      if (++deaths >= MAX_SERVER_DEATHS) {
+        useFallback = true;
+        options.onFallback?.(`the spawn server died ${deaths} times`);
+      }
       return current();
     }
     return server ?? (starting ??= start());
