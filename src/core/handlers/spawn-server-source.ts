@@ -67,8 +67,11 @@ class Server:
     def flush(self):
         data = memoryview(b"".join(self.replies))
         self.replies = []
-        while data:
-            data = data[os.write(1, data):]  # blocking: Node always reads
+        try:
+            while data:
+                data = data[os.write(1, data):]  # blocking: Node always reads
+        except BrokenPipeError:
+            self.node_gone()  # Node was killed before its end of our stdin was seen closed
 
     def on_requests(self, fd):
         try:
@@ -76,15 +79,7 @@ class Server:
         except BlockingIOError:
             return
         if not chunk:
-            # Node closed our stdin. After a normal end no command is left; if Node was
-            # killed (SIGKILL), the commands it started are stopped with it, so none keeps
-            # running beside the same item started again by the next, resumed run.
-            for pid in self.children:
-                try:
-                    os.killpg(pid, signal.SIGTERM)
-                except OSError:
-                    pass
-            sys.exit(0)
+            self.node_gone()
         start = 0
         scan_from = len(self.requests)  # the bytes before had no newline
         self.requests += chunk
@@ -94,6 +89,17 @@ class Server:
             start = end + 1
             end = self.requests.find(b"\n", start)
         del self.requests[:start]
+
+    def node_gone(self):
+        # Node closed our stdin. After a normal end no command is left; if Node was
+        # killed (SIGKILL), the commands it started are stopped with it, so none keeps
+        # running beside the same item started again by the next, resumed run.
+        for pid in self.children:
+            try:
+                os.killpg(pid, signal.SIGTERM)
+            except OSError:
+                pass
+        os._exit(0)
 
     def on_request(self, request):
         op = request["op"]
