@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(883);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(757);
 
 // The only place that exits: a module handler's stray timers must not keep a finished run alive.
 const code = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
@@ -18,7 +18,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 883:
+/***/ 757:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -292,6 +292,21 @@ function createNodeLauncher(options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/handlers/process-group.ts
+/**
+ * Sends a signal to a whole process group (a handler and what it started). Returns false
+ * when the group is already gone, which is never an error here.
+ */
+function killGroup(pid, signal) {
+    try {
+        process.kill(-pid, signal);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/handlers/spawn-server-source.ts
 /**
  * The spawn server's source: a Python 3.8+ program (stdlib only) that starts item commands
@@ -549,6 +564,7 @@ main()
 ;// CONCATENATED MODULE: ./src/core/handlers/spawn-server.ts
 
 
+
 /**
  * Client of the spawn server (spawn-server-source.ts), a Python process that starts item
  * commands with posix_spawn, much faster than Node can fork itself. Protocol, one JSON
@@ -676,14 +692,8 @@ class SpawnServer {
         this.idle();
     }
     kill() {
-        if (this.child.pid === undefined)
-            return;
-        try {
-            process.kill(-this.child.pid, "SIGKILL");
-        }
-        catch {
-            // already gone
-        }
+        if (this.child.pid !== undefined)
+            killGroup(this.child.pid, "SIGKILL");
     }
     send(message) {
         this.child.stdin?.write(JSON.stringify(message) + "\n");
@@ -794,6 +804,7 @@ function createServerLauncher(options, fallback) {
 
 
 
+
 /**
  * Linux caps one environment string at 128 KiB (MAX_ARG_STRLEN): a larger ITEM_JSON would
  * make spawn fail with E2BIG. Larger items reach the command on standard input only.
@@ -900,14 +911,6 @@ function resultOf(outcome, stopSignal, aborted, transientExitCodes) {
         }
     }
 }
-function killGroup(pid, signal) {
-    try {
-        process.kill(-pid, signal);
-    }
-    catch {
-        // The group is already gone.
-    }
-}
 
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
@@ -967,6 +970,7 @@ function createModuleHandler(fn, nowMs) {
 const ok = () => OK;
 
 ;// CONCATENATED MODULE: ./src/core/handlers/worker-handler.ts
+
 
 
 /**
@@ -1082,20 +1086,9 @@ class Worker {
         if (this.dead || this.child.pid === undefined)
             return;
         const pid = this.child.pid;
-        try {
-            process.kill(-pid, "SIGTERM");
-        }
-        catch {
+        if (!killGroup(pid, "SIGTERM"))
             return;
-        }
-        const cancel = this.o.system.setTimer(() => {
-            try {
-                process.kill(-pid, "SIGKILL");
-            }
-            catch {
-                // gone
-            }
-        }, this.o.killGraceMs);
+        const cancel = this.o.system.setTimer(() => killGroup(pid, "SIGKILL"), this.o.killGraceMs);
         void this.exited.then(cancel);
     }
     /** Closes stdin (the worker's cue to exit), then stops it if it lingers. */

@@ -3,6 +3,7 @@ import type { Item } from "../types.js";
 import { OK, type AttemptContext, type AttemptResult, type Handler } from "./handler.js";
 import type { Launcher, LaunchOutcome } from "./launcher.js";
 import { createNodeLauncher } from "./node-launcher.js";
+import { killGroup } from "./process-group.js";
 import { createServerLauncher } from "./server-launcher.js";
 
 export interface CommandHandlerOptions {
@@ -128,13 +129,5 @@ function resultOf(outcome: LaunchOutcome, stopSignal: string | undefined, aborte
       const kind = code !== null && transientExitCodes.has(code) ? "transient" : "permanent";
       return { ok: false, kind, error: `exit code ${code}${output ? `: ${output}` : ""}` };
     }
-  }
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is already gone.
   }
 }

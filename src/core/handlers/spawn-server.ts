@@ -2,6 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import type { System } from "../system.js";
 import type { LaunchOutcome } from "./launcher.js";
 import { OutputTail } from "./output-tail.js";
+import { killGroup } from "./process-group.js";
 import { SPAWN_SERVER_SOURCE } from "./spawn-server-source.js";
 
 export interface SpawnServerOptions {
@@ -162,12 +163,7 @@ export class SpawnServer {
   }
 
   private kill(): void {
-    if (this.child.pid === undefined) return;
-    try {
-      process.kill(-this.child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
+    if (this.child.pid !== undefined) killGroup(this.child.pid, "SIGKILL");
   }
 
   private send(message: object): void {

@@ -3,6 +3,7 @@ import type { System } from "../system.js";
 import type { Item } from "../types.js";
 import { OK, type AttemptContext, type AttemptResult, type Handler } from "./handler.js";
 import { OutputTail } from "./output-tail.js";
+import { killGroup } from "./process-group.js";
 
 export interface WorkerHandlerOptions {
   /** The worker's command line, run by /bin/sh once per worker, not once per item. */
@@ -125,18 +126,8 @@ class Worker {
   private kill(): void {
     if (this.dead || this.child.pid === undefined) return;
     const pid = this.child.pid;
-    try {
-      process.kill(-pid, "SIGTERM");
-    } catch {
-      return;
-    }
-    const cancel = this.o.system.setTimer(() => {
-      try {
-        process.kill(-pid, "SIGKILL");
-      } catch {
-        // gone
-      }
-    }, this.o.killGraceMs);
+    if (!killGroup(pid, "SIGTERM")) return;
+    const cancel = this.o.system.setTimer(() => killGroup(pid, "SIGKILL"), this.o.killGraceMs);
     void this.exited.then(cancel);
   }
 
