@@ -4564,17 +4564,7 @@ async function attemptWithTimeout(item, attemptNumber, o, itemTimeoutMs) {
 function settle(run, signal, o) {
     if (signal.aborted)
         return withAbandon(run, o);
-    const settled = new Promise(captureResolve);
-    new Settling(captured, o, watchersOf(signal)).watch(run);
-    return settled;
-}
-/**
- * `new Promise(captureResolve)` hands its resolve over here, sparing an executor closure
- * per attempt; it is read at once, before anything else can run.
- */
-let captured;
-function captureResolve(resolve) {
-    captured = resolve;
+    return new Promise((resolve) => new Settling(resolve, o, watchersOf(signal)).watch(run));
 }
 /**
  * One attempt waiting for its handler. An object in the signal's watch list rather than

@@ -148,18 +148,7 @@ async function attemptWithTimeout(
  */
 function settle(run: Promise<AttemptResult>, signal: AbortSignal, o: ItemRunnerOptions): Promise<AttemptResult> {
   if (signal.aborted) return withAbandon(run, o);
-  const settled = new Promise<AttemptResult>(captureResolve);
-  new Settling(captured as (result: AttemptResult) => void, o, watchersOf(signal)).watch(run);
-  return settled;
-}
-
-/**
- * `new Promise(captureResolve)` hands its resolve over here, sparing an executor closure
- * per attempt; it is read at once, before anything else can run.
- */
-let captured: ((value: never) => void) | undefined;
-function captureResolve(resolve: (value: never) => void): void {
-  captured = resolve;
+  return new Promise((resolve) => new Settling(resolve, o, watchersOf(signal)).watch(run));
 }
 
 /**
