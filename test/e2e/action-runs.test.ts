@@ -2,30 +2,21 @@
 // stand-in (real @actions/cache and @actions/artifact clients, Azurite blob storage),
 // played the way the runner plays a workflow run. Each scenario prints what was restored,
 // processed and saved.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAzurite, type Azurite } from "./service/azurite.js";
-import { startFakeGitHub, type FakeGitHub } from "./service/fake-github.js";
+import { describe, expect, it } from "vitest";
+import type { FakeGitHub } from "./service/fake-github.js";
+import { useStandIn } from "./service/stand-in.js";
 import { runClientOp } from "./service/run-client.js";
-import { MAIN, playRun, recordLines, repeats, type RunResult } from "./harness.js";
+import { assertBuilt, playRun, recordLines, repeats, type RunResult } from "./harness.js";
 
-let azurite: Azurite;
 let gh: FakeGitHub;
 let nextRunId = 1000;
-const suiteStartedAt = Date.now();
-
-beforeAll(async () => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first (npm test does)`);
-  azurite = await startAzurite();
-  gh = await startFakeGitHub({ azurite });
-}, 60_000);
-
-afterAll(async () => {
-  await gh?.stop();
-  await azurite?.stop();
-  console.log(`[e2e] action scenarios: wall time of the whole file ${((Date.now() - suiteStartedAt) / 1000).toFixed(1)}s`);
+useStandIn({
+  before: assertBuilt,
+  started: (s) => void (gh = s.gh),
+  wallTimeLabel: "action scenarios",
 });
 
 const itemsJsonl = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ id: `item-${String(i + 1).padStart(3, "0")}`, n: i + 1 })).join("\n") + "\n";

@@ -13,6 +13,11 @@ const ROOT = resolve(import.meta.dirname, "../..");
 export const MAIN = join(ROOT, "dist/main/index.js");
 export const POST = join(ROOT, "dist/post/index.js");
 
+/** The scenarios run the built action: say how to build it rather than fail obscurely. */
+export function assertBuilt(): void {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first (npm test does)`);
+}
+
 /** The runner's cancellation timings (PLATFORM.md). */
 export const SIGTERM_AFTER_MS = 7500;
 export const SIGKILL_AFTER_MS = 2500;

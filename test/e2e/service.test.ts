@@ -4,23 +4,15 @@
 // scoped to a run id), so the ~30 s of client retries in the 5xx test overlaps the rest.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, test } from "vitest";
-import { startAzurite, type Azurite } from "./service/azurite.js";
+import { describe, test } from "vitest";
+import type { Azurite } from "./service/azurite.js";
 import { makeRuntimeToken, startFakeGitHub, type FakeGitHub } from "./service/fake-github.js";
+import { useStandIn } from "./service/stand-in.js";
 import { runClientOp } from "./service/run-client.js";
 
 let azurite: Azurite;
 let gh: FakeGitHub;
-
-beforeAll(async () => {
-  azurite = await startAzurite();
-  gh = await startFakeGitHub({ azurite });
-});
-
-afterAll(async () => {
-  await gh?.stop();
-  await azurite?.stop();
-});
+useStandIn({ started: (s) => void ({ azurite, gh } = s) });
 
 /** The runner environment of a step in `runId`, with `files` written into its workspace. */
 function step(runId: number, files: Record<string, string> = {}, extra: { ref?: string; runAttempt?: number } = {}) {

@@ -1,31 +1,22 @@
 // The built action (dist/main, dist/post) against the local Actions service stand-in: a
 // matrix of shards merged by a `mode: report` job, and a chain of runs that start each other
 // with `continue: dispatch`. Each scenario prints what was restored, processed and saved.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { shardOf } from "../../src/core/shard.js";
 import type { FailureRecord } from "../../src/core/types.js";
-import { MAIN, playRun, recordLines, repeats, type RunResult } from "./harness.js";
-import { startAzurite, type Azurite } from "./service/azurite.js";
-import { startFakeGitHub, type FakeGitHub } from "./service/fake-github.js";
+import { assertBuilt, playRun, recordLines, repeats, type RunResult } from "./harness.js";
+import type { FakeGitHub } from "./service/fake-github.js";
+import { useStandIn } from "./service/stand-in.js";
 import { runClientOp } from "./service/run-client.js";
 
-let azurite: Azurite;
 let gh: FakeGitHub;
-const suiteStartedAt = Date.now();
-
-beforeAll(async () => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first (npm test does)`);
-  azurite = await startAzurite();
-  gh = await startFakeGitHub({ azurite });
-}, 60_000);
-
-afterAll(async () => {
-  await gh?.stop();
-  await azurite?.stop();
-  console.log(`[e2e] shards and chain: wall time of the whole file ${((Date.now() - suiteStartedAt) / 1000).toFixed(1)}s`);
+useStandIn({
+  before: assertBuilt,
+  started: (s) => void (gh = s.gh),
+  wallTimeLabel: "shards and chain",
 });
 
 /** Sleeps $DELAY, fails the ids listed in $BROKEN, records every other id it finishes in $RECORD. */
