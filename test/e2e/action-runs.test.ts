@@ -2,14 +2,14 @@
 // stand-in (real @actions/cache and @actions/artifact clients, Azurite blob storage),
 // played the way the runner plays a workflow run. Each scenario prints what was restored,
 // processed and saved.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { FakeGitHub } from "./service/fake-github.js";
 import { useStandIn } from "./service/stand-in.js";
 import { runClientOp } from "./service/run-client.js";
-import { assertBuilt, playRun, recordLines, repeats, type RunResult } from "./harness.js";
+import { artifactFile, assertBuilt, playRun, recordLines, repeats, runLog, scenario, type RunResult } from "./harness.js";
 
 let gh: FakeGitHub;
 let nextRunId = 1000;
@@ -24,11 +24,6 @@ const itemsJsonl = (n: number) => Array.from({ length: n }, (_, i) => JSON.strin
 /** A handler that takes a while and then records the item in a file outside the workspace. */
 const HANDLER = 'sleep "${DELAY:-0.05}"; case ",$BROKEN," in *",$ITEM_ID,"*) echo "cannot sync $ITEM_ID: field email is invalid (attempt $ITEM_ATTEMPT)" >&2; exit 1;; esac; printf "%s\\n" "$ITEM_ID" >> "$RECORD"';
 
-function scenario(name: string) {
-  const dir = mkdtempSync(join(tmpdir(), `rb-e2e-${name}-`));
-  return { record: join(dir, "record.txt"), dir, stateKey: name };
-}
-
 function describeRun(label: string, r: RunResult): void {
   const o = r.outputs;
   const saved = [
@@ -40,30 +35,6 @@ function describeRun(label: string, r: RunResult): void {
       `(${o.succeeded} ok, ${o.failed} failed), ${o.remaining} left, complete=${o.complete}; saved to ${saved.join(" + ") || "nothing"}; ` +
       `main exit ${r.main.exitCode} in ${(r.main.durationMs / 1000).toFixed(1)}s${r.main.signalsSent.length ? ` after ${r.main.signalsSent.join("→")}` : ""}, post exit ${r.post.exitCode}`,
   );
-}
-
-function log(r: RunResult): string {
-  return r.main.stdout + r.main.stderr + r.post.stdout + r.post.stderr;
-}
-
-async function downloadArtifactFile(runId: number, nameIncludes: string, file: string): Promise<string> {
-  const artifact = gh.artifacts().find((a) => a.runId === runId && a.name.includes(nameIncludes) && !a.expired);
-  if (!artifact) throw new Error(`no artifact ${nameIncludes} in run ${runId}: ${JSON.stringify(gh.artifacts())}`);
-  const env = gh.runnerEnv({ runId: nextRunId++ });
-  const path = mkdtempSync(join(tmpdir(), "rb-dl-"));
-  const got = await runClientOp("artifact.download", {
-    id: artifact.id, path,
-    findBy: { token: "test-token", workflowRunId: runId, repositoryOwner: gh.owner, repositoryName: gh.repo },
-  }, { env, timeoutMs: 60_000 });
-  if (!got.ok) throw new Error(`download failed: ${JSON.stringify(got.error)} ${got.stdout.slice(-2000)}`);
-  const found = findFile(path, file);
-  if (!found) throw new Error(`${file} not in the artifact (${readdirSync(path, { recursive: true }).join(", ")})`);
-  return readFileSync(found, "utf8");
-}
-
-function findFile(dir: string, name: string): string | undefined {
-  for (const entry of readdirSync(dir, { recursive: true }) as string[]) if (entry.split("/").pop() === name) return join(dir, entry);
-  return undefined;
 }
 
 describe.concurrent("the action across workflow runs", () => {
@@ -96,7 +67,7 @@ describe.concurrent("the action across workflow runs", () => {
     expect(run1.main.signalsSent).toEqual(["SIGINT"]);
     expect(run1.main.durationMs).toBeLessThan(60_000);
     expect(run1.post.exitCode).toBe(0);
-    expect(log(run1)).toMatch(/stopped by a cancel/);
+    expect(runLog(run1)).toMatch(/stopped by a cancel/);
     const doneInRun1 = recordLines(s.record).length;
     expect(doneInRun1).toBeLessThan(40);
     const run2 = await playRun({ gh, runId: nextRunId++, inputs, env, files });
@@ -115,18 +86,18 @@ describe.concurrent("the action across workflow runs", () => {
     describeRun("failures/1", run1);
     expect(run1.main.exitCode).toBe(0); // item failures keep the step green by default
     expect(run1.outputs).toMatchObject({ failed: "2", succeeded: "10" });
-    const failures1 = JSON.parse(await downloadArtifactFile(run1.runId, `${s.stateKey}-state`, "failures.json")).failures;
+    const failures1 = JSON.parse(await artifactFile(gh, run1.runId, (a) => a.name.includes(`${s.stateKey}-state`) && !a.expired, "failures.json")).failures;
     expect(failures1.map((f: { id: string }) => f.id).sort()).toEqual(["item-003", "item-007"]);
     expect(failures1[0]).toMatchObject({ kind: "permanent", attempts: 1 });
     expect(failures1[0].error).toMatch(/field email is invalid/);
     expect(run1.summary).toMatch(/item-003/);
-    expect(log(run1)).toMatch(/::error.*item-00[37]/);
+    expect(runLog(run1)).toMatch(/::error.*item-00[37]/);
 
     // The cause of item-003 is fixed; item-007 is still broken.
     const run2 = await playRun({ gh, runId: nextRunId++, inputs: { ...inputs, "retry-failures": "true" }, env: { RECORD: s.record, DELAY: "0", BROKEN: "item-007" }, files: {} });
     describeRun("failures/2 (retry-failures)", run2);
     expect(run2.outputs).toMatchObject({ processed: "2", succeeded: "1", failed: "1" });
-    const failures2 = JSON.parse(await downloadArtifactFile(run2.runId, `${s.stateKey}-state`, "failures.json")).failures;
+    const failures2 = JSON.parse(await artifactFile(gh, run2.runId, (a) => a.name.includes(`${s.stateKey}-state`) && !a.expired, "failures.json")).failures;
     expect(failures2).toHaveLength(1);
     expect(failures2[0]).toMatchObject({ id: "item-007", attempts: 2 });
     expect(failures2[0].error).toMatch(/attempt 2/);
@@ -145,7 +116,7 @@ describe.concurrent("the action across workflow runs", () => {
     const run2 = await playRun({ gh, runId: nextRunId++, inputs: { ...inputs, "time-budget": "" }, env, files });
     describeRun("evicted/2", run2);
     expect(run2.outputs["state-source"]).toBe("artifact");
-    expect(log(run2)).toMatch(/artifact/i);
+    expect(runLog(run2)).toMatch(/artifact/i);
     expect(repeats(recordLines(s.record))).toEqual([]);
     expect(recordLines(s.record)).toHaveLength(50);
   });
@@ -172,7 +143,7 @@ describe.concurrent("the action across workflow runs", () => {
     expect(run2.post.exitCode).toBe(0);
     expect(run2.outputs["state-source"]).toBe("artifact");
     expect(run2.outputs.processed).toBe("5");
-    expect(log(run2)).toMatch(/did not finish within/);
+    expect(runLog(run2)).toMatch(/did not finish within/);
     expect(repeats(recordLines(s.record))).toEqual([]);
   });
 
@@ -188,7 +159,7 @@ describe.concurrent("the action across workflow runs", () => {
     describeRun("rerun/attempt 2", second);
     expect(second.post.exitCode).toBe(0);
     // \b409\b, not 409: a temp folder's random UUID in a logged tar command once held "409".
-    const collisions = log(second).split("\n").filter((l) => /\b409\b|already exists|conflict/i.test(l) && !l.startsWith("::debug::"));
+    const collisions = runLog(second).split("\n").filter((l) => /\b409\b|already exists|conflict/i.test(l) && !l.startsWith("::debug::"));
     expect(collisions).toEqual([]);
     const names = gh.artifacts().filter((a) => a.runId === runId).map((a) => a.name);
     expect(new Set(names).size).toBe(2);

@@ -3,11 +3,11 @@
 // main saved, and cancellation as SIGINT to the node PID only, SIGTERM 7.5 s later, SIGKILL
 // 2.5 s after that.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { FakeGitHub } from "./service/fake-github.js";
-import { stepEnv } from "./service/run-client.js";
+import type { ArtifactInfo, FakeGitHub } from "./service/fake-github.js";
+import { runClientOp, stepEnv } from "./service/run-client.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 export const MAIN = join(ROOT, "dist/main/index.js");
@@ -196,4 +196,34 @@ export function repeats(lines: string[]): string[] {
   const seen = new Map<string, number>();
   for (const l of lines) seen.set(l, (seen.get(l) ?? 0) + 1);
   return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+}
+
+/** A scenario's own folder (with the file its handler records finished ids in) and state key. */
+export function scenario(name: string): { dir: string; record: string; stateKey: string } {
+  const dir = mkdtempSync(join(tmpdir(), `rb-e2e-${name}-`));
+  return { dir, record: join(dir, "record.txt"), stateKey: name };
+}
+
+/** Everything a run's two steps printed. */
+export function runLog(r: RunResult): string {
+  return r.main.stdout + r.main.stderr + r.post.stdout + r.post.stderr;
+}
+
+/**
+ * A file of the artifact of `runId` that `pick` chooses, downloaded with the real client
+ * through the REST API (from a step of an unrelated run, as the review job would).
+ */
+export async function artifactFile(gh: FakeGitHub, runId: number, pick: (a: ArtifactInfo) => boolean, file: string): Promise<string> {
+  const artifact = gh.artifacts().find((a) => a.runId === runId && pick(a));
+  if (!artifact) throw new Error(`no such artifact in run ${runId}: ${gh.artifacts().map((a) => `${a.runId}/${a.name}`).join(", ")}`);
+  const path = mkdtempSync(join(tmpdir(), "rb-dl-"));
+  const got = await runClientOp(
+    "artifact.download",
+    { id: artifact.id, path, findBy: { token: "test-token", workflowRunId: runId, repositoryOwner: gh.owner, repositoryName: gh.repo } },
+    { env: gh.runnerEnv({ runId: 990_000 + runId }), timeoutMs: 60_000 },
+  );
+  if (!got.ok) throw new Error(`download failed: ${JSON.stringify(got.error)} ${got.stdout.slice(-2000)}`);
+  const found = (readdirSync(path, { recursive: true }) as string[]).find((e) => e.split("/").pop() === file);
+  if (!found) throw new Error(`${file} not in ${artifact.name} (${readdirSync(path, { recursive: true }).join(", ")})`);
+  return readFileSync(join(path, found), "utf8");
 }

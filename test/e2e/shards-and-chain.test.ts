@@ -1,16 +1,14 @@
 // The built action (dist/main, dist/post) against the local Actions service stand-in: a
 // matrix of shards merged by a `mode: report` job, and a chain of runs that start each other
 // with `continue: dispatch`. Each scenario prints what was restored, processed and saved.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { shardOf } from "../../src/core/shard.js";
 import type { FailureRecord } from "../../src/core/types.js";
-import { assertBuilt, playRun, recordLines, repeats, type RunResult } from "./harness.js";
+import { artifactFile, assertBuilt, playRun, recordLines, repeats, runLog, scenario, type RunResult } from "./harness.js";
 import type { FakeGitHub } from "./service/fake-github.js";
 import { useStandIn } from "./service/stand-in.js";
-import { runClientOp } from "./service/run-client.js";
 
 let gh: FakeGitHub;
 useStandIn({
@@ -23,15 +21,6 @@ useStandIn({
 const HANDLER = 'sleep "${DELAY:-0.02}"; case ",$BROKEN," in *",$ITEM_ID,"*) echo "cannot sync $ITEM_ID: field email is invalid" >&2; exit 1;; esac; printf "%s\\n" "$ITEM_ID" >> "$RECORD"';
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `item-${String(i + 1).padStart(3, "0")}`);
 const jsonl = (list: string[]) => list.map((id) => JSON.stringify({ id })).join("\n") + "\n";
-
-function scenario(name: string) {
-  const dir = mkdtempSync(join(tmpdir(), `rb-e2e-${name}-`));
-  return { dir, record: join(dir, "record.txt"), stateKey: name };
-}
-
-function log(r: RunResult): string {
-  return r.main.stdout + r.main.stderr + r.post.stdout + r.post.stderr;
-}
 
 /** One line per run: where its state came from, what it did, where its state went. */
 function describeRun(label: string, r: RunResult, stateKey: string, artifactPart = ""): void {
@@ -50,22 +39,6 @@ function describeRun(label: string, r: RunResult, stateKey: string, artifactPart
 /** Sequence numbers of the stand-in's requests of `route` for `runId` that succeeded. */
 function requestSeqs(route: string, runId?: number): number[] {
   return gh.requests().filter((q) => q.route === route && (runId === undefined || q.runId === runId) && q.status !== undefined && q.status < 300).map((q) => q.seq);
-}
-
-/** A file of an artifact of `runId`, downloaded with the real client through the REST API. */
-async function artifactFile(runId: number, name: string, file: string): Promise<string> {
-  const artifact = gh.artifacts().find((a) => a.runId === runId && a.name === name);
-  if (!artifact) throw new Error(`no artifact ${name} in run ${runId}: ${gh.artifacts().map((a) => `${a.runId}/${a.name}`).join(", ")}`);
-  const path = mkdtempSync(join(tmpdir(), "rb-dl-"));
-  const got = await runClientOp(
-    "artifact.download",
-    { id: artifact.id, path, findBy: { token: "test-token", workflowRunId: runId, repositoryOwner: gh.owner, repositoryName: gh.repo } },
-    { env: gh.runnerEnv({ runId: 990_000 + runId }), timeoutMs: 60_000 },
-  );
-  if (!got.ok) throw new Error(`download failed: ${JSON.stringify(got.error)} ${got.stdout.slice(-2000)}`);
-  const found = (readdirSync(path, { recursive: true }) as string[]).find((e) => e.split("/").pop() === file);
-  if (!found) throw new Error(`${file} not in ${name}`);
-  return readFileSync(join(path, found), "utf8");
 }
 
 describe.concurrent("shards and chains through the built action", () => {
@@ -87,8 +60,8 @@ describe.concurrent("shards and chains through the built action", () => {
     );
     shards.forEach((r, i) => {
       describeRun(`matrix shard ${i + 1}/4`, r, s.stateKey, `shard-${i + 1}-of-4`);
-      expect(r.main.exitCode, log(r)).toBe(0);
-      expect(r.post.exitCode, log(r)).toBe(0);
+      expect(r.main.exitCode, runLog(r)).toBe(0);
+      expect(r.post.exitCode, runLog(r)).toBe(0);
       expect(r.outputs.processed).toBe(String(items.filter((id) => shardOf(id, 4) === i + 1).length));
     });
 
@@ -104,8 +77,8 @@ describe.concurrent("shards and chains through the built action", () => {
       `[e2e] matrix report: run ${runId} merged the 4 shards' state artifacts; ${report.outputs.processed} processed (${report.outputs.succeeded} ok, ` +
         `${report.outputs.failed} failed), complete=${report.outputs.complete}; saved ${gh.artifacts().filter((a) => a.runId === runId && a.name.includes("-report-")).map((a) => `artifact ${a.name}`).join(", ")} and no cache entry`,
     );
-    expect(report.main.exitCode, log(report)).toBe(0);
-    expect(report.post.exitCode, log(report)).toBe(0);
+    expect(report.main.exitCode, runLog(report)).toBe(0);
+    expect(report.post.exitCode, runLog(report)).toBe(0);
     expect(report.outputs).toMatchObject({ processed: "40", succeeded: "36", failed: "4", remaining: "0", complete: "true" });
     // The report job neither restores nor saves a cache entry.
     expect(gh.cacheEntries().filter((e) => e.key.startsWith(`resumable-batch/${s.stateKey}/`))).toHaveLength(cacheBefore);
@@ -113,11 +86,11 @@ describe.concurrent("shards and chains through the built action", () => {
     expect(reportRequests.filter((q) => q.route.startsWith("cache."))).toEqual([]);
     expect(reportRequests.map((q) => q.route)).toContain("artifact.ListArtifacts");
 
-    const failures = (JSON.parse(await artifactFile(runId, `resumable-batch-${s.stateKey}-report-1`, "failures.json")) as { failures: FailureRecord[] }).failures;
+    const failures = (JSON.parse(await artifactFile(gh, runId, (a) => a.name === `resumable-batch-${s.stateKey}-report-1`, "failures.json")) as { failures: FailureRecord[] }).failures;
     console.log(`[e2e] matrix report: failures.json holds ${failures.map((f) => `${f.id} (shard ${f.shard})`).join(", ")}`);
     expect(failures.map((f) => f.id).sort()).toEqual(broken);
     for (const f of failures) expect(f.shard).toBe(`${shardOf(f.id, 4)}/4`);
-    expect(await artifactFile(runId, `resumable-batch-${s.stateKey}-report-1`, "summary.md")).toContain("### Shards");
+    expect(await artifactFile(gh, runId, (a) => a.name === `resumable-batch-${s.stateKey}-report-1`, "summary.md")).toContain("### Shards");
     expect(report.summary).toMatch(/## resumable-batch — matrix \(4 shards\)/);
     for (const f of failures) expect(report.summary).toContain(`| \`${f.id}\` | ${f.shard} |`);
   });
@@ -149,8 +122,8 @@ describe.concurrent("shards and chains through the built action", () => {
     // Run 1: a person starts it by hand with an input; it stops on the budget with items left.
     const run1 = await play(7200, "octocat", { "retry-failures": false, note: "chain" }, "0.4");
     describeRun("chain run 1", run1, s.stateKey);
-    expect(run1.post.exitCode, log(run1)).toBe(0);
-    expect(Number(run1.outputs.processed), log(run1)).toBeGreaterThan(0);
+    expect(run1.post.exitCode, runLog(run1)).toBe(0);
+    expect(Number(run1.outputs.processed), runLog(run1)).toBeGreaterThan(0);
     expect(run1.outputs.complete).toBe("false");
     expect(dispatchesOf(2)).toHaveLength(1);
     const d1 = dispatchesOf(1)[0]!;
@@ -165,9 +138,9 @@ describe.concurrent("shards and chains through the built action", () => {
     const run2 = await play(d1.runId, "github-actions[bot]", d1.inputs, "0.4");
     describeRun("chain run 2", run2, s.stateKey);
     expect(run2.outputs["state-source"]).toBe("cache");
-    expect(Number(run2.outputs.processed), log(run2)).toBeGreaterThan(0);
+    expect(Number(run2.outputs.processed), runLog(run2)).toBeGreaterThan(0);
     expect(run2.outputs.complete).toBe("false");
-    expect(log(run2)).toMatch(/this is run 1 of a chain of runs that started each other/);
+    expect(runLog(run2)).toMatch(/this is run 1 of a chain of runs that started each other/);
     const d2 = gh.dispatches().find((d) => d.workflowId === "batch.yml" && d.runId !== d1.runId)!;
     expect(d2).toMatchObject({ inputs: d1.inputs });
     console.log(`[e2e] chain run 2 dispatched run ${d2.runId}`);
@@ -176,9 +149,9 @@ describe.concurrent("shards and chains through the built action", () => {
     const run3 = await play(d2.runId, "github-actions[bot]", d2.inputs, "0.01");
     describeRun("chain run 3", run3, s.stateKey);
     expect(run3.outputs["state-source"]).toBe("cache");
-    expect(run3.outputs.complete, log(run3)).toBe("true");
-    expect(log(run3)).toMatch(/this is run 2 of a chain/);
-    expect(log(run3)).toMatch(/continue: not starting the workflow again: nothing is left to do/);
+    expect(run3.outputs.complete, runLog(run3)).toBe("true");
+    expect(runLog(run3)).toMatch(/this is run 2 of a chain/);
+    expect(runLog(run3)).toMatch(/continue: not starting the workflow again: nothing is left to do/);
     expect(gh.dispatches().filter((d) => d.workflowId === "batch.yml")).toHaveLength(2);
     expect(run3.summary).toMatch(/### Continuing\n\nNot started again: nothing is left to do/);
     console.log("[e2e] chain run 3 dispatched nothing: nothing is left to do");
