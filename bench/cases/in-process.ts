@@ -15,11 +15,11 @@ import { randomUUID } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { createModuleHandler } from "../../src/core/handlers/module-handler.js";
-import { silentLogger } from "../../src/core/logger.js";
-import { runBatch } from "../../src/core/run-batch.js";
-import { BatchState } from "../../src/core/batch-state.js";
-import { compactState, loadState } from "../../src/core/state-store.js";
-import { realSystem } from "../../src/core/system.js";
+import { silentLogger } from "../../src/core/platform/logger.js";
+import { runBatch } from "../../src/core/run/run-batch.js";
+import { BatchState } from "../../src/core/state/batch-state.js";
+import { compactState, loadState } from "../../src/core/state/state-store.js";
+import { realSystem } from "../../src/core/platform/system.js";
 import { itemId } from "../lib/items.js";
 
 type Args = Record<string, unknown>;

@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(757);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(350);
 
 // The only place that exits: a module handler's stray timers must not keep a finished run alive.
 const code = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
@@ -18,7 +18,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 757:
+/***/ 350:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53,7 +53,87 @@ const {
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(760);
-;// CONCATENATED MODULE: ./src/core/errors.ts
+;// CONCATENATED MODULE: ./node_modules/parse-duration/locale/en.js
+const unit = Object.create(null)
+const m = 60000, h = m * 60, d = h * 24, y = d * 365.25
+
+unit.year = unit.yr = unit.y = y
+unit.month = unit.mo = unit.mth = y / 12
+unit.week = unit.wk = unit.w = d * 7
+unit.day = unit.d = d
+unit.hour = unit.hr = unit.h = h
+unit.minute = unit.min = unit.m = m
+unit.second = unit.sec = unit.s = 1000
+unit.millisecond = unit.millisec = unit.ms = 1
+unit.microsecond = unit.microsec =  unit.us = unit.µs = 1e-3
+unit.nanosecond = unit.nanosec = unit.ns = 1e-6
+
+unit.group = ','
+unit.decimal = '.'
+unit.placeholder = ' _'
+
+/* harmony default export */ const en = (unit);
+
+;// CONCATENATED MODULE: ./node_modules/parse-duration/index.js
+
+
+const durationRE = /((?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([\p{L}]{0,14})/gu
+
+parse.unit = en
+
+// group/placeholder cleanup regex — rebuilt only when the locale strings change
+let groupRE, placeholder = null, group
+
+/**
+ * look up a unit name, ignoring case and a trailing plural `s`
+ *
+ * @param {object} unit
+ * @param {string} name
+ * @return {number|undefined}
+ */
+const lookupUnit = (unit, name) => {
+  name = String(name).toLowerCase()
+  return unit[name] ?? (name.endsWith('s') ? unit[name.slice(0, -1)] : undefined)
+}
+
+/**
+ * convert `str` to ms
+ *
+ * @param {string} str
+ * @param {string} format
+ * @return {number|null}
+ */
+function parse(str = '', format = 'ms') {
+  let result = null, prevUnits, unit = parse.unit
+
+  if (unit.placeholder !== placeholder || unit.group !== group)
+    groupRE = new RegExp(`(\\d)[${(placeholder = unit.placeholder) ?? ''}${(group = unit.group) ?? ''}](\\d)`, 'g')
+
+  str = String(str)
+  let s = str.replace(groupRE, '$1$2') // clean up group separators / placeholders
+  if (unit.decimal !== '.') s = s.replaceAll(unit.decimal, '.') // normalize decimal separator
+
+  durationRE.lastIndex = 0
+  for (let m; (m = durationRE.exec(s));) {
+    let units = m[2]
+    // if no units, find next smallest units or fall back to format value
+    // eg. 1h30 -> 1h30m
+    if (!units) {
+      if (prevUnits) {
+        for (const u in unit) if (unit[u] < prevUnits) { units = u; break }
+      }
+      else units = format
+    }
+
+    prevUnits = units = lookupUnit(unit, units)
+
+    if (typeof units == 'number') result = (result || 0) + m[1] * units
+  }
+
+  return result && ((result / (lookupUnit(unit, format) || 1)) * (str.trimStart()[0] === '-' ? -1 : 1))
+}
+
+;// CONCATENATED MODULE: ./src/core/platform/errors.ts
 /**
  * The engine's error taxonomy (STYLE.md): configuration errors stop before any work
  * (exit 2); item errors are classified once into transient / permanent / timeout;
@@ -185,958 +265,40 @@ function errorMessage(error) {
     return text.length > MAX_MESSAGE_CHARS ? text.slice(0, MAX_MESSAGE_CHARS) + "…" : text;
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(474);
-;// CONCATENATED MODULE: ./src/core/handlers/output-tail.ts
-/** Keeps the last maxChars of a stream's text: enough for a failure reason, bounded in memory. */
-class OutputTail {
-    maxChars;
-    text = "";
-    constructor(maxChars = 4000) {
-        this.maxChars = maxChars;
-    }
-    push(chunk) {
-        this.text += typeof chunk === "string" ? chunk : chunk.toString("utf8");
-        if (this.text.length > this.maxChars * 2)
-            this.text = this.text.slice(-this.maxChars);
-    }
-    /** The tail, trimmed, limited to maxChars (and to the last few lines, for readability). */
-    value(maxLines = 20) {
-        const lines = this.text.slice(-this.maxChars).trimEnd().split("\n");
-        return lines.slice(-maxLines).join("\n").trim();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/capture-command.ts
-
-
+;// CONCATENATED MODULE: ./src/core/config/duration.ts
 
 
 /**
- * Runs the items command once and saves its standard output to a file, so the items can
- * be read twice (checked first, then processed) without running the command twice.
+ * Reads a duration like `500ms`, `90s`, `5m`, `1h30m`. A bare number is rejected rather
+ * than guessed at (seconds? milliseconds?), so `--time-budget 300` fails with a hint.
+ * `what` names the flag or input for the error message.
  */
-async function captureCommandOutput(command, outPath, options) {
-    const out = (0,external_node_fs_.createWriteStream)(outPath);
-    const child = options.system.spawn("/bin/sh", ["-c", command], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
-    const stderr = new OutputTail();
-    child.stderr?.on("data", (c) => stderr.push(c));
-    child.stdout?.pipe(out);
-    const [code, signal] = (await (0,external_node_events_.once)(child, "close"));
-    if (!out.writableFinished)
-        await (0,external_node_events_.once)(out, "finish");
-    if (code !== 0) {
-        const tail = stderr.value();
-        throw new ConfigError(`${options.what}: the command exited with ${code ?? signal}${tail ? `:\n${tail}` : ""}`);
+function parseDurationMs(text, what) {
+    const trimmed = text.trim();
+    if (/^\d+(\.\d+)?$/.test(trimmed)) {
+        throw new ConfigError(`${what}: '${text}' has no unit; write it like 500ms, 90s, 5m or 1h30m`);
     }
+    const ms = /^(\d+(\.\d+)?\s*(ms|s|m|h|d)\s*)+$/i.test(trimmed) ? parse(trimmed, "ms") : null;
+    if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) {
+        throw new ConfigError(`${what}: '${text}' is not a duration; write it like 500ms, 90s, 5m or 1h30m`);
+    }
+    return Math.round(ms);
 }
-
-;// CONCATENATED MODULE: ./src/core/handlers/handler.ts
-const OK = Object.freeze({ ok: true });
-
-;// CONCATENATED MODULE: ./src/core/handlers/node-launcher.ts
-
-/** Runs `/bin/sh -c command` with Node's child_process.spawn: the path that needs nothing else. */
-function createNodeLauncher(options) {
-    return {
-        launch(request, onStarted) {
-            const env = { ...options.env, ...request.env };
-            for (const [key, value] of Object.entries(request.env))
-                if (value === undefined)
-                    delete env[key];
-            return new Promise((resolve) => {
-                let child;
-                try {
-                    child = options.system.spawn("/bin/sh", ["-c", options.command], {
-                        cwd: options.cwd,
-                        env,
-                        detached: true,
-                        stdio: ["pipe", "pipe", "pipe"],
-                    });
-                }
-                catch (error) {
-                    resolve({ kind: "not-started", message: error.message });
-                    return;
-                }
-                if (child.pid !== undefined)
-                    onStarted(child.pid);
-                const stderr = new OutputTail();
-                const stdout = new OutputTail();
-                let drainTimer;
-                const finish = (outcome) => {
-                    drainTimer?.();
-                    resolve(outcome);
-                };
-                child.stdout?.on("data", (c) => stdout.push(c));
-                child.stderr?.on("data", (c) => stderr.push(c));
-                // A command that does not read its input closes the pipe early: that is not an error.
-                child.stdin?.on("error", () => { });
-                child.stdin?.end(request.stdin);
-                child.on("error", (error) => finish({ kind: "not-started", message: error.message }));
-                child.on("close", (code, signal) => finish({ kind: "exited", code, signal, output: stderr.value() || stdout.value() }));
-                // 'close' waits for stdio to close: a grandchild that keeps our pipes open past the
-                // command's own exit would hold the item forever, so close them shortly after exit.
-                child.on("exit", () => {
-                    drainTimer = options.system.setTimer(() => {
-                        child.stdout?.destroy();
-                        child.stderr?.destroy();
-                    }, 1000);
-                });
-            });
-        },
-        close() { },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/core/handlers/process-group.ts
-/**
- * Sends a signal to a whole process group (a handler and what it started). Returns false
- * when the group is already gone, which is never an error here.
- */
-function killGroup(pid, signal) {
-    try {
-        process.kill(-pid, signal);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/handlers/spawn-server-source.ts
-/**
- * The spawn server's source: a Python 3.8+ program (stdlib only) that starts item commands
- * with posix_spawn for the Node process that started it. Forking Node itself (a ~100 MB
- * process) is what caps child_process.spawn at ~950 items/s on 2 cores; a small Python
- * process spawns as fast as xargs. spawn-server.ts starts it with `python3 -I -S -c` and
- * describes the protocol; it is a string here so the ncc bundle carries it.
- */
-const SPAWN_SERVER_SOURCE = String.raw `
-# Protocol: see spawn-server.ts. One JSON object per line each way; the first request sets
-# the base environment, so that what Python itself changes in os.environ at start-up
-# (LC_CTYPE, by PEP 538 locale coercion) never reaches a command.
-import base64, errno, json, os, selectors, signal, sys, time
-
-TAIL_BYTES = 16384  # the Node side keeps the last 4000 characters: up to 16 KB of UTF-8
-DRAIN_S = 1.0  # after a child exits, how long a grandchild may keep its pipes open
-READ_BYTES = 65536
-# Children get every signal at its default, as Node's spawn gives them (Python itself
-# ignores SIGPIPE and, here, SIGINT: posix_spawn would pass those on).
-DEFAULT_SIGNALS = set(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP}
-
-
-class Child:
-    def __init__(self, token, pid):
-        self.token = token
-        self.pid = pid
-        self.status = None  # from waitpid, once the child has exited
-        self.drain_until = 0.0
-        self.stdin = None  # (fd, memoryview of the bytes left to write)
-        self.reading = set()  # stdout and stderr fds not at end of file yet
-        self.tails = {}  # fd -> bytearray
-
-
-class Server:
-    def __init__(self):
-        self.selector = selectors.DefaultSelector()
-        self.children = {}  # pid -> Child
-        self.draining = set()  # exited children whose pipes are still open
-        self.base_env = {}
-        self.requests = bytearray()
-        self.replies = []
-        wake_r, self.wake_w = os.pipe()
-        os.set_blocking(wake_r, False)
-        os.set_blocking(self.wake_w, False)
-        signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
-        # A handler (not SIG_DFL) is needed for the wakeup fd to hear SIGCHLD.
-        signal.signal(signal.SIGCHLD, lambda signum, frame: None)
-        self.selector.register(wake_r, selectors.EVENT_READ, self.on_wakeup)
-        os.set_blocking(0, False)
-        self.selector.register(0, selectors.EVENT_READ, self.on_requests)
-
-    def run(self):
-        self.reply({"ready": True})
-        while True:
-            self.flush()
-            timeout = None
-            if self.draining:
-                timeout = max(0.0, min(c.drain_until for c in self.draining) - time.monotonic())
-            for key, _ in self.selector.select(timeout):
-                key.data(key.fd)
-            now = time.monotonic()
-            for child in [c for c in self.draining if c.drain_until <= now]:
-                self.finish(child)
-
-    def reply(self, message):
-        self.replies.append(json.dumps(message, separators=(",", ":")).encode() + b"\n")
-
-    def flush(self):
-        data = memoryview(b"".join(self.replies))
-        self.replies = []
-        try:
-            while data:
-                data = data[os.write(1, data):]  # blocking: Node always reads
-        except BrokenPipeError:
-            self.node_gone()  # Node was killed before its end of our stdin was seen closed
-
-    def on_requests(self, fd):
-        try:
-            chunk = os.read(fd, 1 << 20)
-        except BlockingIOError:
-            return
-        if not chunk:
-            self.node_gone()
-        start = 0
-        scan_from = len(self.requests)  # the bytes before had no newline
-        self.requests += chunk
-        end = self.requests.find(b"\n", scan_from)
-        while end != -1:
-            self.on_request(json.loads(self.requests[start:end]))
-            start = end + 1
-            end = self.requests.find(b"\n", start)
-        del self.requests[:start]
-
-    def node_gone(self):
-        # Node closed our stdin. After a normal end no command is left; if Node was
-        # killed (SIGKILL), the commands it started are stopped with it, so none keeps
-        # running beside the same item started again by the next, resumed run.
-        for pid in self.children:
-            try:
-                os.killpg(pid, signal.SIGTERM)
-            except OSError:
-                pass
-        os._exit(0)
-
-    def on_request(self, request):
-        op = request["op"]
-        if op == "env":
-            self.base_env = {k.encode(): v.encode() for k, v in request["env"].items()}
-        elif op == "spawn":
-            try:
-                self.spawn(request)
-            except OSError as e:
-                name = errno.errorcode.get(e.errno, str(e.errno))
-                self.reply({"token": request["token"], "error": "%s (%s)" % (e.strerror, name)})
-            except Exception as e:  # e.g. ValueError for a NUL byte: fail the item, not the server
-                self.reply({"token": request["token"], "error": str(e)})
-
-    def spawn(self, request):
-        env = dict(self.base_env)
-        for key, value in request["env"].items():
-            if value is None:
-                env.pop(key.encode(), None)
-            else:
-                env[key.encode()] = value.encode()
-        argv = [a.encode() for a in request["argv"]]
-        pipes = []  # stdin, stdout, stderr: (read end, write end)
-        try:
-            for _ in range(3):
-                pipes.append(os.pipe())  # close-on-exec: only the dup2 copies reach the child
-            theirs = [pipes[0][0], pipes[1][1], pipes[2][1]]
-            actions = [(os.POSIX_SPAWN_DUP2, fd, i) for i, fd in enumerate(theirs)]
-            pid = os.posix_spawn(argv[0], argv, env, file_actions=actions, setsid=True, setsigdef=DEFAULT_SIGNALS)
-        except BaseException:
-            for fd in (fd for pipe in pipes for fd in pipe):
-                os.close(fd)
-            raise
-        for fd in theirs:
-            os.close(fd)
-        ours = [pipes[0][1], pipes[1][0], pipes[2][0]]
-        child = Child(request["token"], pid)
-        self.children[pid] = child
-        self.reply({"token": child.token, "pid": pid})
-        stdin, stdout, stderr = ours
-        for fd in ours:
-            os.set_blocking(fd, False)
-        for fd in (stdout, stderr):
-            child.reading.add(fd)
-            child.tails[fd] = bytearray()
-            self.selector.register(fd, selectors.EVENT_READ, lambda fd, c=child: self.on_output(c, fd))
-        child.stdin = (stdin, memoryview(request["stdin"].encode()))
-        self.write_stdin(child)
-        if child.stdin:
-            self.selector.register(stdin, selectors.EVENT_WRITE, lambda fd, c=child: self.write_stdin(c))
-
-    def write_stdin(self, child):
-        fd, data = child.stdin
-        try:
-            while data:
-                data = data[os.write(fd, data):]
-        except BlockingIOError:
-            child.stdin = (fd, data)
-            return
-        except OSError:
-            pass  # EPIPE: the command closed its input early, or never reads it
-        self.close_stdin(child)
-
-    def close_stdin(self, child):
-        if child.stdin is None:
-            return
-        fd = child.stdin[0]
-        child.stdin = None
-        if fd in self.selector.get_map():
-            self.selector.unregister(fd)
-        os.close(fd)
-
-    def on_output(self, child, fd):
-        try:
-            chunk = os.read(fd, READ_BYTES)
-        except BlockingIOError:
-            return
-        except OSError:
-            chunk = b""  # unreadable: treat it as the end of the output
-        if chunk:
-            tail = child.tails[fd]
-            tail += chunk
-            if len(tail) > 2 * TAIL_BYTES:
-                del tail[:-TAIL_BYTES]
-            return
-        self.selector.unregister(fd)
-        os.close(fd)
-        child.reading.discard(fd)
-        if child.status is not None and not child.reading:
-            self.finish(child)
-
-    def on_wakeup(self, fd):
-        try:
-            while os.read(fd, 4096):
-                pass
-        except BlockingIOError:
-            pass
-        while True:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
-            child = self.children.get(pid)
-            if child is None:
-                continue
-            child.status = status
-            if child.reading:
-                child.drain_until = time.monotonic() + DRAIN_S
-                self.draining.add(child)
-            else:
-                self.finish(child)
-
-    def finish(self, child):
-        self.draining.discard(child)
-        del self.children[child.pid]
-        self.close_stdin(child)
-        for fd in child.reading:
-            self.selector.unregister(fd)
-            os.close(fd)
-        status = child.status
-        message = {"token": child.token}
-        if os.WIFSIGNALED(status):
-            number = os.WTERMSIG(status)
-            try:
-                message["signal"] = signal.Signals(number).name
-            except ValueError:
-                message["signal"] = "SIG%d" % number
-        else:
-            message["code"] = os.WEXITSTATUS(status)
-        if message.get("code") != 0:
-            stdout, stderr = (bytes(t[-TAIL_BYTES:]) for t in child.tails.values())
-            message["stdout"] = base64.b64encode(stdout).decode()
-            message["stderr"] = base64.b64encode(stderr).decode()
-        self.reply(message)
-
-
-def main():
-    if sys.version_info < (3, 8) or not hasattr(os, "posix_spawn"):
-        sys.exit("python 3.8 or later with os.posix_spawn is required")
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Prove posix_spawn with setsid works here before saying ready.
-    pid = os.posix_spawn("/bin/sh", [b"/bin/sh", b"-c", b":"], {}, setsid=True)
-    os.waitpid(pid, 0)
-    Server().run()
-
-
-main()
-`;
-
-;// CONCATENATED MODULE: ./src/core/handlers/spawn-server.ts
-
-
-
-/**
- * Client of the spawn server (spawn-server-source.ts), a Python process that starts item
- * commands with posix_spawn, much faster than Node can fork itself. Protocol, one JSON
- * object per line: Node sends {"op":"env","env":{…}} once, then
- * {"op":"spawn","token","argv","env":{name: value|null},"stdin"} per command; the
- * server answers {"ready":true} at start, then per command {"token","pid"} as soon as it is
- * started (each command leads its own session and process group, so Node stops it with
- * process.kill(-pid)) and {"token","code"|"signal","stdout","stderr"} when it has exited
- * and its pipes are closed (at most 1 s after the exit, if a grandchild holds them), or
- * {"token","error"} when it could not be started.
- *
- * The server runs in its own process group, so a terminal's Ctrl-C reaches only the
- * engine, which then stops the commands itself; it exits when its standard input closes,
- * which also happens when Node is killed.
- */
-class SpawnServer {
-    child;
-    pending = new Map();
-    nextToken = 1;
-    received = "";
-    stderr = new OutputTail();
-    deathReason;
-    ready;
-    settleReady = () => { };
-    constructor(child, options) {
-        this.child = child;
-        const startTimeoutMs = options.startTimeoutMs ?? 10_000;
-        this.ready = new Promise((resolve, reject) => {
-            const cancelTimer = options.system.setTimer(() => {
-                this.die(`not ready after ${startTimeoutMs} ms`);
-                this.kill();
-            }, startTimeoutMs);
-            this.settleReady = (error) => {
-                cancelTimer();
-                if (error)
-                    reject(error);
-                else
-                    resolve();
-            };
-        });
-        child.stdin?.on("error", () => { }); // a broken pipe means a dead server: 'close' tells the attempts
-        child.stderr?.on("data", (c) => this.stderr.push(c));
-        child.stdout?.setEncoding("utf8");
-        child.stdout?.on("data", (text) => this.onData(text));
-        child.on("error", (error) => this.die(error.message));
-        child.on("close", (code, signal) => this.die(code === null ? `killed by ${signal}` : `exit code ${code}`));
-        const env = Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, wellFormed(v)]));
-        this.send({ op: "env", env });
-    }
-    /** Starts a server; rejects when it cannot (no python3, too old, not ready in time). */
-    static async start(options) {
-        // -I: no PYTHON* variables, no user site; -S: no site-packages either (their .pth files
-        // run code at start-up). The server needs the standard library only.
-        const child = options.system.spawn(options.python, ["-I", "-S", "-c", SPAWN_SERVER_SOURCE], {
-            cwd: options.cwd,
-            env: options.env,
-            detached: true,
-            stdio: ["pipe", "pipe", "pipe"],
-        });
-        const server = new SpawnServer(child, options);
-        await server.ready;
-        if (server.pending.size === 0)
-            server.idle();
-        return server;
-    }
-    /** True once the server has exited, or its pipes broke: start another one. */
-    get dead() {
-        return this.deathReason !== undefined;
-    }
-    spawn(request, onStarted) {
-        if (this.deathReason !== undefined)
-            return Promise.resolve({ kind: "lost", message: `spawn server died: ${this.deathReason}` });
-        const token = this.nextToken++;
-        if (this.pending.size === 0)
-            this.busy();
-        return new Promise((resolve) => {
-            this.pending.set(token, { onStarted, resolve });
-            const env = Object.fromEntries(Object.entries(request.env).map(([k, v]) => [k, v === undefined ? null : wellFormed(v)]));
-            this.send({ op: "spawn", token, argv: request.argv.map(wellFormed), env, stdin: wellFormed(request.stdin) });
-        });
-    }
-    /** Ends the server: it exits when its standard input closes. */
-    close() {
-        this.child.stdin?.end();
-    }
-    onData(text) {
-        for (const line of this.lines(text)) {
-            let message;
-            try {
-                message = JSON.parse(line);
-            }
-            catch {
-                this.die(`unreadable reply ${JSON.stringify(line.slice(0, 100))}`);
-                this.kill();
-                return;
-            }
-            if ("ready" in message)
-                this.settleReady();
-            else
-                this.onReply(message);
-        }
-    }
-    onReply(reply) {
-        const pending = this.pending.get(reply.token);
-        if (!pending)
-            return;
-        if (reply.pid !== undefined)
-            return pending.onStarted(reply.pid);
-        this.pending.delete(reply.token);
-        if (this.pending.size === 0)
-            this.idle();
-        if (reply.error !== undefined)
-            return pending.resolve({ kind: "not-started", message: reply.error });
-        pending.resolve({ kind: "exited", code: reply.code ?? null, signal: reply.signal ?? null, output: outputOf(reply) });
-    }
-    die(reason) {
-        if (this.deathReason !== undefined)
-            return;
-        const stderr = this.stderr.value(5);
-        this.deathReason = stderr ? `${reason}: ${stderr}` : reason;
-        this.settleReady(new Error(this.deathReason));
-        for (const { resolve } of this.pending.values())
-            resolve({ kind: "lost", message: `spawn server died: ${this.deathReason}` });
-        this.pending.clear();
-        this.idle();
-    }
-    kill() {
-        if (this.child.pid !== undefined)
-            killGroup(this.child.pid, "SIGKILL");
-    }
-    send(message) {
-        this.child.stdin?.write(JSON.stringify(message) + "\n");
-    }
-    *lines(text) {
-        this.received += text;
-        let end = this.received.indexOf("\n");
-        while (end !== -1) {
-            yield this.received.slice(0, end);
-            this.received = this.received.slice(end + 1);
-            end = this.received.indexOf("\n");
-        }
-    }
-    // An idle server must not keep Node's event loop alive; a busy one must, like a child would.
-    busy() {
-        for (const handle of this.handles())
-            handle.ref();
-    }
-    idle() {
-        for (const handle of this.handles())
-            handle.unref();
-    }
-    handles() {
-        const { stdin, stdout, stderr } = this.child;
-        return [this.child, stdin, stdout, stderr].filter((h) => h !== null);
-    }
-}
-/** The failure text the Node path gives: the stderr tail, or the stdout tail when stderr is empty. */
-function outputOf(reply) {
-    const tail = (base64) => {
-        const t = new OutputTail();
-        if (base64)
-            t.push(Buffer.from(base64, "base64"));
-        return t.value();
-    };
-    return tail(reply.stderr) || tail(reply.stdout);
-}
-/** Lone surrogates become U+FFFD, as Node's own spawn encodes them (Python would refuse them). */
-function wellFormed(text) {
-    return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATE_ALL, "\uFFFD") : text;
-}
-const LONE_SURROGATE = /\p{Cs}/u;
-const LONE_SURROGATE_ALL = /\p{Cs}/gu;
-
-;// CONCATENATED MODULE: ./src/core/handlers/server-launcher.ts
-
-/** After this many servers died mid-run, the rest of the run uses the fallback. */
-const MAX_SERVER_DEATHS = 3;
-/**
- * Runs `/bin/sh -c command` through a spawn server, started at once. When no
- * server can start (no python3, too old), every launch goes to the fallback (Node's own
- * spawn). A server that dies fails the attempts it was running (as "lost"); the next
- * launch starts a new one, up to MAX_SERVER_DEATHS times.
- */
-function createServerLauncher(options, fallback) {
-    let server;
-    let starting;
-    let deaths = 0;
-    let useFallback = false;
-    let closed = false;
-    const start = async () => {
-        try {
-            server = await SpawnServer.start(options);
-            if (closed)
-                server.close();
-            return server;
-        }
-        catch (error) {
-            useFallback = true;
-            options.onFallback?.(`could not start ${options.python}: ${error.message}`);
-            return undefined;
-        }
-        finally {
-            starting = undefined;
-        }
-    };
-    const current = () => {
-        if (useFallback)
-            return undefined;
-        if (server?.dead) {
-            server = undefined;
-            if (++deaths >= MAX_SERVER_DEATHS) {
-                useFallback = true;
-                options.onFallback?.(`the spawn server died ${deaths} times`);
-            }
-            return current();
-        }
-        return server ?? (starting ??= start());
-    };
-    // Start now, while the engine reads its items: the interpreter takes 20-250 ms to start.
-    void current();
-    return {
-        async launch(request, onStarted) {
-            const s = await current();
-            if (s === undefined || closed)
-                return fallback.launch(request, onStarted);
-            return s.spawn({ argv: ["/bin/sh", "-c", options.command], env: request.env, stdin: request.stdin }, onStarted);
-        },
-        close() {
-            closed = true;
-            server?.close();
-            fallback.close();
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/core/handlers/command-handler.ts
-
-
-
-
-/**
- * Linux caps one environment string at 128 KiB (MAX_ARG_STRLEN): a larger ITEM_JSON would
- * make spawn fail with E2BIG. Larger items reach the command on standard input only.
- */
-const MAX_ITEM_JSON_ENV_BYTES = 100_000;
-/**
- * Runs the command once per item: the item's JSON on standard input and in ITEM_JSON,
- * with ITEM_ID, ITEM_ATTEMPT and IDEMPOTENCY_KEY. Each child leads its own process group
- * (a new session), so a stop reaches the whole tree the command started, not just the shell.
- */
-function createCommandHandler(options) {
-    // Process groups of attempts not settled yet. The runner may walk away from an attempt
-    // whose command ignores SIGTERM before the SIGKILL follows (when the shutdown grace is
-    // shorter than killGraceMs); close() kills what is left, so no handler outlives the run.
-    const running = new Set();
-    const launcher = createLauncher(options);
-    return {
-        run: (item, ctx) => runCommand(options, launcher, item, ctx, running),
-        async close() {
-            for (const pid of running)
-                killGroup(pid, "SIGKILL");
-            running.clear();
-            launcher.close();
-        },
-    };
-}
-function createLauncher(options) {
-    const node = createNodeLauncher(options);
-    const python = options.python ?? "python3";
-    if (python === false || options.env.RESUMABLE_BATCH_SPAWN_SERVER === "0")
-        return node;
-    return createServerLauncher({ ...options, python, onFallback: options.onSpawnServerFallback }, node);
-}
-function runCommand(options, launcher, item, ctx, running) {
-    const json = JSON.stringify(item.data);
-    const env = {
-        ITEM_ID: item.id,
-        ITEM_ATTEMPT: String(ctx.attempt),
-        IDEMPOTENCY_KEY: ctx.idempotencyKey,
-    };
-    if (json.length <= MAX_ITEM_JSON_ENV_BYTES)
-        env.ITEM_JSON = json;
-    else {
-        env.ITEM_JSON = undefined;
-        env.ITEM_JSON_ON_STDIN_ONLY = "1";
-    }
-    return new Promise((resolve) => {
-        let pid;
-        let killTimer;
-        let stopSignal;
-        const onAbort = () => {
-            stopSignal = "SIGTERM";
-            if (pid !== undefined)
-                killGroup(pid, "SIGTERM");
-            killTimer = options.system.setTimer(() => {
-                stopSignal = "SIGKILL";
-                if (pid !== undefined)
-                    killGroup(pid, "SIGKILL");
-            }, options.killGraceMs);
-        };
-        // The spawn server tells the pid a moment after the start: a stop may come first.
-        const onStarted = (startedPid) => {
-            pid = startedPid;
-            running.add(pid);
-            if (stopSignal !== undefined)
-                killGroup(pid, stopSignal);
-        };
-        const finish = (outcome) => {
-            if (pid !== undefined) {
-                // A lost attempt is retried: its command must not run on beside the retry.
-                if (outcome.kind === "lost")
-                    killGroup(pid, "SIGKILL");
-                running.delete(pid);
-            }
-            ctx.signal.removeEventListener("abort", onAbort);
-            killTimer?.();
-            resolve(resultOf(outcome, stopSignal, ctx.signal.aborted, options.transientExitCodes));
-        };
-        void launcher.launch({ env, stdin: json + "\n" }, onStarted).then(finish);
-        if (ctx.signal.aborted)
-            onAbort();
-        else
-            ctx.signal.addEventListener("abort", onAbort, { once: true });
-    });
-}
-function resultOf(outcome, stopSignal, aborted, transientExitCodes) {
-    switch (outcome.kind) {
-        case "not-started":
-            return { ok: false, kind: "permanent", error: `could not start the command: ${outcome.message}` };
-        case "lost":
-            return { ok: false, kind: "transient", error: outcome.message };
-        case "exited": {
-            const { code, signal, output } = outcome;
-            if (code === 0)
-                return OK;
-            if (stopSignal !== undefined || aborted) {
-                // The runner decides what a stop means (timeout or shutdown); this just reports it.
-                return { ok: false, kind: "timeout", error: `stopped with ${stopSignal ?? signal}${output ? `: ${output}` : ""}` };
-            }
-            if (signal)
-                return { ok: false, kind: "transient", error: `killed by ${signal}${output ? `: ${output}` : ""}` };
-            const kind = code !== null && transientExitCodes.has(code) ? "transient" : "permanent";
-            return { ok: false, kind, error: `exit code ${code}${output ? `: ${output}` : ""}` };
-        }
-    }
-}
-
-;// CONCATENATED MODULE: external "node:url"
-const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-;// CONCATENATED MODULE: ./src/core/handlers/module-handler.ts
-
-
-
-
-
-/** Loads the user's module; a missing file or export is a configuration error (exit 2). */
-async function loadModuleFunction(file, what) {
-    const absolute = (0,external_node_path_.resolve)(file);
-    if (!(0,external_node_fs_.existsSync)(absolute))
-        throw new ConfigError(`${what}: ${file} does not exist`);
-    let mod;
-    try {
-        // webpackIgnore: the bundler (ncc) would otherwise turn this into an empty import
-        // context, and every --module would fail in dist/ with "Cannot find module".
-        mod = (await import(/* webpackIgnore: true */ (0,external_node_url_namespaceObject.pathToFileURL)(absolute).href));
-    }
-    catch (error) {
-        throw new ConfigError(`${what}: ${file} could not be loaded: ${error.message}`);
-    }
-    const candidate = typeof mod.default === "function" ? mod.default
-        : typeof mod.default?.default === "function" ? mod.default.default
-            : mod.handler;
-    if (typeof candidate !== "function") {
-        throw new ConfigError(`${what}: ${file} has no default export function; write \`export default async (item, ctx) => { … }\``);
-    }
-    return candidate;
-}
-/**
- * Calls the module's function per item; whatever it throws is classified once, here.
- * Not an async function: a plain `then` on the user's promise spares the async wrapper's
- * own promise and its extra microtask turns on the per-item path.
- */
-function createModuleHandler(fn, nowMs) {
-    const failed = (error) => {
-        const c = classifyError(error, nowMs());
-        return { ok: false, kind: c.kind, error: c.message, retryAfterMs: c.retryAfterMs, throttled: c.throttled };
-    };
-    return {
-        run(item, ctx) {
-            let returned;
-            try {
-                returned = fn(item.data, ctx);
-            }
-            catch (error) {
-                return Promise.resolve(failed(error));
-            }
-            // Promise.resolve, as `await` would: a native promise as it is, a thenable adopted,
-            // any other value (a synchronous function) taken as success.
-            return Promise.resolve(returned).then(ok, failed);
-        },
-    };
-}
-const ok = () => OK;
-
-;// CONCATENATED MODULE: ./src/core/handlers/worker-handler.ts
-
-
-
-/**
- * The worker protocol: a long-lived process reads one request line per item on standard
- * input — {"id","attempt","idempotencyKey","item"} — and answers one line on standard
- * output: {"ok":true}, or {"ok":false,"error":"…","transient":true,"retryAfterMs":N}.
- * Other stdout lines (not JSON objects with "ok") are treated as log output. Each lane
- * of the pool has its own worker, started while the run loads its state and checks the
- * items, which handles one item at a time; a worker that dies
- * fails its item as transient and is started again for the next item. A timeout or a
- * stop kills the worker's process group.
- */
-function createWorkerHandler(options) {
-    const idle = [];
-    const all = new Set();
-    return {
-        warmUp(lanes) {
-            for (let i = all.size; i < lanes; i++) {
-                const worker = new Worker(options);
-                all.add(worker);
-                idle.push(worker);
-            }
-        },
-        async run(item, ctx) {
-            let worker = idle.pop();
-            if (!worker || worker.dead) {
-                worker = new Worker(options);
-                all.add(worker);
-            }
-            const result = await worker.handle(item, ctx);
-            if (worker.dead)
-                all.delete(worker);
-            else
-                idle.push(worker);
-            return result;
-        },
-        async close() {
-            await Promise.all([...all].map((w) => w.shutdown()));
-            all.clear();
-            idle.length = 0;
-        },
-    };
-}
-class Worker {
-    o;
-    dead = false;
-    child;
-    stderr = new OutputTail();
-    logTail = new OutputTail();
-    buffered = "";
-    waiting;
-    exitDescription = "";
-    exited;
-    constructor(o) {
-        this.o = o;
-        this.child = o.system.spawn("/bin/sh", ["-c", o.command], { cwd: o.cwd, env: o.env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
-        this.child.stdin?.on("error", () => { });
-        this.child.stderr?.on("data", (c) => this.stderr.push(c));
-        this.child.stdout?.setEncoding("utf8");
-        this.child.stdout?.on("data", (text) => this.onStdout(text));
-        this.exited = new Promise((resolve) => {
-            this.child.on("error", (error) => {
-                this.exitDescription = `could not start the worker: ${error.message}`;
-                this.onExit();
-                resolve();
-            });
-            this.child.on("close", (code, signal) => {
-                this.exitDescription = `the worker exited (${code === null ? signal : `exit code ${code}`})`;
-                this.onExit();
-                resolve();
-            });
-        });
-    }
-    handle(item, ctx) {
-        if (this.dead)
-            return Promise.resolve({ ok: false, kind: "transient", error: this.exitDescription });
-        return new Promise((resolve) => {
-            const onAbort = () => this.kill();
-            this.waiting = (result) => {
-                ctx.signal.removeEventListener("abort", onAbort);
-                this.waiting = undefined;
-                resolve(result);
-            };
-            if (ctx.signal.aborted)
-                return this.kill();
-            ctx.signal.addEventListener("abort", onAbort, { once: true });
-            const request = JSON.stringify({ id: item.id, attempt: ctx.attempt, idempotencyKey: ctx.idempotencyKey, item: item.data });
-            this.child.stdin?.write(request + "\n");
-        });
-    }
-    onStdout(text) {
-        this.buffered += text;
-        let nl;
-        while ((nl = this.buffered.indexOf("\n")) !== -1) {
-            const line = this.buffered.slice(0, nl);
-            this.buffered = this.buffered.slice(nl + 1);
-            const answer = parseAnswer(line);
-            if (answer === undefined) {
-                this.logTail.push(line + "\n");
-                continue;
-            }
-            this.waiting?.(answer);
-        }
-    }
-    onExit() {
-        this.dead = true;
-        const tail = this.stderr.value() || this.logTail.value();
-        // A worker dying mid-item says little about the item itself: treat it as transient, so
-        // the item is tried again with a fresh worker; repeated deaths exhaust the attempts.
-        this.waiting?.({ ok: false, kind: "transient", error: `${this.exitDescription}${tail ? `: ${tail}` : ""}` });
-    }
-    kill() {
-        if (this.dead || this.child.pid === undefined)
-            return;
-        const pid = this.child.pid;
-        if (!killGroup(pid, "SIGTERM"))
-            return;
-        const cancel = this.o.system.setTimer(() => killGroup(pid, "SIGKILL"), this.o.killGraceMs);
-        void this.exited.then(cancel);
-    }
-    /** Closes stdin (the worker's cue to exit), then stops it if it lingers. */
-    async shutdown() {
-        if (this.dead)
-            return;
-        this.child.stdin?.end();
-        const cancel = this.o.system.setTimer(() => this.kill(), 1000);
-        await this.exited;
-        cancel();
-    }
-}
-function parseAnswer(line) {
-    const text = line.trim();
-    if (!text.startsWith("{"))
-        return undefined;
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-    if (typeof value.ok !== "boolean")
-        return undefined;
-    if (value.ok)
-        return OK;
-    const error = typeof value.error === "string" && value.error !== "" ? value.error : "the worker reported a failure without a message";
-    const retryAfterMs = typeof value.retryAfterMs === "number" ? value.retryAfterMs : undefined;
-    return { ok: false, kind: value.transient === true ? "transient" : "permanent", error, retryAfterMs, throttled: retryAfterMs !== undefined };
-}
-
-;// CONCATENATED MODULE: ./src/core/handlers/create-handler.ts
-
-
-
-async function createHandler(spec, e) {
-    switch (spec.kind) {
-        case "command":
-            return createCommandHandler({
-                command: spec.command, cwd: e.cwd, transientExitCodes: e.transientExitCodes, killGraceMs: e.killGraceMs, env: e.env, system: e.system,
-                onSpawnServerFallback: (reason) => e.log?.(`commands start with Node's spawn, which is slower for short commands (python3 spawn helper: ${reason})`),
-            });
-        case "module":
-            return createModuleHandler(await loadModuleFunction(spec.file, e.nameOf("module")), e.system.nowMs);
-        case "worker":
-            return createWorkerHandler({ command: spec.command, cwd: e.cwd, killGraceMs: e.killGraceMs, env: e.env, system: e.system });
-    }
+/** Renders milliseconds for people: 950ms, 12.3s, 4m05s, 2h07m. */
+function formatDurationMs(ms) {
+    if (!Number.isFinite(ms))
+        return "?";
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)}s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return `${hours}h${String(minutes).padStart(2, "0")}m`;
+    return `${minutes}m${String(seconds).padStart(2, "0")}s`;
 }
 
 ;// CONCATENATED MODULE: external "node:stream"
@@ -3048,7 +2210,7 @@ class Parser extends external_stream_namespaceObject.Transform {
   }
 }
 
-const parse = function () {
+const lib_parse = function () {
   let data, options, callback;
   for (const i in arguments) {
     const argument = arguments[i];
@@ -3118,7 +2280,9 @@ const parse = function () {
 // export default parse
 
 
-;// CONCATENATED MODULE: ./src/core/line-reader.ts
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+;// CONCATENATED MODULE: ./src/core/input/line-reader.ts
 
 /** A line whose bytes are not valid UTF-8: reported, never silently turned into U+FFFD. */
 class InvalidUtf8Error extends Error {
@@ -3226,7 +2390,7 @@ async function* readLines(path) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/json-array-splitter.ts
+;// CONCATENATED MODULE: ./src/core/input/json-array-splitter.ts
 /**
  * Splits a top-level JSON array into the text of its elements, streaming, so a file of
  * millions of items is never parsed as one value (which would hold it in memory twice)
@@ -3323,7 +2487,7 @@ async function* splitJsonArray(lines) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/item-source.ts
+;// CONCATENATED MODULE: ./src/core/input/item-source.ts
 
 
 
@@ -3440,7 +2604,7 @@ async function* readCsv(spec) {
             yield lines.map((l) => l.text + "\n").join("");
     }
     const source = external_node_stream_namespaceObject.Readable.from(text());
-    const parser = source.pipe(parse({ columns: true, bom: true, skip_empty_lines: true, info: true }));
+    const parser = source.pipe(lib_parse({ columns: true, bom: true, skip_empty_lines: true, info: true }));
     // pipe() does not forward errors: an invalid UTF-8 line must end the parse, not hang it.
     source.on("error", (error) => parser.destroy(error));
     let checkedHeader = false;
@@ -3484,9 +2648,128 @@ async function* readCsv(spec) {
         yield batch;
 }
 
+;// CONCATENATED MODULE: ./src/core/config/settings.ts
+
+
+
+const SETTING_DEFAULTS = {
+    "id-field": "id",
+    concurrency: "1",
+    "max-attempts": "3",
+    backoff: "1s",
+    "backoff-max": "1m",
+    "shutdown-grace": "5s",
+    "transient-exit-codes": "75",
+    "max-runs-per-item": "5",
+};
+function parseRunSettings(raw, nameOf) {
+    const text = (key) => {
+        const v = raw[key];
+        if (v === undefined || v === false)
+            return undefined;
+        const s = String(v).trim();
+        return s === "" ? undefined : s;
+    };
+    const withDefault = (key) => text(key) ?? SETTING_DEFAULTS[key];
+    const integer = (key, value, min, max) => {
+        if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+            throw new ConfigError(`${nameOf(key)}: '${value}' must be a whole number from ${min} to ${max}`);
+        }
+        return Number(value);
+    };
+    const duration = (key, value) => value === undefined ? undefined : parseDurationMs(value, nameOf(key));
+    const retryFailures = raw["retry-failures"] === true || text("retry-failures") === "true";
+    if (text("retry-failures") !== undefined && !["true", "false"].includes(text("retry-failures"))) {
+        throw new ConfigError(`${nameOf("retry-failures")}: '${text("retry-failures")}' must be true or false`);
+    }
+    const itemsFile = text("items");
+    const itemsCommand = text("items-command");
+    if (itemsFile && itemsCommand)
+        throw new ConfigError(`give ${nameOf("items")} or ${nameOf("items-command")}, not both`);
+    if (!itemsFile && !itemsCommand && !retryFailures) {
+        throw new ConfigError(`${nameOf("items")} (a file) or ${nameOf("items-command")} (a command printing items) is required`);
+    }
+    const items = itemsFile ? { kind: "file", path: itemsFile } : itemsCommand ? { kind: "command", command: itemsCommand } : undefined;
+    const formatText = text("items-format");
+    if (formatText !== undefined && !ITEMS_FORMATS.includes(formatText)) {
+        throw new ConfigError(`${nameOf("items-format")}: '${formatText}' is not one of ${ITEMS_FORMATS.join(", ")}`);
+    }
+    const handlers = ["run", "module", "worker"].filter((k) => text(k) !== undefined);
+    if (handlers.length === 0)
+        throw new ConfigError(`a handler is required: ${nameOf("run")} (a command per item), ${nameOf("module")} (a JavaScript file) or ${nameOf("worker")} (a long-lived process)`);
+    if (handlers.length > 1)
+        throw new ConfigError(`give one handler, not ${handlers.map(nameOf).join(" and ")}`);
+    const handlerKey = handlers[0];
+    const handler = handlerKey === "module" ? { kind: "module", file: text("module") } : { kind: handlerKey === "run" ? "command" : "worker", command: text(handlerKey) };
+    const backoffMs = duration("backoff", withDefault("backoff"));
+    const backoffMaxMs = duration("backoff-max", withDefault("backoff-max"));
+    if (backoffMaxMs < backoffMs)
+        throw new ConfigError(`${nameOf("backoff-max")} (${withDefault("backoff-max")}) must not be shorter than ${nameOf("backoff")} (${withDefault("backoff")})`);
+    const itemTimeoutMs = duration("item-timeout", text("item-timeout"));
+    if (itemTimeoutMs === 0)
+        throw new ConfigError(`${nameOf("item-timeout")}: must be longer than 0`);
+    const timeBudgetMs = duration("time-budget", text("time-budget"));
+    if (timeBudgetMs === 0)
+        throw new ConfigError(`${nameOf("time-budget")}: must be longer than 0`);
+    const codesText = withDefault("transient-exit-codes");
+    const transientExitCodes = new Set();
+    for (const part of codesText.split(/[\s,]+/).filter(Boolean)) {
+        if (part === "none")
+            continue;
+        transientExitCodes.add(integer("transient-exit-codes", part, 1, 255));
+    }
+    let maxFailureRate;
+    const rateText = text("max-failure-rate");
+    if (rateText !== undefined) {
+        maxFailureRate = Number(rateText.endsWith("%") ? Number(rateText.slice(0, -1)) / 100 : rateText);
+        if (!Number.isFinite(maxFailureRate) || maxFailureRate <= 0 || maxFailureRate > 1 || /^\s*$/.test(rateText)) {
+            throw new ConfigError(`${nameOf("max-failure-rate")}: '${rateText}' must be a share above 0 and at most 1, like 0.2 (or 20%)`);
+        }
+    }
+    return {
+        items,
+        itemsFormat: formatText,
+        idField: withDefault("id-field"),
+        handler,
+        concurrency: integer("concurrency", withDefault("concurrency"), 1, 1000),
+        maxAttempts: integer("max-attempts", withDefault("max-attempts"), 1, 100),
+        backoffMs,
+        backoffMaxMs,
+        itemTimeoutMs,
+        timeBudgetMs,
+        shutdownGraceMs: duration("shutdown-grace", withDefault("shutdown-grace")),
+        transientExitCodes,
+        retryFailures,
+        maxRunsPerItem: integer("max-runs-per-item", withDefault("max-runs-per-item"), 1, 10_000),
+        maxFailureRate,
+        rateLimit: parseRateLimit(text("rate-limit"), nameOf("rate-limit")),
+        shard: parseShard(text("shard"), nameOf("shard")),
+    };
+}
+/** `20/s`, `600/m`, `1000/h`: at most that many item starts per unit. */
+function parseRateLimit(value, what) {
+    if (value === undefined)
+        return undefined;
+    const m = /^(\d+(?:\.\d+)?)\s*\/\s*(ms|s|sec|second|m|min|minute|h|hour)$/i.exec(value);
+    const units = { ms: 1, s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000 };
+    if (!m || Number(m[1]) <= 0)
+        throw new ConfigError(`${what}: '${value}' is not a rate; write it like 20/s, 600/m or 1000/h`);
+    return { count: Number(m[1]), perMs: units[m[2].toLowerCase()] };
+}
+/** `i/n` with 1 <= i <= n: this job's shard of n. */
+function parseShard(value, what) {
+    if (value === undefined)
+        return undefined;
+    const m = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
+    if (!m || Number(m[2]) < 1 || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]) || Number(m[2]) > 256) {
+        throw new ConfigError(`${what}: '${value}' must be i/n with 1 <= i <= n <= 256, like 3/8 (shards count from 1)`);
+    }
+    return { index: Number(m[1]), count: Number(m[2]) };
+}
+
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(421);
-;// CONCATENATED MODULE: ./src/core/system.ts
+;// CONCATENATED MODULE: ./src/core/platform/system.ts
 
 /** Resolves after ms, or early (resolving, not rejecting) when signal aborts. */
 function sleepMs(system, ms, signal) {
@@ -3514,7 +2797,959 @@ const realSystem = {
     spawn: external_node_child_process_.spawn,
 };
 
-;// CONCATENATED MODULE: ./src/core/rate-limiter.ts
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(474);
+;// CONCATENATED MODULE: ./src/core/handlers/command/output-tail.ts
+/** Keeps the last maxChars of a stream's text: enough for a failure reason, bounded in memory. */
+class OutputTail {
+    maxChars;
+    text = "";
+    constructor(maxChars = 4000) {
+        this.maxChars = maxChars;
+    }
+    push(chunk) {
+        this.text += typeof chunk === "string" ? chunk : chunk.toString("utf8");
+        if (this.text.length > this.maxChars * 2)
+            this.text = this.text.slice(-this.maxChars);
+    }
+    /** The tail, trimmed, limited to maxChars (and to the last few lines, for readability). */
+    value(maxLines = 20) {
+        const lines = this.text.slice(-this.maxChars).trimEnd().split("\n");
+        return lines.slice(-maxLines).join("\n").trim();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/input/capture-command.ts
+
+
+
+
+/**
+ * Runs the items command once and saves its standard output to a file, so the items can
+ * be read twice (checked first, then processed) without running the command twice.
+ */
+async function captureCommandOutput(command, outPath, options) {
+    const out = (0,external_node_fs_.createWriteStream)(outPath);
+    const child = options.system.spawn("/bin/sh", ["-c", command], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    const stderr = new OutputTail();
+    child.stderr?.on("data", (c) => stderr.push(c));
+    child.stdout?.pipe(out);
+    const [code, signal] = (await (0,external_node_events_.once)(child, "close"));
+    if (!out.writableFinished)
+        await (0,external_node_events_.once)(out, "finish");
+    if (code !== 0) {
+        const tail = stderr.value();
+        throw new ConfigError(`${options.what}: the command exited with ${code ?? signal}${tail ? `:\n${tail}` : ""}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/handlers/handler.ts
+const OK = Object.freeze({ ok: true });
+
+;// CONCATENATED MODULE: ./src/core/handlers/command/node-launcher.ts
+
+/** Runs `/bin/sh -c command` with Node's child_process.spawn: the path that needs nothing else. */
+function createNodeLauncher(options) {
+    return {
+        launch(request, onStarted) {
+            const env = { ...options.env, ...request.env };
+            for (const [key, value] of Object.entries(request.env))
+                if (value === undefined)
+                    delete env[key];
+            return new Promise((resolve) => {
+                let child;
+                try {
+                    child = options.system.spawn("/bin/sh", ["-c", options.command], {
+                        cwd: options.cwd,
+                        env,
+                        detached: true,
+                        stdio: ["pipe", "pipe", "pipe"],
+                    });
+                }
+                catch (error) {
+                    resolve({ kind: "not-started", message: error.message });
+                    return;
+                }
+                if (child.pid !== undefined)
+                    onStarted(child.pid);
+                const stderr = new OutputTail();
+                const stdout = new OutputTail();
+                let drainTimer;
+                const finish = (outcome) => {
+                    drainTimer?.();
+                    resolve(outcome);
+                };
+                child.stdout?.on("data", (c) => stdout.push(c));
+                child.stderr?.on("data", (c) => stderr.push(c));
+                // A command that does not read its input closes the pipe early: that is not an error.
+                child.stdin?.on("error", () => { });
+                child.stdin?.end(request.stdin);
+                child.on("error", (error) => finish({ kind: "not-started", message: error.message }));
+                child.on("close", (code, signal) => finish({ kind: "exited", code, signal, output: stderr.value() || stdout.value() }));
+                // 'close' waits for stdio to close: a grandchild that keeps our pipes open past the
+                // command's own exit would hold the item forever, so close them shortly after exit.
+                child.on("exit", () => {
+                    drainTimer = options.system.setTimer(() => {
+                        child.stdout?.destroy();
+                        child.stderr?.destroy();
+                    }, 1000);
+                });
+            });
+        },
+        close() { },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/handlers/process-group.ts
+/**
+ * Sends a signal to a whole process group (a handler and what it started). Returns false
+ * when the group is already gone, which is never an error here.
+ */
+function killGroup(pid, signal) {
+    try {
+        process.kill(-pid, signal);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/handlers/command/spawn-server-source.ts
+/**
+ * The spawn server's source: a Python 3.8+ program (stdlib only) that starts item commands
+ * with posix_spawn for the Node process that started it. Forking Node itself (a ~100 MB
+ * process) is what caps child_process.spawn at ~950 items/s on 2 cores; a small Python
+ * process spawns as fast as xargs. spawn-server.ts starts it with `python3 -I -S -c` and
+ * describes the protocol; it is a string here so the ncc bundle carries it.
+ */
+const SPAWN_SERVER_SOURCE = String.raw `
+# Protocol: see spawn-server.ts. One JSON object per line each way; the first request sets
+# the base environment, so that what Python itself changes in os.environ at start-up
+# (LC_CTYPE, by PEP 538 locale coercion) never reaches a command.
+import base64, errno, json, os, selectors, signal, sys, time
+
+TAIL_BYTES = 16384  # the Node side keeps the last 4000 characters: up to 16 KB of UTF-8
+DRAIN_S = 1.0  # after a child exits, how long a grandchild may keep its pipes open
+READ_BYTES = 65536
+# Children get every signal at its default, as Node's spawn gives them (Python itself
+# ignores SIGPIPE and, here, SIGINT: posix_spawn would pass those on).
+DEFAULT_SIGNALS = set(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP}
+
+
+class Child:
+    def __init__(self, token, pid):
+        self.token = token
+        self.pid = pid
+        self.status = None  # from waitpid, once the child has exited
+        self.drain_until = 0.0
+        self.stdin = None  # (fd, memoryview of the bytes left to write)
+        self.reading = set()  # stdout and stderr fds not at end of file yet
+        self.tails = {}  # fd -> bytearray
+
+
+class Server:
+    def __init__(self):
+        self.selector = selectors.DefaultSelector()
+        self.children = {}  # pid -> Child
+        self.draining = set()  # exited children whose pipes are still open
+        self.base_env = {}
+        self.requests = bytearray()
+        self.replies = []
+        wake_r, self.wake_w = os.pipe()
+        os.set_blocking(wake_r, False)
+        os.set_blocking(self.wake_w, False)
+        signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
+        # A handler (not SIG_DFL) is needed for the wakeup fd to hear SIGCHLD.
+        signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+        self.selector.register(wake_r, selectors.EVENT_READ, self.on_wakeup)
+        os.set_blocking(0, False)
+        self.selector.register(0, selectors.EVENT_READ, self.on_requests)
+
+    def run(self):
+        self.reply({"ready": True})
+        while True:
+            self.flush()
+            timeout = None
+            if self.draining:
+                timeout = max(0.0, min(c.drain_until for c in self.draining) - time.monotonic())
+            for key, _ in self.selector.select(timeout):
+                key.data(key.fd)
+            now = time.monotonic()
+            for child in [c for c in self.draining if c.drain_until <= now]:
+                self.finish(child)
+
+    def reply(self, message):
+        self.replies.append(json.dumps(message, separators=(",", ":")).encode() + b"\n")
+
+    def flush(self):
+        data = memoryview(b"".join(self.replies))
+        self.replies = []
+        try:
+            while data:
+                data = data[os.write(1, data):]  # blocking: Node always reads
+        except BrokenPipeError:
+            self.node_gone()  # Node was killed before its end of our stdin was seen closed
+
+    def on_requests(self, fd):
+        try:
+            chunk = os.read(fd, 1 << 20)
+        except BlockingIOError:
+            return
+        if not chunk:
+            self.node_gone()
+        start = 0
+        scan_from = len(self.requests)  # the bytes before had no newline
+        self.requests += chunk
+        end = self.requests.find(b"\n", scan_from)
+        while end != -1:
+            self.on_request(json.loads(self.requests[start:end]))
+            start = end + 1
+            end = self.requests.find(b"\n", start)
+        del self.requests[:start]
+
+    def node_gone(self):
+        # Node closed our stdin. After a normal end no command is left; if Node was
+        # killed (SIGKILL), the commands it started are stopped with it, so none keeps
+        # running beside the same item started again by the next, resumed run.
+        for pid in self.children:
+            try:
+                os.killpg(pid, signal.SIGTERM)
+            except OSError:
+                pass
+        os._exit(0)
+
+    def on_request(self, request):
+        op = request["op"]
+        if op == "env":
+            self.base_env = {k.encode(): v.encode() for k, v in request["env"].items()}
+        elif op == "spawn":
+            try:
+                self.spawn(request)
+            except OSError as e:
+                name = errno.errorcode.get(e.errno, str(e.errno))
+                self.reply({"token": request["token"], "error": "%s (%s)" % (e.strerror, name)})
+            except Exception as e:  # e.g. ValueError for a NUL byte: fail the item, not the server
+                self.reply({"token": request["token"], "error": str(e)})
+
+    def spawn(self, request):
+        env = dict(self.base_env)
+        for key, value in request["env"].items():
+            if value is None:
+                env.pop(key.encode(), None)
+            else:
+                env[key.encode()] = value.encode()
+        argv = [a.encode() for a in request["argv"]]
+        pipes = []  # stdin, stdout, stderr: (read end, write end)
+        try:
+            for _ in range(3):
+                pipes.append(os.pipe())  # close-on-exec: only the dup2 copies reach the child
+            theirs = [pipes[0][0], pipes[1][1], pipes[2][1]]
+            actions = [(os.POSIX_SPAWN_DUP2, fd, i) for i, fd in enumerate(theirs)]
+            pid = os.posix_spawn(argv[0], argv, env, file_actions=actions, setsid=True, setsigdef=DEFAULT_SIGNALS)
+        except BaseException:
+            for fd in (fd for pipe in pipes for fd in pipe):
+                os.close(fd)
+            raise
+        for fd in theirs:
+            os.close(fd)
+        ours = [pipes[0][1], pipes[1][0], pipes[2][0]]
+        child = Child(request["token"], pid)
+        self.children[pid] = child
+        self.reply({"token": child.token, "pid": pid})
+        stdin, stdout, stderr = ours
+        for fd in ours:
+            os.set_blocking(fd, False)
+        for fd in (stdout, stderr):
+            child.reading.add(fd)
+            child.tails[fd] = bytearray()
+            self.selector.register(fd, selectors.EVENT_READ, lambda fd, c=child: self.on_output(c, fd))
+        child.stdin = (stdin, memoryview(request["stdin"].encode()))
+        self.write_stdin(child)
+        if child.stdin:
+            self.selector.register(stdin, selectors.EVENT_WRITE, lambda fd, c=child: self.write_stdin(c))
+
+    def write_stdin(self, child):
+        fd, data = child.stdin
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+        except BlockingIOError:
+            child.stdin = (fd, data)
+            return
+        except OSError:
+            pass  # EPIPE: the command closed its input early, or never reads it
+        self.close_stdin(child)
+
+    def close_stdin(self, child):
+        if child.stdin is None:
+            return
+        fd = child.stdin[0]
+        child.stdin = None
+        if fd in self.selector.get_map():
+            self.selector.unregister(fd)
+        os.close(fd)
+
+    def on_output(self, child, fd):
+        try:
+            chunk = os.read(fd, READ_BYTES)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""  # unreadable: treat it as the end of the output
+        if chunk:
+            tail = child.tails[fd]
+            tail += chunk
+            if len(tail) > 2 * TAIL_BYTES:
+                del tail[:-TAIL_BYTES]
+            return
+        self.selector.unregister(fd)
+        os.close(fd)
+        child.reading.discard(fd)
+        if child.status is not None and not child.reading:
+            self.finish(child)
+
+    def on_wakeup(self, fd):
+        try:
+            while os.read(fd, 4096):
+                pass
+        except BlockingIOError:
+            pass
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            child = self.children.get(pid)
+            if child is None:
+                continue
+            child.status = status
+            if child.reading:
+                child.drain_until = time.monotonic() + DRAIN_S
+                self.draining.add(child)
+            else:
+                self.finish(child)
+
+    def finish(self, child):
+        self.draining.discard(child)
+        del self.children[child.pid]
+        self.close_stdin(child)
+        for fd in child.reading:
+            self.selector.unregister(fd)
+            os.close(fd)
+        status = child.status
+        message = {"token": child.token}
+        if os.WIFSIGNALED(status):
+            number = os.WTERMSIG(status)
+            try:
+                message["signal"] = signal.Signals(number).name
+            except ValueError:
+                message["signal"] = "SIG%d" % number
+        else:
+            message["code"] = os.WEXITSTATUS(status)
+        if message.get("code") != 0:
+            stdout, stderr = (bytes(t[-TAIL_BYTES:]) for t in child.tails.values())
+            message["stdout"] = base64.b64encode(stdout).decode()
+            message["stderr"] = base64.b64encode(stderr).decode()
+        self.reply(message)
+
+
+def main():
+    if sys.version_info < (3, 8) or not hasattr(os, "posix_spawn"):
+        sys.exit("python 3.8 or later with os.posix_spawn is required")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Prove posix_spawn with setsid works here before saying ready.
+    pid = os.posix_spawn("/bin/sh", [b"/bin/sh", b"-c", b":"], {}, setsid=True)
+    os.waitpid(pid, 0)
+    Server().run()
+
+
+main()
+`;
+
+;// CONCATENATED MODULE: ./src/core/handlers/command/spawn-server.ts
+
+
+
+/**
+ * Client of the spawn server (spawn-server-source.ts), a Python process that starts item
+ * commands with posix_spawn, much faster than Node can fork itself. Protocol, one JSON
+ * object per line: Node sends {"op":"env","env":{…}} once, then
+ * {"op":"spawn","token","argv","env":{name: value|null},"stdin"} per command; the
+ * server answers {"ready":true} at start, then per command {"token","pid"} as soon as it is
+ * started (each command leads its own session and process group, so Node stops it with
+ * process.kill(-pid)) and {"token","code"|"signal","stdout","stderr"} when it has exited
+ * and its pipes are closed (at most 1 s after the exit, if a grandchild holds them), or
+ * {"token","error"} when it could not be started.
+ *
+ * The server runs in its own process group, so a terminal's Ctrl-C reaches only the
+ * engine, which then stops the commands itself; it exits when its standard input closes,
+ * which also happens when Node is killed.
+ */
+class SpawnServer {
+    child;
+    pending = new Map();
+    nextToken = 1;
+    received = "";
+    stderr = new OutputTail();
+    deathReason;
+    ready;
+    settleReady = () => { };
+    constructor(child, options) {
+        this.child = child;
+        const startTimeoutMs = options.startTimeoutMs ?? 10_000;
+        this.ready = new Promise((resolve, reject) => {
+            const cancelTimer = options.system.setTimer(() => {
+                this.die(`not ready after ${startTimeoutMs} ms`);
+                this.kill();
+            }, startTimeoutMs);
+            this.settleReady = (error) => {
+                cancelTimer();
+                if (error)
+                    reject(error);
+                else
+                    resolve();
+            };
+        });
+        child.stdin?.on("error", () => { }); // a broken pipe means a dead server: 'close' tells the attempts
+        child.stderr?.on("data", (c) => this.stderr.push(c));
+        child.stdout?.setEncoding("utf8");
+        child.stdout?.on("data", (text) => this.onData(text));
+        child.on("error", (error) => this.die(error.message));
+        child.on("close", (code, signal) => this.die(code === null ? `killed by ${signal}` : `exit code ${code}`));
+        const env = Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, wellFormed(v)]));
+        this.send({ op: "env", env });
+    }
+    /** Starts a server; rejects when it cannot (no python3, too old, not ready in time). */
+    static async start(options) {
+        // -I: no PYTHON* variables, no user site; -S: no site-packages either (their .pth files
+        // run code at start-up). The server needs the standard library only.
+        const child = options.system.spawn(options.python, ["-I", "-S", "-c", SPAWN_SERVER_SOURCE], {
+            cwd: options.cwd,
+            env: options.env,
+            detached: true,
+            stdio: ["pipe", "pipe", "pipe"],
+        });
+        const server = new SpawnServer(child, options);
+        await server.ready;
+        if (server.pending.size === 0)
+            server.idle();
+        return server;
+    }
+    /** True once the server has exited, or its pipes broke: start another one. */
+    get dead() {
+        return this.deathReason !== undefined;
+    }
+    spawn(request, onStarted) {
+        if (this.deathReason !== undefined)
+            return Promise.resolve({ kind: "lost", message: `spawn server died: ${this.deathReason}` });
+        const token = this.nextToken++;
+        if (this.pending.size === 0)
+            this.busy();
+        return new Promise((resolve) => {
+            this.pending.set(token, { onStarted, resolve });
+            const env = Object.fromEntries(Object.entries(request.env).map(([k, v]) => [k, v === undefined ? null : wellFormed(v)]));
+            this.send({ op: "spawn", token, argv: request.argv.map(wellFormed), env, stdin: wellFormed(request.stdin) });
+        });
+    }
+    /** Ends the server: it exits when its standard input closes. */
+    close() {
+        this.child.stdin?.end();
+    }
+    onData(text) {
+        for (const line of this.lines(text)) {
+            let message;
+            try {
+                message = JSON.parse(line);
+            }
+            catch {
+                this.die(`unreadable reply ${JSON.stringify(line.slice(0, 100))}`);
+                this.kill();
+                return;
+            }
+            if ("ready" in message)
+                this.settleReady();
+            else
+                this.onReply(message);
+        }
+    }
+    onReply(reply) {
+        const pending = this.pending.get(reply.token);
+        if (!pending)
+            return;
+        if (reply.pid !== undefined)
+            return pending.onStarted(reply.pid);
+        this.pending.delete(reply.token);
+        if (this.pending.size === 0)
+            this.idle();
+        if (reply.error !== undefined)
+            return pending.resolve({ kind: "not-started", message: reply.error });
+        pending.resolve({ kind: "exited", code: reply.code ?? null, signal: reply.signal ?? null, output: outputOf(reply) });
+    }
+    die(reason) {
+        if (this.deathReason !== undefined)
+            return;
+        const stderr = this.stderr.value(5);
+        this.deathReason = stderr ? `${reason}: ${stderr}` : reason;
+        this.settleReady(new Error(this.deathReason));
+        for (const { resolve } of this.pending.values())
+            resolve({ kind: "lost", message: `spawn server died: ${this.deathReason}` });
+        this.pending.clear();
+        this.idle();
+    }
+    kill() {
+        if (this.child.pid !== undefined)
+            killGroup(this.child.pid, "SIGKILL");
+    }
+    send(message) {
+        this.child.stdin?.write(JSON.stringify(message) + "\n");
+    }
+    *lines(text) {
+        this.received += text;
+        let end = this.received.indexOf("\n");
+        while (end !== -1) {
+            yield this.received.slice(0, end);
+            this.received = this.received.slice(end + 1);
+            end = this.received.indexOf("\n");
+        }
+    }
+    // An idle server must not keep Node's event loop alive; a busy one must, like a child would.
+    busy() {
+        for (const handle of this.handles())
+            handle.ref();
+    }
+    idle() {
+        for (const handle of this.handles())
+            handle.unref();
+    }
+    handles() {
+        const { stdin, stdout, stderr } = this.child;
+        return [this.child, stdin, stdout, stderr].filter((h) => h !== null);
+    }
+}
+/** The failure text the Node path gives: the stderr tail, or the stdout tail when stderr is empty. */
+function outputOf(reply) {
+    const tail = (base64) => {
+        const t = new OutputTail();
+        if (base64)
+            t.push(Buffer.from(base64, "base64"));
+        return t.value();
+    };
+    return tail(reply.stderr) || tail(reply.stdout);
+}
+/** Lone surrogates become U+FFFD, as Node's own spawn encodes them (Python would refuse them). */
+function wellFormed(text) {
+    return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATE_ALL, "\uFFFD") : text;
+}
+const LONE_SURROGATE = /\p{Cs}/u;
+const LONE_SURROGATE_ALL = /\p{Cs}/gu;
+
+;// CONCATENATED MODULE: ./src/core/handlers/command/server-launcher.ts
+
+/** After this many servers died mid-run, the rest of the run uses the fallback. */
+const MAX_SERVER_DEATHS = 3;
+/**
+ * Runs `/bin/sh -c command` through a spawn server, started at once. When no
+ * server can start (no python3, too old), every launch goes to the fallback (Node's own
+ * spawn). A server that dies fails the attempts it was running (as "lost"); the next
+ * launch starts a new one, up to MAX_SERVER_DEATHS times.
+ */
+function createServerLauncher(options, fallback) {
+    let server;
+    let starting;
+    let deaths = 0;
+    let useFallback = false;
+    let closed = false;
+    const start = async () => {
+        try {
+            server = await SpawnServer.start(options);
+            if (closed)
+                server.close();
+            return server;
+        }
+        catch (error) {
+            useFallback = true;
+            options.onFallback?.(`could not start ${options.python}: ${error.message}`);
+            return undefined;
+        }
+        finally {
+            starting = undefined;
+        }
+    };
+    const current = () => {
+        if (useFallback)
+            return undefined;
+        if (server?.dead) {
+            server = undefined;
+            if (++deaths >= MAX_SERVER_DEATHS) {
+                useFallback = true;
+                options.onFallback?.(`the spawn server died ${deaths} times`);
+            }
+            return current();
+        }
+        return server ?? (starting ??= start());
+    };
+    // Start now, while the engine reads its items: the interpreter takes 20-250 ms to start.
+    void current();
+    return {
+        async launch(request, onStarted) {
+            const s = await current();
+            if (s === undefined || closed)
+                return fallback.launch(request, onStarted);
+            return s.spawn({ argv: ["/bin/sh", "-c", options.command], env: request.env, stdin: request.stdin }, onStarted);
+        },
+        close() {
+            closed = true;
+            server?.close();
+            fallback.close();
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/handlers/command/command-handler.ts
+
+
+
+
+/**
+ * Linux caps one environment string at 128 KiB (MAX_ARG_STRLEN): a larger ITEM_JSON would
+ * make spawn fail with E2BIG. Larger items reach the command on standard input only.
+ */
+const MAX_ITEM_JSON_ENV_BYTES = 100_000;
+/**
+ * Runs the command once per item: the item's JSON on standard input and in ITEM_JSON,
+ * with ITEM_ID, ITEM_ATTEMPT and IDEMPOTENCY_KEY. Each child leads its own process group
+ * (a new session), so a stop reaches the whole tree the command started, not just the shell.
+ */
+function createCommandHandler(options) {
+    // Process groups of attempts not settled yet. The runner may walk away from an attempt
+    // whose command ignores SIGTERM before the SIGKILL follows (when the shutdown grace is
+    // shorter than killGraceMs); close() kills what is left, so no handler outlives the run.
+    const running = new Set();
+    const launcher = createLauncher(options);
+    return {
+        run: (item, ctx) => runCommand(options, launcher, item, ctx, running),
+        async close() {
+            for (const pid of running)
+                killGroup(pid, "SIGKILL");
+            running.clear();
+            launcher.close();
+        },
+    };
+}
+function createLauncher(options) {
+    const node = createNodeLauncher(options);
+    const python = options.python ?? "python3";
+    if (python === false || options.env.RESUMABLE_BATCH_SPAWN_SERVER === "0")
+        return node;
+    return createServerLauncher({ ...options, python, onFallback: options.onSpawnServerFallback }, node);
+}
+function runCommand(options, launcher, item, ctx, running) {
+    const json = JSON.stringify(item.data);
+    const env = {
+        ITEM_ID: item.id,
+        ITEM_ATTEMPT: String(ctx.attempt),
+        IDEMPOTENCY_KEY: ctx.idempotencyKey,
+    };
+    if (json.length <= MAX_ITEM_JSON_ENV_BYTES)
+        env.ITEM_JSON = json;
+    else {
+        env.ITEM_JSON = undefined;
+        env.ITEM_JSON_ON_STDIN_ONLY = "1";
+    }
+    return new Promise((resolve) => {
+        let pid;
+        let killTimer;
+        let stopSignal;
+        const onAbort = () => {
+            stopSignal = "SIGTERM";
+            if (pid !== undefined)
+                killGroup(pid, "SIGTERM");
+            killTimer = options.system.setTimer(() => {
+                stopSignal = "SIGKILL";
+                if (pid !== undefined)
+                    killGroup(pid, "SIGKILL");
+            }, options.killGraceMs);
+        };
+        // The spawn server tells the pid a moment after the start: a stop may come first.
+        const onStarted = (startedPid) => {
+            pid = startedPid;
+            running.add(pid);
+            if (stopSignal !== undefined)
+                killGroup(pid, stopSignal);
+        };
+        const finish = (outcome) => {
+            if (pid !== undefined) {
+                // A lost attempt is retried: its command must not run on beside the retry.
+                if (outcome.kind === "lost")
+                    killGroup(pid, "SIGKILL");
+                running.delete(pid);
+            }
+            ctx.signal.removeEventListener("abort", onAbort);
+            killTimer?.();
+            resolve(resultOf(outcome, stopSignal, ctx.signal.aborted, options.transientExitCodes));
+        };
+        void launcher.launch({ env, stdin: json + "\n" }, onStarted).then(finish);
+        if (ctx.signal.aborted)
+            onAbort();
+        else
+            ctx.signal.addEventListener("abort", onAbort, { once: true });
+    });
+}
+function resultOf(outcome, stopSignal, aborted, transientExitCodes) {
+    switch (outcome.kind) {
+        case "not-started":
+            return { ok: false, kind: "permanent", error: `could not start the command: ${outcome.message}` };
+        case "lost":
+            return { ok: false, kind: "transient", error: outcome.message };
+        case "exited": {
+            const { code, signal, output } = outcome;
+            if (code === 0)
+                return OK;
+            if (stopSignal !== undefined || aborted) {
+                // The runner decides what a stop means (timeout or shutdown); this just reports it.
+                return { ok: false, kind: "timeout", error: `stopped with ${stopSignal ?? signal}${output ? `: ${output}` : ""}` };
+            }
+            if (signal)
+                return { ok: false, kind: "transient", error: `killed by ${signal}${output ? `: ${output}` : ""}` };
+            const kind = code !== null && transientExitCodes.has(code) ? "transient" : "permanent";
+            return { ok: false, kind, error: `exit code ${code}${output ? `: ${output}` : ""}` };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./src/core/handlers/module-handler.ts
+
+
+
+
+
+/** Loads the user's module; a missing file or export is a configuration error (exit 2). */
+async function loadModuleFunction(file, what) {
+    const absolute = (0,external_node_path_.resolve)(file);
+    if (!(0,external_node_fs_.existsSync)(absolute))
+        throw new ConfigError(`${what}: ${file} does not exist`);
+    let mod;
+    try {
+        // webpackIgnore: the bundler (ncc) would otherwise turn this into an empty import
+        // context, and every --module would fail in dist/ with "Cannot find module".
+        mod = (await import(/* webpackIgnore: true */ (0,external_node_url_namespaceObject.pathToFileURL)(absolute).href));
+    }
+    catch (error) {
+        throw new ConfigError(`${what}: ${file} could not be loaded: ${error.message}`);
+    }
+    const candidate = typeof mod.default === "function" ? mod.default
+        : typeof mod.default?.default === "function" ? mod.default.default
+            : mod.handler;
+    if (typeof candidate !== "function") {
+        throw new ConfigError(`${what}: ${file} has no default export function; write \`export default async (item, ctx) => { … }\``);
+    }
+    return candidate;
+}
+/**
+ * Calls the module's function per item; whatever it throws is classified once, here.
+ * Not an async function: a plain `then` on the user's promise spares the async wrapper's
+ * own promise and its extra microtask turns on the per-item path.
+ */
+function createModuleHandler(fn, nowMs) {
+    const failed = (error) => {
+        const c = classifyError(error, nowMs());
+        return { ok: false, kind: c.kind, error: c.message, retryAfterMs: c.retryAfterMs, throttled: c.throttled };
+    };
+    return {
+        run(item, ctx) {
+            let returned;
+            try {
+                returned = fn(item.data, ctx);
+            }
+            catch (error) {
+                return Promise.resolve(failed(error));
+            }
+            // Promise.resolve, as `await` would: a native promise as it is, a thenable adopted,
+            // any other value (a synchronous function) taken as success.
+            return Promise.resolve(returned).then(ok, failed);
+        },
+    };
+}
+const ok = () => OK;
+
+;// CONCATENATED MODULE: ./src/core/handlers/worker-handler.ts
+
+
+
+/**
+ * The worker protocol: a long-lived process reads one request line per item on standard
+ * input — {"id","attempt","idempotencyKey","item"} — and answers one line on standard
+ * output: {"ok":true}, or {"ok":false,"error":"…","transient":true,"retryAfterMs":N}.
+ * Other stdout lines (not JSON objects with "ok") are treated as log output. Each lane
+ * of the pool has its own worker, started while the run loads its state and checks the
+ * items, which handles one item at a time; a worker that dies
+ * fails its item as transient and is started again for the next item. A timeout or a
+ * stop kills the worker's process group.
+ */
+function createWorkerHandler(options) {
+    const idle = [];
+    const all = new Set();
+    return {
+        warmUp(lanes) {
+            for (let i = all.size; i < lanes; i++) {
+                const worker = new Worker(options);
+                all.add(worker);
+                idle.push(worker);
+            }
+        },
+        async run(item, ctx) {
+            let worker = idle.pop();
+            if (!worker || worker.dead) {
+                worker = new Worker(options);
+                all.add(worker);
+            }
+            const result = await worker.handle(item, ctx);
+            if (worker.dead)
+                all.delete(worker);
+            else
+                idle.push(worker);
+            return result;
+        },
+        async close() {
+            await Promise.all([...all].map((w) => w.shutdown()));
+            all.clear();
+            idle.length = 0;
+        },
+    };
+}
+class Worker {
+    o;
+    dead = false;
+    child;
+    stderr = new OutputTail();
+    logTail = new OutputTail();
+    buffered = "";
+    waiting;
+    exitDescription = "";
+    exited;
+    constructor(o) {
+        this.o = o;
+        this.child = o.system.spawn("/bin/sh", ["-c", o.command], { cwd: o.cwd, env: o.env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+        this.child.stdin?.on("error", () => { });
+        this.child.stderr?.on("data", (c) => this.stderr.push(c));
+        this.child.stdout?.setEncoding("utf8");
+        this.child.stdout?.on("data", (text) => this.onStdout(text));
+        this.exited = new Promise((resolve) => {
+            this.child.on("error", (error) => {
+                this.exitDescription = `could not start the worker: ${error.message}`;
+                this.onExit();
+                resolve();
+            });
+            this.child.on("close", (code, signal) => {
+                this.exitDescription = `the worker exited (${code === null ? signal : `exit code ${code}`})`;
+                this.onExit();
+                resolve();
+            });
+        });
+    }
+    handle(item, ctx) {
+        if (this.dead)
+            return Promise.resolve({ ok: false, kind: "transient", error: this.exitDescription });
+        return new Promise((resolve) => {
+            const onAbort = () => this.kill();
+            this.waiting = (result) => {
+                ctx.signal.removeEventListener("abort", onAbort);
+                this.waiting = undefined;
+                resolve(result);
+            };
+            if (ctx.signal.aborted)
+                return this.kill();
+            ctx.signal.addEventListener("abort", onAbort, { once: true });
+            const request = JSON.stringify({ id: item.id, attempt: ctx.attempt, idempotencyKey: ctx.idempotencyKey, item: item.data });
+            this.child.stdin?.write(request + "\n");
+        });
+    }
+    onStdout(text) {
+        this.buffered += text;
+        let nl;
+        while ((nl = this.buffered.indexOf("\n")) !== -1) {
+            const line = this.buffered.slice(0, nl);
+            this.buffered = this.buffered.slice(nl + 1);
+            const answer = parseAnswer(line);
+            if (answer === undefined) {
+                this.logTail.push(line + "\n");
+                continue;
+            }
+            this.waiting?.(answer);
+        }
+    }
+    onExit() {
+        this.dead = true;
+        const tail = this.stderr.value() || this.logTail.value();
+        // A worker dying mid-item says little about the item itself: treat it as transient, so
+        // the item is tried again with a fresh worker; repeated deaths exhaust the attempts.
+        this.waiting?.({ ok: false, kind: "transient", error: `${this.exitDescription}${tail ? `: ${tail}` : ""}` });
+    }
+    kill() {
+        if (this.dead || this.child.pid === undefined)
+            return;
+        const pid = this.child.pid;
+        if (!killGroup(pid, "SIGTERM"))
+            return;
+        const cancel = this.o.system.setTimer(() => killGroup(pid, "SIGKILL"), this.o.killGraceMs);
+        void this.exited.then(cancel);
+    }
+    /** Closes stdin (the worker's cue to exit), then stops it if it lingers. */
+    async shutdown() {
+        if (this.dead)
+            return;
+        this.child.stdin?.end();
+        const cancel = this.o.system.setTimer(() => this.kill(), 1000);
+        await this.exited;
+        cancel();
+    }
+}
+function parseAnswer(line) {
+    const text = line.trim();
+    if (!text.startsWith("{"))
+        return undefined;
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof value.ok !== "boolean")
+        return undefined;
+    if (value.ok)
+        return OK;
+    const error = typeof value.error === "string" && value.error !== "" ? value.error : "the worker reported a failure without a message";
+    const retryAfterMs = typeof value.retryAfterMs === "number" ? value.retryAfterMs : undefined;
+    return { ok: false, kind: value.transient === true ? "transient" : "permanent", error, retryAfterMs, throttled: retryAfterMs !== undefined };
+}
+
+;// CONCATENATED MODULE: ./src/core/handlers/create-handler.ts
+
+
+
+async function createHandler(spec, e) {
+    switch (spec.kind) {
+        case "command":
+            return createCommandHandler({
+                command: spec.command, cwd: e.cwd, transientExitCodes: e.transientExitCodes, killGraceMs: e.killGraceMs, env: e.env, system: e.system,
+                onSpawnServerFallback: (reason) => e.log?.(`commands start with Node's spawn, which is slower for short commands (python3 spawn helper: ${reason})`),
+            });
+        case "module":
+            return createModuleHandler(await loadModuleFunction(spec.file, e.nameOf("module")), e.system.nowMs);
+        case "worker":
+            return createWorkerHandler({ command: spec.command, cwd: e.cwd, killGraceMs: e.killGraceMs, env: e.env, system: e.system });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/run/rate-limiter.ts
 
 /**
  * Spaces item starts evenly so they never exceed `count` per `perMs`, whatever the
@@ -3566,7 +3801,7 @@ class RateLimiter {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/budget.ts
+;// CONCATENATED MODULE: ./src/core/run/budget.ts
 /**
  * Time budget arithmetic. The run stops starting items when what is left would not
  * cover a typical item plus the reserve (time to stop and save). "Typical" is learned
@@ -3623,123 +3858,7 @@ class Budget {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/parse-duration/locale/en.js
-const unit = Object.create(null)
-const m = 60000, h = m * 60, d = h * 24, y = d * 365.25
-
-unit.year = unit.yr = unit.y = y
-unit.month = unit.mo = unit.mth = y / 12
-unit.week = unit.wk = unit.w = d * 7
-unit.day = unit.d = d
-unit.hour = unit.hr = unit.h = h
-unit.minute = unit.min = unit.m = m
-unit.second = unit.sec = unit.s = 1000
-unit.millisecond = unit.millisec = unit.ms = 1
-unit.microsecond = unit.microsec =  unit.us = unit.µs = 1e-3
-unit.nanosecond = unit.nanosec = unit.ns = 1e-6
-
-unit.group = ','
-unit.decimal = '.'
-unit.placeholder = ' _'
-
-/* harmony default export */ const en = (unit);
-
-;// CONCATENATED MODULE: ./node_modules/parse-duration/index.js
-
-
-const durationRE = /((?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([\p{L}]{0,14})/gu
-
-parse_duration_parse.unit = en
-
-// group/placeholder cleanup regex — rebuilt only when the locale strings change
-let groupRE, placeholder = null, group
-
-/**
- * look up a unit name, ignoring case and a trailing plural `s`
- *
- * @param {object} unit
- * @param {string} name
- * @return {number|undefined}
- */
-const lookupUnit = (unit, name) => {
-  name = String(name).toLowerCase()
-  return unit[name] ?? (name.endsWith('s') ? unit[name.slice(0, -1)] : undefined)
-}
-
-/**
- * convert `str` to ms
- *
- * @param {string} str
- * @param {string} format
- * @return {number|null}
- */
-function parse_duration_parse(str = '', format = 'ms') {
-  let result = null, prevUnits, unit = parse_duration_parse.unit
-
-  if (unit.placeholder !== placeholder || unit.group !== group)
-    groupRE = new RegExp(`(\\d)[${(placeholder = unit.placeholder) ?? ''}${(group = unit.group) ?? ''}](\\d)`, 'g')
-
-  str = String(str)
-  let s = str.replace(groupRE, '$1$2') // clean up group separators / placeholders
-  if (unit.decimal !== '.') s = s.replaceAll(unit.decimal, '.') // normalize decimal separator
-
-  durationRE.lastIndex = 0
-  for (let m; (m = durationRE.exec(s));) {
-    let units = m[2]
-    // if no units, find next smallest units or fall back to format value
-    // eg. 1h30 -> 1h30m
-    if (!units) {
-      if (prevUnits) {
-        for (const u in unit) if (unit[u] < prevUnits) { units = u; break }
-      }
-      else units = format
-    }
-
-    prevUnits = units = lookupUnit(unit, units)
-
-    if (typeof units == 'number') result = (result || 0) + m[1] * units
-  }
-
-  return result && ((result / (lookupUnit(unit, format) || 1)) * (str.trimStart()[0] === '-' ? -1 : 1))
-}
-
-;// CONCATENATED MODULE: ./src/core/duration.ts
-
-
-/**
- * Reads a duration like `500ms`, `90s`, `5m`, `1h30m`. A bare number is rejected rather
- * than guessed at (seconds? milliseconds?), so `--time-budget 300` fails with a hint.
- * `what` names the flag or input for the error message.
- */
-function parseDurationMs(text, what) {
-    const trimmed = text.trim();
-    if (/^\d+(\.\d+)?$/.test(trimmed)) {
-        throw new ConfigError(`${what}: '${text}' has no unit; write it like 500ms, 90s, 5m or 1h30m`);
-    }
-    const ms = /^(\d+(\.\d+)?\s*(ms|s|m|h|d)\s*)+$/i.test(trimmed) ? parse_duration_parse(trimmed, "ms") : null;
-    if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) {
-        throw new ConfigError(`${what}: '${text}' is not a duration; write it like 500ms, 90s, 5m or 1h30m`);
-    }
-    return Math.round(ms);
-}
-/** Renders milliseconds for people: 950ms, 12.3s, 4m05s, 2h07m. */
-function formatDurationMs(ms) {
-    if (!Number.isFinite(ms))
-        return "?";
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)}s`;
-    const totalSeconds = Math.round(ms / 1000);
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return `${hours}h${String(minutes).padStart(2, "0")}m`;
-    return `${minutes}m${String(seconds).padStart(2, "0")}s`;
-}
-
-;// CONCATENATED MODULE: ./src/core/failure-groups.ts
+;// CONCATENATED MODULE: ./src/core/state/failure-groups.ts
 /** Longest cause returned by `normaliseCause`, in UTF-16 code units (the last one is `…`). */
 const MAX_CAUSE_LENGTH = 200;
 /**
@@ -3990,7 +4109,7 @@ function mostCommonKind(counts) {
     return best ?? "permanent";
 }
 
-;// CONCATENATED MODULE: ./src/core/batch-state.ts
+;// CONCATENATED MODULE: ./src/core/state/batch-state.ts
 /** Run history kept for progress charts; a run every 5 minutes for a week fits. */
 const MAX_RUNS_KEPT = 2000;
 /**
@@ -4089,7 +4208,7 @@ class BatchState {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/state-store.ts
+;// CONCATENATED MODULE: ./src/core/state/state-store.ts
 
 
 
@@ -4398,7 +4517,7 @@ function fileBytes(path) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/failures-file.ts
+;// CONCATENATED MODULE: ./src/core/state/failures-file.ts
 
 
 
@@ -4413,7 +4532,7 @@ function writeFailuresFile(dir, state) {
     return file;
 }
 
-;// CONCATENATED MODULE: ./src/core/backoff.ts
+;// CONCATENATED MODULE: ./src/core/run/backoff.ts
 function backoffDelayMs(failedAttempt, policy, random, retryAfterMs) {
     const exponent = Math.min(Math.max(failedAttempt - 1, 0), 52);
     const ceilingMs = Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
@@ -4424,7 +4543,7 @@ function backoffDelayMs(failedAttempt, policy, random, retryAfterMs) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/core/idempotency.ts
+;// CONCATENATED MODULE: ./src/core/run/idempotency.ts
 
 /**
  * A stable idempotency key for an item: the same for every attempt and every run, and
@@ -4435,7 +4554,7 @@ function idempotencyKey(id, namespace = "") {
     return (0,external_node_crypto_namespaceObject.createHash)("sha256").update(namespace).update("\0").update(id).digest("hex").slice(0, 32);
 }
 
-;// CONCATENATED MODULE: ./src/core/item-runner.ts
+;// CONCATENATED MODULE: ./src/core/run/item-runner.ts
 
 
 
@@ -4668,7 +4787,7 @@ function withAbandon(run, o) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/core/journal-records.ts
+;// CONCATENATED MODULE: ./src/core/state/journal-records.ts
 /** Serialises a done record without JSON.stringify of an object: this is the per-item hot path. */
 function doneLine(id) {
     // An id JSON.stringify would leave as it is (no quote, backslash, control character or
@@ -4684,7 +4803,7 @@ function recordLine(record) {
     return JSON.stringify(record) + "\n";
 }
 
-;// CONCATENATED MODULE: ./src/core/journal-writer.ts
+;// CONCATENATED MODULE: ./src/core/state/journal-writer.ts
 
 
 /**
@@ -4756,7 +4875,7 @@ class JournalWriter {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/hash-id.ts
+;// CONCATENATED MODULE: ./src/core/input/hash-id.ts
 /**
  * A 32-bit hash of an id: FNV-1a over UTF-16 code units, then a multiplicative mix so
  * that similar ids (item-0000001, item-0000002, …) spread evenly over the low bits.
@@ -4775,7 +4894,7 @@ function hashId(id) {
     return h;
 }
 
-;// CONCATENATED MODULE: ./src/core/duplicate-finder.ts
+;// CONCATENATED MODULE: ./src/core/input/duplicate-finder.ts
 
 /**
  * Finds the items whose id may repeat an earlier item's, without keeping the ids: each
@@ -4870,7 +4989,7 @@ function secondHash(id) {
     return h ^ (h >>> 16);
 }
 
-;// CONCATENATED MODULE: ./src/core/plan.ts
+;// CONCATENATED MODULE: ./src/core/input/plan.ts
 
 
 
@@ -5005,7 +5124,7 @@ function truncate(text) {
     return text.length > 80 ? text.slice(0, 80) + "…" : text;
 }
 
-;// CONCATENATED MODULE: ./src/core/pool.ts
+;// CONCATENATED MODULE: ./src/core/run/pool.ts
 /**
  * Runs work over items pulled one at a time from `next`, at most `concurrency` at once.
  * Items are pulled only when a lane is free (a queue of functions, not of started
@@ -5069,7 +5188,7 @@ function batchedNext(batches) {
     return Object.assign(next, { take });
 }
 
-;// CONCATENATED MODULE: ./src/core/progress.ts
+;// CONCATENATED MODULE: ./src/core/run/progress.ts
 /**
  * Rate over a sliding window: samples of (time, finished) taken at each read; the rate is
  * the change across the window, so it follows the current speed, not the run's average.
@@ -5112,7 +5231,7 @@ class ProgressMeter {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/stop-controller.ts
+;// CONCATENATED MODULE: ./src/core/run/stop-controller.ts
 
 /**
  * Two-step shutdown (as graphile-worker does): the first request is graceful — `soft`
@@ -5156,7 +5275,7 @@ class StopController {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/run-batch.ts
+;// CONCATENATED MODULE: ./src/core/run/run-batch.ts
 
 
 
@@ -5479,7 +5598,7 @@ function oneLine(text) {
     return line.length > 240 ? line.slice(0, 240) + "…" : line;
 }
 
-;// CONCATENATED MODULE: ./src/core/shard.ts
+;// CONCATENATED MODULE: ./src/core/input/shard.ts
 
 /**
  * Which shard (1..count) an item belongs to: a hash of its id alone, so an item stays in
@@ -5490,7 +5609,7 @@ function shardOf(id, count) {
     return ((hashId(id) >>> 0) % count) + 1;
 }
 
-;// CONCATENATED MODULE: ./src/core/prepare-run.ts
+;// CONCATENATED MODULE: ./src/core/run/prepare-run.ts
 
 
 
@@ -5575,124 +5694,65 @@ async function assertReadable(path, what) {
         throw new ConfigError(`${what}: ${path} is a folder, not a file`);
 }
 
-;// CONCATENATED MODULE: ./src/core/settings.ts
+;// CONCATENATED MODULE: ./src/core/state/merge-shards.ts
 
-
-
-const SETTING_DEFAULTS = {
-    "id-field": "id",
-    concurrency: "1",
-    "max-attempts": "3",
-    backoff: "1s",
-    "backoff-max": "1m",
-    "shutdown-grace": "5s",
-    "transient-exit-codes": "75",
-    "max-runs-per-item": "5",
-};
-function parseRunSettings(raw, nameOf) {
-    const text = (key) => {
-        const v = raw[key];
-        if (v === undefined || v === false)
-            return undefined;
-        const s = String(v).trim();
-        return s === "" ? undefined : s;
-    };
-    const withDefault = (key) => text(key) ?? SETTING_DEFAULTS[key];
-    const integer = (key, value, min, max) => {
-        if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-            throw new ConfigError(`${nameOf(key)}: '${value}' must be a whole number from ${min} to ${max}`);
+/**
+ * Merges shards' states into one for reporting: every item lives in exactly one shard,
+ * so done sets and failures simply union; each failure keeps which shard it came from.
+ * Runs are combined per run id, summing the shards' counts, so the chart shows the
+ * matrix run as one run.
+ */
+function mergeShardStates(shards) {
+    const merged = new BatchState();
+    const runsById = new Map();
+    for (const { label, state } of shards) {
+        for (const id of state.done)
+            merged.done.add(id);
+        for (const id of state.doneThisRun)
+            merged.done.add(id);
+        for (const f of state.failures.values())
+            merged.failures.set(f.id, { ...f, shard: f.shard ?? label });
+        for (const r of state.runs) {
+            const key = `${r.runId}#${r.runAttempt}#${r.mode}`;
+            const existing = runsById.get(key);
+            if (!existing) {
+                runsById.set(key, { ...r });
+                continue;
+            }
+            existing.succeeded += r.succeeded;
+            existing.failed += r.failed;
+            if (r.total !== undefined)
+                existing.total = (existing.total ?? 0) + r.total;
+            if (r.remaining !== undefined)
+                existing.remaining = (existing.remaining ?? 0) + r.remaining;
+            if (r.startedAt < existing.startedAt)
+                existing.startedAt = r.startedAt;
+            if (r.endedAt && (!existing.endedAt || r.endedAt > existing.endedAt))
+                existing.endedAt = r.endedAt;
         }
-        return Number(value);
-    };
-    const duration = (key, value) => value === undefined ? undefined : parseDurationMs(value, nameOf(key));
-    const retryFailures = raw["retry-failures"] === true || text("retry-failures") === "true";
-    if (text("retry-failures") !== undefined && !["true", "false"].includes(text("retry-failures"))) {
-        throw new ConfigError(`${nameOf("retry-failures")}: '${text("retry-failures")}' must be true or false`);
+        if (state.origin.seq > merged.origin.seq)
+            merged.origin = { ...state.origin };
     }
-    const itemsFile = text("items");
-    const itemsCommand = text("items-command");
-    if (itemsFile && itemsCommand)
-        throw new ConfigError(`give ${nameOf("items")} or ${nameOf("items-command")}, not both`);
-    if (!itemsFile && !itemsCommand && !retryFailures) {
-        throw new ConfigError(`${nameOf("items")} (a file) or ${nameOf("items-command")} (a command printing items) is required`);
-    }
-    const items = itemsFile ? { kind: "file", path: itemsFile } : itemsCommand ? { kind: "command", command: itemsCommand } : undefined;
-    const formatText = text("items-format");
-    if (formatText !== undefined && !ITEMS_FORMATS.includes(formatText)) {
-        throw new ConfigError(`${nameOf("items-format")}: '${formatText}' is not one of ${ITEMS_FORMATS.join(", ")}`);
-    }
-    const handlers = ["run", "module", "worker"].filter((k) => text(k) !== undefined);
-    if (handlers.length === 0)
-        throw new ConfigError(`a handler is required: ${nameOf("run")} (a command per item), ${nameOf("module")} (a JavaScript file) or ${nameOf("worker")} (a long-lived process)`);
-    if (handlers.length > 1)
-        throw new ConfigError(`give one handler, not ${handlers.map(nameOf).join(" and ")}`);
-    const handlerKey = handlers[0];
-    const handler = handlerKey === "module" ? { kind: "module", file: text("module") } : { kind: handlerKey === "run" ? "command" : "worker", command: text(handlerKey) };
-    const backoffMs = duration("backoff", withDefault("backoff"));
-    const backoffMaxMs = duration("backoff-max", withDefault("backoff-max"));
-    if (backoffMaxMs < backoffMs)
-        throw new ConfigError(`${nameOf("backoff-max")} (${withDefault("backoff-max")}) must not be shorter than ${nameOf("backoff")} (${withDefault("backoff")})`);
-    const itemTimeoutMs = duration("item-timeout", text("item-timeout"));
-    if (itemTimeoutMs === 0)
-        throw new ConfigError(`${nameOf("item-timeout")}: must be longer than 0`);
-    const timeBudgetMs = duration("time-budget", text("time-budget"));
-    if (timeBudgetMs === 0)
-        throw new ConfigError(`${nameOf("time-budget")}: must be longer than 0`);
-    const codesText = withDefault("transient-exit-codes");
-    const transientExitCodes = new Set();
-    for (const part of codesText.split(/[\s,]+/).filter(Boolean)) {
-        if (part === "none")
-            continue;
-        transientExitCodes.add(integer("transient-exit-codes", part, 1, 255));
-    }
-    let maxFailureRate;
-    const rateText = text("max-failure-rate");
-    if (rateText !== undefined) {
-        maxFailureRate = Number(rateText.endsWith("%") ? Number(rateText.slice(0, -1)) / 100 : rateText);
-        if (!Number.isFinite(maxFailureRate) || maxFailureRate <= 0 || maxFailureRate > 1 || /^\s*$/.test(rateText)) {
-            throw new ConfigError(`${nameOf("max-failure-rate")}: '${rateText}' must be a share above 0 and at most 1, like 0.2 (or 20%)`);
-        }
-    }
-    return {
-        items,
-        itemsFormat: formatText,
-        idField: withDefault("id-field"),
-        handler,
-        concurrency: integer("concurrency", withDefault("concurrency"), 1, 1000),
-        maxAttempts: integer("max-attempts", withDefault("max-attempts"), 1, 100),
-        backoffMs,
-        backoffMaxMs,
-        itemTimeoutMs,
-        timeBudgetMs,
-        shutdownGraceMs: duration("shutdown-grace", withDefault("shutdown-grace")),
-        transientExitCodes,
-        retryFailures,
-        maxRunsPerItem: integer("max-runs-per-item", withDefault("max-runs-per-item"), 1, 10_000),
-        maxFailureRate,
-        rateLimit: parseRateLimit(text("rate-limit"), nameOf("rate-limit")),
-        shard: parseShard(text("shard"), nameOf("shard")),
-    };
+    merged.runs = [...runsById.values()].sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
+    merged.runs.forEach((r, i) => (r.seq = i + 1));
+    return merged;
 }
-/** `20/s`, `600/m`, `1000/h`: at most that many item starts per unit. */
-function parseRateLimit(value, what) {
-    if (value === undefined)
-        return undefined;
-    const m = /^(\d+(?:\.\d+)?)\s*\/\s*(ms|s|sec|second|m|min|minute|h|hour)$/i.exec(value);
-    const units = { ms: 1, s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000 };
-    if (!m || Number(m[1]) <= 0)
-        throw new ConfigError(`${what}: '${value}' is not a rate; write it like 20/s, 600/m or 1000/h`);
-    return { count: Number(m[1]), perMs: units[m[2].toLowerCase()] };
-}
-/** `i/n` with 1 <= i <= n: this job's shard of n. */
-function parseShard(value, what) {
-    if (value === undefined)
-        return undefined;
-    const m = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
-    if (!m || Number(m[2]) < 1 || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]) || Number(m[2]) > 256) {
-        throw new ConfigError(`${what}: '${value}' must be i/n with 1 <= i <= n <= 256, like 3/8 (shards count from 1)`);
-    }
-    return { index: Number(m[1]), count: Number(m[2]) };
-}
+
+;// CONCATENATED MODULE: ./src/core/index.ts
+/**
+ * The engine's public surface: what the adapters (action/, cli/, report/, shared/) may use.
+ * Everything else under core/ is internal to the engine (unit tests may still reach in).
+ */
+
+
+
+
+
+
+
+
+
+
 
 ;// CONCATENATED MODULE: ./node_modules/csv-stringify/lib/utils/get.js
 // Lodash implementation of `get`
@@ -6893,7 +6953,6 @@ function capMarkdownBytes(text, maxBytes = MAX_SUMMARY_BYTES) {
 
 
 
-
 const FAILURE_FORMATS = ["json", "csv", "markdown"];
 /** `resumable-batch failures`: the failed items, regenerated from state. */
 function failuresCommand(stateDir, format, io) {
@@ -6980,7 +7039,7 @@ function renderBar(p, columns) {
     return `[${"█".repeat(filled)}${"░".repeat(width - filled)}]${tail}`;
 }
 
-;// CONCATENATED MODULE: ./src/core/process-stop-source.ts
+;// CONCATENATED MODULE: ./src/shared/process-stop-source.ts
 /**
  * This process's SIGINT and SIGTERM as the engine's stop source, for both adapters. While
  * subscribed, Node no longer exits on these signals: the engine decides how to stop.
@@ -7041,50 +7100,6 @@ function statusCommand(stateDir, asJson, io) {
         lastRun ? `last run:  ${lastRun.mode} ${lastRun.startedAt} — ${lastRun.succeeded} succeeded, ${lastRun.failed} failed, ${lastRun.stopReason ?? "did not stop cleanly"}` : undefined,
     ].filter(Boolean).join("\n") + "\n");
     return 0;
-}
-
-;// CONCATENATED MODULE: ./src/core/merge-shards.ts
-
-/**
- * Merges shards' states into one for reporting: every item lives in exactly one shard,
- * so done sets and failures simply union; each failure keeps which shard it came from.
- * Runs are combined per run id, summing the shards' counts, so the chart shows the
- * matrix run as one run.
- */
-function mergeShardStates(shards) {
-    const merged = new BatchState();
-    const runsById = new Map();
-    for (const { label, state } of shards) {
-        for (const id of state.done)
-            merged.done.add(id);
-        for (const id of state.doneThisRun)
-            merged.done.add(id);
-        for (const f of state.failures.values())
-            merged.failures.set(f.id, { ...f, shard: f.shard ?? label });
-        for (const r of state.runs) {
-            const key = `${r.runId}#${r.runAttempt}#${r.mode}`;
-            const existing = runsById.get(key);
-            if (!existing) {
-                runsById.set(key, { ...r });
-                continue;
-            }
-            existing.succeeded += r.succeeded;
-            existing.failed += r.failed;
-            if (r.total !== undefined)
-                existing.total = (existing.total ?? 0) + r.total;
-            if (r.remaining !== undefined)
-                existing.remaining = (existing.remaining ?? 0) + r.remaining;
-            if (r.startedAt < existing.startedAt)
-                existing.startedAt = r.startedAt;
-            if (r.endedAt && (!existing.endedAt || r.endedAt > existing.endedAt))
-                existing.endedAt = r.endedAt;
-        }
-        if (state.origin.seq > merged.origin.seq)
-            merged.origin = { ...state.origin };
-    }
-    merged.runs = [...runsById.values()].sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
-    merged.runs.forEach((r, i) => (r.seq = i + 1));
-    return merged;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary-input.ts
@@ -7693,7 +7708,6 @@ ${hint}
 
 
 
-
 const SUMMARY_FILE = "summary.md";
 const REPORT_FILE = "report.html";
 /** Writes failures.json, summary.md and report.html for people to review. */
@@ -7707,8 +7721,6 @@ function writeReports(dir, state, input, nowIso, htmlPath = (0,external_node_pat
 }
 
 ;// CONCATENATED MODULE: ./src/cli/report-command.ts
-
-
 
 
 
@@ -7738,10 +7750,6 @@ function reportCommand(o, io) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
-
-
-
-
 
 
 

@@ -1,6 +1,4 @@
-import { errorMessage } from "../core/errors.js";
-import { formatDurationMs } from "../core/duration.js";
-import type { System } from "../core/system.js";
+import { errorMessage, formatDurationMs, type System } from "../core/index.js";
 
 /** The outcome of a service call with a time limit of our own. */
 export type Bounded<T> =

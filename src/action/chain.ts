@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../core/state-store.js";
+import { writeFileAtomic } from "../core/index.js";
 
 /**
  * `<state-dir>/chain.json`: where this state stands in a chain of runs that started each

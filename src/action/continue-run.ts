@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import type { StopReason } from "../core/types.js";
+import type { StopReason } from "../core/index.js";
 import { markdownCode, markdownText } from "../report/markdown.js";
 import { bounded } from "./bounded.js";
 import type { ActionHost, ActionTimeouts } from "./host.js";

@@ -1,5 +1,4 @@
-import type { StopSource } from "../core/stop-controller.js";
-import type { System } from "../core/system.js";
+import type { StopSource, System } from "../core/index.js";
 
 /**
  * Everything the action needs from GitHub, as small interfaces: the real ones wrap

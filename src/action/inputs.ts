@@ -1,6 +1,5 @@
 import { isAbsolute, relative, resolve } from "node:path";
-import { ConfigError } from "../core/errors.js";
-import { parseRunSettings, SETTING_DEFAULTS, type RawSettings, type RunSettings, type SettingName } from "../core/settings.js";
+import { ConfigError, parseRunSettings, SETTING_DEFAULTS, type RawSettings, type RunSettings, type SettingName } from "../core/index.js";
 import type { ActionCore } from "./host.js";
 
 /**

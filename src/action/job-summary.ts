@@ -1,5 +1,4 @@
-import type { BatchState } from "../core/batch-state.js";
-import type { FailureRecord } from "../core/types.js";
+import type { BatchState, FailureRecord } from "../core/index.js";
 import { markdownCode, markdownText, type RunSummaryInput } from "../report/markdown.js";
 import { summaryInputFromState } from "../report/summary-input.js";
 import type { ActionCore } from "./host.js";

@@ -1,4 +1,4 @@
-import type { RunBatchResult } from "../core/run-batch.js";
+import type { RunBatchResult } from "../core/index.js";
 import type { ActionCore } from "./host.js";
 import type { ContinueMode } from "./inputs.js";
 import type { RestoreOutcome } from "./restore-state.js";

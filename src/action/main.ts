@@ -1,11 +1,5 @@
 import { tmpdir } from "node:os";
-import { ConfigError, StateError, errorMessage } from "../core/errors.js";
-import { formatDurationMs } from "../core/duration.js";
-import type { Logger } from "../core/logger.js";
-import { runFromSettings } from "../core/prepare-run.js";
-import type { ProgressSnapshot } from "../core/progress.js";
-import { describeRunResult, type RunBatchResult } from "../core/run-batch.js";
-import { loadState } from "../core/state-store.js";
+import { ConfigError, StateError, errorMessage, formatDurationMs, type Logger, runFromSettings, type ProgressSnapshot, describeRunResult, type RunBatchResult, loadState } from "../core/index.js";
 import { DEFAULT_TIMEOUTS, type ActionHost } from "./host.js";
 import { chainOfRun, readChainFile, writeChainFile } from "./chain.js";
 import { getModeInputs, inputName, type ActionInputs } from "./inputs.js";

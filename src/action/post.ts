@@ -1,7 +1,5 @@
 import { tmpdir } from "node:os";
-import type { BatchState } from "../core/batch-state.js";
-import { errorMessage } from "../core/errors.js";
-import { loadState } from "../core/state-store.js";
+import { type BatchState, errorMessage, loadState } from "../core/index.js";
 import { DEFAULT_TIMEOUTS, type ActionHost } from "./host.js";
 import { annotateFailures, buildSummaryInput, failuresOfRun, renderSaveSection } from "./job-summary.js";
 import { mainPostState } from "./main-post-state.js";

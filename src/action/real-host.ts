@@ -2,9 +2,8 @@ import * as artifactLib from "@actions/artifact";
 import * as cacheLib from "@actions/cache";
 import * as core from "@actions/core";
 import { Octokit } from "@octokit/rest";
-import { realSystem } from "../core/system.js";
-import { processStopSource } from "../core/process-stop-source.js";
-import { parseDurationMs } from "../core/duration.js";
+import { realSystem, parseDurationMs } from "../core/index.js";
+import { processStopSource } from "../shared/process-stop-source.js";
 import { DEFAULT_TIMEOUTS, type ActionHost, type ActionTimeouts, type ArtifactClient, type ArtifactFinder, type CacheClient, type RemoteArtifact, type WorkflowDispatcher } from "./host.js";
 
 /** The host of a real step: @actions/* and the REST API, this process's signals. */

@@ -1,10 +1,6 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { BatchState } from "../core/batch-state.js";
-import { errorMessage } from "../core/errors.js";
-import { mergeShardStates } from "../core/merge-shards.js";
-import { loadState, writeFileAtomic } from "../core/state-store.js";
-import type { RunRecord, StopReason } from "../core/types.js";
+import { type BatchState, errorMessage, mergeShardStates, loadState, writeFileAtomic, type RunRecord, type StopReason } from "../core/index.js";
 import { formatCount, markdownCode, markdownText, renderRunSummaryMarkdown, type RunSummaryInput } from "../report/markdown.js";
 import { summaryInputFromState } from "../report/summary-input.js";
 import { SUMMARY_FILE, writeReports } from "../report/write-reports.js";

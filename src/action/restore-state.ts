@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { errorMessage } from "../core/errors.js";
-import { loadState } from "../core/state-store.js";
+import { errorMessage, loadState } from "../core/index.js";
 import { bounded } from "./bounded.js";
 import type { ActionHost, ActionTimeouts, RemoteArtifact } from "./host.js";
 import { CACHE_TRANSFER_DIR, isOwnCacheKey, type StateNames } from "./names.js";

@@ -1,8 +1,6 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { BatchState } from "../core/batch-state.js";
-import { LOCK_FILE } from "../core/state-store.js";
-import { errorMessage } from "../core/errors.js";
+import { type BatchState, LOCK_FILE, errorMessage } from "../core/index.js";
 import { renderRunSummaryMarkdown, type RunSummaryInput } from "../report/markdown.js";
 import { writeReports } from "../report/write-reports.js";
 import { bounded } from "./bounded.js";

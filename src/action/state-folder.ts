@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { FAILURES_FILE, LOCK_FILE, SNAPSHOT_FILE } from "../core/state-store.js";
+import { FAILURES_FILE, LOCK_FILE, SNAPSHOT_FILE } from "../core/index.js";
 import { SUMMARY_FILE, REPORT_FILE } from "../report/write-reports.js";
 import { CHAIN_FILE } from "./chain.js";
 

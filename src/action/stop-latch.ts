@@ -1,4 +1,4 @@
-import type { StopSignalName, StopSource } from "../core/stop-controller.js";
+import type { StopSignalName, StopSource } from "../core/index.js";
 
 /**
  * The process's signals, listened to from the first moment of the main step: Node exits at

@@ -1,8 +1,7 @@
 import { stringify } from "csv-stringify/sync";
-import { buildFailuresFile } from "../core/failures-file.js";
-import { loadState } from "../core/state-store.js";
+import { buildFailuresFile, loadState } from "../core/index.js";
 import { renderFailuresMarkdown } from "../report/markdown.js";
-import type { CliIo } from "./main.js";
+import type { CliIo } from "./cli-io.js";
 
 export const FAILURE_FORMATS = ["json", "csv", "markdown"] as const;
 

@@ -1,25 +1,17 @@
 import { Command, CommanderError, Option } from "commander";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
-import { ConfigError, StateError } from "../core/errors.js";
-import { runFromSettings } from "../core/prepare-run.js";
-import { parseRunSettings, SETTING_DEFAULTS, type RawSettings, type SettingName } from "../core/settings.js";
-import { realSystem } from "../core/system.js";
-import { describeRunResult, type RunBatchResult } from "../core/run-batch.js";
+import { ConfigError, StateError, runFromSettings, parseRunSettings, SETTING_DEFAULTS, type RawSettings, type SettingName, realSystem, describeRunResult, type RunBatchResult } from "../core/index.js";
 import { failuresCommand, FAILURE_FORMATS } from "./failures-command.js";
+import type { CliIo } from "./cli-io.js";
 import { ProgressDisplay } from "./progress-display.js";
-import { processStopSource } from "../core/process-stop-source.js";
+import { processStopSource } from "../shared/process-stop-source.js";
 import { statusCommand } from "./status-command.js";
 import { reportCommand } from "./report-command.js";
 
-export const DEFAULT_STATE_DIR = ".resumable-batch";
+export type { CliIo } from "./cli-io.js";
 
-export interface CliIo {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
+export const DEFAULT_STATE_DIR = ".resumable-batch";
 
 /** Runs the command line; returns the exit status (see the README's table). */
 export async function main(argv: string[], io: CliIo): Promise<number> {

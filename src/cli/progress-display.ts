@@ -1,6 +1,4 @@
-import { formatDurationMs } from "../core/duration.js";
-import type { Logger } from "../core/logger.js";
-import type { ProgressSnapshot } from "../core/progress.js";
+import { formatDurationMs, type Logger, type ProgressSnapshot } from "../core/index.js";
 
 /**
  * Progress for people: on a terminal, one bar redrawn in place with rate and ETA; in a

@@ -1,10 +1,8 @@
 import { resolve } from "node:path";
-import { ConfigError } from "../core/errors.js";
-import { mergeShardStates } from "../core/merge-shards.js";
-import { loadState } from "../core/state-store.js";
+import { ConfigError, mergeShardStates, loadState } from "../core/index.js";
 import { summaryInputFromState } from "../report/summary-input.js";
 import { REPORT_FILE, writeReports } from "../report/write-reports.js";
-import type { CliIo } from "./main.js";
+import type { CliIo } from "./cli-io.js";
 
 /**
  * `resumable-batch report`: summary.md and report.html for one state folder, or, with

@@ -1,5 +1,5 @@
-import { loadState } from "../core/state-store.js";
-import type { CliIo } from "./main.js";
+import { loadState } from "../core/index.js";
+import type { CliIo } from "./cli-io.js";
 
 /** `resumable-batch status`: what a state folder holds, read without taking its lock. */
 export function statusCommand(stateDir: string, asJson: boolean, io: CliIo): number {

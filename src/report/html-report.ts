@@ -12,8 +12,7 @@
  * Pure: no I/O.
  */
 import { createHash } from "node:crypto";
-import { groupFailures, normaliseCause } from "../core/failure-groups.js";
-import type { FailureGroup, FailureRecord, RunRecord } from "../core/types.js";
+import { groupFailures, normaliseCause, type FailureGroup, type FailureRecord, type RunRecord } from "../core/index.js";
 import {
   describeStateSource,
   describeStopReason,

@@ -6,8 +6,7 @@
  * input: it goes into code spans, so GitHub shows it literally, with pipes escaped and
  * newlines folded so it cannot break a table row.
  */
-import { groupFailures } from "../core/failure-groups.js";
-import type { FailureRecord, RunRecord, StopReason } from "../core/types.js";
+import { groupFailures, type FailureRecord, type RunRecord, type StopReason } from "../core/index.js";
 
 /**
  * The job summary limit on GitHub is 1 MiB per step; the summary stays below this many

@@ -1,6 +1,4 @@
-import type { BatchState } from "../core/batch-state.js";
-import { buildFailuresFile } from "../core/failures-file.js";
-import type { RunBatchResult } from "../core/run-batch.js";
+import { type BatchState, buildFailuresFile, type RunBatchResult } from "../core/index.js";
 import type { RunSummaryInput } from "./markdown.js";
 
 /**

@@ -1,8 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { BatchState } from "../core/batch-state.js";
-import { writeFailuresFile } from "../core/failures-file.js";
-import { writeFileAtomic } from "../core/state-store.js";
+import { type BatchState, writeFailuresFile, writeFileAtomic } from "../core/index.js";
 import { renderHtmlReport } from "./html-report.js";
 import { renderRunSummaryMarkdown, type RunSummaryInput } from "./markdown.js";
 

@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, it, expect } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { renderHtmlReport, type HtmlReportInput } from "../../src/report/html-report.js";
-import type { FailureKind, FailureRecord, RunRecord } from "../../src/core/types.js";
+import type { FailureKind, FailureRecord, RunRecord } from "../../src/core/platform/types.js";
 
 /** The bits of the DOM used inside page callbacks (tsconfig has no "dom" lib). */
 declare const document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };

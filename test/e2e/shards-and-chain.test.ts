@@ -4,8 +4,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { shardOf } from "../../src/core/shard.js";
-import type { FailureRecord } from "../../src/core/types.js";
+import { shardOf } from "../../src/core/input/shard.js";
+import type { FailureRecord } from "../../src/core/platform/types.js";
 import { artifactFile, assertBuilt, playRun, recordLines, repeats, runLog, scenario, type RunResult } from "./harness.js";
 import type { FakeGitHub } from "./service/fake-github.js";
 import { useStandIn } from "./service/stand-in.js";

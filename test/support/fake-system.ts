@@ -1,4 +1,4 @@
-import type { System } from "../../src/core/system.js";
+import type { System } from "../../src/core/platform/system.js";
 
 /**
  * A System on virtual time: timers fire only when the test advances the clock, so

@@ -8,8 +8,8 @@ import { CHAIN_ACTOR, chainOfRun, readChainFile, type ChainRecord } from "../../
 import { decideContinue, dispatchInputs, dispatchTarget, type ContinueFacts } from "../../src/action/continue-run.js";
 import { runMain } from "../../src/action/main.js";
 import { runPost } from "../../src/action/post.js";
-import { BatchState } from "../../src/core/batch-state.js";
-import { compactState } from "../../src/core/state-store.js";
+import { BatchState } from "../../src/core/state/batch-state.js";
+import { compactState } from "../../src/core/state/state-store.js";
 import { fixture, hang, readFolder, type Files, type Fixture } from "./action-fakes.js";
 
 const made: string[] = [];

@@ -3,8 +3,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { realSystem } from "../../src/core/system.js";
-import type { StopSignalName, StopSource } from "../../src/core/stop-controller.js";
+import { realSystem } from "../../src/core/platform/system.js";
+import type { StopSignalName, StopSource } from "../../src/core/run/stop-controller.js";
 import type { ActionCore, ActionHost, ArtifactClient, ArtifactFinder, CacheClient, RemoteArtifact, RunArtifact, WorkflowDispatcher } from "../../src/action/host.js";
 
 export type Files = Record<string, string>;

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ACTION_INPUT_DEFAULTS, BOOLEAN_INPUTS, CONTINUE_MODES, getInputs, getModeInputs, getReportInputs, MODES, RUN_SETTING_INPUTS } from "../../src/action/inputs.js";
 import { OUTPUT_NAMES } from "../../src/action/main.js";
-import { SETTING_DEFAULTS } from "../../src/core/settings.js";
-import { ITEMS_FORMATS } from "../../src/core/item-source.js";
+import { SETTING_DEFAULTS } from "../../src/core/config/settings.js";
+import { ITEMS_FORMATS } from "../../src/core/input/item-source.js";
 import { FakeCore } from "./action-fakes.js";
 
 interface ActionYml {

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runMain } from "../../src/action/main.js";
 import { mainPostState } from "../../src/action/main-post-state.js";
 import { StopLatch } from "../../src/action/stop-latch.js";
-import { BatchState } from "../../src/core/batch-state.js";
-import { compactState, loadState } from "../../src/core/state-store.js";
+import { BatchState } from "../../src/core/state/batch-state.js";
+import { compactState, loadState } from "../../src/core/state/state-store.js";
 import { FakeSignals, fixture, hang, readFolder, writeFolder, type Files, type Fixture } from "./action-fakes.js";
 
 const made: string[] = [];

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runMain } from "../../src/action/main.js";
 import { runPost } from "../../src/action/post.js";
 import { MAX_FAILURE_ANNOTATIONS } from "../../src/action/job-summary.js";
-import { loadState } from "../../src/core/state-store.js";
+import { loadState } from "../../src/core/state/state-store.js";
 import { fixture, hang, type Fixture } from "./action-fakes.js";
 
 const made: string[] = [];

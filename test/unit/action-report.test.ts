@@ -8,9 +8,9 @@ import { pickShardArtifacts, shardFigures } from "../../src/action/report.js";
 import { runMain } from "../../src/action/main.js";
 import { runPost } from "../../src/action/post.js";
 import { CHAIN_ACTOR } from "../../src/action/chain.js";
-import { BatchState } from "../../src/core/batch-state.js";
-import { shardOf } from "../../src/core/shard.js";
-import type { FailureRecord } from "../../src/core/types.js";
+import { BatchState } from "../../src/core/state/batch-state.js";
+import { shardOf } from "../../src/core/input/shard.js";
+import type { FailureRecord } from "../../src/core/platform/types.js";
 import { fixture, hang, type Fixture } from "./action-fakes.js";
 
 const made: string[] = [];

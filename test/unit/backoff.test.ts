@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs } from "../../src/core/backoff.js";
+import { backoffDelayMs } from "../../src/core/run/backoff.js";
 
 const policy = { baseMs: 1000, maxMs: 60_000 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Budget } from "../../src/core/budget.js";
+import { Budget } from "../../src/core/run/budget.js";
 
 describe("Budget", () => {
   it("without a deadline, always lets items start", () => {

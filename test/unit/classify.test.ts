@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyError, parseRetryAfter, PermanentError, TransientError } from "../../src/core/errors.js";
+import { classifyError, parseRetryAfter, PermanentError, TransientError } from "../../src/core/platform/errors.js";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
 const httpError = (status: number, headers?: unknown) => Object.assign(new Error(`HTTP ${status}`), { status, response: { status, headers } });

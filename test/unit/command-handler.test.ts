@@ -9,9 +9,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCommandHandler, MAX_ITEM_JSON_ENV_BYTES, type CommandHandlerOptions } from "../../src/core/handlers/command-handler.js";
+import { createCommandHandler, MAX_ITEM_JSON_ENV_BYTES, type CommandHandlerOptions } from "../../src/core/handlers/command/command-handler.js";
 import type { AttemptResult, Handler } from "../../src/core/handlers/handler.js";
-import { realSystem } from "../../src/core/system.js";
+import { realSystem } from "../../src/core/platform/system.js";
 
 const root = mkdtempSync(join(tmpdir(), "rb-command-handler-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

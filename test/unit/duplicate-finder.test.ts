@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DuplicateFinder } from "../../src/core/duplicate-finder.js";
-import { hashId } from "../../src/core/hash-id.js";
+import { DuplicateFinder } from "../../src/core/input/duplicate-finder.js";
+import { hashId } from "../../src/core/input/hash-id.js";
 
 describe("DuplicateFinder", () => {
   it("groups every repeated id with its earlier occurrences, across many growths", () => {

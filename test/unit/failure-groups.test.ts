@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { groupFailures, normaliseCause, MAX_CAUSE_LENGTH } from "../../src/core/failure-groups.js";
-import type { FailureKind, FailureRecord } from "../../src/core/types.js";
+import { groupFailures, normaliseCause, MAX_CAUSE_LENGTH } from "../../src/core/state/failure-groups.js";
+import type { FailureKind, FailureRecord } from "../../src/core/platform/types.js";
 
 function failure(id: string, error: string, over: Partial<FailureRecord> = {}): FailureRecord {
   return {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, it, expect } from "vitest";
 import { escapeHtml, jsonForScript, renderHtmlReport, type HtmlReportInput } from "../../src/report/html-report.js";
-import type { FailureRecord, RunRecord } from "../../src/core/types.js";
+import type { FailureRecord, RunRecord } from "../../src/core/platform/types.js";
 
 const HOSTILE_ID = "<img src=x onerror=alert(1)>";
 const HOSTILE_ERROR = `</script><script>alert("pwned")</script> <!-- "quoted" & 'single' </SCRIPT > \u2028`;

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BatchState } from "../../src/core/batch-state.js";
-import { formatForPath, readSource, type ItemsFormat, type SourceEntry } from "../../src/core/item-source.js";
-import { firstOccurrences, planSource } from "../../src/core/plan.js";
+import { BatchState } from "../../src/core/state/batch-state.js";
+import { formatForPath, readSource, type ItemsFormat, type SourceEntry } from "../../src/core/input/item-source.js";
+import { firstOccurrences, planSource } from "../../src/core/input/plan.js";
 
 function file(name: string, content: string | Buffer): string {
   const path = join(mkdtempSync(join(tmpdir(), "rb-src-")), name);

@@ -2,11 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BatchState } from "../../src/core/batch-state.js";
-import { StateError } from "../../src/core/errors.js";
-import { doneLine, recordLine, type FailRecord } from "../../src/core/journal-records.js";
-import { JournalWriter } from "../../src/core/journal-writer.js";
-import { compactState, journalFileName, loadState, replayJournalText, SNAPSHOT_FILE } from "../../src/core/state-store.js";
+import { BatchState } from "../../src/core/state/batch-state.js";
+import { StateError } from "../../src/core/platform/errors.js";
+import { doneLine, recordLine, type FailRecord } from "../../src/core/state/journal-records.js";
+import { JournalWriter } from "../../src/core/state/journal-writer.js";
+import { compactState, journalFileName, loadState, replayJournalText, SNAPSHOT_FILE } from "../../src/core/state/state-store.js";
 import { FakeSystem } from "../support/fake-system.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "rb-state-"));

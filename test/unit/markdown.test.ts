@@ -8,7 +8,7 @@ import {
   renderRunSummaryMarkdown,
   type RunSummaryInput,
 } from "../../src/report/markdown.js";
-import type { FailureRecord, RunRecord } from "../../src/core/types.js";
+import type { FailureRecord, RunRecord } from "../../src/core/platform/types.js";
 
 const HOSTILE_ID = "<img src=x onerror=alert(1)>";
 const HOSTILE_ERROR = "bad | pipe\nsecond line `tick` ``double`` <script>alert(1)</script> **bold** [link](javascript:alert(1))";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { batchedNext, runPool } from "../../src/core/pool.js";
+import { batchedNext, runPool } from "../../src/core/run/pool.js";
 
 const tick = () => new Promise((r) => setImmediate(r));
 

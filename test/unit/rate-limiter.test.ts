@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RateLimiter } from "../../src/core/rate-limiter.js";
+import { RateLimiter } from "../../src/core/run/rate-limiter.js";
 import { FakeSystem } from "../support/fake-system.js";
 
 describe("RateLimiter on virtual time", () => {

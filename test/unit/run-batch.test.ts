@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AttemptContext, AttemptResult, Handler } from "../../src/core/handlers/handler.js";
-import { runBatch, type RunBatchOptions } from "../../src/core/run-batch.js";
-import type { StopSignalName, StopSource } from "../../src/core/stop-controller.js";
-import type { Item } from "../../src/core/types.js";
-import { RateLimiter } from "../../src/core/rate-limiter.js";
+import { runBatch, type RunBatchOptions } from "../../src/core/run/run-batch.js";
+import type { StopSignalName, StopSource } from "../../src/core/run/stop-controller.js";
+import type { Item } from "../../src/core/platform/types.js";
+import { RateLimiter } from "../../src/core/run/rate-limiter.js";
 import { FakeSystem } from "../support/fake-system.js";
 
 class ManualStops implements StopSource {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseDurationMs } from "../../src/core/duration.js";
-import { parseRunSettings, parseShard, parseRateLimit, type RawSettings } from "../../src/core/settings.js";
+import { parseDurationMs } from "../../src/core/config/duration.js";
+import { parseRunSettings, parseShard, parseRateLimit, type RawSettings } from "../../src/core/config/settings.js";
 
 const flag = (k: string) => `--${k}`;
 const parse = (raw: RawSettings) => parseRunSettings({ items: "i.jsonl", run: "true", ...raw }, flag);

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { shardOf } from "../../src/core/shard.js";
+import { shardOf } from "../../src/core/input/shard.js";
 
 describe("shardOf", () => {
   it("puts every item in exactly one shard, for random ids and shard counts", () => {

@@ -1,6 +1,6 @@
-import type { HandlerSpec } from "../settings.js";
-import type { System } from "../system.js";
-import { createCommandHandler } from "./command-handler.js";
+import type { HandlerSpec } from "../config/settings.js";
+import type { System } from "../platform/system.js";
+import { createCommandHandler } from "./command/command-handler.js";
 import type { Handler } from "./handler.js";
 import { createModuleHandler, loadModuleFunction } from "./module-handler.js";
 import { createWorkerHandler } from "./worker-handler.js";

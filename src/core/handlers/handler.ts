@@ -1,5 +1,5 @@
-import type { ItemErrorKind } from "../errors.js";
-import type { Item } from "../types.js";
+import type { ItemErrorKind } from "../platform/errors.js";
+import type { Item } from "../platform/types.js";
 
 /** What a handler is told about one attempt at one item. */
 export interface AttemptContext {

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
-import { classifyError, ConfigError, type PermanentError, type TransientError } from "../errors.js";
-import type { Item } from "../types.js";
+import { classifyError, ConfigError, type PermanentError, type TransientError } from "../platform/errors.js";
+import type { Item } from "../platform/types.js";
 import { OK, type AttemptContext, type AttemptResult, type Handler } from "./handler.js";
 
 /** What a module's default export receives as its second argument. */

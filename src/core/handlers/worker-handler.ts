@@ -1,8 +1,8 @@
 import type { ChildProcess } from "node:child_process";
-import type { System } from "../system.js";
-import type { Item } from "../types.js";
+import type { System } from "../platform/system.js";
+import type { Item } from "../platform/types.js";
 import { OK, type AttemptContext, type AttemptResult, type Handler } from "./handler.js";
-import { OutputTail } from "./output-tail.js";
+import { OutputTail } from "./command/output-tail.js";
 import { killGroup } from "./process-group.js";
 
 export interface WorkerHandlerOptions {

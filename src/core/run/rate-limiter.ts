@@ -1,4 +1,4 @@
-import { sleepMs, type System } from "./system.js";
+import { sleepMs, type System } from "../platform/system.js";
 
 /**
  * Spaces item starts evenly so they never exceed `count` per `perMs`, whatever the

@@ -1,4 +1,4 @@
-import type { FailureKind, RunRecord, StopReason } from "./types.js";
+import type { FailureKind, RunRecord, StopReason } from "../platform/types.js";
 
 /**
  * One line of the append-only journal. Every record carries absolute values (not

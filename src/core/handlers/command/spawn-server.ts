@@ -1,8 +1,8 @@
 import type { ChildProcess } from "node:child_process";
-import type { System } from "../system.js";
+import type { System } from "../../platform/system.js";
 import type { LaunchOutcome } from "./launcher.js";
 import { OutputTail } from "./output-tail.js";
-import { killGroup } from "./process-group.js";
+import { killGroup } from "../process-group.js";
 import { SPAWN_SERVER_SOURCE } from "./spawn-server-source.js";
 
 export interface SpawnServerOptions {

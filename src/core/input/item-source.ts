@@ -3,7 +3,8 @@ import { parse as parseCsv } from "csv-parse";
 import { extname } from "node:path";
 import { InvalidUtf8Error, readLines, type SourceLine } from "./line-reader.js";
 import { splitJsonArray } from "./json-array-splitter.js";
-import type { Item } from "./types.js";
+import type { Item } from "../platform/types.js";
+import type { SourceProblem } from "./source-problem.js";
 
 export type ItemsFormat = "jsonl" | "json" | "csv" | "lines";
 export const ITEMS_FORMATS: readonly ItemsFormat[] = ["jsonl", "json", "csv", "lines"];
@@ -36,10 +37,7 @@ export interface SourceSpec {
 /** A source entry: an item, or a problem pinned to a line. */
 export type SourceEntry = { item: Item; problem?: undefined } | { item?: undefined; problem: SourceProblem };
 
-export interface SourceProblem {
-  line: number;
-  message: string;
-}
+export type { SourceProblem } from "./source-problem.js";
 
 /**
  * Streams a source as batches of entries. Problems (malformed JSON, a missing id, invalid

@@ -1,5 +1,5 @@
 import type { SourceLine } from "./line-reader.js";
-import type { SourceProblem } from "./item-source.js";
+import type { SourceProblem } from "./source-problem.js";
 
 type Phase = "before" | "between" | "element" | "after";
 

@@ -1,18 +1,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { access, stat } from "node:fs/promises";
-import { ConfigError } from "./errors.js";
+import { ConfigError } from "../platform/errors.js";
 import { join } from "node:path";
-import { captureCommandOutput } from "./capture-command.js";
-import { createHandler } from "./handlers/create-handler.js";
-import { formatForPath, type SourceSpec } from "./item-source.js";
-import type { Logger } from "./logger.js";
+import { captureCommandOutput } from "../input/capture-command.js";
+import { createHandler } from "../handlers/create-handler.js";
+import { formatForPath, type SourceSpec } from "../input/item-source.js";
+import type { Logger } from "../platform/logger.js";
 import type { ProgressSnapshot } from "./progress.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { runBatch, type RunBatchOptions, type RunBatchResult } from "./run-batch.js";
-import type { RunSettings, SettingName } from "./settings.js";
-import { shardOf } from "./shard.js";
+import type { RunSettings, SettingName } from "../config/settings.js";
+import { shardOf } from "../input/shard.js";
 import type { StopSource } from "./stop-controller.js";
-import type { System } from "./system.js";
+import type { System } from "../platform/system.js";
 
 /** What an adapter knows that the settings do not: where, who, and how to talk. */
 export interface RunEnvironment {

@@ -8,7 +8,7 @@
  *
  * Pure: no I/O, no GitHub or CLI imports.
  */
-import type { FailureGroup, FailureKind, FailureRecord } from "./types.js";
+import type { FailureGroup, FailureKind, FailureRecord } from "../platform/types.js";
 
 /** Longest cause returned by `normaliseCause`, in UTF-16 code units (the last one is `…`). */
 export const MAX_CAUSE_LENGTH = 200;

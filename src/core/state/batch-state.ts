@@ -1,4 +1,4 @@
-import type { FailureRecord, RunRecord } from "./types.js";
+import type { FailureRecord, RunRecord } from "../platform/types.js";
 import type { JournalRecord } from "./journal-records.js";
 
 /** Run history kept for progress charts; a run every 5 minutes for a week fits. */

@@ -1,4 +1,4 @@
-import type { System } from "../system.js";
+import type { System } from "../../platform/system.js";
 import type { Launcher, LaunchOutcome, LaunchRequest } from "./launcher.js";
 import { SpawnServer } from "./spawn-server.js";
 

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { BatchState } from "./batch-state.js";
 import { groupFailures } from "./failure-groups.js";
 import { FAILURES_FILE, writeFileAtomic } from "./state-store.js";
-import type { FailuresFile } from "./types.js";
+import type { FailuresFile } from "../platform/types.js";
 
 /** failures.json, regenerated from state: oldest failure first, with causes grouped. */
 export function buildFailuresFile(state: BatchState): FailuresFile {

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
-import type { System } from "./system.js";
-import type { StopReason } from "./types.js";
+import type { System } from "../platform/system.js";
+import type { StopReason } from "../platform/types.js";
 
 export type StopSignalName = "SIGINT" | "SIGTERM";
 

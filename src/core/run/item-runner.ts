@@ -1,11 +1,11 @@
 import { backoffDelayMs, type BackoffPolicy } from "./backoff.js";
 import type { Budget } from "./budget.js";
-import type { ItemErrorKind } from "./errors.js";
-import type { AttemptContext, AttemptResult, Handler } from "./handlers/handler.js";
+import type { ItemErrorKind } from "../platform/errors.js";
+import type { AttemptContext, AttemptResult, Handler } from "../handlers/handler.js";
 import { idempotencyKey } from "./idempotency.js";
-import { PermanentError, TransientError } from "./errors.js";
-import { sleepMs, type System } from "./system.js";
-import type { Item } from "./types.js";
+import { PermanentError, TransientError } from "../platform/errors.js";
+import { sleepMs, type System } from "../platform/system.js";
+import type { Item } from "../platform/types.js";
 
 export type ItemOutcome =
   | { status: "done"; attempts: number }

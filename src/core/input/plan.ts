@@ -1,8 +1,8 @@
-import type { BatchState } from "./batch-state.js";
-import { ConfigError } from "./errors.js";
+import type { BatchState } from "../state/batch-state.js";
+import { ConfigError } from "../platform/errors.js";
 import { DuplicateFinder } from "./duplicate-finder.js";
 import { readSource, type SourceProblem, type SourceSpec } from "./item-source.js";
-import type { Item } from "./types.js";
+import type { Item } from "../platform/types.js";
 
 /** Problems listed in a rejection message; the rest are counted. */
 const MAX_PROBLEMS_SHOWN = 20;

@@ -1,8 +1,8 @@
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
-import { ConfigError } from "./errors.js";
-import { OutputTail } from "./handlers/output-tail.js";
-import type { System } from "./system.js";
+import { ConfigError } from "../platform/errors.js";
+import { OutputTail } from "../handlers/command/output-tail.js";
+import type { System } from "../platform/system.js";
 
 /**
  * Runs the items command once and saves its standard output to a file, so the items can

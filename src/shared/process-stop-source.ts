@@ -1,4 +1,4 @@
-import type { StopSource } from "./stop-controller.js";
+import type { StopSource } from "../core/index.js";
 
 /**
  * This process's SIGINT and SIGTERM as the engine's stop source, for both adapters. While

@@ -1,5 +1,5 @@
 import parse from "parse-duration";
-import { ConfigError } from "./errors.js";
+import { ConfigError } from "../platform/errors.js";
 
 /**
  * Reads a duration like `500ms`, `90s`, `5m`, `1h30m`. A bare number is rejected rather

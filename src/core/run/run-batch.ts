@@ -1,24 +1,24 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { BackoffPolicy } from "./backoff.js";
-import type { BatchState } from "./batch-state.js";
+import type { BatchState } from "../state/batch-state.js";
 import { Budget } from "./budget.js";
-import { ConfigError } from "./errors.js";
-import { formatDurationMs } from "./duration.js";
-import { writeFailuresFile } from "./failures-file.js";
-import type { Handler } from "./handlers/handler.js";
-import { readSource, type SourceSpec } from "./item-source.js";
+import { ConfigError } from "../platform/errors.js";
+import { formatDurationMs } from "../config/duration.js";
+import { writeFailuresFile } from "../state/failures-file.js";
+import type { Handler } from "../handlers/handler.js";
+import { readSource, type SourceSpec } from "../input/item-source.js";
 import { runItem, type ItemOutcome } from "./item-runner.js";
-import { doneLine, recordLine, type FailRecord } from "./journal-records.js";
-import { JournalWriter } from "./journal-writer.js";
-import type { Logger } from "./logger.js";
-import { firstOccurrences, isPending, planSource } from "./plan.js";
+import { doneLine, recordLine, type FailRecord } from "../state/journal-records.js";
+import { JournalWriter } from "../state/journal-writer.js";
+import type { Logger } from "../platform/logger.js";
+import { firstOccurrences, isPending, planSource } from "../input/plan.js";
 import { batchedNext, runPool } from "./pool.js";
 import { ProgressMeter, type ProgressSnapshot } from "./progress.js";
-import { acquireLock, compactState, journalFileName, loadState } from "./state-store.js";
+import { acquireLock, compactState, journalFileName, loadState } from "../state/state-store.js";
 import { StopController, type StopSource } from "./stop-controller.js";
-import type { System } from "./system.js";
-import type { FailureKind, Item, StopReason } from "./types.js";
+import type { System } from "../platform/system.js";
+import type { FailureKind, Item, StopReason } from "../platform/types.js";
 
 /** Compact at load when the journal replayed on top of the snapshot is larger than this. */
 const COMPACT_AT_LOAD_BYTES = 4 * 1024 * 1024;

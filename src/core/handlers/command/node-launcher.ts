@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import type { System } from "../system.js";
+import type { System } from "../../platform/system.js";
 import type { Launcher, LaunchOutcome } from "./launcher.js";
 import { OutputTail } from "./output-tail.js";
 

@@ -1,5 +1,5 @@
 import { BatchState } from "./batch-state.js";
-import type { RunRecord } from "./types.js";
+import type { RunRecord } from "../platform/types.js";
 
 /** One shard's state, labelled for the merged report. */
 export interface ShardState {

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import type { System } from "./system.js";
+import type { System } from "../platform/system.js";
 
 /**
  * Appends journal lines in batches: a line is buffered in memory and written within

@@ -1,6 +1,6 @@
 import { parseDurationMs } from "./duration.js";
-import { ConfigError } from "./errors.js";
-import { ITEMS_FORMATS, type ItemsFormat } from "./item-source.js";
+import { ConfigError } from "../platform/errors.js";
+import { ITEMS_FORMATS, type ItemsFormat } from "../input/item-source.js";
 
 /**
  * The run's settings, validated once, before any work, for both adapters. Keys are the

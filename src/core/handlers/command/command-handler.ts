@@ -1,9 +1,9 @@
-import type { System } from "../system.js";
-import type { Item } from "../types.js";
-import { OK, type AttemptContext, type AttemptResult, type Handler } from "./handler.js";
+import type { System } from "../../platform/system.js";
+import type { Item } from "../../platform/types.js";
+import { OK, type AttemptContext, type AttemptResult, type Handler } from "../handler.js";
 import type { Launcher, LaunchOutcome } from "./launcher.js";
 import { createNodeLauncher } from "./node-launcher.js";
-import { killGroup } from "./process-group.js";
+import { killGroup } from "../process-group.js";
 import { createServerLauncher } from "./server-launcher.js";
 
 export interface CommandHandlerOptions {

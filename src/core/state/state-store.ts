@@ -2,9 +2,9 @@ import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, 
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { BatchState } from "./batch-state.js";
-import { ConfigError, StateError } from "./errors.js";
+import { ConfigError, StateError } from "../platform/errors.js";
 import type { JournalRecord } from "./journal-records.js";
-import type { FailureKind, FailureRecord, RunRecord } from "./types.js";
+import type { FailureKind, FailureRecord, RunRecord } from "../platform/types.js";
 
 /**
  * The state folder:

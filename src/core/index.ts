@@ -1,0 +1,19 @@
+/**
+ * The engine's public surface: what the adapters (action/, cli/, report/, shared/) may use.
+ * Everything else under core/ is internal to the engine (unit tests may still reach in).
+ */
+export { formatDurationMs, parseDurationMs } from "./config/duration.js";
+export { parseRunSettings, type RawSettings, type RunSettings, SETTING_DEFAULTS, type SettingName } from "./config/settings.js";
+export { ConfigError, errorMessage, StateError } from "./platform/errors.js";
+export { type Logger } from "./platform/logger.js";
+export { realSystem, type System } from "./platform/system.js";
+export { type FailureGroup, type FailureRecord, type RunRecord, type StopReason } from "./platform/types.js";
+export { runFromSettings } from "./run/prepare-run.js";
+export { type ProgressSnapshot } from "./run/progress.js";
+export { describeRunResult, type RunBatchResult } from "./run/run-batch.js";
+export { type StopSignalName, type StopSource } from "./run/stop-controller.js";
+export { type BatchState } from "./state/batch-state.js";
+export { groupFailures, normaliseCause } from "./state/failure-groups.js";
+export { buildFailuresFile, writeFailuresFile } from "./state/failures-file.js";
+export { mergeShardStates } from "./state/merge-shards.js";
+export { FAILURES_FILE, loadState, LOCK_FILE, SNAPSHOT_FILE, writeFileAtomic } from "./state/state-store.js";
