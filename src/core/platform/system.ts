@@ -13,6 +13,11 @@ export interface System {
   spawn: typeof spawn;
 }
 
+/** The system clock's time as an ISO 8601 string (what journal records and files store). */
+export function isoNow(system: System): string {
+  return new Date(system.nowMs()).toISOString();
+}
+
 /** Resolves after ms, or early (resolving, not rejecting) when signal aborts. */
 export function sleepMs(system: System, ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted || ms <= 0) return Promise.resolve();

@@ -1,0 +1,97 @@
+import type { BatchState } from "../state/batch-state.js";
+import { doneLine, recordLine, type FailRecord } from "../state/journal-records.js";
+import type { JournalWriter } from "../state/journal-writer.js";
+import type { Logger } from "../platform/logger.js";
+import type { FailureKind, Item } from "../platform/types.js";
+import { isoNow, type System } from "../platform/system.js";
+import { oneLine, type ItemLog } from "./item-log.js";
+import type { ItemOutcome } from "./item-runner.js";
+import type { ProgressMeter } from "./progress.js";
+import type { StopController } from "./stop-controller.js";
+
+/** The failure-rate stop needs this many finished items before it judges. */
+const MIN_ITEMS_FOR_FAILURE_RATE = 20;
+
+export interface OutcomeRecorderOptions {
+  /** Runs in which an item may fail transiently before it is quarantined. */
+  maxRunsPerItem: number;
+  /** Stop early when more than this share of finished items failed (0..1). */
+  maxFailureRate?: number;
+  /** Label stored on failures when sharded, like "2/8". */
+  shardLabel?: string;
+  shutdownGraceMs: number;
+  system: System;
+  log: Logger;
+}
+
+/** Where an outcome goes: the journal, the state in memory, the progress counters and the log. */
+export interface OutcomeSinks {
+  journal: JournalWriter;
+  state: BatchState;
+  meter: ProgressMeter;
+  stop: StopController;
+  itemLog: ItemLog;
+}
+
+/**
+ * Records each item's outcome as it arrives — a success or a failure in the journal and
+ * the state, a cut-off item not at all (it stays pending) — and stops the run early when
+ * too large a share of the finished items failed.
+ */
+export class OutcomeRecorder {
+  /** Failures this run that a next normal run will not retry (permanent or quarantined). */
+  failedFinal = 0;
+
+  constructor(
+    private readonly options: OutcomeRecorderOptions,
+    private readonly sinks: OutcomeSinks,
+  ) {}
+
+  record(item: Item, outcome: ItemOutcome): void {
+    if (outcome.status === "done") this.recordDone(item);
+    else if (outcome.status === "failed") {
+      this.recordFailure(item, outcome);
+      this.stopIfFailureRateTooHigh();
+    }
+    // "cutoff": not an outcome; the item stays pending for the next run.
+  }
+
+  private recordDone(item: Item): void {
+    this.sinks.journal.append(doneLine(item.id));
+    this.sinks.state.markDoneInRun(item.id);
+    this.sinks.meter.succeeded++;
+  }
+
+  private recordFailure(item: Item, outcome: Extract<ItemOutcome, { status: "failed" }>): void {
+    const { state, journal, meter } = this.sinks;
+    const prior = state.failures.get(item.id);
+    const runs = (prior?.runs ?? 0) + 1;
+    let kind: FailureKind = outcome.kind;
+    if ((kind === "transient" || kind === "timeout") && runs >= this.options.maxRunsPerItem) kind = "quarantined";
+    const now = isoNow(this.options.system);
+    const record: FailRecord = {
+      t: "fail", id: item.id, kind, error: outcome.error, attempts: (prior?.attempts ?? 0) + outcome.attempts, runs,
+      first: prior?.firstFailedAt ?? now, last: now, item: item.data,
+      ...(this.options.shardLabel === undefined ? {} : { shard: this.options.shardLabel }),
+    };
+    journal.append(recordLine(record));
+    state.apply(record);
+    meter.failed++;
+    if (kind === "permanent" || kind === "quarantined") this.failedFinal++;
+    const quarantine = kind === "quarantined" ? ` after failing in ${runs} runs` : "";
+    this.sinks.itemLog.write(`✗ ${item.id}: ${oneLine(outcome.error)} (${kind}${quarantine}, ${record.attempts} attempt(s))`);
+  }
+
+  private stopIfFailureRateTooHigh(): void {
+    const { meter, stop } = this.sinks;
+    const { maxFailureRate } = this.options;
+    const finished = meter.succeeded + meter.failed;
+    if (maxFailureRate === undefined || finished < MIN_ITEMS_FOR_FAILURE_RATE || meter.failed / finished <= maxFailureRate) return;
+    if (!stop.soft.signal.aborted) {
+      this.options.log.error(
+        `${meter.failed} of ${finished} items failed (more than max-failure-rate ${maxFailureRate}): stopping early, something upstream looks broken`,
+      );
+    }
+    stop.request("failure-rate", this.options.shutdownGraceMs);
+  }
+}

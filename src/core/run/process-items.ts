@@ -1,0 +1,100 @@
+import type { BatchState } from "../state/batch-state.js";
+import type { Handler } from "../handlers/handler.js";
+import type { Logger } from "../platform/logger.js";
+import type { System } from "../platform/system.js";
+import type { Item } from "../platform/types.js";
+import type { BackoffPolicy } from "./backoff.js";
+import type { Budget } from "./budget.js";
+import { oneLine, type ItemLog } from "./item-log.js";
+import { runItem, type ItemRunnerOptions } from "./item-runner.js";
+import type { OutcomeRecorder } from "./outcome-recorder.js";
+import { runPool } from "./pool.js";
+import type { ProgressMeter } from "./progress.js";
+import type { StopController } from "./stop-controller.js";
+import type { WorkQueue } from "./work-queue.js";
+
+/**
+ * After its signal fires, a handler that ignores it is walked away from after the grace,
+ * but never later than this: one stuck item must not hold up stopping and saving.
+ */
+const MAX_ABANDON_AFTER_MS = 2000;
+
+export interface ProcessItemsOptions {
+  handler: Handler;
+  concurrency: number;
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+  itemTimeoutMs?: number;
+  shutdownGraceMs: number;
+  idempotencyNamespace: string;
+  beforeStart?: (signal: AbortSignal) => boolean | Promise<boolean>;
+  onThrottle?: (delayMs: number) => void;
+  system: System;
+  log: Logger;
+}
+
+/** The parts of a run the items pass through while they are processed. */
+export interface RunInProgress {
+  state: BatchState;
+  budget: Budget;
+  stop: StopController;
+  meter: ProgressMeter;
+  recorder: OutcomeRecorder;
+  itemLog: ItemLog;
+}
+
+/**
+ * Works through the queue, `concurrency` items at a time, until it is empty, a stop
+ * arrives or the budget would not cover another item; each outcome goes to the recorder.
+ */
+export async function processItems(options: ProcessItemsOptions, queue: WorkQueue, run: RunInProgress): Promise<void> {
+  const { state, budget, stop, meter, recorder } = run;
+  const runnerOptions = itemRunnerOptions(options, run);
+  await runPool({
+    next: queue.next,
+    take: queue.take,
+    concurrency: options.concurrency,
+    canStart: () => {
+      if (stop.soft.signal.aborted) return false;
+      if (budget.deadlineAtMs === undefined || budget.canStart(options.system.nowMs())) return true;
+      stopForBudget(options, stop, budget);
+      return false;
+    },
+    beforeStart: options.beforeStart ? () => options.beforeStart!(stop.soft.signal) : undefined,
+    // A then, not an async function: one promise and frame less per item.
+    work: (item) => {
+      meter.inFlight++;
+      const prior = state.failures.size === 0 ? undefined : state.failures.get(item.id);
+      return runItem(item, prior?.attempts ?? 0, runnerOptions).then((outcome) => {
+        meter.inFlight--;
+        recorder.record(item, outcome);
+      });
+    },
+  });
+}
+
+function itemRunnerOptions(options: ProcessItemsOptions, run: RunInProgress): ItemRunnerOptions {
+  return {
+    handler: options.handler,
+    system: options.system,
+    maxAttempts: options.maxAttempts,
+    backoff: options.backoff,
+    itemTimeoutMs: options.itemTimeoutMs,
+    abandonAfterMs: Math.min(MAX_ABANDON_AFTER_MS, options.shutdownGraceMs),
+    soft: run.stop.soft.signal,
+    hard: run.stop.hard.signal,
+    budget: run.budget,
+    idempotencyNamespace: options.idempotencyNamespace,
+    onThrottle: options.onThrottle,
+    onRetry: (item: Item, attempt: number, result: { kind: string; error: string }, delayMs: number) =>
+      run.itemLog.write(`↻ ${item.id}: attempt ${attempt} failed (${result.kind}): ${oneLine(result.error)}; retrying in ${Math.round(delayMs)}ms`),
+  };
+}
+
+function stopForBudget(options: ProcessItemsOptions, stop: StopController, budget: Budget): void {
+  if (!stop.soft.signal.aborted) {
+    options.log.info("the time budget left would not cover another item: stopping here; the next run resumes");
+    // In-flight items may finish, but not past the start of the reserve.
+    stop.request("budget", Math.max(0, Math.min(options.shutdownGraceMs, budget.leftMs(options.system.nowMs()))));
+  }
+}

@@ -1,0 +1,87 @@
+import { join } from "node:path";
+import type { BatchState } from "../state/batch-state.js";
+import { writeFailuresFile } from "../state/failures-file.js";
+import { recordLine } from "../state/journal-records.js";
+import { JournalWriter } from "../state/journal-writer.js";
+import { compactState, journalFileName, loadState } from "../state/state-store.js";
+import type { Logger } from "../platform/logger.js";
+import { isoNow, type System } from "../platform/system.js";
+import type { StopReason } from "../platform/types.js";
+
+/** Compact at load when the journal replayed on top of the snapshot is larger than this. */
+const COMPACT_AT_LOAD_BYTES = 4 * 1024 * 1024;
+
+export interface RunJournalOptions {
+  stateDir: string;
+  runId: string;
+  runAttempt: number;
+  flushIntervalMs: number;
+  system: System;
+  log: Logger;
+}
+
+/** The state as loaded from the folder, before this run starts writing to it. */
+export interface CheckpointAtStart {
+  state: BatchState;
+  /** Generation of the snapshot this run's journal follows. */
+  generation: number;
+  warnings: string[];
+}
+
+/** A run under way: its journal is open and its start record written. */
+export interface OpenRun {
+  mode: "run" | "retry-failures";
+  /** Sequence number of the state this run produces. */
+  seq: number;
+  state: BatchState;
+  generation: number;
+  journal: JournalWriter;
+}
+
+/** Loads the checkpoint (snapshot and journal) and compacts it first when the journal grew large. */
+export function loadCheckpoint(options: RunJournalOptions): CheckpointAtStart {
+  const loaded = loadState(options.stateDir);
+  for (const warning of loaded.warnings) options.log.warn(warning);
+  let generation = loaded.generation;
+  if (loaded.journalBytes > COMPACT_AT_LOAD_BYTES) generation = compactState(options.stateDir, loaded.state, generation, isoNow(options.system));
+  return { state: loaded.state, generation, warnings: [...loaded.warnings] };
+}
+
+/** Opens the run's journal and writes its start record, flushed at once. */
+export function beginRun(options: RunJournalOptions, checkpoint: CheckpointAtStart, mode: OpenRun["mode"]): OpenRun {
+  const { state, generation } = checkpoint;
+  const seq = state.origin.seq + 1;
+  const journal = new JournalWriter(join(options.stateDir, journalFileName(generation)), options.system, options.flushIntervalMs);
+  const start = { t: "start", seq, runId: options.runId, runAttempt: options.runAttempt, mode, at: isoNow(options.system) } as const;
+  journal.append(recordLine(start));
+  state.apply(start);
+  journal.flush();
+  return { mode, seq, state, generation, journal };
+}
+
+/** What the end record says about the run. */
+export interface RunTotals {
+  succeeded: number;
+  failed: number;
+  stopReason: StopReason;
+  /** Normal runs only: distinct items in the source, and those a next run would attempt. */
+  source?: { total: number; remaining: number };
+}
+
+/**
+ * Writes the end record and leaves the folder as the next run expects it: journal closed,
+ * compacted into one snapshot, failures.json written.
+ */
+export function endRun(options: RunJournalOptions, run: OpenRun, totals: RunTotals): void {
+  const { state, journal } = run;
+  const end = {
+    t: "end", seq: run.seq, at: isoNow(options.system), succeeded: totals.succeeded, failed: totals.failed, stopReason: totals.stopReason,
+    ...totals.source,
+  } as const;
+  journal.append(recordLine(end));
+  state.apply(end);
+  journal.close();
+  // Compacting at every end keeps what travels to the next run one snapshot and no journal.
+  compactState(options.stateDir, state, run.generation, isoNow(options.system));
+  writeFailuresFile(options.stateDir, state);
+}

@@ -1,0 +1,113 @@
+import { statSync } from "node:fs";
+import type { BatchState } from "../state/batch-state.js";
+import { readSource, type SourceSpec } from "../input/item-source.js";
+import { firstOccurrences, isPending, planSource } from "../input/plan.js";
+import type { Logger } from "../platform/logger.js";
+import type { Item } from "../platform/types.js";
+import { batchedNext } from "./pool.js";
+
+/**
+ * Sources up to this size are parsed once: the first pass keeps the pending items for the
+ * run (about 3.5× the file's size in memory, measured at 1M items). Larger ones are read again for the run, so
+ * memory stays flat however long the list.
+ */
+export const RETAIN_ITEMS_MAX_BYTES = 128 * 1024 * 1024;
+
+/** What a run works through, and what the first pass counted on the way. */
+export interface WorkQueue {
+  /** Distinct items in the source (retry-failures: failures at the start). */
+  total: number;
+  /** Items this run will try. */
+  pending: number;
+  /** Items failed beyond automatic retry, left for a retry-failures pass. */
+  heldFailed: number;
+  /** Items of the source done in earlier runs. */
+  alreadyDone: number;
+  /** The next item to run, or undefined when there are none left. */
+  next: () => Promise<Item | undefined>;
+  /** The next item if one is at hand without waiting (the pool's fast path). */
+  take?: () => Item | undefined;
+  warnings: string[];
+}
+
+export interface WorkQueueOptions {
+  /** Where items come from; not needed for a retry-failures pass. */
+  source?: SourceSpec;
+  retryFailures: boolean;
+  /** Only items this accepts belong to this run (a shard's share). */
+  accept?: (id: string) => boolean;
+  retainItemsMaxBytes?: number;
+  log: Logger;
+}
+
+/**
+ * Opens what the run works through: the failures for a retry-failures pass, else the
+ * source's pending items after a first pass that checks every line.
+ */
+export async function openWorkQueue(options: WorkQueueOptions, state: BatchState): Promise<WorkQueue> {
+  const accept = options.accept ?? (() => true);
+  return options.retryFailures ? failuresQueue(options, state, accept) : sourceQueue(options, options.source as SourceSpec, state, accept);
+}
+
+function failuresQueue(options: WorkQueueOptions, state: BatchState, accept: (id: string) => boolean): WorkQueue {
+  const items: Item[] = [...state.failures.values()].filter((f) => accept(f.id)).map((f) => ({ id: f.id, data: f.item, line: 0 }));
+  let index = 0;
+  options.log.info(`retry-failures: re-attempting ${items.length} failed item(s)`);
+  return { total: items.length, pending: items.length, heldFailed: 0, alreadyDone: 0, next: async () => items[index++], warnings: [] };
+}
+
+async function sourceQueue(options: WorkQueueOptions, source: SourceSpec, state: BatchState, accept: (id: string) => boolean): Promise<WorkQueue> {
+  const retainItems = sizeOf(source.path) <= (options.retainItemsMaxBytes ?? RETAIN_ITEMS_MAX_BYTES);
+  const plan = await planSource(source, state, accept, retainItems);
+  for (const warning of plan.warnings) options.log.warn(warning);
+  options.log.info(
+    `${plan.total} item(s): ${plan.alreadyDone} done in earlier runs, ${plan.heldFailed} failed and held for retry-failures, ${plan.pending} to do`,
+  );
+  const counts = { total: plan.total, pending: plan.pending, heldFailed: plan.heldFailed, alreadyDone: plan.alreadyDone, warnings: plan.warnings };
+  if (plan.items) {
+    const items = plan.items;
+    let index = 0;
+    const take = () => (index < items.length ? items[index++] : undefined);
+    return { ...counts, next: async () => take(), take };
+  }
+  const queue = batchedNext(pendingItems(source, state, accept, plan.duplicateIds, plan.alreadyDone + plan.heldFailed));
+  return { ...counts, next: queue, take: queue.take };
+}
+
+/**
+ * The second pass: stream the source again, yielding only what this run should attempt.
+ * @param notPending accepted first occurrences the first pass found done or held. A line
+ * not yet handed out is pending now exactly when it was in the first pass (the state
+ * changes during the run only for items this pass already handed out, each once; later
+ * occurrences of an id are skipped), so once this many lines were skipped, every line left
+ * is pending and the lookup in the done set — a cache miss per item at a million items —
+ * is skipped. Earlier runs worked from the top, so that is usually early in the file.
+ */
+async function* pendingItems(
+  source: SourceSpec, state: BatchState, accept: (id: string) => boolean, duplicateIds: ReadonlySet<string>, notPending: number,
+): AsyncGenerator<Item[]> {
+  let notPendingLeft = notPending;
+  const isFirst = firstOccurrences(duplicateIds);
+  for await (const batch of readSource(source)) {
+    const items: Item[] = [];
+    for (const entry of batch) {
+      const item = entry.item;
+      if (!item || !accept(item.id)) continue;
+      if (duplicateIds.size > 0 && !isFirst(item)) continue;
+      if (notPendingLeft > 0 && !isPending(state, item.id)) {
+        notPendingLeft--;
+        continue;
+      }
+      items.push(item);
+    }
+    if (items.length > 0) yield items;
+  }
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return Infinity; // planSource reports the missing file
+  }
+}
