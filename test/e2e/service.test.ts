@@ -241,9 +241,47 @@ describe.concurrent("stand-in for the results service, with the real clients", (
       expect(own.ok).toBe(false);
       expect(own.error?.name).toBe("ArtifactNotFoundError");
     });
+    test("a re-run: the newer attempt's artifact gets a lower id; the internal download of the earlier attempt's answers 404, findBy reaches it", async ({ expect }) => {
+      const upload = async (attempt: number, content: string) => {
+        const env = step(1201, { "s.txt": content }, { runAttempt: attempt });
+        return must<{ id: number }>("artifact.upload", { name: `state-a${attempt}`, files: [join(env.GITHUB_WORKSPACE!, "s.txt")], rootDirectory: env.GITHUB_WORKSPACE }, env);
+      };
+      const first = await upload(1, "one");
+      const second = await upload(2, "two");
+      expect(second.id).toBeLessThan(first.id);
+
+      // Attempt 2 lists both (Twirp), but cannot download attempt 1's through the results service.
+      const env2 = step(1201, {}, { runAttempt: 2 });
+      const own = await must<{ artifacts: Array<{ id: number }> }>("artifact.list", {}, env2);
+      expect(own.artifacts.map((a) => a.id).sort()).toEqual([first.id, second.id].sort());
+      const internal = await runClientOp("artifact.download", { id: first.id, path: join(env2.GITHUB_WORKSPACE!, "a1") }, { env: env2, timeoutMs: 30_000 });
+      expect(internal.ok).toBe(false);
+      const refused = gh.requests().filter((r) => r.runId === 1201 && r.route === "artifact.GetSignedArtifactURL" && r.status === 404);
+      expect(refused.length).toBeGreaterThan(0);
+      // Its own attempt's artifact downloads as usual; the REST API with findBy reaches attempt 1's.
+      expect((await runClientOp("artifact.download", { id: second.id, path: join(env2.GITHUB_WORKSPACE!, "a2") }, { env: env2, timeoutMs: 30_000 })).ok).toBe(true);
+      await must("artifact.download", { id: first.id, path: join(env2.GITHUB_WORKSPACE!, "a1"), findBy: findBy(1201) }, env2);
+      expect(read(env2, "a1/s.txt")).toBe("one");
+    });
   });
 
   describe("REST extras", () => {
+    test("a rate-limit fault answers 403 (or 429) with x-ratelimit-remaining 0, only for the token it names; REST calls are counted per token", async ({ expect }) => {
+      const fault = gh.injectFault({ service: "rest", token: "tok-1301", action: { kind: "rate-limit" } });
+      const api = `${gh.url}/repos/owner/repo/actions/artifacts?name=nothing`;
+      const limited = await fetch(api, { headers: { authorization: "token tok-1301" } });
+      expect(limited.status).toBe(403);
+      expect(limited.headers.get("x-ratelimit-remaining")).toBe("0");
+      expect(((await limited.json()) as { message: string }).message).toMatch(/rate limit exceeded/i);
+      expect((await fetch(api, { headers: { authorization: "Bearer tok-1302" } })).status).toBe(200);
+      fault.remove();
+      gh.injectFault({ service: "rest", token: "tok-1303", action: { kind: "rate-limit", status: 429 }, times: 1 });
+      expect((await fetch(api, { headers: { authorization: "token tok-1303" } })).status).toBe(429);
+      expect((await fetch(api, { headers: { authorization: "token tok-1303" } })).status).toBe(200);
+      expect(gh.restCalls("tok-1301").map((r) => [r.route, r.status])).toEqual([["rest.listRepoArtifacts", 403]]);
+      expect(gh.restCalls("tok-1303")).toHaveLength(2);
+    });
+
     test("repo-wide listing is newest first; delete; workflow dispatch is recorded and its run readable", async ({ expect }) => {
       for (const runId of [1101, 1102]) {
         const env = step(runId, { "s.txt": String(runId) });

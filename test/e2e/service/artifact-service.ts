@@ -12,6 +12,8 @@ export interface ArtifactInfo {
   runId?: number;
   runBackendId: string;
   jobBackendId: string;
+  /** The run attempt whose job created it (from the creating token's job backend id). */
+  runAttempt: number;
   name: string;
   mimeType: string;
   /** Bytes as reported at finalize. */
@@ -62,12 +64,18 @@ export interface ArtifactServiceOptions {
   now: () => number;
   /** The public run id for a run backend id, when known. */
   runIdOf: (runBackendId: string, claims: RuntimeTokenClaims) => number | undefined;
+  /** The run attempt a job backend id belongs to (1 when unknown). */
+  attemptOf: (jobBackendId: string) => number;
 }
 
 export class ArtifactService {
   private readonly artifacts: Artifact[] = [];
   // Start well away from 1 so an id is never mistaken for a run id or an index in a test.
-  private nextId = 1001;
+  private nextId = 100_001;
+  // Artifact ids are not in time order on the real service: a newer attempt of a run can get
+  // a lower id than an older one (PLATFORM.md, "Artifacts of an earlier attempt"). Re-run
+  // attempts draw from a lower range, so code that picks "the newest" by id picks wrong.
+  private nextRerunId = 1001;
 
   constructor(private readonly options: ArtifactServiceOptions) {}
 
@@ -89,7 +97,7 @@ export class ArtifactService {
       case "ListArtifacts":
         return this.listTwirp(body as ListRequest);
       case "GetSignedArtifactURL":
-        return this.signedUrl(body as RunScopedRequest);
+        return this.signedUrl(claims, body as RunScopedRequest);
       case "DeleteArtifact":
         return this.deleteTwirp(body as RunScopedRequest);
       default:
@@ -110,7 +118,7 @@ export class ArtifactService {
 
   // ---- REST side (other runs' artifacts) ----
 
-  /** Finalized, not deleted artifacts (expired ones included), newest first. */
+  /** Finalized, not deleted artifacts (expired ones included), by id descending: not time order (see nextRerunId). */
   visible(filter: { runId?: number; name?: string }): ArtifactInfo[] {
     return this.artifacts
       .filter(
@@ -147,13 +155,15 @@ export class ArtifactService {
       throw new TwirpError("already_exists", `an artifact with this name already exists on the workflow run`);
     }
     const mimeType = req.mime_type ?? "application/zip";
-    const id = this.nextId++;
+    const runAttempt = this.options.attemptOf(jobBackendId);
+    const id = runAttempt > 1 ? this.nextRerunId++ : this.nextId++;
     const fileName = mimeType === "application/zip" ? `${name}.zip` : name;
     const artifact: Artifact = {
       id,
       runId: this.options.runIdOf(runBackendId, claims),
       runBackendId,
       jobBackendId,
+      runAttempt,
       name,
       mimeType,
       size: 0,
@@ -210,12 +220,17 @@ export class ArtifactService {
     return { artifacts };
   }
 
-  private signedUrl(req: RunScopedRequest): object {
+  private signedUrl(claims: RuntimeTokenClaims, req: RunScopedRequest): object {
     const { runBackendId, name } = runScoped(req);
     const artifact = this.artifacts.find(
       (a) => a.runBackendId === runBackendId && a.name === name && a.finalized && !a.deleted,
     );
     if (!artifact || this.isExpired(artifact)) throw new TwirpError("not_found", `artifact '${name}' not found`);
+    // The internal (results service) download refuses an earlier attempt's artifact of the
+    // same run: 404 "workflow run not found" (actions/download-artifact#486). ListArtifacts
+    // still lists it, so a client that lists, then downloads, fails only at the download.
+    // The REST API with findBy reaches it.
+    if (artifact.runAttempt < this.options.attemptOf(claims.jobBackendId)) throw new TwirpError("not_found", "workflow run not found");
     return { signed_url: this.readUrl(artifact) };
   }
 

@@ -51,6 +51,12 @@ export type FaultService = "cache" | "artifact" | "rest";
  */
 export type FaultAction =
   | { kind: "status"; status: number; message?: string; body?: string }
+  /**
+   * REST only: the answer GitHub gives a token that spent its hourly budget (1,000 requests
+   * per hour per repository for GITHUB_TOKEN, PLATFORM.md "REST budget"): 403 (or 429) with
+   * `x-ratelimit-remaining: 0` and "API rate limit exceeded".
+   */
+  | { kind: "rate-limit"; status?: 403 | 429 }
   | { kind: "hang" }
   | { kind: "reset" };
 
@@ -66,6 +72,8 @@ export interface FaultRule {
   runId?: number;
   /** Only Twirp calls whose runtime token names this run backend id. */
   runBackendId?: string;
+  /** Only REST calls made with this token (`github-token`), e.g. one run's. */
+  token?: string;
   action: FaultAction;
   /** How many matching requests it affects. @default unlimited */
   times?: number;
@@ -89,6 +97,8 @@ export interface RequestLogEntry {
   runBackendId?: string;
   runId?: number;
   hasAuthorization: boolean;
+  /** REST calls: the token of the Authorization header (`token X` or `Bearer X`). */
+  token?: string;
   /** The status sent; `undefined` while pending and for hung or reset requests. */
   status?: number;
   /** The injected fault that answered it, if any. */
@@ -152,6 +162,8 @@ export interface FakeGitHub {
   runnerEnv(options: RunnerEnvOptions): Record<string, string>;
   /** The run backend id the stand-in gives run `runId` (stable for the run, across attempts). */
   runBackendIdOf(runId: number): string;
+  /** REST requests made with `token` (all REST requests when omitted): the budget a run spent. */
+  restCalls(token?: string): RequestLogEntry[];
   injectFault(rule: FaultRule): InjectedFault;
   clearFaults(): void;
   /** Evicts cache entries with this exact key (every entry when omitted); returns how many. */
@@ -231,6 +243,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
 
   const runs = new Map<number, RunInfo>();
   const runIdByBackendId = new Map<string, number>();
+  const attemptByJobBackendId = new Map<string, number>();
   const dispatches: DispatchRecord[] = [];
   const log: RequestLogEntry[] = [];
   const faults: FaultState[] = [];
@@ -252,6 +265,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     container: `actions-artifacts-${suffix}`,
     now,
     runIdOf: (runBackendId, claims) => claims.runId ?? runIdByBackendId.get(runBackendId),
+    attemptOf: (jobBackendId) => attemptByJobBackendId.get(jobBackendId) ?? 1,
   });
   await Promise.all([cache.init(), artifacts.init()]);
 
@@ -260,10 +274,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     runIdByBackendId.set(run.runBackendId, run.id);
   }
 
-  function findFault(service: FaultService, method: string, claims: RuntimeTokenClaims | undefined): FaultState | undefined {
+  function findFault(service: FaultService, method: string, claims: RuntimeTokenClaims | undefined, token?: string): FaultState | undefined {
     for (const fault of faults) {
       const { rule } = fault;
       if (rule.service !== service) continue;
+      if (rule.token !== undefined && rule.token !== token) continue;
       if (rule.method !== undefined && rule.method !== method) continue;
       if (rule.runBackendId !== undefined && claims?.runBackendId !== rule.runBackendId) continue;
       if (rule.runId !== undefined && runIdOf(claims) !== rule.runId) continue;
@@ -292,6 +307,26 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     }
     if (action.kind === "reset") {
       req.socket.destroy();
+      return true;
+    }
+    if (action.kind === "rate-limit") {
+      const status = action.status ?? 403;
+      entry.error = "API rate limit exceeded";
+      const text = JSON.stringify({
+        message: "API rate limit exceeded for installation ID 1.",
+        documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+      });
+      res.writeHead(status, {
+        "content-type": "application/json; charset=utf-8",
+        "content-length": Buffer.byteLength(text),
+        "x-ratelimit-limit": "1000",
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-used": "1000",
+        "x-ratelimit-reset": String(Math.ceil(now() / 1000) + 1800),
+        "x-ratelimit-resource": "core",
+        ...(status === 429 ? { "retry-after": "1800" } : {}),
+      });
+      res.end(text);
       return true;
     }
     const message = action.message ?? `injected fault: HTTP ${action.status}`;
@@ -492,8 +527,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   async function handleRest(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, parsedUrl: URL): Promise<void> {
     const route = restRoutes.find((r) => r.verb === req.method && r.pattern.test(parsedUrl.pathname));
     const body = await readBody(req);
-    entry.route = route ? `rest.${route.name}` : "unknown";
-    if (route && applyFault(findFault("rest", route.name, undefined), false, req, res, entry)) return;
+    entry.route = route ? `rest.${route.name}` : "rest.unknown";
+    entry.token = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1];
+    if (route && applyFault(findFault("rest", route.name, undefined, entry.token), false, req, res, entry)) return;
     try {
       if (!route) throw new RestError(404, "Not Found");
       const match = route.pattern.exec(parsedUrl.pathname)!;
@@ -550,6 +586,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const runBackendId = runBackendIdOf(opts.runId);
       // A new job backend id per attempt: a re-run is a new job in the same run.
       const jobBackendId = uuidFrom(`job:${owner}/${repo}:${opts.runId}:${runAttempt}:${job}`);
+      attemptByJobBackendId.set(jobBackendId, runAttempt);
       const existing = runs.get(opts.runId);
       registerRun({
         id: opts.runId,
@@ -604,6 +641,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     },
 
     runBackendIdOf,
+
+    restCalls: (token?: string) => log.filter((e) => e.route.startsWith("rest.") && (token === undefined || e.token === token)).map((e) => ({ ...e })),
 
     injectFault(rule: FaultRule): InjectedFault {
       const state: FaultState = { rule, hits: 0 };
