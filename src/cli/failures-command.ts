@@ -1,6 +1,6 @@
-import { stringify } from "csv-stringify/sync";
 import { buildFailuresFile, loadState } from "../core/index.js";
 import { renderFailuresMarkdown } from "../report/markdown.js";
+import { formulaSafeCsv } from "../report/csv.js";
 import type { CliIo } from "./cli-io.js";
 
 export const FAILURE_FORMATS = ["json", "csv", "markdown"] as const;
@@ -15,9 +15,9 @@ export function failuresCommand(stateDir: string, format: (typeof FAILURE_FORMAT
       break;
     case "csv":
       io.stdout.write(
-        stringify(
+        formulaSafeCsv(
+          ["id", "kind", "attempts", "firstFailedAt", "lastFailedAt", "error", "item"],
           file.failures.map((f) => [f.id, f.kind, f.attempts, f.firstFailedAt, f.lastFailedAt, f.error, JSON.stringify(f.item)]),
-          { header: true, columns: ["id", "kind", "attempts", "firstFailedAt", "lastFailedAt", "error", "item"] },
         ),
       );
       break;
