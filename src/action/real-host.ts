@@ -4,6 +4,7 @@ import * as core from "@actions/core";
 import { Octokit } from "@octokit/rest";
 import { realSystem, parseDurationMs } from "../core/index.js";
 import { processStopSource } from "../shared/process-stop-source.js";
+import { neutraliseWorkflowCommands } from "./workflow-commands.js";
 import { DEFAULT_TIMEOUTS, type ActionHost, type ActionTimeouts, type ArtifactClient, type ArtifactFinder, type CacheClient, type RemoteArtifact, type WorkflowDispatcher } from "./host.js";
 
 /** The host of a real step: @actions/* and the REST API, this process's signals. */
@@ -14,7 +15,8 @@ export function createRealHost(): ActionHost {
       getBooleanInput: (name) => core.getBooleanInput(name),
       setOutput: (name, value) => core.setOutput(name, value),
       setFailed: (message) => core.setFailed(message),
-      info: (message) => core.info(message),
+      // Log lines carry item ids, errors and handler output: none of it may act as a workflow command.
+      info: (message) => core.info(neutraliseWorkflowCommands(message)),
       warning: (message, properties) => core.warning(message, properties),
       error: (message, properties) => core.error(message, properties),
       notice: (message, properties) => core.notice(message, properties),

@@ -1,4 +1,5 @@
 import type { Logger } from "../platform/logger.js";
+import { escapeControls, shorten } from "../platform/log-text.js";
 
 /** Failures (and retries) logged one by one before the log only counts them. */
 const MAX_ITEM_LOG_LINES = 100;
@@ -25,5 +26,6 @@ export class ItemLog {
 export function oneLine(text: string): string {
   const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
   const line = lines.length <= 1 ? (lines[0] ?? "") : `${lines[0]} … ${lines[lines.length - 1]}`;
-  return line.length > MAX_REASON_CHARS ? line.slice(0, MAX_REASON_CHARS) + "…" : line;
+  // What is left (a CR, an ESC) is item-derived text too: it must not start a line of its own.
+  return shorten(escapeControls(line), MAX_REASON_CHARS + 1);
 }

@@ -5,6 +5,7 @@ import type { Logger } from "../platform/logger.js";
 import type { FailureKind, Item } from "../platform/types.js";
 import { isoNow, type System } from "../platform/system.js";
 import { oneLine, type ItemLog } from "./item-log.js";
+import { logId } from "../platform/log-text.js";
 import type { ItemOutcome } from "./item-runner.js";
 import type { ProgressMeter } from "./progress.js";
 import type { StopController } from "./stop-controller.js";
@@ -79,7 +80,7 @@ export class OutcomeRecorder {
     meter.failed++;
     if (kind === "permanent" || kind === "quarantined") this.failedFinal++;
     const quarantine = kind === "quarantined" ? ` after failing in ${runs} runs` : "";
-    this.sinks.itemLog.write(`✗ ${item.id}: ${oneLine(outcome.error)} (${kind}${quarantine}, ${record.attempts} attempt(s))`);
+    this.sinks.itemLog.write(`✗ ${logId(item.id)}: ${oneLine(outcome.error)} (${kind}${quarantine}, ${record.attempts} attempt(s))`);
   }
 
   private stopIfFailureRateTooHigh(): void {

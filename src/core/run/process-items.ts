@@ -6,6 +6,7 @@ import type { Item } from "../platform/types.js";
 import type { BackoffPolicy } from "./backoff.js";
 import type { Budget } from "./budget.js";
 import { oneLine, type ItemLog } from "./item-log.js";
+import { logId } from "../platform/log-text.js";
 import { runItem, type ItemRunnerOptions } from "./item-runner.js";
 import type { OutcomeRecorder } from "./outcome-recorder.js";
 import { runPool } from "./pool.js";
@@ -87,7 +88,7 @@ function itemRunnerOptions(options: ProcessItemsOptions, run: RunInProgress): It
     idempotencyNamespace: options.idempotencyNamespace,
     onThrottle: options.onThrottle,
     onRetry: (item: Item, attempt: number, result: { kind: string; error: string }, delayMs: number) =>
-      run.itemLog.write(`↻ ${item.id}: attempt ${attempt} failed (${result.kind}): ${oneLine(result.error)}; retrying in ${Math.round(delayMs)}ms`),
+      run.itemLog.write(`↻ ${logId(item.id)}: attempt ${attempt} failed (${result.kind}): ${oneLine(result.error)}; retrying in ${Math.round(delayMs)}ms`),
   };
 }
 
