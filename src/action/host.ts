@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import type { StopSource, System } from "../core/index.js";
 
 /**
@@ -149,3 +150,18 @@ export const DEFAULT_TIMEOUTS: ActionTimeouts = {
   artifactUploadMs: 120_000,
   dispatchMs: 20_000,
 };
+
+/** The host's timeouts: DEFAULT_TIMEOUTS with the host's overrides. */
+export function timeoutsOf(host: ActionHost): ActionTimeouts {
+  return { ...DEFAULT_TIMEOUTS, ...host.timeouts };
+}
+
+/** This workflow run's id and attempt, as the runner sets them ("local", 1 outside Actions). */
+export function workflowRunOf(env: NodeJS.ProcessEnv): { runId: string; runAttempt: number } {
+  return { runId: env.GITHUB_RUN_ID || "local", runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1 };
+}
+
+/** Scratch space outside the workspace: RUNNER_TEMP on a runner, the OS temp folder elsewhere. */
+export function tempDirOf(env: NodeJS.ProcessEnv): string {
+  return env.RUNNER_TEMP || tmpdir();
+}

@@ -1,10 +1,12 @@
-import { tmpdir } from "node:os";
-import { ConfigError, StateError, errorMessage, formatDurationMs, type Logger, runFromSettings, type ProgressSnapshot, describeRunResult, type RunBatchResult, loadState } from "../core/index.js";
-import { DEFAULT_TIMEOUTS, type ActionHost } from "./host.js";
+import {
+  ConfigError, StateError, errorMessage, formatDurationMs, type Logger, runFromSettings, type ProgressSnapshot, describeRunResult, type RunBatchResult, loadState,
+  type RunEnvironment, type RunSettings,
+} from "../core/index.js";
+import { tempDirOf, timeoutsOf, workflowRunOf, type ActionHost } from "./host.js";
 import { chainOfRun, readChainFile, writeChainFile } from "./chain.js";
 import { getModeInputs, inputName, type ActionInputs } from "./inputs.js";
 import { mainPostState, type RunContext } from "./main-post-state.js";
-import { cachePathFor, stateNames } from "./names.js";
+import { cachePathFor, stateNames, type StateNames } from "./names.js";
 import { runReport } from "./report.js";
 import { restoreState, type RestoreOutcome } from "./restore-state.js";
 import { StopLatch } from "./stop-latch.js";
@@ -32,99 +34,136 @@ export const OUTPUT_NAMES = ["processed", "succeeded", "failed", "remaining", "c
  */
 export async function runMain(host: ActionHost): Promise<void> {
   const startedAtMs = host.system.nowMs();
-  const { core, env } = host;
   // Listen from the first moment: without a listener Node dies on SIGINT at once.
   const stops = new StopLatch(host.signals);
   try {
-    const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const modeInputs = getModeInputs(core, workspace);
+    const workspace = host.env.GITHUB_WORKSPACE || process.cwd();
+    const modeInputs = getModeInputs(host.core, workspace);
     if (modeInputs.mode === "report") {
-      await runReport({ host, inputs: modeInputs, stops, timeouts: { ...DEFAULT_TIMEOUTS, ...host.timeouts }, tempDir: env.RUNNER_TEMP || tmpdir() });
+      await runReport({ host, inputs: modeInputs, stops, timeouts: timeoutsOf(host), tempDir: tempDirOf(host.env) });
       return;
     }
-    const inputs = modeInputs;
-    warnAboutGrace(host, inputs);
-
-    const runId = env.GITHUB_RUN_ID || "local";
-    const runAttempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
-    const shard = inputs.settings.shard;
-    const names = stateNames(inputs.stateKey, shard, runId, runAttempt);
-    const context: RunContext = {
-      stateDir: inputs.stateDir,
-      cachePath: cachePathFor(workspace, inputs.stateDir),
-      cachePrefix: names.cachePrefix,
-      cacheKey: names.cacheKey,
-      artifactName: names.artifactName,
-      artifactRetentionDays: inputs.artifactRetentionDays,
-      stateKey: inputs.stateKey,
-      shard: shard ? `${shard.index}/${shard.count}` : undefined,
-      runId,
-      runAttempt,
-      retryFailures: inputs.settings.retryFailures,
-      continueMode: inputs.continueMode,
-      maxChain: inputs.maxChain,
-    };
-    const channel = mainPostState(core);
-    channel.saveContext(context);
-
-    const [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/");
-    const tempDir = env.RUNNER_TEMP || tmpdir();
-    const restoring = restoreState({
-      host,
-      timeouts: { ...DEFAULT_TIMEOUTS, ...host.timeouts },
-      stateDir: inputs.stateDir,
-      cachePath: context.cachePath,
-      names,
-      token: inputs.githubToken,
-      owner,
-      repo,
-      branch: branchOf(env),
-      tempDir,
-      stopped: () => stops.stopped,
-    });
-    const restored = await Promise.race([restoring, stops.whenStopped.then(() => undefined)]);
-    const outcome: RestoreOutcome = restored ?? { source: "fresh", detail: "stopped before the state was restored", seq: 0, freshReason: "the run was stopped while restoring" };
-    channel.saveRestore(outcome);
-    core.setOutput("state-source", outcome.source);
-    if (restored === undefined || stops.stopped) {
-      core.warning(`${stops.signal} received while restoring state: nothing was run; the next run goes on from the saved state`);
-      setOutputsWithoutRun(host, inputs);
-      return;
-    }
-
-    noteChain(host, inputs, runId, runAttempt);
-
-    // time-budget counts from the start of this step, restore included.
-    const spentMs = host.system.nowMs() - startedAtMs;
-    const settings = inputs.settings.timeBudgetMs === undefined ? inputs.settings : { ...inputs.settings, timeBudgetMs: Math.max(1, inputs.settings.timeBudgetMs - spentMs) };
-    const result = await runFromSettings(settings, {
-      stateDir: inputs.stateDir,
-      tempDir,
-      cwd: workspace,
-      env,
-      system: host.system,
-      stops,
-      log: actionLogger(host),
-      runId,
-      runAttempt,
-      idempotencyNamespace: inputs.stateKey,
-      reserveMs: RESERVE_MS,
-      nameOf: inputName,
-      onProgress: (p) => core.info(progressLine(p)),
-      progressIntervalMs: PROGRESS_INTERVAL_MS,
-    });
-    channel.saveResult(result);
-    setOutputs(host, result);
-    judge(host, inputs, result);
+    await runBatchStep({ host, inputs: modeInputs, stops, workspace, startedAtMs });
   } catch (error) {
-    if (error instanceof ConfigError) core.setFailed(error.message);
-    else if (error instanceof StateError) core.setFailed(`the state cannot be trusted: ${error.message}`);
-    else {
-      core.setFailed(`resumable-batch failed: ${errorMessage(error)}`);
-      if (error instanceof Error && error.stack) core.info(error.stack);
-    }
+    failStep(host.core, error);
   } finally {
     stops.close();
+  }
+}
+
+/** What the steps of a batch run share. */
+interface BatchStep {
+  host: ActionHost;
+  inputs: ActionInputs;
+  stops: StopLatch;
+  workspace: string;
+  startedAtMs: number;
+}
+
+/** `mode: run`: tell post where the state lives, restore it, run the batch, set the outputs. */
+async function runBatchStep(step: BatchStep): Promise<void> {
+  const { host, inputs, stops } = step;
+  warnAboutGrace(host, inputs);
+  const { context, names } = describeRun(step);
+  const channel = mainPostState(host.core);
+  channel.saveContext(context);
+
+  const restored = await restoreUnlessStopped(step, context, names);
+  const outcome: RestoreOutcome = restored ?? { source: "fresh", detail: "stopped before the state was restored", seq: 0, freshReason: "the run was stopped while restoring" };
+  channel.saveRestore(outcome);
+  host.core.setOutput("state-source", outcome.source);
+  if (restored === undefined || stops.stopped) {
+    host.core.warning(`${stops.signal} received while restoring state: nothing was run; the next run goes on from the saved state`);
+    setOutputsWithoutRun(host, inputs);
+    return;
+  }
+
+  noteChain(host, inputs, context.runId, context.runAttempt);
+  const result = await runFromSettings(settingsWithBudgetLeft(step), runEnvironment(step, context));
+  channel.saveResult(result);
+  setOutputs(host, result);
+  judge(host, inputs, result);
+}
+
+/** Where this run's state lives and what it is called: what post needs to save it. */
+function describeRun(step: BatchStep): { context: RunContext; names: StateNames } {
+  const { inputs, workspace } = step;
+  const { runId, runAttempt } = workflowRunOf(step.host.env);
+  const shard = inputs.settings.shard;
+  const names = stateNames(inputs.stateKey, shard, runId, runAttempt);
+  const context: RunContext = {
+    stateDir: inputs.stateDir,
+    cachePath: cachePathFor(workspace, inputs.stateDir),
+    cachePrefix: names.cachePrefix,
+    cacheKey: names.cacheKey,
+    artifactName: names.artifactName,
+    artifactRetentionDays: inputs.artifactRetentionDays,
+    stateKey: inputs.stateKey,
+    shard: shard ? `${shard.index}/${shard.count}` : undefined,
+    runId,
+    runAttempt,
+    retryFailures: inputs.settings.retryFailures,
+    continueMode: inputs.continueMode,
+    maxChain: inputs.maxChain,
+  };
+  return { context, names };
+}
+
+/** Restores the newest state; undefined when a stop came first. */
+async function restoreUnlessStopped(step: BatchStep, context: RunContext, names: StateNames): Promise<RestoreOutcome | undefined> {
+  const { host, inputs, stops } = step;
+  const [owner = "", repo = ""] = (host.env.GITHUB_REPOSITORY ?? "").split("/");
+  const restoring = restoreState({
+    host,
+    timeouts: timeoutsOf(host),
+    stateDir: inputs.stateDir,
+    cachePath: context.cachePath,
+    names,
+    token: inputs.githubToken,
+    owner,
+    repo,
+    branch: branchOf(host.env),
+    tempDir: tempDirOf(host.env),
+    stopped: () => stops.stopped,
+  });
+  return Promise.race([restoring, stops.whenStopped.then(() => undefined)]);
+}
+
+/** time-budget counts from the start of this step, restore included. */
+function settingsWithBudgetLeft(step: BatchStep): RunSettings {
+  const { settings } = step.inputs;
+  if (settings.timeBudgetMs === undefined) return settings;
+  const spentMs = step.host.system.nowMs() - step.startedAtMs;
+  return { ...settings, timeBudgetMs: Math.max(1, settings.timeBudgetMs - spentMs) };
+}
+
+function runEnvironment(step: BatchStep, context: RunContext): RunEnvironment {
+  const { host, inputs } = step;
+  return {
+    stateDir: inputs.stateDir,
+    tempDir: tempDirOf(host.env),
+    cwd: step.workspace,
+    env: host.env,
+    system: host.system,
+    stops: step.stops,
+    log: actionLogger(host),
+    runId: context.runId,
+    runAttempt: context.runAttempt,
+    idempotencyNamespace: inputs.stateKey,
+    reserveMs: RESERVE_MS,
+    nameOf: inputName,
+    onProgress: (progress) => host.core.info(progressLine(progress)),
+    progressIntervalMs: PROGRESS_INTERVAL_MS,
+  };
+}
+
+/** Maps an error to the step's failure, once: bad input, untrustworthy state, or a bug. */
+function failStep(core: ActionHost["core"], error: unknown): void {
+  if (error instanceof ConfigError) core.setFailed(error.message);
+  else if (error instanceof StateError) core.setFailed(`the state cannot be trusted: ${error.message}`);
+  else {
+    core.setFailed(`resumable-batch failed: ${errorMessage(error)}`);
+    if (error instanceof Error && error.stack) core.info(error.stack);
   }
 }
 

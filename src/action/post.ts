@@ -1,6 +1,5 @@
-import { tmpdir } from "node:os";
 import { type BatchState, errorMessage, loadState } from "../core/index.js";
-import { DEFAULT_TIMEOUTS, type ActionHost } from "./host.js";
+import { tempDirOf, timeoutsOf, type ActionHost } from "./host.js";
 import { annotateFailures, buildSummaryInput, failuresOfRun, renderSaveSection } from "./job-summary.js";
 import { mainPostState } from "./main-post-state.js";
 import { saveState } from "./save-state.js";
@@ -49,7 +48,7 @@ export async function runPost(host: ActionHost): Promise<void> {
 
     const summaryInput = buildSummaryInput(state, context, restore, result, env.GITHUB_WORKFLOW);
     annotateFailures(core, failuresOfRun(state, context.runId, context.runAttempt), context.artifactName);
-    const timeouts = { ...DEFAULT_TIMEOUTS, ...host.timeouts };
+    const timeouts = timeoutsOf(host);
 
     // Decided before the save, so the saved chain.json says whether this run continued.
     const chain = readChainFile(context.stateDir);
@@ -62,7 +61,7 @@ export async function runPost(host: ActionHost): Promise<void> {
       context,
       state,
       summaryInput,
-      tempDir: env.RUNNER_TEMP || tmpdir(),
+      tempDir: tempDirOf(env),
       nowIso: new Date(host.system.nowMs()).toISOString(),
     });
     const notRun = result

@@ -7,7 +7,7 @@ import { SUMMARY_FILE, writeReports } from "../report/write-reports.js";
 import { bounded } from "./bounded.js";
 import { readChainFile } from "./chain.js";
 import { decideContinue, dispatchContinuation, renderContinueSection, type ContinueOutcome } from "./continue-run.js";
-import type { ActionHost, ActionTimeouts, RunArtifact } from "./host.js";
+import { workflowRunOf, type ActionHost, type ActionTimeouts, type RunArtifact } from "./host.js";
 import { inputName, type ReportInputs } from "./inputs.js";
 import { parseShardArtifactName, reportArtifactName } from "./names.js";
 import { stateFolderProblem } from "./state-folder.js";
@@ -72,8 +72,7 @@ export async function runReport(r: ReportRequest): Promise<void> {
   if (inputs.ignored.length > 0) {
     core.warning(`mode: report merges the shards' saved state and runs no items: ${inputs.ignored.map(inputName).join(", ")} ignored`);
   }
-  const runId = env.GITHUB_RUN_ID || "local";
-  const runAttempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
+  const { runId, runAttempt } = workflowRunOf(env);
   const pattern = `resumable-batch-${inputs.stateKey}-shard-<i>-of-<n>-state-<attempt>`;
 
   const listed = await bounded(host.system, r.timeouts.artifactListMs, "listing this run's artifacts", () => host.artifacts.listRun());

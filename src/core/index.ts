@@ -8,7 +8,7 @@ export { ConfigError, errorMessage, StateError } from "./platform/errors.js";
 export { type Logger } from "./platform/logger.js";
 export { realSystem, type System } from "./platform/system.js";
 export { type FailureGroup, type FailureRecord, type RunRecord, type StopReason } from "./platform/types.js";
-export { runFromSettings } from "./run/prepare-run.js";
+export { runFromSettings, type RunEnvironment } from "./run/prepare-run.js";
 export { type ProgressSnapshot } from "./run/progress.js";
 export { describeRunResult, type RunBatchResult } from "./run/run-batch.js";
 export { type StopSignalName, type StopSource } from "./run/stop-controller.js";
