@@ -52,90 +52,158 @@ export interface RunSettings {
   shard?: { index: number; count: number };
 }
 
-export function parseRunSettings(raw: RawSettings, nameOf: (key: SettingName) => string): RunSettings {
-  const text = (key: SettingName): string | undefined => {
-    const v = raw[key];
-    if (v === undefined || v === false) return undefined;
-    const s = String(v).trim();
-    return s === "" ? undefined : s;
-  };
-  const withDefault = (key: keyof typeof SETTING_DEFAULTS): string => text(key) ?? SETTING_DEFAULTS[key];
-  const integer = (key: SettingName, value: string, min: number, max: number): number => {
+/**
+ * Reads raw settings as the user gave them: trimmed text, defaults, and numbers and
+ * durations checked against their bounds, every error naming the setting as it was written.
+ */
+export class SettingsReader {
+  constructor(
+    private readonly raw: RawSettings,
+    readonly nameOf: (key: SettingName) => string,
+  ) {}
+
+  /** The trimmed text of a setting; undefined when absent, false or blank. */
+  text(key: SettingName): string | undefined {
+    const value = this.raw[key];
+    if (value === undefined || value === false) return undefined;
+    const trimmed = String(value).trim();
+    return trimmed === "" ? undefined : trimmed;
+  }
+
+  /** True when the setting is the boolean true (CLI) or the text "true" (action). */
+  isTrue(key: SettingName): boolean {
+    return this.raw[key] === true || this.text(key) === "true";
+  }
+
+  withDefault(key: keyof typeof SETTING_DEFAULTS): string {
+    return this.text(key) ?? SETTING_DEFAULTS[key];
+  }
+
+  integer(key: SettingName, value: string, min: number, max: number): number {
     if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-      throw new ConfigError(`${nameOf(key)}: '${value}' must be a whole number from ${min} to ${max}`);
+      throw new ConfigError(`${this.nameOf(key)}: '${value}' must be a whole number from ${min} to ${max}`);
     }
     return Number(value);
-  };
-  const duration = (key: SettingName, value: string | undefined): number | undefined =>
-    value === undefined ? undefined : parseDurationMs(value, nameOf(key));
-
-  const retryFailures = raw["retry-failures"] === true || text("retry-failures") === "true";
-  if (text("retry-failures") !== undefined && !["true", "false"].includes(text("retry-failures")!)) {
-    throw new ConfigError(`${nameOf("retry-failures")}: '${text("retry-failures")}' must be true or false`);
   }
 
-  const itemsFile = text("items");
-  const itemsCommand = text("items-command");
-  if (itemsFile && itemsCommand) throw new ConfigError(`give ${nameOf("items")} or ${nameOf("items-command")}, not both`);
-  if (!itemsFile && !itemsCommand && !retryFailures) {
-    throw new ConfigError(`${nameOf("items")} (a file) or ${nameOf("items-command")} (a command printing items) is required`);
-  }
-  const items: ItemsSpec | undefined = itemsFile ? { kind: "file", path: itemsFile } : itemsCommand ? { kind: "command", command: itemsCommand } : undefined;
-
-  const formatText = text("items-format");
-  if (formatText !== undefined && !ITEMS_FORMATS.includes(formatText as ItemsFormat)) {
-    throw new ConfigError(`${nameOf("items-format")}: '${formatText}' is not one of ${ITEMS_FORMATS.join(", ")}`);
+  duration(key: SettingName, value: string | undefined): number | undefined {
+    return value === undefined ? undefined : parseDurationMs(value, this.nameOf(key));
   }
 
-  const handlers = (["run", "module", "worker"] as const).filter((k) => text(k) !== undefined);
-  if (handlers.length === 0) throw new ConfigError(`a handler is required: ${nameOf("run")} (a command per item), ${nameOf("module")} (a JavaScript file) or ${nameOf("worker")} (a long-lived process)`);
-  if (handlers.length > 1) throw new ConfigError(`give one handler, not ${handlers.map(nameOf).join(" and ")}`);
-  const handlerKey = handlers[0]!;
-  const handler: HandlerSpec = handlerKey === "module" ? { kind: "module", file: text("module")! } : { kind: handlerKey === "run" ? "command" : "worker", command: text(handlerKey)! };
-
-  const backoffMs = duration("backoff", withDefault("backoff"))!;
-  const backoffMaxMs = duration("backoff-max", withDefault("backoff-max"))!;
-  if (backoffMaxMs < backoffMs) throw new ConfigError(`${nameOf("backoff-max")} (${withDefault("backoff-max")}) must not be shorter than ${nameOf("backoff")} (${withDefault("backoff")})`);
-  const itemTimeoutMs = duration("item-timeout", text("item-timeout"));
-  if (itemTimeoutMs === 0) throw new ConfigError(`${nameOf("item-timeout")}: must be longer than 0`);
-  const timeBudgetMs = duration("time-budget", text("time-budget"));
-  if (timeBudgetMs === 0) throw new ConfigError(`${nameOf("time-budget")}: must be longer than 0`);
-
-  const codesText = withDefault("transient-exit-codes");
-  const transientExitCodes = new Set<number>();
-  for (const part of codesText.split(/[\s,]+/).filter(Boolean)) {
-    if (part === "none") continue;
-    transientExitCodes.add(integer("transient-exit-codes", part, 1, 255));
+  /** A duration that must be longer than 0 when given. */
+  positiveDuration(key: SettingName): number | undefined {
+    const ms = this.duration(key, this.text(key));
+    if (ms === 0) throw new ConfigError(`${this.nameOf(key)}: must be longer than 0`);
+    return ms;
   }
+}
 
-  let maxFailureRate: number | undefined;
-  const rateText = text("max-failure-rate");
-  if (rateText !== undefined) {
-    maxFailureRate = Number(rateText.endsWith("%") ? Number(rateText.slice(0, -1)) / 100 : rateText);
-    if (!Number.isFinite(maxFailureRate) || maxFailureRate <= 0 || maxFailureRate > 1 || /^\s*$/.test(rateText)) {
-      throw new ConfigError(`${nameOf("max-failure-rate")}: '${rateText}' must be a share above 0 and at most 1, like 0.2 (or 20%)`);
-    }
-  }
-
+/**
+ * Validates every setting, in a fixed order (so the first problem reported is always the
+ * same one), and returns the run's settings. Throws ConfigError naming what to fix.
+ */
+export function parseRunSettings(raw: RawSettings, nameOf: (key: SettingName) => string): RunSettings {
+  const reader = new SettingsReader(raw, nameOf);
+  const retryFailures = parseRetryFailures(reader);
+  const items = parseItems(reader, retryFailures);
+  const itemsFormat = parseItemsFormat(reader);
+  const handler = parseHandler(reader);
+  const { backoffMs, backoffMaxMs } = parseBackoff(reader);
+  const itemTimeoutMs = reader.positiveDuration("item-timeout");
+  const timeBudgetMs = reader.positiveDuration("time-budget");
+  const transientExitCodes = parseTransientExitCodes(reader);
+  const maxFailureRate = parseMaxFailureRate(reader);
   return {
     items,
-    itemsFormat: formatText as ItemsFormat | undefined,
-    idField: withDefault("id-field"),
+    itemsFormat,
+    idField: reader.withDefault("id-field"),
     handler,
-    concurrency: integer("concurrency", withDefault("concurrency"), 1, 1000),
-    maxAttempts: integer("max-attempts", withDefault("max-attempts"), 1, 100),
+    concurrency: reader.integer("concurrency", reader.withDefault("concurrency"), 1, 1000),
+    maxAttempts: reader.integer("max-attempts", reader.withDefault("max-attempts"), 1, 100),
     backoffMs,
     backoffMaxMs,
     itemTimeoutMs,
     timeBudgetMs,
-    shutdownGraceMs: duration("shutdown-grace", withDefault("shutdown-grace"))!,
+    shutdownGraceMs: reader.duration("shutdown-grace", reader.withDefault("shutdown-grace"))!,
     transientExitCodes,
     retryFailures,
-    maxRunsPerItem: integer("max-runs-per-item", withDefault("max-runs-per-item"), 1, 10_000),
+    maxRunsPerItem: reader.integer("max-runs-per-item", reader.withDefault("max-runs-per-item"), 1, 10_000),
     maxFailureRate,
-    rateLimit: parseRateLimit(text("rate-limit"), nameOf("rate-limit")),
-    shard: parseShard(text("shard"), nameOf("shard")),
+    rateLimit: parseRateLimit(reader.text("rate-limit"), nameOf("rate-limit")),
+    shard: parseShard(reader.text("shard"), nameOf("shard")),
   };
+}
+
+function parseRetryFailures(reader: SettingsReader): boolean {
+  const text = reader.text("retry-failures");
+  if (text !== undefined && !["true", "false"].includes(text)) {
+    throw new ConfigError(`${reader.nameOf("retry-failures")}: '${text}' must be true or false`);
+  }
+  return reader.isTrue("retry-failures");
+}
+
+/** Exactly one item source, except for a retry-failures pass, which needs none. */
+function parseItems(reader: SettingsReader, retryFailures: boolean): ItemsSpec | undefined {
+  const { nameOf } = reader;
+  const itemsFile = reader.text("items");
+  const itemsCommand = reader.text("items-command");
+  if (itemsFile && itemsCommand) throw new ConfigError(`give ${nameOf("items")} or ${nameOf("items-command")}, not both`);
+  if (!itemsFile && !itemsCommand && !retryFailures) {
+    throw new ConfigError(`${nameOf("items")} (a file) or ${nameOf("items-command")} (a command printing items) is required`);
+  }
+  return itemsFile ? { kind: "file", path: itemsFile } : itemsCommand ? { kind: "command", command: itemsCommand } : undefined;
+}
+
+function parseItemsFormat(reader: SettingsReader): ItemsFormat | undefined {
+  const formatText = reader.text("items-format");
+  if (formatText !== undefined && !ITEMS_FORMATS.includes(formatText as ItemsFormat)) {
+    throw new ConfigError(`${reader.nameOf("items-format")}: '${formatText}' is not one of ${ITEMS_FORMATS.join(", ")}`);
+  }
+  return formatText as ItemsFormat | undefined;
+}
+
+/** Exactly one of run, module and worker. */
+function parseHandler(reader: SettingsReader): HandlerSpec {
+  const { nameOf } = reader;
+  const handlers = (["run", "module", "worker"] as const).filter((key) => reader.text(key) !== undefined);
+  if (handlers.length === 0) {
+    throw new ConfigError(`a handler is required: ${nameOf("run")} (a command per item), ${nameOf("module")} (a JavaScript file) or ${nameOf("worker")} (a long-lived process)`);
+  }
+  if (handlers.length > 1) throw new ConfigError(`give one handler, not ${handlers.map(nameOf).join(" and ")}`);
+  const handlerKey = handlers[0]!;
+  return handlerKey === "module" ? { kind: "module", file: reader.text("module")! } : { kind: handlerKey === "run" ? "command" : "worker", command: reader.text(handlerKey)! };
+}
+
+function parseBackoff(reader: SettingsReader): { backoffMs: number; backoffMaxMs: number } {
+  const backoffMs = reader.duration("backoff", reader.withDefault("backoff"))!;
+  const backoffMaxMs = reader.duration("backoff-max", reader.withDefault("backoff-max"))!;
+  if (backoffMaxMs < backoffMs) {
+    throw new ConfigError(
+      `${reader.nameOf("backoff-max")} (${reader.withDefault("backoff-max")}) must not be shorter than ${reader.nameOf("backoff")} (${reader.withDefault("backoff")})`,
+    );
+  }
+  return { backoffMs, backoffMaxMs };
+}
+
+/** Exit codes 1-255 separated by commas or spaces; `none` for no transient code. */
+function parseTransientExitCodes(reader: SettingsReader): Set<number> {
+  const transientExitCodes = new Set<number>();
+  for (const part of reader.withDefault("transient-exit-codes").split(/[\s,]+/).filter(Boolean)) {
+    if (part === "none") continue;
+    transientExitCodes.add(reader.integer("transient-exit-codes", part, 1, 255));
+  }
+  return transientExitCodes;
+}
+
+/** A share above 0 and at most 1, as a fraction (0.2) or a percentage (20%). */
+function parseMaxFailureRate(reader: SettingsReader): number | undefined {
+  const rateText = reader.text("max-failure-rate");
+  if (rateText === undefined) return undefined;
+  const maxFailureRate = Number(rateText.endsWith("%") ? Number(rateText.slice(0, -1)) / 100 : rateText);
+  if (!Number.isFinite(maxFailureRate) || maxFailureRate <= 0 || maxFailureRate > 1 || /^\s*$/.test(rateText)) {
+    throw new ConfigError(`${reader.nameOf("max-failure-rate")}: '${rateText}' must be a share above 0 and at most 1, like 0.2 (or 20%)`);
+  }
+  return maxFailureRate;
 }
 
 /** `20/s`, `600/m`, `1000/h`: at most that many item starts per unit. */
