@@ -4,7 +4,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { pickShardArtifacts, shardFigures } from "../../src/action/report.js";
+import { pickShardArtifacts, shardFigures } from "../../src/action/report-shards.js";
 import { runMain } from "../../src/action/main.js";
 import { runPost } from "../../src/action/post.js";
 import { CHAIN_ACTOR } from "../../src/action/chain.js";
