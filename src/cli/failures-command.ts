@@ -1,4 +1,4 @@
-import { buildFailuresFile, loadState } from "../core/index.js";
+import { buildFailuresFile, requireState, writeFailuresJson } from "../core/index.js";
 import { renderFailuresMarkdown } from "../report/markdown.js";
 import { formulaSafeCsv } from "../report/csv.js";
 import type { CliIo } from "./cli-io.js";
@@ -7,11 +7,11 @@ export const FAILURE_FORMATS = ["json", "csv", "markdown"] as const;
 
 /** `resumable-batch failures`: the failed items, regenerated from state. */
 export function failuresCommand(stateDir: string, format: (typeof FAILURE_FORMATS)[number], io: CliIo): number {
-  const { state } = loadState(stateDir);
+  const { state } = requireState(stateDir);
   const file = buildFailuresFile(state);
   switch (format) {
     case "json":
-      io.stdout.write(JSON.stringify(file, null, 2) + "\n");
+      writeInPieces(io, (write) => writeFailuresJson(file, write));
       break;
     case "csv":
       io.stdout.write(
@@ -26,4 +26,17 @@ export function failuresCommand(stateDir: string, format: (typeof FAILURE_FORMAT
       break;
   }
   return 0;
+}
+
+/** Writes to stdout in pieces of about 1 MiB: the whole text may be larger than one string. */
+function writeInPieces(io: CliIo, produce: (write: (text: string) => void) => void): void {
+  let buffer = "";
+  produce((text) => {
+    buffer += text;
+    if (buffer.length >= 1 << 20) {
+      io.stdout.write(buffer);
+      buffer = "";
+    }
+  });
+  if (buffer.length > 0) io.stdout.write(buffer);
 }

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { ConfigError, mergeShardStates, loadState } from "../core/index.js";
+import { ConfigError, mergeShardStates, requireState } from "../core/index.js";
 import { summaryInputFromState } from "../report/summary-input.js";
 import { REPORT_FILE, writeReports } from "../report/write-reports.js";
 import type { CliIo } from "./cli-io.js";
@@ -12,7 +12,7 @@ export function reportCommand(o: { stateDir: string; html?: string | boolean; fr
   const now = new Date().toISOString();
   if (o.from && o.from.length > 0) {
     if (!o.out) throw new ConfigError("--from needs --out: the folder for the merged report");
-    const shards = o.from.map((dir, i) => ({ label: `${i + 1}/${o.from!.length}`, state: loadState(resolve(io.cwd, dir)).state }));
+    const shards = o.from.map((dir, i) => ({ label: `${i + 1}/${o.from!.length}`, state: requireState(resolve(io.cwd, dir)).state }));
     const merged = mergeShardStates(shards);
     const outDir = resolve(io.cwd, o.out);
     const input = summaryInputFromState(merged, undefined, { title: `resumable-batch — ${shards.length} shards` });
@@ -20,7 +20,7 @@ export function reportCommand(o: { stateDir: string; html?: string | boolean; fr
     io.stdout.write(`merged ${shards.length} shard(s): ${merged.done.size} done, ${merged.failures.size} failed; wrote ${outDir}/failures.json, summary.md, ${REPORT_FILE}\n`);
     return 0;
   }
-  const { state } = loadState(o.stateDir);
+  const { state } = requireState(o.stateDir);
   const htmlPath = typeof o.html === "string" ? resolve(io.cwd, o.html) : resolve(o.stateDir, REPORT_FILE);
   writeReports(o.stateDir, state, summaryInputFromState(state, undefined, { stateSource: "local" }), now, htmlPath);
   io.stdout.write(`wrote ${htmlPath} and ${o.stateDir}/summary.md\n`);

@@ -1,9 +1,9 @@
-import { loadState } from "../core/index.js";
+import { requireState } from "../core/index.js";
 import type { CliIo } from "./cli-io.js";
 
 /** `resumable-batch status`: what a state folder holds, read without taking its lock. */
 export function statusCommand(stateDir: string, asJson: boolean, io: CliIo): number {
-  const { state, warnings } = loadState(stateDir);
+  const { state, warnings } = requireState(stateDir);
   const byKind: Record<string, number> = {};
   for (const f of state.failures.values()) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
   const lastRun = state.runs[state.runs.length - 1];

@@ -14,6 +14,6 @@ export { describeRunResult, type RunBatchResult } from "./run/run-batch.js";
 export { type StopSignalName, type StopSource } from "./run/stop-controller.js";
 export { type BatchState } from "./state/batch-state.js";
 export { groupFailures, normaliseCause } from "./state/failure-groups.js";
-export { buildFailuresFile, writeFailuresFile } from "./state/failures-file.js";
+export { buildFailuresFile, writeFailuresFile, writeFailuresJson } from "./state/failures-file.js";
 export { mergeShardStates } from "./state/merge-shards.js";
-export { FAILURES_FILE, loadState, LOCK_FILE, SNAPSHOT_FILE, writeFileAtomic } from "./state/state-store.js";
+export { FAILURES_FILE, loadState, LOCK_FILE, requireState, SNAPSHOT_FILE, stateExists, writeFileAtomic } from "./state/state-store.js";

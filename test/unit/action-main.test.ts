@@ -138,6 +138,21 @@ describe("runMain: restore", () => {
     expect(f.core.text("warning")).toMatch(/rejected cache key resumable-batch\/default\/all\/99-1: .*not readable JSON/);
   });
 
+  it.each([
+    ["a journal start record without runId", { "journal-0.jsonl": '{"t":"start","seq":5,"runAttempt":1,"mode":"run","at":"t"}\n' }, /journal-0\.jsonl:1: 'runId' must be a string/],
+    ["a failure without its item", { "journal-0.jsonl": '{"t":"fail","id":"c","kind":"permanent","error":"e","attempts":1,"runs":1,"first":"a","last":"b"}\n' }, /'item' is missing/],
+    ["a seq of 999,999,999", savedState(999_999_999, ["a", "b", "c"]), /'seq' must be a whole number from 0 to 10000000/],
+  ])("rejects a cache entry with %s (checked against the full schema) and uses the next candidate", async (_what, files, message) => {
+    const f = setup();
+    f.cache.put("resumable-batch/default/all/99-1", f.cachePath, files);
+    f.artifacts.put("resumable-batch-default-state-1", savedState(2, ["a"]), { workflowRunId: 99 });
+    await runMain(f.host);
+    expect(f.core.failed).toBeUndefined();
+    expect(f.core.outputs).toMatchObject({ "state-source": "artifact", processed: "2" });
+    expect(f.core.text("warning")).toMatch(/rejected cache key resumable-batch\/default\/all\/99-1: /);
+    expect(f.core.text("warning")).toMatch(message);
+  });
+
   it("rejects an artifact holding unexpected files, and one holding a symlink, then tries the next", async () => {
     const f = setup();
     f.artifacts.put("resumable-batch-default-state-1", savedState(2, ["a"]), { workflowRunId: 96 });

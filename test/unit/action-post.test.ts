@@ -133,7 +133,7 @@ describe("runPost", () => {
     // As if main had been SIGKILLed mid-run: a lock, journal records, a torn last line, no result.
     const snapshotSeq = loadState(f.stateDir).state.origin.seq;
     writeFileSync(join(f.stateDir, "lock"), JSON.stringify({ pid: 1, host: "elsewhere" }));
-    const generation = JSON.parse(readFileSync(join(f.stateDir, "snapshot.json"), "utf8")).generation;
+    const generation = loadState(f.stateDir).generation;
     appendFileSync(join(f.stateDir, `journal-${generation}.jsonl`), `{"t":"start","seq":${snapshotSeq + 1},"runId":"100","runAttempt":1,"mode":"run","at":"2025-01-01T00:00:00Z"}\n{"t":"done","id":"c"}\n{"t":"do`);
     delete f.core.state["resumable-batch-result"];
     await runPost(f.host);
@@ -172,8 +172,8 @@ describe("runPost", () => {
     f.signals.fire("SIGINT");
     await running;
     await runPost(f.host);
-    const snapshot = JSON.parse(f.cache.entries[0]!.files["snapshot.json"]!);
-    expect(snapshot.done).toEqual(["a"]);
+    const doneLines = f.cache.entries[0]!.files["snapshot.json"]!.split("\n").filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.t === "done");
+    expect(doneLines.flatMap((r) => r.ids)).toEqual(["a"]);
     expect(f.core.summary).toMatch(/Stopped by a signal/);
     expect(f.core.failed).toBeUndefined();
   });

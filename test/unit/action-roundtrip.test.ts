@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadState } from "../../src/core/state/state-store.js";
 
 const repoRoot = resolve(import.meta.dirname, "../..");
 const mainJs = join(repoRoot, "dist/main/index.js");
@@ -101,7 +102,7 @@ describe("dist/main then dist/post through the real @actions/core", () => {
     const saved = readFileCommands(s.files.state);
     expect(Object.keys(saved).sort()).toEqual(["resumable-batch-context", "resumable-batch-restore", "resumable-batch-result"]);
     const stateDir = join(s.env.GITHUB_WORKSPACE!, ".resumable-batch");
-    expect(JSON.parse(readFileSync(join(stateDir, "snapshot.json"), "utf8")).done.sort()).toEqual(["a", "b"]);
+    expect([...loadState(stateDir).state.done].sort()).toEqual(["a", "b"]);
 
     const post = runEntry(postJs, postEnv(s));
     expect(post.status).toBe(0);
@@ -150,7 +151,7 @@ describe("dist/main then dist/post through the real @actions/core", () => {
     const post = runEntry(postJs, postEnv(s));
     expect(post.status).toBe(0);
     expect(readFileSync(s.files.summary, "utf8")).toMatch(/Stopped by a signal/);
-    expect(JSON.parse(readFileSync(join(journalDir, "snapshot.json"), "utf8")).done).toEqual(["a"]);
+    expect([...loadState(journalDir).state.done]).toEqual(["a"]);
   });
 });
 

@@ -40,7 +40,7 @@ describe("replayJournalText", () => {
   it("skips a corrupt line in the middle and keeps the rest", () => {
     const state = new BatchState();
     const warnings: string[] = [];
-    replayJournalText(doneLine("a") + "garbage\n" + '{"t":"unknown"}\n' + doneLine("b"), state, "j", warnings);
+    replayJournalText(doneLine("a") + "garbage\n" + "[1,2]\n" + doneLine("b"), state, "j", warnings);
     expect([...state.done]).toEqual(["a", "b"]);
     expect(warnings[0]).toMatch(/skipped 2 unreadable line\(s\): 2, 3/);
   });
@@ -74,7 +74,7 @@ describe("loadState and compactState", () => {
     expect(second.state.origin.seq).toBe(1);
   });
 
-  it("deletes a journal already absorbed by the snapshot (a crash after compaction)", () => {
+  it("ignores a journal already absorbed by the snapshot (a crash after compaction); the next compaction deletes it", () => {
     const dir = tempDir();
     writeFileSync(join(dir, journalFileName(0)), doneLine("a"));
     const s = loadState(dir);
@@ -82,7 +82,9 @@ describe("loadState and compactState", () => {
     writeFileSync(join(dir, journalFileName(0)), doneLine("a") + doneLine("zzz-stale"));
     const again = loadState(dir);
     expect(again.state.done.has("zzz-stale")).toBe(false);
-    expect(readdirSync(dir)).not.toContain(journalFileName(0));
+    expect(readdirSync(dir)).toContain(journalFileName(0)); // loading changes nothing
+    compactState(dir, again.state, again.generation, "t");
+    expect(readdirSync(dir).filter((n) => n.startsWith("journal-"))).toEqual([]);
   });
 
   it("rejects a truncated snapshot, a wrong version and a journal newer than the snapshot", () => {
@@ -92,7 +94,7 @@ describe("loadState and compactState", () => {
     const good = readFileSync(join(dir, SNAPSHOT_FILE), "utf8");
     writeFileSync(join(dir, SNAPSHOT_FILE), good.slice(0, good.length / 2));
     expect(() => loadState(dir)).toThrow(StateError);
-    writeFileSync(join(dir, SNAPSHOT_FILE), good.replace('"version":1', '"version":99'));
+    writeFileSync(join(dir, SNAPSHOT_FILE), good.replace('"version":2', '"version":99'));
     expect(() => loadState(dir)).toThrow(/version 99 is not supported/);
     writeFileSync(join(dir, SNAPSHOT_FILE), good);
     writeFileSync(join(dir, journalFileName(7)), doneLine("b"));
@@ -102,7 +104,7 @@ describe("loadState and compactState", () => {
   it("rejects a snapshot whose records have the wrong types", () => {
     const dir = tempDir();
     writeFileSync(join(dir, SNAPSHOT_FILE), JSON.stringify({ format: "resumable-batch-state", version: 1, generation: 1, origin: { seq: 1, runId: "x", runAttempt: 1 }, runs: [], failures: [], done: [1, 2] }));
-    expect(() => loadState(dir)).toThrow(/done id is not a string/);
+    expect(() => loadState(dir)).toThrow(/done id must be a non-empty string/);
     writeFileSync(join(dir, SNAPSHOT_FILE), JSON.stringify({ format: "something-else" }));
     expect(() => loadState(dir)).toThrow(/not a resumable-batch state snapshot/);
   });
@@ -140,5 +142,20 @@ describe("JournalWriter", () => {
     for (let i = 0; i < 100; i++) w.append(doneLine(`item-${i}`));
     expect(readFileSync(path, "utf8").length).toBeGreaterThan(1000);
     w.close();
+  });
+
+  it("starts on a new line after a torn last line, so the next run's first record is not lost", () => {
+    const dir = tempDir();
+    const path = join(dir, journalFileName(0));
+    writeFileSync(path, start(1) + doneLine("a") + '{"t":"done","id":"tor');
+    const w = new JournalWriter(path, new FakeSystem(), 200);
+    w.append(start(2));
+    w.append(doneLine("b"));
+    w.close();
+    const loaded = loadState(dir);
+    expect([...loaded.state.done].sort()).toEqual(["a", "b"]);
+    expect(loaded.state.runs.map((r) => r.seq)).toEqual([1, 2]);
+    expect(loaded.state.origin.seq).toBe(2);
+    expect(loaded.warnings).toEqual([expect.stringMatching(/skipped 1 unreadable line\(s\): 3$/)]);
   });
 });

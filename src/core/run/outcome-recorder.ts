@@ -1,6 +1,7 @@
 import type { BatchState } from "../state/batch-state.js";
 import { doneLine, recordLine, type FailRecord } from "../state/journal-records.js";
 import type { JournalWriter } from "../state/journal-writer.js";
+import { capErrorText } from "../state/state-schema.js";
 import type { Logger } from "../platform/logger.js";
 import type { FailureKind, Item } from "../platform/types.js";
 import { isoNow, type System } from "../platform/system.js";
@@ -71,7 +72,7 @@ export class OutcomeRecorder {
     if ((kind === "transient" || kind === "timeout") && runs >= this.options.maxRunsPerItem) kind = "quarantined";
     const now = isoNow(this.options.system);
     const record: FailRecord = {
-      t: "fail", id: item.id, kind, error: outcome.error, attempts: (prior?.attempts ?? 0) + outcome.attempts, runs,
+      t: "fail", id: item.id, kind, error: capErrorText(outcome.error), attempts: (prior?.attempts ?? 0) + outcome.attempts, runs,
       first: prior?.firstFailedAt ?? now, last: now, item: item.data,
       ...(this.options.shardLabel === undefined ? {} : { shard: this.options.shardLabel }),
     };

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { System } from "../platform/system.js";
 
@@ -49,7 +49,10 @@ export class JournalWriter {
     if (this.pending.length === 0) return;
     if (this.fd === undefined) {
       mkdirSync(dirname(this.path), { recursive: true });
-      this.fd = openSync(this.path, "a");
+      this.fd = openSync(this.path, "a+");
+      // A journal that ends mid-line (a write torn by a kill) gets a newline first: the
+      // first record of this run must start a line of its own, not finish the fragment.
+      if (!endsWithNewline(this.fd)) this.pending = "\n" + this.pending;
     }
     const text = this.pending;
     this.pending = "";
@@ -64,4 +67,13 @@ export class JournalWriter {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+/** True for an empty file or one whose last byte is a newline. */
+function endsWithNewline(fd: number): boolean {
+  const size = fstatSync(fd).size;
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] === 0x0a;
 }

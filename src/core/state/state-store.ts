@@ -1,10 +1,14 @@
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync, mkdirSync } from "node:fs";
-import { hostname } from "node:os";
+import { closeSync, existsSync, openSync, readdirSync, readSync, rmSync, statSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { BatchState } from "./batch-state.js";
 import { ConfigError, StateError } from "../platform/errors.js";
 import type { JournalRecord } from "./journal-records.js";
-import type { FailureKind, FailureRecord, RunRecord } from "../platform/types.js";
+import { forEachLine, writeFileInPieces } from "./line-file.js";
+import { readSnapshotV1 } from "./snapshot-v1.js";
+import { readSnapshotV2, SNAPSHOT_V2_PREFIX, writeSnapshotV2 } from "./snapshot-v2.js";
+import { checkJournalRecord, isObject, SchemaViolation } from "./state-schema.js";
+
+export { acquireLock, LOCK_FILE } from "./state-lock.js";
 
 /**
  * The state folder:
@@ -15,14 +19,12 @@ import type { FailureKind, FailureRecord, RunRecord } from "../platform/types.js
  * A compaction writes snapshot G+1 (tmp + rename, atomic), then appends go to
  * journal-<G+1>.jsonl and journal-<G>.jsonl is deleted. A crash at any point leaves a
  * snapshot and the one journal that follows it, so nothing is lost or replayed twice.
+ * No file is ever built or parsed as one string (snapshot-v2.ts, line-file.ts): a state
+ * may grow past the largest string V8 can hold (about 512 MiB).
  */
 export const SNAPSHOT_FILE = "snapshot.json";
 export const FAILURES_FILE = "failures.json";
-export const LOCK_FILE = "lock";
-const SNAPSHOT_FORMAT = "resumable-batch-state";
-const SNAPSHOT_VERSION = 1;
 const JOURNAL_PATTERN = /^journal-(\d+)\.jsonl$/;
-const FAILURE_KINDS: ReadonlySet<string> = new Set<FailureKind>(["transient", "permanent", "timeout", "quarantined"]);
 
 export function journalFileName(generation: number): string {
   return `journal-${generation}.jsonl`;
@@ -37,7 +39,31 @@ export interface LoadedState {
   warnings: string[];
 }
 
-/** Loads snapshot + journal. Throws StateError when the folder cannot be trusted. */
+/** True when the folder holds a snapshot or a journal: something a run left. */
+export function stateExists(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((n) => n === SNAPSHOT_FILE || JOURNAL_PATTERN.test(n));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads a folder a command only reads (status, failures, report): a folder that holds no
+ * state is a mistake (a typo in --state-dir), never an empty result.
+ */
+export function requireState(dir: string): LoadedState {
+  if (!stateExists(dir)) {
+    throw new ConfigError(`no state in ${dir}: no ${SNAPSHOT_FILE} or journal there (check --state-dir; a run creates it)`);
+  }
+  return loadState(dir);
+}
+
+/**
+ * Loads snapshot + journal, checking every record against the schema the engine relies on
+ * (state-schema.ts). Read-only: nothing in the folder changes (status and failures may
+ * look at a folder a run is using). Throws StateError when the folder cannot be trusted.
+ */
 export function loadState(dir: string): LoadedState {
   const state = new BatchState();
   const warnings: string[] = [];
@@ -46,7 +72,6 @@ export function loadState(dir: string): LoadedState {
   const snapshotPath = join(dir, SNAPSHOT_FILE);
   if (existsSync(snapshotPath)) generation = readSnapshot(snapshotPath, state);
 
-  let journalBytes = 0;
   for (const name of readdirSync(dir)) {
     const m = JOURNAL_PATTERN.exec(name);
     if (!m) continue;
@@ -54,258 +79,119 @@ export function loadState(dir: string): LoadedState {
     if (g > generation) {
       throw new StateError(`${join(dir, name)}: journal generation ${g} is newer than the snapshot's (${generation}); the state folder is inconsistent`);
     }
-    if (g < generation) rmSync(join(dir, name), { force: true }); // already compacted into the snapshot
+    // g < generation: already absorbed by the snapshot (a crash after compaction); the next compaction removes it.
   }
   const journalPath = join(dir, journalFileName(generation));
+  let journalBytes = 0;
   if (existsSync(journalPath)) {
-    const text = readFileSync(journalPath, "utf8");
-    journalBytes = Buffer.byteLength(text);
-    replayJournalText(text, state, journalPath, warnings);
+    const replay = new JournalReplay(state, journalPath, warnings);
+    journalBytes = forEachLine(journalPath, (line, n, terminated) => replay.line(line, n, terminated));
+    replay.finish();
   }
   return { state, generation, journalBytes, warnings };
 }
 
+/** Reads a snapshot of either version: version 2 starts with its tagged header line. */
+function readSnapshot(path: string, state: BatchState): number {
+  const head = Buffer.alloc(SNAPSHOT_V2_PREFIX.length);
+  const fd = openSync(path, "r");
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (n === head.length && head.toString("latin1") === SNAPSHOT_V2_PREFIX) return readSnapshotV2(path, state);
+  return readSnapshotV1(path, state);
+}
+
 /**
- * Replays journal text into state. A last line without its newline is a write torn by a
- * kill: ignored. A bad line in the middle is skipped with a warning: the rest still counts.
+ * Replays journal lines into state, one at a time. A last line without its newline is a
+ * write torn by a kill: ignored. A line in the middle that is not JSON (a torn write that
+ * a later run appended after) is skipped with a warning: the rest still counts. A line
+ * that is JSON but not a valid record was not written by a run: the state is refused.
  */
+class JournalReplay {
+  applied = 0;
+  private readonly badLines: number[] = [];
+
+  constructor(private readonly state: BatchState, private readonly where: string, private readonly warnings: string[]) {}
+
+  line(text: string, lineNumber: number, terminated: boolean): void {
+    if (text.length === 0) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (!isObject(parsed)) {
+      if (!terminated) this.warnings.push(`${this.where}:${lineNumber}: ignored a torn last line (the previous run was killed mid-write)`);
+      else this.badLines.push(lineNumber);
+      return;
+    }
+    // The hot path: a done record needs no copy.
+    if (parsed.t === "done" && typeof parsed.id === "string" && parsed.id !== "") {
+      this.state.markDone(parsed.id);
+      this.applied++;
+      return;
+    }
+    let record: JournalRecord;
+    try {
+      record = checkJournalRecord(parsed);
+    } catch (error) {
+      if (!(error instanceof SchemaViolation)) throw error;
+      if (!terminated) {
+        this.warnings.push(`${this.where}:${lineNumber}: ignored a torn last line (the previous run was killed mid-write)`);
+        return;
+      }
+      throw new StateError(`${this.where}:${lineNumber}: ${error.message}; the journal was not written by a run`);
+    }
+    this.state.apply(record);
+    this.applied++;
+  }
+
+  finish(): void {
+    const bad = this.badLines;
+    if (bad.length > 0) {
+      this.warnings.push(`${this.where}: skipped ${bad.length} unreadable line(s): ${bad.slice(0, 10).join(", ")}${bad.length > 10 ? ", …" : ""}`);
+    }
+  }
+}
+
+/** Replays journal text into state (for tests and small inputs; loadState streams the file). */
 export function replayJournalText(text: string, state: BatchState, where: string, warnings: string[]): number {
-  let applied = 0;
+  const replay = new JournalReplay(state, where, warnings);
   let start = 0;
   let lineNumber = 0;
-  const badLines: number[] = [];
   while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    const torn = end === -1;
-    if (torn) end = text.length;
-    lineNumber++;
-    const line = text.slice(start, end);
+    const nl = text.indexOf("\n", start);
+    const end = nl === -1 ? text.length : nl;
+    replay.line(text.slice(start, end), ++lineNumber, nl !== -1);
     start = end + 1;
-    if (line.length === 0) continue;
-    let record: JournalRecord | undefined;
-    try {
-      record = JSON.parse(line) as JournalRecord;
-    } catch {
-      record = undefined;
-    }
-    if (record && isJournalRecord(record)) {
-      state.apply(record);
-      applied++;
-    } else if (torn) {
-      warnings.push(`${where}:${lineNumber}: ignored a torn last line (the previous run was killed mid-write)`);
-    } else {
-      badLines.push(lineNumber);
-    }
   }
-  if (badLines.length > 0) {
-    warnings.push(`${where}: skipped ${badLines.length} unreadable line(s): ${badLines.slice(0, 10).join(", ")}${badLines.length > 10 ? ", …" : ""}`);
-  }
-  return applied;
-}
-
-function isJournalRecord(r: unknown): r is JournalRecord {
-  if (typeof r !== "object" || r === null) return false;
-  const rec = r as Record<string, unknown>;
-  switch (rec.t) {
-    case "done":
-      return typeof rec.id === "string";
-    case "fail":
-      return typeof rec.id === "string" && typeof rec.kind === "string" && FAILURE_KINDS.has(rec.kind) &&
-        typeof rec.error === "string" && typeof rec.attempts === "number";
-    case "start":
-    case "end":
-      return typeof rec.seq === "number";
-    default:
-      return false;
-  }
-}
-
-interface SnapshotFile {
-  format: string;
-  version: number;
-  generation: number;
-  origin: { seq: number; runId: string; runAttempt: number };
-  savedAt: string;
-  runs: RunRecord[];
-  failures: FailureRecord[];
-  done: string[];
-}
-
-function readSnapshot(path: string, state: BatchState): number {
-  const bytes = readFileSync(path);
-  const inParts = parseSnapshotInParts(bytes);
-  let parsed: unknown = inParts?.header;
-  if (inParts === undefined) {
-    try {
-      parsed = JSON.parse(bytes.toString("utf8"));
-    } catch (error) {
-      throw new StateError(`${path}: not readable JSON (${(error as Error).message}); the file is truncated or corrupt`);
-    }
-  }
-  const s = parsed as Partial<SnapshotFile>;
-  if (typeof s !== "object" || s === null || s.format !== SNAPSHOT_FORMAT) {
-    throw new StateError(`${path}: not a resumable-batch state snapshot`);
-  }
-  if (s.version !== SNAPSHOT_VERSION) {
-    throw new StateError(`${path}: state version ${String(s.version)} is not supported (this release reads version ${SNAPSHOT_VERSION})`);
-  }
-  if (!Number.isInteger(s.generation) || (s.generation as number) < 0) throw new StateError(`${path}: bad generation`);
-  if (!(inParts !== undefined || Array.isArray(s.done)) || !Array.isArray(s.failures) || !Array.isArray(s.runs)) {
-    throw new StateError(`${path}: missing done, failures or runs`);
-  }
-  const origin = s.origin;
-  if (!origin || typeof origin.seq !== "number" || typeof origin.runId !== "string") throw new StateError(`${path}: bad origin`);
-  for (const ids of inParts?.done ?? [s.done as unknown[]]) {
-    for (const id of ids) {
-      if (typeof id !== "string") throw new StateError(`${path}: a done id is not a string`);
-      state.done.add(id);
-    }
-  }
-  for (const f of s.failures) {
-    if (typeof f !== "object" || f === null || typeof f.id !== "string" || !FAILURE_KINDS.has(f.kind) ||
-        typeof f.error !== "string" || typeof f.attempts !== "number") {
-      throw new StateError(`${path}: a failure record is malformed`);
-    }
-    state.failures.set(f.id, { ...f, runs: typeof f.runs === "number" ? f.runs : 1 });
-  }
-  state.runs = s.runs.filter((r) => typeof r === "object" && r !== null && typeof r.seq === "number");
-  state.origin = { seq: origin.seq, runId: origin.runId, runAttempt: Number(origin.runAttempt) || 0 };
-  return s.generation as number;
-}
-
-/** How compactState ends a snapshot: the done ids, last, as one array. */
-const DONE_MEMBER = Buffer.from(',"done":[');
-/** Between two done ids: the end of one string, a comma, the start of the next. */
-const BETWEEN_IDS = Buffer.from('","');
-const DONE_SLICE_BYTES = 256 * 1024;
-
-/**
- * Parses a snapshot shaped as compactState writes it — `{…header…,"done":[…]}` — without
- * a string of the whole file or one array of every id: at a million ids those two were a
- * third of a resume's peak memory. The header is parsed alone, the ids in slices of about
- * 256 KiB cut between two ids. Gives the same values as JSON.parse of the whole file, or
- * undefined (JSON.parse then decides, and words the error): a header that parses as an
- * object with a member means the whole is that object plus the done member (JSON.parse
- * keeps the last of duplicate keys), and each slice that parses is a run of the array's
- * elements, because a cut inside a string would leave that slice's last string open. The
- * cuts and ends are ASCII, so no UTF-8 sequence is split.
- */
-function parseSnapshotInParts(bytes: Buffer): { header: object; done: unknown[][] } | undefined {
-  const member = bytes.lastIndexOf(DONE_MEMBER);
-  if (member === -1) return undefined;
-  let end = bytes.length;
-  while (end > 0 && isJsonWhitespace(bytes[end - 1]!)) end--;
-  const arrayEnd = end - 2; // the array's ']', then the object's '}'
-  const elementsStart = member + DONE_MEMBER.length;
-  if (arrayEnd < elementsStart || bytes[arrayEnd] !== 0x5d || bytes[arrayEnd + 1] !== 0x7d) return undefined;
-  const header = parseOrUndefined(bytes.toString("utf8", 0, member) + "}");
-  if (typeof header !== "object" || header === null || Array.isArray(header) || Object.keys(header).length === 0) return undefined;
-  const done: unknown[][] = [];
-  for (let start = elementsStart; start < arrayEnd;) {
-    let cut = arrayEnd;
-    if (start + DONE_SLICE_BYTES < arrayEnd) {
-      const between = bytes.indexOf(BETWEEN_IDS, start + DONE_SLICE_BYTES);
-      if (between !== -1 && between < arrayEnd) cut = between + 1;
-    }
-    const ids = parseOrUndefined("[" + bytes.toString("utf8", start, cut) + "]");
-    if (!Array.isArray(ids)) return undefined;
-    done.push(ids);
-    start = cut + 1;
-  }
-  return { header, done };
-}
-
-function parseOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isJsonWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+  replay.finish();
+  return replay.applied;
 }
 
 /**
- * Writes state as snapshot generation+1 and removes the journal it absorbs.
- * Returns the new generation; later appends go to journal-<new>.jsonl.
+ * Writes state as snapshot generation+1 (version 2, streamed) and removes the journals it
+ * absorbs. Returns the new generation; later appends go to journal-<new>.jsonl.
  */
 export function compactState(dir: string, state: BatchState, generation: number, nowIso: string): number {
   mkdirSync(dir, { recursive: true });
   const next = generation + 1;
-  const header: Omit<SnapshotFile, "done"> = {
-    format: SNAPSHOT_FORMAT,
-    version: SNAPSHOT_VERSION,
-    generation: next,
-    origin: state.origin,
-    savedAt: nowIso,
-    runs: state.runs,
-    failures: [...state.failures.values()],
-  };
-  // The done ids go last as one JSON array: one JSON.parse of one array is what makes
-  // loading a million finished items fast (a line per id would be parsed a line at a time).
-  const headerJson = JSON.stringify(header);
-  const done = state.done.size === 0 ? state.doneThisRun : [...state.done, ...state.doneThisRun];
-  const text = headerJson.slice(0, -1) + ',"done":' + JSON.stringify(done) + "}\n";
-  writeFileAtomic(join(dir, SNAPSHOT_FILE), text);
-  rmSync(join(dir, journalFileName(generation)), { force: true });
+  writeSnapshotV2(join(dir, SNAPSHOT_FILE), state, next, nowIso);
+  for (const name of readdirSync(dir)) {
+    const m = JOURNAL_PATTERN.exec(name);
+    if (m && Number(m[1]) <= generation) rmSync(join(dir, name), { force: true });
+  }
   return next;
 }
 
 /** Writes via a temp file, fsync and rename, so a reader sees the old file or the new one. */
 export function writeFileAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, "w");
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
-
-/**
- * An exclusive lock on the state folder, so two local runs cannot interleave journals.
- * A lock left by a dead process (or restored from another machine) is taken over.
- */
-export function acquireLock(dir: string): { release(): void; tookOverFrom?: string } {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, LOCK_FILE);
-  const mine = JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString() });
-  let tookOverFrom: string | undefined;
-  try {
-    writeFileSync(path, mine, { flag: "wx" });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    let holder: { pid?: number; host?: string } = {};
-    try {
-      holder = JSON.parse(readFileSync(path, "utf8"));
-    } catch {
-      holder = {};
-    }
-    if (holder.host === hostname() && typeof holder.pid === "number" && holder.pid !== process.pid && isAlive(holder.pid)) {
-      throw new ConfigError(`state folder ${dir} is in use by another run (pid ${holder.pid}); wait for it to finish, or use another --state-dir`);
-    }
-    tookOverFrom = `pid ${holder.pid ?? "?"} on ${holder.host ?? "?"}`;
-    writeFileSync(path, mine);
-  }
-  return {
-    tookOverFrom,
-    release() {
-      rmSync(path, { force: true });
-    },
-  };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  writeFileInPieces(path, (write) => write(text));
 }
 
 /** Size of a file, or 0 when it does not exist. */

@@ -1,0 +1,131 @@
+import type { BatchState } from "./batch-state.js";
+import { StateError } from "../platform/errors.js";
+import { forEachLine, writeFileInPieces } from "./line-file.js";
+import { checkFailure, checkId, checkOrigin, checkRun, isObject, SchemaViolation } from "./state-schema.js";
+
+export const SNAPSHOT_FORMAT = "resumable-batch-state";
+export const SNAPSHOT_VERSION = 2;
+/** How every version-2 snapshot starts: readers tell the versions apart by these bytes. */
+export const SNAPSHOT_V2_PREFIX = '{"t":"snapshot",';
+/** A line of done ids holds about this many characters: one JSON.parse per line stays cheap. */
+const DONE_LINE_CHARS = 64 * 1024;
+
+/**
+ * Snapshot version 2: JSON Lines, one record a line, each tagged by `t`, so no line is
+ * larger than its largest record and the file is written and read a line at a time:
+ *
+ *   {"t":"snapshot","format":"resumable-batch-state","version":2,"generation":G,"origin":{…},"savedAt":"…"}
+ *   {"t":"run", …RunRecord}            one per run kept (oldest first)
+ *   {"t":"failure", …FailureRecord}    one per failed item
+ *   {"t":"done","ids":["a","b",…]}     done ids, about 64 KiB of them a line
+ *   {"t":"end","runs":R,"failures":F,"done":D}
+ *
+ * The first line comes first; the end line comes last and counts what came before it, so
+ * a truncated copy is refused, never taken for a smaller state. A new kind of record is a
+ * new tag: write it before the end line, read it in applyRecord, count it in the end line.
+ */
+export function writeSnapshotV2(path: string, state: BatchState, generation: number, savedAt: string): number {
+  return writeFileInPieces(path, (write) => {
+    const header = { t: "snapshot", format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, generation, origin: state.origin, savedAt };
+    write(JSON.stringify(header) + "\n");
+    for (const run of state.runs) write(JSON.stringify({ t: "run", ...run }) + "\n");
+    for (const failure of state.failures.values()) write(JSON.stringify({ t: "failure", ...failure }) + "\n");
+    let chunk: string[] = [];
+    let chunkChars = 0;
+    const flushIds = () => {
+      if (chunk.length === 0) return;
+      write('{"t":"done","ids":' + JSON.stringify(chunk) + "}\n");
+      chunk = [];
+      chunkChars = 0;
+    };
+    const add = (id: string) => {
+      chunk.push(id);
+      chunkChars += id.length + 3;
+      if (chunkChars >= DONE_LINE_CHARS) flushIds();
+    };
+    for (const id of state.done) add(id);
+    for (const id of state.doneThisRun) add(id);
+    flushIds();
+    const end = { t: "end", runs: state.runs.length, failures: state.failures.size, done: state.doneCount };
+    write(JSON.stringify(end) + "\n");
+  });
+}
+
+interface Counts {
+  runs: number;
+  failures: number;
+  done: number;
+}
+
+/** Reads a version-2 snapshot into state (which must be empty); returns its generation. */
+export function readSnapshotV2(path: string, state: BatchState): number {
+  let generation = -1;
+  let ended = false;
+  const seen: Counts = { runs: 0, failures: 0, done: 0 };
+  forEachLine(path, (line, lineNumber, terminated) => {
+    const where = `${path}:${lineNumber}`;
+    if (!terminated) throw new StateError(`${where}: the last line is cut off; the snapshot is truncated`);
+    if (ended) throw new StateError(`${where}: a line after the end record; the snapshot is corrupt`);
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch (error) {
+      throw new StateError(`${where}: not readable JSON (${(error as Error).message}); the snapshot is corrupt`);
+    }
+    try {
+      if (!isObject(record)) throw new SchemaViolation("a line must be a JSON object");
+      if (lineNumber === 1) generation = applyHeader(record, state);
+      else if (record.t === "end") {
+        checkEnd(record, seen);
+        ended = true;
+      } else applyRecord(record, state, seen);
+    } catch (error) {
+      if (error instanceof SchemaViolation) throw new StateError(`${where}: ${error.message}`);
+      throw error;
+    }
+  });
+  if (generation < 0) throw new StateError(`${path}: empty; the snapshot is corrupt`);
+  if (!ended) throw new StateError(`${path}: no end record; the snapshot is truncated`);
+  return generation;
+}
+
+function applyHeader(r: Record<string, unknown>, state: BatchState): number {
+  if (r.t !== "snapshot" || r.format !== SNAPSHOT_FORMAT) throw new SchemaViolation("not a resumable-batch state snapshot");
+  if (r.version !== SNAPSHOT_VERSION) {
+    throw new SchemaViolation(`state version ${String(r.version)} is not supported (this release reads versions 1 and ${SNAPSHOT_VERSION})`);
+  }
+  const generation = r.generation;
+  if (typeof generation !== "number" || !Number.isSafeInteger(generation) || generation < 0) throw new SchemaViolation("bad generation");
+  state.origin = checkOrigin(r.origin);
+  return generation;
+}
+
+function applyRecord(r: Record<string, unknown>, state: BatchState, seen: Counts): void {
+  switch (r.t) {
+    case "done": {
+      const ids = r.ids;
+      if (!Array.isArray(ids)) throw new SchemaViolation("'ids' must be an array");
+      for (const id of ids) state.done.add(checkId(id));
+      seen.done += ids.length;
+      return;
+    }
+    case "failure": {
+      const f = checkFailure(r);
+      state.failures.set(f.id, f);
+      seen.failures++;
+      return;
+    }
+    case "run":
+      state.runs.push(checkRun(r));
+      seen.runs++;
+      return;
+    default:
+      throw new SchemaViolation(`unknown record type ${JSON.stringify(r.t) ?? "(none)"} (written by a newer release?)`);
+  }
+}
+
+function checkEnd(r: Record<string, unknown>, seen: Counts): void {
+  for (const key of ["runs", "failures", "done"] as const) {
+    if (r[key] !== seen[key]) throw new SchemaViolation(`the end record counts ${String(r[key])} ${key}, the snapshot holds ${seen[key]}; it is corrupt`);
+  }
+}
