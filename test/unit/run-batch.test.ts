@@ -8,6 +8,7 @@ import type { StopSignalName, StopSource } from "../../src/core/run/stop-control
 import type { Item } from "../../src/core/platform/types.js";
 import { RateLimiter } from "../../src/core/run/rate-limiter.js";
 import { FakeSystem } from "../support/fake-system.js";
+import { MAX_ERROR_BYTES } from "../../src/core/state/state-schema.js";
 
 class ManualStops implements StopSource {
   private listeners: Array<(s: StopSignalName) => void> = [];
@@ -109,6 +110,18 @@ describe("runBatch on virtual time", () => {
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ id: "item-2", kind: "permanent", error: "bad data in field x", attempts: 1, item: { id: "item-2", payload: 6 } });
     expect(typeof f[0].firstFailedAt).toBe("string");
+  });
+
+  it("keeps at most MAX_ERROR_BYTES of a failure's error text, in the journal, the snapshot and failures.json", async () => {
+    const system = new FakeSystem(0);
+    const huge = "first line names it\n" + "界".repeat(30_000) + "\nlast line names it";
+    const h = scriptedHandler(system, (id) => (id === "item-1" ? { ok: false, kind: "permanent", error: huge } : OK));
+    const { options, failures, dir } = setup(ids(2), { system, handler: h.handler });
+    await system.runUntil(runBatch(options));
+    const error = failures().failures[0].error as string;
+    expect(Buffer.byteLength(error)).toBeLessThanOrEqual(MAX_ERROR_BYTES);
+    expect(error).toMatch(/^first line names it\n[\s\S]*\nlast line names it$/);
+    expect(readFileSync(join(dir, "state", "snapshot.json")).length).toBeLessThan(MAX_ERROR_BYTES + 2000);
   });
 
   it("gives up after max-attempts with the last transient reason", async () => {
