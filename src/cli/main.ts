@@ -8,6 +8,7 @@ import { ProgressDisplay } from "./progress-display.js";
 import { processStopSource } from "../shared/process-stop-source.js";
 import { statusCommand } from "./status-command.js";
 import { reportCommand } from "./report-command.js";
+import { VERSION } from "./version.js";
 
 export type { CliIo } from "./cli-io.js";
 
@@ -18,6 +19,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   let exitCode = 0;
   const program = new Command("resumable-batch")
     .description("Work through a long list of items; resume where the last run stopped.")
+    .version(VERSION, "-V, --version", "print the version")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError("(run with --help for usage)");
