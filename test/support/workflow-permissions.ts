@@ -60,11 +60,21 @@ function isThisAction(uses: unknown): boolean {
   return uses === "./" || (typeof uses === "string" && /^[^/@\s]+\/resumable-batch@\S+$/.test(uses));
 }
 
-/** Features the action needs a permission for, read from a step's or a call's `with:`. */
+/**
+ * Features the action needs a permission for, read from a step's `with:` (the README's
+ * Permissions table): `mode: report` lists and downloads this run's shard artifacts through
+ * the REST API (actions: read), `continue: dispatch` starts a run (actions: write).
+ */
 function featureNeeds(withInputs: Json | undefined): Grants {
   const needs: Grants = {};
+  if (withInputs?.mode === "report") needs.actions = "read";
   if (withInputs?.continue === "dispatch") needs.actions = "write";
   return needs;
+}
+
+/** A call of the reusable workflow always runs its report job (mode: report). */
+function callNeeds(withInputs: Json | undefined): Grants {
+  return featureNeeds({ ...withInputs, mode: "report" });
 }
 
 /**
@@ -97,7 +107,7 @@ function callProblems(at: string, job: Json, grants: Grants, byPath: Map<string,
   if (!path) return [];
   const called = byPath.get(path);
   if (!called) return [`${at}: calls ${path}, which is not in the repository`];
-  const problems = missing(featureNeeds(job.with as Json | undefined), grants).map((gap) => `${at}: its inputs need ${gap}`);
+  const problems = missing(callNeeds(job.with as Json | undefined), grants).map((gap) => `${at}: its report job needs ${gap}`);
   for (const [calledId, calledJob] of Object.entries((called.jobs ?? {}) as Json)) {
     const asks = calledJobAsks(called, calledJob as Json);
     if (!asks) continue;

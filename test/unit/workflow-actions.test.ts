@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs script, untyped
@@ -43,6 +44,15 @@ describe("actions used by the workflows and examples", () => {
   it("flags a node20 major", () => {
     const old = { where: "old.yml", text: "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/checkout@v7\n" };
     expect(oldNodeActions([old])).toEqual(["old.yml: actions/checkout@v4"]);
+  });
+});
+
+describe("the action's metadata", () => {
+  it("has marketplace branding and runs on node24", () => {
+    const action = parse(readFileSync("action.yml", "utf8")) as { branding?: { icon?: string; color?: string }; runs: { using: string } };
+    expect(action.branding?.icon).toMatch(/\S/);
+    expect(action.branding?.color).toMatch(/^(white|black|yellow|blue|green|orange|red|purple|gray-dark)$/);
+    expect(action.runs.using).toBe("node24");
   });
 });
 
