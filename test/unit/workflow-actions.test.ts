@@ -56,6 +56,28 @@ describe("the action's metadata", () => {
   });
 });
 
+describe("the reusable workflow's own action", () => {
+  it("is checked out from the workflow's repository and commit, with action-token when the caller passes one", () => {
+    const workflow = parse(readFileSync(".github/workflows/resumable-batch.yml", "utf8")) as {
+      on: { workflow_call: { secrets: Record<string, { required: boolean }> } };
+      jobs: Record<string, { steps?: Array<{ uses?: string; with?: Record<string, string> }> }>;
+    };
+    expect(workflow.on.workflow_call.secrets["action-token"]?.required).toBe(false);
+    const checkouts = Object.values(workflow.jobs)
+      .flatMap((job) => job.steps ?? [])
+      .filter((step) => step.uses?.startsWith("actions/checkout@") && step.with?.path === ".resumable-batch-action");
+    expect(checkouts.length).toBe(2);
+    for (const step of checkouts) {
+      expect(step.with).toMatchObject({
+        repository: "${{ fromJSON(toJSON(job)).workflow_repository }}",
+        ref: "${{ fromJSON(toJSON(job)).workflow_sha }}",
+        token: "${{ secrets.action-token || github.token }}",
+        "persist-credentials": false,
+      });
+    }
+  });
+});
+
 describe("syntax actionlint does not know yet (scripts/actionlint-gaps.mjs)", () => {
   const finding = (line: number) => ({ line, column: 3, message: 'unexpected key "queue" for "concurrency" section. expected one of "cancel-in-progress", "group"', kind: "syntax-check" });
   const workflow = (queue: string, cancel = "false") => `on: push\nconcurrency:\n  group: g\n  cancel-in-progress: ${cancel}\n  queue: ${queue}\njobs: {}\n`;
