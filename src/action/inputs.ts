@@ -12,6 +12,7 @@ export const RUN_SETTING_INPUTS = [
   "concurrency", "max-attempts", "backoff", "backoff-max",
   "item-timeout", "time-budget", "shutdown-grace", "transient-exit-codes",
   "retry-failures", "max-runs-per-item", "max-failure-rate", "rate-limit", "shard",
+  "repeat", "new-pass", "reprocess-changed", "version-field",
 ] as const satisfies readonly SettingName[];
 
 type MissingSettingInputs = Exclude<SettingName, (typeof RUN_SETTING_INPUTS)[number]>;
@@ -32,7 +33,7 @@ export const ACTION_INPUT_DEFAULTS = {
 } as const;
 
 /** Inputs read with `core.getBooleanInput`; action.yml gives each the default "false". */
-export const BOOLEAN_INPUTS = ["retry-failures", "fail-on-item-failure"] as const;
+export const BOOLEAN_INPUTS = ["retry-failures", "fail-on-item-failure", "new-pass", "reprocess-changed"] as const;
 
 export type ActionInputName = (typeof RUN_SETTING_INPUTS)[number] | keyof typeof ACTION_INPUT_DEFAULTS;
 
@@ -102,7 +103,7 @@ export function getModeInputs(core: Pick<ActionCore, "getInput" | "getBooleanInp
 /** Inputs of `mode: report`, validated before any work. */
 export function getReportInputs(core: Pick<ActionCore, "getInput">): ReportInputs {
   // The runner passes action.yml's defaults too: only values someone wrote count.
-  const defaults: Record<string, string> = { ...SETTING_DEFAULTS, "retry-failures": "false" };
+  const defaults: Record<string, string> = { ...SETTING_DEFAULTS, "retry-failures": "false", "new-pass": "false", "reprocess-changed": "false" };
   const ignored = RUN_SETTING_INPUTS.filter((key) => {
     const value = core.getInput(key).trim();
     return value !== "" && value.toLowerCase() !== defaults[key];
@@ -160,11 +161,11 @@ export function getInputs(core: Pick<ActionCore, "getInput" | "getBooleanInput">
 
   const raw: RawSettings = {};
   for (const key of RUN_SETTING_INPUTS) {
-    if (key === "retry-failures") continue;
+    if ((BOOLEAN_INPUTS as readonly string[]).includes(key)) continue;
     const value = text(key);
     if (value !== "") raw[key] = value;
   }
-  raw["retry-failures"] = bool("retry-failures");
+  for (const key of ["retry-failures", "new-pass", "reprocess-changed"] as const) raw[key] = bool(key);
   const parsed = parseRunSettings(raw, inputName);
 
   const common = getCommonInputs(core);

@@ -25,7 +25,7 @@ export const PROGRESS_INTERVAL_MS = 30_000;
 const MAX_SAFE_GRACE_MS = 6_000;
 
 /** Every output, set by main (post's outputs are invisible to later steps). */
-export const OUTPUT_NAMES = ["processed", "succeeded", "failed", "remaining", "complete", "state-source"] as const;
+export const OUTPUT_NAMES = ["processed", "succeeded", "failed", "remaining", "complete", "pass", "next-pass-after", "state-source"] as const;
 
 /**
  * The main step: validate the inputs, restore the newest state, run the batch until it is
@@ -216,6 +216,8 @@ function setOutputs(host: ActionHost, r: RunBatchResult): void {
   core.setOutput("failed", String(r.failed));
   core.setOutput("remaining", String(r.remaining));
   core.setOutput("complete", String(r.complete));
+  core.setOutput("pass", String(r.pass));
+  core.setOutput("next-pass-after", r.nextPassAfter ?? "");
 }
 
 /** Outputs when a cancel came before the engine started: nothing processed, not complete. */
@@ -223,6 +225,7 @@ function setOutputsWithoutRun(host: ActionHost, inputs: ActionInputs): void {
   let remaining = "";
   try {
     const { state } = loadState(inputs.stateDir);
+    host.core.setOutput("pass", String(state.pass));
     const last = [...state.runs].reverse().find((r) => r.mode === "run" && r.remaining !== undefined);
     if (last?.remaining !== undefined) remaining = String(last.remaining);
   } catch {

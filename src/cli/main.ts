@@ -51,6 +51,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .addOption(flag("rate-limit", "rate", "most item starts per unit, like 20/s or 600/m"))
     .addOption(flag("shard", "i/n", "process only the items whose id hashes to shard i of n"))
     .option("--retry-failures", "re-attempt only the items in failures.json")
+    .addOption(flag("repeat", "duration", "start a new pass over every item once the current one is complete and this long has passed since it started, like 1d"))
+    .option("--new-pass", "start the next pass now: every item is processed again")
+    .option("--reprocess-changed", "process an item again when its content changed since it was done")
+    .addOption(flag("version-field", "name", "with --reprocess-changed: compare this field (updatedAt, an etag) instead of the whole item"))
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       exitCode = await runCommand(opts, io);
     });
@@ -151,6 +155,7 @@ function shellQuote(arg: string): string {
 function summaryLine(r: RunBatchResult, stateDir: string, hint: { stateDirArgs: string[]; handlerArgs: string[] }): string {
   const command = (...args: string[]) => ["resumable-batch", ...args].map(shellQuote).join(" ");
   const lines = [describeRunResult(r)];
+  if (r.mode === "run" && (r.pass > 1 || r.nextPassAfter !== undefined || r.passStarted !== undefined)) lines.push(r.passNote);
   if (r.stopReason === "budget") lines.push("stopped: the time budget ran low. Run again to resume (exit 3).");
   if (r.stopReason === "signal") lines.push("stopped by a signal; progress is saved. Run again to resume.");
   if (r.stopReason === "failure-rate") lines.push("stopped early: too many items failed (max-failure-rate). Fix the cause, then run again.");

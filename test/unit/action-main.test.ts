@@ -76,7 +76,7 @@ describe("runMain: restore", () => {
     const f = setup();
     await runMain(f.host);
     expect(f.core.failed).toBeUndefined();
-    expect(f.core.outputs).toEqual({ "state-source": "fresh", processed: "3", succeeded: "3", failed: "0", remaining: "0", complete: "true" });
+    expect(f.core.outputs).toEqual({ "state-source": "fresh", processed: "3", succeeded: "3", failed: "0", remaining: "0", complete: "true", pass: "1", "next-pass-after": "" });
     const fresh = f.core.logs.find((l) => l.title === "resumable-batch: fresh start");
     expect(fresh?.level).toBe("warning");
     expect(fresh?.message).toMatch(/nothing found under resumable-batch\/default\/all\/.*no unexpired artifact/);

@@ -63,3 +63,20 @@ describe("small parsers", () => {
     expect(() => parseDurationMs("-5s", "x")).toThrow();
   });
 });
+
+describe("parseRunSettings: passes and changed items", () => {
+  const base = { items: "i.jsonl", run: "true" };
+  const nameOf = (key: string) => `--${key}`;
+  it("reads repeat, new-pass, reprocess-changed and version-field", () => {
+    const s = parseRunSettings({ ...base, repeat: "1d", "new-pass": true, "reprocess-changed": "true", "version-field": "updatedAt" }, nameOf);
+    expect(s).toMatchObject({ repeatMs: 86_400_000, newPass: true, reprocessChanged: true, versionField: "updatedAt" });
+    expect(parseRunSettings(base, nameOf)).toMatchObject({ repeatMs: undefined, newPass: false, reprocessChanged: false });
+    expect(parseRunSettings({ ...base, repeat: "none" }, nameOf).repeatMs).toBeUndefined();
+  });
+  it("rejects a bad repeat, a bad boolean, and new-pass with retry-failures", () => {
+    expect(() => parseRunSettings({ ...base, repeat: "24" }, nameOf)).toThrow(/--repeat: '24' has no unit/);
+    expect(() => parseRunSettings({ ...base, repeat: "0s" }, nameOf)).toThrow(/--repeat: must be longer than 0/);
+    expect(() => parseRunSettings({ ...base, "reprocess-changed": "yes" }, nameOf)).toThrow(/--reprocess-changed: 'yes' must be true or false/);
+    expect(() => parseRunSettings({ ...base, "new-pass": true, "retry-failures": true }, nameOf)).toThrow(/give --new-pass or --retry-failures, not both/);
+  });
+});

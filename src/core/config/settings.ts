@@ -1,6 +1,7 @@
 import { parseDurationMs } from "./duration.js";
 import { ConfigError } from "../platform/errors.js";
 import { ITEMS_FORMATS, type ItemsFormat } from "../input/item-source.js";
+import { parsePassSettings, type PassSettings } from "./pass-settings.js";
 
 /**
  * The run's settings, validated once, before any work, for both adapters. Keys are the
@@ -26,12 +27,13 @@ export type SettingName =
   | "run" | "module" | "worker"
   | "concurrency" | "max-attempts" | "backoff" | "backoff-max"
   | "item-timeout" | "time-budget" | "shutdown-grace" | "transient-exit-codes"
-  | "retry-failures" | "max-runs-per-item" | "max-failure-rate" | "rate-limit" | "shard";
+  | "retry-failures" | "max-runs-per-item" | "max-failure-rate" | "rate-limit" | "shard"
+  | "repeat" | "new-pass" | "reprocess-changed" | "version-field";
 
 export type HandlerSpec = { kind: "command"; command: string } | { kind: "module"; file: string } | { kind: "worker"; command: string };
 export type ItemsSpec = { kind: "file"; path: string } | { kind: "command"; command: string };
 
-export interface RunSettings {
+export interface RunSettings extends PassSettings {
   items?: ItemsSpec;
   /** Undefined: by the file's extension (JSON Lines for a command). */
   itemsFormat?: ItemsFormat;
@@ -113,6 +115,7 @@ export function parseRunSettings(raw: RawSettings, nameOf: (key: SettingName) =>
   const timeBudgetMs = reader.positiveDuration("time-budget");
   const transientExitCodes = parseTransientExitCodes(reader);
   const maxFailureRate = parseMaxFailureRate(reader);
+  const passSettings = parsePassSettings(reader, retryFailures);
   return {
     items,
     itemsFormat,
@@ -131,6 +134,7 @@ export function parseRunSettings(raw: RawSettings, nameOf: (key: SettingName) =>
     maxFailureRate,
     rateLimit: parseRateLimit(reader.text("rate-limit"), nameOf("rate-limit")),
     shard: parseShard(reader.text("shard"), nameOf("shard")),
+    ...passSettings,
   };
 }
 

@@ -101,7 +101,7 @@ function withId(data: unknown, line: number, idField: string): SourceEntry {
 }
 
 /** Reads `a.b.c` as a nested path when there is no literal key of that name. */
-function fieldValue(data: Record<string, unknown>, field: string): unknown {
+export function fieldValue(data: Record<string, unknown>, field: string): unknown {
   if (field in data) return data[field];
   if (!field.includes(".")) return undefined;
   let current: unknown = data;

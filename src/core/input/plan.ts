@@ -1,5 +1,6 @@
 import type { BatchState } from "../state/batch-state.js";
 import { ConfigError } from "../platform/errors.js";
+import { hasChanged, type ChangeCheck } from "./changes.js";
 import { DuplicateFinder } from "./duplicate-finder.js";
 import { readSource, type SourceProblem, type SourceSpec } from "./item-source.js";
 import type { Item } from "../platform/types.js";
@@ -16,6 +17,8 @@ export interface SourcePlan {
   heldFailed: number;
   /** Items a normal run should attempt. */
   pending: number;
+  /** Of the pending, items done or failed earlier in the pass whose content changed since (reprocess-changed). */
+  changed: number;
   /** Lines carrying a second occurrence of an id: skipped, warned about. */
   duplicateLines: Set<number>;
   /** Ids that occur more than once: only the first occurrence is to be run. */
@@ -34,6 +37,16 @@ export function isPending(state: BatchState, id: string): boolean {
 }
 
 /**
+ * Whether a normal run attempts this item: pending by id, or (with reprocess-changed) done
+ * or failed earlier in the pass and changed since — a failed item fixed upstream is taken
+ * again without waiting for retry-failures.
+ */
+export function isPendingItem(state: BatchState, item: Item, changes: ChangeCheck | undefined): boolean {
+  if (isPending(state, item.id)) return true;
+  return changes !== undefined && (state.done.has(item.id) || state.failures.has(item.id)) && hasChanged(state, item, changes);
+}
+
+/**
  * The first pass over the source, before any work: every line is parsed and checked, so
  * a malformed line, a missing id or invalid UTF-8 rejects the input with the lines to
  * fix and nothing processed — never a crash halfway through a batch. Duplicate ids are a
@@ -43,13 +56,13 @@ export function isPending(state: BatchState, id: string): boolean {
  * pass: parsing every line twice was the largest cost of checkpointing a large file.
  */
 export async function planSource(
-  spec: SourceSpec, state: BatchState, accept: (id: string) => boolean = () => true, retainItems = false,
+  spec: SourceSpec, state: BatchState, accept: (id: string) => boolean = () => true, retainItems = false, changes?: ChangeCheck,
 ): Promise<SourcePlan> {
   const problems: SourceProblem[] = [];
   let problemCount = 0;
   const finder = new DuplicateFinder();
   let items: Item[] | undefined = retainItems ? [] : undefined;
-  const counts = { alreadyDone: 0, heldFailed: 0, notMine: 0 };
+  const counts: Counts = { alreadyDone: 0, heldFailed: 0, notMine: 0, changed: 0 };
   for await (const batch of readSource(spec)) {
     for (const entry of batch) {
       if (entry.problem) {
@@ -57,9 +70,15 @@ export async function planSource(
         if (problems.length < MAX_PROBLEMS_SHOWN) problems.push(entry.problem);
         continue;
       }
+      const versionProblem = changes?.versionField === undefined ? undefined : changes.problem(entry.item);
+      if (versionProblem !== undefined) {
+        problemCount++;
+        if (problems.length < MAX_PROBLEMS_SHOWN) problems.push({ line: entry.item.line, message: versionProblem });
+        continue;
+      }
       // Counted as if no id repeated; the repeats, found at the end, are taken off again.
       finder.add(entry.item.id);
-      if (classify(entry.item.id, state, accept, counts, 1)) items?.push(entry.item);
+      if (classify(entry.item, state, accept, counts, 1, changes)) items?.push(entry.item);
     }
   }
   if (problemCount > 0) {
@@ -73,7 +92,7 @@ export async function planSource(
   const duplicates = await confirmDuplicates(spec, finder.candidateGroups());
   const duplicateLines = new Set(duplicates.map((d) => d.line));
   const duplicateIds = new Set(duplicates.map((d) => d.id));
-  for (const d of duplicates) classify(d.id, state, accept, counts, -1);
+  for (const d of duplicates) classify(d.item, state, accept, counts, -1, changes);
   if (items && duplicateIds.size > 0) items = items.filter(firstOccurrences(duplicateIds));
 
   const warnings: string[] = [];
@@ -85,15 +104,37 @@ export async function planSource(
   }
   const total = entries - duplicates.length - counts.notMine;
   if (entries === 0) warnings.push(`${spec.label} has no items: nothing to do`);
-  const { alreadyDone, heldFailed } = counts;
-  return { total, alreadyDone, heldFailed, pending: total - alreadyDone - heldFailed, duplicateLines, duplicateIds, warnings, ...(items ? { items } : {}) };
+  const { alreadyDone, heldFailed, changed } = counts;
+  return {
+    total, alreadyDone, heldFailed, pending: total - alreadyDone - heldFailed, changed, duplicateLines, duplicateIds, warnings, ...(items ? { items } : {}),
+  };
 }
 
-/** Counts an id into notMine, alreadyDone or heldFailed (by `step`); true when it is pending. */
-function classify(id: string, state: BatchState, accept: (id: string) => boolean, counts: { alreadyDone: number; heldFailed: number; notMine: number }, step: 1 | -1): boolean {
-  if (!accept(id)) counts.notMine += step;
-  else if (state.done.has(id)) counts.alreadyDone += step;
-  else if (!isPending(state, id)) counts.heldFailed += step;
+interface Counts {
+  alreadyDone: number;
+  heldFailed: number;
+  notMine: number;
+  changed: number;
+}
+
+/**
+ * Counts an item into notMine, alreadyDone or heldFailed (by `step`); true when it is
+ * pending (also counted into changed when it is pending because its content changed).
+ */
+function classify(item: Item, state: BatchState, accept: (id: string) => boolean, counts: Counts, step: 1 | -1, changes: ChangeCheck | undefined): boolean {
+  const id = item.id;
+  if (!accept(id)) {
+    counts.notMine += step;
+    return false;
+  }
+  const done = state.done.has(id);
+  const failed = !done && state.failures.size > 0 && state.failures.has(id);
+  if (changes !== undefined && (done || failed) && hasChanged(state, item, changes)) {
+    counts.changed += step;
+    return true;
+  }
+  if (done) counts.alreadyDone += step;
+  else if (failed && !isPending(state, id)) counts.heldFailed += step;
   else return true;
   return false;
 }
@@ -116,6 +157,7 @@ interface Duplicate {
   line: number;
   id: string;
   firstLine: number;
+  item: Item;
 }
 
 /**
@@ -142,7 +184,7 @@ async function confirmDuplicates(spec: SourceSpec, groups: number[][]): Promise<
       if (item === undefined) throw new ConfigError(`the items changed while they were being read (fewer items the second time); run again`);
       const first = firstLineOf.get(item.id);
       if (first === undefined) firstLineOf.set(item.id, item.line);
-      else duplicates.push({ line: item.line, id: item.id, firstLine: first });
+      else duplicates.push({ line: item.line, id: item.id, firstLine: first, item });
     }
   }
   return duplicates.sort((a, b) => a.line - b.line);

@@ -44,6 +44,8 @@ export interface RunRecord {
   runId: string;
   runAttempt: number;
   mode: "run" | "retry-failures";
+  /** The pass the run worked in (absent in states from before passes: pass 1). */
+  pass?: number;
   startedAt: string;
   endedAt?: string;
   succeeded: number;
@@ -53,6 +55,22 @@ export interface RunRecord {
   /** Items in the source, and items a next run would attempt, as the run ended. */
   total?: number;
   remaining?: number;
+  /** Items the run found changed since they were done (reprocess-changed). */
+  changed?: number;
+}
+
+/** One pass over the items, as the history keeps it (and the current one, as it stands). */
+export interface PassSummary {
+  pass: number;
+  /** ISO 8601: when the pass's first run started. */
+  startedAt?: string;
+  /** ISO 8601: when a run first found nothing left in the pass; absent while it runs. */
+  completedAt?: string;
+  /** Items done in the pass, and items failed in it, as it ended (or stands). */
+  succeeded: number;
+  failed: number;
+  /** Runs that worked in the pass. */
+  runs: number;
 }
 
 export type StopReason = "complete" | "budget" | "signal" | "failure-rate";

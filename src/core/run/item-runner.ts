@@ -28,6 +28,13 @@ export interface ItemRunnerOptions {
   hard: AbortSignal;
   budget: Budget;
   idempotencyNamespace: string;
+  /** The pass the run belongs to (1 when absent); part of every idempotency key. */
+  pass?: number;
+  /**
+   * The item's version within the pass (how often it changed, with reprocess-changed);
+   * part of its idempotency key. Asked only when a handler reads the key.
+   */
+  versionOf?: (item: Item) => number;
   /** Told about each failed attempt that will be retried, for the log. */
   onRetry?: (item: Item, attempt: number, result: Extract<AttemptResult, { ok: false }>, delayMs: number) => void;
   /** Told when a server throttled us (429, Retry-After), with the wait it implies. */
@@ -48,10 +55,18 @@ class Context implements AttemptContext {
     readonly attempt: number,
     readonly signal: AbortSignal,
     readonly stopping: AbortSignal,
-    private readonly namespace: string,
-  ) {}
+    o: ItemRunnerOptions,
+    item: Item,
+  ) {
+    this.#o = o;
+    this.#item = item;
+  }
+  // Truly private (#): a handler that spreads or prints its ctx must not meet the run's options.
+  readonly #o: ItemRunnerOptions;
+  readonly #item: Item;
   get idempotencyKey(): string {
-    return (this.key ??= idempotencyKey(this.id, this.namespace));
+    const o = this.#o;
+    return (this.key ??= idempotencyKey(this.id, o.idempotencyNamespace, o.pass ?? 1, o.versionOf ? o.versionOf(this.#item) : 0));
   }
 }
 
@@ -69,7 +84,7 @@ export function runItem(item: Item, priorAttempts: number, o: ItemRunnerOptions)
   const startedAtMs = timed ? o.system.nowMs() : 0;
   let run: Promise<AttemptResult>;
   try {
-    run = o.handler.run(item, new Context(item.id, priorAttempts + 1, o.hard, o.soft, o.idempotencyNamespace));
+    run = o.handler.run(item, new Context(item.id, priorAttempts + 1, o.hard, o.soft, o, item));
   } catch (error) {
     return Promise.reject(error);
   }
@@ -98,7 +113,7 @@ async function runAttempts(
     if (n === 1 && first !== undefined) {
       ({ result, startedAtMs } = first);
     } else if (o.itemTimeoutMs === undefined) {
-      result = await settle(o.handler.run(item, new Context(item.id, priorAttempts + n, o.hard, o.soft, o.idempotencyNamespace)), o.hard, o);
+      result = await settle(o.handler.run(item, new Context(item.id, priorAttempts + n, o.hard, o.soft, o, item)), o.hard, o);
     } else {
       ({ result, timedOut } = await attemptWithTimeout(item, priorAttempts + n, o, o.itemTimeoutMs));
     }
@@ -134,7 +149,7 @@ async function attemptWithTimeout(
   const cancelTimer = o.system.setTimer(() => timeout.abort(), itemTimeoutMs);
   const signal = AbortSignal.any([o.hard, timeout.signal]);
   try {
-    const ctx = new Context(item.id, attemptNumber, signal, o.soft, o.idempotencyNamespace);
+    const ctx = new Context(item.id, attemptNumber, signal, o.soft, o, item);
     const result = await settle(o.handler.run(item, ctx), signal, o);
     return { result, timedOut: timeout.signal.aborted && !result.ok };
   } finally {

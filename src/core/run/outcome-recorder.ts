@@ -1,5 +1,7 @@
 import type { BatchState } from "../state/batch-state.js";
-import { doneLine, recordLine, type FailRecord } from "../state/journal-records.js";
+import { versionOf, type ChangeCheck } from "../input/changes.js";
+import { fingerprintText } from "../state/fingerprint.js";
+import { doneLine, doneLineWithFingerprint, recordLine, type FailRecord } from "../state/journal-records.js";
 import type { JournalWriter } from "../state/journal-writer.js";
 import { capErrorText } from "../state/state-schema.js";
 import type { Logger } from "../platform/logger.js";
@@ -22,6 +24,8 @@ export interface OutcomeRecorderOptions {
   /** Label stored on failures when sharded, like "2/8". */
   shardLabel?: string;
   shutdownGraceMs: number;
+  /** reprocess-changed: each outcome records the fingerprint of the content it was for. */
+  changes?: ChangeCheck;
   system: System;
   log: Logger;
 }
@@ -59,9 +63,29 @@ export class OutcomeRecorder {
   }
 
   private recordDone(item: Item): void {
-    this.sinks.journal.append(doneLine(item.id));
-    this.sinks.state.markDoneInRun(item.id);
+    const { changes } = this.options;
+    if (changes === undefined) {
+      this.sinks.journal.append(doneLine(item.id));
+      this.sinks.state.markDoneInRun(item.id);
+    } else {
+      const { state } = this.sinks;
+      // The version before the fingerprint moves on: the one the handler's key was made of.
+      const version = versionOf(state, item, changes);
+      const fingerprint = changes.fingerprint(item);
+      this.sinks.journal.append(doneLineWithFingerprint(item.id, fingerprintText(fingerprint), version));
+      state.markDoneAgainInRun(item.id);
+      state.fingerprints.set(item.id, fingerprint);
+      if (version > 0) state.versions.set(item.id, version);
+    }
     this.sinks.meter.succeeded++;
+  }
+
+  /** With reprocess-changed: the fingerprint and version a fail record carries. */
+  private versionFields(item: Item): Pick<FailRecord, "f" | "v"> {
+    const { changes } = this.options;
+    if (changes === undefined) return {};
+    const version = versionOf(this.sinks.state, item, changes);
+    return { f: fingerprintText(changes.fingerprint(item)), ...(version > 0 ? { v: version } : {}) };
   }
 
   private recordFailure(item: Item, outcome: Extract<ItemOutcome, { status: "failed" }>): void {
@@ -75,6 +99,7 @@ export class OutcomeRecorder {
       t: "fail", id: item.id, kind, error: capErrorText(outcome.error), attempts: (prior?.attempts ?? 0) + outcome.attempts, runs,
       first: prior?.firstFailedAt ?? now, last: now, item: item.data,
       ...(this.options.shardLabel === undefined ? {} : { shard: this.options.shardLabel }),
+      ...this.versionFields(item),
     };
     journal.append(recordLine(record));
     state.apply(record);

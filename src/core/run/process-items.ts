@@ -1,4 +1,5 @@
 import type { BatchState } from "../state/batch-state.js";
+import { versionOf, type ChangeCheck } from "../input/changes.js";
 import type { Handler } from "../handlers/handler.js";
 import type { Logger } from "../platform/logger.js";
 import type { System } from "../platform/system.js";
@@ -28,6 +29,8 @@ export interface ProcessItemsOptions {
   itemTimeoutMs?: number;
   shutdownGraceMs: number;
   idempotencyNamespace: string;
+  /** reprocess-changed: a changed item's version is part of its idempotency key. */
+  changes?: ChangeCheck;
   beforeStart?: (signal: AbortSignal) => boolean | Promise<boolean>;
   onThrottle?: (delayMs: number) => void;
   system: System;
@@ -86,6 +89,9 @@ function itemRunnerOptions(options: ProcessItemsOptions, run: RunInProgress): It
     hard: run.stop.hard.signal,
     budget: run.budget,
     idempotencyNamespace: options.idempotencyNamespace,
+    pass: run.state.pass,
+    // Versions exist only where items changed (or changed in an earlier run with reprocess-changed).
+    versionOf: options.changes || run.state.versions.size > 0 ? (item) => versionOf(run.state, item, options.changes) : undefined,
     onThrottle: options.onThrottle,
     onRetry: (item: Item, attempt: number, result: { kind: string; error: string }, delayMs: number) =>
       run.itemLog.write(`↻ ${logId(item.id)}: attempt ${attempt} failed (${result.kind}): ${oneLine(result.error)}; retrying in ${Math.round(delayMs)}ms`),

@@ -17,6 +17,8 @@ import { StopController, type StopSource } from "./stop-controller.js";
 import type { System } from "../platform/system.js";
 import type { StopReason } from "../platform/types.js";
 import { openWorkQueue, type WorkQueue } from "./work-queue.js";
+import { changeCheck } from "../input/changes.js";
+import { describePassState, nextPassAfter, openPass } from "./passes.js";
 
 export interface RunBatchOptions {
   stateDir: string;
@@ -36,6 +38,14 @@ export interface RunBatchOptions {
   reserveMs: number;
   /** Re-attempt only the items in failures.json. */
   retryFailures: boolean;
+  /** `repeat`: a complete pass starts again once this long has passed since it started. */
+  repeatMs?: number;
+  /** `new-pass`: start the next pass now. */
+  newPass?: boolean;
+  /** `reprocess-changed`: process done items again whose content changed since. */
+  reprocessChanged?: boolean;
+  /** `version-field`: with reprocessChanged, compare this field instead of the whole item. */
+  versionField?: string;
   /** Runs in which an item may fail transiently before it is quarantined. */
   maxRunsPerItem: number;
   /** Stop early when more than this share of finished items failed (0..1). */
@@ -83,6 +93,18 @@ export interface RunBatchResult {
   /** Sequence number of the state this run produced. */
   seq: number;
   warnings: string[];
+  /** The pass this run worked in. */
+  pass: number;
+  /** Set when this run started that pass, and why. */
+  passStarted?: "new-pass" | "repeat";
+  /** `repeat` was due while the pass still had items left: it went on (it overran its interval). */
+  passOverran: boolean;
+  /** With `repeat`: when the next pass may start (ISO 8601). */
+  nextPassAfter?: string;
+  /** Where the pass stands, as a sentence (complete, and when the next one starts). */
+  passNote: string;
+  /** Items processed again because their content changed since they were done (reprocess-changed). */
+  changed: number;
 }
 
 /**
@@ -123,16 +145,20 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
   // Worker processes start now, in parallel with loading and checking (a few tens of ms each).
   options.handler.warmUp?.(options.concurrency);
   const checkpoint = loadCheckpoint(options);
-  const queue = await openWorkQueue(options, checkpoint.state);
-  const run = beginRun(options, checkpoint, options.retryFailures ? "retry-failures" : "run");
+  const pass = openPass(checkpoint.state, { ...options, newPass: options.newPass ?? false, nowMs: startedAtMs });
+  // A pass starts when its first run does (not when that run's items checked out).
+  checkpoint.state.passStartedAt ??= new Date(startedAtMs).toISOString();
+  const changes = options.reprocessChanged ? changeCheck(options.versionField) : undefined;
+  const queue = await openWorkQueue({ ...options, changes }, checkpoint.state);
+  const run = beginRun(options, checkpoint, options.retryFailures ? "retry-failures" : "run", pass.record);
 
   const budget = new Budget(options.timeBudgetMs === undefined ? undefined : startedAtMs + options.timeBudgetMs, options.reserveMs);
   const meter = new ProgressMeter(queue.pending, startedAtMs);
   const itemLog = new ItemLog(options.log);
-  const recorder = new OutcomeRecorder(options, { journal: run.journal, state: run.state, meter, stop, itemLog });
+  const recorder = new OutcomeRecorder({ ...options, changes }, { journal: run.journal, state: run.state, meter, stop, itemLog });
   const cancelTimers = startRunTimers(options, startedAtMs, budget, stop, meter);
   try {
-    await processItems(options, queue, { state: run.state, budget, stop, meter, recorder, itemLog });
+    await processItems({ ...options, changes }, queue, { state: run.state, budget, stop, meter, recorder, itemLog });
   } finally {
     cancelTimers();
   }
@@ -141,8 +167,13 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
   endRun(options, run, {
     succeeded: meter.succeeded, failed: meter.failed, stopReason: ending.stopReason,
     ...(options.retryFailures ? {} : { source: { total: queue.total, remaining: ending.remaining } }),
+    changed: queue.changed,
   });
   options.onProgress?.(meter.snapshot(options.system.nowMs()));
+  const passNote = describePassState(run.state, options.repeatMs, options.system.nowMs());
+  if (!options.retryFailures) options.log.info(passNote);
+  // A pass found complete, with the next one not due yet: nothing to do is success.
+  const waiting = pass.completeAtStart && options.repeatMs !== undefined && ending.processed === 0;
   return {
     mode: run.mode,
     processed: ending.processed,
@@ -154,10 +185,16 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
     doneTotal: options.retryFailures ? run.state.doneCount : queue.alreadyDone + meter.succeeded,
     failuresTotal: run.state.failures.size,
     stopReason: ending.stopReason,
-    exitCode: exitCodeFor({ stopReason: ending.stopReason, signal: stop.signal, failed: meter.failed, heldFailed: queue.heldFailed }),
+    exitCode: exitCodeFor({ stopReason: ending.stopReason, signal: stop.signal, failed: meter.failed, heldFailed: waiting ? 0 : queue.heldFailed }),
     durationMs: options.system.nowMs() - startedAtMs,
     seq: run.seq,
     warnings: [...checkpoint.warnings, ...queue.warnings],
+    pass: run.state.pass,
+    ...(pass.why === undefined ? {} : { passStarted: pass.why }),
+    passOverran: pass.overran,
+    ...(options.repeatMs === undefined ? {} : { nextPassAfter: nextPassAfter(run.state, options.repeatMs) }),
+    passNote,
+    changed: queue.changed,
   };
 }
 
@@ -182,7 +219,8 @@ function howItEnded(retryFailures: boolean, queue: WorkQueue, meter: ProgressMet
 
 /** One line saying what a run did, for both adapters' logs. */
 export function describeRunResult(r: RunBatchResult): string {
-  const what = r.mode === "retry-failures" ? "retry-failures" : "run";
-  return `${what}: ${r.processed} processed (${r.succeeded} succeeded, ${r.failed} failed) in ${formatDurationMs(r.durationMs)}; ` +
+  const what = (r.mode === "retry-failures" ? "retry-failures" : "run") + (r.pass > 1 ? ` (pass ${r.pass})` : "");
+  const changed = r.changed > 0 ? `, ${r.changed} changed since done` : "";
+  return `${what}: ${r.processed} processed (${r.succeeded} succeeded, ${r.failed} failed${changed}) in ${formatDurationMs(r.durationMs)}; ` +
     (r.mode === "run" ? `${r.doneTotal}/${r.total} done overall, ${r.remaining} left` : `${r.failuresTotal} still failing`);
 }

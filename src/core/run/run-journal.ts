@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { BatchState } from "../state/batch-state.js";
 import { writeFailuresFile } from "../state/failures-file.js";
-import { recordLine } from "../state/journal-records.js";
+import { recordLine, type PassRecordLine, type StartRecord } from "../state/journal-records.js";
 import { JournalWriter } from "../state/journal-writer.js";
 import { compactState, journalFileName, loadState } from "../state/state-store.js";
 import type { Logger } from "../platform/logger.js";
@@ -16,6 +16,8 @@ export interface RunJournalOptions {
   runId: string;
   runAttempt: number;
   flushIntervalMs: number;
+  /** `repeat`, recorded with the run so `status` can tell when the next pass starts. */
+  repeatMs?: number;
   system: System;
   log: Logger;
 }
@@ -47,12 +49,19 @@ export function loadCheckpoint(options: RunJournalOptions): CheckpointAtStart {
   return { state: loaded.state, generation, warnings: [...loaded.warnings] };
 }
 
-/** Opens the run's journal and writes its start record, flushed at once. */
-export function beginRun(options: RunJournalOptions, checkpoint: CheckpointAtStart, mode: OpenRun["mode"]): OpenRun {
+/**
+ * Opens the run's journal and writes its start record, flushed at once; when the run
+ * started a new pass (already applied to the state in memory), its pass record first.
+ */
+export function beginRun(options: RunJournalOptions, checkpoint: CheckpointAtStart, mode: OpenRun["mode"], passStarted?: PassRecordLine): OpenRun {
   const { state, generation } = checkpoint;
   const seq = state.origin.seq + 1;
   const journal = new JournalWriter(join(options.stateDir, journalFileName(generation)), options.system, options.flushIntervalMs);
-  const start = { t: "start", seq, runId: options.runId, runAttempt: options.runAttempt, mode, at: isoNow(options.system) } as const;
+  if (passStarted) journal.append(recordLine(passStarted));
+  const start: StartRecord = {
+    t: "start", seq, runId: options.runId, runAttempt: options.runAttempt, mode, at: isoNow(options.system), pass: state.pass,
+    ...(options.repeatMs === undefined ? {} : { repeatMs: options.repeatMs }),
+  };
   journal.append(recordLine(start));
   state.apply(start);
   journal.flush();
@@ -66,6 +75,8 @@ export interface RunTotals {
   stopReason: StopReason;
   /** Normal runs only: distinct items in the source, and those a next run would attempt. */
   source?: { total: number; remaining: number };
+  /** Items found changed since they were done (reprocess-changed), when any. */
+  changed?: number;
 }
 
 /**
@@ -77,6 +88,7 @@ export function endRun(options: RunJournalOptions, run: OpenRun, totals: RunTota
   const end = {
     t: "end", seq: run.seq, at: isoNow(options.system), succeeded: totals.succeeded, failed: totals.failed, stopReason: totals.stopReason,
     ...totals.source,
+    ...(totals.changed ? { changed: totals.changed } : {}),
   } as const;
   journal.append(recordLine(end));
   state.apply(end);

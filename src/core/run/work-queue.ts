@@ -1,7 +1,8 @@
 import { statSync } from "node:fs";
 import type { BatchState } from "../state/batch-state.js";
 import { readSource, type SourceSpec } from "../input/item-source.js";
-import { firstOccurrences, isPending, planSource } from "../input/plan.js";
+import type { ChangeCheck } from "../input/changes.js";
+import { firstOccurrences, isPendingItem, planSource } from "../input/plan.js";
 import type { Logger } from "../platform/logger.js";
 import type { Item } from "../platform/types.js";
 import { batchedNext } from "./pool.js";
@@ -21,8 +22,10 @@ export interface WorkQueue {
   pending: number;
   /** Items failed beyond automatic retry, left for a retry-failures pass. */
   heldFailed: number;
-  /** Items of the source done in earlier runs. */
+  /** Items of the source done in earlier runs (and unchanged since, with reprocess-changed). */
   alreadyDone: number;
+  /** Items pending because their content changed since they were done or failed. */
+  changed: number;
   /** The next item to run, or undefined when there are none left. */
   next: () => Promise<Item | undefined>;
   /** The next item if one is at hand without waiting (the pool's fast path). */
@@ -37,6 +40,8 @@ export interface WorkQueueOptions {
   /** Only items this accepts belong to this run (a shard's share). */
   accept?: (id: string) => boolean;
   retainItemsMaxBytes?: number;
+  /** reprocess-changed: how an item's content is fingerprinted. */
+  changes?: ChangeCheck;
   log: Logger;
 }
 
@@ -53,24 +58,27 @@ function failuresQueue(options: WorkQueueOptions, state: BatchState, accept: (id
   const items: Item[] = [...state.failures.values()].filter((f) => accept(f.id)).map((f) => ({ id: f.id, data: f.item, line: 0 }));
   let index = 0;
   options.log.info(`retry-failures: re-attempting ${items.length} failed item(s)`);
-  return { total: items.length, pending: items.length, heldFailed: 0, alreadyDone: 0, next: async () => items[index++], warnings: [] };
+  return { total: items.length, pending: items.length, heldFailed: 0, alreadyDone: 0, changed: 0, next: async () => items[index++], warnings: [] };
 }
 
 async function sourceQueue(options: WorkQueueOptions, source: SourceSpec, state: BatchState, accept: (id: string) => boolean): Promise<WorkQueue> {
   const retainItems = sizeOf(source.path) <= (options.retainItemsMaxBytes ?? RETAIN_ITEMS_MAX_BYTES);
-  const plan = await planSource(source, state, accept, retainItems);
+  const plan = await planSource(source, state, accept, retainItems, options.changes);
   for (const warning of plan.warnings) options.log.warn(warning);
+  const changed = options.changes ? `, ${plan.changed} changed since they were done` : "";
   options.log.info(
-    `${plan.total} item(s): ${plan.alreadyDone} done in earlier runs, ${plan.heldFailed} failed and held for retry-failures, ${plan.pending} to do`,
+    `${plan.total} item(s): ${plan.alreadyDone} done in earlier runs${changed}, ${plan.heldFailed} failed and held for retry-failures, ${plan.pending} to do`,
   );
-  const counts = { total: plan.total, pending: plan.pending, heldFailed: plan.heldFailed, alreadyDone: plan.alreadyDone, warnings: plan.warnings };
+  const counts = {
+    total: plan.total, pending: plan.pending, heldFailed: plan.heldFailed, alreadyDone: plan.alreadyDone, changed: plan.changed, warnings: plan.warnings,
+  };
   if (plan.items) {
     const items = plan.items;
     let index = 0;
     const take = () => (index < items.length ? items[index++] : undefined);
     return { ...counts, next: async () => take(), take };
   }
-  const queue = batchedNext(pendingItems(source, state, accept, plan.duplicateIds, plan.alreadyDone + plan.heldFailed));
+  const queue = batchedNext(pendingItems(source, state, accept, plan.duplicateIds, plan.alreadyDone + plan.heldFailed, options.changes));
   return { ...counts, next: queue, take: queue.take };
 }
 
@@ -85,6 +93,7 @@ async function sourceQueue(options: WorkQueueOptions, source: SourceSpec, state:
  */
 async function* pendingItems(
   source: SourceSpec, state: BatchState, accept: (id: string) => boolean, duplicateIds: ReadonlySet<string>, notPending: number,
+  changes: ChangeCheck | undefined,
 ): AsyncGenerator<Item[]> {
   let notPendingLeft = notPending;
   const isFirst = firstOccurrences(duplicateIds);
@@ -94,7 +103,7 @@ async function* pendingItems(
       const item = entry.item;
       if (!item || !accept(item.id)) continue;
       if (duplicateIds.size > 0 && !isFirst(item)) continue;
-      if (notPendingLeft > 0 && !isPending(state, item.id)) {
+      if (notPendingLeft > 0 && !isPendingItem(state, item, changes)) {
         notPendingLeft--;
         continue;
       }

@@ -1,8 +1,11 @@
-import type { FailureRecord, RunRecord } from "../platform/types.js";
-import type { JournalRecord } from "./journal-records.js";
+import type { FailureRecord, PassSummary, RunRecord } from "../platform/types.js";
+import { parseFingerprintText } from "./fingerprint.js";
+import type { DoneRecord, FailRecord, JournalRecord } from "./journal-records.js";
 
 /** Run history kept for progress charts; a run every 5 minutes for a week fits. */
 const MAX_RUNS_KEPT = 2000;
+/** Finished passes kept in the history; a pass a day for more than a year fits. */
+const MAX_PASSES_KEPT = 500;
 
 /** Where a saved state came from, so restore can take the newest of cache and artifact. */
 export interface StateOrigin {
@@ -29,6 +32,23 @@ export class BatchState {
   readonly failures = new Map<string, FailureRecord>();
   runs: RunRecord[] = [];
   origin: StateOrigin = { seq: 0, runId: "", runAttempt: 0 };
+  /** The current pass: 1 for every state from before passes existed. */
+  pass = 1;
+  /** ISO 8601: when the current pass's first run started (undefined before any run). */
+  passStartedAt: string | undefined;
+  /** ISO 8601: when a normal run first found nothing left in the current pass. */
+  passCompletedAt: string | undefined;
+  /** The `repeat` interval the latest run had, for telling when the next pass starts. */
+  repeatMs: number | undefined;
+  /** Finished passes, oldest first. */
+  passes: PassSummary[] = [];
+  /**
+   * With reprocess-changed: the fingerprint of each done (or failed) item's content when
+   * it was done (or failed). Empty unless the feature was used: it costs memory per item.
+   */
+  readonly fingerprints = new Map<string, number>();
+  /** Items whose version in this pass is not 0 (they changed since first done): few. */
+  readonly versions = new Map<string, number>();
   /** The run whose start was replayed but not yet its end. */
   private openRun: RunRecord | undefined;
 
@@ -44,6 +64,16 @@ export class BatchState {
     if (this.openRun) this.openRun.succeeded++;
   }
 
+  /**
+   * Records an item the run in progress finished that may have been done before in this
+   * pass (reprocess-changed): such an item is in the done set already, and must not be
+   * listed twice.
+   */
+  markDoneAgainInRun(id: string): void {
+    if (this.done.has(id)) this.markDone(id);
+    else this.markDoneInRun(id);
+  }
+
   /** Records a finished item read back from the journal. */
   markDone(id: string): void {
     this.done.add(id);
@@ -52,13 +82,70 @@ export class BatchState {
     if (this.openRun) this.openRun.succeeded++;
   }
 
+  /** Records the fingerprint and version a done or fail record carries. */
+  private noteVersion(record: DoneRecord | FailRecord): void {
+    const fingerprint = parseFingerprintText(record.f);
+    if (fingerprint !== undefined) this.fingerprints.set(record.id, fingerprint);
+    if (record.v !== undefined && record.v > 0) this.versions.set(record.id, record.v);
+    else if (this.versions.size > 0) this.versions.delete(record.id);
+  }
+
+  /** The current pass as it stands, in the history's form. */
+  currentPass(): PassSummary {
+    const runs = this.runs.filter((r) => (r.pass ?? 1) === this.pass).length;
+    return {
+      pass: this.pass,
+      ...(this.passStartedAt === undefined ? {} : { startedAt: this.passStartedAt }),
+      ...(this.passCompletedAt === undefined ? {} : { completedAt: this.passCompletedAt }),
+      succeeded: this.doneCount,
+      failed: this.failures.size,
+      runs,
+    };
+  }
+
+  /**
+   * Starts pass `pass` at `at`: the current one goes to the history, and nothing is done
+   * or failed in the new one. O(1) in the items but for clearing the sets.
+   */
+  startPass(pass: number, at: string): void {
+    if (pass <= this.pass) return;
+    this.passes.push(this.currentPass());
+    if (this.passes.length > MAX_PASSES_KEPT) this.passes.splice(0, this.passes.length - MAX_PASSES_KEPT);
+    this.done.clear();
+    this.doneThisRun.length = 0;
+    this.failures.clear();
+    this.fingerprints.clear();
+    this.versions.clear();
+    this.pass = pass;
+    this.passStartedAt = at;
+    this.passCompletedAt = undefined;
+  }
+
+  /**
+   * A state saved before passes existed is pass 1: it started with the first run kept, and
+   * it is complete when the last normal run left nothing.
+   */
+  adoptLegacyPass(): void {
+    this.pass = 1;
+    this.passStartedAt = this.runs[0]?.startedAt;
+    const lastNormal = [...this.runs].reverse().find((r) => r.mode === "run" && r.remaining !== undefined);
+    this.passCompletedAt = lastNormal?.remaining === 0 ? lastNormal.endedAt : undefined;
+  }
+
   /** Applies one journal record. Idempotent: every record carries absolute values. */
   apply(record: JournalRecord): void {
     switch (record.t) {
       case "done":
         this.markDone(record.id);
+        if (record.f !== undefined || record.v !== undefined || this.versions.size > 0) this.noteVersion(record);
+        return;
+      case "pass":
+        this.startPass(record.pass, record.at);
         return;
       case "fail":
+        // An item done earlier in the pass that changed and then failed is failed, not done.
+        if (this.done.size > 0) this.done.delete(record.id);
+        if (record.f !== undefined || record.v !== undefined || this.versions.size > 0) this.noteVersion(record);
         if (this.openRun) this.openRun.failed++;
         this.failures.set(record.id, {
           id: record.id,
@@ -76,10 +163,12 @@ export class BatchState {
         if (record.seq > this.origin.seq) {
           this.origin = { seq: record.seq, runId: record.runId, runAttempt: record.runAttempt };
         }
+        this.passStartedAt ??= record.at;
+        this.repeatMs = record.repeatMs;
         if (!this.runs.some((r) => r.seq === record.seq)) {
           this.openRun = {
             seq: record.seq, runId: record.runId, runAttempt: record.runAttempt, mode: record.mode,
-            startedAt: record.at, succeeded: 0, failed: 0,
+            pass: record.pass ?? this.pass, startedAt: record.at, succeeded: 0, failed: 0,
           };
           this.runs.push(this.openRun);
           if (this.runs.length > MAX_RUNS_KEPT) this.runs.splice(0, this.runs.length - MAX_RUNS_KEPT);
@@ -96,6 +185,13 @@ export class BatchState {
           run.stopReason = record.stopReason;
           if (record.total !== undefined) run.total = record.total;
           if (record.remaining !== undefined) run.remaining = record.remaining;
+          if (record.changed !== undefined) run.changed = record.changed;
+          if (run.mode === "run" && record.remaining !== undefined && (run.pass ?? 1) === this.pass) {
+            // Complete from the first run that left nothing; a later one that found new
+            // items (or a changed one failing transiently) makes it incomplete again.
+            if (record.remaining > 0) this.passCompletedAt = undefined;
+            else this.passCompletedAt ??= record.at;
+          }
         }
         return;
       }

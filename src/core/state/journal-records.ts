@@ -5,7 +5,7 @@ import type { FailureKind, RunRecord, StopReason } from "../platform/types.js";
  * increments), so replaying a record twice — as happens when a crash lands between
  * writing a snapshot and starting the next journal — gives the same state.
  */
-export type JournalRecord = StartRecord | DoneRecord | FailRecord | EndRecord;
+export type JournalRecord = StartRecord | DoneRecord | FailRecord | EndRecord | PassRecordLine;
 
 export interface StartRecord {
   t: "start";
@@ -14,11 +14,29 @@ export interface StartRecord {
   runAttempt: number;
   mode: RunRecord["mode"];
   at: string;
+  /** The pass this run works in (absent before passes existed: pass 1). */
+  pass?: number;
+  /** The run's `repeat` interval, so `status` can tell when the next pass starts. */
+  repeatMs?: number;
+}
+
+/**
+ * A new pass starts: the finished one goes to the history, and nothing is done in the new
+ * one. Replaying it again is a no-op (the pass number only grows).
+ */
+export interface PassRecordLine {
+  t: "pass";
+  pass: number;
+  at: string;
 }
 
 export interface DoneRecord {
   t: "done";
   id: string;
+  /** With reprocess-changed: the fingerprint of the content that succeeded (fingerprintText). */
+  f?: string;
+  /** The item's version within the pass, when it changed since it was first done (absent: 0). */
+  v?: number;
 }
 
 export interface FailRecord {
@@ -32,6 +50,9 @@ export interface FailRecord {
   last: string;
   item: unknown;
   shard?: string;
+  /** As in DoneRecord: the fingerprint of the content that failed, and the item's version. */
+  f?: string;
+  v?: number;
 }
 
 export interface EndRecord {
@@ -44,6 +65,8 @@ export interface EndRecord {
   /** Items in the source and items a next run would attempt, as this run ended. */
   total?: number;
   remaining?: number;
+  /** Items this run found changed since they were done (reprocess-changed). */
+  changed?: number;
 }
 
 /** Serialises a done record without JSON.stringify of an object: this is the per-item hot path. */
@@ -55,6 +78,12 @@ export function doneLine(id: string): string {
     if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return '{"t":"done","id":' + JSON.stringify(id) + "}\n";
   }
   return '{"t":"done","id":"' + id + '"}\n';
+}
+
+/** A done record with a fingerprint (reprocess-changed) and a version when it is not 0. */
+export function doneLineWithFingerprint(id: string, fingerprint: string, version: number): string {
+  const line = doneLine(id);
+  return line.slice(0, -2) + ',"f":"' + fingerprint + '"' + (version === 0 ? "" : ',"v":' + version) + "}\n";
 }
 
 export function recordLine(record: JournalRecord): string {

@@ -52,6 +52,8 @@ function applyV1(s: Record<string, unknown>, doneInParts: unknown[][] | undefine
     if (!isObject(r)) throw new SchemaViolation("a run record is not an object");
     state.runs.push(checkRun(r));
   }
+  // Version 1 was written before passes: pass 1.
+  state.adoptLegacyPass();
   return generation;
 }
 

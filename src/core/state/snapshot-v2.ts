@@ -2,6 +2,10 @@ import type { BatchState } from "./batch-state.js";
 import { StateError } from "../platform/errors.js";
 import { forEachLine, writeFileInPieces } from "./line-file.js";
 import { checkFailure, checkId, checkOrigin, checkRun, isObject, SchemaViolation } from "./state-schema.js";
+import {
+  applyDoneLineFingerprints, applyFailureFingerprint, applyPassHeader, applyVersionsLine, checkPassSummary, doneLineFingerprints, failureFingerprint,
+  passHeaderOf, versionLines,
+} from "./pass-snapshot.js";
 
 export const SNAPSHOT_FORMAT = "resumable-batch-state";
 export const SNAPSHOT_VERSION = 2;
@@ -18,7 +22,8 @@ const DONE_LINE_CHARS = 64 * 1024;
  *   {"t":"run", …RunRecord}            one per run kept (oldest first)
  *   {"t":"failure", …FailureRecord}    one per failed item
  *   {"t":"done","ids":["a","b",…]}     done ids, about 64 KiB of them a line
- *   {"t":"end","runs":R,"failures":F,"done":D}
+ *   {"t":"pass", …} {"t":"versions", …} passes and item versions (pass-snapshot.ts)
+ *   {"t":"end","runs":R,"failures":F,"done":D,"passes":P,"versions":V}
  *
  * The first line comes first; the end line comes last and counts what came before it, so
  * a truncated copy is refused, never taken for a smaller state. A new kind of record is a
@@ -26,15 +31,17 @@ const DONE_LINE_CHARS = 64 * 1024;
  */
 export function writeSnapshotV2(path: string, state: BatchState, generation: number, savedAt: string): number {
   return writeFileInPieces(path, (write) => {
-    const header = { t: "snapshot", format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, generation, origin: state.origin, savedAt };
+    const header = { t: "snapshot", format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, generation, origin: state.origin, savedAt, ...passHeaderOf(state) };
     write(JSON.stringify(header) + "\n");
     for (const run of state.runs) write(JSON.stringify({ t: "run", ...run }) + "\n");
-    for (const failure of state.failures.values()) write(JSON.stringify({ t: "failure", ...failure }) + "\n");
+    for (const pass of state.passes) write(JSON.stringify({ t: "pass", ...pass }) + "\n");
+    for (const line of versionLines(state)) write(line + "\n");
+    for (const failure of state.failures.values()) write(JSON.stringify({ t: "failure", ...failure, ...failureFingerprint(state, failure.id) }) + "\n");
     let chunk: string[] = [];
     let chunkChars = 0;
     const flushIds = () => {
       if (chunk.length === 0) return;
-      write('{"t":"done","ids":' + JSON.stringify(chunk) + "}\n");
+      write('{"t":"done","ids":' + JSON.stringify(chunk) + doneLineFingerprints(state, chunk) + "}\n");
       chunk = [];
       chunkChars = 0;
     };
@@ -46,7 +53,11 @@ export function writeSnapshotV2(path: string, state: BatchState, generation: num
     for (const id of state.done) add(id);
     for (const id of state.doneThisRun) add(id);
     flushIds();
-    const end = { t: "end", runs: state.runs.length, failures: state.failures.size, done: state.doneCount };
+    const end = {
+      t: "end", runs: state.runs.length, failures: state.failures.size, done: state.doneCount,
+      ...(state.passes.length > 0 ? { passes: state.passes.length } : {}),
+      ...(state.versions.size > 0 ? { versions: state.versions.size } : {}),
+    };
     write(JSON.stringify(end) + "\n");
   });
 }
@@ -55,13 +66,16 @@ interface Counts {
   runs: number;
   failures: number;
   done: number;
+  passes: number;
+  versions: number;
 }
 
 /** Reads a version-2 snapshot into state (which must be empty); returns its generation. */
 export function readSnapshotV2(path: string, state: BatchState): number {
   let generation = -1;
   let ended = false;
-  const seen: Counts = { runs: 0, failures: 0, done: 0 };
+  const seen: Counts = { runs: 0, failures: 0, done: 0, passes: 0, versions: 0 };
+  let hasPass = false;
   forEachLine(path, (line, lineNumber, terminated) => {
     const where = `${path}:${lineNumber}`;
     if (!terminated) throw new StateError(`${where}: the last line is cut off; the snapshot is truncated`);
@@ -74,7 +88,10 @@ export function readSnapshotV2(path: string, state: BatchState): number {
     }
     try {
       if (!isObject(record)) throw new SchemaViolation("a line must be a JSON object");
-      if (lineNumber === 1) generation = applyHeader(record, state);
+      if (lineNumber === 1) {
+        generation = applyHeader(record, state);
+        hasPass = applyPassHeader(record, state);
+      }
       else if (record.t === "end") {
         checkEnd(record, seen);
         ended = true;
@@ -86,6 +103,7 @@ export function readSnapshotV2(path: string, state: BatchState): number {
   });
   if (generation < 0) throw new StateError(`${path}: empty; the snapshot is corrupt`);
   if (!ended) throw new StateError(`${path}: no end record; the snapshot is truncated`);
+  if (!hasPass) state.adoptLegacyPass();
   return generation;
 }
 
@@ -106,11 +124,20 @@ function applyRecord(r: Record<string, unknown>, state: BatchState, seen: Counts
       const ids = r.ids;
       if (!Array.isArray(ids)) throw new SchemaViolation("'ids' must be an array");
       for (const id of ids) state.done.add(checkId(id));
+      applyDoneLineFingerprints(r, ids as string[], state);
       seen.done += ids.length;
       return;
     }
+    case "pass":
+      state.passes.push(checkPassSummary(r));
+      seen.passes++;
+      return;
+    case "versions":
+      seen.versions += applyVersionsLine(r, state);
+      return;
     case "failure": {
       const f = checkFailure(r);
+      applyFailureFingerprint(r, f.id, state);
       state.failures.set(f.id, f);
       seen.failures++;
       return;
@@ -125,7 +152,9 @@ function applyRecord(r: Record<string, unknown>, state: BatchState, seen: Counts
 }
 
 function checkEnd(r: Record<string, unknown>, seen: Counts): void {
-  for (const key of ["runs", "failures", "done"] as const) {
+  for (const key of ["runs", "failures", "done", "passes", "versions"] as const) {
+    // Snapshots written before passes count no passes or versions (and hold none).
+    if (r[key] === undefined && (key === "passes" || key === "versions") && seen[key] === 0) continue;
     if (r[key] !== seen[key]) throw new SchemaViolation(`the end record counts ${String(r[key])} ${key}, the snapshot holds ${seen[key]}; it is corrupt`);
   }
 }

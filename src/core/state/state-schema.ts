@@ -1,5 +1,5 @@
 import type { FailureKind, FailureRecord, RunRecord, StopReason } from "../platform/types.js";
-import type { EndRecord, FailRecord, JournalRecord, StartRecord } from "./journal-records.js";
+import type { DoneRecord, EndRecord, FailRecord, JournalRecord, StartRecord } from "./journal-records.js";
 
 /**
  * What a loaded or restored state must satisfy before the engine trusts it. A state comes
@@ -119,6 +119,10 @@ export function checkRun(r: Record<string, unknown>): RunRecord {
   const remaining = optionalCount(r, "remaining");
   if (total !== undefined) run.total = total;
   if (remaining !== undefined) run.remaining = remaining;
+  const pass = optionalCount(r, "pass");
+  if (pass !== undefined) run.pass = pass;
+  const changed = optionalCount(r, "changed");
+  if (changed !== undefined) run.changed = changed;
   return run;
 }
 
@@ -142,8 +146,12 @@ export function checkFailure(r: Record<string, unknown>): FailureRecord {
 /** A journal line, checked field by field; `t` names its kind. */
 export function checkJournalRecord(r: Record<string, unknown>): JournalRecord {
   switch (r.t) {
-    case "done":
-      return { t: "done", id: checkId(r.id) };
+    case "done": {
+      const done: DoneRecord = { t: "done", id: checkId(r.id) };
+      return { ...done, ...checkVersionFields(r) };
+    }
+    case "pass":
+      return { t: "pass", pass: count(r, "pass", 2), at: text(r, "at", MAX_SHORT_TEXT_CHARS) };
     case "fail":
       return checkFailRecord(r);
     case "start": {
@@ -151,6 +159,10 @@ export function checkJournalRecord(r: Record<string, unknown>): JournalRecord {
         t: "start", seq: checkSeq(r), runId: text(r, "runId", MAX_RUN_ID_CHARS, true), runAttempt: count(r, "runAttempt", 0, MAX_RUN_ATTEMPT),
         mode: oneOf(r, "mode", RUN_MODES) as RunRecord["mode"], at: text(r, "at", MAX_SHORT_TEXT_CHARS),
       };
+      const pass = optionalCount(r, "pass");
+      if (pass !== undefined) start.pass = pass;
+      const repeatMs = optionalCount(r, "repeatMs");
+      if (repeatMs !== undefined) start.repeatMs = repeatMs;
       return start;
     }
     case "end": {
@@ -162,6 +174,8 @@ export function checkJournalRecord(r: Record<string, unknown>): JournalRecord {
       const remaining = optionalCount(r, "remaining");
       if (total !== undefined) end.total = total;
       if (remaining !== undefined) end.remaining = remaining;
+      const changed = optionalCount(r, "changed");
+      if (changed !== undefined) end.changed = changed;
       return end;
     }
     default:
@@ -177,5 +191,17 @@ function checkFailRecord(r: Record<string, unknown>): FailRecord {
     first: text(r, "first", MAX_SHORT_TEXT_CHARS), last: text(r, "last", MAX_SHORT_TEXT_CHARS), item: r.item,
   };
   if (r.shard !== undefined) rec.shard = text(r, "shard", MAX_SHORT_TEXT_CHARS);
-  return rec;
+  return { ...rec, ...checkVersionFields(r) };
+}
+
+/** A done or fail record's fingerprint ("f", 8 base64url characters) and version ("v"). */
+function checkVersionFields(r: Record<string, unknown>): { f?: string; v?: number } {
+  const fields: { f?: string; v?: number } = {};
+  if (r.f !== undefined) {
+    if (typeof r.f !== "string" || !/^[A-Za-z0-9_-]{8}$/.test(r.f)) throw new SchemaViolation(`'f' must be 8 base64url characters, not ${short(r.f)}`);
+    fields.f = r.f;
+  }
+  const version = optionalCount(r, "v");
+  if (version !== undefined) fields.v = version;
+  return fields;
 }

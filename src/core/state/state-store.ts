@@ -131,7 +131,7 @@ class JournalReplay {
       return;
     }
     // The hot path: a done record needs no copy.
-    if (parsed.t === "done" && typeof parsed.id === "string" && parsed.id !== "") {
+    if (parsed.t === "done" && typeof parsed.id === "string" && parsed.id !== "" && parsed.f === undefined && parsed.v === undefined && this.state.versions.size === 0) {
       this.state.markDone(parsed.id);
       this.applied++;
       return;
