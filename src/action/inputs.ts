@@ -13,6 +13,7 @@ export const RUN_SETTING_INPUTS = [
   "item-timeout", "time-budget", "shutdown-grace", "transient-exit-codes",
   "retry-failures", "max-runs-per-item", "max-failure-rate", "rate-limit", "shard",
   "repeat", "new-pass", "reprocess-changed", "version-field",
+  "results", "max-result-size",
 ] as const satisfies readonly SettingName[];
 
 type MissingSettingInputs = Exclude<SettingName, (typeof RUN_SETTING_INPUTS)[number]>;
@@ -33,7 +34,7 @@ export const ACTION_INPUT_DEFAULTS = {
 } as const;
 
 /** Inputs read with `core.getBooleanInput`; action.yml gives each the default "false". */
-export const BOOLEAN_INPUTS = ["retry-failures", "fail-on-item-failure", "new-pass", "reprocess-changed"] as const;
+export const BOOLEAN_INPUTS = ["retry-failures", "fail-on-item-failure", "new-pass", "reprocess-changed", "results"] as const;
 
 export type ActionInputName = (typeof RUN_SETTING_INPUTS)[number] | keyof typeof ACTION_INPUT_DEFAULTS;
 
@@ -103,7 +104,7 @@ export function getModeInputs(core: Pick<ActionCore, "getInput" | "getBooleanInp
 /** Inputs of `mode: report`, validated before any work. */
 export function getReportInputs(core: Pick<ActionCore, "getInput">): ReportInputs {
   // The runner passes action.yml's defaults too: only values someone wrote count.
-  const defaults: Record<string, string> = { ...SETTING_DEFAULTS, "retry-failures": "false", "new-pass": "false", "reprocess-changed": "false" };
+  const defaults: Record<string, string> = { ...SETTING_DEFAULTS, "retry-failures": "false", "new-pass": "false", "reprocess-changed": "false", results: "false" };
   const ignored = RUN_SETTING_INPUTS.filter((key) => {
     const value = core.getInput(key).trim();
     return value !== "" && value.toLowerCase() !== defaults[key];
@@ -165,7 +166,7 @@ export function getInputs(core: Pick<ActionCore, "getInput" | "getBooleanInput">
     const value = text(key);
     if (value !== "") raw[key] = value;
   }
-  for (const key of ["retry-failures", "new-pass", "reprocess-changed"] as const) raw[key] = bool(key);
+  for (const key of ["retry-failures", "new-pass", "reprocess-changed", "results"] as const) raw[key] = bool(key);
   const parsed = parseRunSettings(raw, inputName);
 
   const common = getCommonInputs(core);

@@ -1,17 +1,18 @@
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { FAILURES_FILE, LOCK_FILE, SNAPSHOT_FILE } from "../core/index.js";
+import { FAILURES_FILE, LOCK_FILE, OUTCOMES_PATTERN, SNAPSHOT_FILE } from "../core/index.js";
 import { SUMMARY_FILE, REPORT_FILE } from "../report/write-reports.js";
 import { CHAIN_FILE } from "./chain.js";
 
 const JOURNAL_NAME = /^journal-\d+\.jsonl$/;
 
 /**
- * Files that carry state from run to run (failures.json is regenerated, but harmless), and
- * the action's own chain.json (how many runs a `continue: dispatch` chain has started).
+ * Files that carry state from run to run (failures.json is regenerated, but harmless), the
+ * job log's segments (outcomes-<seq>.jsonl: every outcome, and results), and the action's
+ * own chain.json (how many runs a `continue: dispatch` chain has started).
  */
 export function isStateFile(name: string): boolean {
-  return name === SNAPSHOT_FILE || name === FAILURES_FILE || name === CHAIN_FILE || JOURNAL_NAME.test(name);
+  return name === SNAPSHOT_FILE || name === FAILURES_FILE || name === CHAIN_FILE || JOURNAL_NAME.test(name) || OUTCOMES_PATTERN.test(name);
 }
 
 /** Everything a saved state (cache entry or artifact) may hold. */

@@ -9,6 +9,8 @@ import { processStopSource } from "../shared/process-stop-source.js";
 import { statusCommand } from "./status-command.js";
 import { reportCommand } from "./report-command.js";
 import { VERSION } from "./version.js";
+import { logCommand, resultsCommand } from "./results-command.js";
+import { LOG_FORMATS, RESULT_FORMATS, type LogFormat, type ResultFormat } from "../report/results-export.js";
 
 export type { CliIo } from "./cli-io.js";
 
@@ -55,6 +57,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option("--new-pass", "start the next pass now: every item is processed again")
     .option("--reprocess-changed", "process an item again when its content changed since it was done")
     .addOption(flag("version-field", "name", "with --reprocess-changed: compare this field (updatedAt, an etag) instead of the whole item"))
+    .option("--results", "keep what the handler produces per item (see `resumable-batch results`)")
+    .addOption(flag("max-result-size", "size", "a larger result fails its item, like 64KiB or 1MiB"))
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       exitCode = await runCommand(opts, io);
     });
@@ -75,6 +79,26 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .addOption(new Option("--format <format>", "json, csv or markdown").choices(FAILURE_FORMATS).default("json"))
     .action((opts: { stateDir?: string; format: (typeof FAILURE_FORMATS)[number] }) => {
       exitCode = failuresCommand(resolveStateDir(opts.stateDir, io), opts.format, io);
+    });
+
+  program
+    .command("results")
+    .description("print every item's last success (id, result, finishedAt, durationMs, attempts), streamed")
+    .option("--state-dir <dir>", `state folder (default ${DEFAULT_STATE_DIR})`)
+    .addOption(new Option("--format <format>", "jsonl, csv or json").choices(RESULT_FORMATS).default("jsonl"))
+    .option("--out <file>", "write to this file instead of standard output")
+    .action(async (opts: { stateDir?: string; format: ResultFormat; out?: string }) => {
+      exitCode = await resultsCommand(resolveStateDir(opts.stateDir, io), opts.format, opts.out && resolve(io.cwd, opts.out), io);
+    });
+
+  program
+    .command("log")
+    .description("print the job log: every outcome with its start, duration, attempts and exit status, failures included")
+    .option("--state-dir <dir>", `state folder (default ${DEFAULT_STATE_DIR})`)
+    .addOption(new Option("--format <format>", "jsonl or csv").choices(LOG_FORMATS).default("jsonl"))
+    .option("--out <file>", "write to this file instead of standard output")
+    .action(async (opts: { stateDir?: string; format: LogFormat; out?: string }) => {
+      exitCode = await logCommand(resolveStateDir(opts.stateDir, io), opts.format, opts.out && resolve(io.cwd, opts.out), io);
     });
 
   program

@@ -46,9 +46,9 @@ describe("runPost", () => {
     expect(f.core.failed).toBeUndefined();
     expect(f.cache.entries.map((e) => e.key)).toEqual(["resumable-batch/default/all/100-1"]);
     expect(f.cache.entries[0]!.path).toBe(".resumable-batch/.cache-transfer");
-    expect(Object.keys(f.cache.entries[0]!.files).sort()).toEqual(["chain.json", "failures.json", "snapshot.json"]);
+    expect(Object.keys(f.cache.entries[0]!.files).sort()).toEqual(["chain.json", "failures.json", "outcomes-1.jsonl", "snapshot.json"]);
     expect(f.artifacts.uploads).toEqual([
-      { name: "resumable-batch-default-state-1", files: expect.arrayContaining(["snapshot.json", "failures.json", "summary.md", "report.html"]), retentionDays: 7 },
+      { name: "resumable-batch-default-state-1", files: expect.arrayContaining(["snapshot.json", "outcomes-1.jsonl", "failures.json", "summary.md", "report.html"]), retentionDays: 7 },
     ]);
     const failures = JSON.parse(f.artifacts.stored[0]!.files["failures.json"]!);
     expect(failures.failures).toMatchObject([{ id: "bad", kind: "permanent", error: expect.stringMatching(/boom: bad/) }]);

@@ -115,10 +115,10 @@ describe.each(paths)("command handler via $path", ({ python, parent }) => {
   });
 
   it("classifies exit codes: transient ones, permanent ones with the stderr tail, or stdout's when stderr is empty", async () => {
-    expect(await run(handler(`echo out; echo oops >&2; exit 75`, { python }), {})).toEqual({ ok: false, kind: "transient", error: "exit code 75: oops" });
-    expect(await run(handler(`echo out; echo oops >&2; exit 3`, { python }), {})).toEqual({ ok: false, kind: "permanent", error: "exit code 3: oops" });
-    expect(await run(handler(`echo only stdout; exit 4`, { python }), {})).toEqual({ ok: false, kind: "permanent", error: "exit code 4: only stdout" });
-    expect(await run(handler(`exit 5`, { python }), {})).toEqual({ ok: false, kind: "permanent", error: "exit code 5" });
+    expect(await run(handler(`echo out; echo oops >&2; exit 75`, { python }), {})).toEqual({ ok: false, kind: "transient", error: "exit code 75: oops", exitCode: 75 });
+    expect(await run(handler(`echo out; echo oops >&2; exit 3`, { python }), {})).toEqual({ ok: false, kind: "permanent", error: "exit code 3: oops", exitCode: 3 });
+    expect(await run(handler(`echo only stdout; exit 4`, { python }), {})).toEqual({ ok: false, kind: "permanent", error: "exit code 4: only stdout", exitCode: 4 });
+    expect(await run(handler(`exit 5`, { python }), {})).toEqual({ ok: false, kind: "permanent", error: "exit code 5", exitCode: 5 });
     const long = await run(handler(`i=0; while [ $i -lt 100 ]; do echo "line $i" >&2; i=$((i+1)); done; exit 1`, { python }), {});
     expect(long).toMatchObject({ kind: "permanent" });
     expect((long as { error: string }).error.split("\n")).toEqual(["exit code 1: line 80", ...Array.from({ length: 19 }, (_, i) => `line ${81 + i}`)]);
@@ -142,7 +142,7 @@ describe.each(paths)("command handler via $path", ({ python, parent }) => {
 
   it("turns invalid UTF-8 in the output into replacement characters", async () => {
     const r = await run(handler(`printf 'bad \\377\\376 bytes\\n' >&2; exit 1`, { python }), {});
-    expect(r).toEqual({ ok: false, kind: "permanent", error: "exit code 1: bad \uFFFD\uFFFD bytes" });
+    expect(r).toEqual({ ok: false, kind: "permanent", error: "exit code 1: bad \uFFFD\uFFFD bytes", exitCode: 1 });
   });
 
   it("on abort, stops the whole process group with SIGTERM: a grandchild too", async () => {
@@ -214,10 +214,26 @@ describe.each(paths)("command handler via $path", ({ python, parent }) => {
     expect(tookMs).toBeLessThan(5000);
   });
 
+  it("with results on, gives standard output as the result: JSON when it parses, else trimmed text; stderr stays out", async () => {
+    const o = { python, maxResultBytes: 1024 };
+    expect(await run(handler(`echo '{"rows": 3}'; echo progress >&2`, o), {})).toEqual({ ok: true, result: { rows: 3 } });
+    expect(await run(handler(`printf '  synced %s  \n\n' "$ITEM_ID"`, o), {})).toEqual({ ok: true, result: "synced item-1" });
+    expect(await run(handler(`echo progress >&2`, o), {})).toEqual({ ok: true });
+    expect(await run(handler(`echo '{"rows": 3}'`, { python }), {})).toEqual({ ok: true });
+  });
+
+  it("with results on, fails an item whose output is over the cap, and keeps up to the cap plus trailing space", async () => {
+    const o = { python, maxResultBytes: 1024 };
+    const over = await run(handler(`head -c 300000 /dev/zero | tr '\\0' x`, o), {});
+    expect(over).toMatchObject({ ok: false, kind: "permanent", error: expect.stringMatching(/^standard output is over max-result-size 1 KiB/) });
+    const fits = await run(handler(`head -c 1024 /dev/zero | tr '\\0' y; printf '\n\n\n'`, o), {});
+    expect(fits).toEqual({ ok: true, result: "y".repeat(1024) });
+  });
+
   it("runs many commands at once, each with its own result", async () => {
     const h = handler(`test "$ITEM_ID" != item-7 || exit 9; sleep 0.05`, { python });
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => run(h, { i }, { id: `item-${i}` })));
-    expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, kind: "permanent", error: "exit code 9" }]);
+    expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, kind: "permanent", error: "exit code 9", exitCode: 9 }]);
   });
 });
 

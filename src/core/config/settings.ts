@@ -2,6 +2,7 @@ import { parseDurationMs } from "./duration.js";
 import { ConfigError } from "../platform/errors.js";
 import { ITEMS_FORMATS, type ItemsFormat } from "../input/item-source.js";
 import { parsePassSettings, type PassSettings } from "./pass-settings.js";
+import { parseSizeBytes } from "./size.js";
 
 /**
  * The run's settings, validated once, before any work, for both adapters. Keys are the
@@ -20,6 +21,7 @@ export const SETTING_DEFAULTS = {
   "shutdown-grace": "5s",
   "transient-exit-codes": "75",
   "max-runs-per-item": "5",
+  "max-result-size": "64KiB",
 } as const;
 
 export type SettingName =
@@ -28,7 +30,8 @@ export type SettingName =
   | "concurrency" | "max-attempts" | "backoff" | "backoff-max"
   | "item-timeout" | "time-budget" | "shutdown-grace" | "transient-exit-codes"
   | "retry-failures" | "max-runs-per-item" | "max-failure-rate" | "rate-limit" | "shard"
-  | "repeat" | "new-pass" | "reprocess-changed" | "version-field";
+  | "repeat" | "new-pass" | "reprocess-changed" | "version-field"
+  | "results" | "max-result-size";
 
 export type HandlerSpec = { kind: "command"; command: string } | { kind: "module"; file: string } | { kind: "worker"; command: string };
 export type ItemsSpec = { kind: "file"; path: string } | { kind: "command"; command: string };
@@ -52,6 +55,10 @@ export interface RunSettings extends PassSettings {
   maxFailureRate?: number;
   rateLimit?: { count: number; perMs: number };
   shard?: { index: number; count: number };
+  /** Keep what the handler returns per item (--results). */
+  results: boolean;
+  /** A larger result fails its item. */
+  maxResultBytes: number;
 }
 
 /**
@@ -135,6 +142,8 @@ export function parseRunSettings(raw: RawSettings, nameOf: (key: SettingName) =>
     rateLimit: parseRateLimit(reader.text("rate-limit"), nameOf("rate-limit")),
     shard: parseShard(reader.text("shard"), nameOf("shard")),
     ...passSettings,
+    results: parseBoolean(raw.results, nameOf("results")),
+    maxResultBytes: parseSizeBytes(reader.withDefault("max-result-size"), nameOf("max-result-size"), 64 * 1024 ** 2),
   };
 }
 
@@ -227,4 +236,13 @@ export function parseShard(value: string | undefined, what: string): { index: nu
     throw new ConfigError(`${what}: '${value}' must be i/n with 1 <= i <= n <= 256, like 3/8 (shards count from 1)`);
   }
   return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+/** A switch: true from the command line, or the strings true/false from a workflow. */
+export function parseBoolean(value: string | boolean | undefined, what: string): boolean {
+  if (value === undefined || value === false || value === true) return value === true;
+  const text = value.trim();
+  if (text === "" || text === "false") return false;
+  if (text === "true") return true;
+  throw new ConfigError(`${what}: '${text}' must be true or false`);
 }

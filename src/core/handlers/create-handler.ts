@@ -16,6 +16,8 @@ export interface HandlerEnvironment {
   log?: (message: string) => void;
   /** How the user named the handler setting, for errors (`--module` or input `module`). */
   nameOf: (key: "run" | "module" | "worker") => string;
+  /** Keep what the handler produces (--results), up to this many bytes; undefined: results are off. */
+  maxResultBytes?: number;
 }
 
 export async function createHandler(spec: HandlerSpec, e: HandlerEnvironment): Promise<Handler> {
@@ -23,11 +25,12 @@ export async function createHandler(spec: HandlerSpec, e: HandlerEnvironment): P
     case "command":
       return createCommandHandler({
         command: spec.command, cwd: e.cwd, transientExitCodes: e.transientExitCodes, killGraceMs: e.killGraceMs, env: e.env, system: e.system,
+        maxResultBytes: e.maxResultBytes,
         onSpawnServerFallback: (reason) => e.log?.(`commands start with Node's spawn, which is slower for short commands (python3 spawn helper: ${reason})`),
       });
     case "module":
-      return createModuleHandler(await loadModuleFunction(spec.file, e.nameOf("module")), e.system.nowMs);
+      return createModuleHandler(await loadModuleFunction(spec.file, e.nameOf("module")), e.system.nowMs, e.maxResultBytes !== undefined);
     case "worker":
-      return createWorkerHandler({ command: spec.command, cwd: e.cwd, killGraceMs: e.killGraceMs, env: e.env, system: e.system });
+      return createWorkerHandler({ command: spec.command, cwd: e.cwd, killGraceMs: e.killGraceMs, env: e.env, system: e.system, keepResults: e.maxResultBytes !== undefined });
   }
 }

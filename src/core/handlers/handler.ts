@@ -18,8 +18,10 @@ export interface AttemptContext {
 }
 
 export type AttemptResult =
-  | { ok: true }
-  | { ok: false; kind: ItemErrorKind; error: string; retryAfterMs?: number; throttled?: boolean };
+  /** result: what the handler produced (kept with --results); undefined means none. */
+  | { ok: true; result?: unknown }
+  /** exitCode: a command's exit status, when it exited (for the job log). */
+  | { ok: false; kind: ItemErrorKind; error: string; retryAfterMs?: number; throttled?: boolean; exitCode?: number };
 
 /** Processes one item per call; never throws for an item's own failure. */
 export interface Handler {

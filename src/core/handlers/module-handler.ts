@@ -42,7 +42,7 @@ export async function loadModuleFunction(file: string, what: string): Promise<Mo
  * Not an async function: a plain `then` on the user's promise spares the async wrapper's
  * own promise and its extra microtask turns on the per-item path.
  */
-export function createModuleHandler(fn: ModuleFunction, nowMs: () => number): Handler {
+export function createModuleHandler(fn: ModuleFunction, nowMs: () => number, keepResults = false): Handler {
   const failed = (error: unknown): AttemptResult => {
     const c = classifyError(error, nowMs());
     return { ok: false, kind: c.kind, error: c.message, retryAfterMs: c.retryAfterMs, throttled: c.throttled };
@@ -57,9 +57,11 @@ export function createModuleHandler(fn: ModuleFunction, nowMs: () => number): Ha
       }
       // Promise.resolve, as `await` would: a native promise as it is, a thenable adopted,
       // any other value (a synchronous function) taken as success.
-      return Promise.resolve(returned).then(ok, failed);
+      return Promise.resolve(returned).then(keepResults ? okWithResult : ok, failed);
     },
   };
 }
 
 const ok = (): AttemptResult => OK;
+/** With --results the return value is the item's result; undefined means none. */
+const okWithResult = (value: unknown): AttemptResult => (value === undefined ? OK : { ok: true, result: value });

@@ -12,12 +12,15 @@ export interface WorkerHandlerOptions {
   killGraceMs: number;
   env: NodeJS.ProcessEnv;
   system: System;
+  /** Take an answer's "result" as the item's result (--results). */
+  keepResults?: boolean;
 }
 
 /**
  * The worker protocol: a long-lived process reads one request line per item on standard
  * input — {"id","attempt","idempotencyKey","item"} — and answers one line on standard
- * output: {"ok":true}, or {"ok":false,"error":"…","transient":true,"retryAfterMs":N}.
+ * output: {"ok":true} (with --results, {"ok":true,"result":…}), or
+ * {"ok":false,"error":"…","transient":true,"retryAfterMs":N}.
  * Other stdout lines (not JSON objects with "ok") are treated as log output. Each lane
  * of the pool has its own worker, started while the run loads its state and checks the
  * items, which handles one item at a time; a worker that dies
@@ -106,7 +109,7 @@ class Worker {
     while ((nl = this.buffered.indexOf("\n")) !== -1) {
       const line = this.buffered.slice(0, nl);
       this.buffered = this.buffered.slice(nl + 1);
-      const answer = parseAnswer(line);
+      const answer = parseAnswer(line, this.o.keepResults === true);
       if (answer === undefined) {
         this.logTail.push(line + "\n");
         continue;
@@ -141,7 +144,7 @@ class Worker {
   }
 }
 
-function parseAnswer(line: string): AttemptResult | undefined {
+function parseAnswer(line: string, keepResults: boolean): AttemptResult | undefined {
   const text = line.trim();
   if (!text.startsWith("{")) return undefined;
   let value: Record<string, unknown>;
@@ -151,7 +154,7 @@ function parseAnswer(line: string): AttemptResult | undefined {
     return undefined;
   }
   if (typeof value.ok !== "boolean") return undefined;
-  if (value.ok) return OK;
+  if (value.ok) return keepResults && value.result !== undefined ? { ok: true, result: value.result } : OK;
   const error = typeof value.error === "string" && value.error !== "" ? value.error : "the worker reported a failure without a message";
   const retryAfterMs = typeof value.retryAfterMs === "number" ? value.retryAfterMs : undefined;
   return { ok: false, kind: value.transient === true ? "transient" : "permanent", error, retryAfterMs, throttled: retryAfterMs !== undefined };

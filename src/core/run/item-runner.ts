@@ -8,8 +8,8 @@ import { sleepMs, type System } from "../platform/system.js";
 import type { Item } from "../platform/types.js";
 
 export type ItemOutcome =
-  | { status: "done"; attempts: number }
-  | { status: "failed"; kind: ItemErrorKind; error: string; attempts: number }
+  | { status: "done"; attempts: number; result?: unknown }
+  | { status: "failed"; kind: ItemErrorKind; error: string; attempts: number; exitCode?: number }
   /** Stopped by shutdown or budget before an outcome: not a failure, simply not done. */
   | { status: "cutoff"; attempts: number };
 
@@ -91,7 +91,7 @@ export function runItem(item: Item, priorAttempts: number, o: ItemRunnerOptions)
   return settle(run, o.hard, o).then((result) => {
     if (!result.ok) return runAttempts(item, priorAttempts, o, { result, startedAtMs });
     if (timed) o.budget.observe(o.system.nowMs() - startedAtMs);
-    return DONE_AT_FIRST;
+    return result.result === undefined ? DONE_AT_FIRST : { status: "done", attempts: 1, result: result.result };
   });
 }
 
@@ -120,7 +120,7 @@ async function runAttempts(
     made = n;
     if (result.ok) {
       if (timed) o.budget.observe(o.system.nowMs() - startedAtMs);
-      return { status: "done", attempts: n };
+      return { status: "done", attempts: n, result: result.result };
     }
     if (o.hard.aborted && !timedOut) return { status: "cutoff", attempts: n - 1 };
     last = timedOut ? { ok: false, kind: "timeout", error: `timed out after ${o.itemTimeoutMs}ms${result.error ? ` (${result.error})` : ""}` } : result;
@@ -129,7 +129,7 @@ async function runAttempts(
     const delayMs = backoffDelayMs(n, o.backoff, o.system.random, last.retryAfterMs);
     if (!o.budget.fitsWait(o.system.nowMs(), delayMs)) {
       last = { ...last, error: `${last.error} (not retried: the time budget would not cover the ${Math.round(delayMs)}ms backoff; the next run retries it)` };
-      return { status: "failed", kind: last.kind, error: last.error, attempts: n };
+      return { status: "failed", kind: last.kind, error: last.error, attempts: n, exitCode: last.exitCode };
     }
     o.onRetry?.(item, priorAttempts + n, last, delayMs);
     if (last.throttled) o.onThrottle?.(delayMs);
@@ -137,7 +137,7 @@ async function runAttempts(
     if (o.soft.aborted) return { status: "cutoff", attempts: n };
   }
   const failure = last as Extract<AttemptResult, { ok: false }>;
-  return { status: "failed", kind: failure.kind, error: failure.error, attempts: made };
+  return { status: "failed", kind: failure.kind, error: failure.error, attempts: made, exitCode: failure.exitCode };
 }
 
 const ABANDONED: AttemptResult = Object.freeze({ ok: false, kind: "timeout", error: "the handler did not stop when asked" });

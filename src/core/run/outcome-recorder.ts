@@ -4,6 +4,7 @@ import { fingerprintText } from "../state/fingerprint.js";
 import { doneLine, doneLineWithFingerprint, recordLine, type FailRecord } from "../state/journal-records.js";
 import type { JournalWriter } from "../state/journal-writer.js";
 import { capErrorText } from "../state/state-schema.js";
+import type { JobLogWriter } from "../outcomes/job-log-writer.js";
 import type { Logger } from "../platform/logger.js";
 import type { FailureKind, Item } from "../platform/types.js";
 import { isoNow, type System } from "../platform/system.js";
@@ -33,6 +34,8 @@ export interface OutcomeRecorderOptions {
 /** Where an outcome goes: the journal, the state in memory, the progress counters and the log. */
 export interface OutcomeSinks {
   journal: JournalWriter;
+  /** The job log: every outcome with its timings, and results (--results). */
+  jobLog: JobLogWriter;
   state: BatchState;
   meter: ProgressMeter;
   stop: StopController;
@@ -53,17 +56,25 @@ export class OutcomeRecorder {
     private readonly sinks: OutcomeSinks,
   ) {}
 
-  record(item: Item, outcome: ItemOutcome): void {
-    if (outcome.status === "done") this.recordDone(item);
-    else if (outcome.status === "failed") {
-      this.recordFailure(item, outcome);
-      this.stopIfFailureRateTooHigh();
+  /** @param startedAtMs when the item's first attempt in this run started */
+  record(item: Item, outcome: ItemOutcome, startedAtMs: number): void {
+    if (outcome.status === "cutoff") return; // not an outcome; the item stays pending for the next run
+    const durationMs = this.options.system.nowMs() - startedAtMs;
+    if (outcome.status === "done") {
+      const result = this.sinks.jobLog.serialise(outcome.result);
+      if (result.ok) return this.recordDone(item, outcome.attempts, startedAtMs, durationMs, result.json);
+      // Too large, or not JSON: the item fails with the reason rather than losing its result.
+      outcome = { status: "failed", kind: "permanent", error: result.error, attempts: outcome.attempts };
     }
-    // "cutoff": not an outcome; the item stays pending for the next run.
+    this.recordFailure(item, outcome, startedAtMs, durationMs);
+    this.stopIfFailureRateTooHigh();
   }
 
-  private recordDone(item: Item): void {
+  private recordDone(item: Item, attempts: number, startedAtMs: number, durationMs: number, resultJson: string | undefined): void {
     const { changes } = this.options;
+    const priorAttempts = this.sinks.state.failures.size === 0 ? 0 : (this.sinks.state.failures.get(item.id)?.attempts ?? 0);
+    // The outcome first: the journal's done record must never reach the disk without it.
+    this.sinks.jobLog.success(item.id, startedAtMs, durationMs, priorAttempts + attempts, resultJson);
     if (changes === undefined) {
       this.sinks.journal.append(doneLine(item.id));
       this.sinks.state.markDoneInRun(item.id);
@@ -88,7 +99,7 @@ export class OutcomeRecorder {
     return { f: fingerprintText(changes.fingerprint(item)), ...(version > 0 ? { v: version } : {}) };
   }
 
-  private recordFailure(item: Item, outcome: Extract<ItemOutcome, { status: "failed" }>): void {
+  private recordFailure(item: Item, outcome: Extract<ItemOutcome, { status: "failed" }>, startedAtMs: number, durationMs: number): void {
     const { state, journal, meter } = this.sinks;
     const prior = state.failures.get(item.id);
     const runs = (prior?.runs ?? 0) + 1;
@@ -101,6 +112,7 @@ export class OutcomeRecorder {
       ...(this.options.shardLabel === undefined ? {} : { shard: this.options.shardLabel }),
       ...this.versionFields(item),
     };
+    this.sinks.jobLog.failure(item.id, startedAtMs, durationMs, record.attempts, kind, outcome.error, outcome.exitCode);
     journal.append(recordLine(record));
     state.apply(record);
     meter.failed++;

@@ -44,7 +44,7 @@ const KILL_GRACE_MS = 1000;
 export async function runFromSettings(settings: RunSettings, e: RunEnvironment): Promise<RunBatchResult> {
   const handler = await createHandler(settings.handler, {
     system: e.system, env: e.env, cwd: e.cwd, transientExitCodes: settings.transientExitCodes, killGraceMs: KILL_GRACE_MS,
-    nameOf: e.nameOf, log: (message) => e.log.info(message),
+    nameOf: e.nameOf, log: (message) => e.log.info(message), maxResultBytes: settings.results ? settings.maxResultBytes : undefined,
   });
   let scratch: string | undefined;
   try {
@@ -82,6 +82,9 @@ export async function runFromSettings(settings: RunSettings, e: RunEnvironment):
       maxFailureRate: settings.maxFailureRate,
       accept: shard ? (id) => shardOf(id, shard.count) === shard.index : undefined,
       shardLabel: shard ? `${shard.index}/${shard.count}` : undefined,
+      handlerKind: settings.handler.kind,
+      results: settings.results,
+      maxResultBytes: settings.maxResultBytes,
       runId: e.runId,
       runAttempt: e.runAttempt,
       idempotencyNamespace: e.idempotencyNamespace,

@@ -68,10 +68,11 @@ export async function processItems(options: ProcessItemsOptions, queue: WorkQueu
     // A then, not an async function: one promise and frame less per item.
     work: (item) => {
       meter.inFlight++;
+      const startedAtMs = options.system.nowMs();
       const prior = state.failures.size === 0 ? undefined : state.failures.get(item.id);
       return runItem(item, prior?.attempts ?? 0, runnerOptions).then((outcome) => {
         meter.inFlight--;
-        recorder.record(item, outcome);
+        recorder.record(item, outcome, startedAtMs);
       });
     },
   });

@@ -13,6 +13,8 @@ import { ProgressMeter, type ProgressSnapshot } from "./progress.js";
 import { beginRun, endRun, loadCheckpoint } from "./run-journal.js";
 import { startRunTimers } from "./run-timers.js";
 import { acquireLock } from "../state/state-store.js";
+import { compactSegments } from "../outcomes/outcome-files.js";
+import { DEFAULT_MAX_RESULT_BYTES, JobLogWriter } from "../outcomes/job-log-writer.js";
 import { StopController, type StopSource } from "./stop-controller.js";
 import type { System } from "../platform/system.js";
 import type { StopReason } from "../platform/types.js";
@@ -56,6 +58,12 @@ export interface RunBatchOptions {
   retainItemsMaxBytes?: number;
   /** Label stored on failures when sharded, like "2/8". */
   shardLabel?: string;
+  /** The handler's kind, for the job log (a command's outcomes carry its exit status). */
+  handlerKind?: "command" | "module" | "worker";
+  /** Keep what handlers return, by id (--results). The job log is kept either way. */
+  results?: boolean;
+  /** A larger result fails its item (default 64 KiB). */
+  maxResultBytes?: number;
   runId: string;
   runAttempt: number;
   idempotencyNamespace: string;
@@ -155,7 +163,8 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
   const budget = new Budget(options.timeBudgetMs === undefined ? undefined : startedAtMs + options.timeBudgetMs, options.reserveMs);
   const meter = new ProgressMeter(queue.pending, startedAtMs);
   const itemLog = new ItemLog(options.log);
-  const recorder = new OutcomeRecorder({ ...options, changes }, { journal: run.journal, state: run.state, meter, stop, itemLog });
+  const jobLog = await openJobLog(options, run.seq);
+  const recorder = new OutcomeRecorder({ ...options, changes }, { journal: run.journal, jobLog, state: run.state, meter, stop, itemLog });
   const cancelTimers = startRunTimers(options, startedAtMs, budget, stop, meter);
   try {
     await processItems({ ...options, changes }, queue, { state: run.state, budget, stop, meter, recorder, itemLog });
@@ -164,6 +173,8 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
   }
 
   const ending = howItEnded(options.retryFailures, queue, meter, recorder, stop);
+  // Before the journal's end: an item the journal calls done has its outcome on disk.
+  jobLog.close();
   endRun(options, run, {
     succeeded: meter.succeeded, failed: meter.failed, stopReason: ending.stopReason,
     ...(options.retryFailures ? {} : { source: { total: queue.total, remaining: ending.remaining } }),
@@ -196,6 +207,16 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
     passNote,
     changed: queue.changed,
   };
+}
+
+/** Opens this run's segment of the job log, merging the older segments first when there are many. */
+async function openJobLog(options: RunBatchOptions, seq: number): Promise<JobLogWriter> {
+  await compactSegments(options.stateDir);
+  return new JobLogWriter({
+    stateDir: options.stateDir, seq, runId: options.runId, runAttempt: options.runAttempt, handlerKind: options.handlerKind ?? "module",
+    shard: options.shardLabel, results: options.results ?? false, maxResultBytes: options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+    system: options.system, flushIntervalMs: options.flushIntervalMs,
+  });
 }
 
 interface RunEnding {

@@ -5,6 +5,7 @@ import type { Launcher, LaunchOutcome } from "./launcher.js";
 import { createNodeLauncher } from "./node-launcher.js";
 import { killGroup } from "../process-group.js";
 import { createServerLauncher } from "./server-launcher.js";
+import { formatBytes } from "../../outcomes/job-log-writer.js";
 
 export interface CommandHandlerOptions {
   /** The user's command line, run by /bin/sh. Item data never enters this string. */
@@ -28,7 +29,15 @@ export interface CommandHandlerOptions {
   python?: string | false;
   /** Told once when commands go through Node's spawn because no spawn server could run. */
   onSpawnServerFallback?: (reason: string) => void;
+  /** Keep standard output as the item's result (--results), up to this many bytes. */
+  maxResultBytes?: number;
 }
+
+/**
+ * Standard output kept beyond the result cap: trailing whitespace (trimmed away) should not
+ * fail an item whose result fits. What is beyond even this fails the item.
+ */
+const TRIM_SLACK_BYTES = 4096;
 
 /**
  * Linux caps one environment string at 128 KiB (MAX_ARG_STRLEN): a larger ITEM_JSON would
@@ -103,16 +112,17 @@ function runCommand(options: CommandHandlerOptions, launcher: Launcher, item: It
       }
       ctx.signal.removeEventListener("abort", onAbort);
       killTimer?.();
-      resolve(resultOf(outcome, stopSignal, ctx.signal.aborted, options.transientExitCodes));
+      resolve(resultOf(outcome, stopSignal, ctx.signal.aborted, options));
     };
 
-    void launcher.launch({ env, stdin: json + "\n" }, onStarted).then(finish);
+    const keepStdoutBytes = options.maxResultBytes === undefined ? undefined : options.maxResultBytes + TRIM_SLACK_BYTES;
+    void launcher.launch({ env, stdin: json + "\n", keepStdoutBytes }, onStarted).then(finish);
     if (ctx.signal.aborted) onAbort();
     else ctx.signal.addEventListener("abort", onAbort, { once: true });
   });
 }
 
-function resultOf(outcome: LaunchOutcome, stopSignal: string | undefined, aborted: boolean, transientExitCodes: ReadonlySet<number>): AttemptResult {
+function resultOf(outcome: LaunchOutcome, stopSignal: string | undefined, aborted: boolean, options: CommandHandlerOptions): AttemptResult {
   switch (outcome.kind) {
     case "not-started":
       return { ok: false, kind: "permanent", error: `could not start the command: ${outcome.message}` };
@@ -120,14 +130,31 @@ function resultOf(outcome: LaunchOutcome, stopSignal: string | undefined, aborte
       return { ok: false, kind: "transient", error: outcome.message };
     case "exited": {
       const { code, signal, output } = outcome;
-      if (code === 0) return OK;
+      if (code === 0) return outcome.stdout === undefined ? OK : stdoutResult(outcome.stdout, outcome.stdoutOverflow === true, options.maxResultBytes!);
       if (stopSignal !== undefined || aborted) {
         // The runner decides what a stop means (timeout or shutdown); this just reports it.
         return { ok: false, kind: "timeout", error: `stopped with ${stopSignal ?? signal}${output ? `: ${output}` : ""}` };
       }
       if (signal) return { ok: false, kind: "transient", error: `killed by ${signal}${output ? `: ${output}` : ""}` };
-      const kind = code !== null && transientExitCodes.has(code) ? "transient" : "permanent";
-      return { ok: false, kind, error: `exit code ${code}${output ? `: ${output}` : ""}` };
+      const kind = code !== null && options.transientExitCodes.has(code) ? "transient" : "permanent";
+      return { ok: false, kind, error: `exit code ${code}${output ? `: ${output}` : ""}`, ...(code === null ? {} : { exitCode: code }) };
     }
+  }
+}
+
+/**
+ * A command's result: its standard output, trimmed; JSON when it parses as JSON, else the
+ * text. Empty output is no result. Output past the cap fails the item rather than being cut.
+ */
+export function stdoutResult(stdout: Buffer, overflow: boolean, maxResultBytes: number): AttemptResult {
+  if (overflow) {
+    return { ok: false, kind: "permanent", exitCode: 0, error: `standard output is over max-result-size ${formatBytes(maxResultBytes)} (a command's result is its standard output: log to stderr, or raise max-result-size)` };
+  }
+  const text = stdout.toString("utf8").trim();
+  if (text === "") return OK;
+  try {
+    return { ok: true, result: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: true, result: text };
   }
 }

@@ -4,12 +4,18 @@ export interface LaunchRequest {
   env: Record<string, string | undefined>;
   /** Written to the command's standard input, then closed. */
   stdin: string;
+  /** Keep the first this many bytes of standard output for a command that exits 0 (--results). */
+  keepStdoutBytes?: number;
 }
 
 /** How a run of the command ended. */
 export type LaunchOutcome =
   /** It ran and exited; output is the stderr tail, or the stdout tail when stderr is empty. */
-  | { kind: "exited"; code: number | null; signal: string | null; output: string }
+  | {
+      kind: "exited"; code: number | null; signal: string | null; output: string;
+      /** With keepStdoutBytes and exit 0: the head of standard output, and whether there was more. */
+      stdout?: Buffer; stdoutOverflow?: boolean;
+    }
   /** It never started (spawn failed: ENOENT, E2BIG, …). */
   | { kind: "not-started"; message: string }
   /** Whatever ran it went away before it could tell how the command ended. */

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import type { System } from "../../platform/system.js";
 import type { Launcher, LaunchOutcome } from "./launcher.js";
-import { OutputTail } from "./output-tail.js";
+import { OutputHead, OutputTail } from "./output-tail.js";
 
 export interface NodeLauncherOptions {
   command: string;
@@ -32,18 +32,25 @@ export function createNodeLauncher(options: NodeLauncherOptions): Launcher {
         if (child.pid !== undefined) onStarted(child.pid);
         const stderr = new OutputTail();
         const stdout = new OutputTail();
+        const head = request.keepStdoutBytes === undefined ? undefined : new OutputHead(request.keepStdoutBytes);
         let drainTimer: (() => void) | undefined;
         const finish = (outcome: LaunchOutcome) => {
           drainTimer?.();
           resolve(outcome);
         };
-        child.stdout?.on("data", (c: Buffer) => stdout.push(c));
+        child.stdout?.on("data", (c: Buffer) => {
+          stdout.push(c);
+          head?.push(c);
+        });
         child.stderr?.on("data", (c: Buffer) => stderr.push(c));
         // A command that does not read its input closes the pipe early: that is not an error.
         child.stdin?.on("error", () => {});
         child.stdin?.end(request.stdin);
         child.on("error", (error) => finish({ kind: "not-started", message: error.message }));
-        child.on("close", (code, signal) => finish({ kind: "exited", code, signal, output: stderr.value() || stdout.value() }));
+        child.on("close", (code, signal) => finish({
+          kind: "exited", code, signal, output: stderr.value() || stdout.value(),
+          ...(head && code === 0 ? { stdout: head.value(), stdoutOverflow: head.overflow } : {}),
+        }));
         // 'close' waits for stdio to close: a grandchild that keeps our pipes open past the
         // command's own exit would hold the item forever, so close them shortly after exit.
         child.on("exit", () => {

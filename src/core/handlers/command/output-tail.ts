@@ -14,3 +14,28 @@ export class OutputTail {
     return lines.slice(-maxLines).join("\n").trim();
   }
 }
+
+/** Keeps the first maxBytes of a stream (a command's result), and whether more came. */
+export class OutputHead {
+  private readonly chunks: Buffer[] = [];
+  private bytes = 0;
+  overflow = false;
+  constructor(private readonly maxBytes: number) {}
+
+  push(chunk: Buffer): void {
+    if (this.overflow) return;
+    const room = this.maxBytes - this.bytes;
+    if (chunk.length > room) {
+      this.overflow = true;
+      if (room > 0) this.chunks.push(Buffer.from(chunk.subarray(0, room)));
+      this.bytes = this.maxBytes;
+      return;
+    }
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+  }
+
+  value(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}

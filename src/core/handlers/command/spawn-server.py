@@ -23,6 +23,8 @@ class Child:
         self.stdin = None  # (fd, memoryview of the bytes left to write)
         self.reading = set()  # stdout and stderr fds not at end of file yet
         self.tails = {}  # fd -> bytearray
+        self.keep = None  # bytes of stdout's head to keep for a result (--results)
+        self.head = None  # (stdout fd, bytearray of at most keep + 1 bytes)
 
 
 class Server:
@@ -133,6 +135,9 @@ class Server:
         ours = [pipes[0][1], pipes[1][0], pipes[2][0]]
         child = Child(request["token"], pid)
         self.children[pid] = child
+        if request.get("keep") is not None:
+            child.keep = request["keep"]
+            child.head = (pipes[1][0], bytearray())
         self.reply({"token": child.token, "pid": pid})
         stdin, stdout, stderr = ours
         for fd in ours:
@@ -175,6 +180,8 @@ class Server:
         except OSError:
             chunk = b""  # unreadable: treat it as the end of the output
         if chunk:
+            if child.head is not None and child.head[0] == fd and len(child.head[1]) <= child.keep:
+                child.head[1].extend(chunk[: child.keep + 1 - len(child.head[1])])
             tail = child.tails[fd]
             tail += chunk
             if len(tail) > 2 * TAIL_BYTES:
@@ -226,6 +233,9 @@ class Server:
                 message["signal"] = "SIG%d" % number
         else:
             message["code"] = os.WEXITSTATUS(status)
+        if message.get("code") == 0 and child.head is not None:
+            message["out"] = base64.b64encode(bytes(child.head[1][: child.keep])).decode()
+            message["over"] = len(child.head[1]) > child.keep
         if message.get("code") != 0:
             stdout, stderr = (bytes(t[-TAIL_BYTES:]) for t in child.tails.values())
             message["stdout"] = base64.b64encode(stdout).decode()

@@ -23,6 +23,8 @@ export interface SpawnRequest {
   /** Changes to the base environment; undefined removes the variable. */
   env: Record<string, string | undefined>;
   stdin: string;
+  /** Keep this many bytes of standard output's head for a command that exits 0 (--results). */
+  keepStdoutBytes?: number;
 }
 
 /** What the server says about one command: its process id first, then how it ended. */
@@ -36,6 +38,9 @@ interface Reply {
   stderr?: string;
   /** The command could not be started: the OS error. */
   error?: string;
+  /** With "keep" and exit 0: base64 of standard output's head, and whether there was more. */
+  out?: string;
+  over?: boolean;
 }
 
 interface Pending {
@@ -118,7 +123,7 @@ export class SpawnServer {
     return new Promise((resolve) => {
       this.pending.set(token, { onStarted, resolve });
       const env = Object.fromEntries(Object.entries(request.env).map(([k, v]) => [k, v === undefined ? null : wellFormed(v)]));
-      this.send({ op: "spawn", token, argv: request.argv.map(wellFormed), env, stdin: wellFormed(request.stdin) });
+      this.send({ op: "spawn", token, argv: request.argv.map(wellFormed), env, stdin: wellFormed(request.stdin), keep: request.keepStdoutBytes ?? null });
     });
   }
 
@@ -149,7 +154,10 @@ export class SpawnServer {
     this.pending.delete(reply.token);
     if (this.pending.size === 0) this.idle();
     if (reply.error !== undefined) return pending.resolve({ kind: "not-started", message: reply.error });
-    pending.resolve({ kind: "exited", code: reply.code ?? null, signal: reply.signal ?? null, output: outputOf(reply) });
+    pending.resolve({
+      kind: "exited", code: reply.code ?? null, signal: reply.signal ?? null, output: outputOf(reply),
+      ...(reply.out === undefined ? {} : { stdout: Buffer.from(reply.out, "base64"), stdoutOverflow: reply.over === true }),
+    });
   }
 
   private die(reason: string): void {

@@ -1,0 +1,122 @@
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { JournalWriter } from "../state/journal-writer.js";
+import type { System } from "../platform/system.js";
+import type { FailureKind } from "../platform/types.js";
+import { extraMembers, failureLine, successLine, type SegmentHeader } from "./outcome-lines.js";
+import { segmentFileName } from "./outcome-files.js";
+
+/** The default cap on one result: 64 KiB of JSON. */
+export const DEFAULT_MAX_RESULT_BYTES = 64 * 1024;
+
+export interface JobLogOptions {
+  stateDir: string;
+  /** The run's sequence number: its segment is outcomes-<seq>.jsonl. */
+  seq: number;
+  runId: string;
+  runAttempt: number;
+  handlerKind: "command" | "module" | "worker";
+  shard?: string;
+  pass?: number;
+  /** Keep what handlers return (--results); without it only the outcomes are logged. */
+  results: boolean;
+  maxResultBytes: number;
+  /** Ids processed again on purpose (--redo-ids): their lines say so. */
+  redoIds?: ReadonlySet<string>;
+  system: System;
+  flushIntervalMs: number;
+}
+
+/** A result ready to record, or why it cannot be. */
+export type SerialisedResult = { ok: true; json: string | undefined } | { ok: false; error: string };
+
+/**
+ * Appends one line per finished item to this run's segment of the job log, batched like
+ * the journal (same interval, and flushed first, so an item the journal calls done has
+ * its outcome on disk too).
+ */
+export class JobLogWriter {
+  private readonly writer: JournalWriter;
+  private readonly extra: string;
+  private readonly redoExtra: string;
+
+  constructor(private readonly o: JobLogOptions) {
+    const path = join(o.stateDir, segmentFileName(o.seq));
+    this.writer = new JournalWriter(path, o.system, o.flushIntervalMs);
+    const header: SegmentHeader = { t: "seg", v: 1, seq: o.seq, run: o.runId, att: o.runAttempt, h: o.handlerKind };
+    if (o.shard !== undefined) header.shard = o.shard;
+    if (o.pass !== undefined) header.pass = o.pass;
+    // A segment of the same seq exists only when an earlier start of this run was killed:
+    // a torn last line there must not swallow our header.
+    this.writer.append((endsTorn(path) ? "\n" : "") + JSON.stringify(header) + "\n");
+    this.extra = "";
+    this.redoExtra = extraMembers({ redone: true });
+  }
+
+  /** Serialises a handler's result under the cap; undefined (no result) when results are off. */
+  serialise(result: unknown): SerialisedResult {
+    if (!this.o.results || result === undefined) return { ok: true, json: undefined };
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(result);
+    } catch (error) {
+      return { ok: false, error: `the result is not JSON-serialisable: ${(error as Error).message}` };
+    }
+    if (json === undefined) return { ok: true, json: undefined }; // a function or symbol: no result
+    // Cheap first: a string's UTF-8 size is at most three bytes per UTF-16 unit.
+    if (json.length * 3 > this.o.maxResultBytes) {
+      const bytes = Buffer.byteLength(json);
+      if (bytes > this.o.maxResultBytes) return { ok: false, error: resultTooLarge(bytes, this.o.maxResultBytes) };
+    }
+    return { ok: true, json };
+  }
+
+  success(id: string, startedAtMs: number, durationMs: number, attempts: number, resultJson: string | undefined): void {
+    this.writer.append(successLine(id, startedAtMs, durationMs, attempts, this.extraFor(id), resultJson));
+  }
+
+  failure(id: string, startedAtMs: number, durationMs: number, attempts: number, kind: FailureKind, error: string, exitCode: number | undefined): void {
+    this.writer.append(failureLine(id, startedAtMs, durationMs, attempts, kind, error, exitCode, this.extraFor(id)));
+  }
+
+  flush(): void {
+    this.writer.flush();
+  }
+
+  close(): void {
+    this.writer.close();
+  }
+
+  private extraFor(id: string): string {
+    return this.o.redoIds !== undefined && this.o.redoIds.has(id) ? this.redoExtra : this.extra;
+  }
+}
+
+/** The failure reason for a result over the cap; the same words for every handler kind. */
+export function resultTooLarge(bytes: number, maxBytes: number): string {
+  return `the result is ${formatBytes(bytes)}, over max-result-size ${formatBytes(maxBytes)}: return less, or raise max-result-size`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
+  return `${+(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function endsTorn(path: string): boolean {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return false;
+  }
+  if (size === 0) return false;
+  const fd = openSync(path, "r");
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,148 @@
+import type { FailureKind } from "../platform/types.js";
+
+/**
+ * The job log's line format. Every finished item appends one line to the run's segment
+ * file (outcome-files.ts), short keys because a million of them travel with the state:
+ *
+ *   {"t":"seg","v":1,"seq":4,"run":"123","att":1,"h":"command","shard":"1/2"}   a segment's header
+ *   {"id":"a","at":1764250000123,"ms":12,"n":1}                                   a success
+ *   {"id":"a","at":…,"ms":…,"n":2,"r":{"rows":3}}                                 … with its result
+ *   {"id":"b","at":…,"ms":…,"n":3,"k":"permanent","e":"exit code 1: …","x":1}    a failure
+ *
+ * at: start (epoch ms) of the item's first attempt in that run; ms: until its outcome;
+ * n: attempts over all runs; x: a command's exit status (a success of a command is 0);
+ * k/e: the failure's kind and reason; redo: 1 when the item was processed again on
+ * purpose (--redo-ids); pass: the batch's pass, when there are passes; r: the result.
+ */
+export interface SegmentHeader {
+  t: "seg";
+  v: 1;
+  seq: number;
+  run: string;
+  att: number;
+  /** The handler kind: "command", "module" or "worker". */
+  h: string;
+  shard?: string;
+  pass?: number;
+}
+
+export interface OutcomeLine {
+  id: string;
+  at: number;
+  ms: number;
+  n: number;
+  k?: FailureKind;
+  e?: string;
+  x?: number;
+  redo?: 1;
+  pass?: number;
+  r?: unknown;
+}
+
+/** One outcome as the `log` and `results` commands show it. */
+export interface OutcomeView {
+  id: string;
+  ok: boolean;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  attempts: number;
+  /** A command's exit status; null when it was killed or never started. */
+  exitStatus?: number | null;
+  kind?: FailureKind;
+  error?: string;
+  redone?: true;
+  shard?: string;
+  pass?: number;
+  runId: string;
+  result?: unknown;
+}
+
+/** Quotes an id as JSON: by hand when JSON.stringify would leave it as it is (the hot path). */
+export function jsonString(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
+  }
+  return '"' + text + '"';
+}
+
+/** A success line; `resultJson` is the result already serialised (undefined: none). */
+export function successLine(id: string, startedAtMs: number, durationMs: number, attempts: number, extra: string, resultJson: string | undefined): string {
+  return '{"id":' + jsonString(id) + ',"at":' + startedAtMs + ',"ms":' + durationMs + ',"n":' + attempts + extra +
+    (resultJson === undefined ? "}\n" : ',"r":' + resultJson + "}\n");
+}
+
+export function failureLine(
+  id: string, startedAtMs: number, durationMs: number, attempts: number, kind: FailureKind, error: string, exitCode: number | undefined, extra: string,
+): string {
+  return '{"id":' + jsonString(id) + ',"at":' + startedAtMs + ',"ms":' + durationMs + ',"n":' + attempts +
+    ',"k":"' + kind + '","e":' + JSON.stringify(error) + (exitCode === undefined ? "" : ',"x":' + exitCode) + extra + "}\n";
+}
+
+/** The members every line of a run shares beyond the header (redo, pass), as JSON text. */
+export function extraMembers(o: { redone?: boolean; pass?: number }): string {
+  return (o.redone ? ',"redo":1' : "") + (o.pass === undefined ? "" : ',"pass":' + o.pass);
+}
+
+/** Reads a line; undefined for a torn or foreign line. */
+export function parseLine(text: string): SegmentHeader | OutcomeLine | undefined {
+  if (text.length === 0 || text.charCodeAt(0) !== 0x7b) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (v.t === "seg") return typeof v.seq === "number" ? (v as unknown as SegmentHeader) : undefined;
+  if (typeof v.id !== "string" || typeof v.at !== "number" || typeof v.ms !== "number" || typeof v.n !== "number") return undefined;
+  return v as unknown as OutcomeLine;
+}
+
+/** The id of an outcome line without parsing the rest (pass one of `results`); undefined for a header. */
+export function idOfLine(text: string): string | undefined {
+  if (!text.startsWith('{"id":"')) return undefined;
+  const end = text.indexOf('"', 7);
+  if (end === -1) return undefined;
+  const raw = text.slice(7, end);
+  if (raw.indexOf("\\") === -1) return raw;
+  // An escape inside: let JSON find the string's real end.
+  return (parseLine(text) as OutcomeLine | undefined)?.id;
+}
+
+/** True when an outcome line is a success, without parsing it: failures carry "k". */
+export function isSuccessLine(text: string): boolean {
+  // A success has no "k" member. Outside a JSON string a quote is never escaped, so ',"k":"'
+  // can only be the failure's member or a key inside a result, which comes after ',"r":'
+  // (and a failure has no result).
+  const k = text.indexOf(',"k":"');
+  if (k === -1) return true;
+  const r = text.indexOf(',"r":');
+  return r !== -1 && r < k;
+}
+
+export function viewOf(line: OutcomeLine, header: SegmentHeader | undefined): OutcomeView {
+  const ok = line.k === undefined;
+  const view: OutcomeView = {
+    id: line.id,
+    ok,
+    startedAt: new Date(line.at).toISOString(),
+    finishedAt: new Date(line.at + line.ms).toISOString(),
+    durationMs: line.ms,
+    attempts: line.n,
+    runId: header?.run ?? "",
+  };
+  if (header?.h === "command") view.exitStatus = ok ? 0 : (line.x ?? null);
+  if (!ok) {
+    view.kind = line.k;
+    view.error = line.e ?? "";
+  }
+  if (line.redo) view.redone = true;
+  if (header?.shard !== undefined) view.shard = header.shard;
+  const pass = line.pass ?? header?.pass;
+  if (pass !== undefined) view.pass = pass;
+  if ("r" in line) view.result = line.r;
+  return view;
+}

@@ -1,0 +1,109 @@
+import { once } from "node:events";
+import type { Writable } from "node:stream";
+import { stringify } from "csv-stringify/sync";
+import { planResults, readOutcomes, readPlannedResults, viewOf, type OutcomeView, type ResultRecord, type ResultsPlan } from "../core/index.js";
+import { formulaSafeCell } from "./csv-cell.js";
+
+export const RESULT_FORMATS = ["jsonl", "csv", "json"] as const;
+export type ResultFormat = (typeof RESULT_FORMATS)[number];
+export const LOG_FORMATS = ["jsonl", "csv"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** The result file every artifact carries. */
+export const RESULTS_FILE = "results.jsonl";
+
+/** Writes, waiting when the stream asks to (a pipe to a slow reader, a file). */
+async function put(out: Writable, text: string): Promise<void> {
+  if (text.length > 0 && !out.write(text)) await once(out, "drain");
+}
+
+/**
+ * Streams every item's last success (see readResults) as JSON Lines, a JSON array or CSV.
+ * Returns how many records were written.
+ */
+export async function exportResults(stateDir: string, format: ResultFormat, out: Writable): Promise<number> {
+  const plan = await planResults(stateDir);
+  let count = 0;
+  if (format === "csv") {
+    const columns = await resultColumns(plan);
+    await put(out, stringify([columns.map((c) => c.name)]));
+    for await (const batch of readPlannedResults(plan)) {
+      await put(out, stringify(batch.map((r) => columns.map((c) => formulaSafeCell(c.value(r))))));
+      count += batch.length;
+    }
+    return count;
+  }
+  if (format === "json") await put(out, "[");
+  for await (const batch of readPlannedResults(plan)) {
+    let text = "";
+    for (const record of batch) {
+      text += format === "json" ? (count === 0 ? "\n" : ",\n") + JSON.stringify(record) : JSON.stringify(record) + "\n";
+      count++;
+    }
+    await put(out, text);
+  }
+  if (format === "json") await put(out, count === 0 ? "]\n" : "\n]\n");
+  return count;
+}
+
+interface Column {
+  name: string;
+  value(record: ResultRecord): unknown;
+}
+
+const FIXED_AFTER = ["finishedAt", "durationMs", "attempts"] as const;
+const OPTIONAL = ["shard", "pass", "redone"] as const;
+const RESERVED = new Set<string>(["id", "result", ...FIXED_AFTER, ...OPTIONAL]);
+
+/**
+ * CSV's columns: id, the top-level fields of object results (a field named like a fixed
+ * column becomes `result.<name>`), `result` for results that are not objects, then the
+ * outcome's columns. Found by reading the planned results once before writing them, since
+ * a CSV header comes first and the results are never all held at once.
+ */
+async function resultColumns(plan: ResultsPlan): Promise<Column[]> {
+  const fields = new Set<string>();
+  let plain = false;
+  const present = new Set<string>();
+  for await (const batch of readPlannedResults(plan)) {
+    for (const record of batch) {
+      const r = record.result;
+      if (isPlainObject(r)) for (const key of Object.keys(r)) fields.add(key);
+      else if (r !== undefined) plain = true;
+      for (const key of OPTIONAL) if (record[key] !== undefined) present.add(key);
+    }
+  }
+  const columns: Column[] = [{ name: "id", value: (r) => r.id }];
+  for (const key of fields) {
+    columns.push({ name: RESERVED.has(key) ? `result.${key}` : key, value: (r) => (isPlainObject(r.result) ? r.result[key] : undefined) });
+  }
+  if (plain || fields.size === 0) columns.push({ name: "result", value: (r) => (isPlainObject(r.result) ? undefined : r.result) });
+  for (const key of FIXED_AFTER) columns.push({ name: key, value: (r) => r[key] });
+  for (const key of OPTIONAL) if (present.has(key)) columns.push({ name: key, value: (r) => r[key] });
+  return columns;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const LOG_COLUMNS: Array<keyof OutcomeView> = [
+  "id", "ok", "startedAt", "finishedAt", "durationMs", "attempts", "exitStatus", "kind", "error", "redone", "shard", "pass", "runId",
+];
+
+/** Streams the job log: every outcome, failures included, oldest first (results left out). */
+export async function exportLog(stateDir: string, format: LogFormat, out: Writable): Promise<number> {
+  let count = 0;
+  if (format === "csv") await put(out, stringify([LOG_COLUMNS]));
+  for await (const batch of readOutcomes(stateDir)) {
+    const views = batch.map(({ line, header }) => {
+      const view = viewOf(line, header);
+      delete view.result;
+      return view;
+    });
+    count += views.length;
+    if (format === "csv") await put(out, stringify(views.map((v) => LOG_COLUMNS.map((c) => formulaSafeCell(v[c])))));
+    else await put(out, views.map((v) => JSON.stringify(v)).join("\n") + "\n");
+  }
+  return count;
+}

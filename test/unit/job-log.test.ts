@@ -1,0 +1,138 @@
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { AttemptResult } from "../../src/core/handlers/handler.js";
+import { compactSegments, listSegments, readOutcomes } from "../../src/core/outcomes/outcome-files.js";
+import { viewOf, type OutcomeView } from "../../src/core/outcomes/outcome-lines.js";
+import { countResults, readResults, type ResultRecord } from "../../src/core/outcomes/results-reader.js";
+import { runBatch } from "../../src/core/run/run-batch.js";
+import { FakeSystem } from "../support/fake-system.js";
+import { batchSetup, scriptedHandler } from "../support/scripted-handler.js";
+
+const OK: AttemptResult = { ok: true };
+
+async function results(stateDir: string): Promise<ResultRecord[]> {
+  const all: ResultRecord[] = [];
+  for await (const batch of readResults(stateDir)) all.push(...batch);
+  return all;
+}
+
+async function log(stateDir: string): Promise<OutcomeView[]> {
+  const all: OutcomeView[] = [];
+  for await (const batch of readOutcomes(stateDir)) all.push(...batch.map(({ line, header }) => viewOf(line, header)));
+  return all;
+}
+
+describe("the job log", () => {
+  it("records each finished item's start, duration, attempts and exit status, on the engine's clock, without --results", async () => {
+    const system = new FakeSystem(0, [0, 0]);
+    const h = scriptedHandler(system, (id, attempt) =>
+      id === "b" && attempt < 3 ? { ok: false, kind: "transient", error: "503" }
+      : id === "c" ? { ok: false, kind: "permanent", error: "exit code 2: bad row", exitCode: 2 }
+      : { ok: true, result: { dropped: "results are off" } });
+    const { options } = batchSetup(["a", "b", "c"], { system, handler: h.handler, handlerKind: "command" });
+    await system.runUntil(runBatch(options));
+
+    const entries = await log(options.stateDir);
+    expect(entries.map((e) => [e.id, e.ok, e.attempts, e.exitStatus])).toEqual([["a", true, 1, 0], ["b", true, 3, 0], ["c", false, 1, 2]]);
+    const firstCallAt = (id: string) => h.calls.find((c) => c.id === id)!.atMs;
+    for (const e of entries) expect(e.startedAt).toBe(new Date(firstCallAt(e.id)).toISOString());
+    expect(entries.map((e) => e.durationMs)).toEqual([100, 100 + 500 + 100 + 1000 + 100, 100]);
+    expect(entries[1]!.finishedAt).toBe(new Date(firstCallAt("b") + 1800).toISOString());
+    expect(entries[2]).toMatchObject({ kind: "permanent", error: "exit code 2: bad row", runId: "1" });
+    // Without --results the successes are listed, with no result.
+    const listed = await results(options.stateDir);
+    expect(listed.map((r) => r.id)).toEqual(["a", "b"]);
+    expect(listed.every((r) => !("result" in r))).toBe(true);
+  });
+
+  it("leaves exitStatus out for module and worker handlers", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, () => OK);
+    const { options } = batchSetup(["a"], { system, handler: h.handler, handlerKind: "module" });
+    await system.runUntil(runBatch(options));
+    expect((await log(options.stateDir))[0]).not.toHaveProperty("exitStatus");
+  });
+
+  it("keeps results by id, the last success winning across runs and retry-failures, with attempts counted across runs", async () => {
+    const system = new FakeSystem(0);
+    let round = 1;
+    const h = scriptedHandler(system, (id) =>
+      id === "b" && round === 1 ? { ok: false, kind: "permanent", error: "no" } : { ok: true, result: { id, round } });
+    const { options } = batchSetup(["a", "b", "c"], { system, handler: h.handler, results: true });
+    await system.runUntil(runBatch(options));
+    round = 2;
+    await system.runUntil(runBatch({ ...options, runId: "2", retryFailures: true, source: undefined }));
+    expect((await results(options.stateDir)).map((r) => [r.id, r.result, r.attempts])).toEqual([
+      ["a", { id: "a", round: 1 }, 1], ["c", { id: "c", round: 1 }, 1], ["b", { id: "b", round: 2 }, 2],
+    ]);
+    // The same item succeeding again (a later run over a fresh state of the same folder's log) wins.
+    round = 3;
+    writeFileSync(join(options.stateDir, "snapshot.json"), readFileSync(join(options.stateDir, "snapshot.json"), "utf8").replace(/"done":\[[^\]]*\]/, '"done":[]'));
+    await system.runUntil(runBatch({ ...options, runId: "3" }));
+    const last = await results(options.stateDir);
+    expect(last.map((r) => [r.id, r.result])).toEqual([["a", { id: "a", round: 3 }], ["b", { id: "b", round: 3 }], ["c", { id: "c", round: 3 }]]);
+    expect(await countResults(options.stateDir)).toEqual({ items: 3, withResult: 3 });
+  });
+
+  it("fails an item whose result is over max-result-size, with the sizes in the reason", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, (id) => ({ ok: true, result: id === "big" ? "x".repeat(2000) : "small" }));
+    const { options } = batchSetup(["big", "ok"], { system, handler: h.handler, results: true, maxResultBytes: 1024 });
+    const outcome = await system.runUntil(runBatch(options));
+    expect(outcome).toMatchObject({ succeeded: 1, failed: 1 });
+    const failures = JSON.parse(readFileSync(join(options.stateDir, "failures.json"), "utf8")).failures;
+    expect(failures[0]).toMatchObject({ id: "big", kind: "permanent" });
+    expect(failures[0].error).toBe("the result is 2 KiB, over max-result-size 1 KiB: return less, or raise max-result-size");
+    expect((await results(options.stateDir)).map((r) => r.id)).toEqual(["ok"]);
+  });
+
+  it("fails an item whose result cannot be JSON, rather than losing it", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, () => ({ ok: true, result: { n: 1n } }));
+    const { options } = batchSetup(["a"], { system, handler: h.handler, results: true });
+    expect(await system.runUntil(runBatch(options))).toMatchObject({ failed: 1 });
+    expect((await log(options.stateDir))[0]!.error).toMatch(/^the result is not JSON-serialisable: /);
+  });
+
+  it("writes one segment per run beside the snapshot; a checkpoint never rewrites a saved segment", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, (id) => ({ ok: true, result: id }));
+    const { options, itemsPath } = batchSetup(["a", "b"], { system, handler: h.handler, results: true });
+    await system.runUntil(runBatch(options));
+    const first = listSegments(options.stateDir);
+    const before = { text: readFileSync(first[0]!, "utf8"), mtimeMs: statSync(first[0]!).mtimeMs, ino: statSync(first[0]!).ino };
+    expect(readFileSync(join(options.stateDir, "snapshot.json"), "utf8")).not.toContain('"r"');
+    appendFileSync(itemsPath, '{"id":"c"}\n');
+    await system.runUntil(runBatch({ ...options, runId: "2" }));
+    expect(listSegments(options.stateDir).map((p) => p.split("/").pop())).toEqual(["outcomes-1.jsonl", "outcomes-2.jsonl"]);
+    expect({ text: readFileSync(first[0]!, "utf8"), mtimeMs: statSync(first[0]!).mtimeMs, ino: statSync(first[0]!).ino }).toEqual(before);
+    expect(readFileSync(listSegments(options.stateDir)[1]!, "utf8").split("\n").filter(Boolean)).toHaveLength(2); // header + c
+  });
+
+  it("ignores a torn last line left by a kill", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, (id) => ({ ok: true, result: id }));
+    const { options } = batchSetup(["a"], { system, handler: h.handler, results: true });
+    await system.runUntil(runBatch(options));
+    appendFileSync(listSegments(options.stateDir)[0]!, '{"id":"a","at":5,"ms":1,"n":1,"r":"tor');
+    expect((await results(options.stateDir)).map((r) => r.result)).toEqual(["a"]);
+    expect(await log(options.stateDir)).toHaveLength(1);
+  });
+
+  it("merges many segments into one, keeping every outcome in order", async () => {
+    const system = new FakeSystem(0);
+    let round = 0;
+    const h = scriptedHandler(system, () => ({ ok: true, result: round }));
+    const { options } = batchSetup(["a"], { system, handler: h.handler, results: true });
+    for (round = 1; round <= 4; round++) {
+      await system.runUntil(runBatch({ ...options, runId: String(round), retryFailures: false }));
+      writeFileSync(join(options.stateDir, "snapshot.json"), readFileSync(join(options.stateDir, "snapshot.json"), "utf8").replace(/"done":\[[^\]]*\]/, '"done":[]'));
+    }
+    expect(listSegments(options.stateDir)).toHaveLength(4);
+    expect(await compactSegments(options.stateDir, 3)).toBe(true);
+    expect(readdirSync(options.stateDir).filter((n) => n.startsWith("outcomes-"))).toEqual(["outcomes-4.jsonl"]);
+    expect((await log(options.stateDir)).map((e) => e.runId)).toEqual(["1", "2", "3", "4"]);
+    expect((await results(options.stateDir)).map((r) => r.result)).toEqual([4]);
+  });
+});
