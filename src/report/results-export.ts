@@ -2,12 +2,23 @@ import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { stringify } from "csv-stringify/sync";
 import { planResults, readOutcomes, readPlannedResults, viewOf, type OutcomeView, type ResultRecord, type ResultsPlan } from "../core/index.js";
-import { formulaSafeCell } from "./csv-cell.js";
+import { formulaSafeCell } from "./csv.js";
 
 export const RESULT_FORMATS = ["jsonl", "csv", "json"] as const;
 export type ResultFormat = (typeof RESULT_FORMATS)[number];
 export const LOG_FORMATS = ["jsonl", "csv"] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/**
+ * One CSV cell: nested values as their JSON, booleans as words (csv-stringify would write
+ * 1 and an empty cell), then made formula-safe (csv.ts).
+ */
+function cell(value: unknown): unknown {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "object") return formulaSafeCell(JSON.stringify(value));
+  if (typeof value === "boolean") return String(value);
+  return formulaSafeCell(value);
+}
 
 /** The result file every artifact carries. */
 export const RESULTS_FILE = "results.jsonl";
@@ -28,7 +39,7 @@ export async function exportResults(stateDir: string, format: ResultFormat, out:
     const columns = await resultColumns(plan);
     await put(out, stringify([columns.map((c) => c.name)]));
     for await (const batch of readPlannedResults(plan)) {
-      await put(out, stringify(batch.map((r) => columns.map((c) => formulaSafeCell(c.value(r))))));
+      await put(out, stringify(batch.map((r) => columns.map((c) => cell(c.value(r))))));
       count += batch.length;
     }
     return count;
@@ -102,7 +113,7 @@ export async function exportLog(stateDir: string, format: LogFormat, out: Writab
       return view;
     });
     count += views.length;
-    if (format === "csv") await put(out, stringify(views.map((v) => LOG_COLUMNS.map((c) => formulaSafeCell(v[c])))));
+    if (format === "csv") await put(out, stringify(views.map((v) => LOG_COLUMNS.map((c) => cell(v[c])))));
     else await put(out, views.map((v) => JSON.stringify(v)).join("\n") + "\n");
   }
   return count;

@@ -5,7 +5,6 @@ import { PassThrough } from "node:stream";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { runBatch } from "../../src/core/run/run-batch.js";
-import { formulaSafeCell } from "../../src/report/csv-cell.js";
 import { exportLog, exportResults, type ResultFormat } from "../../src/report/results-export.js";
 import { FakeSystem } from "../support/fake-system.js";
 import { batchSetup, scriptedHandler } from "../support/scripted-handler.js";
@@ -54,10 +53,6 @@ describe("results as CSV", () => {
     const dir = await stateWith({ a: 1 }, "2/3");
     const rows = parse(await exported(dir, "csv"), { columns: true }) as Array<Record<string, string>>;
     expect(rows[0]).toMatchObject({ id: "a", result: "1", shard: "2/3" });
-  });
-
-  it("leaves numbers, plain text and empty cells alone", () => {
-    expect([formulaSafeCell(-3), formulaSafeCell("-3.5e2"), formulaSafeCell("a=b"), formulaSafeCell(undefined), formulaSafeCell("\tx")]).toEqual(["-3", "-3.5e2", "a=b", "", "'\tx"]);
   });
 });
 

@@ -27,6 +27,22 @@ export interface JobLogOptions {
   flushIntervalMs: number;
 }
 
+/** Where outcomes go: this run's segment of the job log, or nowhere (measuring its cost). */
+export interface JobLog {
+  serialise(result: unknown): SerialisedResult;
+  success(id: string, startedAtMs: number, durationMs: number, attempts: number, resultJson: string | undefined): void;
+  failure(id: string, startedAtMs: number, durationMs: number, attempts: number, kind: FailureKind, error: string, exitCode: number | undefined): void;
+  close(): void;
+}
+
+/** No job log: what `npm run bench` compares the job log's cost against. */
+export const NO_JOB_LOG: JobLog = {
+  serialise: () => ({ ok: true, json: undefined }),
+  success() {},
+  failure() {},
+  close() {},
+};
+
 /** A result ready to record, or why it cannot be. */
 export type SerialisedResult = { ok: true; json: string | undefined } | { ok: false; error: string };
 
@@ -35,7 +51,7 @@ export type SerialisedResult = { ok: true; json: string | undefined } | { ok: fa
  * the journal (same interval, and flushed first, so an item the journal calls done has
  * its outcome on disk too).
  */
-export class JobLogWriter {
+export class JobLogWriter implements JobLog {
   private readonly writer: JournalWriter;
   private readonly extra: string;
   private readonly redoExtra: string;

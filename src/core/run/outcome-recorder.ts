@@ -4,7 +4,7 @@ import { fingerprintText } from "../state/fingerprint.js";
 import { doneLine, doneLineWithFingerprint, recordLine, type FailRecord } from "../state/journal-records.js";
 import type { JournalWriter } from "../state/journal-writer.js";
 import { capErrorText } from "../state/state-schema.js";
-import type { JobLogWriter } from "../outcomes/job-log-writer.js";
+import type { JobLog } from "../outcomes/job-log-writer.js";
 import type { Logger } from "../platform/logger.js";
 import type { FailureKind, Item } from "../platform/types.js";
 import { isoNow, type System } from "../platform/system.js";
@@ -35,7 +35,7 @@ export interface OutcomeRecorderOptions {
 export interface OutcomeSinks {
   journal: JournalWriter;
   /** The job log: every outcome with its timings, and results (--results). */
-  jobLog: JobLogWriter;
+  jobLog: JobLog;
   state: BatchState;
   meter: ProgressMeter;
   stop: StopController;

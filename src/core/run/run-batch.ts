@@ -14,7 +14,7 @@ import { beginRun, endRun, loadCheckpoint } from "./run-journal.js";
 import { startRunTimers } from "./run-timers.js";
 import { acquireLock } from "../state/state-store.js";
 import { compactSegments } from "../outcomes/outcome-files.js";
-import { DEFAULT_MAX_RESULT_BYTES, JobLogWriter } from "../outcomes/job-log-writer.js";
+import { DEFAULT_MAX_RESULT_BYTES, JobLogWriter, NO_JOB_LOG, type JobLog } from "../outcomes/job-log-writer.js";
 import { StopController, type StopSource } from "./stop-controller.js";
 import type { System } from "../platform/system.js";
 import type { StopReason } from "../platform/types.js";
@@ -64,6 +64,8 @@ export interface RunBatchOptions {
   results?: boolean;
   /** A larger result fails its item (default 64 KiB). */
   maxResultBytes?: number;
+  /** false: keep no job log (only `npm run bench` does, to measure what the log costs). */
+  jobLog?: boolean;
   runId: string;
   runAttempt: number;
   idempotencyNamespace: string;
@@ -210,7 +212,8 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
 }
 
 /** Opens this run's segment of the job log, merging the older segments first when there are many. */
-async function openJobLog(options: RunBatchOptions, seq: number): Promise<JobLogWriter> {
+async function openJobLog(options: RunBatchOptions, seq: number): Promise<JobLog> {
+  if (options.jobLog === false) return NO_JOB_LOG;
   await compactSegments(options.stateDir);
   return new JobLogWriter({
     stateDir: options.stateDir, seq, runId: options.runId, runAttempt: options.runAttempt, handlerKind: options.handlerKind ?? "module",
