@@ -66,12 +66,6 @@ describe("the job log", () => {
     expect((await results(options.stateDir)).map((r) => [r.id, r.result, r.attempts])).toEqual([
       ["a", { id: "a", round: 1 }, 1], ["c", { id: "c", round: 1 }, 1], ["b", { id: "b", round: 2 }, 2],
     ]);
-    // The same item succeeding again (a later run over a fresh state of the same folder's log) wins.
-    round = 3;
-    writeFileSync(join(options.stateDir, "snapshot.json"), readFileSync(join(options.stateDir, "snapshot.json"), "utf8").replace(/"done":\[[^\]]*\]/, '"done":[]'));
-    await system.runUntil(runBatch({ ...options, runId: "3" }));
-    const last = await results(options.stateDir);
-    expect(last.map((r) => [r.id, r.result])).toEqual([["a", { id: "a", round: 3 }], ["b", { id: "b", round: 3 }], ["c", { id: "c", round: 3 }]]);
     expect(await countResults(options.stateDir)).toEqual({ items: 3, withResult: 3 });
   });
 
@@ -124,15 +118,15 @@ describe("the job log", () => {
     const system = new FakeSystem(0);
     let round = 0;
     const h = scriptedHandler(system, () => ({ ok: true, result: round }));
-    const { options } = batchSetup(["a"], { system, handler: h.handler, results: true });
+    const { options, itemsPath } = batchSetup(["a"], { system, handler: h.handler, results: true });
     for (round = 1; round <= 4; round++) {
-      await system.runUntil(runBatch({ ...options, runId: String(round), retryFailures: false }));
-      writeFileSync(join(options.stateDir, "snapshot.json"), readFileSync(join(options.stateDir, "snapshot.json"), "utf8").replace(/"done":\[[^\]]*\]/, '"done":[]'));
+      await system.runUntil(runBatch({ ...options, runId: String(round) }));
+      appendFileSync(itemsPath, JSON.stringify({ id: `new-${round}` }) + "\n");
     }
     expect(listSegments(options.stateDir)).toHaveLength(4);
     expect(await compactSegments(options.stateDir, 3)).toBe(true);
     expect(readdirSync(options.stateDir).filter((n) => n.startsWith("outcomes-"))).toEqual(["outcomes-4.jsonl"]);
     expect((await log(options.stateDir)).map((e) => e.runId)).toEqual(["1", "2", "3", "4"]);
-    expect((await results(options.stateDir)).map((r) => r.result)).toEqual([4]);
+    expect((await results(options.stateDir)).map((r) => [r.id, r.result])).toEqual([["a", 1], ["new-1", 2], ["new-2", 3], ["new-3", 4]]);
   });
 });

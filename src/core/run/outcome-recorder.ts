@@ -112,7 +112,7 @@ export class OutcomeRecorder {
       ...(this.options.shardLabel === undefined ? {} : { shard: this.options.shardLabel }),
       ...this.versionFields(item),
     };
-    this.sinks.jobLog.failure(item.id, startedAtMs, durationMs, record.attempts, kind, outcome.error, outcome.exitCode);
+    this.sinks.jobLog.failure(item.id, startedAtMs, durationMs, record.attempts, kind, record.error, outcome.exitCode);
     journal.append(recordLine(record));
     state.apply(record);
     meter.failed++;
