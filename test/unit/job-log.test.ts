@@ -69,6 +69,18 @@ describe("the job log", () => {
     expect(await countResults(options.stateDir)).toEqual({ items: 3, withResult: 3 });
   });
 
+  it("names the pass once there are passes, and a new pass's success replaces the older result", async () => {
+    const system = new FakeSystem(0);
+    let round = 1;
+    const h = scriptedHandler(system, (id) => ({ ok: true, result: `${id}@${round}` }));
+    const { options } = batchSetup(["a", "b"], { system, handler: h.handler, results: true });
+    await system.runUntil(runBatch(options));
+    expect((await results(options.stateDir)).map((r) => [r.id, r.result, r.pass])).toEqual([["a", "a@1", undefined], ["b", "b@1", undefined]]);
+    round = 2;
+    await system.runUntil(runBatch({ ...options, runId: "2", newPass: true }));
+    expect((await results(options.stateDir)).map((r) => [r.id, r.result, r.pass])).toEqual([["a", "a@2", 2], ["b", "b@2", 2]]);
+  });
+
   it("fails an item whose result is over max-result-size, with the sizes in the reason", async () => {
     const system = new FakeSystem(0);
     const h = scriptedHandler(system, (id) => ({ ok: true, result: id === "big" ? "x".repeat(2000) : "small" }));

@@ -165,7 +165,9 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
   const budget = new Budget(options.timeBudgetMs === undefined ? undefined : startedAtMs + options.timeBudgetMs, options.reserveMs);
   const meter = new ProgressMeter(queue.pending, startedAtMs);
   const itemLog = new ItemLog(options.log);
-  const jobLog = await openJobLog(options, run.seq);
+  // Outcomes name their pass once a batch has passes (a repeat, or a pass after the first).
+  const passOfOutcomes = options.repeatMs !== undefined || run.state.pass > 1 ? run.state.pass : undefined;
+  const jobLog = await openJobLog(options, run.seq, passOfOutcomes);
   const recorder = new OutcomeRecorder({ ...options, changes }, { journal: run.journal, jobLog, state: run.state, meter, stop, itemLog });
   const cancelTimers = startRunTimers(options, startedAtMs, budget, stop, meter);
   try {
@@ -212,12 +214,12 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
 }
 
 /** Opens this run's segment of the job log, merging the older segments first when there are many. */
-async function openJobLog(options: RunBatchOptions, seq: number): Promise<JobLog> {
+async function openJobLog(options: RunBatchOptions, seq: number, pass: number | undefined): Promise<JobLog> {
   if (options.jobLog === false) return NO_JOB_LOG;
   await compactSegments(options.stateDir);
   return new JobLogWriter({
     stateDir: options.stateDir, seq, runId: options.runId, runAttempt: options.runAttempt, handlerKind: options.handlerKind ?? "module",
-    shard: options.shardLabel, results: options.results ?? false, maxResultBytes: options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+    shard: options.shardLabel, pass, results: options.results ?? false, maxResultBytes: options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
     system: options.system, flushIntervalMs: options.flushIntervalMs,
   });
 }
