@@ -96,7 +96,24 @@ describe("readSource", () => {
   });
 });
 
+const KEEP_ALL = { sourceBytes: 0, maxBytes: 1 };
+
 describe("planSource", () => {
+  it("keeps the pending items of a source larger than the budget when they are few (a resume), not when they are many", async () => {
+    const ids = Array.from({ length: 3000 }, (_, i) => `item-${String(i).padStart(5, "0")}`);
+    const path = file("long.txt", ids.join("\n") + "\n");
+    const sourceBytes = ids.length * 11;
+    const budget = { sourceBytes, maxBytes: sourceBytes / 10 };
+    const state = new BatchState();
+    for (const id of ids.slice(0, 2900)) state.done.add(id);
+    const resumed = await planSource({ path, label: "f", format: "lines", idField: "id" }, state, () => true, budget);
+    expect(resumed.pending).toBe(100);
+    expect(resumed.items!.map((i) => i.id)).toEqual(ids.slice(2900));
+    const fresh = await planSource({ path, label: "f", format: "lines", idField: "id" }, new BatchState(), () => true, budget);
+    expect(fresh.pending).toBe(3000);
+    expect(fresh.items).toBeUndefined();
+  });
+
   it("rejects input with problems before any work, listing file:line", async () => {
     const path = file("a.jsonl", '{"id":"a"}\n{oops\n{"x":1}\n');
     await expect(planSource({ path, label: "items.jsonl", format: "jsonl", idField: "id" }, new BatchState())).rejects.toThrow(
@@ -115,7 +132,7 @@ describe("planSource", () => {
   it("JSON array elements sharing a line: the first occurrence is kept, on both paths", async () => {
     const path = file("a.json", '[{"id":"a","n":1},{"id":"a","n":2},{"id":"b"}]\n');
     const spec = { path, label: "f", format: "json" as const, idField: "id" };
-    const plan = await planSource(spec, new BatchState(), () => true, true);
+    const plan = await planSource(spec, new BatchState(), () => true, KEEP_ALL);
     expect(plan).toMatchObject({ total: 2, pending: 2 });
     expect(plan.items!.map((i) => i.data)).toEqual([{ id: "a", n: 1 }, { id: "b" }]);
     // The run's second pass (sources too large to keep) filters by id the same way.
@@ -130,7 +147,7 @@ describe("planSource", () => {
     state.failures.set("held-1", { id: "held-1", error: "x", kind: "permanent", attempts: 1, runs: 1, firstFailedAt: "", lastFailedAt: "", item: null });
     const ids = ["done-1", "held-1", "other-1", "p-1", "p-2", "done-1", "p-1", "other-1", "held-1", "p-1", "p-3"];
     const path = file("a.txt", ids.join("\n") + "\n");
-    const plan = await planSource({ path, label: "f", format: "lines", idField: "id" }, state, (id) => !id.startsWith("other"), true);
+    const plan = await planSource({ path, label: "f", format: "lines", idField: "id" }, state, (id) => !id.startsWith("other"), KEEP_ALL);
     expect(plan).toMatchObject({ total: 5, alreadyDone: 1, heldFailed: 1, pending: 3 });
     expect([...plan.duplicateLines].sort((a, b) => a - b)).toEqual([6, 7, 8, 9, 10]);
     expect(plan.items!.map((i) => [i.id, i.line])).toEqual([["p-1", 4], ["p-2", 5], ["p-3", 11]]);

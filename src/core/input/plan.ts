@@ -24,8 +24,14 @@ export interface SourcePlan {
   /** Ids that occur more than once: only the first occurrence is to be run. */
   duplicateIds: Set<string>;
   warnings: string[];
-  /** With `retainItems`: the items a normal run should attempt, in source order. */
+  /** When they fitted the retain budget: the items a normal run should attempt, in source order. */
   items?: Item[];
+}
+
+/** How much of the source the first pass may keep for the run, in source bytes. */
+export interface RetainBudget {
+  sourceBytes: number;
+  maxBytes: number;
 }
 
 /** Whether a normal run attempts this id: not done, and not failed beyond automatic retry. */
@@ -52,16 +58,18 @@ export function isPendingItem(state: BatchState, item: Item, changes: ChangeChec
  * fix and nothing processed — never a crash halfway through a batch. Duplicate ids are a
  * warning: the first occurrence is processed, later ones are skipped.
  *
- * With `retainItems` the pending items are kept as parsed, so the run needs no second
+ * The pending items are kept as parsed while they fit `retain` (their share of the source's
+ * bytes, estimated from the average line so far), so the run needs no second
  * pass: parsing every line twice was the largest cost of checkpointing a large file.
  */
 export async function planSource(
-  spec: SourceSpec, state: BatchState, accept: (id: string) => boolean = () => true, retainItems = false, changes?: ChangeCheck,
+  spec: SourceSpec, state: BatchState, accept: (id: string) => boolean = () => true, retain?: RetainBudget, changes?: ChangeCheck,
 ): Promise<SourcePlan> {
   const problems: SourceProblem[] = [];
   let problemCount = 0;
   const finder = new DuplicateFinder();
-  let items: Item[] | undefined = retainItems ? [] : undefined;
+  let items: Item[] | undefined = retain ? [] : undefined;
+  let seen = 0;
   const counts: Counts = { alreadyDone: 0, heldFailed: 0, notMine: 0, changed: 0 };
   for await (const batch of readSource(spec)) {
     for (const entry of batch) {
@@ -78,8 +86,11 @@ export async function planSource(
       }
       // Counted as if no id repeated; the repeats, found at the end, are taken off again.
       finder.add(entry.item.id);
+      seen++;
       if (classify(entry.item, state, accept, counts, 1, changes)) items?.push(entry.item);
     }
+    // A resume of a long list usually has few items left: kept, they spare a second pass.
+    if (items && retain && items.length * (retain.sourceBytes / seen) > retain.maxBytes) items = undefined;
   }
   if (problemCount > 0) {
     const lines = problems.map((p) => `  ${spec.label}:${p.line}: ${p.message}`);

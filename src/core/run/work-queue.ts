@@ -8,9 +8,10 @@ import type { Item } from "../platform/types.js";
 import { batchedNext } from "./pool.js";
 
 /**
- * Sources up to this size are parsed once: the first pass keeps the pending items for the
- * run (about 3.5× the file's size in memory, measured at 1M items). Larger ones are read again for the run, so
- * memory stays flat however long the list.
+ * The first pass keeps the pending items for the run while they come from at most this
+ * many bytes of the source (about 3.5× that in memory, measured at 1M items): a source up
+ * to this size, or the few items left in a longer one, is parsed once. More is read again
+ * for the run, so memory stays flat however long the list.
  */
 export const RETAIN_ITEMS_MAX_BYTES = 128 * 1024 * 1024;
 
@@ -62,8 +63,8 @@ function failuresQueue(options: WorkQueueOptions, state: BatchState, accept: (id
 }
 
 async function sourceQueue(options: WorkQueueOptions, source: SourceSpec, state: BatchState, accept: (id: string) => boolean): Promise<WorkQueue> {
-  const retainItems = sizeOf(source.path) <= (options.retainItemsMaxBytes ?? RETAIN_ITEMS_MAX_BYTES);
-  const plan = await planSource(source, state, accept, retainItems, options.changes);
+  const retain = { sourceBytes: sizeOf(source.path), maxBytes: options.retainItemsMaxBytes ?? RETAIN_ITEMS_MAX_BYTES };
+  const plan = await planSource(source, state, accept, retain, options.changes);
   for (const warning of plan.warnings) options.log.warn(warning);
   const changed = options.changes ? `, ${plan.changed} changed since they were done` : "";
   options.log.info(
@@ -72,6 +73,8 @@ async function sourceQueue(options: WorkQueueOptions, source: SourceSpec, state:
   const counts = {
     total: plan.total, pending: plan.pending, heldFailed: plan.heldFailed, alreadyDone: plan.alreadyDone, changed: plan.changed, warnings: plan.warnings,
   };
+  // Nothing to do: no second pass over the source (a resume that finds all done read it twice).
+  if (plan.pending === 0) return { ...counts, next: async () => undefined, take: () => undefined };
   if (plan.items) {
     const items = plan.items;
     let index = 0;
@@ -117,6 +120,6 @@ function sizeOf(path: string): number {
   try {
     return statSync(path).size;
   } catch {
-    return Infinity; // planSource reports the missing file
+    return 0; // planSource reports the missing file
   }
 }

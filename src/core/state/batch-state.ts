@@ -1,6 +1,7 @@
 import type { FailureRecord, PassSummary, RunRecord } from "../platform/types.js";
 import { parseFingerprintText } from "./fingerprint.js";
 import type { DoneRecord, FailRecord, JournalRecord } from "./journal-records.js";
+import { DoneSet } from "./done-set.js";
 
 /** Run history kept for progress charts; a run every 5 minutes for a week fits. */
 const MAX_RUNS_KEPT = 2000;
@@ -21,7 +22,7 @@ export interface StateOrigin {
  */
 export class BatchState {
   /** Ids finished in earlier runs (from the snapshot and the replayed journal). */
-  readonly done = new Set<string>();
+  readonly done = new DoneSet();
   /**
    * Ids finished by the run in progress. An array, not the set: a run never sees an id
    * twice (duplicates are skipped before it starts, done ids are not pending), so a hash

@@ -40,7 +40,9 @@ function applyV1(s: Record<string, unknown>, doneInParts: unknown[][] | undefine
     throw new SchemaViolation("missing done, failures or runs");
   }
   state.origin = checkOrigin(s.origin);
-  for (const ids of doneInParts ?? [s.done as unknown[]]) {
+  const parts = doneInParts ?? [s.done as unknown[]];
+  state.done.reserve(parts.reduce((sum, ids) => sum + ids.length, 0));
+  for (const ids of parts) {
     for (const id of ids) state.done.add(checkId(id));
   }
   for (const f of s.failures as unknown[]) {

@@ -18,7 +18,7 @@ const DONE_LINE_CHARS = 64 * 1024;
  * Snapshot version 2: JSON Lines, one record a line, each tagged by `t`, so no line is
  * larger than its largest record and the file is written and read a line at a time:
  *
- *   {"t":"snapshot","format":"resumable-batch-state","version":2,"generation":G,"origin":{…},"savedAt":"…"}
+ *   {"t":"snapshot","format":"resumable-batch-state","version":2,"generation":G,"origin":{…},"savedAt":"…","doneCount":D}
  *   {"t":"run", …RunRecord}            one per run kept (oldest first)
  *   {"t":"failure", …FailureRecord}    one per failed item
  *   {"t":"done","ids":["a","b",…]}     done ids, about 64 KiB of them a line
@@ -31,7 +31,10 @@ const DONE_LINE_CHARS = 64 * 1024;
  */
 export function writeSnapshotV2(path: string, state: BatchState, generation: number, savedAt: string): number {
   return writeFileInPieces(path, (write) => {
-    const header = { t: "snapshot", format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, generation, origin: state.origin, savedAt, ...passHeaderOf(state) };
+    // doneCount lets a reader size its table once (the end line is what is checked).
+    const header = {
+      t: "snapshot", format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, generation, origin: state.origin, savedAt, doneCount: state.doneCount, ...passHeaderOf(state),
+    };
     write(JSON.stringify(header) + "\n");
     for (const run of state.runs) write(JSON.stringify({ t: "run", ...run }) + "\n");
     for (const pass of state.passes) write(JSON.stringify({ t: "pass", ...pass }) + "\n");
@@ -71,7 +74,7 @@ interface Counts {
 }
 
 /** Reads a version-2 snapshot into state (which must be empty); returns its generation. */
-export function readSnapshotV2(path: string, state: BatchState): number {
+export function readSnapshotV2(path: string, state: BatchState, fileBytes: number): number {
   let generation = -1;
   let ended = false;
   const seen: Counts = { runs: 0, failures: 0, done: 0, passes: 0, versions: 0 };
@@ -89,7 +92,7 @@ export function readSnapshotV2(path: string, state: BatchState): number {
     try {
       if (!isObject(record)) throw new SchemaViolation("a line must be a JSON object");
       if (lineNumber === 1) {
-        generation = applyHeader(record, state);
+        generation = applyHeader(record, state, fileBytes);
         hasPass = applyPassHeader(record, state);
       }
       else if (record.t === "end") {
@@ -107,7 +110,7 @@ export function readSnapshotV2(path: string, state: BatchState): number {
   return generation;
 }
 
-function applyHeader(r: Record<string, unknown>, state: BatchState): number {
+function applyHeader(r: Record<string, unknown>, state: BatchState, fileBytes: number): number {
   if (r.t !== "snapshot" || r.format !== SNAPSHOT_FORMAT) throw new SchemaViolation("not a resumable-batch state snapshot");
   if (r.version !== SNAPSHOT_VERSION) {
     throw new SchemaViolation(`state version ${String(r.version)} is not supported (this release reads versions 1 and ${SNAPSHOT_VERSION})`);
@@ -115,6 +118,9 @@ function applyHeader(r: Record<string, unknown>, state: BatchState): number {
   const generation = r.generation;
   if (typeof generation !== "number" || !Number.isSafeInteger(generation) || generation < 0) throw new SchemaViolation("bad generation");
   state.origin = checkOrigin(r.origin);
+  // A hint, bounded by what the file can hold (an id takes at least 3 bytes: "a",).
+  const doneCount = r.doneCount;
+  if (typeof doneCount === "number" && Number.isSafeInteger(doneCount) && doneCount > 0) state.done.reserve(Math.min(doneCount, fileBytes / 3));
   return generation;
 }
 

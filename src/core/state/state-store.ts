@@ -101,7 +101,7 @@ function readSnapshot(path: string, state: BatchState): number {
   } finally {
     closeSync(fd);
   }
-  if (n === head.length && head.toString("latin1") === SNAPSHOT_V2_PREFIX) return readSnapshotV2(path, state);
+  if (n === head.length && head.toString("latin1") === SNAPSHOT_V2_PREFIX) return readSnapshotV2(path, state, fstatSize(path));
   return readSnapshotV1(path, state);
 }
 
@@ -192,6 +192,10 @@ export function compactState(dir: string, state: BatchState, generation: number,
 /** Writes via a temp file, fsync and rename, so a reader sees the old file or the new one. */
 export function writeFileAtomic(path: string, text: string): void {
   writeFileInPieces(path, (write) => write(text));
+}
+
+function fstatSize(path: string): number {
+  return statSync(path).size;
 }
 
 /** Size of a file, or 0 when it does not exist. */

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { DoneSet } from "../../src/core/state/done-set.js";
+
+describe("DoneSet", () => {
+  it("behaves as a Set<string> through growth, deletes and re-adds (checked against a Set)", () => {
+    const ours = new DoneSet();
+    const reference = new Set<string>();
+    let seed = 7;
+    const random = () => ((seed = Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let step = 0; step < 50_000; step++) {
+      const id = `id-${Math.floor(random() * 5000)}${random() < 0.1 ? "é🎉" : ""}`;
+      const r = random();
+      if (r < 0.6) {
+        ours.add(id);
+        reference.add(id);
+      } else if (r < 0.8) {
+        expect(ours.delete(id)).toBe(reference.delete(id));
+      } else {
+        expect(ours.has(id)).toBe(reference.has(id));
+      }
+    }
+    expect(ours.size).toBe(reference.size);
+    expect([...ours]).toEqual([...reference]); // insertion order, as a Set keeps it
+  });
+
+  it("keeps insertion order across a rehash and takes empty and odd strings", () => {
+    const ids = ["", "b", "a", "\u0000", "x".repeat(1000), ...Array.from({ length: 100 }, (_, i) => `n${i}`)];
+    const set = new DoneSet(ids);
+    set.add("a");
+    expect([...set]).toEqual(ids);
+    expect(set.has("")).toBe(true);
+    expect(set.has("c")).toBe(false);
+  });
+
+  it("reserve sizes the table once; what was added stays", () => {
+    const set = new DoneSet(["a"]);
+    set.reserve(100_000);
+    for (let i = 0; i < 100_000; i++) set.add(`i${i}`);
+    expect(set.size).toBe(100_001);
+    expect(set.has("a") && set.has("i99999")).toBe(true);
+    set.clear();
+    expect([set.size, set.has("a"), [...set]]).toEqual([0, false, []]);
+    set.add("b");
+    expect([...set]).toEqual(["b"]);
+  });
+});
