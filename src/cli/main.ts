@@ -179,7 +179,6 @@ function shellQuote(arg: string): string {
 function summaryLine(r: RunBatchResult, stateDir: string, hint: { stateDirArgs: string[]; handlerArgs: string[] }): string {
   const command = (...args: string[]) => ["resumable-batch", ...args].map(shellQuote).join(" ");
   const lines = [describeRunResult(r)];
-  if (r.mode === "run" && (r.pass > 1 || r.nextPassAfter !== undefined || r.passStarted !== undefined)) lines.push(r.passNote);
   if (r.stopReason === "budget") lines.push("stopped: the time budget ran low. Run again to resume (exit 3).");
   if (r.stopReason === "signal") lines.push("stopped by a signal; progress is saved. Run again to resume.");
   if (r.stopReason === "failure-rate") lines.push("stopped early: too many items failed (max-failure-rate). Fix the cause, then run again.");

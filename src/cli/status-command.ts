@@ -1,4 +1,4 @@
-import { requireState } from "../core/index.js";
+import { describePassState, formatDurationMs, nextPassAfter, passHistory, requireState, type PassSummary } from "../core/index.js";
 import type { CliIo } from "./cli-io.js";
 
 /** `resumable-batch status`: what a state folder holds, read without taking its lock. */
@@ -18,6 +18,11 @@ export function statusCommand(stateDir: string, asJson: boolean, io: CliIo): num
     runs: state.runs.length,
     seq: state.origin.seq,
     lastRun,
+    pass: state.pass,
+    passStartedAt: state.passStartedAt,
+    passCompletedAt: state.passCompletedAt,
+    nextPassAfter: nextPassAfter(state, state.repeatMs),
+    passes: passHistory(state),
   };
   for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
   if (asJson) {
@@ -32,11 +37,20 @@ export function statusCommand(stateDir: string, asJson: boolean, io: CliIo): num
   io.stdout.write(
     [
       `state:     ${stateDir} (${state.runs.length} run(s), state #${state.origin.seq})`,
-      `done:      ${state.doneCount}${status.total !== undefined ? ` of ${status.total}` : ""}`,
+      `pass:      ${describePassState(state, state.repeatMs, Date.now())}`,
+      `done:      ${state.doneCount}${status.total !== undefined ? ` of ${status.total}` : ""}${state.pass > 1 ? ` in pass ${state.pass}` : ""}`,
       `failed:    ${state.failures.size}${kinds ? ` (${kinds})` : ""}`,
       status.remaining !== undefined ? `left:      ${status.remaining} (as of the last run)` : undefined,
+      state.passes.length > 0 ? `passes:    ${state.passes.slice(-5).map(describePass).join("\n           ")}` : undefined,
       lastRun ? `last run:  ${lastRun.mode} ${lastRun.startedAt} — ${lastRun.succeeded} succeeded, ${lastRun.failed} failed, ${lastRun.stopReason ?? "did not stop cleanly"}` : undefined,
     ].filter(Boolean).join("\n") + "\n",
   );
   return 0;
+}
+
+/** One finished pass for the status text. */
+function describePass(p: PassSummary): string {
+  const tookMs = p.startedAt && p.completedAt ? Date.parse(p.completedAt) - Date.parse(p.startedAt) : undefined;
+  return `pass ${p.pass}: ${p.succeeded} succeeded, ${p.failed} failed, ${p.runs} run(s), started ${p.startedAt ?? "?"}, ` +
+    (p.completedAt ? `complete after ${formatDurationMs(tookMs!)}` : "not complete when the next pass started");
 }

@@ -7,10 +7,11 @@ export { parseRunSettings, type RawSettings, type RunSettings, SETTING_DEFAULTS,
 export { ConfigError, errorMessage, StateError } from "./platform/errors.js";
 export { type Logger } from "./platform/logger.js";
 export { realSystem, type System } from "./platform/system.js";
-export { type FailureGroup, type FailureRecord, type RunRecord, type StopReason } from "./platform/types.js";
+export { type FailureGroup, type FailureRecord, type PassSummary, type RunRecord, type StopReason } from "./platform/types.js";
 export { runFromSettings, type RunEnvironment } from "./run/prepare-run.js";
 export { type ProgressSnapshot } from "./run/progress.js";
 export { describeRunResult, type RunBatchResult } from "./run/run-batch.js";
+export { describePassState, nextPassAfter, passHistory } from "./run/passes.js";
 export { type StopSignalName, type StopSource } from "./run/stop-controller.js";
 export { type BatchState } from "./state/batch-state.js";
 export { groupFailures, normaliseCause } from "./state/failure-groups.js";

@@ -2,6 +2,7 @@ import type { BatchState } from "../state/batch-state.js";
 import { formatDurationMs } from "../config/duration.js";
 import type { Logger } from "../platform/logger.js";
 import type { PassRecordLine } from "../state/journal-records.js";
+import type { PassSummary } from "../platform/types.js";
 
 /** What a run does about passes before it plans its items. */
 export interface PassDecision {
@@ -87,4 +88,9 @@ export function openPass(
   o.log.info(`starting pass ${record.pass} (${why}): every item is processed again`);
   state.startPass(record.pass, record.at);
   return { ...decision, record };
+}
+
+/** Every pass, oldest first: the finished ones from the history, then the current one as it stands. */
+export function passHistory(state: BatchState): PassSummary[] {
+  return [...state.passes, state.currentPass()];
 }

@@ -186,7 +186,7 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
   });
   options.onProgress?.(meter.snapshot(options.system.nowMs()));
   const passNote = describePassState(run.state, options.repeatMs, options.system.nowMs());
-  if (!options.retryFailures) options.log.info(passNote);
+  if (!options.retryFailures && (options.repeatMs !== undefined || run.state.pass > 1)) options.log.info(passNote);
   // A pass found complete, with the next one not due yet: nothing to do is success.
   const waiting = pass.completeAtStart && options.repeatMs !== undefined && ending.processed === 0;
   return {
