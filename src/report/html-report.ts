@@ -12,6 +12,7 @@
  * Pure: no I/O.
  */
 import { createHash } from "node:crypto";
+import { renderPassCharts, renderPassesSection } from "./passes-html.js";
 import { groupFailures, normaliseCause, type FailureGroup, type FailureRecord, type RunRecord } from "../core/index.js";
 import {
   describeStateSource,
@@ -82,7 +83,7 @@ function niceAxis(max: number, ticks = 4): { top: number; step: number } {
   return { top: Math.max(niceStep, Math.ceil(max / niceStep) * niceStep), step: niceStep };
 }
 
-function renderRunsChart(runs: readonly RunRecord[], total: number): string {
+function renderRunsChart(runs: readonly RunRecord[], total: number, svgId = "runs-chart-svg"): string {
   if (runs.length === 0) return `<p class="empty">No runs recorded yet.</p>`;
   const cumulative: number[] = [];
   let sum = 0;
@@ -111,7 +112,7 @@ function renderRunsChart(runs: readonly RunRecord[], total: number): string {
 
   const parts: string[] = [];
   parts.push(
-    `<svg id="runs-chart-svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="Items done per run and cumulative total">`,
+    `<svg id="${escapeHtml(svgId)}" viewBox="0 0 ${W} ${H}" role="img" aria-label="Items done per run and cumulative total">`,
   );
   // Grid and left axis (per run).
   for (let v = 0; v <= left.top + 1e-9; v += left.step) {
@@ -592,8 +593,9 @@ ${warning}
 <section class="panel" id="runs">
 <h2>Progress across runs</h2>
 <div class="legend"><span><i style="background:var(--ok)"></i>succeeded per run</span><span><i style="background:var(--bad)"></i>failed per run</span><span><i class="l-line" style="background:var(--accent)"></i>total done (right axis)</span></div>
-${renderRunsChart(runs, totals.total)}
+${input.passes && input.passes.length > 1 ? renderPassCharts(input.passes, runs, renderRunsChart) : renderRunsChart(runs, totals.total)}
 </section>
+${input.passes ? renderPassesSection(input.passes, runs, input.passNote) : ""}
 <section class="panel" id="causes">
 <h2>Failure causes</h2>
 ${renderGroupsTable(groups, failures.length)}

@@ -6,7 +6,8 @@
  * input: it goes into code spans, so GitHub shows it literally, with pipes escaped and
  * newlines folded so it cannot break a table row.
  */
-import { groupFailures, type FailureRecord, type RunRecord, type StopReason } from "../core/index.js";
+import { groupFailures, type FailureRecord, type PassSummary, type RunRecord, type StopReason } from "../core/index.js";
+import { renderPassesMarkdown } from "./passes.js";
 
 /**
  * The job summary limit on GitHub is 1 MiB per step; the summary stays below this many
@@ -54,6 +55,8 @@ export interface RunSummaryInput {
     failed: number;
     durationMs: number;
     stopReason: StopReason;
+    /** Items processed again because their content changed since they were done (reprocess-changed). */
+    changed?: number;
   };
   /** Where the whole list stands after this run. */
   totals: {
@@ -62,6 +65,13 @@ export interface RunSummaryInput {
     failed: number;
     remaining: number;
   };
+  /**
+   * Passes over the items, oldest first, the current one last; set when the batch recurs
+   * (`repeat`, or more than one pass). Absent: one pass, nothing said about passes.
+   */
+  passes?: PassSummary[];
+  /** Where the current pass stands and when the next one starts, as a sentence. */
+  passNote?: string;
   /** Runs recorded in state, oldest first (the last ones are shown). */
   runs: RunRecord[];
   /** All current failures, as in failures.json. */
@@ -378,7 +388,9 @@ function renderSummary(input: RunSummaryInput, maxItems: number, maxGroups: numb
   );
   lines.push("");
 
+  if (thisRun.changed) lines.push(`${formatCount(thisRun.changed)} ${thisRun.changed === 1 ? "item" : "items"} changed since done, processed again (reprocess-changed).`, "");
   if (input.afterTotals) lines.push(input.afterTotals.trimEnd(), "");
+  if (input.passes) lines.push(...renderPassesMarkdown(input.passes, input.runs, input.passNote));
 
   const source = describeStateSource(input.stateSource);
   const detail = input.stateSourceDetail ? ` (${markdownText(input.stateSourceDetail, 500)})` : "";

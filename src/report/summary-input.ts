@@ -1,4 +1,4 @@
-import { type BatchState, buildFailuresFile, type RunBatchResult } from "../core/index.js";
+import { type BatchState, buildFailuresFile, describePassState, passHistory, type RunBatchResult } from "../core/index.js";
 import type { RunSummaryInput } from "./markdown.js";
 
 /**
@@ -13,7 +13,10 @@ export function summaryInputFromState(state: BatchState, result?: RunBatchResult
   const remaining = result?.mode === "run" ? result.remaining : lastNormal?.remaining ?? 0;
   return {
     thisRun: result
-      ? { processed: result.processed, succeeded: result.succeeded, failed: result.failed, durationMs: result.durationMs, stopReason: result.stopReason }
+      ? {
+          processed: result.processed, succeeded: result.succeeded, failed: result.failed, durationMs: result.durationMs, stopReason: result.stopReason,
+          ...(result.changed ? { changed: result.changed } : {}),
+        }
       : {
           processed: (lastRun?.succeeded ?? 0) + (lastRun?.failed ?? 0),
           succeeded: lastRun?.succeeded ?? 0,
@@ -24,6 +27,19 @@ export function summaryInputFromState(state: BatchState, result?: RunBatchResult
     totals: { total, done: result?.mode === "run" ? result.doneTotal : Math.min(state.doneCount, total), failed: state.failures.size, remaining },
     runs: state.runs,
     failures,
+    ...passesOf(state, result),
     ...extra,
   };
+}
+
+/**
+ * The passes, when the batch recurs (repeat set, or past pass 1): the history with the
+ * current pass last, and where it stands, as of the run that just ended (or the last run).
+ */
+function passesOf(state: BatchState, result: RunBatchResult | undefined): Pick<RunSummaryInput, "passes" | "passNote"> {
+  if (state.pass === 1 && state.repeatMs === undefined && (result === undefined || result.nextPassAfter === undefined)) return {};
+  const lastRun = state.runs[state.runs.length - 1];
+  const asOfMs = Date.parse(lastRun?.endedAt ?? lastRun?.startedAt ?? state.passStartedAt ?? "");
+  const passNote = result?.passNote ?? (Number.isFinite(asOfMs) ? describePassState(state, state.repeatMs, asOfMs) : undefined);
+  return { passes: passHistory(state), ...(passNote ? { passNote } : {}) };
 }

@@ -140,7 +140,7 @@ describe("passes with repeat, on a fake clock", () => {
     const fresh = await b.run(T0 + HOUR, { newPass: true });
     expect(fresh).toMatchObject({ pass: 2, passStarted: "new-pass", processed: 3, failed: 0, exitCode: 0 });
     expect(ids(b.calls)).toEqual(["a", "b", "c"]);
-    expect(b.failuresFile()).toMatchObject({ failures: [] });
+    expect(b.failuresFile()).toMatchObject({ failures: [], pass: 2 });
     const { state } = loadState(b.stateDir);
     expect(state.passes).toEqual([{ pass: 1, startedAt: "2026-11-01T00:00:00.000Z", succeeded: 1, failed: 2, runs: 1 }]);
   });
@@ -287,5 +287,53 @@ describe("states from before passes", () => {
     expect(state).toMatchObject({ pass: 1, passStartedAt: "2026-10-01T00:00:00.000Z", passCompletedAt: "2026-10-01T00:05:00.000Z", passes: [] });
     expect(await b.run(Date.parse("2026-10-01T12:00:00.000Z"), { repeatMs: DAY })).toMatchObject({ pass: 1, processed: 0, nextPassAfter: "2026-10-02T00:00:00.000Z" });
     expect(await b.run(Date.parse("2026-10-02T01:00:00.000Z"), { repeatMs: DAY })).toMatchObject({ pass: 2, processed: 2 });
+  });
+});
+
+describe("passes in the summary and the HTML report", () => {
+  it("show where the pass stands, a row per pass, and the progress chart per pass", async () => {
+    const { summaryInputFromState } = await import("../../src/report/summary-input.js");
+    const { renderRunSummaryMarkdown } = await import("../../src/report/markdown.js");
+    const { renderHtmlReport } = await import("../../src/report/html-report.js");
+    const b = batch([{ id: "a" }, { id: "b" }]);
+    b.answer((id) => (id === "b" ? { ok: false, kind: "permanent", error: "bad" } : { ok: true }));
+    await b.run(T0, { repeatMs: DAY });
+    b.answer(() => ({ ok: true }));
+    const second = await b.run(T0 + DAY, { repeatMs: DAY });
+    expect(second.pass).toBe(2);
+    const input = summaryInputFromState(loadState(b.stateDir).state, second);
+    const markdown = renderRunSummaryMarkdown(input);
+    expect(markdown).toContain("### Passes");
+    expect(markdown).toMatch(/Pass 2 is complete; the next pass starts at 2026-11-03T00:00:00\.000Z \(repeat 24h00m\)\./);
+    expect(markdown).toMatch(/\| 2 \| 2026-11-02 00:00:00 UTC \| 2026-11-02 00:0\d:\d\d UTC \| 2 \| 0 \| [^|]+ \| 1 \|/);
+    expect(markdown).toMatch(/\| 1 \| 2026-11-01 00:00:00 UTC \| 2026-11-01 00:0\d:\d\d UTC \| 1 \| 1 \| [^|]+ \| 1 \|/);
+    const html = renderHtmlReport({ ...input, generatedAt: "2026-11-02T01:00:00.000Z" });
+    expect(html).toContain('<section class="panel" id="passes">');
+    expect(html).toContain('id="runs-chart-svg"');
+    expect(html).toContain('id="runs-chart-svg-pass-1"');
+    expect(html).toMatch(/<h3 class="pass-chart-title">Pass 2 \(current\)<\/h3>/);
+  });
+
+  it("say that a pass ran longer than its interval, and count changed items", async () => {
+    const { summaryInputFromState } = await import("../../src/report/summary-input.js");
+    const { renderRunSummaryMarkdown } = await import("../../src/report/markdown.js");
+    const b = batch([{ id: "a", n: 1 }, { id: "b", n: 1 }]);
+    b.answer((id) => (id === "b" ? { ok: false, kind: "transient", error: "503" } : { ok: true }));
+    await b.run(T0, { repeatMs: DAY, reprocessChanged: true });
+    b.answer(() => ({ ok: true }));
+    b.write([{ id: "a", n: 2 }, { id: "b", n: 1 }]);
+    const late = await b.run(T0 + 2 * DAY, { repeatMs: DAY, reprocessChanged: true });
+    expect(late).toMatchObject({ pass: 1, passOverran: true, changed: 1, processed: 2 });
+    const markdown = renderRunSummaryMarkdown(summaryInputFromState(loadState(b.stateDir).state, late));
+    expect(markdown).toMatch(/Pass 1 is complete; it ran longer than its interval \(repeat 24h00m\), so the next run starts pass 2\./);
+    expect(markdown).toContain("1 item changed since done, processed again (reprocess-changed).");
+  });
+
+  it("stay out of the summary of a batch that does not recur", async () => {
+    const { summaryInputFromState } = await import("../../src/report/summary-input.js");
+    const { renderRunSummaryMarkdown } = await import("../../src/report/markdown.js");
+    const b = batch([{ id: "a" }]);
+    const result = await b.run(T0);
+    expect(renderRunSummaryMarkdown(summaryInputFromState(loadState(b.stateDir).state, result))).not.toContain("Passes");
   });
 });

@@ -80,6 +80,8 @@ export interface FailuresFile {
   failures: FailureRecord[];
   /** Failures grouped by normalised cause, largest first. */
   groups?: FailureGroup[];
+  /** The pass these failures belong to (the current one). */
+  pass?: number;
 }
 
 /** Failures sharing one normalised cause. */

@@ -52,6 +52,9 @@ export function describePassState(state: BatchState, repeatMs: number | undefine
   const next = nextPassAfter(state, repeatMs);
   const every = repeatMs === undefined ? "" : ` (repeat ${formatDurationMs(repeatMs)})`;
   if (state.passCompletedAt !== undefined) {
+    if (next !== undefined && Date.parse(next) <= nowMs) {
+      return `pass ${state.pass} is complete; it ran longer than its interval${every}, so the next run starts pass ${state.pass + 1}`;
+    }
     return next === undefined
       ? `pass ${state.pass} is complete; start the next one with --new-pass (input new-pass), or set repeat`
       : `pass ${state.pass} is complete; the next pass starts at ${next}${every}`;

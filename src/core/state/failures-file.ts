@@ -10,7 +10,8 @@ export function buildFailuresFile(state: BatchState): FailuresFile {
   const failures = [...state.failures.values()].sort((a, b) =>
     a.firstFailedAt < b.firstFailedAt ? -1 : a.firstFailedAt > b.firstFailedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
-  return { failures, groups: groupFailures(failures) };
+  // Failures belong to their pass: a new pass starts with none.
+  return { failures, groups: groupFailures(failures), pass: state.pass };
 }
 
 export function writeFailuresFile(dir: string, state: BatchState): FailuresFile {
@@ -30,6 +31,7 @@ export function writeFailuresJson(file: FailuresFile, write: (text: string) => v
     write(",");
     writeArrayMember("groups", file.groups, write);
   }
+  if (file.pass !== undefined) write(`,\n  "pass": ${JSON.stringify(file.pass)}`);
   write("\n}\n");
 }
 
