@@ -94,26 +94,7 @@ function withBuildLock(fn: () => void): void {
 }
 
 /** A fresh folder for one test; removed by `cleanup()`. */
-export function tempDir(prefix = "rb-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
-
-/** A temp folder maker for a test file: every folder it made is removed after each test. */
-export function tempDirsPerTest(prefix: string): () => string {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const d of dirs.splice(0)) cleanup(d);
-  });
-  return () => {
-    const d = tempDir(prefix);
-    dirs.push(d);
-    return d;
-  };
-}
-
-export function cleanup(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}
+export { cleanup, tempDir, tempDirsPerTest } from "../support/temp-dirs.js";
 
 export interface CliResult {
   code: number | null;
@@ -217,13 +198,7 @@ export async function runCli(cli: string, args: string[], o: { cwd: string; env?
 }
 
 /** Polls until check() is true (or throws after timeoutMs). */
-export async function waitUntil(check: () => boolean, what: string, timeoutMs = 15_000, everyMs = 20): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { waitUntil } from "../support/wait-until.js";
 
 /** Lines of a file the handler appends to (empty when it does not exist yet). */
 export function readLines(path: string): string[] {

@@ -57,21 +57,24 @@ export class FakeSystem implements System {
     await this.settle();
   }
 
-  /** Advances until `done` resolves (or gives up after maxMs of virtual time). */
+  /**
+   * Advances until `done` settles (or gives up after maxMs of virtual time). A rejection
+   * is thrown as it is: an engine exception must fail the test with its own message.
+   */
   async runUntil<T>(done: Promise<T>, stepMs = 10, maxMs = 3_600_000): Promise<T> {
-    let finished = false;
-    let value: T;
-    done.then((v) => {
-      finished = true;
-      value = v;
-    });
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+    done.then(
+      (value) => (outcome = { ok: true, value }),
+      (error: unknown) => (outcome = { ok: false, error }),
+    );
     let elapsed = 0;
     await this.settle();
-    while (!finished && elapsed < maxMs) {
+    while (outcome === undefined && elapsed < maxMs) {
       await this.advance(stepMs);
       elapsed += stepMs;
     }
-    if (!finished) throw new Error(`did not finish within ${maxMs}ms of virtual time`);
-    return value!;
+    if (outcome === undefined) throw new Error(`did not finish within ${maxMs}ms of virtual time`);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
   }
 }

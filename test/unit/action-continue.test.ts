@@ -1,6 +1,6 @@
 // continue: dispatch — the post step starts the workflow again after a budget stop, and the
 // guards that keep a chain of runs from looping. Main and post run in-process on fakes.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { runPost } from "../../src/action/post.js";
 import { BatchState } from "../../src/core/state/batch-state.js";
 import { compactState } from "../../src/core/state/state-store.js";
 import { fixture, hang, readFolder, type Files, type Fixture } from "./action-fakes.js";
+import { waitUntil } from "../support/wait-until.js";
 
 const made: string[] = [];
 afterEach(() => {
@@ -92,9 +93,9 @@ describe("continue: dispatch", () => {
   });
 
   it("does not dispatch after a cancel", async () => {
-    const f = setup({ run: "sleep 30", "shutdown-grace": "100ms" });
+    const f = setup({ run: "touch started && sleep 30", "shutdown-grace": "100ms" });
     const running = runMain(f.host);
-    await new Promise((r) => setTimeout(r, 400));
+    await waitUntil(() => existsSync(join(f.workspace, "started")), "the item to start");
     f.signals.fire("SIGINT");
     await running;
     await runPost(f.host);

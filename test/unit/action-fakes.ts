@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { FakeSignals } from "../support/fake-signals.js";
 import { realSystem } from "../../src/core/platform/system.js";
 import type { StopSignalName, StopSource } from "../../src/core/run/stop-controller.js";
 import type { ActionCore, ActionHost, ArtifactClient, ArtifactFinder, CacheClient, RemoteArtifact, RunArtifact, WorkflowDispatcher } from "../../src/action/host.js";
@@ -181,20 +182,6 @@ export class FakeWorkflows implements WorkflowDispatcher {
   }
 }
 
-export class FakeSignals implements StopSource {
-  private listeners = new Set<(s: StopSignalName) => void>();
-  subscribe(listener: (s: StopSignalName) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  fire(signal: StopSignalName): void {
-    for (const l of [...this.listeners]) l(signal);
-  }
-  get count(): number {
-    return this.listeners.size;
-  }
-}
-
 export interface Fixture {
   workspace: string;
   temp: string;
@@ -251,3 +238,5 @@ export function fixture(o: { runId?: number; runAttempt?: number; inputs?: Recor
 
 /** A promise that never settles: a service that accepted the call and went quiet. */
 export const hang = <T>(): Promise<T> => new Promise<T>(() => {});
+
+export { FakeSignals };

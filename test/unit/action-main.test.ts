@@ -8,6 +8,7 @@ import { StopLatch } from "../../src/action/stop-latch.js";
 import { BatchState } from "../../src/core/state/batch-state.js";
 import { compactState, loadState } from "../../src/core/state/state-store.js";
 import { FakeSignals, fixture, hang, readFolder, writeFolder, type Files, type Fixture } from "./action-fakes.js";
+import { waitUntil } from "../support/wait-until.js";
 
 const made: string[] = [];
 afterEach(() => {
@@ -294,10 +295,10 @@ describe("runMain: outcome", () => {
   });
 
   it("stops on SIGINT during the run inside the grace, state consistent, outputs set, step not failed", async () => {
-    const f = setup({ run: "sleep 30", "shutdown-grace": "200ms" });
+    const f = setup({ run: "touch started && sleep 30", "shutdown-grace": "200ms" });
     const started = Date.now();
     const running = runMain(f.host);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitUntil(() => existsSync(join(f.workspace, "started")), "the item to start");
     f.signals.fire("SIGINT");
     await running;
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -311,10 +312,14 @@ describe("runMain: outcome", () => {
 
   it("stops at once on SIGINT while restoring, without running anything", async () => {
     const f = setup();
-    f.cache.onRestore = hang;
+    let restoring = false;
+    f.cache.onRestore = () => {
+      restoring = true;
+      return hang();
+    };
     f.host.timeouts = { ...f.host.timeouts, cacheRestoreMs: 60_000 };
     const running = runMain(f.host);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitUntil(() => restoring, "the cache restore to begin");
     f.signals.fire("SIGINT");
     await running;
     expect(f.core.outputs).toMatchObject({ "state-source": "fresh", processed: "0", complete: "false" });

@@ -6,6 +6,7 @@ import { runPost } from "../../src/action/post.js";
 import { MAX_FAILURE_ANNOTATIONS } from "../../src/action/job-summary.js";
 import { loadState } from "../../src/core/state/state-store.js";
 import { fixture, hang, type Fixture } from "./action-fakes.js";
+import { waitUntil } from "../support/wait-until.js";
 
 const made: string[] = [];
 afterEach(() => {
@@ -166,9 +167,10 @@ describe("runPost", () => {
   });
 
   it("saves what a main step cancelled mid-run left: the finished items", async () => {
-    const f = setup(["a", "slow"], { run: 'if [ "$ITEM_ID" = slow ]; then sleep 30; fi', "shutdown-grace": "100ms" });
+    const f = setup(["a", "slow"], { run: 'if [ "$ITEM_ID" = slow ]; then touch slow-started; sleep 30; fi', "shutdown-grace": "100ms" });
     const running = runMain(f.host);
-    await new Promise((r) => setTimeout(r, 800));
+    // One lane: once the slow item has started, "a" is done and recorded.
+    await waitUntil(() => existsSync(join(f.workspace, "slow-started")), "the slow item to start");
     f.signals.fire("SIGINT");
     await running;
     await runPost(f.host);

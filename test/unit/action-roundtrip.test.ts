@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadState } from "../../src/core/state/state-store.js";
+import { waitUntil } from "../support/wait-until.js";
 
 const repoRoot = resolve(import.meta.dirname, "../..");
 const mainJs = join(repoRoot, "dist/main/index.js");
@@ -128,15 +129,13 @@ describe("dist/main then dist/post through the real @actions/core", () => {
   });
 
   it("on SIGINT, main stops the handler, records finished work and exits well inside the runner's 7.5 s", async () => {
-    const s = step("cancel", { run: 'if [ "$ITEM_ID" = slow ]; then sleep 60; fi', concurrency: "1" }, ["a", "slow", "c"]);
+    const s = step("cancel", { run: 'if [ "$ITEM_ID" = slow ]; then touch slow-started; sleep 60; fi', concurrency: "1" }, ["a", "slow", "c"]);
     const child = spawn(nodeBin, [mainJs], { cwd: s.env.GITHUB_WORKSPACE, env: s.env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-    // Wait until the slow item is running (a done, slow started).
-    const journalDir = join(s.env.GITHUB_WORKSPACE!, ".resumable-batch");
-    for (let i = 0; i < 100 && !/"id":"a"/.test(readJournal(journalDir)); i++) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait until the slow item is running (one lane: a is done, slow started).
+    await waitUntil(() => existsSync(join(s.env.GITHUB_WORKSPACE!, "slow-started")), "the slow item to start");
     const signalledAt = Date.now();
     child.kill("SIGINT");
     const code = await exited;
@@ -151,11 +150,6 @@ describe("dist/main then dist/post through the real @actions/core", () => {
     const post = runEntry(postJs, postEnv(s));
     expect(post.status).toBe(0);
     expect(readFileSync(s.files.summary, "utf8")).toMatch(/Stopped by a signal/);
-    expect([...loadState(journalDir).state.done]).toEqual(["a"]);
+    expect([...loadState(join(s.env.GITHUB_WORKSPACE!, ".resumable-batch")).state.done]).toEqual(["a"]);
   });
 });
-
-function readJournal(dir: string): string {
-  if (!existsSync(dir)) return "";
-  return readdirSync(dir).filter((n) => n.startsWith("journal-")).map((n) => readFileSync(join(dir, n), "utf8")).join("");
-}

@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main, type CliIo } from "../../src/cli/main.js";
 import { doneLine } from "../../src/core/state/journal-records.js";
 import { compactState, journalFileName, loadState } from "../../src/core/state/state-store.js";
+import { tempDirsPerTest } from "../support/temp-dirs.js";
+
+const cliDir = tempDirsPerTest("rb-cli-");
 
 function io(cwd: string): CliIo & { out: string; err: string } {
   const r = { out: "", err: "", env: {}, cwd } as CliIo & { out: string; err: string };
@@ -15,7 +17,7 @@ function io(cwd: string): CliIo & { out: string; err: string } {
 
 describe("status, failures and report on a folder that holds no state", () => {
   it.each([["status"], ["failures"], ["report"]])("%s says 'no state in DIR', exits 2 and creates nothing", async (command) => {
-    const cwd = mkdtempSync(join(tmpdir(), "rb-cli-"));
+    const cwd = cliDir();
     const empty = join(cwd, "empty");
     mkdirSync(empty);
     for (const dir of ["typo", "empty"]) {
@@ -29,7 +31,7 @@ describe("status, failures and report on a folder that holds no state", () => {
   });
 
   it("status reads a folder without changing it (an absorbed journal stays for the next run to remove)", async () => {
-    const cwd = mkdtempSync(join(tmpdir(), "rb-cli-"));
+    const cwd = cliDir();
     const dir = join(cwd, "state");
     mkdirSync(dir);
     writeFileSync(join(dir, journalFileName(0)), doneLine("a"));

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { createCommandHandler, MAX_ITEM_JSON_ENV_BYTES, type CommandHandlerOptions } from "../../src/core/handlers/command/command-handler.js";
 import type { AttemptResult, Handler } from "../../src/core/handlers/handler.js";
 import { realSystem } from "../../src/core/platform/system.js";
+import { waitUntil } from "../support/wait-until.js";
 
 const root = mkdtempSync(join(tmpdir(), "rb-command-handler-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -62,14 +63,6 @@ function isRunning(pid: number): boolean {
     return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(")") + 2));
   } catch {
     return false;
-  }
-}
-
-async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

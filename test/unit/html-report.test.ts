@@ -157,15 +157,11 @@ describe("renderHtmlReport", () => {
     expect(embeddedData(html).rows).toEqual([]);
   });
 
-  it("embeds 50,000 failures compactly and quickly", () => {
+  it("embeds 50,000 failures compactly", () => {
     const failures = Array.from({ length: 50_000 }, (_, i) => failure(i));
-    const start = performance.now();
     const html = renderHtmlReport(input({ failures, totals: { total: 200_000, done: 120_000, failed: 50_000, remaining: 30_000 } }));
-    const ms = performance.now() - start;
     const bytes = Buffer.byteLength(html, "utf8");
-    console.log(`html report with 50,000 failures: ${(bytes / 1024 / 1024).toFixed(2)} MiB in ${ms.toFixed(0)} ms`);
     expect(embeddedData(html).rows).toHaveLength(50_000);
     expect(bytes).toBeLessThan(15 * 1024 * 1024);
-    expect(ms).toBeLessThan(5_000);
   });
 });

@@ -1,13 +1,15 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BatchState } from "../../src/core/state/batch-state.js";
 import { formatForPath, readSource, type ItemsFormat, type SourceEntry } from "../../src/core/input/item-source.js";
 import { firstOccurrences, planSource } from "../../src/core/input/plan.js";
+import { tempDirsPerTest } from "../support/temp-dirs.js";
+
+const sourceDir = tempDirsPerTest("rb-src-");
 
 function file(name: string, content: string | Buffer): string {
-  const path = join(mkdtempSync(join(tmpdir(), "rb-src-")), name);
+  const path = join(sourceDir(), name);
   writeFileSync(path, content);
   return path;
 }

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BatchState } from "../../src/core/state/batch-state.js";
@@ -8,8 +7,9 @@ import { doneLine, recordLine, type FailRecord } from "../../src/core/state/jour
 import { JournalWriter } from "../../src/core/state/journal-writer.js";
 import { compactState, journalFileName, loadState, replayJournalText, SNAPSHOT_FILE } from "../../src/core/state/state-store.js";
 import { FakeSystem } from "../support/fake-system.js";
+import { tempDirsPerTest } from "../support/temp-dirs.js";
 
-const tempDir = () => mkdtempSync(join(tmpdir(), "rb-state-"));
+const tempDir = tempDirsPerTest("rb-state-");
 const fail = (id: string, attempts: number, kind: FailRecord["kind"] = "permanent"): FailRecord => ({
   t: "fail", id, kind, error: `boom ${id}`, attempts, runs: 1, first: "2026-01-01T00:00:00.000Z", last: "2026-01-02T00:00:00.000Z", item: { id },
 });

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BatchState } from "../../src/core/state/batch-state.js";
@@ -9,8 +8,9 @@ import { compactState, journalFileName, loadState, SNAPSHOT_FILE, stateExists } 
 import { capErrorText, MAX_ERROR_BYTES } from "../../src/core/state/state-schema.js";
 import { buildFailuresFile, writeFailuresFile } from "../../src/core/state/failures-file.js";
 import type { FailureRecord } from "../../src/core/platform/types.js";
+import { tempDirsPerTest } from "../support/temp-dirs.js";
 
-const tempDir = () => mkdtempSync(join(tmpdir(), "rb-snap-"));
+const tempDir = tempDirsPerTest("rb-snap-");
 const failure = (id: string, extra: Partial<FailureRecord> = {}): FailureRecord => ({
   id, error: `boom ${id}`, kind: "permanent", attempts: 2, runs: 1, firstFailedAt: "2026-01-01T00:00:00.000Z",
   lastFailedAt: "2026-01-02T00:00:00.000Z", item: { id, n: 1 }, ...extra,

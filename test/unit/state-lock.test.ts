@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { existsSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { acquireLock, LOCK_FILE, procStartOf, realLockEnv, type LockEnv, type LockHolder } from "../../src/core/state/state-lock.js";
+import { tempDirsPerTest } from "../support/temp-dirs.js";
 
-const tempDir = () => mkdtempSync(join(tmpdir(), "rb-lock-"));
+const tempDir = tempDirsPerTest("rb-lock-");
 const DEAD_PID = 999_999_999;
 
 /** A contender with its own pid, in a world where only the pids in `alive` run. */
