@@ -5,7 +5,7 @@ import { ACTION_INPUT_DEFAULTS, BOOLEAN_INPUTS, CONTINUE_MODES, getInputs, getMo
 import { OUTPUT_NAMES } from "../../src/action/main.js";
 import { SETTING_DEFAULTS } from "../../src/core/config/settings.js";
 import { ITEMS_FORMATS } from "../../src/core/input/item-source.js";
-import { FakeCore } from "./action-fakes.js";
+import { FakeCore } from "../support/action-fakes.js";
 
 interface ActionYml {
   name: string;

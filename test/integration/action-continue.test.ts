@@ -10,7 +10,7 @@ import { runMain } from "../../src/action/main.js";
 import { runPost } from "../../src/action/post.js";
 import { BatchState } from "../../src/core/state/batch-state.js";
 import { compactState } from "../../src/core/state/state-store.js";
-import { fixture, hang, readFolder, type Files, type Fixture } from "./action-fakes.js";
+import { fixture, hang, readFolder, type Files, type Fixture } from "../support/action-fakes.js";
 import { waitUntil } from "../support/wait-until.js";
 
 const made: string[] = [];

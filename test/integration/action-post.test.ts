@@ -5,7 +5,7 @@ import { runMain } from "../../src/action/main.js";
 import { runPost } from "../../src/action/post.js";
 import { MAX_FAILURE_ANNOTATIONS } from "../../src/action/job-summary.js";
 import { loadState } from "../../src/core/state/state-store.js";
-import { fixture, hang, type Fixture } from "./action-fakes.js";
+import { fixture, hang, type Fixture } from "../support/action-fakes.js";
 import { waitUntil } from "../support/wait-until.js";
 
 const made: string[] = [];

@@ -11,7 +11,7 @@ import { CHAIN_ACTOR } from "../../src/action/chain.js";
 import { BatchState } from "../../src/core/state/batch-state.js";
 import { shardOf } from "../../src/core/input/shard.js";
 import type { FailureRecord } from "../../src/core/platform/types.js";
-import { fixture, hang, type Fixture } from "./action-fakes.js";
+import { fixture, hang, type Fixture } from "../support/action-fakes.js";
 
 const made: string[] = [];
 afterEach(() => {

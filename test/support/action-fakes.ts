@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { FakeSignals } from "../support/fake-signals.js";
+import { FakeSignals } from "./fake-signals.js";
 import { realSystem } from "../../src/core/platform/system.js";
 import type { StopSignalName, StopSource } from "../../src/core/run/stop-controller.js";
 import type { ActionCore, ActionHost, ArtifactClient, ArtifactFinder, CacheClient, RemoteArtifact, RunArtifact, WorkflowDispatcher } from "../../src/action/host.js";

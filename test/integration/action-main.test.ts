@@ -7,7 +7,7 @@ import { mainPostState } from "../../src/action/main-post-state.js";
 import { StopLatch } from "../../src/action/stop-latch.js";
 import { BatchState } from "../../src/core/state/batch-state.js";
 import { compactState, loadState } from "../../src/core/state/state-store.js";
-import { FakeSignals, fixture, hang, readFolder, writeFolder, type Files, type Fixture } from "./action-fakes.js";
+import { FakeSignals, fixture, hang, readFolder, writeFolder, type Files, type Fixture } from "../support/action-fakes.js";
 import { waitUntil } from "../support/wait-until.js";
 
 const made: string[] = [];
