@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { type BatchState, errorMessage, mergeShardStates, writeFileAtomic, type StopReason } from "../core/index.js";
+import { type BatchState, errorMessage, mergeShardStates, nextPassAfter, writeFileAtomic, type StopReason } from "../core/index.js";
 import { markdownCode, markdownText, renderRunSummaryMarkdown, type RunSummaryInput } from "../report/markdown.js";
 import { summaryInputFromState } from "../report/summary-input.js";
 import { SUMMARY_FILE, writeReports } from "../report/write-reports.js";
@@ -164,6 +164,8 @@ function setReportOutputs(host: ActionHost, matrix: MergedMatrix): void {
   core.setOutput("failed", String(totals.failed));
   core.setOutput("remaining", String(totals.remaining));
   core.setOutput("complete", String(complete));
+  core.setOutput("pass", String(matrix.merged.pass));
+  core.setOutput("next-pass-after", nextPassAfter(matrix.merged, matrix.merged.repeatMs) ?? "");
   core.setOutput("state-source", "artifact");
   core.info(
     `report: ${matrix.present.length} of ${matrix.count} shard(s) merged: this run ${totals.processed} processed (${totals.succeeded} succeeded, ${totals.failed} failed), ` +

@@ -67,7 +67,7 @@ describe("mode: report", () => {
 
     const r = await reportJob(repo, 100);
     expect(r.core.failed).toBeUndefined();
-    expect(r.core.outputs).toEqual({ processed: "30", succeeded: "24", failed: "6", remaining: "0", complete: "true", "state-source": "artifact" });
+    expect(r.core.outputs).toEqual({ processed: "30", succeeded: "24", failed: "6", remaining: "0", complete: "true", pass: "1", "next-pass-after": "", "state-source": "artifact" });
     // Each shard's own figures add up to the same.
     expect(shards.reduce((n, s) => n + Number(s.core.outputs.processed), 0)).toBe(30);
 

@@ -337,3 +337,27 @@ describe("passes in the summary and the HTML report", () => {
     expect(renderRunSummaryMarkdown(summaryInputFromState(loadState(b.stateDir).state, result))).not.toContain("Passes");
   });
 });
+
+describe("merged shards", () => {
+  it("report the furthest pass, complete when every shard in it is, and sum the history per pass", async () => {
+    const { BatchState } = await import("../../src/core/state/batch-state.js");
+    const { mergeShardStates } = await import("../../src/core/state/merge-shards.js");
+    const shard = (pass: number, startedAt: string, completedAt: string | undefined, done: string[]) => {
+      const state = new BatchState();
+      state.passStartedAt = "2026-11-01T00:00:00.000Z";
+      state.passCompletedAt = "2026-11-01T01:00:00.000Z";
+      for (const id of done) state.done.add(`old-${id}`);
+      if (pass > 1) state.startPass(pass, startedAt);
+      state.passCompletedAt = completedAt;
+      for (const id of done) state.done.add(id);
+      state.repeatMs = DAY;
+      return state;
+    };
+    const merged = mergeShardStates([
+      { label: "1/2", state: shard(2, "2026-11-02T00:00:00.000Z", "2026-11-02T01:00:00.000Z", ["a"]) },
+      { label: "2/2", state: shard(2, "2026-11-02T00:05:00.000Z", undefined, ["b", "c"]) },
+    ]);
+    expect(merged).toMatchObject({ pass: 2, passStartedAt: "2026-11-02T00:00:00.000Z", passCompletedAt: undefined, repeatMs: DAY });
+    expect(merged.passes).toEqual([{ pass: 1, startedAt: "2026-11-01T00:00:00.000Z", completedAt: "2026-11-01T01:00:00.000Z", succeeded: 3, failed: 0, runs: 0 }]);
+  });
+});
