@@ -7,6 +7,7 @@ import { readChainFile } from "./chain.js";
 import type { ActionHost, ActionTimeouts, RunArtifact } from "./host.js";
 import { parseShardArtifactName } from "./names.js";
 import { stateFolderProblem } from "./state-folder.js";
+import { keepShardOutcomes, type ShardOutcomes } from "./report-results.js";
 import type { StopLatch } from "./stop-latch.js";
 
 /** What downloading a shard's state needs. */
@@ -49,6 +50,8 @@ export interface ShardEntry {
   chain: number;
   /** Why this shard is not in the report. */
   problem?: string;
+  /** Its results and durations, read from its job log before its folder was removed. */
+  outcomes?: ShardOutcomes;
 }
 
 /** Per shard, the newest attempt's artifact of the newest matrix size. */
@@ -107,6 +110,7 @@ export async function loadShard(r: ShardDownload, s: ShardEntry, runId: string):
     s.state = loaded.state;
     s.figures = shardFigures(loaded.state, runId);
     s.chain = readChainFile(dir)?.chain ?? 0;
+    s.outcomes = await keepShardOutcomes(dir, r.tempDir, s.index);
     if (!s.figures.ran) host.core.warning(`shard ${s.label}: its saved state records no run of this workflow run (it was stopped before it ran); its figures are those of an earlier run`);
   } catch (error) {
     s.problem = `artifact ${a.name} cannot be read: ${errorMessage(error)}`;

@@ -9,6 +9,7 @@ import { decideContinue, dispatchContinuation, renderContinueSection, type Conti
 import { workflowRunOf, type ActionHost, type ActionTimeouts } from "./host.js";
 import { inputName, type ReportInputs } from "./inputs.js";
 import { reportArtifactName } from "./names.js";
+import { mergeShardResults } from "./report-results.js";
 import {
   combinedStopReason, forEachLimited, loadShard, pickShardArtifacts, renderShardsSection, type ShardEntry, type ShardFigures,
 } from "./report-shards.js";
@@ -52,7 +53,7 @@ export async function runReport(request: ReportRequest): Promise<void> {
   const input = reportSummaryInput(request, matrix, runAttempt);
   const saved = request.stops.stopped
     ? { summary: renderRunSummaryMarkdown(input), line: `- Report artifact: **not uploaded** — ${markdownText(`${request.stops.signal} received`, 100)}` }
-    : await uploadReport(request, matrix.merged, input, runAttempt);
+    : await uploadReport(request, matrix, input, runAttempt);
   const continued = inputs.continueMode === "dispatch" ? `\n${renderContinueSection(await continueAfterReport(request, matrix))}` : "";
   await writeSummary(host, `${saved.summary}\n### Report saved\n\n${saved.line}\n${continued}`);
   setReportOutputs(host, matrix);
@@ -201,13 +202,15 @@ async function continueAfterReport(request: ReportRequest, matrix: MergedMatrix)
 }
 
 /** Writes failures.json, summary.md and report.html and uploads them as the report artifact. */
-async function uploadReport(r: ReportRequest, merged: BatchState, input: RunSummaryInput, runAttempt: number): Promise<{ summary: string; line: string }> {
+async function uploadReport(r: ReportRequest, matrix: MergedMatrix, input: RunSummaryInput, runAttempt: number): Promise<{ summary: string; line: string }> {
+  const { merged } = matrix;
   const { host, inputs } = r;
   const name = reportArtifactName(inputs.stateKey, runAttempt);
   const dir = mkdtempSync(join(r.tempDir, "resumable-batch-report-"));
   let summary: string;
   try {
-    summary = writeReports(dir, merged, input, new Date(host.system.nowMs()).toISOString()).summaryMarkdown;
+    const withResults = { ...input, ...(await mergeShardResults(matrix.present.map((s) => s.outcomes), dir, name)) };
+    summary = writeReports(dir, merged, withResults, new Date(host.system.nowMs()).toISOString()).summaryMarkdown;
     writeFileAtomic(join(dir, SUMMARY_FILE), summary);
   } catch (error) {
     host.core.warning(`could not write the report files: ${errorMessage(error)}`);

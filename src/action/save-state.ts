@@ -1,8 +1,10 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { type BatchState, LOCK_FILE, errorMessage } from "../core/index.js";
-import { renderRunSummaryMarkdown, type RunSummaryInput } from "../report/markdown.js";
+import { markdownCode, renderRunSummaryMarkdown, type RunSummaryInput } from "../report/markdown.js";
 import { writeReports } from "../report/write-reports.js";
+import { outcomeNotes, writeResultsFile } from "../report/outcome-notes.js";
+import { RESULTS_FILE } from "../report/results-export.js";
 import { bounded } from "./bounded.js";
 import type { ActionHost, ActionTimeouts } from "./host.js";
 import type { SaveReport } from "./job-summary.js";
@@ -41,13 +43,14 @@ export async function saveState(s: SaveRequest): Promise<SaveOutcome> {
 
   const artifactDir = mkdtempSync(join(s.tempDir, "resumable-batch-upload-"));
   copyStateFiles(context.stateDir, artifactDir);
+  const summaryInput = { ...s.summaryInput, ...(await resultsIntoArtifact(s, artifactDir)) };
   let summaryMarkdown: string;
   try {
-    summaryMarkdown = writeReports(artifactDir, s.state, s.summaryInput, s.nowIso).summaryMarkdown;
+    summaryMarkdown = writeReports(artifactDir, s.state, summaryInput, s.nowIso).summaryMarkdown;
   } catch (error) {
     // The reports are for people; the state still travels without them.
     core.warning(`could not write the reports (${errorMessage(error)}); the artifact carries the state alone`);
-    summaryMarkdown = renderRunSummaryMarkdown(s.summaryInput);
+    summaryMarkdown = renderRunSummaryMarkdown(summaryInput);
   }
 
   // The cache saves from the same path string restore uses (the transfer folder).
@@ -74,6 +77,26 @@ export async function saveState(s: SaveRequest): Promise<SaveOutcome> {
     );
   }
   return { cache, artifact, summaryMarkdown };
+}
+
+/**
+ * Every run's artifact carries the results so far (results.jsonl, one record per item, the
+ * last success winning); the summary says how many and where they are. A problem here is
+ * a warning: the state still travels.
+ */
+async function resultsIntoArtifact(s: SaveRequest, artifactDir: string): Promise<Partial<RunSummaryInput>> {
+  const { context } = s;
+  try {
+    const notes = await outcomeNotes(context.stateDir, {
+      markdown: `They are in \`${RESULTS_FILE}\` in this run's artifact ${markdownCode(context.artifactName, 200)}: download it from the run's page, or \`gh run download ${context.runId} -n ${context.artifactName}\`.`,
+      text: `They are in ${RESULTS_FILE} in this run's artifact ${context.artifactName} (gh run download ${context.runId} -n ${context.artifactName}).`,
+    });
+    if (notes.results !== undefined) await writeResultsFile(context.stateDir, artifactDir);
+    return notes;
+  } catch (error) {
+    s.host.core.warning(`could not write ${RESULTS_FILE} (${errorMessage(error)}); the artifact carries the state without it`);
+    return {};
+  }
 }
 
 async function saveToCache(s: SaveRequest): Promise<SaveReport["cache"]> {

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync } f
 import { join } from "node:path";
 import { FAILURES_FILE, LOCK_FILE, OUTCOMES_PATTERN, SNAPSHOT_FILE } from "../core/index.js";
 import { SUMMARY_FILE, REPORT_FILE } from "../report/write-reports.js";
+import { RESULTS_FILE } from "../report/results-export.js";
 import { CHAIN_FILE } from "./chain.js";
 
 const JOURNAL_NAME = /^journal-\d+\.jsonl$/;
@@ -17,7 +18,7 @@ export function isStateFile(name: string): boolean {
 
 /** Everything a saved state (cache entry or artifact) may hold. */
 function isExpectedName(name: string): boolean {
-  return isStateFile(name) || name === LOCK_FILE || name === SUMMARY_FILE || name === REPORT_FILE;
+  return isStateFile(name) || name === LOCK_FILE || name === SUMMARY_FILE || name === REPORT_FILE || name === RESULTS_FILE;
 }
 
 /**

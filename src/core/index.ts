@@ -22,3 +22,4 @@ export { type OutcomeView } from "./outcomes/outcome-lines.js";
 export { listSegments, OUTCOMES_PATTERN, readOutcomes, type ReadOutcome } from "./outcomes/outcome-files.js";
 export { viewOf } from "./outcomes/outcome-lines.js";
 export { countResults, planResults, readPlannedResults, readResults, type ResultRecord, type ResultsPlan } from "./outcomes/results-reader.js";
+export { DURATION_BUCKET_BOUNDS_MS, summariseDurations, type DurationSummary } from "./outcomes/duration-summary.js";

@@ -13,6 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { renderPassCharts, renderPassesSection } from "./passes-html.js";
+import { renderDurationsSection, renderResultsPanel } from "./html-durations.js";
 import { groupFailures, normaliseCause, type FailureGroup, type FailureRecord, type RunRecord } from "../core/index.js";
 import {
   describeStateSource,
@@ -624,6 +625,8 @@ ${renderGroupsTable(groups, failures.length)}
 <button type="button" id="show-more" class="more" hidden>Show more</button>
 ${failures.length === 0 ? `<p class="empty">No failed items.</p>` : `<p class="note">Errors are cut to ${formatCount(MAX_ERROR_CHARS)} characters here; failures.json has them in full.</p>`}
 </section>
+${renderResultsPanel(input.results)}
+${renderDurationsSection(input.durations)}
 ${hint}
 <footer>resumable-batch · ${formatCount(runs.length)} ${runs.length === 1 ? "run" : "runs"} recorded</footer>
 </main>

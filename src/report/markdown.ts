@@ -6,7 +6,7 @@
  * input: it goes into code spans, so GitHub shows it literally, with pipes escaped and
  * newlines folded so it cannot break a table row.
  */
-import { groupFailures, type FailureRecord, type PassSummary, type RunRecord, type StopReason } from "../core/index.js";
+import { groupFailures, type DurationSummary, type FailureRecord, type PassSummary, type RunRecord, type StopReason } from "../core/index.js";
 import { renderPassesMarkdown } from "./passes.js";
 
 /**
@@ -95,6 +95,29 @@ export interface RunSummaryInput {
    * item text in it): the merged report's per-shard table, say.
    */
   afterTotals?: string;
+  /** How many items have a result record, and where to get them (markdown by the adapter). */
+  results?: ResultsNote;
+  /** The job log's durations (the HTML report's duration view). */
+  durations?: DurationSummary;
+}
+
+/** The results kept so far, for the summary and the report. */
+export interface ResultsNote {
+  /** Items whose last outcome is a success (a record in results.jsonl). */
+  items: number;
+  /** Of those, the ones with a result the handler produced (--results). */
+  withResult: number;
+  /** Where to get them, as markdown written by the adapter (escaped there). */
+  whereMarkdown: string;
+  /** The same in plain text, for the HTML report. */
+  whereText: string;
+}
+
+/** "### Results" for the summary: how many, and where to download them. */
+export function renderResultsSection(note: ResultsNote | undefined): string[] {
+  if (note === undefined) return [];
+  const payloads = note.withResult === note.items ? "" : ` (${formatCount(note.withResult)} with a result from the handler)`;
+  return ["### Results", "", `${formatCount(note.items)} item(s) have a result record${payloads}. ${note.whereMarkdown}`, ""];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -395,6 +418,7 @@ function renderSummary(input: RunSummaryInput, maxItems: number, maxGroups: numb
   const source = describeStateSource(input.stateSource);
   const detail = input.stateSourceDetail ? ` (${markdownText(input.stateSourceDetail, 500)})` : "";
   lines.push(`${markdownText(source, 200)}${detail}`, "");
+  lines.push(...renderResultsSection(input.results));
 
   lines.push("### Progress across runs", "");
   lines.push(...renderRunsTable(input.runs), "");

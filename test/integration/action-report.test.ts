@@ -58,6 +58,18 @@ async function reportJob(repo: Repo, runId: number, inputs: Record<string, strin
 const reportFiles = (f: Fixture, name = "resumable-batch-default-report-1") => f.artifacts.stored.find((a) => a.name === name)?.files;
 
 describe("mode: report", () => {
+  it("merges the shards' results into one results.jsonl in the report artifact, and says how many", async () => {
+    const repo = newRepo();
+    const run = `${FAILING}; echo "{\\"id\\":\\"$ITEM_ID\\"}"`;
+    for (const i of [1, 2]) await shardJob(repo, 100, `${i}/2`, { run, results: "true" });
+    const r = await reportJob(repo, 100);
+    const lines = reportFiles(r)!["results.jsonl"]!.trim().split("\n").map((l) => JSON.parse(l) as { id: string; result: { id: string }; shard: string });
+    expect(lines.map((l) => l.id).sort()).toEqual(IDS.filter((id) => id.startsWith("item-")).sort());
+    expect(lines.every((l) => l.result.id === l.id && l.shard === (shardOf(l.id, 2) === 1 ? "1/2" : "2/2"))).toBe(true);
+    expect(r.core.summary).toMatch(/### Results\n\n24 item\(s\) have a result record\. They are in `results\.jsonl` in the report artifact `resumable-batch-default-report-1`/);
+    expect(reportFiles(r)!["report.html"]).toMatch(/id="results-count">24</);
+  });
+
   it("merges three shards' states: one summary, one artifact with each failure's shard, outputs summed, no cache entry", async () => {
     const repo = newRepo();
     const shards = [];

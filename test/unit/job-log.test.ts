@@ -6,6 +6,8 @@ import { compactSegments, listSegments, readOutcomes } from "../../src/core/outc
 import { viewOf, type OutcomeView } from "../../src/core/outcomes/outcome-lines.js";
 import { countResults, readResults, type ResultRecord } from "../../src/core/outcomes/results-reader.js";
 import { runBatch } from "../../src/core/run/run-batch.js";
+import { summariseDurations } from "../../src/core/outcomes/duration-summary.js";
+import { renderDurationsSection } from "../../src/report/html-durations.js";
 import { FakeSystem } from "../support/fake-system.js";
 import { batchSetup, scriptedHandler } from "../support/scripted-handler.js";
 
@@ -140,5 +142,20 @@ describe("the job log", () => {
     expect(readdirSync(options.stateDir).filter((n) => n.startsWith("outcomes-"))).toEqual(["outcomes-4.jsonl"]);
     expect((await log(options.stateDir)).map((e) => e.runId)).toEqual(["1", "2", "3", "4"]);
     expect((await results(options.stateDir)).map((r) => [r.id, r.result])).toEqual([["a", 1], ["new-1", 2], ["new-2", 3], ["new-3", 4]]);
+  });
+
+  it("summarises durations for the report: a histogram and the slowest items", async () => {
+    const system = new FakeSystem(0);
+    const durationsMs: Record<string, number> = { fast: 5, mid: 500, slow: 20_000, slower: 90_000 };
+    const h = { handler: { run: (item: { id: string }) => new Promise<AttemptResult>((resolve) => system.setTimer(() => resolve(OK), durationsMs[item.id]!)) } };
+    const { options } = batchSetup(Object.keys(durationsMs), { system, handler: h.handler });
+    await system.runUntil(runBatch(options), 1000);
+    const summary = await summariseDurations(options.stateDir);
+    expect(summary.outcomes).toBe(4);
+    expect(summary.histogram).toEqual([1, 0, 1, 0, 1, 1, 0]);
+    expect(summary.slowest.map((s) => [s.id, s.durationMs])).toEqual([["slower", 90_000], ["slow", 20_000], ["mid", 500], ["fast", 5]]);
+    const html = renderDurationsSection(summary);
+    expect(html).toMatch(/<th scope="row">1–10 min<\/th><td class="num">1<\/td>/);
+    expect(html).toMatch(/<td>slower<\/td><td class="num">1 min 30 s<\/td><td>succeeded<\/td>/);
   });
 });
