@@ -213,4 +213,38 @@ describe.concurrent("the action across workflow runs", () => {
     // None of the planted states was trusted: every item ran, and none twice.
     expect(recordLines(s.record).sort()).toEqual(JSON.parse(`[${itemsJsonl(8).trim().split("\n").join(",")}]`).map((i: { id: string }) => i.id));
   });
+  it("9. three scheduled runs across two passes: a pass that overran its interval finishes first, the next starts every item again, and the summary shows both", async () => {
+    const s = scenario("passes");
+    // Exit 75 (transient) for the items in FLAKY; record each success with its idempotency key.
+    const handler = 'case ",$FLAKY," in *",$ITEM_ID,"*) echo "503 from upstream" >&2; exit 75;; esac; printf "%s %s\\n" "$ITEM_ID" "$IDEMPOTENCY_KEY" >> "$RECORD"';
+    const inputs = { items: "items.jsonl", run: handler, "state-key": s.stateKey, "max-attempts": "1", repeat: "1s" };
+    const files = { "items.jsonl": itemsJsonl(3) };
+    const startedAtMs = Date.now();
+    const run1 = await playRun({ gh, runId: nextRunId++, inputs, env: { RECORD: s.record, FLAKY: "item-002" }, files });
+    describeRun("passes/1", run1);
+    expect(run1.outputs).toMatchObject({ pass: "1", complete: "false", succeeded: "2", failed: "1" });
+    // repeat is 1s: make sure it has passed while pass 1 still has item-002 left.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1_500 - (Date.now() - startedAtMs))));
+
+    const run2 = await playRun({ gh, runId: nextRunId++, inputs, env: { RECORD: s.record, FLAKY: "" }, files });
+    describeRun("passes/2", run2);
+    expect(run2.outputs).toMatchObject({ pass: "1", complete: "true", processed: "1" });
+    expect(runLog(run2)).toMatch(/pass 1 has run longer than its interval/);
+    expect(run2.summary).toMatch(/Pass 1 is complete; it ran longer than its interval/);
+
+    const run3 = await playRun({ gh, runId: nextRunId++, inputs, env: { RECORD: s.record, FLAKY: "" }, files });
+    describeRun("passes/3", run3);
+    expect(run3.outputs).toMatchObject({ pass: "2", complete: "true", processed: "3", succeeded: "3" });
+    expect(run3.outputs["next-pass-after"]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(runLog(run3)).toMatch(/starting pass 2 \(pass 1 is complete and repeat 1\.0s has passed since it started\)/);
+    expect(run3.summary).toMatch(/### Passes/);
+    expect(run3.summary).toMatch(/\| 2 \| [^|]+ \| [^|]+ \| 3 \| 0 \| [^|]+ \| 1 \|/);
+    expect(run3.summary).toMatch(/\| 1 \| [^|]+ \| [^|]+ \| 3 \| 0 \| [^|]+ \| 2 \|/);
+    // Every item twice, once per pass, each time under a key of that pass.
+    const done = recordLines(s.record).map((l) => l.split(" "));
+    expect(done.map(([id]) => id).sort()).toEqual(["item-001", "item-001", "item-002", "item-002", "item-003", "item-003"]);
+    const keysById = new Map<string, Set<string>>();
+    for (const [id, key] of done) keysById.set(id!, (keysById.get(id!) ?? new Set()).add(key!));
+    for (const keys of keysById.values()) expect(keys.size).toBe(2);
+  });
 });
