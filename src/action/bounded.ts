@@ -3,7 +3,7 @@ import { errorMessage, formatDurationMs, type System } from "../core/index.js";
 /** The outcome of a service call with a time limit of our own. */
 export type Bounded<T> =
   | { ok: true; value: T }
-  | { ok: false; timedOut: boolean; reason: string };
+  | { ok: false; timedOut: boolean; reason: string; error?: unknown };
 
 /**
  * Runs `call` with a timeout: the cache and artifact clients never give up on a service that
@@ -38,7 +38,7 @@ export function bounded<T>(system: System, timeoutMs: number, what: string, call
         if (settled) return;
         settled = true;
         cancel();
-        resolve({ ok: false, timedOut: false, reason: `${what} failed: ${errorMessage(error).split("\n")[0]}` });
+        resolve({ ok: false, timedOut: false, reason: `${what} failed: ${errorMessage(error).split("\n")[0]}`, error });
       },
     );
   });

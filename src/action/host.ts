@@ -49,7 +49,7 @@ export interface ActionCore {
 export interface CacheClient {
   /** False when the runner gives no cache service (then restore and save are skipped). */
   isAvailable(): boolean;
-  /** The matched key, or undefined on a miss (the real client also says undefined on errors). */
+  /** The matched key, or undefined on a miss; throws when the service failed (real-host.ts tells the two apart). */
   restore(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<string | undefined>;
   /** The cache id, or -1 when not saved (key taken, service error: the real client logs why). */
   save(paths: string[], key: string): Promise<number>;
@@ -69,6 +69,8 @@ export interface RunArtifact {
   name: string;
   /** `sha256:<hex>` when the service reports it. */
   digest?: string;
+  /** ISO 8601, when the service reports it. */
+  createdAt?: string;
 }
 
 /** @actions/artifact, as the action uses it. */
@@ -97,9 +99,40 @@ export interface RemoteArtifact {
   fromFork: boolean;
 }
 
-/** `GET /repos/{owner}/{repo}/actions/artifacts?name=…`, newest first. */
+/** One page of a REST artifact listing. */
+export interface ArtifactPage {
+  artifacts: RemoteArtifact[];
+  /** `total_count`: how many match, over all pages. */
+  totalCount: number;
+}
+
+/** Most entries a REST list page holds (`per_page` at most 100). */
+export const REST_PAGE_SIZE = 100;
+
+/**
+ * The REST API's artifact listings, one page (REST_PAGE_SIZE entries) a call. Neither has a
+ * documented order (PLATFORM.md): callers sort. A spent rate limit throws RateLimitError.
+ */
 export interface ArtifactFinder {
-  listByName(request: { owner: string; repo: string; name: string; token: string; signal: AbortSignal }): Promise<RemoteArtifact[]>;
+  /**
+   * `GET /repos/{owner}/{repo}/actions/runs/{runId}/artifacts` when `runId` is given, else
+   * `GET /repos/{owner}/{repo}/actions/artifacts` (repository-wide: every workflow and branch).
+   * `name` filters by exact name.
+   */
+  list(request: { owner: string; repo: string; name?: string; runId?: number; page: number; token: string; signal: AbortSignal }): Promise<ArtifactPage>;
+}
+
+/**
+ * The REST API refused a call because the token's request budget is spent: 403 or 429 with
+ * `x-ratelimit-remaining: 0` or "rate limit" in the message. GITHUB_TOKEN gets 1,000
+ * requests an hour per repository (PLATFORM.md, "REST budget";
+ * docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api).
+ */
+export class RateLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RateLimitError";
+  }
 }
 
 /** `POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches`. */
@@ -136,17 +169,18 @@ export interface ActionTimeouts {
 }
 
 /**
- * Restore runs before the work and counts against `time-budget`; a minute covers a state of
- * millions of items on a healthy service, and a dead one costs a minute, not the run. The
- * post step saves cache and artifact side by side, each bounded at two minutes, well inside
- * the ~4 min 45 s a post step has after a cancel.
+ * Restore runs before the work and counts against `time-budget`. A state of a million items
+ * is about 0.5 MB on the wire (README, Benchmarks): 45 s is ample on a healthy service, and a
+ * cache that accepts requests and never answers (the client waits forever, PLATFORM.md)
+ * costs at most 45 s in main plus 45 s in post — and once a call timed out the service is
+ * treated as sick for the rest of the job (services.ts), so post does not wait again.
  */
 export const DEFAULT_TIMEOUTS: ActionTimeouts = {
-  cacheRestoreMs: 60_000,
+  cacheRestoreMs: 45_000,
   artifactListMs: 20_000,
   artifactDownloadMs: 60_000,
   artifactRestoreMs: 90_000,
-  cacheSaveMs: 120_000,
+  cacheSaveMs: 45_000,
   artifactUploadMs: 120_000,
   dispatchMs: 20_000,
 };

@@ -2,7 +2,7 @@ import type { BatchState, FailureRecord } from "../core/index.js";
 import { markdownCode, markdownText, type RunSummaryInput } from "../report/markdown.js";
 import { summaryInputFromState } from "../report/summary-input.js";
 import type { ActionCore } from "./host.js";
-import type { RunContext, SavedResult } from "./main-post-state.js";
+import type { SavedResult, SavingContext } from "./main-post-state.js";
 import type { RestoreOutcome } from "./restore-state.js";
 
 /** Error annotations for this run's failed items (GitHub keeps 10 errors per step). */
@@ -11,12 +11,13 @@ export const MAX_FAILURE_ANNOTATIONS = 10;
 /** The run summary's input for the job summary and the artifact's summary.md. */
 export function buildSummaryInput(
   state: BatchState,
-  context: RunContext,
+  context: SavingContext,
   restore: RestoreOutcome | undefined,
   result: SavedResult | undefined,
   workflow: string | undefined,
 ): RunSummaryInput {
-  const stateSource = restore?.source === "workspace" ? "local" : restore?.source;
+  // `unavailable` runs nothing and saves nothing: post writes its own summary for it.
+  const stateSource = restore?.source === "workspace" ? "local" : restore?.source === "unavailable" ? undefined : restore?.source;
   const extra: Partial<RunSummaryInput> = {
     title: `resumable-batch — ${context.stateKey}${context.shard ? ` (shard ${context.shard})` : ""}`,
     stateSource,
@@ -31,7 +32,7 @@ export function buildSummaryInput(
   return summaryInputFromState(state, result ? { ...result, warnings: [] } : undefined, extra);
 }
 
-function retryHint(context: RunContext, workflow: string | undefined): string {
+function retryHint(context: SavingContext, workflow: string | undefined): string {
   const where = workflow ? ` (Actions → ${markdownText(workflow, 200)} → Run workflow)` : "";
   return [
     `Run this workflow by hand with the \`retry-failures\` input ticked${where}: that run re-attempts only the failed items, drops those that now succeed and keeps the rest with their new reason.`,
@@ -45,7 +46,7 @@ export interface SaveReport {
 }
 
 /** The section the post step adds under the run summary: where this run's state went. */
-export function renderSaveSection(context: RunContext, save: SaveReport | { skipped: string }): string {
+export function renderSaveSection(context: SavingContext, save: SaveReport | { skipped: string }): string {
   const lines = ["### State saved", ""];
   if ("skipped" in save) {
     lines.push(markdownText(save.skipped, 500));

@@ -10,7 +10,8 @@ export interface RunContext {
   cachePath: string;
   cachePrefix: string;
   cacheKey: string;
-  artifactName: string;
+  /** The state artifacts' names without the seq (names.ts): post adds the saved state's seq. */
+  artifactPrefix: string;
   artifactRetentionDays: number;
   stateKey: string;
   /** `i/n` when sharded. */
@@ -22,6 +23,9 @@ export interface RunContext {
   continueMode: ContinueMode;
   maxChain: number;
 }
+
+/** What post saves under: the context with the artifact's full name, once the saved seq is known. */
+export type SavingContext = RunContext & { artifactName: string };
 
 /** This run's figures as post shows them (RunBatchResult without its warnings). */
 export type SavedResult = Omit<RunBatchResult, "warnings">;
@@ -58,7 +62,7 @@ export function mainPostState(core: Pick<ActionCore, "saveState" | "getState">):
   };
   return {
     saveContext: (c) => core.saveState(CONTEXT, JSON.stringify(c)),
-    context: () => read<RunContext>(CONTEXT, (v) => typeof v.stateDir === "string" && typeof v.cacheKey === "string" && typeof v.artifactName === "string"),
+    context: () => read<RunContext>(CONTEXT, (v) => typeof v.stateDir === "string" && typeof v.cacheKey === "string" && typeof v.artifactPrefix === "string"),
     saveRestore: (o) => core.saveState(RESTORE, JSON.stringify(o)),
     restore: () => read<RestoreOutcome>(RESTORE, (v) => typeof v.source === "string" && typeof v.seq === "number"),
     saveResult: (result) => {

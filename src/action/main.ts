@@ -77,6 +77,11 @@ async function runBatchStep(step: BatchStep): Promise<void> {
     setOutputsWithoutRun(host, inputs);
     return;
   }
+  if (outcome.source === "unavailable") {
+    // restoreState said why, loudly; post writes the summary and saves nothing.
+    setOutputsWithoutRun(host, inputs);
+    return;
+  }
 
   noteChain(host, inputs, context.runId, context.runAttempt);
   const result = await runFromSettings(settingsWithBudgetLeft(step), runEnvironment(step, context));
@@ -96,7 +101,7 @@ function describeRun(step: BatchStep): { context: RunContext; names: StateNames 
     cachePath: cachePathFor(workspace, inputs.stateDir),
     cachePrefix: names.cachePrefix,
     cacheKey: names.cacheKey,
-    artifactName: names.artifactName,
+    artifactPrefix: names.artifactPrefix,
     artifactRetentionDays: inputs.artifactRetentionDays,
     stateKey: inputs.stateKey,
     shard: shard ? `${shard.index}/${shard.count}` : undefined,

@@ -10,12 +10,20 @@ import { relative, resolve, sep } from "node:path";
  * `-` between the parts, the prefix of state key `foo` would also match the entries of
  * `foo-bar`, and an unsharded run would restore a shard's state.
  *
- * Artifacts (one per run and attempt, as an artifact name can be uploaded once per run and
- * a re-run keeps the run id):
+ * Artifacts, one per saved state, named after the state's sequence number:
  *
- *   resumable-batch-<state-key>[-shard-<i>-of-<n>]-state-<run_attempt>
+ *   resumable-batch-<state-key>[-shard-<i>-of-<n>]-state-<seq>
  *
- * Restore looks them up by exact name for attempts 1 to ARTIFACT_ATTEMPTS_SEARCHED.
+ * The seq in the name is what makes "the newest state wins" cheap: a run that restored
+ * state #S from the cache asks the REST API for the one exact name `…-state-<S+1>` (one
+ * request) to learn whether a run whose cache save failed left a newer state, instead of
+ * reading a repository-wide listing with no documented order. It is unique within a
+ * workflow run too (an artifact name can be uploaded once per run, and a re-run keeps the
+ * run id, PLATFORM.md): a later attempt continues the earlier one's state with a higher seq.
+ *
+ * One shard of one (`shard: 1/1`, what the reusable workflow passes for `shards: 1`) is the
+ * same batch as no shard (DESIGN.md): parseShard turns it into no shard, so both setups read
+ * and write `all` and `…-state-<seq>`.
  *
  * A `mode: report` job merges a matrix run's shard artifacts into one more artifact:
  *
@@ -26,29 +34,35 @@ export interface StateNames {
   cachePrefix: string;
   /** This run's new cache key. */
   cacheKey: string;
-  /** This run's artifact name. */
-  artifactName: string;
-  /** Artifact names earlier runs may have used, attempt 1 first. */
-  artifactNamesSearched: string[];
+  /** The state artifacts' names without the seq: `resumable-batch-<state-key>[-shard-<i>-of-<n>]-state-`. */
+  artifactPrefix: string;
 }
-
-/** Re-runs beyond this attempt are not searched for artifacts (the cache still has them). */
-export const ARTIFACT_ATTEMPTS_SEARCHED = 5;
 
 /** Subfolder of the state folder the cache saves from and restores into (see restore-state.ts). */
 export const CACHE_TRANSFER_DIR = ".cache-transfer";
 
 export function stateNames(stateKey: string, shard: { index: number; count: number } | undefined, runId: string, runAttempt: number): StateNames {
-  const scope = shard ? `shard-${shard.index}-of-${shard.count}` : "all";
+  const sharded = shard !== undefined && shard.count > 1;
+  const scope = sharded ? `shard-${shard.index}-of-${shard.count}` : "all";
   const cachePrefix = `resumable-batch/${stateKey}/${scope}/`;
-  const artifactBase = `resumable-batch-${stateKey}${shard ? `-${scope}` : ""}-state-`;
   return {
     stateKey,
     cachePrefix,
     cacheKey: `${cachePrefix}${runId}-${runAttempt}`,
-    artifactName: `${artifactBase}${runAttempt}`,
-    artifactNamesSearched: Array.from({ length: ARTIFACT_ATTEMPTS_SEARCHED }, (_, i) => `${artifactBase}${i + 1}`),
+    artifactPrefix: `resumable-batch-${stateKey}${sharded ? `-${scope}` : ""}-state-`,
   };
+}
+
+/** The artifact name of state #`seq`. */
+export function stateArtifactName(artifactPrefix: string, seq: number): string {
+  return `${artifactPrefix}${seq}`;
+}
+
+/** The seq of a state artifact named `name` under `artifactPrefix`, else undefined. */
+export function seqOfArtifactName(artifactPrefix: string, name: string): number | undefined {
+  if (!name.startsWith(artifactPrefix)) return undefined;
+  const rest = name.slice(artifactPrefix.length);
+  return /^[1-9]\d{0,14}$/.test(rest) ? Number(rest) : undefined;
 }
 
 /** True when `key` is one of ours under `prefix` (guards against a foreign prefix match). */
@@ -74,20 +88,25 @@ export function reportArtifactName(stateKey: string, runAttempt: number): string
 export interface ShardArtifactName {
   index: number;
   count: number;
-  runAttempt: number;
+  /** The sequence number of the state it holds. */
+  seq: number;
 }
 
 /**
- * The shard, shard count and attempt of `name` when it is a shard state artifact of
- * `stateKey` (see stateNames), else undefined. A state key cannot hold `/`, but may hold
- * `-shard-`-like text: the pattern is anchored on the whole name.
+ * The shard, shard count and state seq of `name` when it is a state artifact of `stateKey`
+ * (see stateNames), else undefined. An unsharded state artifact is shard 1 of 1: the
+ * reusable workflow with one shard writes those, and its report job must find them. A state
+ * key cannot hold `/`, but may hold `-shard-`-like text: the pattern is anchored on the
+ * whole name.
  */
 export function parseShardArtifactName(stateKey: string, name: string): ShardArtifactName | undefined {
+  const unsharded = seqOfArtifactName(`resumable-batch-${stateKey}-state-`, name);
+  if (unsharded !== undefined) return { index: 1, count: 1, seq: unsharded };
   const prefix = `resumable-batch-${stateKey}-shard-`;
   if (!name.startsWith(prefix)) return undefined;
-  const m = /^(\d+)-of-(\d+)-state-(\d+)$/.exec(name.slice(prefix.length));
+  const m = /^(\d+)-of-(\d+)-state-([1-9]\d{0,14})$/.exec(name.slice(prefix.length));
   if (!m) return undefined;
-  const [index, count, runAttempt] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (index < 1 || index > count || runAttempt < 1) return undefined;
-  return { index, count, runAttempt };
+  const [index, count, seq] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (index < 1 || index > count || count < 2) return undefined;
+  return { index, count, seq };
 }

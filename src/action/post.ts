@@ -1,10 +1,12 @@
 import { type BatchState, errorMessage, loadState } from "../core/index.js";
 import { tempDirOf, timeoutsOf, type ActionHost } from "./host.js";
 import { annotateFailures, buildSummaryInput, failuresOfRun, renderSaveSection } from "./job-summary.js";
-import { mainPostState } from "./main-post-state.js";
+import { mainPostState, type SavingContext } from "./main-post-state.js";
+import { stateArtifactName } from "./names.js";
+import { markdownText } from "../report/markdown.js";
 import { saveState } from "./save-state.js";
 import { readChainFile, writeChainFile } from "./chain.js";
-import { continueAfterSave, decideRunContinue } from "./continue-run.js";
+import { continueAfterSave, decideRunContinue, type ContinueDecision } from "./continue-run.js";
 
 /**
  * The post step: runs after the job's other steps — also after a failure or a cancel, when
@@ -21,25 +23,32 @@ export async function runPost(host: ActionHost): Promise<void> {
       return;
     }
     const channel = mainPostState(core);
-    const context = channel.context();
-    if (!context) {
+    const ran = channel.context();
+    if (!ran) {
       core.info("resumable-batch: the main step stopped before it restored any state (see its log); nothing to save");
       return;
     }
     const restore = channel.restore();
+    if (restore?.source === "unavailable") {
+      core.info("nothing to save: the main step ran nothing, because the saved state could not be reached");
+      await writeSummary(host, renderUnavailable(ran.stateKey, restore.freshReason ?? restore.detail));
+      return;
+    }
     const result = channel.result();
     if (!result) core.warning("the main step did not finish its run (it failed, or was killed); saving the state it left");
 
     let state: BatchState;
     try {
-      state = loadState(context.stateDir).state;
+      state = loadState(ran.stateDir).state;
     } catch (error) {
       // Never overwrite a good saved state with one that cannot be read.
-      core.warning(`the state folder ${context.stateDir} cannot be read (${errorMessage(error)}); it is not saved, the next run restores the last good state`, {
+      core.warning(`the state folder ${ran.stateDir} cannot be read (${errorMessage(error)}); it is not saved, the next run restores the last good state`, {
         title: "resumable-batch: state not saved",
       });
       return;
     }
+    // The artifact is named after the state it carries (names.ts).
+    const context: SavingContext = { ...ran, artifactName: stateArtifactName(ran.artifactPrefix, state.origin.seq) };
     if (state.origin.seq === 0) {
       core.info("no state to save: no run has recorded anything yet");
       if (restore?.source === "fresh") await writeSummary(host, renderSaveSection(context, { skipped: "Nothing was saved: no run has recorded any state yet." }));
@@ -52,13 +61,18 @@ export async function runPost(host: ActionHost): Promise<void> {
 
     // Decided before the save, so the saved chain.json says whether this run continued.
     const chain = readChainFile(context.stateDir);
-    const decision = decideRunContinue(context, result, chain?.chain ?? 0);
+    const sick = restore?.sick ?? [];
+    // A REST call that timed out in main: the dispatch (REST too) would most likely wait as long.
+    const decision: ContinueDecision = sick.includes("rest")
+      ? { dispatch: false, reason: "the GitHub REST API did not answer in time in the main step" }
+      : decideRunContinue(context, result, chain?.chain ?? 0);
     if (decision.dispatch && chain) writeChainFile(context.stateDir, { ...chain, continued: true });
 
     const saved = await saveState({
       host,
       timeouts,
       context,
+      sick,
       state,
       summaryInput,
       tempDir: tempDirOf(env),
@@ -78,6 +92,18 @@ export async function runPost(host: ActionHost): Promise<void> {
     core.warning(`resumable-batch post step: ${errorMessage(error)}`);
     if (error instanceof Error && error.stack) core.info(error.stack);
   }
+}
+
+/** The job summary of a run that processed nothing because the saved state was out of reach. */
+function renderUnavailable(stateKey: string, reason: string): string {
+  return [
+    `## resumable-batch — ${markdownText(stateKey, 100)}`,
+    "",
+    "> [!CAUTION]",
+    "> **Nothing was run: the saved state could not be reached.** Starting from scratch would have saved a state that later runs take for the newest, burying the further-along one; so this run processed nothing and saved nothing. The next run goes on from the saved state.",
+    `> ${markdownText(reason, 1000)}`,
+    "",
+  ].join("\n");
 }
 
 async function writeSummary(host: ActionHost, markdown: string): Promise<void> {

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { type BatchState, errorMessage, loadState, type RunRecord, type StopReason } from "../core/index.js";
 import { formatCount, markdownText } from "../report/markdown.js";
-import { bounded } from "./bounded.js";
 import { readChainFile } from "./chain.js";
-import type { ActionHost, ActionTimeouts, RunArtifact } from "./host.js";
-import { parseShardArtifactName } from "./names.js";
+import type { ActionHost, ActionTimeouts } from "./host.js";
+import { downloadRunArtifact, type ShardArtifact, type ShardArtifactRequest } from "./report-artifacts.js";
 import { stateFolderProblem } from "./state-folder.js";
 import { keepShardOutcomes, type ShardOutcomes } from "./report-results.js";
 import type { StopLatch } from "./stop-latch.js";
@@ -44,7 +43,7 @@ export interface ShardEntry {
   index: number;
   count: number;
   label: string;
-  artifact?: RunArtifact & { runAttempt: number };
+  artifact?: ShardArtifact & { seq: number };
   state?: BatchState;
   figures?: ShardFigures;
   chain: number;
@@ -54,33 +53,8 @@ export interface ShardEntry {
   outcomes?: ShardOutcomes;
 }
 
-/** Per shard, the newest attempt's artifact of the newest matrix size. */
-export function pickShardArtifacts(
-  stateKey: string,
-  artifacts: readonly RunArtifact[],
-  runAttempt: number,
-): { count?: number; byIndex: Map<number, RunArtifact & { runAttempt: number }>; otherCounts: number[] } {
-  const parsed = artifacts.flatMap((a) => {
-    const p = parseShardArtifactName(stateKey, a.name);
-    return p && p.runAttempt <= runAttempt ? [{ ...a, ...p }] : [];
-  });
-  if (parsed.length === 0) return { byIndex: new Map(), otherCounts: [] };
-  const newest = parsed.reduce((a, b) => (b.id > a.id ? b : a));
-  const count = newest.count;
-  const byIndex = new Map<number, RunArtifact & { runAttempt: number }>();
-  for (const a of parsed) {
-    if (a.count !== count) continue;
-    const had = byIndex.get(a.index);
-    if (!had || a.runAttempt > had.runAttempt || (a.runAttempt === had.runAttempt && a.id > had.id)) {
-      byIndex.set(a.index, { id: a.id, name: a.name, digest: a.digest, runAttempt: a.runAttempt });
-    }
-  }
-  const otherCounts = [...new Set(parsed.filter((a) => a.count !== count).map((a) => a.count))].sort((a, b) => a - b);
-  return { count, byIndex, otherCounts };
-}
-
 /** Downloads and checks one shard's artifact; fills state and figures, or the problem. */
-export async function loadShard(r: ShardDownload, s: ShardEntry, runId: string): Promise<void> {
+export async function loadShard(r: ShardDownload, source: ShardArtifactRequest, s: ShardEntry, runId: string): Promise<void> {
   const { host } = r;
   const a = s.artifact!;
   if (r.stops.stopped) {
@@ -88,9 +62,7 @@ export async function loadShard(r: ShardDownload, s: ShardEntry, runId: string):
     return;
   }
   const dir = mkdtempSync(join(r.tempDir, `resumable-batch-report-shard-${s.index}-`));
-  const got = await bounded(host.system, r.timeouts.artifactDownloadMs, `downloading ${a.name} (id ${a.id})`, () =>
-    host.artifacts.download(a.id, { path: dir, expectedHash: a.digest }),
-  );
+  const got = await downloadRunArtifact(source, a, dir);
   if (!got.ok) {
     s.problem = got.reason;
     return;

@@ -11,8 +11,9 @@ import { inputName, type ReportInputs } from "./inputs.js";
 import { reportArtifactName } from "./names.js";
 import { mergeShardResults } from "./report-results.js";
 import {
-  combinedStopReason, forEachLimited, loadShard, pickShardArtifacts, renderShardsSection, type ShardEntry, type ShardFigures,
+  combinedStopReason, forEachLimited, loadShard, renderShardsSection, type ShardEntry, type ShardFigures,
 } from "./report-shards.js";
+import { listRunArtifacts, pickShardArtifacts, type ShardArtifactRequest } from "./report-artifacts.js";
 import type { StopLatch } from "./stop-latch.js";
 
 /** Shard artifacts downloaded at once. */
@@ -41,9 +42,11 @@ export async function runReport(request: ReportRequest): Promise<void> {
     host.core.warning(`mode: report merges the shards' saved state and runs no items: ${inputs.ignored.map(inputName).join(", ")} ignored`);
   }
   const { runId, runAttempt } = workflowRunOf(host.env);
-  const shards = await findShards(request, runAttempt);
+  const [owner = "", repo = ""] = (host.env.GITHUB_REPOSITORY ?? "").split("/");
+  const source: ShardArtifactRequest = { host, timeouts: request.timeouts, token: inputs.githubToken, owner, repo, runId };
+  const shards = await findShards(request, source);
   if (!shards) return;
-  await forEachLimited(shards.filter((s) => s.artifact), DOWNLOAD_CONCURRENCY, (s) => loadShard(request, s, runId));
+  await forEachLimited(shards.filter((s) => s.artifact), DOWNLOAD_CONCURRENCY, (s) => loadShard(request, source, s, runId));
   for (const s of shards) {
     if (s.problem) {
       host.core.warning(`shard ${s.label}: ${s.problem}; its items are not in this report`, { title: `resumable-batch: shard ${s.label} missing from the report` });
@@ -60,16 +63,16 @@ export async function runReport(request: ReportRequest): Promise<void> {
 }
 
 /** The shards of the newest matrix in this workflow run, found or missing; undefined when there is nothing to report (said so). */
-async function findShards(request: ReportRequest, runAttempt: number): Promise<ShardEntry[] | undefined> {
+async function findShards(request: ReportRequest, source: ShardArtifactRequest): Promise<ShardEntry[] | undefined> {
   const { host, inputs } = request;
-  const pattern = `resumable-batch-${inputs.stateKey}-shard-<i>-of-<n>-state-<attempt>`;
-  const listed = await bounded(host.system, request.timeouts.artifactListMs, "listing this run's artifacts", () => host.artifacts.listRun());
+  const pattern = `resumable-batch-${inputs.stateKey}-shard-<i>-of-<n>-state-<seq>`;
+  const listed = await listRunArtifacts(source);
   if (!listed.ok) {
     host.core.warning(`${listed.reason}: no shard state could be found, so there is no report`, { title: "resumable-batch: no report" });
     await finishEmpty(request, `Listing this run's artifacts failed (${listed.reason}).`);
     return undefined;
   }
-  const picked = pickShardArtifacts(inputs.stateKey, listed.value, runAttempt);
+  const picked = pickShardArtifacts(inputs.stateKey, listed.value);
   if (picked.count === undefined) {
     const message = `no shard state artifact (${pattern}) in this workflow run: did the shard jobs run with state-key '${inputs.stateKey}' and shard: i/n, and did they get to save state?`;
     host.core.warning(message, { title: "resumable-batch: no shards to report" });

@@ -2,19 +2,21 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { errorMessage, loadState } from "../core/index.js";
 import { bounded } from "./bounded.js";
-import type { ActionHost, ActionTimeouts, RemoteArtifact } from "./host.js";
+import type { ActionHost, ActionTimeouts } from "./host.js";
 import { CACHE_TRANSFER_DIR, isOwnCacheKey, type StateNames } from "./names.js";
+import { restoreFromArtifacts } from "./restore-artifacts.js";
 import { clearStateFiles, copyStateFiles, hasStateFiles, stateFolderProblem } from "./state-folder.js";
-
-/** Newest artifacts tried, one after another, when a download fails or its state is rejected. */
-export const MAX_ARTIFACT_TRIES = 3;
 
 /**
  * Where the run's starting state came from. `workspace`: the state folder already held a
  * state at least as new as the others (a self-hosted runner's workspace, or an earlier step
- * of the same job).
+ * of the same job). `unavailable`: nothing was restored because a place that may hold the
+ * saved state could not be reached; the run then processes nothing (see restoreState).
  */
-export type StateSource = "cache" | "artifact" | "fresh" | "workspace";
+export type StateSource = "cache" | "artifact" | "fresh" | "workspace" | "unavailable";
+
+/** A service that timed out once in this job: not called again by this job (post included). */
+export type SickService = "cache" | "rest";
 
 export interface RestoreOutcome {
   source: StateSource;
@@ -22,8 +24,10 @@ export interface RestoreOutcome {
   detail: string;
   /** Sequence number of the restored state (0 for a fresh start). */
   seq: number;
-  /** On a fresh start: why nothing was restored (each place's answer). */
+  /** On a fresh start or `unavailable`: why nothing was restored (each place's answer). */
   freshReason?: string;
+  /** Services whose calls timed out while restoring: post skips them. */
+  sick?: SickService[];
 }
 
 export interface RestoreRequest {
@@ -45,26 +49,34 @@ export interface RestoreRequest {
   stopped: () => boolean;
 }
 
-interface Candidate {
-  source: Exclude<StateSource, "fresh">;
+export interface Candidate {
+  source: Exclude<StateSource, "fresh" | "unavailable">;
   dir: string;
   seq: number;
   detail: string;
 }
 
-/** A source's answer: a valid state, or why there is none (`abandoned`: a call timed out). */
-type Lookup = { candidate: Candidate } | { missing: string; abandoned?: boolean };
+/**
+ * A source's answer: a valid state, or why there is none. `failed`: the source could not
+ * be reached or did not answer (an error, a timeout, a spent rate limit) — it may hold the
+ * newest state; `missing` alone is a real "nothing here". `timedOut`: a call was abandoned.
+ */
+export type Lookup = { candidate: Candidate } | { missing: string; failed?: boolean; timedOut?: boolean };
 
 /**
  * Restores the newest state into the state folder. The cache and the artifacts can
  * disagree (PLATFORM.md: a run whose cache save failed left its state only in its
- * artifact), so both are fetched side by side, each into a folder of its own — the cache
- * into `<state-dir>/.cache-transfer` (the path its entries are saved from), an artifact into
- * a temp folder — checked (only state files, no links, loadState must accept it) and the
- * one with the higher sequence number wins; a state already in the folder takes part too.
- * A rejected or unreachable source is a warning, never a crash and never trusted. Each
- * service call has its own timeout: a call that ran out is abandoned, and since it can
- * only ever write into its own folder, a late finish cannot touch the state the run uses.
+ * artifact). The cache comes first (no REST request); its state's seq S then lets the
+ * artifact side ask for the one exact name `…-state-<S+1>` (names.ts) — one REST request
+ * in the usual case — and only without any seq to start from does it read the
+ * repository's listing page by page. Each candidate is fetched into a folder of its own,
+ * checked (only state files, no links, loadState must accept it) and the highest seq wins;
+ * a state already in the folder takes part too.
+ *
+ * An outage must not lose progress (issue 13 item 4): when nothing was restored and a
+ * source failed rather than answered "nothing", the run is `unavailable` — it processes
+ * nothing, says so loudly, and saves nothing, so the further-along state stays the newest.
+ * A fresh start happens only when every source answered that it holds nothing.
  */
 export async function restoreState(r: RestoreRequest): Promise<RestoreOutcome> {
   const { core } = r.host;
@@ -72,7 +84,10 @@ export async function restoreState(r: RestoreRequest): Promise<RestoreOutcome> {
   rmSync(transferDir, { recursive: true, force: true });
 
   const existing = lookAtExisting(r);
-  const [cache, artifact] = await Promise.all([restoreFromCache(r, transferDir), restoreFromArtifacts(r)]);
+  const cache = await restoreFromCache(r, transferDir);
+  const anchor = Math.max(existing?.seq ?? 0, "candidate" in cache ? cache.candidate.seq : 0);
+  const artifact = await restoreFromArtifacts(r, anchor > 0 ? anchor : undefined);
+  const sick: SickService[] = [...("timedOut" in cache && cache.timedOut ? ["cache" as const] : []), ...("timedOut" in artifact && artifact.timedOut ? ["rest" as const] : [])];
 
   const candidates: Candidate[] = [];
   if (existing) candidates.push(existing);
@@ -83,23 +98,27 @@ export async function restoreState(r: RestoreRequest): Promise<RestoreOutcome> {
   if (r.stopped()) {
     // A stop arrived while restoring: leave the folder as it is.
     return winner?.source === "workspace"
-      ? { source: "workspace", detail: winner.detail, seq: winner.seq }
-      : { source: "fresh", detail: "stopped before the state was restored", seq: 0, freshReason: "the run was stopped while restoring" };
+      ? { source: "workspace", detail: winner.detail, seq: winner.seq, sick }
+      : { source: "fresh", detail: "stopped before the state was restored", seq: 0, freshReason: "the run was stopped while restoring", sick };
   }
 
   for (const c of candidates) {
     if (c !== winner) core.info(`also found: state #${c.seq} in the ${c.source} (${c.detail}); not used: not newer than the one restored`);
   }
   if (!winner) {
-    clearStateFiles(r.stateDir);
     const freshReason = `cache: ${whyMissing(cache)}; artifacts: ${whyMissing(artifact)}`;
+    cleanUp(transferDir, cache, artifact);
+    if (isFailure(cache) || isFailure(artifact)) return unavailable(r, freshReason, sick);
+    clearStateFiles(r.stateDir);
     core.warning(
       `Fresh start: no earlier state for state-key '${r.names.stateKey}' could be restored (${freshReason}). ` +
         "If this is the batch's first run, that is expected; otherwise work already done will be repeated.",
       { title: "resumable-batch: fresh start" },
     );
-    cleanUp(transferDir, cache, artifact);
-    return { source: "fresh", detail: "no earlier state found", seq: 0, freshReason };
+    return { source: "fresh", detail: "no earlier state found", seq: 0, freshReason, sick };
+  }
+  if (winner.source !== "artifact" && isFailure(artifact)) {
+    core.warning(`the artifacts could not be searched for a state newer than #${winner.seq} (${whyMissing(artifact)}); going on with the ${winner.source}'s state`);
   }
 
   if (winner.source !== "workspace") {
@@ -108,7 +127,22 @@ export async function restoreState(r: RestoreRequest): Promise<RestoreOutcome> {
   }
   cleanUp(transferDir, cache, artifact);
   core.info(`restored state #${winner.seq} from the ${winner.source} (${winner.detail})`);
-  return { source: winner.source, detail: winner.detail, seq: winner.seq };
+  return { source: winner.source, detail: winner.detail, seq: winner.seq, sick };
+}
+
+function isFailure(l: Lookup): boolean {
+  return "missing" in l && l.failed === true;
+}
+
+/** Nothing restored and a source failed: process nothing, loudly, so no progress is buried. */
+function unavailable(r: RestoreRequest, reason: string, sick: SickService[]): RestoreOutcome {
+  r.host.core.warning(
+    `Nothing was run: the saved state of state-key '${r.names.stateKey}' could not be reached (${reason}). ` +
+      "Starting from scratch now would save a state that later runs take for the newest and bury the further-along one, " +
+      "so this run processes nothing and saves nothing; the next run goes on from the saved state.",
+    { title: "resumable-batch: state unreachable, nothing run" },
+  );
+  return { source: "unavailable", detail: "the saved state could not be reached", seq: 0, freshReason: reason, sick };
 }
 
 function whyMissing(l: Lookup): string {
@@ -118,7 +152,7 @@ function whyMissing(l: Lookup): string {
 function cleanUp(transferDir: string, cache: Lookup, artifact: Lookup): void {
   // A timed-out cache restore may still extract into the transfer folder later: harmless,
   // the post step clears it before saving. A finished one is removed now.
-  if (!("abandoned" in cache && cache.abandoned)) rmSync(transferDir, { recursive: true, force: true });
+  if (!("timedOut" in cache && cache.timedOut)) rmSync(transferDir, { recursive: true, force: true });
   if ("candidate" in artifact) rmSync(artifact.candidate.dir, { recursive: true, force: true });
 }
 
@@ -141,7 +175,7 @@ function lookAtExisting(r: RestoreRequest): Candidate | undefined {
 }
 
 /** The state's sequence number, or the reason loadState rejects it. */
-function validSeq(dir: string): number | string {
+export function validSeq(dir: string): number | string {
   try {
     return loadState(dir).state.origin.seq;
   } catch (error) {
@@ -149,7 +183,7 @@ function validSeq(dir: string): number | string {
   }
 }
 
-function accept(dir: string, source: Candidate["source"], detail: string): Lookup {
+export function accept(dir: string, source: Candidate["source"], detail: string): Lookup {
   const problem = stateFolderProblem(dir);
   if (problem) return { missing: `rejected ${detail}: ${problem}` };
   const seq = validSeq(dir);
@@ -167,11 +201,10 @@ async function restoreFromCache(r: RestoreRequest, transferDir: string): Promise
     host.cache.restore([r.cachePath], r.names.cacheKey, [prefix]),
   );
   if (!restored.ok) {
-    host.core.warning(`${restored.reason}; going on without the cache`);
-    return { missing: restored.reason, abandoned: restored.timedOut };
+    host.core.warning(`${restored.reason}${restored.timedOut ? "; the cache is not called again in this job" : ""}; going on without the cache`);
+    return { missing: restored.reason, failed: true, timedOut: restored.timedOut };
   }
   const key = restored.value;
-  // The client also answers undefined when it failed (it logs a warning of its own then).
   if (key === undefined) return { missing: `nothing found under ${prefix}` };
   if (!isOwnCacheKey(key, prefix)) {
     host.core.warning(`the cache answered with key '${key}', which is not one of this batch's; ignored`);
@@ -180,75 +213,4 @@ async function restoreFromCache(r: RestoreRequest, transferDir: string): Promise
   const lookup = accept(transferDir, "cache", `cache key ${key}`);
   if ("missing" in lookup) host.core.warning(`${lookup.missing}; not used`);
   return lookup;
-}
-
-async function restoreFromArtifacts(r: RestoreRequest): Promise<Lookup> {
-  const { host } = r;
-  if (!r.token) return { missing: "no github-token to look for artifacts" };
-  if (!r.owner || !r.repo) return { missing: "GITHUB_REPOSITORY is not set" };
-  if (!r.branch) return { missing: "the run's branch is unknown, so no artifact can be trusted" };
-  const deadlineAtMs = host.system.nowMs() + r.timeouts.artifactRestoreMs;
-
-  const listed = await Promise.all(
-    r.names.artifactNamesSearched.map((name) =>
-      bounded(host.system, r.timeouts.artifactListMs, `listing artifacts named ${name}`, (signal) =>
-        host.rest.listByName({ owner: r.owner, repo: r.repo, name, token: r.token, signal }),
-      ),
-    ),
-  );
-  const failures = listed.flatMap((l) => (l.ok ? [] : [l.reason]));
-  if (failures.length === listed.length) {
-    const hint = /\b(401|403|404)\b|not accessible|credentials/i.test(failures[0]!) ? " (the github-token needs actions: read)" : "";
-    host.core.warning(`${failures[0]}; going on without artifacts${hint}`);
-    return { missing: failures[0]! };
-  }
-  if (failures.length > 0) host.core.warning(`${failures.length} artifact listing(s) failed: ${failures[0]}`);
-
-  const seen = new Set<number>();
-  let foreign = 0;
-  const usable: RemoteArtifact[] = [];
-  for (const l of listed) {
-    if (!l.ok) continue;
-    for (const a of l.value) {
-      if (seen.has(a.id) || !r.names.artifactNamesSearched.includes(a.name) || a.expired || a.workflowRunId === undefined) continue;
-      seen.add(a.id);
-      // A fork's pull request can upload an artifact of the same name: never trust it.
-      if (a.fromFork || a.headBranch !== r.branch) {
-        foreign++;
-        continue;
-      }
-      usable.push(a);
-    }
-  }
-  if (foreign > 0) host.core.info(`ignored ${foreign} state artifact(s) from other branches or forks`);
-  usable.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id);
-  if (usable.length === 0) return { missing: `no unexpired artifact named ${r.names.artifactNamesSearched[0]!.replace(/1$/, "<attempt>")} from branch ${r.branch}` };
-
-  const reasons: string[] = [];
-  for (const a of usable.slice(0, MAX_ARTIFACT_TRIES)) {
-    const leftMs = deadlineAtMs - host.system.nowMs();
-    if (leftMs <= 0) {
-      reasons.push("no time left for another download");
-      break;
-    }
-    const dir = mkdtempSync(join(r.tempDir, "resumable-batch-artifact-"));
-    const detail = `artifact ${a.name} (id ${a.id}) of run ${a.workflowRunId}`;
-    const got = await bounded(host.system, Math.min(r.timeouts.artifactDownloadMs, leftMs), `downloading ${detail}`, () =>
-      host.artifacts.download(a.id, {
-        path: dir,
-        expectedHash: a.digest ?? undefined,
-        findBy: { token: r.token, workflowRunId: a.workflowRunId!, repositoryOwner: r.owner, repositoryName: r.repo },
-      }),
-    );
-    let lookup: Lookup;
-    if (!got.ok) lookup = { missing: got.reason };
-    else if (got.value.digestMismatch) lookup = { missing: `rejected ${detail}: its content does not match its digest` };
-    else lookup = accept(dir, "artifact", detail);
-    if ("candidate" in lookup) return lookup;
-    // Abandoned downloads keep their own folder: a late finish writes nowhere that matters.
-    if (got.ok) rmSync(dir, { recursive: true, force: true });
-    host.core.warning(`${lookup.missing}; not used`);
-    reasons.push(lookup.missing);
-  }
-  return { missing: reasons.join("; ") };
 }

@@ -8,14 +8,17 @@ import { RESULTS_FILE } from "../report/results-export.js";
 import { bounded } from "./bounded.js";
 import type { ActionHost, ActionTimeouts } from "./host.js";
 import type { SaveReport } from "./job-summary.js";
-import type { RunContext } from "./main-post-state.js";
+import type { SavingContext } from "./main-post-state.js";
+import type { SickService } from "./restore-state.js";
 import { CACHE_TRANSFER_DIR } from "./names.js";
 import { copyStateFiles } from "./state-folder.js";
 
 export interface SaveRequest {
   host: ActionHost;
   timeouts: ActionTimeouts;
-  context: RunContext;
+  context: SavingContext;
+  /** Services that timed out in the main step: not called again (issue 13 item 5). */
+  sick: readonly SickService[];
   state: BatchState;
   summaryInput: RunSummaryInput;
   /** Scratch space outside the workspace (RUNNER_TEMP): the artifact's folder goes here. */
@@ -29,10 +32,13 @@ export interface SaveOutcome extends SaveReport {
 }
 
 /**
- * Carries the state folder to the cache (a new key per run and attempt) and to an artifact
- * (state + failures.json + summary.md + report.html), side by side, each bounded by its own
- * timeout. Nothing here fails the step: every problem is a warning, and since the artifact
- * is written whether or not the cache works, a cache outage loses nothing.
+ * Carries the state folder to an artifact (state + failures.json + summary.md + report.html),
+ * then to the cache (a new key per run and attempt), each bounded by its own timeout. The
+ * artifact goes first: it is the copy that always exists and what people review, and a cache
+ * that hangs must not hold it up — nor be waited for again when it already timed out in the
+ * main step (`sick`: then it is skipped). Nothing here fails the step: every problem is a
+ * warning, and since the artifact is written whether or not the cache works, a cache outage
+ * loses nothing.
  */
 export async function saveState(s: SaveRequest): Promise<SaveOutcome> {
   const { host, context } = s;
@@ -58,7 +64,10 @@ export async function saveState(s: SaveRequest): Promise<SaveOutcome> {
   rmSync(transferDir, { recursive: true, force: true });
   copyStateFiles(context.stateDir, transferDir);
 
-  const [cache, artifact] = await Promise.all([saveToCache(s), uploadArtifact(s, artifactDir)]);
+  const artifact = await uploadArtifact(s, artifactDir);
+  const cache: SaveReport["cache"] = s.sick.includes("cache")
+    ? { saved: false, note: "skipped: the cache did not answer in time in the main step, so this job does not wait for it again" }
+    : await saveToCache(s);
 
   if (cache.saved) core.info(`state #${s.state.origin.seq} saved to the cache as ${context.cacheKey}`);
   if (artifact.saved) core.info(`state #${s.state.origin.seq} uploaded as artifact ${context.artifactName} (kept ${context.artifactRetentionDays} day(s))`);

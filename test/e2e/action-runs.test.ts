@@ -127,7 +127,8 @@ describe.concurrent("the action across workflow runs", () => {
     const files = { "items.jsonl": itemsJsonl(10) };
     const env = { RECORD: s.record, DELAY: "0", RESUMABLE_BATCH_SERVICE_TIMEOUT: "8s" };
     const run1Id = nextRunId++;
-    gh.injectFault({ service: "cache", runId: run1Id, action: { kind: "status", status: 503 } });
+    // The cache refuses this run's save (a failed restore would be an outage: nothing run, see 9.).
+    gh.injectFault({ service: "cache", method: "CreateCacheEntry", runId: run1Id, action: { kind: "status", status: 503 } });
     const run1 = await playRun({ gh, runId: run1Id, inputs, env, files: { "items.jsonl": itemsJsonl(5) } });
     describeRun("cachedown/1 (cache answers 503)", run1);
     expect(run1.main.exitCode).toBe(0);

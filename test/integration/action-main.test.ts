@@ -82,11 +82,11 @@ describe("runMain: restore", () => {
     expect(fresh?.level).toBe("warning");
     expect(fresh?.message).toMatch(/nothing found under resumable-batch\/default\/all\/.*no unexpired artifact/);
     expect(doneIds(f)).toEqual(["a", "b", "c"]);
-    // Asked the cache by prefix and every re-run attempt's artifact name.
+    // Asked the cache by prefix; with no seq to start from, read the repository's listing once.
     expect(f.cache.calls).toEqual(["restore resumable-batch/default/all/100-1 [resumable-batch/default/all/]"]);
-    expect(f.artifacts.listed).toEqual([1, 2, 3, 4, 5].map((n) => `resumable-batch-default-state-${n}`));
+    expect(f.artifacts.listed).toEqual(["*"]);
     const channel = mainPostState(f.core);
-    expect(channel.context()).toMatchObject({ cacheKey: "resumable-batch/default/all/100-1", artifactName: "resumable-batch-default-state-1", cachePath: ".resumable-batch/.cache-transfer" });
+    expect(channel.context()).toMatchObject({ cacheKey: "resumable-batch/default/all/100-1", artifactPrefix: "resumable-batch-default-state-", cachePath: ".resumable-batch/.cache-transfer" });
     expect(channel.restore()).toMatchObject({ source: "fresh", seq: 0 });
     expect(channel.result()).toMatchObject({ processed: 3, stopReason: "complete" });
   });
@@ -103,11 +103,13 @@ describe("runMain: restore", () => {
   it("takes the artifact when it is newer than the cache (the cache was down for a run)", async () => {
     const f = setup();
     f.cache.put("resumable-batch/default/all/98-1", f.cachePath, savedState(3, ["a"]));
-    f.artifacts.put("resumable-batch-default-state-1", { ...savedState(4, ["a", "b"]), "summary.md": "# hi", "report.html": "<p>" }, { workflowRunId: 99 });
+    f.artifacts.put("resumable-batch-default-state-4", { ...savedState(4, ["a", "b"]), "summary.md": "# hi", "report.html": "<p>" }, { workflowRunId: 99 });
     await runMain(f.host);
     expect(f.core.outputs).toMatchObject({ "state-source": "artifact", processed: "1" });
     expect(f.core.text("info")).toMatch(/also found: state #3 in the cache/);
     expect(f.artifacts.downloads).toEqual([1]);
+    // The cache's seq 3 named the one artifact to ask for, then the next: two exact-name requests.
+    expect(f.artifacts.listed).toEqual(["resumable-batch-default-state-4", "resumable-batch-default-state-5"]);
     // Only state files are taken from the artifact.
     expect(existsSync(join(f.stateDir, "summary.md"))).toBe(false);
   });
@@ -120,7 +122,7 @@ describe("runMain: restore", () => {
     expect(f.core.outputs).toMatchObject({ "state-source": "cache", processed: "0", complete: "true" });
   });
 
-  it("finds the artifact of a re-run (attempt 3) and takes the newest by creation", async () => {
+  it("without a cache entry, reads the repository's listing and takes the highest seq in the names", async () => {
     const f = setup();
     f.artifacts.put("resumable-batch-default-state-1", savedState(2, ["a"]), { workflowRunId: 97 });
     f.artifacts.put("resumable-batch-default-state-3", savedState(3, ["a", "b"]), { workflowRunId: 97 });
@@ -207,9 +209,12 @@ describe("runMain: restore", () => {
     f.artifacts.onList = hang;
     await runMain(f.host);
     expect(f.core.failed).toBeUndefined();
-    expect(f.core.text("warning")).toMatch(/cache restore did not finish within 30ms; going on without the cache/);
-    expect(f.core.text("warning")).toMatch(/listing artifacts named resumable-batch-default-state-1 did not finish/);
-    expect(f.core.outputs).toMatchObject({ "state-source": "fresh", processed: "3" });
+    expect(f.core.text("warning")).toMatch(/cache restore did not finish within 30ms; the cache is not called again in this job; going on without the cache/);
+    expect(f.core.text("warning")).toMatch(/listing the repository's artifacts did not finish/);
+    // Neither place answered: the saved state may be further along; nothing is run (issue 13 item 4).
+    expect(f.core.outputs).toMatchObject({ "state-source": "unavailable", processed: "0", complete: "false" });
+    expect(f.core.logs.find((l) => l.title === "resumable-batch: state unreachable, nothing run")?.level).toBe("warning");
+    expect(mainPostState(f.core).restore()).toMatchObject({ source: "unavailable", sick: ["cache", "rest"] });
   });
 
   it("skips the artifact fallback without a token, and the cache when the runner has none", async () => {
@@ -241,9 +246,20 @@ describe("runMain: restore", () => {
 
   it("uses shard-specific cache keys and artifact names", async () => {
     const f = setup({ shard: "2/3" });
+    f.cache.put("resumable-batch/default/shard-2-of-3/99-1", f.cachePath, savedState(4, ["a"]));
     await runMain(f.host);
     expect(f.cache.calls[0]).toBe("restore resumable-batch/default/all/100-1 [resumable-batch/default/all/]".replace(/all/g, "shard-2-of-3"));
-    expect(f.artifacts.listed[0]).toBe("resumable-batch-default-shard-2-of-3-state-1");
+    expect(f.artifacts.listed).toEqual(["resumable-batch-default-shard-2-of-3-state-5"]);
+  });
+
+  it("takes shard 1/1 for no shard: the reusable workflow's one shard and the action alone share one state", async () => {
+    const f = setup({ shard: "1/1" });
+    f.cache.put("resumable-batch/default/all/99-1", f.cachePath, savedState(4, ["a"]));
+    await runMain(f.host);
+    expect(f.core.outputs).toMatchObject({ "state-source": "cache", processed: "2" });
+    expect(f.artifacts.listed).toEqual(["resumable-batch-default-state-5"]);
+    expect(mainPostState(f.core).context()).toMatchObject({ cacheKey: "resumable-batch/default/all/100-1", artifactPrefix: "resumable-batch-default-state-" });
+    expect(mainPostState(f.core).context()?.shard).toBeUndefined();
   });
 });
 

@@ -4,7 +4,8 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { pickShardArtifacts, shardFigures } from "../../src/action/report-shards.js";
+import { shardFigures } from "../../src/action/report-shards.js";
+import { pickShardArtifacts } from "../../src/action/report-artifacts.js";
 import { runMain } from "../../src/action/main.js";
 import { runPost } from "../../src/action/post.js";
 import { CHAIN_ACTOR } from "../../src/action/chain.js";
@@ -87,7 +88,9 @@ describe("mode: report", () => {
     expect(r.cache.calls).toEqual([]);
     expect(repo.cache).toHaveLength(cacheBefore);
     expect(r.core.text("info")).toMatch(/mode: report: .*nothing to save here/);
-    expect(r.artifacts.runListings).toBe(1);
+    // This run's artifacts through the REST API (one page), not the internal listing.
+    expect(r.artifacts.listed).toEqual(["run:100"]);
+    expect(r.artifacts.runListings).toBe(0);
 
     // One merged artifact: failures.json (with shards), summary.md, report.html.
     expect(r.artifacts.uploads).toEqual([{ name: "resumable-batch-default-report-1", files: ["failures.json", "report.html", "summary.md"].sort(), retentionDays: 7 }].map((u) => ({ ...u, files: expect.arrayContaining(u.files) })));
@@ -121,7 +124,7 @@ describe("mode: report", () => {
     expect(r.core.failed).toBeUndefined();
     const warning = r.core.logs.find((l) => l.title === "resumable-batch: shard 3/4 missing from the report");
     expect(warning?.level).toBe("warning");
-    expect(warning?.message).toMatch(/^shard 3\/4: no state artifact resumable-batch-default-shard-3-of-4-state-<attempt> in this workflow run .*its items are not in this report$/);
+    expect(warning?.message).toMatch(/^shard 3\/4: no state artifact resumable-batch-default-shard-3-of-4-state-<seq> in this workflow run .*its items are not in this report$/);
     expect(r.core.outputs.complete).toBe("false");
     expect(Number(r.core.outputs.processed)).toBe(IDS.filter((id) => shardOf(id, 4) !== 3).length);
     expect(r.core.summary).toMatch(/> \[!WARNING\]\n> \*\*1 of 4 shard\(s\) missing from this report:\*\*/);
@@ -148,13 +151,13 @@ describe("mode: report", () => {
     const r = await reportJob(newRepo(), 100, { "state-key": "nightly" });
     expect(r.core.failed).toBeUndefined();
     expect(r.core.logs.find((l) => l.title === "resumable-batch: no shards to report")?.message).toMatch(
-      /no shard state artifact \(resumable-batch-nightly-shard-<i>-of-<n>-state-<attempt>\) in this workflow run/,
+      /no shard state artifact \(resumable-batch-nightly-shard-<i>-of-<n>-state-<seq>\) in this workflow run/,
     );
     expect(r.core.outputs).toMatchObject({ processed: "0", complete: "false" });
     expect(r.artifacts.uploads).toEqual([]);
 
     const g = job(newRepo(), 100, { mode: "report" });
-    g.artifacts.onListRun = async () => {
+    g.artifacts.onList = async () => {
       throw new Error("ECONNRESET");
     };
     await runMain(g.host);
@@ -234,24 +237,30 @@ describe("mode: report", () => {
 });
 
 describe("pickShardArtifacts", () => {
-  it("keeps this state key's shard artifacts, the newest matrix, per shard the newest attempt up to this one", () => {
-    const a = (id: number, name: string) => ({ id, name });
-    const picked = pickShardArtifacts(
-      "k",
-      [
-        a(1, "resumable-batch-k-shard-1-of-2-state-1"),
-        a(2, "resumable-batch-k-shard-2-of-2-state-1"),
-        a(3, "resumable-batch-k-shard-2-of-2-state-2"),
-        a(4, "resumable-batch-k-shard-1-of-2-state-3"), // a later attempt than this one: not yet
-        a(5, "resumable-batch-k-x-shard-1-of-2-state-1"), // state key k-x
-        a(6, "resumable-batch-k-state-1"),
-        a(7, "resumable-batch-k-report-1"),
-      ],
-      2,
-    );
+  it("keeps this state key's state artifacts, the newest matrix, per shard the highest seq then the latest creation, never the id", () => {
+    const at = (minute: number) => new Date(Date.UTC(2026, 10, 27, 12, minute)).toISOString();
+    const a = (id: number, name: string, minute: number) => ({ id, name, createdAt: at(minute) });
+    const picked = pickShardArtifacts("k", [
+      a(500, "resumable-batch-k-shard-1-of-2-state-7", 1),
+      a(501, "resumable-batch-k-shard-2-of-2-state-7", 1),
+      // "Re-run failed jobs": shard 2's attempt 2 continues state #7 and gets a LOWER id.
+      a(12, "resumable-batch-k-shard-2-of-2-state-8", 9),
+      a(13, "resumable-batch-k-x-shard-1-of-2-state-9", 9), // state key k-x
+      a(14, "resumable-batch-k-report-1", 9),
+    ]);
     expect(picked.count).toBe(2);
-    expect([...picked.byIndex.entries()].map(([i, x]) => [i, x.id])).toEqual([[1, 1], [2, 3]]);
-    expect(pickShardArtifacts("k", [a(1, "resumable-batch-k-shard-1-of-2-state-1"), a(9, "resumable-batch-k-shard-1-of-3-state-1")], 1)).toMatchObject({ count: 3, otherCounts: [2] });
+    expect([...picked.byIndex.entries()].map(([i, x]) => [i, x.id])).toEqual([[1, 500], [2, 12]]);
+    // The same seq twice (two runs' artifacts listed together): the later creation wins.
+    const twice = pickShardArtifacts("k", [a(40, "resumable-batch-k-shard-1-of-2-state-3", 5), a(30, "resumable-batch-k-shard-1-of-2-state-3", 6)]);
+    expect(twice.byIndex.get(1)?.id).toBe(30);
+    // The newest matrix is the most recently created one, whatever the ids say.
+    expect(pickShardArtifacts("k", [a(9, "resumable-batch-k-shard-1-of-2-state-1", 1), a(1, "resumable-batch-k-shard-1-of-3-state-1", 2)])).toMatchObject({ count: 3, otherCounts: [2] });
+  });
+
+  it("counts an unsharded state artifact as shard 1 of 1 (the reusable workflow's shards: 1)", () => {
+    const picked = pickShardArtifacts("k", [{ id: 3, name: "resumable-batch-k-state-4", createdAt: "" }]);
+    expect(picked.count).toBe(1);
+    expect(picked.byIndex.get(1)).toMatchObject({ id: 3, seq: 4 });
   });
 });
 

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { FakeSignals } from "./fake-signals.js";
 import { realSystem } from "../../src/core/platform/system.js";
 import type { StopSignalName, StopSource } from "../../src/core/run/stop-controller.js";
-import type { ActionCore, ActionHost, ArtifactClient, ArtifactFinder, CacheClient, RemoteArtifact, RunArtifact, WorkflowDispatcher } from "../../src/action/host.js";
+import { REST_PAGE_SIZE, type ActionCore, type ActionHost, type ArtifactClient, type ArtifactFinder, type ArtifactPage, type CacheClient, type RemoteArtifact, type RunArtifact, type WorkflowDispatcher } from "../../src/action/host.js";
 
 export type Files = Record<string, string>;
 
@@ -152,13 +152,19 @@ export class FakeArtifacts implements ArtifactClient, ArtifactFinder {
     if (this.onListRun) return this.onListRun();
     return this.stored.filter((a) => a.workflowRunId === this.run.runId && !a.expired).map((a) => ({ id: a.id, name: a.name, digest: a.digest }));
   }
-  async listByName(request: { name: string }): Promise<RemoteArtifact[]> {
-    this.listed.push(request.name);
-    if (this.onList) return this.onList();
-    return this.stored
-      .filter((a) => a.name === request.name)
-      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+  /** REST listings, one page a call: `listed` records the name asked for, `*` for none, `run:<id>` for a run's. */
+  async list(request: { name?: string; runId?: number; page: number }): Promise<ArtifactPage> {
+    this.listed.push(request.runId !== undefined ? `run:${request.runId}${request.name ? `/${request.name}` : ""}` : (request.name ?? "*"));
+    if (this.onList) {
+      const artifacts = await this.onList();
+      return { artifacts, totalCount: artifacts.length };
+    }
+    // No documented order on the real API: oldest first here, so nothing relies on an order.
+    const all = this.stored
+      .filter((a) => (request.name === undefined || a.name === request.name) && (request.runId === undefined || a.workflowRunId === request.runId))
+      .sort((a, b) => a.id - b.id)
       .map(({ files: _files, ...rest }) => rest);
+    return { artifacts: all.slice((request.page - 1) * REST_PAGE_SIZE, request.page * REST_PAGE_SIZE), totalCount: all.length };
   }
   put(name: string, files: Files, extra: Partial<RemoteArtifact> = {}): StoredArtifact {
     this.clock += 60_000;

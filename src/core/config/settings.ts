@@ -228,13 +228,18 @@ export function parseRateLimit(value: string | undefined, what: string): { count
   return { count: Number(m[1]), perMs: units[m[2]!.toLowerCase()]! };
 }
 
-/** `i/n` with 1 <= i <= n: this job's shard of n. */
+/**
+ * `i/n` with 1 <= i <= n: this job's shard of n. `1/1` is no shard: one shard is the same
+ * batch as no shard (DESIGN.md), so the reusable workflow's `shards: 1` (which passes `1/1`)
+ * and the action called without `shard` read and write the same state.
+ */
 export function parseShard(value: string | undefined, what: string): { index: number; count: number } | undefined {
   if (value === undefined) return undefined;
   const m = /^(\d+)\s*\/\s*(\d+)$/.exec(value);
   if (!m || Number(m[2]) < 1 || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]) || Number(m[2]) > 256) {
     throw new ConfigError(`${what}: '${value}' must be i/n with 1 <= i <= n <= 256, like 3/8 (shards count from 1)`);
   }
+  if (Number(m[2]) === 1) return undefined;
   return { index: Number(m[1]), count: Number(m[2]) };
 }
 
