@@ -9,7 +9,7 @@ import { mainPostState } from "../../src/action/main-post-state.js";
 import { runMain } from "../../src/action/main.js";
 import { runPost } from "../../src/action/post.js";
 import { loadState } from "../../src/core/state/state-store.js";
-import { fixture, hang, type Fixture } from "./action-fakes.js";
+import { fixture, hang, type Fixture } from "../support/action-fakes.js";
 
 const made: string[] = [];
 afterEach(() => {
