@@ -58,6 +58,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option("--reprocess-changed", "process an item again when its content changed since it was done")
     .addOption(flag("version-field", "name", "with --reprocess-changed: compare this field (updatedAt, an etag) instead of the whole item"))
     .option("--results", "keep what the handler produces per item (see `resumable-batch results`)")
+    .addOption(flag("retry-filter", "filter", "with --retry-failures: cause:TEXT, kind:KIND or a file of ids"))
+    .option("--only-cause <text>", "with --retry-failures: only failures whose reason contains this text")
+    .option("--only-kind <kind>", "with --retry-failures: only failures of this kind (transient, permanent, timeout, quarantined)")
+    .option("--only-ids <file>", "with --retry-failures: only the failed items whose ids this file lists, one a line")
+    .addOption(flag("redo-ids", "file", "process the done items listed in this file again, with a new idempotency key"))
     .addOption(flag("max-result-size", "size", "a larger result fails its item, like 64KiB or 1MiB"))
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       exitCode = await runCommand(opts, io);
@@ -140,6 +145,7 @@ async function runCommand(opts: Record<string, string | boolean | undefined>, io
     raw[kebab] = value;
   }
   const nameOf = (key: SettingName) => `--${key}`;
+  raw["retry-filter"] = retryFilterOfFlags(opts);
   const settings = parseRunSettings(raw, nameOf);
   const stateDir = resolveStateDir(opts.stateDir as string | undefined, io);
   const display = new ProgressDisplay(io.stderr, Boolean(io.stderr.isTTY));
@@ -169,6 +175,22 @@ async function runCommand(opts: Record<string, string | boolean | undefined>, io
   const handlerArgs = (["run", "module", "worker"] as const).flatMap((k) => (typeof opts[k] === "string" ? [`--${k}`, opts[k] as string] : []));
   io.stderr.write(summaryLine(result, stateDir, { stateDirArgs, handlerArgs }) + "\n");
   return result.exitCode;
+}
+
+/**
+ * `--only-cause TEXT`, `--only-kind KIND` and `--only-ids FILE` are the command line's
+ * spellings of `--retry-filter cause:TEXT`, `kind:KIND` and `FILE` (the action input).
+ */
+function retryFilterOfFlags(opts: Record<string, string | boolean | undefined>): string | undefined {
+  const given = [
+    typeof opts.retryFilter === "string" ? { flag: "--retry-filter", value: opts.retryFilter } : undefined,
+    typeof opts.onlyCause === "string" ? { flag: "--only-cause", value: `cause:${opts.onlyCause}` } : undefined,
+    typeof opts.onlyKind === "string" ? { flag: "--only-kind", value: `kind:${opts.onlyKind}` } : undefined,
+    typeof opts.onlyIds === "string" ? { flag: "--only-ids", value: opts.onlyIds } : undefined,
+  ].filter((g) => g !== undefined);
+  if (given.length > 1) throw new ConfigError(`give one of ${given.map((g) => g.flag).join(", ")}: a retry takes one filter`);
+  if (given.length === 1 && opts.retryFailures !== true) throw new ConfigError(`${given[0]!.flag} chooses which failures to re-attempt: it needs --retry-failures`);
+  return given[0]?.value;
 }
 
 /** Quotes an argument for a POSIX shell, only when it needs it. */

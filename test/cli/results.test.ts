@@ -94,4 +94,25 @@ describe("resumable-batch results and log", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nope does not exist; give the state folder with --state-dir/);
   });
+
+  it("--only-kind / --only-ids / --only-cause retry just that part; --redo-ids processes done items again", async () => {
+    const dir = newDir();
+    writeFile(dir, "items.txt", "a\nb\nc\n");
+    const first = 'case "$ITEM_ID" in a) exit 75;; b) echo "HTTP 404" >&2; exit 1;; esac';
+    await runCli(cli, ["run", "--items", "items.txt", "--run", first, "--max-attempts", "1"], { cwd: dir });
+    const both = await runCli(cli, ["run", "--retry-failures", "--only-kind", "transient", "--only-ids", "x", "--run", "true"], { cwd: dir });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/give one of --only-kind, --only-ids: a retry takes one filter/);
+    const retry = await runCli(cli, ["run", "--retry-failures", "--only-kind", "transient", "--run", "echo fixed", "--results"], { cwd: dir });
+    expect(retry.code, retry.stderr).toBe(1); // b is still held in failures.json
+    expect(retry.stderr).toMatch(/re-attempting 1 failed item\(s\) \(retry-filter\); the other 1 stay in failures.json/);
+    const failures = JSON.parse(readFileSync(join(dir, ".resumable-batch/failures.json"), "utf8")).failures;
+    expect(failures.map((f: { id: string }) => f.id)).toEqual(["b"]);
+
+    writeFile(dir, "redo.txt", "c\n");
+    const redo = await runCli(cli, ["run", "--items", "items.txt", "--run", "echo again", "--results", "--redo-ids", "redo.txt"], { cwd: dir });
+    expect(redo.stderr).toMatch(/redo-ids: processing 1 done item\(s\) again with a new idempotency key/);
+    const results = lines((await runCli(cli, ["results"], { cwd: dir })).stdout);
+    expect(results.map((r) => [r.id, r.result, r.redone])).toEqual([["a", "fixed", undefined], ["c", "again", true]]);
+  });
 });

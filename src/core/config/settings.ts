@@ -2,6 +2,7 @@ import { parseDurationMs } from "./duration.js";
 import { ConfigError } from "../platform/errors.js";
 import { ITEMS_FORMATS, type ItemsFormat } from "../input/item-source.js";
 import { parsePassSettings, type PassSettings } from "./pass-settings.js";
+import { parseRetrySettings, type RetrySettings } from "./retry-settings.js";
 import { parseSizeBytes } from "./size.js";
 
 /**
@@ -31,12 +32,12 @@ export type SettingName =
   | "item-timeout" | "time-budget" | "shutdown-grace" | "transient-exit-codes"
   | "retry-failures" | "max-runs-per-item" | "max-failure-rate" | "rate-limit" | "shard"
   | "repeat" | "new-pass" | "reprocess-changed" | "version-field"
-  | "results" | "max-result-size";
+  | "results" | "max-result-size" | "retry-filter" | "redo-ids";
 
 export type HandlerSpec = { kind: "command"; command: string } | { kind: "module"; file: string } | { kind: "worker"; command: string };
 export type ItemsSpec = { kind: "file"; path: string } | { kind: "command"; command: string };
 
-export interface RunSettings extends PassSettings {
+export interface RunSettings extends PassSettings, RetrySettings {
   items?: ItemsSpec;
   /** Undefined: by the file's extension (JSON Lines for a command). */
   itemsFormat?: ItemsFormat;
@@ -123,6 +124,7 @@ export function parseRunSettings(raw: RawSettings, nameOf: (key: SettingName) =>
   const transientExitCodes = parseTransientExitCodes(reader);
   const maxFailureRate = parseMaxFailureRate(reader);
   const passSettings = parsePassSettings(reader, retryFailures);
+  const retrySettings = parseRetrySettings(reader, retryFailures);
   return {
     items,
     itemsFormat,
@@ -142,6 +144,7 @@ export function parseRunSettings(raw: RawSettings, nameOf: (key: SettingName) =>
     rateLimit: parseRateLimit(reader.text("rate-limit"), nameOf("rate-limit")),
     shard: parseShard(reader.text("shard"), nameOf("shard")),
     ...passSettings,
+    ...retrySettings,
     results: parseBoolean(raw.results, nameOf("results")),
     maxResultBytes: parseSizeBytes(reader.withDefault("max-result-size"), nameOf("max-result-size"), 64 * 1024 ** 2),
   };

@@ -3,6 +3,7 @@ import type { Budget } from "./budget.js";
 import type { ItemErrorKind } from "../platform/errors.js";
 import type { AttemptContext, AttemptResult, Handler } from "../handlers/handler.js";
 import { idempotencyKey } from "./idempotency.js";
+import type { Redo } from "./redo.js";
 import { PermanentError, TransientError } from "../platform/errors.js";
 import { sleepMs, type System } from "../platform/system.js";
 import type { Item } from "../platform/types.js";
@@ -35,6 +36,8 @@ export interface ItemRunnerOptions {
    * part of its idempotency key. Asked only when a handler reads the key.
    */
   versionOf?: (item: Item) => number;
+  /** Items processed again on purpose (redo-ids): their key takes the redo's tag, so it is new. */
+  redo?: Redo;
   /** Told about each failed attempt that will be retried, for the log. */
   onRetry?: (item: Item, attempt: number, result: Extract<AttemptResult, { ok: false }>, delayMs: number) => void;
   /** Told when a server throttled us (429, Retry-After), with the wait it implies. */
@@ -66,7 +69,8 @@ class Context implements AttemptContext {
   readonly #item: Item;
   get idempotencyKey(): string {
     const o = this.#o;
-    return (this.key ??= idempotencyKey(this.id, o.idempotencyNamespace, o.pass ?? 1, o.versionOf ? o.versionOf(this.#item) : 0));
+    const namespace = o.redo !== undefined && o.redo.ids.has(this.id) ? `${o.idempotencyNamespace}\0${o.redo.tag}` : o.idempotencyNamespace;
+    return (this.key ??= idempotencyKey(this.id, namespace, o.pass ?? 1, o.versionOf ? o.versionOf(this.#item) : 0));
   }
 }
 

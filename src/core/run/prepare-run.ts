@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { ConfigError } from "../platform/errors.js";
-import { join } from "node:path";
+import { readIdList, retryFilterPredicate } from "../config/retry-settings.js";
+import { join, resolve } from "node:path";
 import { captureCommandOutput } from "../input/capture-command.js";
 import { createHandler } from "../handlers/create-handler.js";
 import { formatForPath, type SourceSpec } from "../input/item-source.js";
@@ -62,6 +63,10 @@ export async function runFromSettings(settings: RunSettings, e: RunEnvironment):
     if (source && items?.kind === "file") await assertReadable(source.path, e.nameOf("items"));
     const limiter = new RateLimiter(e.system, settings.rateLimit);
     const shard = settings.shard;
+    // Read before any work: a missing ids file is bad usage (exit 2), nothing processed.
+    const retryFilter = settings.retryFilter === undefined ? undefined
+      : await retryFilterPredicate(settings.retryFilter.by === "ids" ? { by: "ids", file: resolve(e.cwd, settings.retryFilter.file) } : settings.retryFilter, e.nameOf("retry-filter"));
+    const redoIds = settings.redoIdsFile === undefined ? undefined : await readIdList(resolve(e.cwd, settings.redoIdsFile), e.nameOf("redo-ids"));
     const options: RunBatchOptions = {
       stateDir: e.stateDir,
       source,
@@ -85,6 +90,8 @@ export async function runFromSettings(settings: RunSettings, e: RunEnvironment):
       handlerKind: settings.handler.kind,
       results: settings.results,
       maxResultBytes: settings.maxResultBytes,
+      retryFilter,
+      redoIds,
       runId: e.runId,
       runAttempt: e.runAttempt,
       idempotencyNamespace: e.idempotencyNamespace,

@@ -4,6 +4,7 @@ import type { Handler } from "../handlers/handler.js";
 import type { Logger } from "../platform/logger.js";
 import type { System } from "../platform/system.js";
 import type { Item } from "../platform/types.js";
+import type { Redo } from "./redo.js";
 import type { BackoffPolicy } from "./backoff.js";
 import type { Budget } from "./budget.js";
 import { oneLine, type ItemLog } from "./item-log.js";
@@ -31,6 +32,8 @@ export interface ProcessItemsOptions {
   idempotencyNamespace: string;
   /** reprocess-changed: a changed item's version is part of its idempotency key. */
   changes?: ChangeCheck;
+  /** Done items processed again on purpose, with a new key (redo-ids). */
+  redo?: Redo;
   beforeStart?: (signal: AbortSignal) => boolean | Promise<boolean>;
   onThrottle?: (delayMs: number) => void;
   system: System;
@@ -91,6 +94,7 @@ function itemRunnerOptions(options: ProcessItemsOptions, run: RunInProgress): It
     budget: run.budget,
     idempotencyNamespace: options.idempotencyNamespace,
     pass: run.state.pass,
+    redo: options.redo,
     // Versions exist only where items changed (or changed in an earlier run with reprocess-changed).
     versionOf: options.changes || run.state.versions.size > 0 ? (item) => versionOf(run.state, item, options.changes) : undefined,
     onThrottle: options.onThrottle,

@@ -14,10 +14,11 @@ import { beginRun, endRun, loadCheckpoint } from "./run-journal.js";
 import { startRunTimers } from "./run-timers.js";
 import { acquireLock } from "../state/state-store.js";
 import { compactSegments } from "../outcomes/outcome-files.js";
+import { restoreUnreached, takeRedoIds } from "./redo.js";
 import { DEFAULT_MAX_RESULT_BYTES, JobLogWriter, NO_JOB_LOG, type JobLog } from "../outcomes/job-log-writer.js";
 import { StopController, type StopSource } from "./stop-controller.js";
 import type { System } from "../platform/system.js";
-import type { StopReason } from "../platform/types.js";
+import type { FailureRecord, StopReason } from "../platform/types.js";
 import { openWorkQueue, type WorkQueue } from "./work-queue.js";
 import { changeCheck } from "../input/changes.js";
 import { describePassState, nextPassAfter, openPass } from "./passes.js";
@@ -66,6 +67,10 @@ export interface RunBatchOptions {
   maxResultBytes?: number;
   /** false: keep no job log (only `npm run bench` does, to measure what the log costs). */
   jobLog?: boolean;
+  /** retry-failures with retry-filter: only the failures this accepts are re-attempted; the rest stay. */
+  retryFilter?: (failure: FailureRecord) => boolean;
+  /** redo-ids: done items to process again, with a new idempotency key, recorded as redone. */
+  redoIds?: ReadonlySet<string>;
   runId: string;
   runAttempt: number;
   idempotencyNamespace: string;
@@ -159,19 +164,21 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
   // A pass starts when its first run does (not when that run's items checked out).
   checkpoint.state.passStartedAt ??= new Date(startedAtMs).toISOString();
   const changes = options.reprocessChanged ? changeCheck(options.versionField) : undefined;
+  const redoTaken = options.redoIds === undefined ? new Set<string>() : takeRedoIds(checkpoint.state, options.redoIds, options.log);
   const queue = await openWorkQueue({ ...options, changes }, checkpoint.state);
   const run = beginRun(options, checkpoint, options.retryFailures ? "retry-failures" : "run", pass.record);
+  const redo = redoTaken.size === 0 ? undefined : { ids: redoTaken, tag: `redo ${run.seq}` };
 
   const budget = new Budget(options.timeBudgetMs === undefined ? undefined : startedAtMs + options.timeBudgetMs, options.reserveMs);
   const meter = new ProgressMeter(queue.pending, startedAtMs);
   const itemLog = new ItemLog(options.log);
   // Outcomes name their pass once a batch has passes (a repeat, or a pass after the first).
   const passOfOutcomes = options.repeatMs !== undefined || run.state.pass > 1 ? run.state.pass : undefined;
-  const jobLog = await openJobLog(options, run.seq, passOfOutcomes);
+  const jobLog = await openJobLog(options, run.seq, passOfOutcomes, redoTaken);
   const recorder = new OutcomeRecorder({ ...options, changes }, { journal: run.journal, jobLog, state: run.state, meter, stop, itemLog });
   const cancelTimers = startRunTimers(options, startedAtMs, budget, stop, meter);
   try {
-    await processItems({ ...options, changes }, queue, { state: run.state, budget, stop, meter, recorder, itemLog });
+    await processItems({ ...options, changes, redo }, queue, { state: run.state, budget, stop, meter, recorder, itemLog });
   } finally {
     cancelTimers();
   }
@@ -179,6 +186,7 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
   const ending = howItEnded(options.retryFailures, queue, meter, recorder, stop);
   // Before the journal's end: an item the journal calls done has its outcome on disk.
   jobLog.close();
+  restoreUnreached(run.state, redoTaken);
   endRun(options, run, {
     succeeded: meter.succeeded, failed: meter.failed, stopReason: ending.stopReason,
     ...(options.retryFailures ? {} : { source: { total: queue.total, remaining: ending.remaining } }),
@@ -214,12 +222,12 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
 }
 
 /** Opens this run's segment of the job log, merging the older segments first when there are many. */
-async function openJobLog(options: RunBatchOptions, seq: number, pass: number | undefined): Promise<JobLog> {
+async function openJobLog(options: RunBatchOptions, seq: number, pass: number | undefined, redoIds: ReadonlySet<string>): Promise<JobLog> {
   if (options.jobLog === false) return NO_JOB_LOG;
   await compactSegments(options.stateDir);
   return new JobLogWriter({
     stateDir: options.stateDir, seq, runId: options.runId, runAttempt: options.runAttempt, handlerKind: options.handlerKind ?? "module",
-    shard: options.shardLabel, pass, results: options.results ?? false, maxResultBytes: options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+    shard: options.shardLabel, pass, redoIds, results: options.results ?? false, maxResultBytes: options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
     system: options.system, flushIntervalMs: options.flushIntervalMs,
   });
 }

@@ -4,7 +4,7 @@ import { readSource, type SourceSpec } from "../input/item-source.js";
 import type { ChangeCheck } from "../input/changes.js";
 import { firstOccurrences, isPendingItem, planSource } from "../input/plan.js";
 import type { Logger } from "../platform/logger.js";
-import type { Item } from "../platform/types.js";
+import type { FailureRecord, Item } from "../platform/types.js";
 import { batchedNext } from "./pool.js";
 
 /**
@@ -43,6 +43,8 @@ export interface WorkQueueOptions {
   retainItemsMaxBytes?: number;
   /** reprocess-changed: how an item's content is fingerprinted. */
   changes?: ChangeCheck;
+  /** retry-failures with retry-filter: only the failures this accepts are re-attempted. */
+  retryFilter?: (failure: FailureRecord) => boolean;
   log: Logger;
 }
 
@@ -56,10 +58,15 @@ export async function openWorkQueue(options: WorkQueueOptions, state: BatchState
 }
 
 function failuresQueue(options: WorkQueueOptions, state: BatchState, accept: (id: string) => boolean): WorkQueue {
-  const items: Item[] = [...state.failures.values()].filter((f) => accept(f.id)).map((f) => ({ id: f.id, data: f.item, line: 0 }));
+  const ours = [...state.failures.values()].filter((f) => accept(f.id));
+  const filter = options.retryFilter;
+  const items: Item[] = (filter ? ours.filter(filter) : ours).map((f) => ({ id: f.id, data: f.item, line: 0 }));
   let index = 0;
-  options.log.info(`retry-failures: re-attempting ${items.length} failed item(s)`);
-  return { total: items.length, pending: items.length, heldFailed: 0, alreadyDone: 0, changed: 0, next: async () => items[index++], warnings: [] };
+  const left = filter ? ` (retry-filter); the other ${ours.length - items.length} stay in failures.json as they are` : "";
+  options.log.info(`retry-failures: re-attempting ${items.length} failed item(s)${left}`);
+  // Failures the filter left out are still failures: the run ends with exit 1, as for any held failure.
+  const heldFailed = ours.length - items.length;
+  return { total: items.length, pending: items.length, heldFailed, alreadyDone: 0, changed: 0, next: async () => items[index++], warnings: [] };
 }
 
 async function sourceQueue(options: WorkQueueOptions, source: SourceSpec, state: BatchState, accept: (id: string) => boolean): Promise<WorkQueue> {
