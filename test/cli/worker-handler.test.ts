@@ -25,7 +25,8 @@ const newDir = tempDirsPerTest("rb-worker-");
 
 /**
  * The worker: logs each request with its own pid, behaves as the item's `kind` says, and
- * prints a stray log line before each answer (the protocol skips non-answer lines).
+ * prints a stray log line before each answer (the protocol skips non-answer lines). Its
+ * answers name the request's id.
  */
 const WORKER = `
 import json, os, signal, sys, time
@@ -52,14 +53,21 @@ for line in sys.stdin:
     if kind == "die" and req["attempt"] < 2:
         os._exit(3)
     print(f"working on {req['id']}", flush=True)
-    if kind == "fail":
-        answer = {"ok": False, "error": "bad record: " + item["why"]}
+    if kind == "api-log":
+        # A JSON API response the worker logs: it has "ok" but names no request.
+        print(json.dumps({"ok": True, "channel": "C123"}), flush=True)
+    if kind == "wrong-id" and req["attempt"] < 2:
+        print(json.dumps({"id": "someone-else", "ok": True}), flush=True)
+        time.sleep(60)
+    if kind in ("fail", "api-log"):
+        answer = {"ok": False, "error": "bad record: " + item.get("why", "api said no")}
     elif kind == "flaky" and req["attempt"] < 2:
         answer = {"ok": False, "error": "upstream busy", "transient": True}
     else:
         with open("done.log", "a") as f:
             f.write(req["id"] + "\\n")
         answer = {"ok": True}
+    answer["id"] = req["id"]
     print(json.dumps(answer), flush=True)
 `;
 
@@ -179,6 +187,42 @@ describe.skipIf(!hasPython)("--worker (python3)", () => {
     expect(Date.now() - sigintAt).toBeLessThan(4000);
     await waitUntil(() => workerPids(dir).every((pid) => !isRunning(pid)), "the worker gone", 1000).catch(() => {});
     for (const pid of workerPids(dir)) expect(isRunning(pid)).toBe(false);
+    expect(readJson<FailuresJson>(join(dir, "state", "failures.json")).failures).toEqual([]);
+  });
+  it("answers name the request: a logged {\"ok\":true} without the id is log output, an answer for another id restarts the worker", async () => {
+    const dir = setup([{ id: "a", kind: "ok" }, { id: "api", kind: "api-log" }, { id: "wrong", kind: "wrong-id" }, { id: "b", kind: "ok" }]);
+    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--backoff", "10ms", "--state-dir", "state"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    // The API response the worker logged was not taken as the item's outcome.
+    const { failures } = readJson<FailuresJson>(join(dir, "state", "failures.json"));
+    expect(failures.map((f) => [f.id, f.error])).toEqual([["api", "bad record: api said no"]]);
+    expect(r.stderr).toMatch(/the worker printed a line with "ok" but without the request's "id": taken as log output/);
+    // The answer for another id was a protocol error: a fresh worker retried the item.
+    expect(r.stderr).toMatch(/↻ wrong: attempt 1 failed \(transient\): protocol error: the worker answered for id "someone-else" while "wrong" was in flight/);
+    const tries = requests(dir, "wrong");
+    expect(tries.map((q) => q.attempt)).toEqual([1, 2]);
+    expect(tries[1]!.pid).not.toBe(tries[0]!.pid);
+    expect(readLines(join(dir, "done.log")).sort()).toEqual(["a", "b", "wrong"]);
+    for (const pid of workerPids(dir)) expect(isRunning(pid)).toBe(false);
+  });
+
+  it("a worker that dies 3 times in a row before any answer stops the run: exit 2, no item failed", async () => {
+    const dir = setup(Array.from({ length: 20 }, (_, i) => ({ id: `i-${i}`, kind: "ok" })));
+    writeFile(dir, "worker.py", "import sys\nprint('ImportError: no module named requests', file=sys.stderr)\nsys.exit(1)\n");
+    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--backoff", "10ms", "--state-dir", "state"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/error: --worker 'python3 worker\.py' died 3 times in a row without answering any item \(last: the worker exited \(exit code 1\): ImportError: no module named requests\).*no item was marked failed/s);
+    expect(readJson<FailuresJson>(join(dir, "state", "failures.json")).failures).toEqual([]);
+    const status = JSON.parse((await runCli(cli, ["status", "--json", "--state-dir", "state"], { cwd: dir })).stdout);
+    expect(status.done).toBe(0);
+  });
+
+  it("a worker script without its execute bit stops the run at once with the fix", async () => {
+    const dir = setup([{ id: "a", kind: "ok" }, { id: "b", kind: "ok" }]);
+    writeFile(dir, "worker.sh", "#!/bin/sh\nexec python3 worker.py\n");
+    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--worker", "./worker.sh", "--state-dir", "state"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--worker '\.\/worker\.sh' cannot run \(exit code 126.*\.\/worker\.sh is not executable: run `chmod \+x \.\/worker\.sh`/);
     expect(readJson<FailuresJson>(join(dir, "state", "failures.json")).failures).toEqual([]);
   });
 });

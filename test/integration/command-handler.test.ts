@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCommandHandler, MAX_ITEM_JSON_ENV_BYTES, type CommandHandlerOptions } from "../../src/core/handlers/command/command-handler.js";
@@ -50,9 +50,9 @@ function handler(command: string, o: Partial<CommandHandlerOptions> & { python: 
   return h;
 }
 
-function run(h: Handler, data: unknown, o: { id?: string; attempt?: number; signal?: AbortSignal } = {}): Promise<AttemptResult> {
+function run(h: Handler, data: unknown, o: { id?: string; attempt?: number; signal?: AbortSignal; key?: string } = {}): Promise<AttemptResult> {
   const id = o.id ?? "item-1";
-  return h.run({ id, data, line: 1 }, { id, attempt: o.attempt ?? 1, idempotencyKey: `key-${id}`, signal: o.signal ?? new AbortController().signal, stopping: new AbortController().signal });
+  return h.run({ id, data, line: 1 }, { id, attempt: o.attempt ?? 1, idempotencyKey: o.key ?? `key-${id}`, signal: o.signal ?? new AbortController().signal, stopping: new AbortController().signal });
 }
 
 /** Whether a process is running (a zombie left unreaped by a container's init is not). */
@@ -121,16 +121,66 @@ describe.each(paths)("command handler via $path", ({ python, parent }) => {
     expect(await run(handler(`echo dying >&2; kill -KILL $$`, { python }), {})).toEqual({ ok: false, kind: "transient", error: "killed by SIGKILL: dying" });
   });
 
-  it("reports a command that is not found as exit code 127, permanent", async () => {
-    const r = await run(handler(`no-such-command-rb`, { python }), {});
-    expect(r).toMatchObject({ ok: false, kind: "permanent" });
-    expect((r as { error: string }).error).toMatch(/^exit code 127: .*no-such-command-rb.*not found/);
+  it("exit 127 before any success is a setup error; after a success it is the item's own permanent failure", async () => {
+    const dir = newDir();
+    const h = handler(`test "$ITEM_ID" != ok || exit 0; no-such-command-rb`, { python, cwd: dir });
+    const first = await run(h, {}, { id: "a" });
+    expect(first).toMatchObject({ ok: false, kind: "setup" });
+    expect((first as { error: string }).error).toMatch(/^--run 'test .*' cannot run \(exit code 127: not found: .*no-such-command-rb.*not found\)/);
+    expect(await run(h, {}, { id: "ok" })).toEqual({ ok: true });
+    const later = await run(h, {}, { id: "b" });
+    expect(later).toMatchObject({ ok: false, kind: "permanent" });
+    expect((later as { error: string }).error).toMatch(/^exit code 127: .*no-such-command-rb.*not found/);
   });
 
-  it("reports a command that cannot start (its folder is missing) as permanent", async () => {
+  it("a script without its execute bit (126) is a setup error that says chmod +x", async () => {
+    const dir = newDir();
+    writeFileSync(join(dir, "process.sh"), "#!/bin/sh\nexit 0\n", { mode: 0o644 });
+    const r = await run(handler(`./process.sh`, { python, cwd: dir, name: "input 'run'" }), {});
+    expect(r).toMatchObject({ ok: false, kind: "setup" });
+    expect((r as { error: string }).error).toMatch(/^input 'run' '\.\/process\.sh' cannot run \(exit code 126: found but not executable: .*Permission denied\): \.\/process\.sh is not executable: run `chmod \+x \.\/process\.sh`/);
+  });
+
+  it("a missing script (127) is a setup error that names the folder it was looked for in", async () => {
+    const dir = newDir();
+    const r = await run(handler(`./scripts/missing.sh --flag`, { python, cwd: dir }), {});
+    expect(r).toMatchObject({ ok: false, kind: "setup" });
+    expect((r as { error: string }).error).toContain(`./scripts/missing.sh not found relative to ${dir} (the working folder)`);
+  });
+
+  it("a transient exit code list that names 126/127 keeps them transient", async () => {
+    const r = await run(handler(`exit 127`, { python, transientExitCodes: new Set([127]) }), {});
+    expect(r).toEqual({ ok: false, kind: "transient", error: "exit code 127" });
+  });
+
+  it("a command that cannot start (its folder is missing: ENOENT) is a setup error", async () => {
     const r = await run(handler(`true`, { python, cwd: join(root, "missing") }), {});
+    expect(r).toMatchObject({ ok: false, kind: "setup" });
+    expect((r as { error: string }).error).toMatch(/^--run 'true' cannot run \(could not start: .*ENOENT/);
+  });
+
+  it("an item nested too deeply to serialise fails alone, with the reason", async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    const r = await run(handler(`cat > /dev/null`, { python }), deep);
     expect(r).toMatchObject({ ok: false, kind: "permanent" });
-    expect((r as { error: string }).error).toMatch(/^could not start the command: .*ENOENT/);
+    expect((r as { error: string }).error).toMatch(/^the item cannot be written as JSON: Maximum call stack size exceeded \(nested too deeply\?\)/);
+  });
+
+  it("ITEM_JSON and ITEM_ID are capped in bytes, not characters: 60,000 CJK characters and a 140 kB id reach the command on stdin", async () => {
+    const dir = newDir();
+    const h = handler(`wc -c > size.txt; echo "\${ITEM_JSON-unset} $ITEM_JSON_ON_STDIN_ONLY \${ITEM_ID-unset} $ITEM_ID_ON_STDIN_ONLY" > env.txt`, { python, cwd: dir });
+    const data = { id: "cjk", text: "漢".repeat(60_000) };
+    expect(JSON.stringify(data).length).toBeLessThan(MAX_ITEM_JSON_ENV_BYTES);
+    expect(await run(h, data, { id: "cjk" })).toEqual({ ok: true });
+    expect(Number(readFileSync(join(dir, "size.txt"), "utf8"))).toBe(Buffer.byteLength(JSON.stringify(data)) + 1);
+    expect(readFileSync(join(dir, "env.txt"), "utf8")).toBe("unset 1 cjk \n");
+    const longId = "i".repeat(140_000);
+    expect(await run(h, longId, { id: longId, key: "k" })).toEqual({ ok: true });
+    expect(readFileSync(join(dir, "env.txt"), "utf8")).toBe("unset 1 unset 1\n");
+    const fits = "d".repeat(99_000);
+    expect(await run(h, "x", { id: fits, key: "k" })).toEqual({ ok: true });
+    expect(readFileSync(join(dir, "env.txt"), "utf8")).toBe(`"x"  ${fits} \n`);
   });
 
   it("turns invalid UTF-8 in the output into replacement characters", async () => {

@@ -14,6 +14,8 @@ export interface HandlerEnvironment {
   killGraceMs: number;
   /** Told when commands fall back to Node's (slower) spawn; not an error. */
   log?: (message: string) => void;
+  /** Told about a handler that misbehaves without failing (a worker's answers without ids). */
+  warn?: (message: string) => void;
   /** How the user named the handler setting, for errors (`--module` or input `module`). */
   nameOf: (key: "run" | "module" | "worker") => string;
   /** Keep what the handler produces (--results), up to this many bytes; undefined: results are off. */
@@ -24,13 +26,16 @@ export async function createHandler(spec: HandlerSpec, e: HandlerEnvironment): P
   switch (spec.kind) {
     case "command":
       return createCommandHandler({
-        command: spec.command, cwd: e.cwd, transientExitCodes: e.transientExitCodes, killGraceMs: e.killGraceMs, env: e.env, system: e.system,
+        command: spec.command, cwd: e.cwd, transientExitCodes: e.transientExitCodes, killGraceMs: e.killGraceMs, env: e.env, system: e.system, name: e.nameOf("run"),
         maxResultBytes: e.maxResultBytes,
         onSpawnServerFallback: (reason) => e.log?.(`commands start with Node's spawn, which is slower for short commands (python3 spawn helper: ${reason})`),
       });
     case "module":
       return createModuleHandler(await loadModuleFunction(spec.file, e.nameOf("module")), e.system.nowMs, e.maxResultBytes !== undefined);
     case "worker":
-      return createWorkerHandler({ command: spec.command, cwd: e.cwd, killGraceMs: e.killGraceMs, env: e.env, system: e.system, keepResults: e.maxResultBytes !== undefined });
+      return createWorkerHandler({
+        command: spec.command, cwd: e.cwd, killGraceMs: e.killGraceMs, env: e.env, system: e.system, name: e.nameOf("worker"),
+        keepResults: e.maxResultBytes !== undefined, warn: (message) => (e.warn ?? e.log)?.(message),
+      });
   }
 }

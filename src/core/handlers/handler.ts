@@ -21,7 +21,19 @@ export type AttemptResult =
   /** result: what the handler produced (kept with --results); undefined means none. */
   | { ok: true; result?: unknown }
   /** exitCode: a command's exit status, when it exited (for the job log). */
-  | { ok: false; kind: ItemErrorKind; error: string; retryAfterMs?: number; throttled?: boolean; exitCode?: number };
+  | { ok: false; kind: ItemErrorKind; error: string; retryAfterMs?: number; throttled?: boolean; exitCode?: number }
+  | SetupFailure;
+
+/**
+ * The handler itself cannot work — a command without its execute bit or not found (exit
+ * 126/127), a worker that dies before answering anything — so the outcome says nothing
+ * about the item: the run stops, the item stays pending, and the error says how to fix it.
+ */
+export interface SetupFailure {
+  ok: false;
+  kind: "setup";
+  error: string;
+}
 
 /** Processes one item per call; never throws for an item's own failure. */
 export interface Handler {

@@ -1,7 +1,7 @@
 import { backoffDelayMs, type BackoffPolicy } from "./backoff.js";
 import type { Budget } from "./budget.js";
 import type { ItemErrorKind } from "../platform/errors.js";
-import type { AttemptContext, AttemptResult, Handler } from "../handlers/handler.js";
+import type { AttemptContext, AttemptResult, Handler, SetupFailure } from "../handlers/handler.js";
 import { idempotencyKey } from "./idempotency.js";
 import type { Redo } from "./redo.js";
 import { PermanentError, TransientError } from "../platform/errors.js";
@@ -10,9 +10,12 @@ import type { Item } from "../platform/types.js";
 
 export type ItemOutcome =
   | { status: "done"; attempts: number; result?: unknown }
-  | { status: "failed"; kind: ItemErrorKind; error: string; attempts: number; exitCode?: number }
+  /** deferred: a retry was due but its backoff did not fit the time budget (the next run retries it). */
+  | { status: "failed"; kind: ItemErrorKind; error: string; attempts: number; exitCode?: number; deferred?: boolean }
   /** Stopped by shutdown or budget before an outcome: not a failure, simply not done. */
-  | { status: "cutoff"; attempts: number };
+  | { status: "cutoff"; attempts: number }
+  /** The handler cannot work at all (see SetupFailure): the run stops, the item stays pending. */
+  | { status: "setup"; error: string; attempts: number };
 
 export interface ItemRunnerOptions {
   handler: Handler;
@@ -86,12 +89,7 @@ export function runItem(item: Item, priorAttempts: number, o: ItemRunnerOptions)
   // as much as the rest of the runner. A failure goes on in runAttempts, unchanged.
   const timed = o.budget.deadlineAtMs !== undefined;
   const startedAtMs = timed ? o.system.nowMs() : 0;
-  let run: Promise<AttemptResult>;
-  try {
-    run = o.handler.run(item, new Context(item.id, priorAttempts + 1, o.hard, o.soft, o, item));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  const run = startAttempt(o.handler, item, new Context(item.id, priorAttempts + 1, o.hard, o.soft, o, item));
   return settle(run, o.hard, o).then((result) => {
     if (!result.ok) return runAttempts(item, priorAttempts, o, { result, startedAtMs });
     if (timed) o.budget.observe(o.system.nowMs() - startedAtMs);
@@ -105,7 +103,7 @@ const DONE_AT_FIRST: ItemOutcome = Object.freeze({ status: "done", attempts: 1 }
 async function runAttempts(
   item: Item, priorAttempts: number, o: ItemRunnerOptions, first: { result: AttemptResult; startedAtMs: number } | undefined,
 ): Promise<ItemOutcome> {
-  let last: Extract<AttemptResult, { ok: false }> | undefined;
+  let last: ItemFailure | undefined;
   let made = 0;
   for (let n = 1; n <= o.maxAttempts; n++) {
     if (n > 1 && o.soft.aborted) return { status: "cutoff", attempts: n - 1 };
@@ -117,7 +115,7 @@ async function runAttempts(
     if (n === 1 && first !== undefined) {
       ({ result, startedAtMs } = first);
     } else if (o.itemTimeoutMs === undefined) {
-      result = await settle(o.handler.run(item, new Context(item.id, priorAttempts + n, o.hard, o.soft, o, item)), o.hard, o);
+      result = await settle(startAttempt(o.handler, item, new Context(item.id, priorAttempts + n, o.hard, o.soft, o, item)), o.hard, o);
     } else {
       ({ result, timedOut } = await attemptWithTimeout(item, priorAttempts + n, o, o.itemTimeoutMs));
     }
@@ -126,6 +124,7 @@ async function runAttempts(
       if (timed) o.budget.observe(o.system.nowMs() - startedAtMs);
       return { status: "done", attempts: n, result: result.result };
     }
+    if (result.kind === "setup") return { status: "setup", error: result.error, attempts: n - 1 };
     if (o.hard.aborted && !timedOut) return { status: "cutoff", attempts: n - 1 };
     last = timedOut ? { ok: false, kind: "timeout", error: `timed out after ${o.itemTimeoutMs}ms${result.error ? ` (${result.error})` : ""}` } : result;
     if (last.kind === "timeout" || last.kind === "transient") o.budget.observe(o.system.nowMs() - startedAtMs);
@@ -133,15 +132,42 @@ async function runAttempts(
     const delayMs = backoffDelayMs(n, o.backoff, o.system.random, last.retryAfterMs);
     if (!o.budget.fitsWait(o.system.nowMs(), delayMs)) {
       last = { ...last, error: `${last.error} (not retried: the time budget would not cover the ${Math.round(delayMs)}ms backoff; the next run retries it)` };
-      return { status: "failed", kind: last.kind, error: last.error, attempts: n, exitCode: last.exitCode };
+      return { status: "failed", kind: last.kind, error: last.error, attempts: n, exitCode: last.exitCode, deferred: true };
     }
     o.onRetry?.(item, priorAttempts + n, last, delayMs);
     if (last.throttled) o.onThrottle?.(delayMs);
     await sleepMs(o.system, delayMs, o.soft);
     if (o.soft.aborted) return { status: "cutoff", attempts: n };
   }
-  const failure = last as Extract<AttemptResult, { ok: false }>;
+  const failure = last as ItemFailure;
   return { status: "failed", kind: failure.kind, error: failure.error, attempts: made, exitCode: failure.exitCode };
+}
+
+type ItemFailure = Exclude<AttemptResult, { ok: true } | SetupFailure>;
+
+/**
+ * Calls the handler for one attempt. A handler that throws instead of returning a failure
+ * (a bug, an item its serialiser cannot take) fails that item, never the run.
+ */
+function startAttempt(handler: Handler, item: Item, ctx: AttemptContext): Promise<AttemptResult> {
+  try {
+    return handler.run(item, ctx);
+  } catch (error) {
+    return Promise.resolve(crashed(error));
+  }
+}
+
+function crashed(error: unknown): AttemptResult {
+  return { ok: false, kind: "permanent", error: `handler crashed: ${safeString(error)}` };
+}
+
+/** String(error), which may itself throw (a throwing toString, a revoked Proxy). */
+function safeString(value: unknown): string {
+  try {
+    return value instanceof Error ? `${value.name}: ${value.message}` : String(value);
+  } catch {
+    return "an error that cannot be turned into text";
+  }
 }
 
 const ABANDONED: AttemptResult = Object.freeze({ ok: false, kind: "timeout", error: "the handler did not stop when asked" });
@@ -189,7 +215,7 @@ class Settling {
     this.watching.add(this);
     run.then(
       (result) => this.end(result),
-      (error: unknown) => this.end({ ok: false, kind: "permanent", error: `handler crashed: ${String(error)}` }),
+      (error: unknown) => this.end(crashed(error)),
     );
   }
   /** The signal fired: give the handler abandonAfterMs more. */

@@ -45,7 +45,8 @@ const KILL_GRACE_MS = 1000;
 export async function runFromSettings(settings: RunSettings, e: RunEnvironment): Promise<RunBatchResult> {
   const handler = await createHandler(settings.handler, {
     system: e.system, env: e.env, cwd: e.cwd, transientExitCodes: settings.transientExitCodes, killGraceMs: KILL_GRACE_MS,
-    nameOf: e.nameOf, log: (message) => e.log.info(message), maxResultBytes: settings.results ? settings.maxResultBytes : undefined,
+    nameOf: e.nameOf, log: (message) => e.log.info(message), warn: (message) => e.log.warn(message),
+    maxResultBytes: settings.results ? settings.maxResultBytes : undefined,
   });
   let scratch: string | undefined;
   try {
@@ -85,6 +86,7 @@ export async function runFromSettings(settings: RunSettings, e: RunEnvironment):
       versionField: settings.versionField,
       maxRunsPerItem: settings.maxRunsPerItem,
       maxFailureRate: settings.maxFailureRate,
+      maxConsecutiveFailures: settings.maxConsecutiveFailures,
       accept: shard ? (id) => shardOf(id, shard.count) === shard.index : undefined,
       shardLabel: shard ? `${shard.index}/${shard.count}` : undefined,
       handlerKind: settings.handler.kind,

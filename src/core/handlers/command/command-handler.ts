@@ -6,6 +6,8 @@ import { createNodeLauncher } from "./node-launcher.js";
 import { killGroup } from "../process-group.js";
 import { createServerLauncher } from "./server-launcher.js";
 import { formatBytes } from "../../outcomes/job-log-writer.js";
+import { fitsEnvironment, MAX_ENV_VALUE_BYTES, serialiseForItem } from "../item-json.js";
+import { CANNOT_RUN_EXIT_CODES, describeCannotRun, isCannotStartError } from "../setup-error.js";
 
 export interface CommandHandlerOptions {
   /** The user's command line, run by /bin/sh. Item data never enters this string. */
@@ -31,6 +33,8 @@ export interface CommandHandlerOptions {
   onSpawnServerFallback?: (reason: string) => void;
   /** Keep standard output as the item's result (--results), up to this many bytes. */
   maxResultBytes?: number;
+  /** How the user named the setting (`--run`, input `run`), for setup errors. */
+  name?: string;
 }
 
 /**
@@ -40,10 +44,10 @@ export interface CommandHandlerOptions {
 const TRIM_SLACK_BYTES = 4096;
 
 /**
- * Linux caps one environment string at 128 KiB (MAX_ARG_STRLEN): a larger ITEM_JSON would
- * make spawn fail with E2BIG. Larger items reach the command on standard input only.
+ * ITEM_JSON and ITEM_ID above this many bytes of UTF-8 are left out of the environment
+ * (ITEM_JSON_ON_STDIN_ONLY=1, ITEM_ID_ON_STDIN_ONLY=1): see MAX_ENV_VALUE_BYTES.
  */
-export const MAX_ITEM_JSON_ENV_BYTES = 100_000;
+export const MAX_ITEM_JSON_ENV_BYTES = MAX_ENV_VALUE_BYTES;
 
 /**
  * Runs the command once per item: the item's JSON on standard input and in ITEM_JSON,
@@ -56,8 +60,9 @@ export function createCommandHandler(options: CommandHandlerOptions): Handler {
   // shorter than killGraceMs); close() kills what is left, so no handler outlives the run.
   const running = new Set<number>();
   const launcher = createLauncher(options);
+  const seen = { success: false };
   return {
-    run: (item, ctx) => runCommand(options, launcher, item, ctx, running),
+    run: (item, ctx) => runCommand(options, launcher, item, ctx, running).then((result) => asSetupFailure(options, result, seen)),
     async close() {
       for (const pid of running) killGroup(pid, "SIGKILL");
       running.clear();
@@ -73,14 +78,42 @@ function createLauncher(options: CommandHandlerOptions): Launcher {
   return createServerLauncher({ ...options, python, onFallback: options.onSpawnServerFallback }, node);
 }
 
+/**
+ * Exit 126/127 (or a spawn that fails with ENOENT/EACCES) before any command of this run
+ * succeeded means the command cannot run at all — a script without its execute bit, a
+ * path that does not exist — and says nothing about the item: a setup failure. Once one
+ * item succeeded, the command demonstrably runs, and such an exit is that item's own
+ * (permanent) failure, so one item's missing tool cannot hold the whole batch.
+ */
+function asSetupFailure(options: CommandHandlerOptions, result: AttemptResult & CannotRunMark, seen: { success: boolean }): AttemptResult {
+  if (result.ok) seen.success = true;
+  const cannotRun = result.cannotRun;
+  if (cannotRun === undefined || result.ok) return result;
+  delete result.cannotRun;
+  if (seen.success && !cannotRun.always) return result;
+  const error = describeCannotRun({ what: options.name ?? "--run", command: options.command, cwd: options.cwd ?? process.cwd(), failure: cannotRun.failure, output: cannotRun.output });
+  return { ok: false, kind: "setup", error };
+}
+
+/** Set on a result whose command could not run (126/127, ENOENT): asSetupFailure decides. */
+interface CannotRunMark {
+  cannotRun?: { failure: string; output: string; always: boolean };
+}
+
 function runCommand(options: CommandHandlerOptions, launcher: Launcher, item: Item, ctx: AttemptContext, running: Set<number>): Promise<AttemptResult> {
-  const json = JSON.stringify(item.data);
+  const serialised = serialiseForItem(item.data);
+  if ("failure" in serialised) return Promise.resolve(serialised.failure);
+  const json = serialised.json;
   const env: Record<string, string | undefined> = {
     ITEM_ID: item.id,
     ITEM_ATTEMPT: String(ctx.attempt),
     IDEMPOTENCY_KEY: ctx.idempotencyKey,
   };
-  if (json.length <= MAX_ITEM_JSON_ENV_BYTES) env.ITEM_JSON = json;
+  if (!fitsEnvironment(item.id)) {
+    env.ITEM_ID = undefined;
+    env.ITEM_ID_ON_STDIN_ONLY = "1";
+  }
+  if (fitsEnvironment(json)) env.ITEM_JSON = json;
   else {
     env.ITEM_JSON = undefined;
     env.ITEM_JSON_ON_STDIN_ONLY = "1";
@@ -122,10 +155,13 @@ function runCommand(options: CommandHandlerOptions, launcher: Launcher, item: It
   });
 }
 
-function resultOf(outcome: LaunchOutcome, stopSignal: string | undefined, aborted: boolean, options: CommandHandlerOptions): AttemptResult {
+function resultOf(outcome: LaunchOutcome, stopSignal: string | undefined, aborted: boolean, options: CommandHandlerOptions): AttemptResult & CannotRunMark {
   switch (outcome.kind) {
-    case "not-started":
-      return { ok: false, kind: "permanent", error: `could not start the command: ${outcome.message}` };
+    case "not-started": {
+      const result: AttemptResult & CannotRunMark = { ok: false, kind: "permanent", error: `could not start the command: ${outcome.message}` };
+      if (isCannotStartError(outcome.message)) result.cannotRun = { failure: `could not start: ${outcome.message}`, output: "", always: true };
+      return result;
+    }
     case "lost":
       return { ok: false, kind: "transient", error: outcome.message };
     case "exited": {
@@ -137,7 +173,11 @@ function resultOf(outcome: LaunchOutcome, stopSignal: string | undefined, aborte
       }
       if (signal) return { ok: false, kind: "transient", error: `killed by ${signal}${output ? `: ${output}` : ""}` };
       const kind = code !== null && options.transientExitCodes.has(code) ? "transient" : "permanent";
-      return { ok: false, kind, error: `exit code ${code}${output ? `: ${output}` : ""}`, ...(code === null ? {} : { exitCode: code }) };
+      const result: AttemptResult & CannotRunMark = { ok: false, kind, error: `exit code ${code}${output ? `: ${output}` : ""}`, ...(code === null ? {} : { exitCode: code }) };
+      if (code !== null && CANNOT_RUN_EXIT_CODES.has(code) && !options.transientExitCodes.has(code)) {
+        result.cannotRun = { failure: `exit code ${code}: ${code === 126 ? "found but not executable" : "not found"}`, output, always: false };
+      }
+      return result;
     }
   }
 }
