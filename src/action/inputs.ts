@@ -11,7 +11,7 @@ export const RUN_SETTING_INPUTS = [
   "run", "module", "worker",
   "concurrency", "max-attempts", "backoff", "backoff-max",
   "item-timeout", "time-budget", "shutdown-grace", "transient-exit-codes",
-  "retry-failures", "max-runs-per-item", "max-failure-rate", "rate-limit", "shard",
+  "retry-failures", "max-runs-per-item", "max-failure-rate", "max-consecutive-failures", "rate-limit", "shard",
   "repeat", "new-pass", "reprocess-changed", "version-field",
   "results", "max-result-size", "retry-filter", "redo-ids",
 ] as const satisfies readonly SettingName[];

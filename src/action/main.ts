@@ -1,5 +1,5 @@
 import {
-  ConfigError, StateError, errorMessage, formatDurationMs, type Logger, runFromSettings, type ProgressSnapshot, describeRunResult, type RunBatchResult, loadState,
+  ConfigError, StateError, StateWriteError, errorMessage, formatDurationMs, type Logger, runFromSettings, type ProgressSnapshot, describeRunResult, type RunBatchResult, loadState,
   type RunEnvironment, type RunSettings,
 } from "../core/index.js";
 import { tempDirOf, timeoutsOf, workflowRunOf, type ActionHost } from "./host.js";
@@ -166,6 +166,7 @@ function runEnvironment(step: BatchStep, context: RunContext): RunEnvironment {
 function failStep(core: ActionHost["core"], error: unknown): void {
   if (error instanceof ConfigError) core.setFailed(error.message);
   else if (error instanceof StateError) core.setFailed(`the state cannot be trusted: ${error.message}`);
+  else if (error instanceof StateWriteError) core.setFailed(error.message);
   else {
     core.setFailed(`resumable-batch failed: ${errorMessage(error)}`);
     if (error instanceof Error && error.stack) core.info(error.stack);
@@ -202,9 +203,13 @@ function judge(host: ActionHost, inputs: ActionInputs, r: RunBatchResult): void 
       break;
     case "failure-rate":
       core.setFailed(
-        `stopped early: ${r.failed} of ${r.processed} item(s) failed, more than max-failure-rate allows; something upstream looks broken. ` +
-          "Fix the cause, then run again (finished work is saved).",
+        r.stopMessage ??
+          `stopped early: ${r.failed} of ${r.processed} item(s) failed, more than max-failure-rate allows; something upstream looks broken. ` +
+            "Fix the cause, then run again (finished work is saved).",
       );
+      return;
+    case "handler-error":
+      core.setFailed(r.stopMessage ?? "the handler could not run; no item was marked failed");
       return;
     case "complete":
       break;

@@ -128,12 +128,13 @@ export function shardFigures(state: BatchState, runId: string): ShardFigures {
 }
 
 /**
- * The matrix's stop reason: a cancel anywhere wins, then a failure-rate stop, then a
+ * The matrix's stop reason: a cancel anywhere wins, then a broken handler, then a failure-rate stop, then a
  * budget stop with items left; complete only when every shard that ran finished.
  */
 export function combinedStopReason(figures: ShardFigures[]): StopReason | undefined {
   const ran = figures.filter((f) => f.ran);
   if (ran.some((f) => f.stopReason === "signal" || f.stopReason === undefined)) return "signal";
+  if (ran.some((f) => f.stopReason === "handler-error")) return "handler-error";
   if (ran.some((f) => f.stopReason === "failure-rate")) return "failure-rate";
   if (ran.some((f) => f.stopReason === "budget" && f.remaining > 0)) return "budget";
   return ran.length > 0 ? "complete" : undefined;

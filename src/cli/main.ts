@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
-import { ConfigError, StateError, runFromSettings, parseRunSettings, SETTING_DEFAULTS, type RawSettings, type SettingName, realSystem, describeRunResult, type RunBatchResult } from "../core/index.js";
+import { ConfigError, StateError, StateWriteError, runFromSettings, parseRunSettings, SETTING_DEFAULTS, type RawSettings, type SettingName, realSystem, describeRunResult, type RunBatchResult } from "../core/index.js";
 import { failuresCommand, FAILURE_FORMATS } from "./failures-command.js";
 import type { CliIo } from "./cli-io.js";
 import { ProgressDisplay } from "./progress-display.js";
@@ -50,6 +50,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .addOption(flag("transient-exit-codes", "list", "exit codes of --run that mean 'retry later'"))
     .addOption(flag("max-runs-per-item", "n", "runs an item may fail transiently before it is quarantined"))
     .addOption(flag("max-failure-rate", "share", "stop early when more than this share of items fail, like 0.2; exit 4"))
+    .addOption(flag("max-consecutive-failures", "n", "stop early after this many failures in a row with no success in this run; exit 4 (default 25, off in --retry-failures; 0 disables)"))
     .addOption(flag("rate-limit", "rate", "most item starts per unit, like 20/s or 600/m"))
     .addOption(flag("shard", "i/n", "process only the items whose id hashes to shard i of n"))
     .option("--retry-failures", "re-attempt only the items in failures.json")
@@ -129,6 +130,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`error: ${error.message}\n`);
       return 2;
     }
+    if (error instanceof StateWriteError) {
+      io.stderr.write(`error: ${error.message}\n`);
+      return 5;
+    }
     io.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
     return 2;
   }
@@ -203,7 +208,8 @@ function summaryLine(r: RunBatchResult, stateDir: string, hint: { stateDirArgs: 
   const lines = [describeRunResult(r)];
   if (r.stopReason === "budget") lines.push("stopped: the time budget ran low. Run again to resume (exit 3).");
   if (r.stopReason === "signal") lines.push("stopped by a signal; progress is saved. Run again to resume.");
-  if (r.stopReason === "failure-rate") lines.push("stopped early: too many items failed (max-failure-rate). Fix the cause, then run again.");
+  if (r.stopReason === "failure-rate") lines.push("stopped early: too many items failed (max-failure-rate or max-consecutive-failures). Fix the cause, then run again (exit 4).");
+  if (r.stopReason === "handler-error") lines.push(`error: ${r.stopMessage ?? "the handler could not run"} (exit 2)`);
   if (r.failuresTotal > 0) {
     lines.push(
       `${r.failuresTotal} failed item(s) in ${stateDir}/failures.json — list them with \`${command("failures", ...hint.stateDirArgs)}\`, ` +

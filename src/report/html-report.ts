@@ -287,7 +287,7 @@ code{font:12.5px/1.45 ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Libe
 .meta{color:var(--muted);margin:0}
 .status{display:inline-block;margin:12px 0 0;padding:4px 10px;border-radius:999px;background:var(--chip);font-weight:600}
 .status-complete{background:var(--ok-soft);color:var(--ok)}
-.status-failure-rate,.status-signal{background:var(--bad-soft);color:var(--bad)}
+.status-failure-rate,.status-handler-error,.status-signal{background:var(--bad-soft);color:var(--bad)}
 .status-budget{background:var(--warn-soft);color:var(--warn)}
 .panel{background:var(--panel);border:1px solid var(--border);border-radius:10px;padding:18px 20px;margin-top:20px;box-shadow:var(--shadow)}
 .warning{margin-top:20px;border:2px solid var(--bad);background:var(--bad-soft);color:var(--text);border-radius:10px;padding:14px 18px}

@@ -173,7 +173,9 @@ export function describeStopReason(reason: StopReason, remaining?: number): stri
     case "signal":
       return "Stopped by a signal (cancelled or timed out); finished work was saved.";
     case "failure-rate":
-      return "Stopped because too many items failed (failure-rate limit).";
+      return "Stopped because too many items failed (max-failure-rate or max-consecutive-failures).";
+    case "handler-error":
+      return "Stopped: the handler could not run (see the log for the fix); no item was marked failed.";
     default:
       return `Stopped: ${String(reason)}.`;
   }

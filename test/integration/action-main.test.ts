@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -294,6 +294,24 @@ describe("runMain: outcome", () => {
     await runMain(f.host);
     expect(f.core.failed).toMatch(/stopped early: \d+ of \d+ item\(s\) failed, more than max-failure-rate allows/);
     expect(f.core.outputs.complete).toBe("false");
+  });
+
+  it("fails the step with the fix when the handler cannot run; no item failed", async () => {
+    const f = setup({ run: "./scripts/process-item.sh" });
+    mkdirSync(join(f.workspace, "scripts"));
+    writeFileSync(join(f.workspace, "scripts", "process-item.sh"), "#!/bin/sh\nexit 0\n", { mode: 0o644 });
+    await runMain(f.host);
+    expect(f.core.failed).toMatch(/^input 'run' '\.\/scripts\/process-item\.sh' cannot run \(exit code 126.*run `chmod \+x \.\/scripts\/process-item\.sh`.*no item was marked failed/s);
+    expect(f.core.outputs).toMatchObject({ failed: "0", complete: "false", remaining: "3" });
+    expect(loadState(f.stateDir).state.failures.size).toBe(0);
+  });
+
+  it("fails the step when max-consecutive-failures stops the run", async () => {
+    const f = setup({ "max-consecutive-failures": "5", "max-attempts": "1", run: "exit 1" });
+    writeFileSync(join(f.workspace, "items.jsonl"), Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `i${i}` })).join("\n") + "\n");
+    await runMain(f.host);
+    expect(f.core.failed).toMatch(/^5 items in a row failed and none succeeded in this run \(max-consecutive-failures 5\)/);
+    expect(f.core.outputs).toMatchObject({ failed: "5", complete: "false" });
   });
 
   it("runs the retry-failures pass when asked", async () => {

@@ -15,6 +15,12 @@ describe("parseRunSettings", () => {
     expect([...s.transientExitCodes]).toEqual([75]);
   });
 
+  it("reads max-consecutive-failures: unset leaves the engine's default, 0 turns it off", () => {
+    expect(parse({}).maxConsecutiveFailures).toBeUndefined();
+    expect(parse({ "max-consecutive-failures": "0" }).maxConsecutiveFailures).toBe(0);
+    expect(parse({ "max-consecutive-failures": "10" }).maxConsecutiveFailures).toBe(10);
+  });
+
   it("reads durations like 500ms, 90s, 5m, 1h30m", () => {
     expect(parse({ "time-budget": "1h30m", "item-timeout": "500ms", backoff: "90s", "backoff-max": "5m" })).toMatchObject({
       timeBudgetMs: 5_400_000, itemTimeoutMs: 500, backoffMs: 90_000, backoffMaxMs: 300_000,
@@ -23,6 +29,7 @@ describe("parseRunSettings", () => {
 
   it.each([
     [{ concurrency: "0" }, /--concurrency: '0' must be a whole number from 1 to 1000/],
+    [{ "max-consecutive-failures": "-1" }, /--max-consecutive-failures: '-1' must be a whole number from 0 to 1000000/],
     [{ "max-attempts": "x" }, /--max-attempts: 'x' must be a whole number/],
     [{ backoff: "10" }, /--backoff: '10' has no unit; write it like 500ms/],
     [{ "time-budget": "soon" }, /--time-budget: 'soon' is not a duration/],

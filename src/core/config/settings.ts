@@ -30,7 +30,7 @@ export type SettingName =
   | "run" | "module" | "worker"
   | "concurrency" | "max-attempts" | "backoff" | "backoff-max"
   | "item-timeout" | "time-budget" | "shutdown-grace" | "transient-exit-codes"
-  | "retry-failures" | "max-runs-per-item" | "max-failure-rate" | "rate-limit" | "shard"
+  | "retry-failures" | "max-runs-per-item" | "max-failure-rate" | "max-consecutive-failures" | "rate-limit" | "shard"
   | "repeat" | "new-pass" | "reprocess-changed" | "version-field"
   | "results" | "max-result-size" | "retry-filter" | "redo-ids";
 
@@ -54,6 +54,8 @@ export interface RunSettings extends PassSettings, RetrySettings {
   retryFailures: boolean;
   maxRunsPerItem: number;
   maxFailureRate?: number;
+  /** Undefined: the engine's default (25 in a normal run, off in a retry-failures pass); 0: off. */
+  maxConsecutiveFailures?: number;
   rateLimit?: { count: number; perMs: number };
   shard?: { index: number; count: number };
   /** Keep what the handler returns per item (--results). */
@@ -141,6 +143,7 @@ export function parseRunSettings(raw: RawSettings, nameOf: (key: SettingName) =>
     retryFailures,
     maxRunsPerItem: reader.integer("max-runs-per-item", reader.withDefault("max-runs-per-item"), 1, 10_000),
     maxFailureRate,
+    maxConsecutiveFailures: parseMaxConsecutiveFailures(reader),
     rateLimit: parseRateLimit(reader.text("rate-limit"), nameOf("rate-limit")),
     shard: parseShard(reader.text("shard"), nameOf("shard")),
     ...passSettings,
@@ -220,6 +223,12 @@ function parseMaxFailureRate(reader: SettingsReader): number | undefined {
     throw new ConfigError(`${reader.nameOf("max-failure-rate")}: '${rateText}' must be a share above 0 and at most 1, like 0.2 (or 20%)`);
   }
   return maxFailureRate;
+}
+
+/** Undefined when not given: the engine's default depends on the pass (see EarlyStop). */
+function parseMaxConsecutiveFailures(reader: SettingsReader): number | undefined {
+  const value = reader.text("max-consecutive-failures");
+  return value === undefined ? undefined : reader.integer("max-consecutive-failures", value, 0, 1_000_000);
 }
 
 /** `20/s`, `600/m`, `1000/h`: at most that many item starts per unit. */

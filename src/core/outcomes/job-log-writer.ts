@@ -25,6 +25,8 @@ export interface JobLogOptions {
   redoIds?: ReadonlySet<string>;
   system: System;
   flushIntervalMs: number;
+  /** Told once when a write fails (a full disk): the writer stops writing, the run stops. */
+  onWriteError?: (error: unknown) => void;
 }
 
 /** Where outcomes go: this run's segment of the job log, or nowhere (measuring its cost). */
@@ -58,7 +60,7 @@ export class JobLogWriter implements JobLog {
 
   constructor(private readonly o: JobLogOptions) {
     const path = join(o.stateDir, segmentFileName(o.seq));
-    this.writer = new JournalWriter(path, o.system, o.flushIntervalMs);
+    this.writer = new JournalWriter(path, o.system, o.flushIntervalMs, undefined, o.onWriteError);
     const header: SegmentHeader = { t: "seg", v: 1, seq: o.seq, run: o.runId, att: o.runAttempt, h: o.handlerKind };
     if (o.shard !== undefined) header.shard = o.shard;
     if (o.pass !== undefined) header.pass = o.pass;

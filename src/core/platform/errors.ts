@@ -14,6 +14,26 @@ export class StateError extends Error {
   override name = "StateError";
 }
 
+/**
+ * The state folder could not be written (a full disk, a read-only or vanished folder).
+ * Exit status 5: the run stopped, the lock is released, and what is on disk is consistent
+ * (whole journal lines); finished items not yet written run again next time.
+ */
+export class StateWriteError extends Error {
+  override name = "StateWriteError";
+  constructor(stateDir: string, cause: unknown) {
+    const e = cause as NodeJS.ErrnoException | undefined;
+    const text = errorMessage(cause);
+    const what = e?.code && !text.includes(e.code) ? `${e.code}: ${text}` : text;
+    const fix = e?.code === "ENOSPC" || e?.code === "EDQUOT" ? "free space on its disk" : "make it writable";
+    super(
+      `cannot write the state folder ${stateDir} (${what}). The run stopped and the state on disk is consistent; ` +
+        `${fix}, then run again (items finished since the last write run again, which their idempotency keys make safe)`,
+      { cause },
+    );
+  }
+}
+
 /** Thrown by a module handler (or given as `ctx.TransientError`) for an error worth retrying. */
 export class TransientError extends Error {
   override name = "TransientError";

@@ -50,7 +50,7 @@ export interface RunRecord {
   endedAt?: string;
   succeeded: number;
   failed: number;
-  /** Why the run stopped: complete, budget, signal, failure-rate, error. */
+  /** Why the run stopped: complete, budget, signal, failure-rate, handler-error. */
   stopReason?: StopReason;
   /** Items in the source, and items a next run would attempt, as the run ended. */
   total?: number;
@@ -73,7 +73,11 @@ export interface PassSummary {
   runs: number;
 }
 
-export type StopReason = "complete" | "budget" | "signal" | "failure-rate";
+/**
+ * failure-rate: max-failure-rate or max-consecutive-failures stopped it (exit 4);
+ * handler-error: the handler could not run at all, no item was failed (exit 2).
+ */
+export type StopReason = "complete" | "budget" | "signal" | "failure-rate" | "handler-error";
 
 /** The `failures.json` file: the reviewable failures, regenerated from state. */
 export interface FailuresFile {

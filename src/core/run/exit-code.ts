@@ -14,13 +14,15 @@ export interface RunEnding {
 
 /**
  * The exit status of a run: 128 + the signal's number when a signal stopped it (130 for
- * SIGINT, 143 for SIGTERM, as a shell reports them), 4 for the failure-rate stop, 3 when
+ * SIGINT, 143 for SIGTERM, as a shell reports them), 2 for a handler that cannot run, 4 for the failure-rate stop, 3 when
  * the time budget ran out with items left, 1 when any item failed, else 0.
  */
 export function exitCodeFor(ending: RunEnding): number {
   switch (ending.stopReason) {
     case "signal":
       return ending.signal === "SIGTERM" ? 143 : 130;
+    case "handler-error":
+      return 2;
     case "failure-rate":
       return 4;
     case "budget":

@@ -1,7 +1,7 @@
 import type { BatchState } from "../state/batch-state.js";
 import { versionOf, type ChangeCheck } from "../input/changes.js";
 import { fingerprintText } from "../state/fingerprint.js";
-import { doneLine, doneLineWithFingerprint, recordLine, type FailRecord } from "../state/journal-records.js";
+import { doneLine, doneLineWithFingerprint, type FailRecord } from "../state/journal-records.js";
 import type { JournalWriter } from "../state/journal-writer.js";
 import { capErrorText } from "../state/state-schema.js";
 import type { JobLog } from "../outcomes/job-log-writer.js";
@@ -13,6 +13,8 @@ import { logId } from "../platform/log-text.js";
 import type { ItemOutcome } from "./item-runner.js";
 import type { ProgressMeter } from "./progress.js";
 import type { StopController } from "./stop-controller.js";
+import { DEFAULT_MAX_CONSECUTIVE_FAILURES, EarlyStop } from "./early-stop.js";
+import { storableFailure } from "./failure-line.js";
 
 /** The failure-rate stop needs this many finished items before it judges. */
 const MIN_ITEMS_FOR_FAILURE_RATE = 20;
@@ -22,6 +24,13 @@ export interface OutcomeRecorderOptions {
   maxRunsPerItem: number;
   /** Stop early when more than this share of finished items failed (0..1). */
   maxFailureRate?: number;
+  /**
+   * Stop early after this many failures in a row with no success in this run; 0 never.
+   * Default: DEFAULT_MAX_CONSECUTIVE_FAILURES, except in a retry-failures pass (0): its
+   * items are known failures, so a run of them is expected.
+   */
+  maxConsecutiveFailures?: number;
+  retryFailures: boolean;
   /** Label stored on failures when sharded, like "2/8". */
   shardLabel?: string;
   shutdownGraceMs: number;
@@ -50,15 +59,29 @@ export interface OutcomeSinks {
 export class OutcomeRecorder {
   /** Failures this run that a next normal run will not retry (permanent or quarantined). */
   failedFinal = 0;
+  /** Failures whose retry did not fit the budget: left for the next run, so the run is not complete. */
+  deferredForBudget = 0;
+  /** Stops a run whose handler cannot run, or that only fails. */
+  readonly early: EarlyStop;
 
   constructor(
     private readonly options: OutcomeRecorderOptions,
     private readonly sinks: OutcomeSinks,
-  ) {}
+  ) {
+    this.early = new EarlyStop({
+      maxConsecutiveFailures: options.maxConsecutiveFailures ?? (options.retryFailures ? 0 : DEFAULT_MAX_CONSECUTIVE_FAILURES),
+      stop: (reason, message) => {
+        options.log.error(message);
+        sinks.stop.request(reason, options.shutdownGraceMs);
+      },
+    });
+  }
 
   /** @param startedAtMs when the item's first attempt in this run started */
   record(item: Item, outcome: ItemOutcome, startedAtMs: number): void {
     if (outcome.status === "cutoff") return; // not an outcome; the item stays pending for the next run
+    // The handler cannot run: nothing is recorded, the item stays pending, the run stops.
+    if (outcome.status === "setup") return this.early.setup(item.id, outcome.error);
     const durationMs = this.options.system.nowMs() - startedAtMs;
     if (outcome.status === "done") {
       const result = this.sinks.jobLog.serialise(outcome.result);
@@ -67,6 +90,7 @@ export class OutcomeRecorder {
       outcome = { status: "failed", kind: "permanent", error: result.error, attempts: outcome.attempts };
     }
     this.recordFailure(item, outcome, startedAtMs, durationMs);
+    this.early.failed();
     this.stopIfFailureRateTooHigh();
   }
 
@@ -89,6 +113,7 @@ export class OutcomeRecorder {
       if (version > 0) state.versions.set(item.id, version);
     }
     this.sinks.meter.succeeded++;
+    this.early.succeeded();
   }
 
   /** With reprocess-changed: the fingerprint and version a fail record carries. */
@@ -113,10 +138,12 @@ export class OutcomeRecorder {
       ...this.versionFields(item),
     };
     this.sinks.jobLog.failure(item.id, startedAtMs, durationMs, record.attempts, kind, record.error, outcome.exitCode);
-    journal.append(recordLine(record));
-    state.apply(record);
+    const stored = storableFailure(record);
+    journal.append(stored.line);
+    state.apply(stored.rec);
     meter.failed++;
     if (kind === "permanent" || kind === "quarantined") this.failedFinal++;
+    if (outcome.deferred) this.deferredForBudget++;
     const quarantine = kind === "quarantined" ? ` after failing in ${runs} runs` : "";
     this.sinks.itemLog.write(`✗ ${logId(item.id)}: ${oneLine(outcome.error)} (${kind}${quarantine}, ${record.attempts} attempt(s))`);
   }

@@ -10,7 +10,8 @@ import { ItemLog } from "./item-log.js";
 import { OutcomeRecorder } from "./outcome-recorder.js";
 import { processItems } from "./process-items.js";
 import { ProgressMeter, type ProgressSnapshot } from "./progress.js";
-import { beginRun, endRun, loadCheckpoint } from "./run-journal.js";
+import { abandonRun, asStateWrite, beginRun, endRun, loadCheckpoint, StateWrites } from "./run-journal.js";
+import type { JournalFs } from "../state/journal-writer.js";
 import { startRunTimers } from "./run-timers.js";
 import { acquireLock } from "../state/state-store.js";
 import { compactSegments } from "../outcomes/outcome-files.js";
@@ -53,6 +54,8 @@ export interface RunBatchOptions {
   maxRunsPerItem: number;
   /** Stop early when more than this share of finished items failed (0..1). */
   maxFailureRate?: number;
+  /** Stop after this many failures in a row with no success (see OutcomeRecorderOptions). */
+  maxConsecutiveFailures?: number;
   /** Only items this accepts belong to this run (a shard's share). */
   accept?: (id: string) => boolean;
   /** Sources up to this many bytes are parsed once and kept in memory (default 128 MiB). */
@@ -80,6 +83,8 @@ export interface RunBatchOptions {
   /** Told when a server throttled an item (429, Retry-After), with the wait it asked for. */
   onThrottle?: (delayMs: number) => void;
   system: System;
+  /** The journal's write (tests inject a failing one: a full disk). */
+  journalFs?: JournalFs;
   stops: StopSource;
   log: Logger;
   onProgress?: (progress: ProgressSnapshot) => void;
@@ -108,6 +113,8 @@ export interface RunBatchResult {
   /** Sequence number of the state this run produced. */
   seq: number;
   warnings: string[];
+  /** Why the run stopped early (handler-error, failure-rate), for the log and the step's error. */
+  stopMessage?: string;
   /** The pass this run worked in. */
   pass: number;
   /** Set when this run started that pass, and why. */
@@ -130,7 +137,7 @@ export interface RunBatchResult {
 export async function runBatch(options: RunBatchOptions): Promise<RunBatchResult> {
   const startedAtMs = options.system.nowMs();
   if (!options.retryFailures && !options.source) throw new ConfigError("no item source: give --items or --items-command");
-  const lock = acquireLock(options.stateDir);
+  const lock = asStateWrite(options.stateDir, () => acquireLock(options.stateDir));
   try {
     if (lock.tookOverFrom) options.log.warn(`took over the state folder's lock left by ${lock.tookOverFrom} (that run did not stop cleanly)`);
     return await runLocked(options, startedAtMs);
@@ -166,7 +173,8 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
   const changes = options.reprocessChanged ? changeCheck(options.versionField) : undefined;
   const redoTaken = options.redoIds === undefined ? new Set<string>() : takeRedoIds(checkpoint.state, options.redoIds, options.log);
   const queue = await openWorkQueue({ ...options, changes }, checkpoint.state);
-  const run = beginRun(options, checkpoint, options.retryFailures ? "retry-failures" : "run", pass.record);
+  const writes = new StateWrites(options.log, stop);
+  const run = beginRun(options, checkpoint, options.retryFailures ? "retry-failures" : "run", writes, pass.record);
   const redo = redoTaken.size === 0 ? undefined : { ids: redoTaken, tag: `redo ${run.seq}` };
 
   const budget = new Budget(options.timeBudgetMs === undefined ? undefined : startedAtMs + options.timeBudgetMs, options.reserveMs);
@@ -174,7 +182,7 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
   const itemLog = new ItemLog(options.log);
   // Outcomes name their pass once a batch has passes (a repeat, or a pass after the first).
   const passOfOutcomes = options.repeatMs !== undefined || run.state.pass > 1 ? run.state.pass : undefined;
-  const jobLog = await openJobLog(options, run.seq, passOfOutcomes, redoTaken);
+  const jobLog = await openJobLog(options, run.seq, passOfOutcomes, redoTaken, writes.onError);
   const recorder = new OutcomeRecorder({ ...options, changes }, { journal: run.journal, jobLog, state: run.state, meter, stop, itemLog });
   const cancelTimers = startRunTimers(options, startedAtMs, budget, stop, meter);
   try {
@@ -182,10 +190,15 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
   } finally {
     cancelTimers();
   }
+  if (writes.failure !== undefined) {
+    jobLog.close();
+    abandonRun(options, run, writes.failure);
+  }
 
   const ending = howItEnded(options.retryFailures, queue, meter, recorder, stop);
   // Before the journal's end: an item the journal calls done has its outcome on disk.
   jobLog.close();
+  if (writes.failure !== undefined) abandonRun(options, run, writes.failure);
   restoreUnreached(run.state, redoTaken);
   endRun(options, run, {
     succeeded: meter.succeeded, failed: meter.failed, stopReason: ending.stopReason,
@@ -218,17 +231,20 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
     ...(options.repeatMs === undefined ? {} : { nextPassAfter: nextPassAfter(run.state, options.repeatMs) }),
     passNote,
     changed: queue.changed,
+    ...(recorder.early.message === undefined ? {} : { stopMessage: recorder.early.message }),
   };
 }
 
 /** Opens this run's segment of the job log, merging the older segments first when there are many. */
-async function openJobLog(options: RunBatchOptions, seq: number, pass: number | undefined, redoIds: ReadonlySet<string>): Promise<JobLog> {
+async function openJobLog(
+  options: RunBatchOptions, seq: number, pass: number | undefined, redoIds: ReadonlySet<string>, onWriteError: (error: unknown) => void,
+): Promise<JobLog> {
   if (options.jobLog === false) return NO_JOB_LOG;
   await compactSegments(options.stateDir);
   return new JobLogWriter({
     stateDir: options.stateDir, seq, runId: options.runId, runAttempt: options.runAttempt, handlerKind: options.handlerKind ?? "module",
     shard: options.shardLabel, pass, redoIds, results: options.results ?? false, maxResultBytes: options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
-    system: options.system, flushIntervalMs: options.flushIntervalMs,
+    system: options.system, flushIntervalMs: options.flushIntervalMs, onWriteError,
   });
 }
 
@@ -245,9 +261,11 @@ function howItEnded(retryFailures: boolean, queue: WorkQueue, meter: ProgressMet
   const processed = meter.succeeded + meter.failed;
   const notReached = queue.pending - processed;
   const remaining = retryFailures ? notReached : queue.pending - meter.succeeded - recorder.failedFinal;
-  let stopReason: StopReason = stop.reason ?? "complete";
+  let stopReason: StopReason = stop.reason === "state-write" || stop.reason === undefined ? "complete" : stop.reason;
   // The budget stop came after the last item had started: nothing was left undone.
-  if (stopReason === "budget" && notReached === 0) stopReason = "complete";
+  if (stopReason === "budget" && notReached === 0 && recorder.deferredForBudget === 0) stopReason = "complete";
+  // ...unless a retry did not fit the budget: that item waits for the next run.
+  if (stopReason === "complete" && recorder.deferredForBudget > 0) stopReason = "budget";
   return { processed, remaining, stopReason };
 }
 

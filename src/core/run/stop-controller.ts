@@ -4,6 +4,9 @@ import type { StopReason } from "../platform/types.js";
 
 export type StopSignalName = "SIGINT" | "SIGTERM";
 
+/** Why a run is asked to stop: a stop reason, or a state write error (the run then ends with StateWriteError). */
+export type StopRequestReason = Exclude<StopReason, "complete"> | "state-write";
+
 /** How a stop request reaches the engine: the adapter wires process signals to it. */
 export interface StopSource {
   subscribe(listener: (signal: StopSignalName) => void): () => void;
@@ -17,7 +20,7 @@ export interface StopSource {
 export class StopController {
   readonly soft = new AbortController();
   readonly hard = new AbortController();
-  reason: Exclude<StopReason, "complete"> | undefined;
+  reason: StopRequestReason | undefined;
   signal: StopSignalName | undefined;
   private cancelGrace: (() => void) | undefined;
 
@@ -27,7 +30,7 @@ export class StopController {
     setMaxListeners(0, this.soft.signal, this.hard.signal);
   }
 
-  request(reason: Exclude<StopReason, "complete">, graceMs: number, signal?: StopSignalName): void {
+  request(reason: StopRequestReason, graceMs: number, signal?: StopSignalName): void {
     if (this.soft.signal.aborted) {
       if (signal !== undefined) {
         this.signal ??= signal;

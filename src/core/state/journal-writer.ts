@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { System } from "../platform/system.js";
 
@@ -8,13 +8,21 @@ import type { System } from "../platform/system.js";
  * the bytes in the kernel's page cache, which survives the process being SIGKILLed, so
  * at most one flush interval of completions can be lost to a kill — those items run
  * again on resume, which is why every item carries an idempotency key.
+ *
+ * A write that fails (ENOSPC, EIO, a vanished folder) never throws out of the flush timer
+ * (that would end the process with a stack trace and the lock left): the file is cut back
+ * to its last whole line, the writer stops writing, and onError is told once.
  */
 export class JournalWriter {
   private fd: number | undefined;
+  /** Where the next write starts: the end of the last whole write. */
+  private endOffset = 0;
   private pending = "";
   private cancelTimer: (() => void) | undefined;
   /** Bytes written to this journal file by this writer. */
   bytesWritten = 0;
+  /** The first write error; once set, nothing more is written. */
+  failure: unknown;
 
   constructor(
     private readonly path: string,
@@ -27,9 +35,13 @@ export class JournalWriter {
      * little more per byte.
      */
     private readonly maxBufferedChars = 1 << 16,
+    private readonly onError?: (error: unknown) => void,
+    /** The file operations (a test injects a failing write). */
+    private readonly fs: JournalFs = { writeSync },
   ) {}
 
   append(line: string): void {
+    if (this.failure !== undefined) return;
     this.pending += line;
     if (this.pending.length >= this.maxBufferedChars) this.flush();
     else if (this.cancelTimer === undefined) {
@@ -46,34 +58,66 @@ export class JournalWriter {
       this.cancelTimer();
       this.cancelTimer = undefined;
     }
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 || this.failure !== undefined) return;
+    const text = this.pending;
+    this.pending = "";
+    try {
+      this.write(text);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private write(text: string): void {
     if (this.fd === undefined) {
       mkdirSync(dirname(this.path), { recursive: true });
       this.fd = openSync(this.path, "a+");
+      this.endOffset = fstatSync(this.fd).size;
       // A journal that ends mid-line (a write torn by a kill) gets a newline first: the
       // first record of this run must start a line of its own, not finish the fragment.
-      if (!endsWithNewline(this.fd)) this.pending = "\n" + this.pending;
+      if (!endsWithNewline(this.fd, this.endOffset)) text = "\n" + text;
     }
-    const text = this.pending;
-    this.pending = "";
     const buffer = Buffer.from(text, "utf8");
     let offset = 0;
-    while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset);
+    while (offset < buffer.length) offset += this.fs.writeSync(this.fd, buffer, offset);
     this.bytesWritten += buffer.length;
+    this.endOffset += buffer.length;
+  }
+
+  private fail(error: unknown): void {
+    this.failure = error;
+    // A partial write would leave a torn line the next run appends onto: cut it off.
+    if (this.fd !== undefined) {
+      try {
+        ftruncateSync(this.fd, this.endOffset);
+      } catch {
+        // the load ignores a torn last line anyway
+      }
+    }
+    this.onError?.(error);
   }
 
   close(): void {
     this.flush();
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch (error) {
+        if (this.failure === undefined) this.fail(error);
+      }
+    }
     this.fd = undefined;
   }
 }
 
 /** True for an empty file or one whose last byte is a newline. */
-function endsWithNewline(fd: number): boolean {
-  const size = fstatSync(fd).size;
+function endsWithNewline(fd: number, size: number): boolean {
   if (size === 0) return true;
   const last = Buffer.alloc(1);
   readSync(fd, last, 0, 1, size - 1);
   return last[0] === 0x0a;
+}
+
+export interface JournalFs {
+  writeSync(fd: number, buffer: Buffer, offset: number): number;
 }
