@@ -150,7 +150,7 @@ describe.each(paths)("command handler via $path", ({ python, parent }) => {
 
   it("a transient exit code list that names 126/127 keeps them transient", async () => {
     const r = await run(handler(`exit 127`, { python, transientExitCodes: new Set([127]) }), {});
-    expect(r).toEqual({ ok: false, kind: "transient", error: "exit code 127" });
+    expect(r).toEqual({ ok: false, kind: "transient", error: "exit code 127", exitCode: 127 });
   });
 
   it("a command that cannot start (its folder is missing: ENOENT) is a setup error", async () => {
