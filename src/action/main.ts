@@ -1,5 +1,5 @@
 import {
-  ConfigError, StateError, StateWriteError, errorMessage, formatDurationMs, type Logger, runFromSettings, type ProgressSnapshot, describeRunResult, type RunBatchResult, loadState,
+  ConfigError, StateError, StateWriteError, StoppedBeforeStartError, errorMessage, formatDurationMs, type Logger, runFromSettings, type ProgressSnapshot, describeRunResult, type RunBatchResult, loadState,
   type RunEnvironment, type RunSettings,
 } from "../core/index.js";
 import { tempDirOf, timeoutsOf, workflowRunOf, type ActionHost } from "./host.js";
@@ -167,7 +167,12 @@ function failStep(core: ActionHost["core"], error: unknown): void {
   if (error instanceof ConfigError) core.setFailed(error.message);
   else if (error instanceof StateError) core.setFailed(`the state cannot be trusted: ${error.message}`);
   else if (error instanceof StateWriteError) core.setFailed(error.message);
-  else {
+  else if (error instanceof StoppedBeforeStartError) {
+    // A cancel while the items were read: like a cancel during restore, nothing ran.
+    core.warning(`${error.message}; the next run goes on from the saved state`);
+    for (const name of ["processed", "succeeded", "failed"]) core.setOutput(name, "0");
+    core.setOutput("complete", "false");
+  } else {
     core.setFailed(`resumable-batch failed: ${errorMessage(error)}`);
     if (error instanceof Error && error.stack) core.info(error.stack);
   }

@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
-import { ConfigError, StateError, StateWriteError, runFromSettings, parseRunSettings, SETTING_DEFAULTS, type RawSettings, type SettingName, realSystem, describeRunResult, type RunBatchResult } from "../core/index.js";
+import { ConfigError, StateError, StateWriteError, StoppedBeforeStartError, runFromSettings, parseRunSettings, SETTING_DEFAULTS, type RawSettings, type SettingName, realSystem, describeRunResult, type RunBatchResult } from "../core/index.js";
 import { failuresCommand, FAILURE_FORMATS } from "./failures-command.js";
 import type { CliIo } from "./cli-io.js";
 import { ProgressDisplay } from "./progress-display.js";
@@ -133,6 +133,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (error instanceof StateWriteError) {
       io.stderr.write(`error: ${error.message}\n`);
       return 5;
+    }
+    if (error instanceof StoppedBeforeStartError) {
+      io.stderr.write(`stopped: ${error.message}. Run again to start.\n`);
+      return error.exitCode;
     }
     io.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
     return 2;

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { parse as parseCsv } from "csv-parse";
 import { extname } from "node:path";
-import { InvalidUtf8Error, readLines, type SourceLine } from "./line-reader.js";
+import { InvalidUtf8Error, LineTooLongError, MAX_LINE_BYTES, readLines, ReadStoppedError, type SourceLine } from "./line-reader.js";
 import { splitJsonArray } from "./json-array-splitter.js";
 import type { Item } from "../platform/types.js";
 import type { SourceProblem } from "./source-problem.js";
@@ -44,35 +44,45 @@ export type { SourceProblem } from "./source-problem.js";
  * UTF-8, a broken CSV row) are entries too, so a caller can list all of them with their
  * lines instead of stopping at the first.
  */
-export async function* readSource(spec: SourceSpec): AsyncGenerator<SourceEntry[]> {
+export async function* readSource(spec: SourceSpec, signal?: AbortSignal): AsyncGenerator<SourceEntry[]> {
   try {
     switch (spec.format) {
       case "lines":
-        for await (const lines of readLines(spec.path)) yield lines.filter((l) => l.text.trim() !== "").map(plainLineEntry);
+        for await (const lines of readLines(spec.path, signal)) yield lines.filter((l) => l.text.trim() !== "").map(plainLineEntry);
         return;
       case "jsonl":
-        for await (const lines of readLines(spec.path)) {
+        for await (const lines of readLines(spec.path, signal)) {
           const batch: SourceEntry[] = [];
           for (const l of lines) if (l.text.trim() !== "") batch.push(jsonEntry(l.text, l.line, spec.idField));
           yield batch;
         }
         return;
       case "json":
-        for await (const elements of splitJsonArray(readLines(spec.path))) {
+        for await (const elements of splitJsonArray(readLines(spec.path, signal))) {
           yield elements.map((e) => (e.problem ? { problem: e.problem } : jsonEntry(e.text, e.line, spec.idField)));
         }
         return;
       case "csv":
-        yield* readCsv(spec);
+        yield* readCsv(spec, signal);
         return;
     }
   } catch (error) {
-    if (error instanceof InvalidUtf8Error) {
-      yield [{ problem: { line: error.line, message: "not valid UTF-8 (re-encode the file as UTF-8)" } }];
-      return;
-    }
-    throw error;
+    const problem = readProblem(error, spec.format);
+    if (!problem) throw error;
+    yield [{ problem }];
   }
+}
+
+/** The problem a read error stands for (the read ends there), or undefined for other errors. */
+function readProblem(error: unknown, format: ItemsFormat): SourceProblem | undefined {
+  if (error instanceof InvalidUtf8Error) return { line: error.line, message: "not valid UTF-8 (re-encode the file as UTF-8)" };
+  if (error instanceof LineTooLongError) {
+    const hint = format === "json"
+      ? "a JSON array this large must have its elements on lines of their own (`jq -c '.[]'` turns it into JSON Lines)"
+      : "an item is one line: is this the right file and --items-format?";
+    return { line: error.line, message: `the line is longer than ${MAX_LINE_BYTES / (1024 * 1024)} MiB (MAX_LINE_BYTES), the longest line read; ${hint}` };
+  }
+  return undefined;
 }
 
 function plainLineEntry(l: SourceLine): SourceEntry {
@@ -94,11 +104,21 @@ function withId(data: unknown, line: number, idField: string): SourceEntry {
     return { problem: { line, message: `an item must be a JSON object with an '${idField}' field, not ${describe(data)}` } };
   }
   const value = fieldValue(data as Record<string, unknown>, idField);
-  if (typeof value === "string" && value !== "") return { item: { id: value, data, line } };
+  if (typeof value === "string" && value !== "") {
+    if (LONE_SURROGATE.test(value)) return { problem: { line, message: `the '${idField}' value is not well-formed Unicode (a lone surrogate escape like \\ud800): such ids would share one ITEM_ID and idempotency key; fix the escape` } };
+    return { item: { id: value, data, line } };
+  }
   if (typeof value === "number" && Number.isFinite(value)) return { item: { id: String(value), data, line } };
   if (value === undefined) return { problem: { line, message: `no '${idField}' field (choose the id field with --id-field / id-field)` } };
   return { problem: { line, message: `the '${idField}' field must be a non-empty string or a number, not ${describe(value)}` } };
 }
+
+/**
+ * A UTF-16 surrogate not part of a pair: JSON can spell it (`"\ud800"`), but it is no
+ * character, and every lone surrogate turns into the same U+FFFD in UTF-8 (environment
+ * variables, files, the journal), so `x\ud800`, `x\udc00` and `x\ufffd` would be one id.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Reads `a.b.c` as a nested path when there is no literal key of that name. */
 export function fieldValue(data: Record<string, unknown>, field: string): unknown {
@@ -119,11 +139,11 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-async function* readCsv(spec: SourceSpec): AsyncGenerator<SourceEntry[]> {
+async function* readCsv(spec: SourceSpec, signal?: AbortSignal): AsyncGenerator<SourceEntry[]> {
   // Lines are decoded (and UTF-8 checked) by readLines, then handed to a real CSV parser,
   // which handles quoted fields with commas and newlines.
   async function* text(): AsyncGenerator<string> {
-    for await (const lines of readLines(spec.path)) yield lines.map((l) => l.text + "\n").join("");
+    for await (const lines of readLines(spec.path, signal)) yield lines.map((l) => l.text + "\n").join("");
   }
   const source = Readable.from(text());
   const parser = source.pipe(parseCsv({ columns: true, bom: true, skip_empty_lines: true, info: true }));
@@ -156,10 +176,12 @@ async function* readCsv(spec: SourceSpec): AsyncGenerator<SourceEntry[]> {
   } catch (error) {
     if (batch.length > 0) yield batch;
     const e = error as { lines?: number; message: string };
-    if (error instanceof InvalidUtf8Error) {
-      yield [{ problem: { line: error.line, message: "not valid UTF-8 (re-encode the file as UTF-8)" } }];
+    const problem = readProblem(error, "csv");
+    if (problem) {
+      yield [{ problem }];
       return;
     }
+    if (error instanceof ReadStoppedError) throw error;
     yield [{ problem: { line: e.lines ?? 0, message: `CSV: ${e.message}` } }];
     return;
   }

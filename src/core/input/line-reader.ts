@@ -1,9 +1,33 @@
-import { createReadStream } from "node:fs";
+import { closeSync, constants, createReadStream, open, openSync, statSync } from "node:fs";
+import { Socket } from "node:net";
+import type { Readable } from "node:stream";
 
 /** A decoded line of a source file with its 1-based line number. */
 export interface SourceLine {
   text: string;
   line: number;
+}
+
+/**
+ * The longest line read: 64 MiB. An item is one line (a JSON array's elements may span
+ * lines), so a longer line is not an item but a file in the wrong format (a one-line JSON
+ * array of millions of items, a binary file, /dev/zero); without a cap it would grow in
+ * memory until V8's largest string (512 MiB) or the machine gave out.
+ */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/** A line longer than MAX_LINE_BYTES. */
+export class LineTooLongError extends Error {
+  constructor(readonly line: number) {
+    super(`line ${line}: longer than ${MAX_LINE_BYTES / (1024 * 1024)} MiB`);
+  }
+}
+
+/** The read was stopped through its AbortSignal (SIGINT/SIGTERM while the items were read). */
+export class ReadStoppedError extends Error {
+  constructor() {
+    super("reading the items was stopped");
+  }
 }
 
 /** A line whose bytes are not valid UTF-8: reported, never silently turned into U+FFFD. */
@@ -18,10 +42,11 @@ export class InvalidUtf8Error extends Error {
  * await per chunk, not per line). Splits on bytes before decoding, so an invalid byte is
  * pinned to its line; strips a trailing CR and a leading UTF-8 BOM.
  */
-export async function* readLines(path: string): AsyncGenerator<SourceLine[]> {
+export async function* readLines(path: string, signal?: AbortSignal, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<SourceLine[]> {
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let carry: Buffer | undefined;
   const carryParts: Buffer[] = [];
+  let carryBytes = 0;
   let lineNumber = 0;
   const decodeLine = (bytes: Buffer): string => {
     lineNumber++;
@@ -74,29 +99,110 @@ export async function* readLines(path: string): AsyncGenerator<SourceLine[]> {
     }
     return batch;
   };
-  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+  // The line being gathered must stay under the cap even before its newline arrives.
+  const checkLength = (bytesBeforeNewline: number) => {
+    if (bytesBeforeNewline > maxLineBytes) throw new LineTooLongError(lineNumber + 1);
+  };
+  for await (const chunk of chunksOf(path, signal)) {
     let data = chunk as Buffer;
     if (carry) {
       // A long line spans many chunks: gather its pieces and join once, not once per chunk.
-      if (data.indexOf(0x0a) === -1) {
+      const nl = data.indexOf(0x0a);
+      checkLength(carryBytes + (nl === -1 ? data.length : nl));
+      if (nl === -1) {
         carryParts.push(data);
+        carryBytes += data.length;
         continue;
       }
       data = Buffer.concat([carry, ...carryParts, data]);
       carry = undefined;
       carryParts.length = 0;
+      carryBytes = 0;
     }
     const lastNl = data.lastIndexOf(0x0a);
     if (lastNl === -1) {
+      checkLength(data.length);
       carry = Buffer.from(data);
+      carryBytes = carry.length;
       continue;
     }
     const batch = decodeLines(data.subarray(0, lastNl + 1));
-    if (lastNl + 1 < data.length) carry = Buffer.from(data.subarray(lastNl + 1));
+    if (lastNl + 1 < data.length) {
+      carry = Buffer.from(data.subarray(lastNl + 1));
+      carryBytes = carry.length;
+    }
     if (batch.length > 0) yield batch;
   }
   if (carry && carry.length + carryParts.length > 0) {
     const text = decodeLine(Buffer.concat([carry, ...carryParts]));
     yield [{ text, line: lineNumber }];
   }
+}
+
+/**
+ * The file's chunks until the signal aborts: checked per chunk (256 KiB), so a stop is
+ * seen within a fraction of a second however long the input; and raced against each read,
+ * because a pipe whose writer is silent (or a FIFO nobody opened for writing yet) blocks
+ * the read itself, and destroying the stream waits for that read to return.
+ */
+async function* chunksOf(path: string, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
+  const stream = isFifo(path) ? await openPipe(path, signal) : createReadStream(path, { highWaterMark: 256 * 1024 });
+  if (!signal) {
+    for await (const chunk of stream) yield chunk as Buffer;
+    return;
+  }
+  const chunks = stream[Symbol.asyncIterator]();
+  let onAbort: () => void = () => {};
+  const stopped = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new ReadStoppedError());
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  stopped.catch(() => {}); // observed through the race below
+  try {
+    for (;;) {
+      const next = await Promise.race([chunks.next(), stopped]);
+      if (next.done) return;
+      yield next.value as Buffer;
+    }
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    stream.destroy();
+  }
+}
+
+function isFifo(path: string): boolean {
+  try {
+    return statSync(path).isFIFO();
+  } catch {
+    return false; // the read reports the missing file
+  }
+}
+
+/**
+ * A FIFO or a pipe (`<(…)`, /dev/stdin) read as a socket: fs streams read it in a thread
+ * of libuv's pool, blocked while the writer is silent, and Node's exit waits for that
+ * thread, so a stopped run would hang until the writer spoke. Opening waits for a writer
+ * too: a stop lets that open go by opening the FIFO for writing ourselves.
+ */
+async function openPipe(path: string, signal: AbortSignal | undefined): Promise<Readable> {
+  const letOpenGo = () => {
+    try {
+      closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      // the open already returned
+    }
+  };
+  signal?.addEventListener("abort", letOpenGo, { once: true });
+  let fd: number;
+  try {
+    fd = await new Promise<number>((resolve, reject) => open(path, constants.O_RDONLY, (error, opened) => (error ? reject(error) : resolve(opened))));
+  } finally {
+    signal?.removeEventListener("abort", letOpenGo);
+  }
+  if (signal?.aborted) {
+    closeSync(fd);
+    throw new ReadStoppedError();
+  }
+  return new Socket({ fd, readable: true, writable: false });
 }

@@ -4,6 +4,7 @@ import { hasChanged, type ChangeCheck } from "./changes.js";
 import { DuplicateFinder } from "./duplicate-finder.js";
 import { readSource, type SourceProblem, type SourceSpec } from "./item-source.js";
 import type { Item } from "../platform/types.js";
+import { statSync } from "node:fs";
 
 /** Problems listed in a rejection message; the rest are counted. */
 const MAX_PROBLEMS_SHOWN = 20;
@@ -64,14 +65,18 @@ export function isPendingItem(state: BatchState, item: Item, changes: ChangeChec
  */
 export async function planSource(
   spec: SourceSpec, state: BatchState, accept: (id: string) => boolean = () => true, retain?: RetainBudget, changes?: ChangeCheck,
+  signal?: AbortSignal,
 ): Promise<SourcePlan> {
   const problems: SourceProblem[] = [];
   let problemCount = 0;
   const finder = new DuplicateFinder();
   let items: Item[] | undefined = retain ? [] : undefined;
   let seen = 0;
+  // A pipe (`<(…)`, a FIFO, /dev/stdin) can be read only once: every item is kept for
+  // confirming duplicates instead of reading it again, which waited for ever.
+  const everyItem: Item[] | undefined = isRegularFile(spec.path) ? undefined : [];
   const counts: Counts = { alreadyDone: 0, heldFailed: 0, notMine: 0, changed: 0 };
-  for await (const batch of readSource(spec)) {
+  for await (const batch of readSource(spec, signal)) {
     for (const entry of batch) {
       if (entry.problem) {
         problemCount++;
@@ -87,6 +92,7 @@ export async function planSource(
       // Counted as if no id repeated; the repeats, found at the end, are taken off again.
       finder.add(entry.item.id);
       seen++;
+      everyItem?.push(entry.item);
       if (classify(entry.item, state, accept, counts, 1, changes)) items?.push(entry.item);
     }
     // A resume of a long list usually has few items left: kept, they spare a second pass.
@@ -100,7 +106,7 @@ export async function planSource(
     );
   }
   const entries = finder.size;
-  const duplicates = await confirmDuplicates(spec, finder.candidateGroups());
+  const duplicates = await confirmDuplicates(spec, finder.candidateGroups(), everyItem, signal);
   const duplicateLines = new Set(duplicates.map((d) => d.line));
   const duplicateIds = new Set(duplicates.map((d) => d.id));
   for (const d of duplicates) classify(d.item, state, accept, counts, -1, changes);
@@ -175,16 +181,20 @@ interface Duplicate {
  * Reads the ids of the candidate items (equal hashes) and keeps the real repeats, in
  * source order. Nothing is read when there are no candidates.
  */
-async function confirmDuplicates(spec: SourceSpec, groups: number[][]): Promise<Duplicate[]> {
+async function confirmDuplicates(spec: SourceSpec, groups: number[][], everyItem: readonly Item[] | undefined, signal?: AbortSignal): Promise<Duplicate[]> {
   if (groups.length === 0) return [];
   const wanted = new Set(groups.flat());
   const found = new Map<number, Item>();
-  let number = 0;
-  for await (const batch of readSource(spec)) {
-    for (const entry of batch) {
-      if (!entry.item) continue;
-      if (wanted.has(number)) found.set(number, entry.item);
-      number++;
+  if (everyItem) {
+    for (const n of wanted) found.set(n, everyItem[n]!);
+  } else {
+    let number = 0;
+    for await (const batch of readSource(spec, signal)) {
+      for (const entry of batch) {
+        if (!entry.item) continue;
+        if (wanted.has(number)) found.set(number, entry.item);
+        number++;
+      }
     }
   }
   const duplicates: Duplicate[] = [];
@@ -203,4 +213,13 @@ async function confirmDuplicates(spec: SourceSpec, groups: number[][]): Promise<
 
 function truncate(text: string): string {
   return text.length > 80 ? text.slice(0, 80) + "…" : text;
+}
+
+/** A file that can be read twice (not a pipe, a FIFO or a device). */
+export function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return true; // the read reports the missing file
+  }
 }

@@ -34,6 +34,21 @@ export class StateWriteError extends Error {
   }
 }
 
+/**
+ * SIGINT or SIGTERM arrived before any item started (while the items were read and
+ * checked): nothing was run and the state is as it was. Exit 130 / 143 like any stop.
+ */
+export class StoppedBeforeStartError extends Error {
+  override name = "StoppedBeforeStartError";
+  constructor(readonly signal: "SIGINT" | "SIGTERM") {
+    super(`${signal} received while the items were read: nothing was run, and the state is as it was`);
+  }
+
+  get exitCode(): number {
+    return this.signal === "SIGTERM" ? 143 : 130;
+  }
+}
+
 /** Thrown by a module handler (or given as `ctx.TransientError`) for an error worth retrying. */
 export class TransientError extends Error {
   override name = "TransientError";

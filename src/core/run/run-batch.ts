@@ -1,6 +1,8 @@
 import type { BackoffPolicy } from "./backoff.js";
 import { Budget } from "./budget.js";
-import { ConfigError } from "../platform/errors.js";
+import { ConfigError, StoppedBeforeStartError } from "../platform/errors.js";
+import { ReadStoppedError } from "../input/line-reader.js";
+import type { BatchState } from "../state/batch-state.js";
 import { formatDurationMs } from "../config/duration.js";
 import type { Handler } from "../handlers/handler.js";
 import type { SourceSpec } from "../input/item-source.js";
@@ -20,7 +22,7 @@ import { DEFAULT_MAX_RESULT_BYTES, JobLogWriter, NO_JOB_LOG, type JobLog } from 
 import { StopController, type StopSource } from "./stop-controller.js";
 import type { System } from "../platform/system.js";
 import type { FailureRecord, StopReason } from "../platform/types.js";
-import { openWorkQueue, type WorkQueue } from "./work-queue.js";
+import { openWorkQueue, type WorkQueue, type WorkQueueOptions } from "./work-queue.js";
 import { changeCheck } from "../input/changes.js";
 import { describePassState, nextPassAfter, openPass } from "./passes.js";
 
@@ -172,7 +174,7 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
   checkpoint.state.passStartedAt ??= new Date(startedAtMs).toISOString();
   const changes = options.reprocessChanged ? changeCheck(options.versionField) : undefined;
   const redoTaken = options.redoIds === undefined ? new Set<string>() : takeRedoIds(checkpoint.state, options.redoIds, options.log);
-  const queue = await openWorkQueue({ ...options, changes }, checkpoint.state);
+  const queue = await openQueueUnlessStopped({ ...options, changes }, checkpoint.state, stop);
   const writes = new StateWrites(options.log, stop);
   const run = beginRun(options, checkpoint, options.retryFailures ? "retry-failures" : "run", writes, pass.record);
   const redo = redoTaken.size === 0 ? undefined : { ids: redoTaken, tag: `redo ${run.seq}` };
@@ -246,6 +248,16 @@ async function openJobLog(
     shard: options.shardLabel, pass, redoIds, results: options.results ?? false, maxResultBytes: options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
     system: options.system, flushIntervalMs: options.flushIntervalMs, onWriteError,
   });
+}
+
+/** The work queue; a stop while the items are read ends the run before it begins (nothing to record). */
+async function openQueueUnlessStopped(options: WorkQueueOptions, state: BatchState, stop: StopController): Promise<WorkQueue> {
+  try {
+    return await openWorkQueue(options, state, stop.soft.signal);
+  } catch (error) {
+    if (error instanceof ReadStoppedError) throw new StoppedBeforeStartError(stop.signal ?? "SIGINT");
+    throw error;
+  }
 }
 
 interface RunEnding {

@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import type { BatchState } from "../state/batch-state.js";
 import { readSource, type SourceSpec } from "../input/item-source.js";
 import type { ChangeCheck } from "../input/changes.js";
-import { firstOccurrences, isPendingItem, planSource } from "../input/plan.js";
+import { firstOccurrences, isPendingItem, isRegularFile, planSource } from "../input/plan.js";
 import type { Logger } from "../platform/logger.js";
 import type { FailureRecord, Item } from "../platform/types.js";
 import { batchedNext } from "./pool.js";
@@ -52,9 +52,9 @@ export interface WorkQueueOptions {
  * Opens what the run works through: the failures for a retry-failures pass, else the
  * source's pending items after a first pass that checks every line.
  */
-export async function openWorkQueue(options: WorkQueueOptions, state: BatchState): Promise<WorkQueue> {
+export async function openWorkQueue(options: WorkQueueOptions, state: BatchState, signal?: AbortSignal): Promise<WorkQueue> {
   const accept = options.accept ?? (() => true);
-  return options.retryFailures ? failuresQueue(options, state, accept) : sourceQueue(options, options.source as SourceSpec, state, accept);
+  return options.retryFailures ? failuresQueue(options, state, accept) : sourceQueue(options, options.source as SourceSpec, state, accept, signal);
 }
 
 function failuresQueue(options: WorkQueueOptions, state: BatchState, accept: (id: string) => boolean): WorkQueue {
@@ -69,9 +69,13 @@ function failuresQueue(options: WorkQueueOptions, state: BatchState, accept: (id
   return { total: items.length, pending: items.length, heldFailed, alreadyDone: 0, changed: 0, next: async () => items[index++], warnings: [] };
 }
 
-async function sourceQueue(options: WorkQueueOptions, source: SourceSpec, state: BatchState, accept: (id: string) => boolean): Promise<WorkQueue> {
-  const retain = { sourceBytes: sizeOf(source.path), maxBytes: options.retainItemsMaxBytes ?? RETAIN_ITEMS_MAX_BYTES };
-  const plan = await planSource(source, state, accept, retain, options.changes);
+async function sourceQueue(
+  options: WorkQueueOptions, source: SourceSpec, state: BatchState, accept: (id: string) => boolean, signal?: AbortSignal,
+): Promise<WorkQueue> {
+  // A pipe cannot be read a second time: counted as 0 bytes, its items are always kept.
+  const sourceBytes = isRegularFile(source.path) ? sizeOf(source.path) : 0;
+  const retain = { sourceBytes, maxBytes: options.retainItemsMaxBytes ?? RETAIN_ITEMS_MAX_BYTES };
+  const plan = await planSource(source, state, accept, retain, options.changes, signal);
   for (const warning of plan.warnings) options.log.warn(warning);
   const changed = options.changes ? `, ${plan.changed} changed since they were done` : "";
   options.log.info(

@@ -1,0 +1,62 @@
+/**
+ * Reading the items is bounded and interruptible, through the built CLI: /dev/zero is an
+ * input error (a line over MAX_LINE_BYTES), not 13 GB of memory; a SIGINT while a pipe's
+ * writer is silent stops the run with 130, the lock released; a FIFO with a duplicate id
+ * is read once.
+ */
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { prepareCli, runCli, startCli, tempDirsPerTest, writeFile } from "./helpers.js";
+
+let cli: string;
+beforeAll(() => {
+  cli = prepareCli();
+});
+const newDir = tempDirsPerTest("rb-input-bounds-");
+const writers: ChildProcess[] = [];
+afterEach(() => {
+  for (const w of writers.splice(0)) w.kill("SIGKILL");
+});
+
+function fifo(dir: string): string {
+  const path = join(dir, "items.fifo");
+  execFileSync("mkfifo", [path]);
+  return path;
+}
+
+describe("bounded, interruptible input", () => {
+  it("--items /dev/zero is bad input (exit 2) naming the line and the cap", async () => {
+    const dir = newDir();
+    const r = await runCli(cli, ["run", "--items", "/dev/zero", "--run", "true", "--state-dir", "state"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/\/dev\/zero:1: the line is longer than 64 MiB \(MAX_LINE_BYTES\)/);
+  });
+
+  it("SIGINT while a pipe's writer is silent: exit 130, lock released, nothing recorded", async () => {
+    const dir = newDir();
+    const path = fifo(dir);
+    // A writer that opens the FIFO and then says nothing.
+    writers.push(spawn("/bin/sh", ["-c", 'exec sleep 30 > "$1"', "sh", path], { stdio: "ignore" }));
+    const run = startCli(cli, ["run", "--items", path, "--run", "true", "--state-dir", "state"], { cwd: dir });
+    await new Promise((r) => setTimeout(r, 500));
+    run.child.kill("SIGINT");
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/SIGINT received while the items were read: nothing was run/);
+    expect(existsSync(join(dir, "state", "lock"))).toBe(false);
+  });
+
+  it("a FIFO with a duplicate id is read once: the run finishes with the duplicate warned about", async () => {
+    const dir = newDir();
+    const path = fifo(dir);
+    writers.push(spawn("/bin/sh", ["-c", `printf 'a\\nb\\na\\n' > "$1"`, "sh", path], { stdio: "ignore" }));
+    writeFile(dir, "keep.txt", "");
+    const r = await runCli(cli, ["run", "--items", path, "--run", 'printf "%s\\n" "$ITEM_ID" >> done.log', "--state-dir", "state"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/1 duplicate id\(s\) skipped/);
+    expect(r.stderr).toMatch(/2 processed/);
+  });
+});
+
