@@ -14,6 +14,7 @@ import { runBatch, type RunBatchOptions } from "../../src/core/run/run-batch.js"
 import type { StopSource } from "../../src/core/run/stop-controller.js";
 import { loadState } from "../../src/core/state/state-store.js";
 import { FakeSystem } from "../support/fake-system.js";
+import { waitUntil } from "../support/wait-until.js";
 
 const noStops: StopSource = { subscribe: () => () => {} };
 
@@ -215,7 +216,10 @@ describe("a retry the budget cannot fit", () => {
     const system = new FakeSystem(0, [0.99, 0.99]);
     const h = scripted(system, (item) => (item.id === "flaky" ? { ok: false, kind: "transient", error: "503" } : OK));
     const { options } = setup(jsonl(["a", "flaky", "b"]), { system, handler: h.handler, timeBudgetMs: 10_000, backoff: { baseMs: 60_000, maxMs: 60_000 } });
-    const result = await system.runUntil(runBatch(options));
+    // Virtual time must not run while the engine reads its items from disk (real I/O).
+    const running = runBatch(options);
+    await waitUntil(() => h.calls.length > 0, "the run to start an item", 10_000, 1);
+    const result = await system.runUntil(running);
     expect(result).toMatchObject({ exitCode: 3, stopReason: "budget", complete: false, remaining: 1, succeeded: 2, failed: 1 });
     const { state } = loadState(options.stateDir);
     expect(state.runs.at(-1)).toMatchObject({ stopReason: "budget", remaining: 1 });
