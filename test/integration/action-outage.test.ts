@@ -135,6 +135,19 @@ describe("a service that timed out is sick for the rest of the job", () => {
     expect(f.core.summary).toMatch(/- Cache: \*\*not saved\*\* — skipped: the cache did not answer in time in the main step/);
   });
 
+  it("a REST listing that timed out in main: post does not start the workflow again through the REST API", async () => {
+    const first = await play(setup({ runId: 1 }));
+    const f = nextRun(first, 2, [...IDS, "e"]);
+    f.core.inputs.continue = "dispatch";
+    f.host.timeouts = { ...f.host.timeouts, artifactListMs: 30 };
+    f.artifacts.onList = hang;
+    await play(f);
+    expect(mainPostState(f.core).restore()?.sick).toEqual(["rest"]);
+    expect(f.core.outputs).toMatchObject({ "state-source": "cache", processed: "1" });
+    expect(f.workflows.dispatches).toEqual([]);
+    expect(f.core.text("info")).toMatch(/continue: not starting the workflow again: the GitHub REST API did not answer in time in the main step/);
+  });
+
   it("post uploads the artifact before it saves to the cache", async () => {
     const f = setup({ runId: 1 });
     const order: string[] = [];

@@ -63,6 +63,8 @@ describe("small parsers", () => {
   });
   it("shards", () => {
     expect(parseShard("3/8", "x")).toEqual({ index: 3, count: 8 });
+    // One shard is the same batch as no shard (the reusable workflow's shards: 1 passes 1/1).
+    expect(parseShard("1/1", "x")).toBeUndefined();
     expect(() => parseShard("0/8", "x")).toThrow();
   });
   it("durations", () => {
