@@ -72,6 +72,8 @@ export async function restoreFromArtifacts(r: RestoreRequest, anchorSeq: number 
     if (got.ok) rmSync(dir, { recursive: true, force: true });
     host.core.warning(`${lookup.missing}; not used`);
     reasons.push(lookup.missing);
+    // A download that timed out: the API is sick for this job, another download would wait as long.
+    if (!got.ok && got.timedOut) break;
   }
   // A state that could not be downloaded still exists: not "nothing", so no fresh start.
   // One that was downloaded and rejected (digest, content) would be rejected again: "nothing".

@@ -148,6 +148,18 @@ describe("a service that timed out is sick for the rest of the job", () => {
     expect(f.core.text("info")).toMatch(/continue: not starting the workflow again: the GitHub REST API did not answer in time in the main step/);
   });
 
+  it("a download that timed out is not followed by another: the newer state exists, so nothing is run", async () => {
+    const first = await play(setup({ runId: 1 }));
+    const second = await play(nextRun(first, 2));
+    const f = nextRun(second, 3, [...IDS, "e"]);
+    f.cache.entries = [];
+    f.host.timeouts = { ...f.host.timeouts, artifactDownloadMs: 30 };
+    f.artifacts.onDownload = hang;
+    await play(f);
+    expect(f.artifacts.downloads).toHaveLength(1);
+    expect(mainPostState(f.core).restore()).toMatchObject({ source: "unavailable", sick: ["rest"] });
+  });
+
   it("post uploads the artifact before it saves to the cache", async () => {
     const f = setup({ runId: 1 });
     const order: string[] = [];
