@@ -213,3 +213,30 @@ describe("failures.json", () => {
     expect(readFileSync(join(dir, "failures.json"), "utf8")).toBe(JSON.stringify(buildFailuresFile(empty), null, 2) + "\n");
   });
 });
+
+describe("done lines read from their bytes", () => {
+  const withDoneLines = (dir: string, lines: string[]) => {
+    compactState(dir, new BatchState(), 0, "t");
+    const [header] = readFileSync(join(dir, SNAPSHOT_FILE), "utf8").split("\n");
+    const count = lines.reduce((n, l) => n + (JSON.parse(l) as { ids: unknown[] }).ids.length, 0);
+    writeFileSync(join(dir, SNAPSHOT_FILE), [header, ...lines, JSON.stringify({ t: "end", runs: 0, failures: 0, done: count, passes: 0, versions: 0 })].join("\n") + "\n");
+  };
+
+  it("give what JSON.parse gives, in every form (plain, escaped, non-ASCII, single id)", () => {
+    const dir = tempDir();
+    const lines = ['{"t":"done","ids":["a","b-1","c,d","x\\"y","é","a\\\\b"]}', '{"t":"done","ids":["solo"]}', '{"t":"done","ids":["p","q"]}'];
+    withDoneLines(dir, lines);
+    const done = loadState(dir).state.done;
+    const ids = lines.flatMap((l) => (JSON.parse(l) as { ids: string[] }).ids);
+    expect([...done]).toEqual(ids);
+    for (const id of [...ids, "a-longer-id-than-four-bytes"]) done.add(id); // found as strings: nothing added twice
+    expect(done.size).toBe(ids.length + 1);
+    expect(ids.every((id) => done.has(id)) && !done.has("p ") && !done.has("solo2")).toBe(true);
+  });
+
+  it("leave a line they cannot read plainly to JSON, which words the error", () => {
+    const dir = tempDir();
+    withDoneLines(dir, ['{"t":"done","ids":["a",""]}']);
+    expect(() => loadState(dir)).toThrow(/:2: a done id must be a non-empty string/);
+  });
+});

@@ -56,6 +56,44 @@ export function forEachLine(path: string, onLine: (text: string, lineNumber: num
 }
 
 /**
+ * Like forEachLine, but hands over each line's bytes (bytes[start, end), without its
+ * newline) undecoded: a reader that understands some lines' bytes saves making strings of
+ * them. The bytes are valid only during the call.
+ */
+export function forEachLineBytes(path: string, onLine: (bytes: Buffer, start: number, end: number, lineNumber: number, terminated: boolean) => void): number {
+  const fd = openSync(path, "r");
+  let chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  let kept = 0; // bytes of an unfinished line at the start of chunk
+  let lineNumber = 0;
+  let total = 0;
+  try {
+    for (;;) {
+      if (kept === chunk.length) {
+        // A line longer than the buffer: a larger one, the line so far moved over.
+        const larger = Buffer.allocUnsafe(chunk.length * 2);
+        chunk.copy(larger, 0, 0, kept);
+        chunk = larger;
+      }
+      const n = readSync(fd, chunk, kept, chunk.length - kept, null);
+      if (n === 0) break;
+      total += n;
+      const end = kept + n;
+      let start = 0;
+      for (let nl = chunk.indexOf(0x0a, kept); nl !== -1 && nl < end; nl = chunk.indexOf(0x0a, start)) {
+        onLine(chunk, start, nl, ++lineNumber, true);
+        start = nl + 1;
+      }
+      chunk.copy(chunk, 0, start, end);
+      kept = end - start;
+    }
+    if (kept > 0) onLine(chunk, 0, kept, ++lineNumber, false);
+  } finally {
+    closeSync(fd);
+  }
+  return total;
+}
+
+/**
  * Writes a file a piece at a time into a temp file beside it, then fsync and rename: a
  * reader (or a crash) sees the old file or the whole new one, never a part. The content
  * is never one string, so it may be larger than a JavaScript string can hold.

@@ -1,6 +1,7 @@
 import type { BatchState } from "./batch-state.js";
 import { StateError } from "../platform/errors.js";
-import { forEachLine, writeFileInPieces } from "./line-file.js";
+import { addPlainDoneLine } from "./done-line.js";
+import { forEachLineBytes, writeFileInPieces } from "./line-file.js";
 import { checkFailure, checkId, checkOrigin, checkRun, isObject, SchemaViolation } from "./state-schema.js";
 import {
   applyDoneLineFingerprints, applyFailureFingerprint, applyPassHeader, applyVersionsLine, checkPassSummary, doneLineFingerprints, failureFingerprint,
@@ -79,10 +80,24 @@ export function readSnapshotV2(path: string, state: BatchState, fileBytes: numbe
   let ended = false;
   const seen: Counts = { runs: 0, failures: 0, done: 0, passes: 0, versions: 0 };
   let hasPass = false;
-  forEachLine(path, (line, lineNumber, terminated) => {
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  forEachLineBytes(path, (bytes, start, end, lineNumber, terminated) => {
     const where = `${path}:${lineNumber}`;
     if (!terminated) throw new StateError(`${where}: the last line is cut off; the snapshot is truncated`);
     if (ended) throw new StateError(`${where}: a line after the end record; the snapshot is corrupt`);
+    if (lineNumber > 1) {
+      const added = addPlainDoneLine(bytes, start, end, state.done);
+      if (added >= 0) {
+        seen.done += added;
+        return;
+      }
+    }
+    let line: string;
+    try {
+      line = decoder.decode(bytes.subarray(start, end));
+    } catch {
+      throw new StateError(`${where}: not valid UTF-8; the snapshot is corrupt`);
+    }
     let record: unknown;
     try {
       record = JSON.parse(line);
