@@ -2,7 +2,10 @@
 // run, on this machine. Started by bench/run.mjs (which compiles it first); see
 // bench/README.md for what each figure means.
 //
-//   node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer] [--reps N] [--cli FILE]
+//   node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,scale] [--scale F] [--reps N] [--cli FILE]
+//
+// `scale` (the state at millions of items, issue 12 §4: minutes and GBs) runs only when
+// named in --only; --scale F multiplies its sizes (F = 1 is what its targets judge).
 //
 // Prints a table with ratios and PASS/FAIL against the targets (it never fails the process
 // for a missed target), writes bench/results/latest.json and latest.md (latest-quick.* for --quick).
@@ -15,11 +18,13 @@ import { fileURLToPath } from "node:url";
 import { best, median, mustRun, runCase, timeCommand } from "./lib/child.js";
 import { writeItems } from "./lib/items.js";
 import { formatMarkdown, formatTable, type Row } from "./lib/table.js";
+import { scaleRows } from "./scale.js";
 
 const BUILD_DIR = dirname(fileURLToPath(import.meta.url)); // bench/results/build/bench
 const REPO = resolve(BUILD_DIR, "../../../..");
 const CASES = join(BUILD_DIR, "cases/in-process.js");
 const SPAWN_FLOOR = join(BUILD_DIR, "cases/spawn-floor.js");
+const SCALE_CASES = join(BUILD_DIR, "cases/scale-cases.js");
 const OK_WORKER = join(REPO, "bench/workers/ok-worker.mjs");
 const RESULTS_DIR = join(REPO, "bench/results");
 
@@ -67,17 +72,21 @@ const QUICK: Sizes = {
 const LATENCY_MS = 20;
 const LATENCY_CONCURRENCY = 64;
 const COMMAND_CONCURRENCY = 2;
-const SECTIONS = ["engine", "commands", "resume", "latency", "transfer"] as const;
+const SECTIONS = ["engine", "commands", "resume", "latency", "transfer", "scale"] as const;
+/** Run when --only is not given: all but the large, slow scale section. */
+const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== "scale");
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
   quick: boolean;
   only: Set<Section>;
   reps: number;
+  /** Sizes of the scale section are the judged ones times this. */
+  scale: number;
   cli: string;
 }
 
-const USAGE = "usage: node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer] [--reps N] [--cli FILE]";
+const USAGE = "usage: node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,scale] [--scale F] [--reps N] [--cli FILE]";
 
 function parseArgs(argv: string[]): Options {
   // Strict: an unknown flag (a typo, --help) stops here instead of starting a 2-minute run.
@@ -93,17 +102,20 @@ function parseArgs(argv: string[]): Options {
     process.exit(0);
   }
   const quick = values.quick === true;
-  const only = new Set<Section>(values.only ? (values.only.split(",") as Section[]) : SECTIONS);
+  const only = new Set<Section>(values.only ? (values.only.split(",") as Section[]) : DEFAULT_SECTIONS);
   for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${s}; one of ${SECTIONS.join(", ")}`);
   const reps = values.reps === undefined ? (quick ? QUICK : FULL).reps : Number(values.reps);
   if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps: expected a whole number of at least 1, not ${values.reps}`);
-  return { quick, only, reps, cli: resolve(REPO, values.cli ?? "dist/cli/index.js") };
+  const scale = values.scale === undefined ? (quick ? 0.01 : 1) : Number(values.scale);
+  if (!(scale > 0 && scale <= 4)) throw new Error(`--scale: expected a factor above 0 and at most 4, not ${values.scale}`);
+  return { quick, only, reps, scale, cli: resolve(REPO, values.cli ?? "dist/cli/index.js") };
 }
 
 const ARG_OPTIONS = {
   quick: { type: "boolean" },
   only: { type: "string" },
   reps: { type: "string" },
+  scale: { type: "string" },
   cli: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -472,6 +484,12 @@ async function main(): Promise<void> {
     if (o.only.has("transfer") && resumeStateDir) {
       rows.push(...(await transfer(resumeStateDir, resumeN, o, samples)));
     }
+
+    // ---- 6. Scale (only with --only scale) -------------------------------------------------
+    if (o.only.has("scale")) {
+      const reps = scaleReps(o);
+      rows.push(...(await scaleRows({ inProcess: CASES, scaleCases: SCALE_CASES, scratch, factor: o.scale, reps, judge: !o.quick && o.scale === 1, log })));
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -496,10 +514,16 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const result = { mode: o.quick ? "quick" : "full", startedAt: new Date(startedAt).toISOString(), wallMs, machine: { ...m, loadAverageAtEnd: loadavg() }, sizes, rows, notes, samples };
   // A quick run (a smoke check) never overwrites the figures of the last full run.
-  const base = o.quick ? "latest-quick" : "latest";
+  // Nor does a run of the scale section alone (its rows are not the rest's).
+  const base = o.quick ? "latest-quick" : [...o.only].every((s) => s === "scale") ? "latest-scale" : "latest";
   writeFileSync(join(RESULTS_DIR, `${base}.json`), JSON.stringify(result, null, 2) + "\n");
   writeFileSync(join(RESULTS_DIR, `${base}.md`), formatMarkdown(header, rows, notes));
   log(`wrote bench/results/${base}.json and bench/results/${base}.md in ${fmtS(wallMs)}`);
+}
+
+/** The scale section is minutes a rep: one unless --reps says otherwise. */
+function scaleReps(o: Options): number {
+  return process.argv.includes("--reps") ? o.reps : 1;
 }
 
 async function transfer(stateDir: string, n: number, o: Options, samples: Record<string, unknown>): Promise<Row[]> {

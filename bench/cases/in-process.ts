@@ -4,7 +4,7 @@
 //   node --import tsx bench/cases/in-process.ts <case> '<json args>'
 //
 // cases:
-//   engine        {items, stateDir, concurrency?, delayMs?}  runBatch, module handler, real journal
+//   engine        {items, stateDir, concurrency?, delayMs?, format?}  runBatch, module handler, real journal
 //   plain         {items}                                   read + parse the JSONL, await a no-op each
 //   plain-checked {items}                                   the plain loop after a first pass that checks every line and id
 //   plain-lanes   {items, concurrency, delayMs}             the same with N lanes (no checkpoint)
@@ -21,6 +21,7 @@ import { BatchState } from "../../src/core/state/batch-state.js";
 import { compactState, loadState } from "../../src/core/state/state-store.js";
 import { realSystem } from "../../src/core/platform/system.js";
 import { itemId } from "../lib/items.js";
+import type { ItemsFormat } from "../../src/core/input/item-source.js";
 
 type Args = Record<string, unknown>;
 
@@ -33,7 +34,7 @@ async function engine(a: Args) {
   const startedAt = performance.now();
   const result = await runBatch({
     stateDir: String(a.stateDir),
-    source: { path: String(a.items), label: String(a.items), format: "jsonl", idField: "id" },
+    source: { path: String(a.items), label: String(a.items), format: (a.format ?? "jsonl") as ItemsFormat, idField: "id" },
     handler: createModuleHandler(fn, realSystem.nowMs),
     concurrency: Number(a.concurrency ?? 1),
     maxAttempts: 3,

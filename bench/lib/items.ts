@@ -6,21 +6,39 @@ export function itemId(i: number): string {
   return `item-${String(i).padStart(7, "0")}`;
 }
 
+export type BenchFormat = "jsonl" | "json" | "csv" | "lines";
+
+/** One item in a format: the same id, number and url in each (the id alone for plain lines). */
+function itemText(i: number, format: BenchFormat, last: boolean): string {
+  const id = itemId(i);
+  switch (format) {
+    case "jsonl":
+      return `{"id":"${id}","n":${i},"url":"https://example.com/items/${i}"}\n`;
+    case "json":
+      return `{"id":"${id}","n":${i},"url":"https://example.com/items/${i}"}${last ? "\n" : ",\n"}`;
+    case "csv":
+      return `${id},${i},https://example.com/items/${i}\n`;
+    case "lines":
+      return `${id}\n`;
+  }
+}
+
 /**
- * Writes n items as JSON Lines (`{"id":…,"n":…,"url":…}`, about 70 bytes a line) or as
- * plain lines (the id alone). Written in large chunks: 1M items take well under a second.
+ * Writes n items as JSON Lines (`{"id":…,"n":…,"url":…}`, about 70 bytes a line), a JSON
+ * array of the same objects (one a line), CSV with a header (id,n,url) or plain lines (the
+ * id alone). Written in large chunks: 1M items take well under a second.
  */
-export async function writeItems(path: string, n: number, format: "jsonl" | "lines"): Promise<void> {
+export async function writeItems(path: string, n: number, format: BenchFormat): Promise<void> {
   const out = createWriteStream(path);
-  const chunk: string[] = [];
+  const chunk: string[] = [format === "json" ? "[\n" : format === "csv" ? "id,n,url\n" : ""];
   for (let i = 0; i < n; i++) {
-    const id = itemId(i);
-    chunk.push(format === "jsonl" ? `{"id":"${id}","n":${i},"url":"https://example.com/items/${i}"}\n` : `${id}\n`);
+    chunk.push(itemText(i, format, i === n - 1));
     if (chunk.length === 10_000) {
       if (!out.write(chunk.join(""))) await once(out, "drain");
       chunk.length = 0;
     }
   }
+  if (format === "json") chunk.push("]\n");
   out.end(chunk.join(""));
   await once(out, "finish");
 }
