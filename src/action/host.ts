@@ -34,6 +34,8 @@ export interface ActionCore {
   getBooleanInput(name: string): boolean;
   setOutput(name: string, value: string): void;
   setFailed(message: string): void;
+  /** Masks a value in the log from now on (`core.setSecret`, the `::add-mask::` command). */
+  setSecret(value: string): void;
   info(message: string): void;
   warning(message: string, properties?: AnnotationProperties): void;
   error(message: string, properties?: AnnotationProperties): void;

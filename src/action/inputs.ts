@@ -13,7 +13,7 @@ export const RUN_SETTING_INPUTS = [
   "item-timeout", "time-budget", "shutdown-grace", "transient-exit-codes",
   "retry-failures", "max-runs-per-item", "max-failure-rate", "max-consecutive-failures", "rate-limit", "shard",
   "repeat", "new-pass", "reprocess-changed", "version-field",
-  "results", "max-result-size", "retry-filter", "redo-ids",
+  "results", "max-result-size", "retry-filter", "redo-ids", "redact-env",
 ] as const satisfies readonly SettingName[];
 
 type MissingSettingInputs = Exclude<SettingName, (typeof RUN_SETTING_INPUTS)[number]>;

@@ -1,5 +1,5 @@
 import {
-  ConfigError, StateError, StateWriteError, StoppedBeforeStartError, errorMessage, formatDurationMs, type Logger, runFromSettings, type ProgressSnapshot, describeRunResult, type RunBatchResult, loadState,
+  ConfigError, secretValues, StateError, StateWriteError, StoppedBeforeStartError, errorMessage, formatDurationMs, type Logger, runFromSettings, type ProgressSnapshot, describeRunResult, type RunBatchResult, loadState,
   type RunEnvironment, type RunSettings,
 } from "../core/index.js";
 import { tempDirOf, timeoutsOf, workflowRunOf, type ActionHost } from "./host.js";
@@ -63,6 +63,7 @@ interface BatchStep {
 /** `mode: run`: tell post where the state lives, restore it, run the batch, set the outputs. */
 async function runBatchStep(step: BatchStep): Promise<void> {
   const { host, inputs, stops } = step;
+  maskSecrets(host, inputs);
   warnAboutGrace(host, inputs);
   const { context, names } = describeRun(step);
   const channel = mainPostState(host.core);
@@ -155,11 +156,22 @@ function runEnvironment(step: BatchStep, context: RunContext): RunEnvironment {
     runId: context.runId,
     runAttempt: context.runAttempt,
     idempotencyNamespace: inputs.stateKey,
+    // The token may be a personal one given as input: redacted like GITHUB_TOKEN.
+    secrets: inputs.githubToken ? [inputs.githubToken] : [],
     reserveMs: RESERVE_MS,
     nameOf: inputName,
     onProgress: (progress) => host.core.info(progressLine(progress)),
     progressIntervalMs: PROGRESS_INTERVAL_MS,
   };
+}
+
+/**
+ * The runner masks `secrets.*` in the log, but not a token that reached a variable some
+ * other way, nor a github-token given as a literal: every value the engine redacts from
+ * its records is also masked in the log (`core.setSecret`, the `::add-mask::` command).
+ */
+function maskSecrets(host: ActionHost, inputs: ActionInputs): void {
+  for (const value of secretValues(host.env, inputs.settings.redactEnv, inputs.githubToken ? [inputs.githubToken] : [])) host.core.setSecret(value);
 }
 
 /** Maps an error to the step's failure, once: bad input, untrustworthy state, or a bug. */

@@ -15,6 +15,7 @@ export function createRealHost(): ActionHost {
       getBooleanInput: (name) => core.getBooleanInput(name),
       setOutput: (name, value) => core.setOutput(name, value),
       setFailed: (message) => core.setFailed(message),
+      setSecret: (value) => core.setSecret(value),
       // Log lines carry item ids, errors and handler output: none of it may act as a workflow command.
       info: (message) => core.info(neutraliseWorkflowCommands(message)),
       warning: (message, properties) => core.warning(message, properties),

@@ -64,6 +64,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option("--only-kind <kind>", "with --retry-failures: only failures of this kind (transient, permanent, timeout, quarantined)")
     .option("--only-ids <file>", "with --retry-failures: only the failed items whose ids this file lists, one a line")
     .addOption(flag("redo-ids", "file", "process the done items listed in this file again, with a new idempotency key"))
+    .addOption(flag("redact-env", "names", "environment variables (comma-separated) whose values are replaced by *** in every stored error text"))
     .addOption(flag("max-result-size", "size", "a larger result fails its item, like 64KiB or 1MiB"))
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       exitCode = await runCommand(opts, io);

@@ -7,6 +7,7 @@ export { parseRunSettings, type RawSettings, type RunSettings, SETTING_DEFAULTS,
 export { ConfigError, errorMessage, StateError, StateWriteError, StoppedBeforeStartError } from "./platform/errors.js";
 export { type Logger } from "./platform/logger.js";
 export { realSystem, type System } from "./platform/system.js";
+export { secretValues } from "./platform/secrets.js";
 export { type FailureGroup, type FailureRecord, type PassSummary, type RunRecord, type StopReason } from "./platform/types.js";
 export { runFromSettings, type RunEnvironment } from "./run/prepare-run.js";
 export { type ProgressSnapshot } from "./run/progress.js";

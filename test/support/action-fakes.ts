@@ -47,6 +47,10 @@ export class FakeCore implements ActionCore {
   setFailed(message: string): void {
     this.failed ??= message;
   }
+  secrets: string[] = [];
+  setSecret(value: string): void {
+    this.secrets.push(value);
+  }
   info(message: string): void {
     this.logs.push({ level: "info", message });
   }

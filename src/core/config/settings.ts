@@ -32,7 +32,7 @@ export type SettingName =
   | "item-timeout" | "time-budget" | "shutdown-grace" | "transient-exit-codes"
   | "retry-failures" | "max-runs-per-item" | "max-failure-rate" | "max-consecutive-failures" | "rate-limit" | "shard"
   | "repeat" | "new-pass" | "reprocess-changed" | "version-field"
-  | "results" | "max-result-size" | "retry-filter" | "redo-ids";
+  | "results" | "max-result-size" | "retry-filter" | "redo-ids" | "redact-env";
 
 export type HandlerSpec = { kind: "command"; command: string } | { kind: "module"; file: string } | { kind: "worker"; command: string };
 export type ItemsSpec = { kind: "file"; path: string } | { kind: "command"; command: string };
@@ -62,6 +62,8 @@ export interface RunSettings extends PassSettings, RetrySettings {
   results: boolean;
   /** A larger result fails its item. */
   maxResultBytes: number;
+  /** Variables whose values are taken out of every stored error text (besides the job's tokens). */
+  redactEnv: string[];
 }
 
 /**
@@ -150,6 +152,7 @@ export function parseRunSettings(raw: RawSettings, nameOf: (key: SettingName) =>
     ...retrySettings,
     results: parseBoolean(raw.results, nameOf("results")),
     maxResultBytes: parseSizeBytes(reader.withDefault("max-result-size"), nameOf("max-result-size"), 64 * 1024 ** 2),
+    redactEnv: parseEnvNames(reader.text("redact-env"), nameOf("redact-env")),
   };
 }
 
@@ -262,4 +265,13 @@ export function parseBoolean(value: string | boolean | undefined, what: string):
   if (text === "" || text === "false") return false;
   if (text === "true") return true;
   throw new ConfigError(`${what}: '${text}' must be true or false`);
+}
+
+/** Names of environment variables, separated by commas, spaces or newlines. */
+export function parseEnvNames(text: string | undefined, what: string): string[] {
+  if (text === undefined) return [];
+  const names = text.split(/[\s,]+/).filter(Boolean);
+  const bad = names.find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
+  if (bad !== undefined) throw new ConfigError(`${what}: '${bad}' is not the name of an environment variable (give names like API_TOKEN, not values)`);
+  return names;
 }

@@ -36,6 +36,8 @@ export interface OutcomeRecorderOptions {
   shutdownGraceMs: number;
   /** reprocess-changed: each outcome records the fingerprint of the content it was for. */
   changes?: ChangeCheck;
+  /** Takes secrets out of error texts, once, before they reach the journal, the job log or the log. */
+  redact?: (text: string) => string;
   system: System;
   log: Logger;
 }
@@ -80,6 +82,8 @@ export class OutcomeRecorder {
   /** @param startedAtMs when the item's first attempt in this run started */
   record(item: Item, outcome: ItemOutcome, startedAtMs: number): void {
     if (outcome.status === "cutoff") return; // not an outcome; the item stays pending for the next run
+    const { redact } = this.options;
+    if (redact && (outcome.status === "failed" || outcome.status === "setup")) outcome = { ...outcome, error: redact(outcome.error) };
     // The handler cannot run: nothing is recorded, the item stays pending, the run stops.
     if (outcome.status === "setup") return this.early.setup(item.id, outcome.error);
     const durationMs = this.options.system.nowMs() - startedAtMs;

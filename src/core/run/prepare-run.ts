@@ -8,6 +8,7 @@ import { createHandler } from "../handlers/create-handler.js";
 import { formatForPath, type SourceSpec } from "../input/item-source.js";
 import type { Logger } from "../platform/logger.js";
 import type { ProgressSnapshot } from "./progress.js";
+import { handlerEnvironment, makeRedactor, secretValues } from "../platform/secrets.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { runBatch, type RunBatchOptions, type RunBatchResult } from "./run-batch.js";
 import type { RunSettings, SettingName } from "../config/settings.js";
@@ -22,6 +23,8 @@ export interface RunEnvironment {
   tempDir: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Secret values to redact besides those named by the settings (the action's github-token). */
+  secrets?: string[];
   system: System;
   stops: StopSource;
   log: Logger;
@@ -43,8 +46,11 @@ const KILL_GRACE_MS = 1000;
 
 /** Runs one batch from validated settings: the path both the CLI and the action take. */
 export async function runFromSettings(settings: RunSettings, e: RunEnvironment): Promise<RunBatchResult> {
+  // Handlers and the items command: not the runner's own tokens and URLs, nor the action's inputs.
+  const env = handlerEnvironment(e.env);
+  const redact = makeRedactor(secretValues(e.env, settings.redactEnv, e.secrets));
   const handler = await createHandler(settings.handler, {
-    system: e.system, env: e.env, cwd: e.cwd, transientExitCodes: settings.transientExitCodes, killGraceMs: KILL_GRACE_MS,
+    system: e.system, env, cwd: e.cwd, transientExitCodes: settings.transientExitCodes, killGraceMs: KILL_GRACE_MS,
     nameOf: e.nameOf, log: (message) => e.log.info(message), warn: (message) => e.log.warn(message),
     maxResultBytes: settings.results ? settings.maxResultBytes : undefined,
   });
@@ -58,7 +64,7 @@ export async function runFromSettings(settings: RunSettings, e: RunEnvironment):
     } else if (items?.kind === "command") {
       scratch = mkdtempSync(join(e.tempDir, "resumable-batch-items-"));
       const path = join(scratch, "items");
-      await captureCommandOutput(items.command, path, { cwd: e.cwd, env: e.env, system: e.system, what: e.nameOf("items-command") });
+      await captureCommandOutput(items.command, path, { cwd: e.cwd, env, system: e.system, what: e.nameOf("items-command") });
       source = { path, label: "items-command output line", format: settings.itemsFormat ?? "jsonl", idField: settings.idField };
     }
     if (source && items?.kind === "file") await assertReadable(source.path, e.nameOf("items"));
@@ -72,6 +78,7 @@ export async function runFromSettings(settings: RunSettings, e: RunEnvironment):
       stateDir: e.stateDir,
       source,
       handler,
+      redact,
       concurrency: settings.concurrency,
       maxAttempts: settings.maxAttempts,
       backoff: { baseMs: settings.backoffMs, maxMs: settings.backoffMaxMs },

@@ -36,6 +36,8 @@ export interface ProcessItemsOptions {
   redo?: Redo;
   beforeStart?: (signal: AbortSignal) => boolean | Promise<boolean>;
   onThrottle?: (delayMs: number) => void;
+  /** Takes secrets out of error texts (see platform/secrets.ts). */
+  redact?: (text: string) => string;
   system: System;
   log: Logger;
 }
@@ -99,7 +101,7 @@ function itemRunnerOptions(options: ProcessItemsOptions, run: RunInProgress): It
     versionOf: options.changes || run.state.versions.size > 0 ? (item) => versionOf(run.state, item, options.changes) : undefined,
     onThrottle: options.onThrottle,
     onRetry: (item: Item, attempt: number, result: { kind: string; error: string }, delayMs: number) =>
-      run.itemLog.write(`↻ ${logId(item.id)}: attempt ${attempt} failed (${result.kind}): ${oneLine(result.error)}; retrying in ${Math.round(delayMs)}ms`),
+      run.itemLog.write(`↻ ${logId(item.id)}: attempt ${attempt} failed (${result.kind}): ${oneLine(options.redact ? options.redact(result.error) : result.error)}; retrying in ${Math.round(delayMs)}ms`),
   };
 }
 

@@ -62,6 +62,8 @@ export interface RunBatchOptions {
   accept?: (id: string) => boolean;
   /** Sources up to this many bytes are parsed once and kept in memory (default 128 MiB). */
   retainItemsMaxBytes?: number;
+  /** Takes secrets out of every error text before it is stored or logged (platform/secrets.ts makeRedactor). */
+  redact?: (text: string) => string;
   /** Label stored on failures when sharded, like "2/8". */
   shardLabel?: string;
   /** The handler's kind, for the job log (a command's outcomes carry its exit status). */
