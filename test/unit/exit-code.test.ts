@@ -16,6 +16,10 @@ describe("exitCodeFor", () => {
     expect(exitCodeFor({ stopReason: "budget", failed: 5, heldFailed: 1 })).toBe(3);
   });
 
+  it("is 2 when the handler could not run at all (no item failed), whatever else happened", () => {
+    expect(exitCodeFor({ stopReason: "handler-error", failed: 0, heldFailed: 2 })).toBe(2);
+  });
+
   it("is 4 when the failure-rate stop ended the run", () => {
     expect(exitCodeFor({ stopReason: "failure-rate", failed: 20, heldFailed: 0 })).toBe(4);
   });
