@@ -503,7 +503,7 @@ async function main(): Promise<void> {
     `machine: ${m.nproc} cores (nproc), ${m.cpuModel}, ${m.memoryGiB} GiB; node ${m.node}; ${m.platform}; load average at start ${m.loadAverageAtStart.join(" ")}`,
     `command: node bench/run.mjs${process.argv.slice(2).map((a) => " " + a).join("")}${process.env.npm_lifecycle_event ? ` (npm run ${process.env.npm_lifecycle_event})` : ""}`,
     `tools: ${m.xargs ?? "xargs ?"}; ${m.parallel ?? "GNU parallel not installed"}; ${m.zstd ?? "zstd not installed"}; commit ${m.commit ?? "?"}`,
-    `times are the best of ${o.reps} run(s) (the run least disturbed by other load on the machine; every sample is in latest.json), ` +
+    `times are the best of ${[...o.only].every((s) => s === "scale") ? scaleReps(o) : o.reps} run(s) (the run least disturbed by other load on the machine; every sample is in latest.json), ` +
       `memory the median; contenders interleaved; wall time of this benchmark ${fmtS(wallMs)}`,
   ];
   process.stdout.write("\n" + header.join("\n") + "\n\n" + formatTable(rows) + "\n" + notes.map((n) => n + "\n").join("") + "\n");
