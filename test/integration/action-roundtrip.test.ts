@@ -74,7 +74,9 @@ function step(name: string, inputs: Record<string, string>, items: string[]): St
     ACTIONS_RESULTS_URL: `http://127.0.0.1:${closedPort}/`,
     NO_PROXY: "127.0.0.1,localhost",
   };
-  for (const [key, value] of Object.entries({ items: "items.jsonl", "github-token": "not-a-token", ...inputs })) {
+  // No github-token: no REST lookup. With one, an unreachable REST API is an outage and main
+  // runs nothing (see the last test); these tests are about main and post running.
+  for (const [key, value] of Object.entries({ items: "items.jsonl", "github-token": "", ...inputs })) {
     env[`INPUT_${key.toUpperCase()}`] = value;
   }
   return { dir, env, files };
@@ -99,7 +101,7 @@ describe("dist/main then dist/post through the real @actions/core", () => {
     expect(main.stderr).toBe("");
     expect(main.status).toBe(0);
     expect(main.stdout).toMatch(/::warning title=resumable-batch%3A fresh start::Fresh start/);
-    expect(readFileCommands(s.files.output)).toEqual({ "state-source": "fresh", processed: "3", succeeded: "2", failed: "1", remaining: "0", complete: "true" });
+    expect(readFileCommands(s.files.output)).toEqual({ "state-source": "fresh", processed: "3", succeeded: "2", failed: "1", remaining: "0", complete: "true", pass: "1", "next-pass-after": "" });
     const saved = readFileCommands(s.files.state);
     expect(Object.keys(saved).sort()).toEqual(["resumable-batch-context", "resumable-batch-restore", "resumable-batch-result"]);
     const stateDir = join(s.env.GITHUB_WORKSPACE!, ".resumable-batch");
@@ -116,6 +118,18 @@ describe("dist/main then dist/post through the real @actions/core", () => {
     expect(summary).toMatch(/- Cache: \*\*not saved\*\* — the cache service is not available here/);
     expect(summary).toMatch(/- Artifact: \*\*not uploaded\*\* — artifact upload failed/);
     expect(existsSync(join(stateDir, "lock"))).toBe(false);
+  });
+
+  it("runs nothing when the REST API cannot be reached and nothing was restored; post saves nothing and says why", () => {
+    const s = step("unreachable", { run: "true", "github-token": "not-a-token" }, ["a"]);
+    const main = runEntry(mainJs, s.env);
+    expect(main.status).toBe(0);
+    expect(main.stdout).toMatch(/::warning title=resumable-batch%3A state unreachable%2C nothing run::Nothing was run/);
+    expect(readFileCommands(s.files.output)).toMatchObject({ "state-source": "unavailable", processed: "0", complete: "false" });
+    const post = runEntry(postJs, postEnv(s));
+    expect(post.status).toBe(0);
+    expect(post.stdout).toMatch(/nothing to save: the main step ran nothing/);
+    expect(readFileSync(s.files.summary, "utf8")).toMatch(/Nothing was run: the saved state could not be reached/);
   });
 
   it("fails main on a bad input, naming it; post then has nothing to do", () => {
