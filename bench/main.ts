@@ -2,7 +2,7 @@
 // run, on this machine. Started by bench/run.mjs (which compiles it first); see
 // bench/README.md for what each figure means.
 //
-//   node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,scale] [--scale F] [--reps N] [--cli FILE]
+//   node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,passes,scale] [--scale F] [--reps N] [--cli FILE]
 //
 // `scale` (the state at millions of items, issue 12 §4: minutes and GBs) runs only when
 // named in --only; --scale F multiplies its sizes (F = 1 is what its targets judge).
@@ -19,6 +19,7 @@ import { best, median, mustRun, runCase, timeCommand } from "./lib/child.js";
 import { writeItems } from "./lib/items.js";
 import { formatMarkdown, formatTable, type Row } from "./lib/table.js";
 import { scaleRows } from "./scale.js";
+import { passesSection } from "./sections/passes.js";
 
 const BUILD_DIR = dirname(fileURLToPath(import.meta.url)); // bench/results/build/bench
 const REPO = resolve(BUILD_DIR, "../../../..");
@@ -72,7 +73,7 @@ const QUICK: Sizes = {
 const LATENCY_MS = 20;
 const LATENCY_CONCURRENCY = 64;
 const COMMAND_CONCURRENCY = 2;
-const SECTIONS = ["engine", "commands", "resume", "latency", "transfer", "scale"] as const;
+const SECTIONS = ["engine", "commands", "resume", "latency", "transfer", "passes", "scale"] as const;
 /** Run when --only is not given: all but the large, slow scale section. */
 const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== "scale");
 type Section = (typeof SECTIONS)[number];
@@ -86,7 +87,7 @@ interface Options {
   cli: string;
 }
 
-const USAGE = "usage: node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,scale] [--scale F] [--reps N] [--cli FILE]";
+const USAGE = "usage: node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,passes,scale] [--scale F] [--reps N] [--cli FILE]";
 
 function parseArgs(argv: string[]): Options {
   // Strict: an unknown flag (a typo, --help) stops here instead of starting a 2-minute run.
@@ -483,6 +484,14 @@ async function main(): Promise<void> {
     // ---- 5. State transfer through the local service stand-in --------------------------
     if (o.only.has("transfer") && resumeStateDir) {
       rows.push(...(await transfer(resumeStateDir, resumeN, o, samples)));
+    }
+
+    // ---- 7. Recurring work: passes and reprocess-changed ---------------------------------
+    if (o.only.has("passes")) {
+      const n = sizes.engineNs[sizes.engineNs.length - 1]!;
+      const section = await passesSection({ cases: CASES, scratch, n, reps: o.reps, judged: judged(n), log, archivedBytes, fmtS, fmtN, fmtX });
+      rows.push(...section.rows);
+      samples.passes = section.samples;
     }
 
     // ---- 6. Scale (only with --only scale) -------------------------------------------------

@@ -28,11 +28,13 @@ function itemText(i: number, format: BenchFormat, last: boolean): string {
  * array of the same objects (one a line), CSV with a header (id,n,url) or plain lines (the
  * id alone). Written in large chunks: 1M items take well under a second.
  */
-export async function writeItems(path: string, n: number, format: BenchFormat): Promise<void> {
+export async function writeItems(path: string, n: number, format: BenchFormat, changedEvery = 0): Promise<void> {
   const out = createWriteStream(path);
   const chunk: string[] = [format === "json" ? "[\n" : format === "csv" ? "id,n,url\n" : ""];
   for (let i = 0; i < n; i++) {
-    chunk.push(itemText(i, format, i === n - 1));
+    const text = itemText(i, format, i === n - 1);
+    // changedEvery: every so many items carry another url, as if edited upstream since.
+    chunk.push(changedEvery > 0 && i % changedEvery === 0 ? text.replace(`/items/${i}`, `/items/${i}?v=2`) : text);
     if (chunk.length === 10_000) {
       if (!out.write(chunk.join(""))) await once(out, "drain");
       chunk.length = 0;

@@ -26,14 +26,12 @@ describe("fingerprintOf", () => {
     expect(parseFingerprintText("short")).toBeUndefined();
   });
 
-  it("stores a column in the order of the ids, a missing fingerprint as none", () => {
-    const ids = Array.from({ length: 5000 }, (_, i) => `item-${i}`);
-    const fingerprints = new Map(ids.filter((_, i) => i !== 7).map((id) => [id, fingerprintOf(id)]));
-    const column = encodeFingerprintColumn(ids, fingerprints);
-    expect(column).toHaveLength(8 * ids.length);
-    const back = new Map<string, number>();
-    expect(decodeFingerprintColumn(column, ids, back)).toBe(ids.length - 1);
-    expect(back).toEqual(fingerprints);
+  it("stores a column of fingerprints in order, none as 0", () => {
+    const values = Array.from({ length: 5000 }, (_, i) => (i === 7 ? 0 : fingerprintOf(`item-${i}`)));
+    values[8] = 2 ** 48 - 1;
+    const column = encodeFingerprintColumn(values);
+    expect(column).toHaveLength(8 * values.length);
+    expect([...decodeFingerprintColumn(column, values.length)]).toEqual(values);
   });
 });
 
@@ -64,10 +62,28 @@ describe("journal records of passes and versions", () => {
       replayJournalText(journal, state, "j", []);
       expect(state.pass).toBe(2);
       expect([...state.done]).toEqual(["b"]);
-      expect(state.fingerprints).toEqual(new Map([["b", 9]]));
+      expect(state.fingerprints.get("b")).toBe(9);
+      expect(state.fingerprints.get("a")).toBeUndefined();
       expect(state.versions).toEqual(new Map([["b", 3]]));
       expect(state.passes).toEqual([{ pass: 1, startedAt: "2026-01-01T00:00:00.000Z", completedAt: "2026-01-01T00:01:00.000Z", succeeded: 1, failed: 0, runs: 1 }]);
       expect(state.runs.map((r) => r.pass)).toEqual([1, 2]);
     }
+  });
+});
+
+describe("DoneSet values (fingerprints beside the done ids)", () => {
+  it("keep each id's value through growth and deletions", async () => {
+    const { DoneSet } = await import("../../src/core/state/done-set.js");
+    const set = new DoneSet();
+    for (let i = 0; i < 5000; i++) set.setValueAt(set.add(`id-${i}`).indexOf(`id-${i}`), i + 1);
+    for (let i = 0; i < 5000; i += 3) set.delete(`id-${i}`);
+    for (let i = 5000; i < 20000; i++) set.add(`id-${i}`); // grows: rehashes, dropping the deleted
+    for (let i = 0; i < 5000; i++) {
+      const index = set.indexOf(`id-${i}`);
+      if (i % 3 === 0) expect(index).toBe(-1);
+      else expect(set.valueAt(index)).toBe(i + 1);
+    }
+    expect(set.valueAt(set.indexOf("id-12345"))).toBe(0);
+    expect([...set.withValues()].slice(0, 2)).toEqual([["id-1", 2], ["id-2", 3]]);
   });
 });

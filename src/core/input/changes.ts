@@ -36,11 +36,12 @@ export function changeCheck(versionField: string | undefined): ChangeCheck {
  * from the one recorded then. An item recorded without one (before reprocess-changed was
  * switched on) takes today's as its baseline: changes count from now on.
  */
-export function hasChanged(state: BatchState, item: Item, check: ChangeCheck): boolean {
+export function hasChanged(state: BatchState, item: Item, check: ChangeCheck, doneIndex = state.done.indexOf(item.id)): boolean {
   const fingerprint = check.fingerprint(item);
-  const recorded = state.fingerprints.get(item.id);
+  const recorded = doneIndex !== -1 ? state.done.valueAt(doneIndex) || undefined : state.fingerprints.failed.get(item.id);
   if (recorded === undefined) {
-    state.fingerprints.set(item.id, fingerprint);
+    if (doneIndex !== -1) state.done.setValueAt(doneIndex, fingerprint);
+    else state.fingerprints.failed.set(item.id, fingerprint);
     return false;
   }
   return recorded !== fingerprint;
@@ -53,7 +54,7 @@ export function hasChanged(state: BatchState, item: Item, check: ChangeCheck): b
  */
 export function versionOf(state: BatchState, item: Item, check: ChangeCheck | undefined): number {
   const recorded = state.versions.size === 0 ? 0 : state.versions.get(item.id) ?? 0;
-  if (check === undefined || state.fingerprints.size === 0) return recorded;
+  if (check === undefined || !state.fingerprints.any) return recorded;
   const fingerprint = state.fingerprints.get(item.id);
   return fingerprint !== undefined && fingerprint !== check.fingerprint(item) ? recorded + 1 : recorded;
 }

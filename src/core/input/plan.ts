@@ -144,9 +144,11 @@ function classify(item: Item, state: BatchState, accept: (id: string) => boolean
     counts.notMine += step;
     return false;
   }
-  const done = state.done.has(id);
+  // With reprocess-changed one lookup finds both whether it is done and what it was.
+  const doneIndex = changes === undefined ? (state.done.has(id) ? 0 : -1) : state.done.indexOf(id);
+  const done = doneIndex !== -1;
   const failed = !done && state.failures.size > 0 && state.failures.has(id);
-  if (changes !== undefined && (done || failed) && hasChanged(state, item, changes)) {
+  if (changes !== undefined && (done || failed) && hasChanged(state, item, changes, doneIndex)) {
     counts.changed += step;
     return true;
   }

@@ -112,8 +112,7 @@ export class OutcomeRecorder {
       const version = versionOf(state, item, changes);
       const fingerprint = changes.fingerprint(item);
       this.sinks.journal.append(doneLineWithFingerprint(item.id, fingerprintText(fingerprint), version));
-      state.markDoneAgainInRun(item.id);
-      state.fingerprints.set(item.id, fingerprint);
+      state.markDoneInRunWithFingerprint(item.id, fingerprint);
       if (version > 0) state.versions.set(item.id, version);
     }
     this.sinks.meter.succeeded++;

@@ -1,5 +1,6 @@
 import type { FailureRecord, PassSummary, RunRecord } from "../platform/types.js";
 import { parseFingerprintText } from "./fingerprint.js";
+import { StateFingerprints } from "./state-fingerprints.js";
 import type { DoneRecord, FailRecord, JournalRecord } from "./journal-records.js";
 import { DoneSet } from "./done-set.js";
 
@@ -47,7 +48,7 @@ export class BatchState {
    * With reprocess-changed: the fingerprint of each done (or failed) item's content when
    * it was done (or failed). Empty unless the feature was used: it costs memory per item.
    */
-  readonly fingerprints = new Map<string, number>();
+  readonly fingerprints = new StateFingerprints(() => this.done);
   /** Items whose version in this pass is not 0 (they changed since first done): few. */
   readonly versions = new Map<string, number>();
   /** The run whose start was replayed but not yet its end. */
@@ -66,13 +67,20 @@ export class BatchState {
   }
 
   /**
-   * Records an item the run in progress finished that may have been done before in this
-   * pass (reprocess-changed): such an item is in the done set already, and must not be
-   * listed twice.
+   * Records an item the run in progress finished with the fingerprint of its content
+   * (reprocess-changed). It may have been done before in this pass (it changed since): such
+   * an item is in the done set already, and must not be listed twice.
    */
-  markDoneAgainInRun(id: string): void {
-    if (this.done.has(id)) this.markDone(id);
-    else this.markDoneInRun(id);
+  markDoneInRunWithFingerprint(id: string, fingerprint: number): void {
+    const index = this.done.indexOf(id);
+    if (index !== -1) {
+      this.markDone(id);
+      this.done.setValueAt(index, fingerprint);
+    } else {
+      this.markDoneInRun(id);
+      this.fingerprints.thisRun[this.doneThisRun.length - 1] = fingerprint;
+    }
+    if (this.fingerprints.failed.size > 0) this.fingerprints.failed.delete(id);
   }
 
   /** Records a finished item read back from the journal. */
@@ -86,6 +94,7 @@ export class BatchState {
   /** Records the fingerprint and version a done or fail record carries. */
   private noteVersion(record: DoneRecord | FailRecord): void {
     const fingerprint = parseFingerprintText(record.f);
+    if (record.t === "done" && this.fingerprints.failed.size > 0) this.fingerprints.failed.delete(record.id);
     if (fingerprint !== undefined) this.fingerprints.set(record.id, fingerprint);
     if (record.v !== undefined && record.v > 0) this.versions.set(record.id, record.v);
     else if (this.versions.size > 0) this.versions.delete(record.id);

@@ -26,6 +26,13 @@ export class DoneSet implements Iterable<string> {
   private hashes = new Uint32Array(16);
   private count = 0;
   private readonly illFormed = new Set<string>();
+  /**
+   * A number per entry (0: none), once any was set: the fingerprints of reprocess-changed.
+   * Beside the ids rather than in a Map of their own, so one lookup finds whether an item is
+   * done and what it was, and a million of them cost no garbage (a Map of a million ids to
+   * 48-bit numbers boxed every value and doubled a resume's cost).
+   */
+  private values: Float64Array<ArrayBuffer> | undefined;
 
   constructor(ids?: Iterable<string>) {
     if (ids) for (const id of ids) this.add(id);
@@ -41,6 +48,58 @@ export class DoneSet implements Iterable<string> {
     while (total > capacity * MAX_LOAD) capacity *= 2;
     if (capacity !== this.slots.length) this.rehash(capacity);
     this.growEntries(total);
+  }
+
+  /** Entries so far, deleted ones included: the entry number the next id added gets. */
+  get entryCount(): number {
+    return this.entries;
+  }
+
+  /**
+   * The id's entry number (what valueAt and setValueAt take); -1 when it is not in the set,
+   * ILL_FORMED_ENTRY when it is but has no entry (an ill-formed id: it keeps no value).
+   */
+  indexOf(id: string): number {
+    const hash = asciiHash(id);
+    let slot: number;
+    if (hash !== NOT_ASCII) slot = this.findAscii(id, hash);
+    else if (!isWellFormed(id)) return this.illFormed.has(id) ? ILL_FORMED_ENTRY : -1;
+    else {
+      const bytes = Buffer.from(id, "utf8");
+      slot = this.findBytes(bytes, 0, bytes.length, bytesHash(bytes));
+    }
+    return slot < 0 ? -1 : this.slots[slot]! - 1;
+  }
+
+  /** Whether any entry was given a value. */
+  get hasValues(): boolean {
+    return this.values !== undefined;
+  }
+
+  /** The value of entry `e` (from indexOf or entryCount); 0 when it has none. */
+  valueAt(e: number): number {
+    return this.values === undefined || e < 0 || e >= this.values.length ? 0 : this.values[e]!;
+  }
+
+  setValueAt(e: number, value: number): void {
+    if (e < 0) return;
+    if (this.values === undefined || e >= this.values.length) {
+      const grown = new Float64Array(Math.max(16, this.entryChunk.length, 2 * (e + 1)));
+      if (this.values !== undefined) grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[e] = value;
+  }
+
+  /** Each id with its value (0: none), in insertion order. */
+  *withValues(): Iterable<[string, number]> {
+    for (let e = 0; e < this.entries; e++) {
+      const c = this.entryChunk[e]!;
+      if (c === DELETED) continue;
+      const start = this.entryStart[e]!;
+      yield [this.chunks[c]!.toString("utf8", start, start + this.entryLength[e]!), this.valueAt(e)];
+    }
+    for (const id of this.illFormed) yield [id, 0];
   }
 
   has(id: string): boolean {
@@ -93,6 +152,7 @@ export class DoneSet implements Iterable<string> {
     }
     if (slot < 0) return false;
     this.entryChunk[this.slots[slot]! - 1] = DELETED;
+    if (this.values !== undefined) this.setValueAt(this.slots[slot]! - 1, 0);
     this.slots[slot] = TOMBSTONE;
     this.count--;
     return true;
@@ -110,6 +170,7 @@ export class DoneSet implements Iterable<string> {
     this.hashes = new Uint32Array(16);
     this.count = 0;
     this.illFormed.clear();
+    this.values = undefined;
   }
 
   *[Symbol.iterator](): Iterator<string> {
@@ -212,6 +273,8 @@ export class DoneSet implements Iterable<string> {
 const EMPTY = Buffer.alloc(0);
 const CHUNK_BYTES = 8 * 1024 * 1024;
 const TOMBSTONE = -1;
+/** indexOf's answer for an ill-formed id that is in the set (it has no entry). */
+export const ILL_FORMED_ENTRY = -2;
 const DELETED = 0xffffffff;
 /** At most this share of slots in use (ids and tombstones): probes stay short. */
 const MAX_LOAD = 0.6;

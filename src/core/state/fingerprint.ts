@@ -14,71 +14,97 @@
  * bytes an item: the characters carry 6 bits each).
  */
 
-/** The two lanes of the hash while a value is walked. */
-class Lanes {
-  a = 0x811c9dc5;
-  b = 0x9747b28c;
+/**
+ * The two 32-bit lanes of the hash while a value is walked: module variables rather than an
+ * object, so the walk allocates nothing (it runs on every done item of every run with
+ * reprocess-changed, and each allocation is garbage the collector then visits).
+ */
+let laneA = 0;
+let laneB = 0;
 
-  code(c: number): void {
-    this.a = Math.imul(this.a ^ c, 0x01000193);
-    this.b = Math.imul(this.b ^ c, 0x5bd1e995);
-    this.b ^= this.b >>> 13;
-  }
+function code(c: number): void {
+  laneA = Math.imul(laneA ^ c, 0x01000193);
+  laneB = Math.imul(laneB ^ c, 0x5bd1e995);
+}
 
-  text(s: string): void {
-    // The length first: "ab","c" and "a","bc" must not hash alike.
-    this.code(s.length);
-    for (let i = 0; i < s.length; i++) this.code(s.charCodeAt(i));
+function text(s: string): void {
+  // The length first: "ab","c" and "a","bc" must not hash alike.
+  code(s.length);
+  let a = laneA;
+  let b = laneB;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
   }
+  laneA = a;
+  laneB = b;
 }
 
 /** Tags that keep values of different types apart ("1" the string, 1 the number). */
-const TAG_NULL = 1, TAG_TRUE = 2, TAG_FALSE = 3, TAG_NUMBER = 4, TAG_STRING = 5, TAG_ARRAY = 6, TAG_OBJECT = 7, TAG_OTHER = 8;
+const TAG_NULL = 1, TAG_TRUE = 2, TAG_FALSE = 3, TAG_NUMBER = 4, TAG_STRING = 5, TAG_ARRAY = 6, TAG_OBJECT = 7, TAG_OTHER = 8, TAG_END = 9;
 
-function walk(lanes: Lanes, value: unknown): void {
-  if (value === null) return lanes.code(TAG_NULL);
+function walk(value: unknown): void {
+  if (value === null) return code(TAG_NULL);
   switch (typeof value) {
     case "string":
-      lanes.code(TAG_STRING);
-      return lanes.text(value);
+      code(TAG_STRING);
+      return text(value);
     case "number":
-      lanes.code(TAG_NUMBER);
+      code(TAG_NUMBER);
       // As JSON writes it: 1.0 and 1 are one number; -0 is 0.
-      return lanes.text(Number.isFinite(value) ? String(value === 0 ? 0 : value) : "null");
+      return text(Number.isFinite(value) ? String(value === 0 ? 0 : value) : "null");
     case "boolean":
-      return lanes.code(value ? TAG_TRUE : TAG_FALSE);
-    case "object": {
+      return code(value ? TAG_TRUE : TAG_FALSE);
+    case "object":
       if (Array.isArray(value)) {
-        lanes.code(TAG_ARRAY);
-        lanes.code(value.length);
-        for (const element of value) walk(lanes, element);
+        code(TAG_ARRAY);
+        code(value.length);
+        for (const element of value) walk(element);
         return;
       }
-      const record = value as Record<string, unknown>;
-      const keys = sortedKeys(record);
-      lanes.code(TAG_OBJECT);
-      lanes.code(keys.length);
-      for (const key of keys) {
-        // A member whose value JSON would leave out (undefined) is not there.
-        if (record[key] === undefined) continue;
-        lanes.text(key);
-        walk(lanes, record[key]);
-      }
-      return;
-    }
+      return walkObject(value as Record<string, unknown>);
     default:
-      lanes.code(TAG_OTHER);
-      return lanes.text(String(value));
+      code(TAG_OTHER);
+      return text(String(value));
   }
 }
 
-/** The keys in code-unit order, as canonical JSON (RFC 8785) sorts them; most objects already are. */
-function sortedKeys(record: Record<string, unknown>): string[] {
-  const keys = Object.keys(record);
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1]! > keys[i]!) return keys.sort();
+/**
+ * An object's members in code-unit order of their keys, as canonical JSON (RFC 8785) sorts
+ * them. Most objects already are in order, or always in the same order: for-in walks them
+ * without an array of keys, and only an object found out of order is walked again sorted.
+ * A member JSON would leave out (undefined) is not there.
+ */
+function walkObject(record: Record<string, unknown>): void {
+  const startA = laneA;
+  const startB = laneB;
+  code(TAG_OBJECT);
+  let previous: string | undefined;
+  for (const key in record) {
+    if (previous !== undefined && previous > key) {
+      laneA = startA;
+      laneB = startB;
+      return walkObjectSorted(record);
+    }
+    previous = key;
+    const member = record[key];
+    if (member === undefined) continue;
+    text(key);
+    walk(member);
   }
-  return keys;
+  code(TAG_END);
+}
+
+function walkObjectSorted(record: Record<string, unknown>): void {
+  code(TAG_OBJECT);
+  for (const key of Object.keys(record).sort()) {
+    const member = record[key];
+    if (member === undefined) continue;
+    text(key);
+    walk(member);
+  }
+  code(TAG_END);
 }
 
 /** 32-bit finaliser (murmur3's fmix32): spreads the last characters over every bit. */
@@ -92,10 +118,11 @@ function mix(h: number): number {
 
 /** The fingerprint of a value: a whole number below 2^48. */
 export function fingerprintOf(value: unknown): number {
-  const lanes = new Lanes();
-  walk(lanes, value);
-  const low = mix(lanes.a ^ Math.imul(lanes.b, 0x27d4eb2d));
-  const high = mix(lanes.b ^ low) & 0xffff;
+  laneA = 0x811c9dc5;
+  laneB = 0x9747b28c;
+  walk(value);
+  const low = mix(laneA ^ Math.imul(laneB, 0x27d4eb2d));
+  const high = mix(laneB ^ low) & 0xffff;
   return high * 0x1_0000_0000 + low;
 }
 
@@ -114,41 +141,39 @@ export function parseFingerprintText(text: unknown): number | undefined {
   return Buffer.from(text, "base64url").readUIntBE(0, 6);
 }
 
+const TWO_TO_32 = 0x1_0000_0000;
+
 /**
- * Fingerprints in the order of a list of ids, as one base64url string of 8 characters per
- * id ("" where an id has none would break the column: a missing one is written as 0, which
- * reads back as "no fingerprint": 0 is given to no value in practice, 1 in 2^48).
+ * Fingerprints as one base64url string of 8 characters each, in order; 0 (none) is written
+ * as "AAAAAAAA" and reads back as none (0 is the fingerprint of no value in practice: 1 in
+ * 2^48). The bytes are set by hand: Buffer's writeUIntBE per value cost more than the rest
+ * of a compaction at a million items.
  */
-export function encodeFingerprintColumn(ids: Iterable<string>, fingerprints: ReadonlyMap<string, number>): string {
-  const parts: string[] = [];
-  let bytes = Buffer.allocUnsafe(6 * 4096);
-  let used = 0;
-  for (const id of ids) {
-    if (used === bytes.length) {
-      parts.push(bytes.toString("base64url"));
-      bytes = Buffer.allocUnsafe(6 * 4096);
-      used = 0;
-    }
-    bytes.writeUIntBE(fingerprints.get(id) ?? 0, used, 6);
-    used += 6;
+export function encodeFingerprintColumn(values: ArrayLike<number>): string {
+  const bytes = Buffer.allocUnsafe(6 * values.length);
+  for (let i = 0, at = 0; i < values.length; i++, at += 6) {
+    const fingerprint = values[i] ?? 0;
+    const high = Math.floor(fingerprint / TWO_TO_32);
+    const low = fingerprint >>> 0;
+    bytes[at] = high >>> 8;
+    bytes[at + 1] = high & 0xff;
+    bytes[at + 2] = low >>> 24;
+    bytes[at + 3] = (low >>> 16) & 0xff;
+    bytes[at + 4] = (low >>> 8) & 0xff;
+    bytes[at + 5] = low & 0xff;
   }
-  parts.push(bytes.subarray(0, used).toString("base64url"));
-  return parts.join("");
+  return bytes.toString("base64url");
 }
 
-/** Reads a column back into `into`, by position in `ids`; returns how many were set. */
-export function decodeFingerprintColumn(column: string, ids: readonly string[] | Iterable<string>, into: Map<string, number>): number {
+/** Reads `count` fingerprints back from a column (0 where there is none). */
+export function decodeFingerprintColumn(column: string, count: number): Float64Array {
   const bytes = Buffer.from(column, "base64url");
-  let offset = 0;
-  let set = 0;
-  for (const id of ids) {
-    if (offset + 6 > bytes.length) break;
-    const fingerprint = bytes.readUIntBE(offset, 6);
-    offset += 6;
-    if (fingerprint !== 0) {
-      into.set(id, fingerprint);
-      set++;
-    }
+  const values = new Float64Array(count);
+  const n = Math.min(count, Math.floor(bytes.length / 6));
+  for (let i = 0, at = 0; i < n; i++, at += 6) {
+    const high = (bytes[at]! << 8) | bytes[at + 1]!;
+    const low = ((bytes[at + 2]! << 24) | (bytes[at + 3]! << 16) | (bytes[at + 4]! << 8) | bytes[at + 5]!) >>> 0;
+    values[i] = high * TWO_TO_32 + low;
   }
-  return set;
+  return values;
 }

@@ -9,7 +9,7 @@ import { isObject, SchemaViolation } from "./state-schema.js";
  *   header      "pass", "passStartedAt", "passCompletedAt", "repeatMs" beside the others
  *   {"t":"pass", …PassSummary}           one per finished pass (the history), oldest first
  *   {"t":"versions","items":[[id,v],…]}  items whose version is not 0 (they changed in the pass)
- *   done lines  "f": the fingerprints of that line's ids (reprocess-changed), 8 base64url
+ *   {"t":"fingerprints","f":…}  after a done line: its ids' fingerprints (reprocess-changed), 8 base64url
  *               characters an id in the same order; "AAAAAAAA" for none. One column of
  *               fixed-width values compresses to about the 6 bytes of entropy each holds.
  *   failure lines  "f": the failed item's fingerprint
@@ -72,23 +72,28 @@ export function checkPassSummary(r: Record<string, unknown>): PassSummary {
   };
 }
 
-/** The "f" member of a done line: its ids' fingerprints, when the state keeps any. */
-export function doneLineFingerprints(state: BatchState, ids: readonly string[]): string {
-  return state.fingerprints.size === 0 ? "" : ',"f":"' + encodeFingerprintColumn(ids, state.fingerprints) + '"';
+/** The fingerprints of the done line just written: one per id, in order (0: none). */
+export function fingerprintsLine(values: readonly number[]): string {
+  return '{"t":"fingerprints","f":"' + encodeFingerprintColumn(values) + '"}';
 }
 
-/** Reads a done line's "f" member into the state, by position in its ids. */
-export function applyDoneLineFingerprints(r: Record<string, unknown>, ids: readonly string[], state: BatchState): void {
-  if (r.f === undefined) return;
-  if (typeof r.f !== "string" || r.f.length !== 8 * ids.length || !/^[A-Za-z0-9_-]*$/.test(r.f)) {
+/**
+ * Applies a fingerprints line to the done entries of the line before it. When those
+ * entries are not known one-to-one (a repeated or ill-formed id), the fingerprints are
+ * left out: those items take their content at the next run as their baseline.
+ */
+export function applyFingerprintsLine(r: Record<string, unknown>, from: number, count: number, state: BatchState): void {
+  if (typeof r.f !== "string" || r.f.length % 8 !== 0 || !/^[A-Za-z0-9_-]*$/.test(r.f)) {
     throw new SchemaViolation("'f' must hold 8 base64url characters per done id");
   }
-  decodeFingerprintColumn(r.f, ids, state.fingerprints);
+  if (count < 0 || r.f.length !== 8 * count) return;
+  const values = decodeFingerprintColumn(r.f, count);
+  for (let i = 0; i < count; i++) if (values[i] !== 0) state.done.setValueAt(from + i, values[i]!);
 }
 
 /** The fingerprint a failure line carries, as its "f" member. */
 export function failureFingerprint(state: BatchState, id: string): { f?: string } {
-  const fingerprint = state.fingerprints.size === 0 ? undefined : state.fingerprints.get(id);
+  const fingerprint = state.fingerprints.failed.get(id);
   return fingerprint === undefined ? {} : { f: fingerprintText(fingerprint) };
 }
 
@@ -96,7 +101,7 @@ export function applyFailureFingerprint(r: Record<string, unknown>, id: string, 
   if (r.f === undefined) return;
   const fingerprint = parseFingerprintText(r.f);
   if (fingerprint === undefined) throw new SchemaViolation("'f' must be 8 base64url characters");
-  state.fingerprints.set(id, fingerprint);
+  state.fingerprints.failed.set(id, fingerprint);
 }
 
 /** Lines of {"t":"versions"} records, each with up to `perLine` items. */

@@ -4,7 +4,7 @@ import { addPlainDoneLine } from "./done-line.js";
 import { forEachLineBytes, writeFileInPieces } from "./line-file.js";
 import { checkFailure, checkId, checkOrigin, checkRun, isObject, SchemaViolation } from "./state-schema.js";
 import {
-  applyDoneLineFingerprints, applyFailureFingerprint, applyPassHeader, applyVersionsLine, checkPassSummary, doneLineFingerprints, failureFingerprint,
+  applyFingerprintsLine, fingerprintsLine, applyFailureFingerprint, applyPassHeader, applyVersionsLine, checkPassSummary, failureFingerprint,
   passHeaderOf, versionLines,
 } from "./pass-snapshot.js";
 
@@ -23,7 +23,8 @@ const DONE_LINE_CHARS = 64 * 1024;
  *   {"t":"run", …RunRecord}            one per run kept (oldest first)
  *   {"t":"failure", …FailureRecord}    one per failed item
  *   {"t":"done","ids":["a","b",…]}     done ids, about 64 KiB of them a line
- *   {"t":"pass", …} {"t":"versions", …} passes and item versions (pass-snapshot.ts)
+ *   {"t":"pass", …} {"t":"versions", …} {"t":"fingerprints", …}  passes, item versions and
+ *                                      the fingerprints of the done line before (pass-snapshot.ts)
  *   {"t":"end","runs":R,"failures":F,"done":D,"passes":P,"versions":V}
  *
  * The first line comes first; the end line comes last and counts what came before it, so
@@ -42,20 +43,29 @@ export function writeSnapshotV2(path: string, state: BatchState, generation: num
     for (const line of versionLines(state)) write(line + "\n");
     for (const failure of state.failures.values()) write(JSON.stringify({ t: "failure", ...failure, ...failureFingerprint(state, failure.id) }) + "\n");
     let chunk: string[] = [];
+    // reprocess-changed: the fingerprints of the chunk's ids, in the same order.
+    const withFingerprints = state.fingerprints.any;
+    let values: number[] = [];
     let chunkChars = 0;
     const flushIds = () => {
       if (chunk.length === 0) return;
-      write('{"t":"done","ids":' + JSON.stringify(chunk) + doneLineFingerprints(state, chunk) + "}\n");
+      write('{"t":"done","ids":' + JSON.stringify(chunk) + "}\n");
+      // A line of its own, so the done line keeps the plain form that loads fastest.
+      if (withFingerprints) write(fingerprintsLine(values) + "\n");
       chunk = [];
+      values = [];
       chunkChars = 0;
     };
-    const add = (id: string) => {
+    const add = (id: string, value: number) => {
       chunk.push(id);
+      if (withFingerprints) values.push(value);
       chunkChars += id.length + 3;
       if (chunkChars >= DONE_LINE_CHARS) flushIds();
     };
-    for (const id of state.done) add(id);
-    for (const id of state.doneThisRun) add(id);
+    if (withFingerprints) for (const [id, value] of state.done.withValues()) add(id, value);
+    else for (const id of state.done) add(id, 0);
+    const thisRun = state.fingerprints.thisRun;
+    state.doneThisRun.forEach((id, i) => add(id, thisRun[i] ?? 0));
     flushIds();
     const end = {
       t: "end", runs: state.runs.length, failures: state.failures.size, done: state.doneCount,
@@ -80,15 +90,19 @@ export function readSnapshotV2(path: string, state: BatchState, fileBytes: numbe
   let ended = false;
   const seen: Counts = { runs: 0, failures: 0, done: 0, passes: 0, versions: 0 };
   let hasPass = false;
+  /** The entries the last done line added, for the fingerprints line after it. */
+  const lastDone: DoneLineEntries = { from: 0, count: -1 };
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   forEachLineBytes(path, (bytes, start, end, lineNumber, terminated) => {
     const where = `${path}:${lineNumber}`;
     if (!terminated) throw new StateError(`${where}: the last line is cut off; the snapshot is truncated`);
     if (ended) throw new StateError(`${where}: a line after the end record; the snapshot is corrupt`);
     if (lineNumber > 1) {
+      const before = state.done.entryCount;
       const added = addPlainDoneLine(bytes, start, end, state.done);
       if (added >= 0) {
         seen.done += added;
+        noteDoneEntries(lastDone, state, before, added);
         return;
       }
     }
@@ -113,7 +127,7 @@ export function readSnapshotV2(path: string, state: BatchState, fileBytes: numbe
       else if (record.t === "end") {
         checkEnd(record, seen);
         ended = true;
-      } else applyRecord(record, state, seen);
+      } else applyRecord(record, state, seen, lastDone);
     } catch (error) {
       if (error instanceof SchemaViolation) throw new StateError(`${where}: ${error.message}`);
       throw error;
@@ -139,16 +153,33 @@ function applyHeader(r: Record<string, unknown>, state: BatchState, fileBytes: n
   return generation;
 }
 
-function applyRecord(r: Record<string, unknown>, state: BatchState, seen: Counts): void {
+/** Entries [from, from + count) of the done set came from the last done line (count -1: unknown). */
+interface DoneLineEntries {
+  from: number;
+  count: number;
+}
+
+/** Remembers which entries a done line added: only when each of its ids made one (no repeat, no ill-formed id). */
+function noteDoneEntries(lastDone: DoneLineEntries, state: BatchState, before: number, ids: number): void {
+  lastDone.from = before;
+  lastDone.count = state.done.entryCount - before === ids ? ids : -1;
+}
+
+function applyRecord(r: Record<string, unknown>, state: BatchState, seen: Counts, lastDone: DoneLineEntries): void {
   switch (r.t) {
     case "done": {
       const ids = r.ids;
       if (!Array.isArray(ids)) throw new SchemaViolation("'ids' must be an array");
+      const before = state.done.entryCount;
       for (const id of ids) state.done.add(checkId(id));
-      applyDoneLineFingerprints(r, ids as string[], state);
       seen.done += ids.length;
+      noteDoneEntries(lastDone, state, before, ids.length);
       return;
     }
+    case "fingerprints":
+      applyFingerprintsLine(r, lastDone.from, lastDone.count, state);
+      lastDone.count = -1;
+      return;
     case "pass":
       state.passes.push(checkPassSummary(r));
       seen.passes++;
