@@ -2,7 +2,7 @@
 // run, on this machine. Started by bench/run.mjs (which compiles it first); see
 // bench/README.md for what each figure means.
 //
-//   node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,passes,scale] [--scale F] [--reps N] [--cli FILE]
+//   node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,passes,outcomes,scale] [--scale F] [--reps N] [--cli FILE]
 //
 // `scale` (the state at millions of items, issue 12 §4: minutes and GBs) runs only when
 // named in --only; --scale F multiplies its sizes (F = 1 is what its targets judge).
@@ -20,6 +20,7 @@ import { writeItems } from "./lib/items.js";
 import { formatMarkdown, formatTable, type Row } from "./lib/table.js";
 import { scaleRows } from "./scale.js";
 import { passesSection } from "./sections/passes.js";
+import { outcomesSection } from "./outcomes.js";
 
 const BUILD_DIR = dirname(fileURLToPath(import.meta.url)); // bench/results/build/bench
 const REPO = resolve(BUILD_DIR, "../../../..");
@@ -73,7 +74,7 @@ const QUICK: Sizes = {
 const LATENCY_MS = 20;
 const LATENCY_CONCURRENCY = 64;
 const COMMAND_CONCURRENCY = 2;
-const SECTIONS = ["engine", "commands", "resume", "latency", "transfer", "passes", "scale"] as const;
+const SECTIONS = ["engine", "commands", "resume", "latency", "transfer", "passes", "outcomes", "scale"] as const;
 /** Run when --only is not given: all but the large, slow scale section. */
 const DEFAULT_SECTIONS = SECTIONS.filter((s) => s !== "scale");
 type Section = (typeof SECTIONS)[number];
@@ -87,7 +88,7 @@ interface Options {
   cli: string;
 }
 
-const USAGE = "usage: node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,passes,scale] [--scale F] [--reps N] [--cli FILE]";
+const USAGE = "usage: node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,passes,outcomes,scale] [--scale F] [--reps N] [--cli FILE]";
 
 function parseArgs(argv: string[]): Options {
   // Strict: an unknown flag (a typo, --help) stops here instead of starting a 2-minute run.
@@ -492,6 +493,12 @@ async function main(): Promise<void> {
       const section = await passesSection({ cases: CASES, scratch, n, reps: o.reps, judged: judged(n), log, archivedBytes, fmtS, fmtN, fmtX });
       rows.push(...section.rows);
       samples.passes = section.samples;
+    }
+
+    // ---- 8. Job log and results --------------------------------------------------------
+    if (o.only.has("outcomes")) {
+      const n = sizes.engineNs[sizes.engineNs.length - 1]!;
+      rows.push(...(await outcomesSection({ n, reps: o.reps, judged: judged(n), casesFile: CASES, cli: o.cli, scratch, log }, samples)));
     }
 
     // ---- 6. Scale (only with --only scale) -------------------------------------------------

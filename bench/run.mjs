@@ -2,7 +2,7 @@
 // Starts the benchmark: compiles bench/ and the engine it imports with the project's
 // TypeScript (bench/tsconfig.json → bench/results/build), then runs bench/main.ts there.
 //
-//   node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer] [--reps N] [--cli FILE]
+//   node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,outcomes] [--reps N] [--cli FILE]
 //
 // `npm run bench` builds the CLI first (node scripts/build.mjs cli); this launcher does not,
 // and uses dist/cli/index.js as it finds it.

@@ -34,12 +34,17 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 async function engine(a: Args) {
   const delayMs = Number(a.delayMs ?? 0);
-  const fn = delayMs > 0 ? () => sleep(delayMs) : noop;
+  // resultBytes: the module returns a result of about that size (with results on).
+  const resultBytes = Number(a.resultBytes ?? 0);
+  const fn = resultBytes > 0 ? resultOfSize(resultBytes) : delayMs > 0 ? () => sleep(delayMs) : noop;
   const startedAt = performance.now();
   const result = await runBatch({
     stateDir: String(a.stateDir),
     source: { path: String(a.items), label: String(a.items), format: (a.format ?? "jsonl") as ItemsFormat, idField: "id" },
-    handler: createModuleHandler(fn, realSystem.nowMs),
+    handler: createModuleHandler(fn, realSystem.nowMs, resultBytes > 0),
+    // jobLog: false measures the run without its job log (what the log costs).
+    jobLog: a.jobLog !== false,
+    results: resultBytes > 0,
     concurrency: Number(a.concurrency ?? 1),
     maxAttempts: 3,
     backoff: { baseMs: 1000, maxMs: 60_000 },
@@ -62,6 +67,13 @@ async function engine(a: Args) {
     throw new Error(`engine run processed ${result.processed} items, expected ${String(a.expectProcessed)}`);
   }
   return { ms, items: result.succeeded, total: result.total, changed: result.changed };
+}
+
+/** A module returning a record of about `bytes` of JSON per item, like a synced row. */
+function resultOfSize(bytes: number) {
+  const filler = "x".repeat(Math.max(0, bytes - 110));
+  let n = 0;
+  return async (item: unknown) => ({ id: (item as { id: string }).id, status: "synced", rows: ++n % 7, updatedAt: "2026-11-27T12:00:00.000Z", note: filler });
 }
 
 /** What a user writes without a checkpoint: readline over the file, JSON.parse, await. */

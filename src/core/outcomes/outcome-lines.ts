@@ -102,25 +102,33 @@ export function parseLine(text: string): SegmentHeader | OutcomeLine | undefined
 }
 
 /** The id of an outcome line without parsing the rest (pass one of `results`); undefined for a header. */
-export function idOfLine(text: string): string | undefined {
+export function idOfLine(text: string, keep = false): string | undefined {
   if (!text.startsWith('{"id":"')) return undefined;
   const end = text.indexOf('"', 7);
   if (end === -1) return undefined;
   const raw = text.slice(7, end);
-  if (raw.indexOf("\\") === -1) return raw;
+  // A copy, not a slice: a slice keeps the whole chunk of the file it came from alive, and
+  // a map of a million ids would hold the whole job log in memory.
+  if (raw.indexOf("\\") === -1) return keep ? flat(raw) : raw;
   // An escape inside: let JSON find the string's real end.
   return (parseLine(text) as OutcomeLine | undefined)?.id;
 }
 
+/** A string of its own (V8 copies a short string when a one-character prefix is sliced off a concatenation). */
+function flat(text: string): string {
+  return (" " + text).slice(1);
+}
+
 /** True when an outcome line is a success, without parsing it: failures carry "k". */
 export function isSuccessLine(text: string): boolean {
-  // A success has no "k" member. Outside a JSON string a quote is never escaped, so ',"k":"'
-  // can only be the failure's member or a key inside a result, which comes after ',"r":'
-  // (and a failure has no result).
-  const k = text.indexOf(',"k":"');
-  if (k === -1) return true;
-  const r = text.indexOf(',"r":');
-  return r !== -1 && r < k;
+  // A failure's "k" follows "n" at once (failureLine writes it so); outside a JSON string a
+  // quote is never escaped, so the first ',"n":' is that member. Looking there, not through
+  // the whole line, keeps a long result unread.
+  const n = text.indexOf(',"n":');
+  if (n === -1) return false;
+  let i = n + 5;
+  while (i < text.length && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
+  return !text.startsWith(',"k":"', i);
 }
 
 export function viewOf(line: OutcomeLine, header: SegmentHeader | undefined): OutcomeView {
