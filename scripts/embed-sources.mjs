@@ -19,6 +19,22 @@ const EMBEDDED = [
       "describes the protocol; it is a string here so the ncc bundle carries it.",
     ],
   },
+  {
+    source: "src/report/html-report.css",
+    module: "src/report/html-report-style.ts",
+    name: "HTML_REPORT_STYLE",
+    doc: ["The HTML report's stylesheet, inlined into its <style> element (the page loads nothing)."],
+  },
+  {
+    source: "src/report/html-report-client.js",
+    module: "src/report/html-report-script.ts",
+    name: "HTML_REPORT_SCRIPT",
+    doc: [
+      "The HTML report's client: filter (debounced), sort, page. Only `textContent` is ever set",
+      "from data. Inlined into the page's <script> element and allowed by its hash in the",
+      "page's Content-Security-Policy. Plain ES2017, no modules: it runs as a classic script.",
+    ],
+  },
 ];
 
 /** The generated module's text: one JSON string per line of the source, joined again. */

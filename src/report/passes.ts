@@ -4,7 +4,7 @@
  * for the HTML report's progress chart per pass. Pure: strings in, strings out.
  */
 import type { PassSummary, RunRecord } from "../core/index.js";
-import { formatCount, formatDuration, formatTimestamp, markdownText } from "./markdown.js";
+import { formatCount, formatDuration, formatTimestamp, markdownText } from "./markdown-format.js";
 
 /** Passes shown in the tables (the most recent). */
 const MAX_PASSES_SHOWN = 20;

@@ -7,7 +7,7 @@ import type { RunSummaryInput } from "./markdown.js";
  */
 export function summaryInputFromState(state: BatchState, result?: RunBatchResult, extra: Partial<RunSummaryInput> = {}): RunSummaryInput {
   const lastRun = state.runs[state.runs.length - 1];
-  const lastNormal = [...state.runs].reverse().find((r) => r.mode === "run" && r.total !== undefined);
+  const lastNormal = state.lastNormalRun();
   const failures = buildFailuresFile(state).failures;
   const total = result?.mode === "run" ? result.total : lastNormal?.total ?? state.doneCount + state.failures.size;
   const remaining = result?.mode === "run" ? result.remaining : lastNormal?.remaining ?? 0;
