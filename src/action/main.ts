@@ -253,7 +253,7 @@ function setOutputsWithoutRun(host: ActionHost, inputs: ActionInputs): void {
   try {
     const { state } = loadState(inputs.stateDir);
     host.core.setOutput("pass", String(state.pass));
-    const last = [...state.runs].reverse().find((r) => r.mode === "run" && r.remaining !== undefined);
+    const last = state.lastNormalRun();
     if (last?.remaining !== undefined) remaining = String(last.remaining);
   } catch {
     // unknown

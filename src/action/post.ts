@@ -4,6 +4,7 @@ import { annotateFailures, buildSummaryInput, failuresOfRun, renderSaveSection }
 import { mainPostState, type SavingContext } from "./main-post-state.js";
 import { stateArtifactName } from "./names.js";
 import { markdownText } from "../report/markdown.js";
+import type { SickService } from "./restore-state.js";
 import { saveState } from "./save-state.js";
 import { readChainFile, writeChainFile } from "./chain.js";
 import { continueAfterSave, decideRunContinue, type ContinueDecision } from "./continue-run.js";
@@ -37,16 +38,8 @@ export async function runPost(host: ActionHost): Promise<void> {
     const result = channel.result();
     if (!result) core.warning("the main step did not finish its run (it failed, or was killed); saving the state it left");
 
-    let state: BatchState;
-    try {
-      state = loadState(ran.stateDir).state;
-    } catch (error) {
-      // Never overwrite a good saved state with one that cannot be read.
-      core.warning(`the state folder ${ran.stateDir} cannot be read (${errorMessage(error)}); it is not saved, the next run restores the last good state`, {
-        title: "resumable-batch: state not saved",
-      });
-      return;
-    }
+    const state = loadStateToSave(host, ran.stateDir);
+    if (!state) return;
     // The artifact is named after the state it carries (names.ts).
     const context: SavingContext = { ...ran, artifactName: stateArtifactName(ran.artifactPrefix, state.origin.seq) };
     if (state.origin.seq === 0) {
@@ -59,14 +52,8 @@ export async function runPost(host: ActionHost): Promise<void> {
     annotateFailures(core, failuresOfRun(state, context.runId, context.runAttempt), context.artifactName);
     const timeouts = timeoutsOf(host);
 
-    // Decided before the save, so the saved chain.json says whether this run continued.
-    const chain = readChainFile(context.stateDir);
     const sick = restore?.sick ?? [];
-    // A REST call that timed out in main: the dispatch (REST too) would most likely wait as long.
-    const decision: ContinueDecision = sick.includes("rest")
-      ? { dispatch: false, reason: "the GitHub REST API did not answer in time in the main step" }
-      : decideRunContinue(context, result, chain?.chain ?? 0);
-    if (decision.dispatch && chain) writeChainFile(context.stateDir, { ...chain, continued: true });
+    const decision = decideContinuation(context, result, sick);
 
     const saved = await saveState({
       host,
@@ -92,6 +79,33 @@ export async function runPost(host: ActionHost): Promise<void> {
     core.warning(`resumable-batch post step: ${errorMessage(error)}`);
     if (error instanceof Error && error.stack) core.info(error.stack);
   }
+}
+
+/** The state main left, or undefined (said so) when it cannot be read: then nothing is saved. */
+function loadStateToSave(host: ActionHost, stateDir: string): BatchState | undefined {
+  try {
+    return loadState(stateDir).state;
+  } catch (error) {
+    // Never overwrite a good saved state with one that cannot be read.
+    host.core.warning(`the state folder ${stateDir} cannot be read (${errorMessage(error)}); it is not saved, the next run restores the last good state`, {
+      title: "resumable-batch: state not saved",
+    });
+    return undefined;
+  }
+}
+
+/**
+ * Whether this run starts the workflow again (`continue: dispatch`). Decided before the
+ * save, so the saved chain.json says whether this run continued.
+ */
+function decideContinuation(context: SavingContext, result: Parameters<typeof decideRunContinue>[1], sick: readonly SickService[]): ContinueDecision {
+  const chain = readChainFile(context.stateDir);
+  // A REST call that timed out in main: the dispatch (REST too) would most likely wait as long.
+  const decision: ContinueDecision = sick.includes("rest")
+    ? { dispatch: false, reason: "the GitHub REST API did not answer in time in the main step" }
+    : decideRunContinue(context, result, chain?.chain ?? 0);
+  if (decision.dispatch && chain) writeChainFile(context.stateDir, { ...chain, continued: true });
+  return decision;
 }
 
 /** The job summary of a run that processed nothing because the saved state was out of reach. */

@@ -96,7 +96,7 @@ export async function loadShard(r: ShardDownload, source: ShardArtifactRequest, 
 export function shardFigures(state: BatchState, runId: string): ShardFigures {
   const ours = state.runs.filter((run) => run.runId === runId);
   const run = ours[ours.length - 1];
-  const lastNormal = [...state.runs].reverse().find((x) => x.mode === "run" && x.remaining !== undefined);
+  const lastNormal = state.lastNormalRun();
   const total = lastNormal?.total ?? state.doneCount + state.failures.size;
   const left = lastNormal?.remaining ?? 0;
   const base = { total, left, done: Math.min(state.doneCount, total), failuresHeld: state.failures.size };

@@ -4,7 +4,7 @@ import { listAllPages, listFailureHint, type Listing } from "./artifact-search.j
 import { bounded } from "./bounded.js";
 import type { RemoteArtifact } from "./host.js";
 import { seqOfArtifactName, stateArtifactName } from "./names.js";
-import { accept, type Lookup, type RestoreRequest } from "./restore-state.js";
+import { accept, type Lookup, type RestoreRequest } from "./restore-candidate.js";
 
 /** Newest artifacts tried, one after another, when a download fails or its state is rejected. */
 export const MAX_ARTIFACT_TRIES = 3;

@@ -19,13 +19,31 @@ export const DEFAULT_STATE_DIR = ".resumable-batch";
 /** Runs the command line; returns the exit status (see the README's table). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let exitCode = 0;
+  const setExitCode = (code: number) => {
+    exitCode = code;
+  };
   const program = new Command("resumable-batch")
     .description("Work through a long list of items; resume where the last run stopped.")
     .version(VERSION, "-V, --version", "print the version")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError("(run with --help for usage)");
+  addRunCommand(program, io, setExitCode);
+  addStateCommands(program, io, setExitCode);
+  addExportCommands(program, io, setExitCode);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    return exitCodeForError(error, io);
+  }
+}
 
+/** Told the exit status of the command that ran. */
+type SetExitCode = (code: number) => void;
+
+/** `run`: the settings shared with the action, as flags named like its inputs. */
+function addRunCommand(program: Command, io: CliIo, setExitCode: SetExitCode): void {
   const flag = (name: SettingName, arg: string, description: string) =>
     new Option(`--${name} <${arg}>`, description + (name in SETTING_DEFAULTS ? ` (default ${SETTING_DEFAULTS[name as keyof typeof SETTING_DEFAULTS]})` : ""));
 
@@ -67,16 +85,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .addOption(flag("redact-env", "names", "environment variables (comma-separated) whose values are replaced by *** in every stored error text"))
     .addOption(flag("max-result-size", "size", "a larger result fails its item, like 64KiB or 1MiB"))
     .action(async (opts: Record<string, string | boolean | undefined>) => {
-      exitCode = await runCommand(opts, io);
+      setExitCode(await runCommand(opts, io));
     });
+}
 
+/** `status` and `failures`: what a state folder holds. */
+function addStateCommands(program: Command, io: CliIo, setExitCode: SetExitCode): void {
   program
     .command("status")
     .description("show what is done, failed and left in a state folder")
     .option("--state-dir <dir>", `state folder (default ${DEFAULT_STATE_DIR})`)
     .option("--json", "print as JSON")
     .action((opts: { stateDir?: string; json?: boolean }) => {
-      exitCode = statusCommand(resolveStateDir(opts.stateDir, io), Boolean(opts.json), io);
+      setExitCode(statusCommand(resolveStateDir(opts.stateDir, io), Boolean(opts.json), io));
     });
 
   program
@@ -85,9 +106,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option("--state-dir <dir>", `state folder (default ${DEFAULT_STATE_DIR})`)
     .addOption(new Option("--format <format>", "json, csv or markdown").choices(FAILURE_FORMATS).default("json"))
     .action((opts: { stateDir?: string; format: (typeof FAILURE_FORMATS)[number] }) => {
-      exitCode = failuresCommand(resolveStateDir(opts.stateDir, io), opts.format, io);
+      setExitCode(failuresCommand(resolveStateDir(opts.stateDir, io), opts.format, io));
     });
+}
 
+/** `results`, `log` and `report`: a state folder's contents exported for people and tools. */
+function addExportCommands(program: Command, io: CliIo, setExitCode: SetExitCode): void {
   program
     .command("results")
     .description("print every item's last success (id, result, finishedAt, durationMs, attempts), streamed")
@@ -95,7 +119,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .addOption(new Option("--format <format>", "jsonl, csv or json").choices(RESULT_FORMATS).default("jsonl"))
     .option("--out <file>", "write to this file instead of standard output")
     .action(async (opts: { stateDir?: string; format: ResultFormat; out?: string }) => {
-      exitCode = await resultsCommand(resolveStateDir(opts.stateDir, io), opts.format, opts.out && resolve(io.cwd, opts.out), io);
+      setExitCode(await resultsCommand(resolveStateDir(opts.stateDir, io), opts.format, opts.out && resolve(io.cwd, opts.out), io));
     });
 
   program
@@ -105,7 +129,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .addOption(new Option("--format <format>", "jsonl or csv").choices(LOG_FORMATS).default("jsonl"))
     .option("--out <file>", "write to this file instead of standard output")
     .action(async (opts: { stateDir?: string; format: LogFormat; out?: string }) => {
-      exitCode = await logCommand(resolveStateDir(opts.stateDir, io), opts.format, opts.out && resolve(io.cwd, opts.out), io);
+      setExitCode(await logCommand(resolveStateDir(opts.stateDir, io), opts.format, opts.out && resolve(io.cwd, opts.out), io));
     });
 
   program
@@ -116,32 +140,30 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option("--from <dirs...>", "merge these state folders (one per shard) into one report")
     .option("--out <dir>", "with --from: folder for the merged failures.json, summary.md and report.html")
     .action((opts: { stateDir?: string; html?: string | boolean; from?: string[]; out?: string }) => {
-      exitCode = reportCommand({ stateDir: resolveStateDir(opts.stateDir, io), html: opts.html, from: opts.from, out: opts.out }, io);
+      setExitCode(reportCommand({ stateDir: resolveStateDir(opts.stateDir, io), html: opts.html, from: opts.from, out: opts.out }, io));
     });
+}
 
-  try {
-    await program.parseAsync(argv, { from: "user" });
-    return exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and version are not errors; everything else commander rejects is bad usage.
-      return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? 0 : 2;
-    }
-    if (error instanceof ConfigError || error instanceof StateError) {
-      io.stderr.write(`error: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof StateWriteError) {
-      io.stderr.write(`error: ${error.message}\n`);
-      return 5;
-    }
-    if (error instanceof StoppedBeforeStartError) {
-      io.stderr.write(`stopped: ${error.message}. Run again to start.\n`);
-      return error.exitCode;
-    }
-    io.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
+/** Help and version exit 0; bad usage, configuration, state and anything unexpected exit 2; a state write error 5; a stop before the start 130/143. */
+function exitCodeForError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // Help and version are not errors; everything else commander rejects is bad usage.
+    return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof ConfigError || error instanceof StateError) {
+    io.stderr.write(`error: ${error.message}\n`);
     return 2;
   }
+  if (error instanceof StateWriteError) {
+    io.stderr.write(`error: ${error.message}\n`);
+    return 5;
+  }
+  if (error instanceof StoppedBeforeStartError) {
+    io.stderr.write(`stopped: ${error.message}. Run again to start.\n`);
+    return error.exitCode;
+  }
+  io.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
+  return 2;
 }
 
 function resolveStateDir(dir: string | undefined, io: CliIo): string {

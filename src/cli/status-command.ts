@@ -7,7 +7,7 @@ export function statusCommand(stateDir: string, asJson: boolean, io: CliIo): num
   const byKind: Record<string, number> = {};
   for (const f of state.failures.values()) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
   const lastRun = state.runs[state.runs.length - 1];
-  const lastNormal = [...state.runs].reverse().find((r) => r.mode === "run" && r.total !== undefined);
+  const lastNormal = state.lastNormalRun();
   const status = {
     stateDir,
     done: state.doneCount,

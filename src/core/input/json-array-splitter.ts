@@ -16,6 +16,7 @@ export interface JsonElement {
  * and each element keeps the line it starts on for error messages. It tracks only
  * strings and bracket depth; each element's text is then checked by JSON.parse.
  */
+// eslint-disable-next-line max-lines-per-function -- one state machine over each chunk's characters; its state lives in locals the loop updates (per-character hot path)
 export async function* splitJsonArray(
   lines: AsyncIterable<SourceLine[]>,
 ): AsyncGenerator<Array<JsonElement | { problem: SourceProblem }>> {

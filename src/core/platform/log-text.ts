@@ -12,6 +12,7 @@ export const MAX_LOG_ID_CHARS = 80;
  * Characters that end a line somewhere (LF, CR, VT, FF, NEL, U+2028/9), other C0/C1
  * controls (ESC starts terminal sequences), DEL, and lone surrogates (no character at all).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Writes control characters as visible escapes (`\n`, `\r`, `\t`, `\u001b`), so the text stays on one line. */

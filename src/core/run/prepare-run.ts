@@ -44,81 +44,108 @@ export interface RunEnvironment {
 /** Grace between SIGTERM and SIGKILL for a handler's process group. */
 const KILL_GRACE_MS = 1000;
 
+/** Journal flush interval when the adapter names none: the most completions a SIGKILL can lose. */
+const DEFAULT_FLUSH_INTERVAL_MS = 200;
+
 /** Runs one batch from validated settings: the path both the CLI and the action take. */
-export async function runFromSettings(settings: RunSettings, e: RunEnvironment): Promise<RunBatchResult> {
+export async function runFromSettings(settings: RunSettings, environment: RunEnvironment): Promise<RunBatchResult> {
   // Handlers and the items command: not the runner's own tokens and URLs, nor the action's inputs.
-  const env = handlerEnvironment(e.env);
-  const redact = makeRedactor(secretValues(e.env, settings.redactEnv, e.secrets));
+  const env = handlerEnvironment(environment.env);
+  const redact = makeRedactor(secretValues(environment.env, settings.redactEnv, environment.secrets));
   const handler = await createHandler(settings.handler, {
-    system: e.system, env, cwd: e.cwd, transientExitCodes: settings.transientExitCodes, killGraceMs: KILL_GRACE_MS,
-    nameOf: e.nameOf, log: (message) => e.log.info(message), warn: (message) => e.log.warn(message),
+    system: environment.system, env, cwd: environment.cwd, transientExitCodes: settings.transientExitCodes, killGraceMs: KILL_GRACE_MS,
+    nameOf: environment.nameOf, log: (message) => environment.log.info(message), warn: (message) => environment.log.warn(message),
     maxResultBytes: settings.results ? settings.maxResultBytes : undefined,
   });
   let scratch: string | undefined;
   try {
-    let source: SourceSpec | undefined;
-    // A retry-failures pass takes its items from failures.json: the source is not read.
-    const items = settings.retryFailures ? undefined : settings.items;
-    if (items?.kind === "file") {
-      source = { path: items.path, label: items.path, format: settings.itemsFormat ?? formatForPath(items.path), idField: settings.idField };
-    } else if (items?.kind === "command") {
-      scratch = mkdtempSync(join(e.tempDir, "resumable-batch-items-"));
-      const path = join(scratch, "items");
-      await captureCommandOutput(items.command, path, { cwd: e.cwd, env, system: e.system, what: e.nameOf("items-command") });
-      source = { path, label: "items-command output line", format: settings.itemsFormat ?? "jsonl", idField: settings.idField };
-    }
-    if (source && items?.kind === "file") await assertReadable(source.path, e.nameOf("items"));
-    const limiter = new RateLimiter(e.system, settings.rateLimit);
-    const shard = settings.shard;
-    // Read before any work: a missing ids file is bad usage (exit 2), nothing processed.
-    const retryFilter = settings.retryFilter === undefined ? undefined
-      : await retryFilterPredicate(settings.retryFilter.by === "ids" ? { by: "ids", file: resolve(e.cwd, settings.retryFilter.file) } : settings.retryFilter, e.nameOf("retry-filter"));
-    const redoIds = settings.redoIdsFile === undefined ? undefined : await readIdList(resolve(e.cwd, settings.redoIdsFile), e.nameOf("redo-ids"));
-    const options: RunBatchOptions = {
-      stateDir: e.stateDir,
-      source,
-      handler,
-      redact,
-      concurrency: settings.concurrency,
-      maxAttempts: settings.maxAttempts,
-      backoff: { baseMs: settings.backoffMs, maxMs: settings.backoffMaxMs },
-      itemTimeoutMs: settings.itemTimeoutMs,
-      timeBudgetMs: settings.timeBudgetMs,
-      shutdownGraceMs: settings.shutdownGraceMs,
-      reserveMs: e.reserveMs,
-      retryFailures: settings.retryFailures,
-      repeatMs: settings.repeatMs,
-      newPass: settings.newPass,
-      reprocessChanged: settings.reprocessChanged,
-      versionField: settings.versionField,
-      maxRunsPerItem: settings.maxRunsPerItem,
-      maxFailureRate: settings.maxFailureRate,
-      maxConsecutiveFailures: settings.maxConsecutiveFailures,
-      accept: shard ? (id) => shardOf(id, shard.count) === shard.index : undefined,
-      shardLabel: shard ? `${shard.index}/${shard.count}` : undefined,
-      handlerKind: settings.handler.kind,
-      results: settings.results,
-      maxResultBytes: settings.maxResultBytes,
-      retryFilter,
-      redoIds,
-      runId: e.runId,
-      runAttempt: e.runAttempt,
-      idempotencyNamespace: e.idempotencyNamespace,
-      flushIntervalMs: e.flushIntervalMs ?? 200,
-      // Always consulted, rate limit or not: a 429 or Retry-After pauses every start.
-      beforeStart: (signal) => limiter.acquire(signal),
-      onThrottle: (delayMs) => limiter.pauseUntil(e.system.nowMs() + delayMs),
-      system: e.system,
-      stops: e.stops,
-      log: e.log,
-      onProgress: e.onProgress,
-      progressIntervalMs: e.progressIntervalMs,
-    };
-    return await runBatch(options);
+    const opened = await openItemSource(settings, environment, env);
+    scratch = opened.scratch;
+    const filters = await readItemFilters(settings, environment);
+    return await runBatch(runBatchOptions(settings, environment, { handler, redact, source: opened.source, ...filters }));
   } finally {
     await handler.close?.();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Where this run's items come from: the file, or the output of --items-command captured
+ * into a scratch folder (removed after the run). None for a retry-failures pass, which
+ * takes its items from failures.json.
+ */
+async function openItemSource(settings: RunSettings, environment: RunEnvironment, env: NodeJS.ProcessEnv): Promise<{ source?: SourceSpec; scratch?: string }> {
+  const items = settings.retryFailures ? undefined : settings.items;
+  if (items?.kind === "file") {
+    const source = { path: items.path, label: items.path, format: settings.itemsFormat ?? formatForPath(items.path), idField: settings.idField };
+    await assertReadable(source.path, environment.nameOf("items"));
+    return { source };
+  }
+  if (items?.kind === "command") {
+    const scratch = mkdtempSync(join(environment.tempDir, "resumable-batch-items-"));
+    const path = join(scratch, "items");
+    try {
+      await captureCommandOutput(items.command, path, { cwd: environment.cwd, env, system: environment.system, what: environment.nameOf("items-command") });
+    } catch (error) {
+      rmSync(scratch, { recursive: true, force: true });
+      throw error;
+    }
+    return { source: { path, label: "items-command output line", format: settings.itemsFormat ?? "jsonl", idField: settings.idField }, scratch };
+  }
+  return {};
+}
+
+/** The retry filter and the ids to redo, read before any work: a missing ids file is bad usage (exit 2), nothing processed. */
+async function readItemFilters(settings: RunSettings, environment: RunEnvironment): Promise<Pick<RunBatchOptions, "retryFilter" | "redoIds">> {
+  const { retryFilter: filter, redoIdsFile } = settings;
+  const retryFilter = filter === undefined ? undefined
+    : await retryFilterPredicate(filter.by === "ids" ? { by: "ids", file: resolve(environment.cwd, filter.file) } : filter, environment.nameOf("retry-filter"));
+  const redoIds = redoIdsFile === undefined ? undefined : await readIdList(resolve(environment.cwd, redoIdsFile), environment.nameOf("redo-ids"));
+  return { retryFilter, redoIds };
+}
+
+/** What the run is given besides the settings and the environment. */
+type RunParts = Pick<RunBatchOptions, "handler" | "redact" | "source" | "retryFilter" | "redoIds">;
+
+function runBatchOptions(settings: RunSettings, environment: RunEnvironment, parts: RunParts): RunBatchOptions {
+  const limiter = new RateLimiter(environment.system, settings.rateLimit);
+  const shard = settings.shard;
+  return {
+    ...parts,
+    stateDir: environment.stateDir,
+    concurrency: settings.concurrency,
+    maxAttempts: settings.maxAttempts,
+    backoff: { baseMs: settings.backoffMs, maxMs: settings.backoffMaxMs },
+    itemTimeoutMs: settings.itemTimeoutMs,
+    timeBudgetMs: settings.timeBudgetMs,
+    shutdownGraceMs: settings.shutdownGraceMs,
+    reserveMs: environment.reserveMs,
+    retryFailures: settings.retryFailures,
+    repeatMs: settings.repeatMs,
+    newPass: settings.newPass,
+    reprocessChanged: settings.reprocessChanged,
+    versionField: settings.versionField,
+    maxRunsPerItem: settings.maxRunsPerItem,
+    maxFailureRate: settings.maxFailureRate,
+    maxConsecutiveFailures: settings.maxConsecutiveFailures,
+    accept: shard ? (id) => shardOf(id, shard.count) === shard.index : undefined,
+    shardLabel: shard ? `${shard.index}/${shard.count}` : undefined,
+    handlerKind: settings.handler.kind,
+    results: settings.results,
+    maxResultBytes: settings.maxResultBytes,
+    runId: environment.runId,
+    runAttempt: environment.runAttempt,
+    idempotencyNamespace: environment.idempotencyNamespace,
+    flushIntervalMs: environment.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS,
+    // Always consulted, rate limit or not: a 429 or Retry-After pauses every start.
+    beforeStart: (signal) => limiter.acquire(signal),
+    onThrottle: (delayMs) => limiter.pauseUntil(environment.system.nowMs() + delayMs),
+    system: environment.system,
+    stops: environment.stops,
+    log: environment.log,
+    onProgress: environment.onProgress,
+    progressIntervalMs: environment.progressIntervalMs,
+  };
 }
 
 async function assertReadable(path: string, what: string): Promise<void> {

@@ -138,8 +138,20 @@ export class BatchState {
   adoptLegacyPass(): void {
     this.pass = 1;
     this.passStartedAt = this.runs[0]?.startedAt;
-    const lastNormal = [...this.runs].reverse().find((r) => r.mode === "run" && r.remaining !== undefined);
+    const lastNormal = this.lastNormalRun();
     this.passCompletedAt = lastNormal?.remaining === 0 ? lastNormal.endedAt : undefined;
+  }
+
+  /**
+   * The last normal run (not retry-failures) that recorded its end: its `total` and
+   * `remaining` are what the source held and what was left, as far as the state knows.
+   */
+  lastNormalRun(): RunRecord | undefined {
+    for (let i = this.runs.length - 1; i >= 0; i--) {
+      const run = this.runs[i]!;
+      if (run.mode === "run" && run.remaining !== undefined) return run;
+    }
+    return undefined;
   }
 
   /** Applies one journal record. Idempotent: every record carries absolute values. */
@@ -153,58 +165,67 @@ export class BatchState {
         this.startPass(record.pass, record.at);
         return;
       case "fail":
-        // An item done earlier in the pass that changed and then failed is failed, not done.
-        if (this.done.size > 0) this.done.delete(record.id);
-        if (record.f !== undefined || record.v !== undefined || this.versions.size > 0) this.noteVersion(record);
-        if (this.openRun) this.openRun.failed++;
-        this.failures.set(record.id, {
-          id: record.id,
-          error: record.error,
-          kind: record.kind,
-          attempts: record.attempts,
-          runs: record.runs,
-          firstFailedAt: record.first,
-          lastFailedAt: record.last,
-          item: record.item,
-          ...(record.shard === undefined ? {} : { shard: record.shard }),
-        });
+        this.applyFail(record);
         return;
-      case "start": {
-        if (record.seq > this.origin.seq) {
-          this.origin = { seq: record.seq, runId: record.runId, runAttempt: record.runAttempt };
-        }
-        this.passStartedAt ??= record.at;
-        this.repeatMs = record.repeatMs;
-        if (!this.runs.some((r) => r.seq === record.seq)) {
-          this.openRun = {
-            seq: record.seq, runId: record.runId, runAttempt: record.runAttempt, mode: record.mode,
-            pass: record.pass ?? this.pass, startedAt: record.at, succeeded: 0, failed: 0,
-          };
-          this.runs.push(this.openRun);
-          if (this.runs.length > MAX_RUNS_KEPT) this.runs.splice(0, this.runs.length - MAX_RUNS_KEPT);
-        }
+      case "start":
+        this.applyStart(record);
         return;
-      }
-      case "end": {
-        const run = this.runs.find((r) => r.seq === record.seq);
-        if (run === this.openRun) this.openRun = undefined;
-        if (run) {
-          run.endedAt = record.at;
-          run.succeeded = record.succeeded;
-          run.failed = record.failed;
-          run.stopReason = record.stopReason;
-          if (record.total !== undefined) run.total = record.total;
-          if (record.remaining !== undefined) run.remaining = record.remaining;
-          if (record.changed !== undefined) run.changed = record.changed;
-          if (run.mode === "run" && record.remaining !== undefined && (run.pass ?? 1) === this.pass) {
-            // Complete from the first run that left nothing; a later one that found new
-            // items (or a changed one failing transiently) makes it incomplete again.
-            if (record.remaining > 0) this.passCompletedAt = undefined;
-            else this.passCompletedAt ??= record.at;
-          }
-        }
+      case "end":
+        this.applyEnd(record);
         return;
-      }
+    }
+  }
+
+  private applyFail(record: Extract<JournalRecord, { t: "fail" }>): void {
+    // An item done earlier in the pass that changed and then failed is failed, not done.
+    if (this.done.size > 0) this.done.delete(record.id);
+    if (record.f !== undefined || record.v !== undefined || this.versions.size > 0) this.noteVersion(record);
+    if (this.openRun) this.openRun.failed++;
+    this.failures.set(record.id, {
+      id: record.id,
+      error: record.error,
+      kind: record.kind,
+      attempts: record.attempts,
+      runs: record.runs,
+      firstFailedAt: record.first,
+      lastFailedAt: record.last,
+      item: record.item,
+      ...(record.shard === undefined ? {} : { shard: record.shard }),
+    });
+  }
+
+  private applyStart(record: Extract<JournalRecord, { t: "start" }>): void {
+    if (record.seq > this.origin.seq) {
+      this.origin = { seq: record.seq, runId: record.runId, runAttempt: record.runAttempt };
+    }
+    this.passStartedAt ??= record.at;
+    this.repeatMs = record.repeatMs;
+    if (!this.runs.some((r) => r.seq === record.seq)) {
+      this.openRun = {
+        seq: record.seq, runId: record.runId, runAttempt: record.runAttempt, mode: record.mode,
+        pass: record.pass ?? this.pass, startedAt: record.at, succeeded: 0, failed: 0,
+      };
+      this.runs.push(this.openRun);
+      if (this.runs.length > MAX_RUNS_KEPT) this.runs.splice(0, this.runs.length - MAX_RUNS_KEPT);
+    }
+  }
+
+  private applyEnd(record: Extract<JournalRecord, { t: "end" }>): void {
+    const run = this.runs.find((r) => r.seq === record.seq);
+    if (run === this.openRun) this.openRun = undefined;
+    if (!run) return;
+    run.endedAt = record.at;
+    run.succeeded = record.succeeded;
+    run.failed = record.failed;
+    run.stopReason = record.stopReason;
+    if (record.total !== undefined) run.total = record.total;
+    if (record.remaining !== undefined) run.remaining = record.remaining;
+    if (record.changed !== undefined) run.changed = record.changed;
+    if (run.mode === "run" && record.remaining !== undefined && (run.pass ?? 1) === this.pass) {
+      // Complete from the first run that left nothing; a later one that found new
+      // items (or a changed one failing transiently) makes it incomplete again.
+      if (record.remaining > 0) this.passCompletedAt = undefined;
+      else this.passCompletedAt ??= record.at;
     }
   }
 }
