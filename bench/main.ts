@@ -15,7 +15,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { best, median, mustRun, runCase, timeCommand } from "./lib/child.js";
+import { best, median, mustRun, runCase } from "./lib/child.js";
 import { writeItems } from "./lib/items.js";
 import { formatMarkdown, formatTable, type Row } from "./lib/table.js";
 import { scaleRows } from "./scale.js";
@@ -96,7 +96,7 @@ function parseArgs(argv: string[]): Options {
   try {
     parsed = parseArgv({ args: argv, options: ARG_OPTIONS, strict: true });
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n${USAGE}`);
+    throw new Error(`${(error as Error).message}\n${USAGE}`, { cause: error });
   }
   const { values } = parsed;
   if (values.help) {
@@ -554,7 +554,7 @@ async function transfer(stateDir: string, n: number, o: Options, samples: Record
   const save: number[] = [];
   const restore: number[] = [];
   const miss: number[] = [];
-  let archiveBytes = 0;
+  let archiveBytes: number | undefined;
   try {
     const snapshot = readFileSync(join(stateDir, "snapshot.json"));
     for (let rep = 0; rep < o.reps; rep++) {

@@ -3,9 +3,9 @@
  * `node dist/cli/index.js` as a real child process, in a temp folder per test, and send
  * it real signals. Nothing here fakes the clock or the file system.
  */
-import { afterEach } from "vitest";
+
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";

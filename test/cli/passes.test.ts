@@ -16,7 +16,7 @@ const newDir = tempDirsPerTest("rb-passes-");
 
 const HANDLER = 'printf "%s %s\\n" "$ITEM_ID" "$IDEMPOTENCY_KEY" >> calls.log';
 const calls = (dir: string): Array<[string, string]> => {
-  let text = "";
+  let text: string;
   try {
     text = readFileSync(join(dir, "calls.log"), "utf8");
   } catch {

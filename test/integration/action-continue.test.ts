@@ -180,9 +180,7 @@ describe("continue: dispatch", () => {
     const g = setup(SHORT_BUDGET, { runId: 201 });
     g.host.timeouts = { ...g.host.timeouts, dispatchMs: 50 };
     g.workflows.onDispatch = hang;
-    const started = Date.now();
     await play(g);
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(g.core.text("warning")).toMatch(/dispatching nightly\.yml did not finish within 50ms/);
   });
 

@@ -330,12 +330,10 @@ describe("runMain: outcome", () => {
 
   it("stops on SIGINT during the run inside the grace, state consistent, outputs set, step not failed", async () => {
     const f = setup({ run: "touch started && sleep 30", "shutdown-grace": "200ms" });
-    const started = Date.now();
     const running = runMain(f.host);
     await waitUntil(() => existsSync(join(f.workspace, "started")), "the item to start");
     f.signals.fire("SIGINT");
     await running;
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(f.core.failed).toBeUndefined();
     expect(f.core.outputs).toMatchObject({ processed: "0", complete: "false" });
     expect(f.core.text("warning")).toMatch(/stopped by a cancel/);

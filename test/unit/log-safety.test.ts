@@ -68,6 +68,7 @@ describe("item text in log lines", () => {
       expect(result.failed).toBe(HOSTILE_IDS.length);
       const itemLines = messages.filter((m) => m.startsWith("✗") || m.startsWith("↻"));
       expect(itemLines).toHaveLength(2 * HOSTILE_IDS.length);
+      // eslint-disable-next-line no-control-regex -- no line break or ESC may reach a log line
       for (const m of itemLines) expect(m, JSON.stringify(m)).not.toMatch(/[\r\n\u0085\u001b]/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -49,7 +49,7 @@ describe("permissions of the workflows and examples", () => {
   });
 
   it("fails a called job that asks beyond the caller's grants (the old batch job's actions: read)", () => {
-    const asking = reusableText.replace(/^  batch:\n/m, "  batch:\n    permissions: { contents: read, actions: read }\n");
+    const asking = reusableText.replace(/^ {2}batch:\n/m, "  batch:\n    permissions: { contents: read, actions: read }\n");
     const problems = permissionProblems([{ where: REUSABLE, text: asking }, caller("permissions: { contents: read }")]);
     expect(problems).toContain(`caller.yml job batch: ${REUSABLE} job batch asks for actions: read (granted none): startup_failure`);
   });
