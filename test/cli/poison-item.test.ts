@@ -51,7 +51,7 @@ describe.each([
     const args = ["run", "--items", "items.jsonl", handler, value, "--state-dir", "state"];
     const r = await runCli(cli, args, { cwd: dir });
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).not.toMatch(/RangeError|    at /);
+    expect(r.stderr).not.toMatch(/RangeError| {4}at /);
     expect(readLines(join(dir, "done.log")).sort()).toEqual(["after", "before"]);
     const { failures } = readJson<FailuresJson>(join(dir, "state", "failures.json"));
     expect(failures.map((f) => [f.id, f.kind])).toEqual([["deep", "permanent"]]);

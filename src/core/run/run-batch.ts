@@ -12,7 +12,7 @@ import { ItemLog } from "./item-log.js";
 import { OutcomeRecorder } from "./outcome-recorder.js";
 import { processItems } from "./process-items.js";
 import { ProgressMeter, type ProgressSnapshot } from "./progress.js";
-import { abandonRun, asStateWrite, beginRun, endRun, loadCheckpoint, StateWrites } from "./run-journal.js";
+import { abandonRun, asStateWrite, beginRun, endRun, loadCheckpoint, StateWrites, type OpenRun } from "./run-journal.js";
 import type { JournalFs } from "../state/journal-writer.js";
 import { startRunTimers } from "./run-timers.js";
 import { acquireLock } from "../state/state-store.js";
@@ -212,6 +212,26 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
   options.onProgress?.(meter.snapshot(options.system.nowMs()));
   const passNote = describePassState(run.state, options.repeatMs, options.system.nowMs());
   if (!options.retryFailures && (options.repeatMs !== undefined || run.state.pass > 1)) options.log.info(passNote);
+  return runResult(options, { run, queue, meter, recorder, stop, pass, ending, passNote, startedAtMs, warnings: [...checkpoint.warnings, ...queue.warnings] });
+}
+
+/** What runResult reads: the run's parts once it has ended. */
+interface EndedRun {
+  run: OpenRun;
+  queue: WorkQueue;
+  meter: ProgressMeter;
+  recorder: OutcomeRecorder;
+  stop: StopController;
+  pass: ReturnType<typeof openPass>;
+  ending: RunEnding;
+  passNote: string;
+  startedAtMs: number;
+  warnings: string[];
+}
+
+/** The run's result, as the adapters report it. */
+function runResult(options: RunBatchOptions, ended: EndedRun): RunBatchResult {
+  const { run, queue, meter, recorder, stop, pass, ending, passNote, startedAtMs } = ended;
   // A pass found complete, with the next one not due yet: nothing to do is success.
   const waiting = pass.completeAtStart && options.repeatMs !== undefined && ending.processed === 0;
   return {
@@ -228,7 +248,7 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
     exitCode: exitCodeFor({ stopReason: ending.stopReason, signal: stop.signal, failed: meter.failed, heldFailed: waiting ? 0 : queue.heldFailed }),
     durationMs: options.system.nowMs() - startedAtMs,
     seq: run.seq,
-    warnings: [...checkpoint.warnings, ...queue.warnings],
+    warnings: ended.warnings,
     pass: run.state.pass,
     ...(pass.why === undefined ? {} : { passStarted: pass.why }),
     passOverran: pass.overran,
