@@ -121,7 +121,7 @@ class Worker {
 
   handle(item: Item, ctx: AttemptContext): Promise<AttemptResult> {
     if (this.dead) return Promise.resolve({ ok: false, kind: "transient", error: this.exitDescription });
-    const request = serialiseForItem({ id: item.id, attempt: ctx.attempt, idempotencyKey: ctx.idempotencyKey, item: item.data }, "the item");
+    const request = requestLine(item, ctx);
     if ("failure" in request) return Promise.resolve(request.failure);
     return new Promise<AttemptResult>((resolve) => {
       const onAbort = () => this.kill();
@@ -254,3 +254,17 @@ export function parseAnswer(line: string, inFlightId: string | undefined, keepRe
 
 const LOG: WorkerLine = Object.freeze({ type: "log" });
 const UNNAMED: WorkerLine = Object.freeze({ type: "log", unnamed: true });
+
+/**
+ * One request line: the item as the source wrote it when there is such a text (large
+ * numbers keep their digits), spliced in after the fields the engine writes. A JSON
+ * array's element may span lines; a line break in valid JSON text outside a string is
+ * whitespace, so it becomes a space and the request stays one line.
+ */
+function requestLine(item: Item, ctx: AttemptContext): { json: string } | { failure: AttemptResult } {
+  if (item.raw === undefined) return serialiseForItem({ id: item.id, attempt: ctx.attempt, idempotencyKey: ctx.idempotencyKey, item: item.data }, "the item");
+  const head = serialiseForItem({ id: item.id, attempt: ctx.attempt, idempotencyKey: ctx.idempotencyKey }, "the item");
+  if ("failure" in head) return head;
+  const raw = /[\r\n]/.test(item.raw) ? item.raw.replace(/[\r\n]+/g, " ") : item.raw;
+  return { json: `${head.json.slice(0, -1)},"item":${raw}}` };
+}

@@ -6,6 +6,12 @@ export interface Item {
   data: unknown;
   /** 1-based line of the source where the item starts (for error messages). */
   line: number;
+  /**
+   * The item's JSON exactly as the source wrote it (JSON Lines and JSON arrays), for
+   * commands and workers: parsing loses digits of large numbers (12345678901234567890
+   * would come back as 12345678901234567000) and the form of others (1.0, 1e3).
+   */
+  raw?: string;
 }
 
 /**

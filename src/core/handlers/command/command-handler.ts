@@ -101,7 +101,7 @@ interface CannotRunMark {
 }
 
 function runCommand(options: CommandHandlerOptions, launcher: Launcher, item: Item, ctx: AttemptContext, running: Set<number>): Promise<AttemptResult> {
-  const serialised = serialiseForItem(item.data);
+  const serialised = item.raw === undefined ? serialiseForItem(item.data) : { json: item.raw };
   if ("failure" in serialised) return Promise.resolve(serialised.failure);
   const json = serialised.json;
   const env: Record<string, string | undefined> = {
