@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(757);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(644);
 /* harmony import */ var _shared_broken_output_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(396);
 
 
@@ -22,7 +22,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 757:
+/***/ 644:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -150,37 +150,6 @@ class ConfigError extends Error {
 /** Restored or on-disk state that cannot be trusted (corrupt, wrong version, unexpected files). */
 class StateError extends Error {
     name = "StateError";
-}
-/**
- * The state folder could not be written (a full disk, a read-only or vanished folder).
- * Exit status 5: the run stopped, the lock is released, and what is on disk is consistent
- * (whole journal lines); finished items not yet written run again next time.
- */
-class StateWriteError extends Error {
-    name = "StateWriteError";
-    constructor(stateDir, cause) {
-        const e = cause;
-        const text = errorMessage(cause);
-        const what = e?.code && !text.includes(e.code) ? `${e.code}: ${text}` : text;
-        const fix = e?.code === "ENOSPC" || e?.code === "EDQUOT" ? "free space on its disk" : "make it writable";
-        super(`cannot write the state folder ${stateDir} (${what}). The run stopped and the state on disk is consistent; ` +
-            `${fix}, then run again (items finished since the last write run again, which their idempotency keys make safe)`, { cause });
-    }
-}
-/**
- * SIGINT or SIGTERM arrived before any item started (while the items were read and
- * checked): nothing was run and the state is as it was. Exit 130 / 143 like any stop.
- */
-class StoppedBeforeStartError extends Error {
-    signal;
-    name = "StoppedBeforeStartError";
-    constructor(signal) {
-        super(`${signal} received while the items were read: nothing was run, and the state is as it was`);
-        this.signal = signal;
-    }
-    get exitCode() {
-        return this.signal === "SIGTERM" ? 143 : 130;
-    }
 }
 /** Thrown by a module handler (or given as `ctx.TransientError`) for an error worth retrying. */
 class TransientError extends Error {
@@ -2317,32 +2286,8 @@ const lib_parse = function () {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(24);
-;// CONCATENATED MODULE: external "node:net"
-const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 ;// CONCATENATED MODULE: ./src/core/input/line-reader.ts
 
-
-/**
- * The longest line read: 64 MiB. An item is one line (a JSON array's elements may span
- * lines), so a longer line is not an item but a file in the wrong format (a one-line JSON
- * array of millions of items, a binary file, /dev/zero); without a cap it would grow in
- * memory until V8's largest string (512 MiB) or the machine gave out.
- */
-const MAX_LINE_BYTES = 64 * 1024 * 1024;
-/** A line longer than MAX_LINE_BYTES. */
-class LineTooLongError extends Error {
-    line;
-    constructor(line) {
-        super(`line ${line}: longer than ${MAX_LINE_BYTES / (1024 * 1024)} MiB`);
-        this.line = line;
-    }
-}
-/** The read was stopped through its AbortSignal (SIGINT/SIGTERM while the items were read). */
-class ReadStoppedError extends Error {
-    constructor() {
-        super("reading the items was stopped");
-    }
-}
 /** A line whose bytes are not valid UTF-8: reported, never silently turned into U+FFFD. */
 class InvalidUtf8Error extends Error {
     line;
@@ -2356,11 +2301,10 @@ class InvalidUtf8Error extends Error {
  * await per chunk, not per line). Splits on bytes before decoding, so an invalid byte is
  * pinned to its line; strips a trailing CR and a leading UTF-8 BOM.
  */
-async function* readLines(path, signal, maxLineBytes = MAX_LINE_BYTES) {
+async function* readLines(path) {
     const decoder = new TextDecoder("utf-8", { fatal: true });
     let carry;
     const carryParts = [];
-    let carryBytes = 0;
     let lineNumber = 0;
     const decodeLine = (bytes) => {
         lineNumber++;
@@ -2421,39 +2365,26 @@ async function* readLines(path, signal, maxLineBytes = MAX_LINE_BYTES) {
         }
         return batch;
     };
-    // The line being gathered must stay under the cap even before its newline arrives.
-    const checkLength = (bytesBeforeNewline) => {
-        if (bytesBeforeNewline > maxLineBytes)
-            throw new LineTooLongError(lineNumber + 1);
-    };
-    for await (const chunk of chunksOf(path, signal)) {
+    for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: 256 * 1024 })) {
         let data = chunk;
         if (carry) {
             // A long line spans many chunks: gather its pieces and join once, not once per chunk.
-            const nl = data.indexOf(0x0a);
-            checkLength(carryBytes + (nl === -1 ? data.length : nl));
-            if (nl === -1) {
+            if (data.indexOf(0x0a) === -1) {
                 carryParts.push(data);
-                carryBytes += data.length;
                 continue;
             }
             data = Buffer.concat([carry, ...carryParts, data]);
             carry = undefined;
             carryParts.length = 0;
-            carryBytes = 0;
         }
         const lastNl = data.lastIndexOf(0x0a);
         if (lastNl === -1) {
-            checkLength(data.length);
             carry = Buffer.from(data);
-            carryBytes = carry.length;
             continue;
         }
         const batch = decodeLines(data.subarray(0, lastNl + 1));
-        if (lastNl + 1 < data.length) {
+        if (lastNl + 1 < data.length)
             carry = Buffer.from(data.subarray(lastNl + 1));
-            carryBytes = carry.length;
-        }
         if (batch.length > 0)
             yield batch;
     }
@@ -2461,79 +2392,6 @@ async function* readLines(path, signal, maxLineBytes = MAX_LINE_BYTES) {
         const text = decodeLine(Buffer.concat([carry, ...carryParts]));
         yield [{ text, line: lineNumber }];
     }
-}
-/**
- * The file's chunks until the signal aborts: checked per chunk (256 KiB), so a stop is
- * seen within a fraction of a second however long the input; and raced against each read,
- * because a pipe whose writer is silent (or a FIFO nobody opened for writing yet) blocks
- * the read itself, and destroying the stream waits for that read to return.
- */
-async function* chunksOf(path, signal) {
-    const stream = isFifo(path) ? await openPipe(path, signal) : (0,external_node_fs_.createReadStream)(path, { highWaterMark: 256 * 1024 });
-    if (!signal) {
-        for await (const chunk of stream)
-            yield chunk;
-        return;
-    }
-    const chunks = stream[Symbol.asyncIterator]();
-    let onAbort = () => { };
-    const stopped = new Promise((_, reject) => {
-        onAbort = () => reject(new ReadStoppedError());
-        if (signal.aborted)
-            onAbort();
-        else
-            signal.addEventListener("abort", onAbort, { once: true });
-    });
-    stopped.catch(() => { }); // observed through the race below
-    try {
-        for (;;) {
-            const next = await Promise.race([chunks.next(), stopped]);
-            if (next.done)
-                return;
-            yield next.value;
-        }
-    }
-    finally {
-        signal.removeEventListener("abort", onAbort);
-        stream.destroy();
-    }
-}
-function isFifo(path) {
-    try {
-        return (0,external_node_fs_.statSync)(path).isFIFO();
-    }
-    catch {
-        return false; // the read reports the missing file
-    }
-}
-/**
- * A FIFO or a pipe (`<(…)`, /dev/stdin) read as a socket: fs streams read it in a thread
- * of libuv's pool, blocked while the writer is silent, and Node's exit waits for that
- * thread, so a stopped run would hang until the writer spoke. Opening waits for a writer
- * too: a stop lets that open go by opening the FIFO for writing ourselves.
- */
-async function openPipe(path, signal) {
-    const letOpenGo = () => {
-        try {
-            (0,external_node_fs_.closeSync)((0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_NONBLOCK));
-        }
-        catch {
-            // the open already returned
-        }
-    };
-    signal?.addEventListener("abort", letOpenGo, { once: true });
-    let fd;
-    try {
-        fd = await new Promise((resolve, reject) => (0,external_node_fs_.open)(path, external_node_fs_.constants.O_RDONLY, (error, opened) => (error ? reject(error) : resolve(opened))));
-    }
-    finally {
-        signal?.removeEventListener("abort", letOpenGo);
-    }
-    if (signal?.aborted) {
-        (0,external_node_fs_.closeSync)(fd);
-        throw new ReadStoppedError();
-    }
-    return new external_node_net_namespaceObject.Socket({ fd, readable: true, writable: false });
 }
 
 ;// CONCATENATED MODULE: ./src/core/input/json-array-splitter.ts
@@ -2633,99 +2491,7 @@ async function* splitJsonArray(lines) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/input/json-source-text.ts
-/**
- * The source text of one number in a JSON text, found by its field path, without parsing
- * the text again: JSON.parse turns 9007199254740993 into 9007199254740992 (and 1.0 into 1),
- * and Node 20's JSON.parse cannot hand out the source text of a value. A numeric id keeps
- * the digits it was written with, so two large ids that round to one double stay two ids.
- */
-/** The text of the number at `path` (a top-level key, or nested keys), or undefined. */
-function numberTextAt(json, path) {
-    let i = skipSpace(json, 0);
-    for (const key of path) {
-        if (json.charCodeAt(i) !== 0x7b)
-            return undefined; // not an object
-        i = findKey(json, i + 1, key);
-        if (i < 0)
-            return undefined;
-    }
-    const start = i;
-    while (i < json.length && isNumberChar(json.charCodeAt(i)))
-        i++;
-    return i > start ? json.slice(start, i) : undefined;
-}
-/** From just inside an object, the start of the value of `key` (the last one if repeated, as JSON.parse keeps), or -1. */
-function findKey(json, from, key) {
-    let found = -1;
-    let i = skipSpace(json, from);
-    while (i < json.length && json.charCodeAt(i) === 0x22) {
-        const keyEnd = skipString(json, i);
-        const name = JSON.parse(json.slice(i, keyEnd));
-        i = skipSpace(json, keyEnd);
-        if (json.charCodeAt(i) !== 0x3a)
-            return -1;
-        i = skipSpace(json, i + 1);
-        if (name === key)
-            found = i;
-        i = skipSpace(json, skipValue(json, i));
-        if (json.charCodeAt(i) !== 0x2c)
-            break;
-        i = skipSpace(json, i + 1);
-    }
-    return found;
-}
-/** The index just past the value starting at `i` (the text was parsed already: it is valid). */
-function skipValue(json, i) {
-    const c = json.charCodeAt(i);
-    if (c === 0x22)
-        return skipString(json, i);
-    if (c !== 0x7b && c !== 0x5b) {
-        while (i < json.length && !isValueEnd(json.charCodeAt(i)))
-            i++;
-        return i;
-    }
-    let depth = 0;
-    for (; i < json.length; i++) {
-        const d = json.charCodeAt(i);
-        if (d === 0x22)
-            i = skipString(json, i) - 1;
-        else if (d === 0x7b || d === 0x5b)
-            depth++;
-        else if ((d === 0x7d || d === 0x5d) && --depth === 0)
-            return i + 1;
-    }
-    return i;
-}
-/** The index just past the string starting at `i` (its opening quote). */
-function skipString(json, i) {
-    for (i++; i < json.length; i++) {
-        const c = json.charCodeAt(i);
-        if (c === 0x5c)
-            i++;
-        else if (c === 0x22)
-            return i + 1;
-    }
-    return i;
-}
-function skipSpace(json, i) {
-    while (i < json.length) {
-        const c = json.charCodeAt(i);
-        if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)
-            break;
-        i++;
-    }
-    return i;
-}
-function isValueEnd(c) {
-    return c === 0x2c || c === 0x7d || c === 0x5d || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-}
-function isNumberChar(c) {
-    return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
-}
-
 ;// CONCATENATED MODULE: ./src/core/input/item-source.ts
-
 
 
 
@@ -2751,15 +2517,15 @@ function formatForPath(path) {
  * UTF-8, a broken CSV row) are entries too, so a caller can list all of them with their
  * lines instead of stopping at the first.
  */
-async function* readSource(spec, signal) {
+async function* readSource(spec) {
     try {
         switch (spec.format) {
             case "lines":
-                for await (const lines of readLines(spec.path, signal))
+                for await (const lines of readLines(spec.path))
                     yield lines.filter((l) => l.text.trim() !== "").map(plainLineEntry);
                 return;
             case "jsonl":
-                for await (const lines of readLines(spec.path, signal)) {
+                for await (const lines of readLines(spec.path)) {
                     const batch = [];
                     for (const l of lines)
                         if (l.text.trim() !== "")
@@ -2768,33 +2534,22 @@ async function* readSource(spec, signal) {
                 }
                 return;
             case "json":
-                for await (const elements of splitJsonArray(readLines(spec.path, signal))) {
+                for await (const elements of splitJsonArray(readLines(spec.path))) {
                     yield elements.map((e) => (e.problem ? { problem: e.problem } : jsonEntry(e.text, e.line, spec.idField)));
                 }
                 return;
             case "csv":
-                yield* readCsv(spec, signal);
+                yield* readCsv(spec);
                 return;
         }
     }
     catch (error) {
-        const problem = readProblem(error, spec.format);
-        if (!problem)
-            throw error;
-        yield [{ problem }];
+        if (error instanceof InvalidUtf8Error) {
+            yield [{ problem: { line: error.line, message: "not valid UTF-8 (re-encode the file as UTF-8)" } }];
+            return;
+        }
+        throw error;
     }
-}
-/** The problem a read error stands for (the read ends there), or undefined for other errors. */
-function readProblem(error, format) {
-    if (error instanceof InvalidUtf8Error)
-        return { line: error.line, message: "not valid UTF-8 (re-encode the file as UTF-8)" };
-    if (error instanceof LineTooLongError) {
-        const hint = format === "json"
-            ? "a JSON array this large must have its elements on lines of their own (`jq -c '.[]'` turns it into JSON Lines)"
-            : "an item is one line: is this the right file and --items-format?";
-        return { line: error.line, message: `the line is longer than ${MAX_LINE_BYTES / (1024 * 1024)} MiB (MAX_LINE_BYTES), the longest line read; ${hint}` };
-    }
-    return undefined;
 }
 function plainLineEntry(l) {
     return { item: { id: l.text, data: l.text, line: l.line } };
@@ -2807,44 +2562,21 @@ function jsonEntry(text, line, idField) {
     catch (error) {
         return { problem: { line, message: `not valid JSON (${error.message})` } };
     }
-    // Only a text whose numbers would change when written again is kept: keeping every line
-    // cost 29% more memory at 1M items (410 → 527 MB peak in the engine benchmark).
-    return withId(data, line, idField, NUMBER_REWRITTEN_DIFFERENTLY.test(text) ? text : undefined);
+    return withId(data, line, idField);
 }
-/**
- * Text that may hold a number JSON.stringify would write differently than the source: 16 or
- * more digits in a row (past a double's precision), a fraction or an exponent (1.0, 1e3),
- * or -0. A number of at most 15 digits without either comes back as it was written. Also
- * matches such digits inside strings: then the text is kept without need, which is harmless.
- */
-const NUMBER_REWRITTEN_DIFFERENTLY = /\d{16}|\d[.eE]|-0(?![\d.eE])/;
-/** @param raw the item's JSON as written (JSON Lines, JSON arrays): numeric ids and handlers take it as it is */
-function withId(data, line, idField, raw) {
+function withId(data, line, idField) {
     if (typeof data !== "object" || data === null || Array.isArray(data)) {
         return { problem: { line, message: `an item must be a JSON object with an '${idField}' field, not ${describe(data)}` } };
     }
     const value = fieldValue(data, idField);
-    if (typeof value === "string" && value !== "") {
-        if (LONE_SURROGATE.test(value))
-            return { problem: { line, message: `the '${idField}' value is not well-formed Unicode (a lone surrogate escape like \\ud800): such ids would share one ITEM_ID and idempotency key; fix the escape` } };
-        return { item: raw === undefined ? { id: value, data, line } : { id: value, data, line, raw } };
-    }
-    if (typeof value === "number" && Number.isFinite(value)) {
-        // The digits as written: 9007199254740993 is not the double 9007199254740992.
-        const path = idField in data ? [idField] : idField.split(".");
-        const id = (raw === undefined ? undefined : numberTextAt(raw, path)) ?? String(value);
-        return { item: raw === undefined ? { id, data, line } : { id, data, line, raw } };
-    }
+    if (typeof value === "string" && value !== "")
+        return { item: { id: value, data, line } };
+    if (typeof value === "number" && Number.isFinite(value))
+        return { item: { id: String(value), data, line } };
     if (value === undefined)
         return { problem: { line, message: `no '${idField}' field (choose the id field with --id-field / id-field)` } };
     return { problem: { line, message: `the '${idField}' field must be a non-empty string or a number, not ${describe(value)}` } };
 }
-/**
- * A UTF-16 surrogate not part of a pair: JSON can spell it (`"\ud800"`), but it is no
- * character, and every lone surrogate turns into the same U+FFFD in UTF-8 (environment
- * variables, files, the journal), so `x\ud800`, `x\udc00` and `x\ufffd` would be one id.
- */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** Reads `a.b.c` as a nested path when there is no literal key of that name. */
 function fieldValue(data, field) {
     if (field in data)
@@ -2868,11 +2600,11 @@ function describe(value) {
         return value === "" ? "an empty string" : "a string";
     return `a ${typeof value}`;
 }
-async function* readCsv(spec, signal) {
+async function* readCsv(spec) {
     // Lines are decoded (and UTF-8 checked) by readLines, then handed to a real CSV parser,
     // which handles quoted fields with commas and newlines.
     async function* text() {
-        for await (const lines of readLines(spec.path, signal))
+        for await (const lines of readLines(spec.path))
             yield lines.map((l) => l.text + "\n").join("");
     }
     const source = external_node_stream_namespaceObject.Readable.from(text());
@@ -2909,13 +2641,10 @@ async function* readCsv(spec, signal) {
         if (batch.length > 0)
             yield batch;
         const e = error;
-        const problem = readProblem(error, "csv");
-        if (problem) {
-            yield [{ problem }];
+        if (error instanceof InvalidUtf8Error) {
+            yield [{ problem: { line: error.line, message: "not valid UTF-8 (re-encode the file as UTF-8)" } }];
             return;
         }
-        if (error instanceof ReadStoppedError)
-            throw error;
         yield [{ problem: { line: e.lines ?? 0, message: `CSV: ${e.message}` } }];
         return;
     }
@@ -2945,362 +2674,7 @@ function parsePassSettings(reader, retryFailures) {
     return { repeatMs, newPass, reprocessChanged: booleanSetting(reader, "reprocess-changed"), ...(versionField === undefined ? {} : { versionField }) };
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/core/state/failure-groups.ts
-/** Longest cause returned by `normaliseCause`, in UTF-16 code units (the last one is `…`). */
-const MAX_CAUSE_LENGTH = 200;
-/**
- * Only this much of a message is looked at. Error messages can be the tail of a command's
- * stderr; normalising megabytes per item would make grouping slow, and the cause is capped
- * at `MAX_CAUSE_LENGTH` anyway.
- */
-const MAX_INPUT_LENGTH = 600;
-/** Messages up to this length are normalised once per distinct text in `groupFailures`. */
-const MEMO_MAX_LENGTH = 500;
-/** Default number of example ids kept per group. */
-const DEFAULT_GROUP_EXAMPLES = 3;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HEX_RE = /^(?:0x[0-9a-f]+|(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{7,})$/i;
-/**
- * One left-to-right pass over the message. Each alternative is a capture group; the first
- * alternative that matches at a position wins, and text a placeholder replaced is never
- * looked at again (so digits in a URL's host are not turned into `<n>` afterwards).
- *
- * Token-start lookbehinds (`(?<![A-Za-z0-9])`) keep the scan linear: an alternative is only
- * tried at the start of a token, not at every character inside it.
- */
-const TOKENS = [
-    // ANSI colour codes from a terminal's stderr: dropped.
-    ["ansi", String.raw `\x1b\[[0-9;?]*[A-Za-z]`],
-    // URLs: scheme://host/path?query — the host is kept, variable segments are folded.
-    ["url", String.raw `(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,15}:\/\/[^\s"'\x60<>]+`],
-    // Email addresses.
-    ["email", String.raw `(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`],
-    // Status and exit codes are kept: "HTTP 404" and "HTTP 500" are different causes, and so
-    // are "exit code 1" and "exit code 75".
-    ["code", String.raw `\b(?:HTTP(?:\/\d(?:\.\d)?)?|status(?: code)?|exit(?:ed with)?(?: code| status)?|code|signal|errno)[ \t]*[:=#]?[ \t]*\d{1,3}(?![0-9])`],
-    ["uuid", String.raw `(?<![A-Za-z0-9])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![A-Za-z0-9])`],
-    // ISO 8601 dates and timestamps (before numbers, which would cut them into pieces).
-    ["time", String.raw `(?<![0-9])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2}(?![0-9]))?`],
-    // Quoted values. A single quote only opens at a token start and closes at a token end,
-    // so apostrophes ("can't", "user's") are left alone.
-    ["quote", String.raw `"[^"\n]{0,300}"`],
-    ["quote", String.raw `\x60[^\x60\n]{0,300}\x60`],
-    ["quote", String.raw `(?<![A-Za-z0-9])'[^'\n]{0,300}'(?![A-Za-z0-9])`],
-    // Hex: 0x… or 7+ hex digits mixing letters and digits (short git SHAs, request ids).
-    ["hex", String.raw `(?<![A-Za-z0-9])(?:0x[0-9a-fA-F]+|(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{7,})(?![A-Za-z0-9])`],
-    ["ip", String.raw `(?<![0-9.])\d{1,3}(?:\.\d{1,3}){3}(?![0-9.])`],
-    // Numbers that stand alone or follow punctuation ("/users/17", "item-42", "1.5s",
-    // "30000ms"). Digits glued to letters are kept when short ("sha256", "v2", "utf8") and
-    // folded when long ("order12345").
-    ["num", String.raw `(?<![A-Za-z0-9.])\d+(?:\.\d+)*|(?<=[A-Za-z])\d{4,}`],
-    // Runs of whitespace (newlines included) collapse to one space; a lone space is left
-    // alone so that it costs no replacement.
-    ["ws", String.raw `\s\s+|[^\S ]`],
-];
-// Plain (unnamed) capture groups, one per alternative: cheaper than named groups, which
-// make the engine build a groups object for every match.
-//
-// The guard in front skips positions in the middle of a word (a letter after a letter), where
-// no alternative can start: one check there instead of a dozen makes long messages ~3x faster.
-const TOKEN_RE = new RegExp("(?!(?<=[A-Za-z])[A-Za-z])(?:" + TOKENS.map(([, pattern]) => `(${pattern})`).join("|") + ")", 
-// Case-insensitive so "http 404", "Status: 500" and "EXIT CODE 2" are recognised too.
-"gi");
-const TOKEN_KINDS = TOKENS.map(([kind]) => kind);
-function foldUrlSegment(segment) {
-    if (segment === "")
-        return segment;
-    // Keep a file extension readable: "/reports/17.json" -> "/reports/<n>.json".
-    const ext = /^(.+?)(\.[A-Za-z][A-Za-z0-9]{0,4})$/.exec(segment);
-    const stem = ext ? ext[1] : segment;
-    const suffix = ext ? ext[2] : "";
-    let folded;
-    if (/^\d+$/.test(stem))
-        folded = "<n>";
-    else if (UUID_RE.test(stem))
-        folded = "<uuid>";
-    else if (HEX_RE.test(stem))
-        folded = "<hex>";
-    else if (stem.includes("@"))
-        folded = "<email>";
-    // A segment with digits in it and more than a couple of characters ("item-00042",
-    // "2024-05-01", "abc123") is an id; short ones ("v1", "v2") are API versions.
-    else if (/[0-9]/.test(stem) && stem.length > 3)
-        folded = "<id>";
-    // Very long segments are tokens or encoded blobs.
-    else if (stem.length > 40)
-        folded = "<id>";
-    return folded === undefined ? segment : folded + suffix;
-}
-function normaliseUrl(raw) {
-    // Sentence punctuation after a URL is not part of it.
-    const trail = /[.,;:!?)\]}]+$/.exec(raw);
-    const url = trail ? raw.slice(0, raw.length - trail[0].length) : raw;
-    const tail = trail ? trail[0] : "";
-    const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/.exec(url);
-    if (!m)
-        return raw;
-    const scheme = m[1];
-    // Credentials in a URL are never worth showing.
-    const host = m[2].replace(/^[^@]*@/, "<…>@");
-    const path = m[3].split("/").map(foldUrlSegment).join("/");
-    const query = m[4]
-        ? "?" +
-            m[4]
-                .slice(1)
-                .split("&")
-                .map((pair) => {
-                const eq = pair.indexOf("=");
-                return eq < 0 ? pair : `${pair.slice(0, eq)}=<…>`;
-            })
-                .join("&")
-        : "";
-    const fragment = m[5] ? "#<…>" : "";
-    return scheme + host + path + query + fragment + tail;
-}
-function replaceToken(match, ...captures) {
-    let i = 0;
-    while (i < TOKEN_KINDS.length && captures[i] === undefined)
-        i++;
-    switch (TOKEN_KINDS[i]) {
-        case "ws":
-            return " ";
-        case "ansi":
-            return "";
-        case "url":
-            return normaliseUrl(match);
-        case "email":
-            return "<email>";
-        case "code":
-            return match.replace(/\s+/g, " ");
-        case "uuid":
-            return "<uuid>";
-        case "time":
-            return "<time>";
-        case "quote":
-            return '"<…>"';
-        case "hex":
-            return "<hex>";
-        case "ip":
-            return "<ip>";
-        case "num":
-            return "<n>";
-        default:
-            return match;
-    }
-}
-function capLength(text, max) {
-    if (text.length <= max)
-        return text;
-    let cut = max - 1;
-    // Do not split a surrogate pair.
-    const code = text.charCodeAt(cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff)
-        cut -= 1;
-    return text.slice(0, cut).trimEnd() + "…";
-}
-/**
- * The cause of a failure: the message with per-item details folded away, so that messages
- * from one cause compare equal.
- *
- * - numbers → `<n>` (HTTP status, exit codes and signals stay: `HTTP 404`, `exit code 75`)
- * - UUIDs → `<uuid>`, hex strings and `0x…` → `<hex>`, emails → `<email>`,
- *   ISO dates/timestamps → `<time>`, IPv4 addresses → `<ip>`
- * - quoted values (`'…'`, `"…"`, `` `…` ``) → `"<…>"`
- * - URLs keep scheme, host and constant path segments; numeric, UUID, hex and id-like
- *   segments fold, query values become `<…>`, fragments `#<…>`
- * - ANSI colour codes are dropped, whitespace collapses to one space, the result is trimmed
- *   and capped at `MAX_CAUSE_LENGTH` characters.
- *
- * @example normaliseCause("HTTP 404 for /users/17") === "HTTP 404 for /users/<n>"
- */
-function normaliseCause(message) {
-    const input = typeof message === "string" ? message.slice(0, MAX_INPUT_LENGTH) : String(message ?? "");
-    const out = input.replace(TOKEN_RE, replaceToken);
-    const trimmed = out.trim();
-    return trimmed === "" ? "(no message)" : capLength(trimmed, MAX_CAUSE_LENGTH);
-}
-/** Most common kind wins; on a tie the more actionable kind is shown first. */
-const KIND_ORDER = ["permanent", "timeout", "transient", "quarantined"];
-/**
- * Failures grouped by `normaliseCause(error)`, largest group first; equal counts put the
- * group that failed most recently first, then order by cause so the output is stable.
- *
- * Timestamps are compared as strings: ISO 8601 UTC strings (`…Z`, as the engine writes them)
- * sort lexically in time order. Empty timestamps are ignored.
- *
- * Linear in the number of failures; identical messages are normalised once.
- */
-function groupFailures(failures, opts = {}) {
-    const examples = Math.max(0, Math.floor(opts.examples ?? DEFAULT_GROUP_EXAMPLES));
-    const causeOf = new Map();
-    const groups = new Map();
-    for (const failure of failures) {
-        const message = typeof failure.error === "string" ? failure.error : String(failure.error ?? "");
-        // Memoised for short messages only: hashing a long stderr tail as a map key costs more
-        // than normalising its first characters again.
-        let cause = message.length <= MEMO_MAX_LENGTH ? causeOf.get(message) : undefined;
-        if (cause === undefined) {
-            cause = normaliseCause(message);
-            if (message.length <= MEMO_MAX_LENGTH)
-                causeOf.set(message, cause);
-        }
-        const first = failure.firstFailedAt || failure.lastFailedAt || "";
-        const last = failure.lastFailedAt || failure.firstFailedAt || "";
-        let group = groups.get(cause);
-        if (group === undefined) {
-            group = { cause, count: 0, kindCounts: new Map(), exampleIds: [], firstFailedAt: first, lastFailedAt: last };
-            groups.set(cause, group);
-        }
-        group.count += 1;
-        group.kindCounts.set(failure.kind, (group.kindCounts.get(failure.kind) ?? 0) + 1);
-        if (group.exampleIds.length < examples)
-            group.exampleIds.push(String(failure.id));
-        if (first !== "" && (group.firstFailedAt === "" || first < group.firstFailedAt))
-            group.firstFailedAt = first;
-        if (last !== "" && last > group.lastFailedAt)
-            group.lastFailedAt = last;
-    }
-    const result = [];
-    for (const group of groups.values()) {
-        result.push({
-            cause: group.cause,
-            count: group.count,
-            kind: mostCommonKind(group.kindCounts),
-            exampleIds: group.exampleIds,
-            firstFailedAt: group.firstFailedAt,
-            lastFailedAt: group.lastFailedAt,
-        });
-    }
-    result.sort((a, b) => b.count - a.count ||
-        (a.lastFailedAt < b.lastFailedAt ? 1 : a.lastFailedAt > b.lastFailedAt ? -1 : 0) ||
-        (a.cause < b.cause ? -1 : a.cause > b.cause ? 1 : 0));
-    return result;
-}
-function mostCommonKind(counts) {
-    let best;
-    let bestCount = -1;
-    for (const kind of KIND_ORDER) {
-        const n = counts.get(kind) ?? 0;
-        if (n > bestCount) {
-            best = kind;
-            bestCount = n;
-        }
-    }
-    // A kind outside the known ones (a hand-edited failures.json) still gets counted.
-    for (const [kind, n] of counts) {
-        if (n > bestCount) {
-            best = kind;
-            bestCount = n;
-        }
-    }
-    return best ?? "permanent";
-}
-
-;// CONCATENATED MODULE: ./src/core/config/retry-settings.ts
-
-
-
-const KINDS = ["transient", "permanent", "timeout", "quarantined"];
-function parseRetrySettings(reader, retryFailures) {
-    const { nameOf } = reader;
-    const filterText = reader.text("retry-filter");
-    const redoIdsFile = reader.text("redo-ids");
-    if (filterText !== undefined && !retryFailures) {
-        throw new ConfigError(`${nameOf("retry-filter")} chooses which failures to re-attempt: it needs ${nameOf("retry-failures")}`);
-    }
-    if (redoIdsFile !== undefined && retryFailures) {
-        throw new ConfigError(`${nameOf("redo-ids")} processes done items again in a normal run: it cannot go with ${nameOf("retry-failures")}`);
-    }
-    return { ...(filterText === undefined ? {} : { retryFilter: parseRetryFilter(filterText, nameOf("retry-filter")) }), ...(redoIdsFile === undefined ? {} : { redoIdsFile }) };
-}
-function parseRetryFilter(text, what) {
-    if (text.startsWith("cause:")) {
-        const cause = text.slice("cause:".length).trim();
-        if (cause === "")
-            throw new ConfigError(`${what}: 'cause:' needs a text, like cause:HTTP 503`);
-        return { by: "cause", text: cause };
-    }
-    if (text.startsWith("kind:")) {
-        const kind = text.slice("kind:".length).trim();
-        if (!KINDS.includes(kind))
-            throw new ConfigError(`${what}: '${kind}' is not a failure kind; one of ${KINDS.join(", ")}`);
-        return { by: "kind", kind: kind };
-    }
-    return { by: "ids", file: text };
-}
-/** The filter as a predicate over failures; reads the ids file (a missing one is a ConfigError). */
-async function retryFilterPredicate(filter, what) {
-    switch (filter.by) {
-        case "cause": {
-            // Case-insensitive, against the reason itself and its normalised cause (as failures.json groups it).
-            const needle = filter.text.toLowerCase();
-            return (f) => f.error.toLowerCase().includes(needle) || normaliseCause(f.error).toLowerCase().includes(needle);
-        }
-        case "kind":
-            return (f) => f.kind === filter.kind;
-        case "ids": {
-            const ids = await readIdList(filter.file, what);
-            return (f) => ids.has(f.id);
-        }
-    }
-}
-/**
- * A file of ids, one a line; blank lines and lines starting with # are skipped. A JSON
- * Lines file of objects with an "id" works too (failures exported with `failures --format`).
- */
-async function readIdList(path, what) {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(path, "utf8");
-    }
-    catch (error) {
-        throw new ConfigError(`${what}: cannot read ${path} (${error.code ?? error.message}); give a file with one id a line`);
-    }
-    const ids = new Set();
-    for (const raw of text.split("\n")) {
-        const line = raw.replace(/\r$/, "").trim();
-        if (line === "" || line.startsWith("#"))
-            continue;
-        ids.add(retry_settings_idOfLine(line));
-    }
-    return ids;
-}
-function retry_settings_idOfLine(line) {
-    if (!line.startsWith("{"))
-        return line;
-    try {
-        const value = JSON.parse(line);
-        if (typeof value.id === "string" || typeof value.id === "number")
-            return String(value.id);
-    }
-    catch {
-        // not JSON: the line is the id
-    }
-    return line;
-}
-
-;// CONCATENATED MODULE: ./src/core/config/size.ts
-
-const UNITS = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
-/**
- * A size like `64KiB`, `512k`, `1MiB` or `65536` (bytes). K and M count in 1024s, as the
- * README's defaults are written (64 KiB): a result cap is about memory, not disk vendors.
- */
-function parseSizeBytes(value, what, maxBytes) {
-    const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
-    const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
-    const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;
-    if (!Number.isFinite(bytes) || bytes < 1 || bytes > maxBytes) {
-        throw new ConfigError(`${what}: '${value}' is not a size from 1 byte to ${maxBytes / 1024 ** 2} MiB; write it like 64KiB, 512k or 1MiB`);
-    }
-    return bytes;
-}
-
 ;// CONCATENATED MODULE: ./src/core/config/settings.ts
-
-
 
 
 
@@ -3314,7 +2688,6 @@ const SETTING_DEFAULTS = {
     "shutdown-grace": "5s",
     "transient-exit-codes": "75",
     "max-runs-per-item": "5",
-    "max-result-size": "64KiB",
 };
 /**
  * Reads raw settings as the user gave them: trimmed text, defaults, and numbers and
@@ -3375,7 +2748,6 @@ function parseRunSettings(raw, nameOf) {
     const transientExitCodes = parseTransientExitCodes(reader);
     const maxFailureRate = parseMaxFailureRate(reader);
     const passSettings = parsePassSettings(reader, retryFailures);
-    const retrySettings = parseRetrySettings(reader, retryFailures);
     return {
         items,
         itemsFormat,
@@ -3392,14 +2764,9 @@ function parseRunSettings(raw, nameOf) {
         retryFailures,
         maxRunsPerItem: reader.integer("max-runs-per-item", reader.withDefault("max-runs-per-item"), 1, 10_000),
         maxFailureRate,
-        maxConsecutiveFailures: parseMaxConsecutiveFailures(reader),
         rateLimit: parseRateLimit(reader.text("rate-limit"), nameOf("rate-limit")),
         shard: parseShard(reader.text("shard"), nameOf("shard")),
         ...passSettings,
-        ...retrySettings,
-        results: parseBoolean(raw.results, nameOf("results")),
-        maxResultBytes: parseSizeBytes(reader.withDefault("max-result-size"), nameOf("max-result-size"), 64 * 1024 ** 2),
-        redactEnv: parseEnvNames(reader.text("redact-env"), nameOf("redact-env")),
     };
 }
 function parseRetryFailures(reader) {
@@ -3469,11 +2836,6 @@ function parseMaxFailureRate(reader) {
     }
     return maxFailureRate;
 }
-/** Undefined when not given: the engine's default depends on the pass (see EarlyStop). */
-function parseMaxConsecutiveFailures(reader) {
-    const value = reader.text("max-consecutive-failures");
-    return value === undefined ? undefined : reader.integer("max-consecutive-failures", value, 0, 1_000_000);
-}
 /** `20/s`, `600/m`, `1000/h`: at most that many item starts per unit. */
 function parseRateLimit(value, what) {
     if (value === undefined)
@@ -3484,11 +2846,7 @@ function parseRateLimit(value, what) {
         throw new ConfigError(`${what}: '${value}' is not a rate; write it like 20/s, 600/m or 1000/h`);
     return { count: Number(m[1]), perMs: units[m[2].toLowerCase()] };
 }
-/**
- * `i/n` with 1 <= i <= n: this job's shard of n. `1/1` is no shard: one shard is the same
- * batch as no shard (DESIGN.md), so the reusable workflow's `shards: 1` (which passes `1/1`)
- * and the action called without `shard` read and write the same state.
- */
+/** `i/n` with 1 <= i <= n: this job's shard of n. */
 function parseShard(value, what) {
     if (value === undefined)
         return undefined;
@@ -3496,30 +2854,7 @@ function parseShard(value, what) {
     if (!m || Number(m[2]) < 1 || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]) || Number(m[2]) > 256) {
         throw new ConfigError(`${what}: '${value}' must be i/n with 1 <= i <= n <= 256, like 3/8 (shards count from 1)`);
     }
-    if (Number(m[2]) === 1)
-        return undefined;
     return { index: Number(m[1]), count: Number(m[2]) };
-}
-/** A switch: true from the command line, or the strings true/false from a workflow. */
-function parseBoolean(value, what) {
-    if (value === undefined || value === false || value === true)
-        return value === true;
-    const text = value.trim();
-    if (text === "" || text === "false")
-        return false;
-    if (text === "true")
-        return true;
-    throw new ConfigError(`${what}: '${text}' must be true or false`);
-}
-/** Names of environment variables, separated by commas, spaces or newlines. */
-function parseEnvNames(text, what) {
-    if (text === undefined)
-        return [];
-    const names = text.split(/[\s,]+/).filter(Boolean);
-    const bad = names.find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
-    if (bad !== undefined)
-        throw new ConfigError(`${what}: '${bad}' is not the name of an environment variable (give names like API_TOKEN, not values)`);
-    return names;
 }
 
 // EXTERNAL MODULE: external "node:child_process"
@@ -3556,67 +2891,8 @@ const realSystem = {
     spawn: external_node_child_process_.spawn,
 };
 
-;// CONCATENATED MODULE: ./src/core/platform/secrets.ts
-/**
- * Secrets that must not reach what the engine stores (failures.json, the snapshot, the
- * reports, the artifact, the cache) nor the handlers that do not need them.
- */
-/** Variables whose values are always redacted: the job's tokens. */
-const ALWAYS_REDACTED_ENV = ["GITHUB_TOKEN", "ACTIONS_RUNTIME_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"];
-/**
- * Shorter values are not redacted: a secret of 1–3 characters would turn every such
- * substring of every message into `***` and hide nothing worth hiding.
- */
-const MIN_SECRET_CHARS = 4;
-/** What a redacted secret is replaced with (as the runner masks secrets in the log). */
-const REDACTED = "***";
-/**
- * The values to redact: those of ALWAYS_REDACTED_ENV and of the named variables, plus
- * `extra` (the action's github-token input), each also line by line (a multi-line secret,
- * like a key, may be printed in parts).
- */
-function secretValues(env, names, extra = []) {
-    const values = new Set();
-    const add = (value) => {
-        if (value === undefined)
-            return;
-        for (const part of [value, ...value.split(/\r?\n/)]) {
-            const trimmed = part.trim();
-            if (trimmed.length >= MIN_SECRET_CHARS)
-                values.add(trimmed);
-        }
-    };
-    for (const name of [...ALWAYS_REDACTED_ENV, ...names])
-        add(env[name]);
-    for (const value of extra)
-        add(value);
-    return [...values];
-}
-/** Replaces every occurrence of the values with `***`; longer values first, so a value containing another goes whole. */
-function makeRedactor(values) {
-    if (values.length === 0)
-        return (text) => text;
-    const sorted = [...values].sort((a, b) => b.length - a.length);
-    const pattern = new RegExp(sorted.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
-    return (text) => (typeof text === "string" ? text.replace(pattern, REDACTED) : text);
-}
-/**
- * The runner's own plumbing, which no handler needs: the token and URLs of the job's
- * cache and results services, and the action's inputs (`INPUT_GITHUB-TOKEN` among them).
- * A handler that needs a token gets one the workflow passes it by name.
- */
-const RUNNER_INTERNAL_ENV = new Set(["ACTIONS_RUNTIME_TOKEN", "ACTIONS_RUNTIME_URL", "ACTIONS_RESULTS_URL", "ACTIONS_CACHE_URL", "ACTIONS_CACHE_SERVICE_V2"]);
-/** The environment handlers (and the items command) run with: this process's, minus the runner's plumbing. */
-function handlerEnvironment(env) {
-    const out = {};
-    for (const [key, value] of Object.entries(env)) {
-        if (RUNNER_INTERNAL_ENV.has(key) || key.startsWith("INPUT_"))
-            continue;
-        out[key] = value;
-    }
-    return out;
-}
-
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(474);
 ;// CONCATENATED MODULE: ./src/core/handlers/command/output-tail.ts
@@ -3636,33 +2912,6 @@ class OutputTail {
     value(maxLines = 20) {
         const lines = this.text.slice(-this.maxChars).trimEnd().split("\n");
         return lines.slice(-maxLines).join("\n").trim();
-    }
-}
-/** Keeps the first maxBytes of a stream (a command's result), and whether more came. */
-class OutputHead {
-    maxBytes;
-    chunks = [];
-    bytes = 0;
-    overflow = false;
-    constructor(maxBytes) {
-        this.maxBytes = maxBytes;
-    }
-    push(chunk) {
-        if (this.overflow)
-            return;
-        const room = this.maxBytes - this.bytes;
-        if (chunk.length > room) {
-            this.overflow = true;
-            if (room > 0)
-                this.chunks.push(Buffer.from(chunk.subarray(0, room)));
-            this.bytes = this.maxBytes;
-            return;
-        }
-        this.chunks.push(chunk);
-        this.bytes += chunk.length;
-    }
-    value() {
-        return Buffer.concat(this.chunks);
     }
 }
 
@@ -3721,25 +2970,18 @@ function createNodeLauncher(options) {
                     onStarted(child.pid);
                 const stderr = new OutputTail();
                 const stdout = new OutputTail();
-                const head = request.keepStdoutBytes === undefined ? undefined : new OutputHead(request.keepStdoutBytes);
                 let drainTimer;
                 const finish = (outcome) => {
                     drainTimer?.();
                     resolve(outcome);
                 };
-                child.stdout?.on("data", (c) => {
-                    stdout.push(c);
-                    head?.push(c);
-                });
+                child.stdout?.on("data", (c) => stdout.push(c));
                 child.stderr?.on("data", (c) => stderr.push(c));
                 // A command that does not read its input closes the pipe early: that is not an error.
                 child.stdin?.on("error", () => { });
                 child.stdin?.end(request.stdin);
                 child.on("error", (error) => finish({ kind: "not-started", message: error.message }));
-                child.on("close", (code, signal) => finish({
-                    kind: "exited", code, signal, output: stderr.value() || stdout.value(),
-                    ...(head && code === 0 ? { stdout: head.value(), stdoutOverflow: head.overflow } : {}),
-                }));
+                child.on("close", (code, signal) => finish({ kind: "exited", code, signal, output: stderr.value() || stdout.value() }));
                 // 'close' waits for stdio to close: a grandchild that keeps our pipes open past the
                 // command's own exit would hold the item forever, so close them shortly after exit.
                 child.on("exit", () => {
@@ -3804,8 +3046,6 @@ const SPAWN_SERVER_SOURCE = [
     "        self.stdin = None  # (fd, memoryview of the bytes left to write)",
     "        self.reading = set()  # stdout and stderr fds not at end of file yet",
     "        self.tails = {}  # fd -> bytearray",
-    "        self.keep = None  # bytes of stdout's head to keep for a result (--results)",
-    "        self.head = None  # (stdout fd, bytearray of at most keep + 1 bytes)",
     "",
     "",
     "class Server:",
@@ -3916,9 +3156,6 @@ const SPAWN_SERVER_SOURCE = [
     "        ours = [pipes[0][1], pipes[1][0], pipes[2][0]]",
     "        child = Child(request[\"token\"], pid)",
     "        self.children[pid] = child",
-    "        if request.get(\"keep\") is not None:",
-    "            child.keep = request[\"keep\"]",
-    "            child.head = (pipes[1][0], bytearray())",
     "        self.reply({\"token\": child.token, \"pid\": pid})",
     "        stdin, stdout, stderr = ours",
     "        for fd in ours:",
@@ -3961,8 +3198,6 @@ const SPAWN_SERVER_SOURCE = [
     "        except OSError:",
     "            chunk = b\"\"  # unreadable: treat it as the end of the output",
     "        if chunk:",
-    "            if child.head is not None and child.head[0] == fd and len(child.head[1]) <= child.keep:",
-    "                child.head[1].extend(chunk[: child.keep + 1 - len(child.head[1])])",
     "            tail = child.tails[fd]",
     "            tail += chunk",
     "            if len(tail) > 2 * TAIL_BYTES:",
@@ -4014,9 +3249,6 @@ const SPAWN_SERVER_SOURCE = [
     "                message[\"signal\"] = \"SIG%d\" % number",
     "        else:",
     "            message[\"code\"] = os.WEXITSTATUS(status)",
-    "        if message.get(\"code\") == 0 and child.head is not None:",
-    "            message[\"out\"] = base64.b64encode(bytes(child.head[1][: child.keep])).decode()",
-    "            message[\"over\"] = len(child.head[1]) > child.keep",
     "        if message.get(\"code\") != 0:",
     "            stdout, stderr = (bytes(t[-TAIL_BYTES:]) for t in child.tails.values())",
     "            message[\"stdout\"] = base64.b64encode(stdout).decode()",
@@ -4120,7 +3352,7 @@ class SpawnServer {
         return new Promise((resolve) => {
             this.pending.set(token, { onStarted, resolve });
             const env = Object.fromEntries(Object.entries(request.env).map(([k, v]) => [k, v === undefined ? null : wellFormed(v)]));
-            this.send({ op: "spawn", token, argv: request.argv.map(wellFormed), env, stdin: wellFormed(request.stdin), keep: request.keepStdoutBytes ?? null });
+            this.send({ op: "spawn", token, argv: request.argv.map(wellFormed), env, stdin: wellFormed(request.stdin) });
         });
     }
     /** Ends the server: it exits when its standard input closes. */
@@ -4155,10 +3387,7 @@ class SpawnServer {
             this.idle();
         if (reply.error !== undefined)
             return pending.resolve({ kind: "not-started", message: reply.error });
-        pending.resolve({
-            kind: "exited", code: reply.code ?? null, signal: reply.signal ?? null, output: outputOf(reply),
-            ...(reply.out === undefined ? {} : { stdout: Buffer.from(reply.out, "base64"), stdoutOverflow: reply.over === true }),
-        });
+        pending.resolve({ kind: "exited", code: reply.code ?? null, signal: reply.signal ?? null, output: outputOf(reply) });
     }
     die(reason) {
         if (this.deathReason !== undefined)
@@ -4213,9 +3442,9 @@ function outputOf(reply) {
 }
 /** Lone surrogates become U+FFFD, as Node's own spawn encodes them (Python would refuse them). */
 function wellFormed(text) {
-    return spawn_server_LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATE_ALL, "\uFFFD") : text;
+    return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATE_ALL, "\uFFFD") : text;
 }
-const spawn_server_LONE_SURROGATE = /\p{Cs}/u;
+const LONE_SURROGATE = /\p{Cs}/u;
 const LONE_SURROGATE_ALL = /\p{Cs}/gu;
 
 ;// CONCATENATED MODULE: ./src/core/handlers/command/server-launcher.ts
@@ -4270,7 +3499,7 @@ function createServerLauncher(options, fallback) {
             const s = await current();
             if (s === undefined || closed)
                 return fallback.launch(request, onStarted);
-            return s.spawn({ argv: ["/bin/sh", "-c", options.command], env: request.env, stdin: request.stdin, keepStdoutBytes: request.keepStdoutBytes }, onStarted);
+            return s.spawn({ argv: ["/bin/sh", "-c", options.command], env: request.env, stdin: request.stdin }, onStarted);
         },
         close() {
             closed = true;
@@ -4280,568 +3509,16 @@ function createServerLauncher(options, fallback) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/state/journal-writer.ts
-
-
-/**
- * Appends journal lines in batches: a line is buffered in memory and written within
- * flushIntervalMs (or at once when the buffer grows large, or on flush()). write(2) puts
- * the bytes in the kernel's page cache, which survives the process being SIGKILLed, so
- * at most one flush interval of completions can be lost to a kill — those items run
- * again on resume, which is why every item carries an idempotency key.
- *
- * A write that fails (ENOSPC, EIO, a vanished folder) never throws out of the flush timer
- * (that would end the process with a stack trace and the lock left): the file is cut back
- * to its last whole line, the writer stops writing, and onError is told once.
- */
-class JournalWriter {
-    path;
-    system;
-    flushIntervalMs;
-    maxBufferedChars;
-    onError;
-    fs;
-    fd;
-    /** Where the next write starts: the end of the last whole write. */
-    endOffset = 0;
-    pending = "";
-    cancelTimer;
-    /** Bytes written to this journal file by this writer. */
-    bytesWritten = 0;
-    /** The first write error; once set, nothing more is written. */
-    failure;
-    constructor(path, system, flushIntervalMs, 
-    /**
-     * 64K, not more: the buffer is a rope of small strings that lives through young-gen
-     * collections until it is written, and every scavenge copies it; a 1M-char buffer made
-     * the collector's share of a million-item run several times larger, a 64K write costs
-     * little more per byte.
-     */
-    maxBufferedChars = 1 << 16, onError, 
-    /** The file operations (a test injects a failing write). */
-    fs = { writeSync: external_node_fs_.writeSync }) {
-        this.path = path;
-        this.system = system;
-        this.flushIntervalMs = flushIntervalMs;
-        this.maxBufferedChars = maxBufferedChars;
-        this.onError = onError;
-        this.fs = fs;
-    }
-    append(line) {
-        if (this.failure !== undefined)
-            return;
-        this.pending += line;
-        if (this.pending.length >= this.maxBufferedChars)
-            this.flush();
-        else if (this.cancelTimer === undefined) {
-            this.cancelTimer = this.system.setTimer(() => {
-                this.cancelTimer = undefined;
-                this.flush();
-            }, this.flushIntervalMs);
-        }
-    }
-    /** Writes everything buffered now (synchronously, so a signal handler can rely on it). */
-    flush() {
-        if (this.cancelTimer) {
-            this.cancelTimer();
-            this.cancelTimer = undefined;
-        }
-        if (this.pending.length === 0 || this.failure !== undefined)
-            return;
-        const text = this.pending;
-        this.pending = "";
-        try {
-            this.write(text);
-        }
-        catch (error) {
-            this.fail(error);
-        }
-    }
-    write(text) {
-        if (this.fd === undefined) {
-            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(this.path), { recursive: true });
-            this.fd = (0,external_node_fs_.openSync)(this.path, "a+");
-            this.endOffset = (0,external_node_fs_.fstatSync)(this.fd).size;
-            // A journal that ends mid-line (a write torn by a kill) gets a newline first: the
-            // first record of this run must start a line of its own, not finish the fragment.
-            if (!endsWithNewline(this.fd, this.endOffset))
-                text = "\n" + text;
-        }
-        const buffer = Buffer.from(text, "utf8");
-        let offset = 0;
-        while (offset < buffer.length)
-            offset += this.fs.writeSync(this.fd, buffer, offset);
-        this.bytesWritten += buffer.length;
-        this.endOffset += buffer.length;
-    }
-    fail(error) {
-        this.failure = error;
-        // A partial write would leave a torn line the next run appends onto: cut it off.
-        if (this.fd !== undefined) {
-            try {
-                (0,external_node_fs_.ftruncateSync)(this.fd, this.endOffset);
-            }
-            catch {
-                // the load ignores a torn last line anyway
-            }
-        }
-        this.onError?.(error);
-    }
-    close() {
-        this.flush();
-        if (this.fd !== undefined) {
-            try {
-                (0,external_node_fs_.closeSync)(this.fd);
-            }
-            catch (error) {
-                if (this.failure === undefined)
-                    this.fail(error);
-            }
-        }
-        this.fd = undefined;
-    }
-}
-/** True for an empty file or one whose last byte is a newline. */
-function endsWithNewline(fd, size) {
-    if (size === 0)
-        return true;
-    const last = Buffer.alloc(1);
-    (0,external_node_fs_.readSync)(fd, last, 0, 1, size - 1);
-    return last[0] === 0x0a;
-}
-
-;// CONCATENATED MODULE: ./src/core/outcomes/outcome-lines.ts
-/** Quotes an id as JSON: by hand when JSON.stringify would leave it as it is (the hot path). */
-function jsonString(text) {
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff))
-            return JSON.stringify(text);
-    }
-    return '"' + text + '"';
-}
-/** A success line; `resultJson` is the result already serialised (undefined: none). */
-function successLine(id, startedAtMs, durationMs, attempts, extra, resultJson) {
-    return '{"id":' + jsonString(id) + ',"at":' + startedAtMs + ',"ms":' + durationMs + ',"n":' + attempts + extra +
-        (resultJson === undefined ? "}\n" : ',"r":' + resultJson + "}\n");
-}
-function failureLine(id, startedAtMs, durationMs, attempts, kind, error, exitCode, extra) {
-    return '{"id":' + jsonString(id) + ',"at":' + startedAtMs + ',"ms":' + durationMs + ',"n":' + attempts +
-        ',"k":"' + kind + '","e":' + JSON.stringify(error) + (exitCode === undefined ? "" : ',"x":' + exitCode) + extra + "}\n";
-}
-/** The members every line of a run shares beyond the header (redo, pass), as JSON text. */
-function extraMembers(o) {
-    return (o.redone ? ',"redo":1' : "") + (o.pass === undefined ? "" : ',"pass":' + o.pass);
-}
-/** Reads a line; undefined for a torn or foreign line. */
-function parseLine(text) {
-    if (text.length === 0 || text.charCodeAt(0) !== 0x7b)
-        return undefined;
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-    if (typeof value !== "object" || value === null)
-        return undefined;
-    const v = value;
-    if (v.t === "seg")
-        return typeof v.seq === "number" ? v : undefined;
-    if (typeof v.id !== "string" || typeof v.at !== "number" || typeof v.ms !== "number" || typeof v.n !== "number")
-        return undefined;
-    return v;
-}
-/** The id of an outcome line without parsing the rest (pass one of `results`); undefined for a header. */
-function outcome_lines_idOfLine(text) {
-    if (!text.startsWith('{"id":"'))
-        return undefined;
-    const end = text.indexOf('"', 7);
-    if (end === -1)
-        return undefined;
-    const raw = text.slice(7, end);
-    if (raw.indexOf("\\") === -1)
-        return raw;
-    // An escape inside: let JSON find the string's real end.
-    return parseLine(text)?.id;
-}
-/** True when an outcome line is a success, without parsing it: failures carry "k". */
-function outcome_lines_isSuccessLine(text) {
-    // A success has no "k" member. Outside a JSON string a quote is never escaped, so ',"k":"'
-    // can only be the failure's member or a key inside a result, which comes after ',"r":'
-    // (and a failure has no result).
-    const k = text.indexOf(',"k":"');
-    if (k === -1)
-        return true;
-    const r = text.indexOf(',"r":');
-    return r !== -1 && r < k;
-}
-function viewOf(line, header) {
-    const ok = line.k === undefined;
-    const view = {
-        id: line.id,
-        ok,
-        startedAt: new Date(line.at).toISOString(),
-        finishedAt: new Date(line.at + line.ms).toISOString(),
-        durationMs: line.ms,
-        attempts: line.n,
-        runId: header?.run ?? "",
-    };
-    if (header?.h === "command")
-        view.exitStatus = ok ? 0 : (line.x ?? null);
-    if (!ok) {
-        view.kind = line.k;
-        view.error = line.e ?? "";
-    }
-    if (line.redo)
-        view.redone = true;
-    if (header?.shard !== undefined)
-        view.shard = header.shard;
-    const pass = line.pass ?? header?.pass;
-    if (pass !== undefined)
-        view.pass = pass;
-    if ("r" in line)
-        view.result = line.r;
-    return view;
-}
-
-;// CONCATENATED MODULE: ./src/core/outcomes/outcome-files.ts
-
-
-
-/**
- * The job log lives beside the snapshot, not in it: one append-only segment per run,
- * `outcomes-<seq>.jsonl`, so a checkpoint (the snapshot's compaction) never rewrites the
- * outcomes and results already saved, and what a run adds is one new file. Segments are
- * merged into one rarely (more than MAX_SEGMENTS of them), by streaming, never in memory.
- */
-const OUTCOMES_PATTERN = /^outcomes-(\d+)\.jsonl$/;
-const MAX_SEGMENTS = 16;
-function segmentFileName(seq) {
-    return `outcomes-${seq}.jsonl`;
-}
-/** The segment files of a folder, oldest first. */
-function outcome_files_listSegments(dir) {
-    if (!(0,external_node_fs_.existsSync)(dir))
-        return [];
-    return (0,external_node_fs_.readdirSync)(dir)
-        .map((name) => ({ name, m: OUTCOMES_PATTERN.exec(name) }))
-        .filter((e) => e.m !== null)
-        .sort((a, b) => Number(a.m[1]) - Number(b.m[1]))
-        .map((e) => (0,external_node_path_.join)(dir, e.name));
-}
-/**
- * Streams the lines of files in order, in batches (one per read chunk). Every line is
- * written with its newline in the same write, so a last line without one was torn by a
- * kill: it is left out and counted in `skipped`.
- */
-async function* outcome_files_readLineBatches(paths, skipped = { lines: 0 }) {
-    for (const path of paths) {
-        let carry = "";
-        for await (const chunk of (0,external_node_fs_.createReadStream)(path, { encoding: "utf8", highWaterMark: 1 << 20 })) {
-            const text = carry + chunk;
-            const lines = text.split("\n");
-            carry = lines.pop();
-            if (lines.length > 0)
-                yield lines;
-        }
-        if (carry.length > 0)
-            skipped.lines++;
-    }
-}
-/** Every outcome of a folder in the order written; unreadable lines are counted, not fatal. */
-async function* outcome_files_readOutcomes(dir, skipped = { lines: 0 }) {
-    let header;
-    for await (const lines of outcome_files_readLineBatches(outcome_files_listSegments(dir), skipped)) {
-        const batch = [];
-        for (const text of lines) {
-            if (text.length === 0)
-                continue;
-            const parsed = parseLine(text);
-            if (parsed === undefined)
-                skipped.lines++;
-            else if ("t" in parsed)
-                header = parsed;
-            else
-                batch.push({ line: parsed, header });
-        }
-        if (batch.length > 0)
-            yield batch;
-    }
-}
-/**
- * Merges the segments into the newest one's name when there are more than maxSegments: a
- * stream copy through a temp file, renamed over the newest (atomic), then the older ones
- * are removed. A crash between the two leaves lines twice, which readers tolerate (the
- * last success still wins). Torn lines are dropped on the way.
- */
-async function compactSegments(dir, maxSegments = MAX_SEGMENTS) {
-    const segments = outcome_files_listSegments(dir);
-    if (segments.length <= maxSegments)
-        return false;
-    const target = segments[segments.length - 1];
-    const tmp = `${target}.tmp-${process.pid}`;
-    const fd = (0,external_node_fs_.openSync)(tmp, "w");
-    try {
-        let pending = [];
-        let pendingChars = 0;
-        const flush = () => {
-            if (pending.length === 0)
-                return;
-            (0,external_node_fs_.writeSync)(fd, pending.join("\n") + "\n");
-            pending = [];
-            pendingChars = 0;
-        };
-        for await (const lines of outcome_files_readLineBatches(segments)) {
-            for (const text of lines) {
-                if (text.length === 0 || parseLine(text) === undefined)
-                    continue;
-                pending.push(text);
-                pendingChars += text.length;
-                if (pendingChars > 1 << 20)
-                    flush();
-            }
-        }
-        flush();
-        (0,external_node_fs_.fsyncSync)(fd);
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-    (0,external_node_fs_.renameSync)(tmp, target);
-    for (const path of segments.slice(0, -1))
-        (0,external_node_fs_.rmSync)(path, { force: true });
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/core/outcomes/job-log-writer.ts
-
-
-
-
-
-/** The default cap on one result: 64 KiB of JSON. */
-const DEFAULT_MAX_RESULT_BYTES = 64 * 1024;
-/** No job log: what `npm run bench` compares the job log's cost against. */
-const NO_JOB_LOG = {
-    serialise: () => ({ ok: true, json: undefined }),
-    success() { },
-    failure() { },
-    close() { },
-};
-/**
- * Appends one line per finished item to this run's segment of the job log, batched like
- * the journal (same interval, and flushed first, so an item the journal calls done has
- * its outcome on disk too).
- */
-class JobLogWriter {
-    o;
-    writer;
-    extra;
-    redoExtra;
-    constructor(o) {
-        this.o = o;
-        const path = (0,external_node_path_.join)(o.stateDir, segmentFileName(o.seq));
-        this.writer = new JournalWriter(path, o.system, o.flushIntervalMs, undefined, o.onWriteError);
-        const header = { t: "seg", v: 1, seq: o.seq, run: o.runId, att: o.runAttempt, h: o.handlerKind };
-        if (o.shard !== undefined)
-            header.shard = o.shard;
-        if (o.pass !== undefined)
-            header.pass = o.pass;
-        // A segment of the same seq exists only when an earlier start of this run was killed:
-        // a torn last line there must not swallow our header.
-        this.writer.append((endsTorn(path) ? "\n" : "") + JSON.stringify(header) + "\n");
-        this.extra = "";
-        this.redoExtra = extraMembers({ redone: true });
-    }
-    /** Serialises a handler's result under the cap; undefined (no result) when results are off. */
-    serialise(result) {
-        if (!this.o.results || result === undefined)
-            return { ok: true, json: undefined };
-        let json;
-        try {
-            json = JSON.stringify(result);
-        }
-        catch (error) {
-            return { ok: false, error: `the result is not JSON-serialisable: ${error.message}` };
-        }
-        if (json === undefined)
-            return { ok: true, json: undefined }; // a function or symbol: no result
-        // Cheap first: a string's UTF-8 size is at most three bytes per UTF-16 unit.
-        if (json.length * 3 > this.o.maxResultBytes) {
-            const bytes = Buffer.byteLength(json);
-            if (bytes > this.o.maxResultBytes)
-                return { ok: false, error: resultTooLarge(bytes, this.o.maxResultBytes) };
-        }
-        return { ok: true, json };
-    }
-    success(id, startedAtMs, durationMs, attempts, resultJson) {
-        this.writer.append(successLine(id, startedAtMs, durationMs, attempts, this.extraFor(id), resultJson));
-    }
-    failure(id, startedAtMs, durationMs, attempts, kind, error, exitCode) {
-        this.writer.append(failureLine(id, startedAtMs, durationMs, attempts, kind, error, exitCode, this.extraFor(id)));
-    }
-    flush() {
-        this.writer.flush();
-    }
-    close() {
-        this.writer.close();
-    }
-    extraFor(id) {
-        return this.o.redoIds !== undefined && this.o.redoIds.has(id) ? this.redoExtra : this.extra;
-    }
-}
-/** The failure reason for a result over the cap; the same words for every handler kind. */
-function resultTooLarge(bytes, maxBytes) {
-    return `the result is ${formatBytes(bytes)}, over max-result-size ${formatBytes(maxBytes)}: return less, or raise max-result-size`;
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} bytes`;
-    if (bytes < 1024 * 1024)
-        return `${+(bytes / 1024).toFixed(1)} KiB`;
-    return `${+(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-function endsTorn(path) {
-    let size;
-    try {
-        size = (0,external_node_fs_.statSync)(path).size;
-    }
-    catch {
-        return false;
-    }
-    if (size === 0)
-        return false;
-    const fd = (0,external_node_fs_.openSync)(path, "r");
-    try {
-        const last = Buffer.alloc(1);
-        (0,external_node_fs_.readSync)(fd, last, 0, 1, size - 1);
-        return last[0] !== 0x0a;
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/handlers/item-json.ts
-/**
- * Linux caps one environment string at 128 KiB (MAX_ARG_STRLEN, counted in bytes): a
- * larger ITEM_JSON or ITEM_ID makes the spawn fail with E2BIG. Values above this many
- * bytes of UTF-8 are left out of the environment (the item is on standard input anyway).
- */
-const item_json_MAX_ENV_VALUE_BYTES = 100_000;
-/** True when the text fits one environment variable (MAX_ENV_VALUE_BYTES of UTF-8). */
-function fitsEnvironment(text) {
-    // A UTF-8 character takes at most 3 bytes per UTF-16 unit: skip the count when it cannot matter.
-    return text.length * 3 <= item_json_MAX_ENV_VALUE_BYTES || Buffer.byteLength(text, "utf8") <= item_json_MAX_ENV_VALUE_BYTES;
-}
-/**
- * JSON.stringify for what one item brings (its data, a request naming it): an item nested
- * thousands deep passes the input check (JSON.parse does not recurse) but overflows the
- * stack here. That fails the item, with a reason, never the run.
- */
-function serialiseForItem(value, what = "the item") {
-    try {
-        const json = JSON.stringify(value);
-        return { json: json === undefined ? "null" : json };
-    }
-    catch (error) {
-        return { failure: { ok: false, kind: "permanent", error: unserialisableReason(error, what) } };
-    }
-}
-/** Why a value could not be written as JSON, for a failure reason. */
-function unserialisableReason(error, what) {
-    const message = error instanceof Error ? error.message : "unknown error";
-    const hint = error instanceof RangeError ? " (nested too deeply?)" : "";
-    return `${what} cannot be written as JSON: ${message}${hint}`;
-}
-
-;// CONCATENATED MODULE: ./src/core/handlers/setup-error.ts
-
-
-/**
- * Exit statuses of `/bin/sh -c` that mean the shell could not run a program: 126 found
- * but not executable, 127 not found (POSIX XCU 2.8.2, "Exit Status for Commands").
- */
-const CANNOT_RUN_EXIT_CODES = new Set([126, 127]);
-/** spawn() errors that mean the handler cannot start at all, for any item. */
-const CANNOT_START_ERROR_CODES = ["ENOENT", "EACCES", "ENOTDIR", "EPERM"];
-/** True when a spawn error's text names one of CANNOT_START_ERROR_CODES (both spawn paths put the code in it). */
-function isCannotStartError(message) {
-    return CANNOT_START_ERROR_CODES.some((code) => new RegExp(`\\b${code}\\b`).test(message));
-}
-/**
- * Says why a handler command cannot run and how to fix it, for a setup error: the shell's
- * own words (its output tail), then a check of the program the command starts with, when
- * that is a path (`./process.sh`), against the working folder.
- */
-function describeCannotRun(o) {
-    const program = firstProgram(o.command);
-    const parts = [`${o.what} '${o.command}' cannot run (${o.failure}${o.output ? `: ${lastLine(o.output)}` : ""})`];
-    const fix = program === undefined ? undefined : fixFor(program, o.cwd);
-    parts.push(fix ?? "check that every program the command runs is installed and executable (a script needs `chmod +x` and a #! line)");
-    return parts.join(": ");
-}
-function fixFor(program, cwd) {
-    if (!program.includes("/"))
-        return undefined;
-    const path = (0,external_node_path_.isAbsolute)(program) ? program : (0,external_node_path_.resolve)(cwd, program);
-    let isFile;
-    try {
-        isFile = (0,external_node_fs_.statSync)(path).isFile();
-    }
-    catch {
-        return `${program} not found relative to ${cwd} (the working folder); check the path, or that the file is checked out`;
-    }
-    if (!isFile)
-        return `${program} is not a file`;
-    try {
-        (0,external_node_fs_.accessSync)(path, external_node_fs_.constants.X_OK);
-    }
-    catch {
-        return `${program} is not executable: run \`chmod +x ${program}\` and commit it (\`git update-index --chmod=+x ${program}\`), or run it through its interpreter (\`sh ${program}\`)`;
-    }
-    return undefined;
-}
-/**
- * The program a simple command line starts with, skipping leading VAR=value assignments;
- * undefined when the line starts with shell syntax (a quote, a subshell, a keyword).
- */
-function firstProgram(command) {
-    const words = command.trim().split(/\s+/);
-    let i = 0;
-    while (i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=\S*$/.test(words[i]))
-        i++;
-    const word = words[i];
-    if (word === undefined || !/^[\w./@%+,:-]+$/.test(word))
-        return undefined;
-    return word;
-}
-function lastLine(text) {
-    const lines = text.trim().split("\n");
-    const line = lines[lines.length - 1].trim();
-    return line.length > 300 ? line.slice(0, 300) + "…" : line;
-}
-
 ;// CONCATENATED MODULE: ./src/core/handlers/command/command-handler.ts
 
 
 
 
-
-
-
 /**
- * Standard output kept beyond the result cap: trailing whitespace (trimmed away) should not
- * fail an item whose result fits. What is beyond even this fails the item.
+ * Linux caps one environment string at 128 KiB (MAX_ARG_STRLEN): a larger ITEM_JSON would
+ * make spawn fail with E2BIG. Larger items reach the command on standard input only.
  */
-const TRIM_SLACK_BYTES = 4096;
-/**
- * ITEM_JSON and ITEM_ID above this many bytes of UTF-8 are left out of the environment
- * (ITEM_JSON_ON_STDIN_ONLY=1, ITEM_ID_ON_STDIN_ONLY=1): see MAX_ENV_VALUE_BYTES.
- */
-const MAX_ITEM_JSON_ENV_BYTES = (/* unused pure expression or super */ null && (MAX_ENV_VALUE_BYTES));
+const MAX_ITEM_JSON_ENV_BYTES = 100_000;
 /**
  * Runs the command once per item: the item's JSON on standard input and in ITEM_JSON,
  * with ITEM_ID, ITEM_ATTEMPT and IDEMPOTENCY_KEY. Each child leads its own process group
@@ -4853,9 +3530,8 @@ function createCommandHandler(options) {
     // shorter than killGraceMs); close() kills what is left, so no handler outlives the run.
     const running = new Set();
     const launcher = createLauncher(options);
-    const seen = { success: false };
     return {
-        run: (item, ctx) => runCommand(options, launcher, item, ctx, running).then((result) => asSetupFailure(options, result, seen)),
+        run: (item, ctx) => runCommand(options, launcher, item, ctx, running),
         async close() {
             for (const pid of running)
                 killGroup(pid, "SIGKILL");
@@ -4871,40 +3547,14 @@ function createLauncher(options) {
         return node;
     return createServerLauncher({ ...options, python, onFallback: options.onSpawnServerFallback }, node);
 }
-/**
- * Exit 126/127 (or a spawn that fails with ENOENT/EACCES) before any command of this run
- * succeeded means the command cannot run at all — a script without its execute bit, a
- * path that does not exist — and says nothing about the item: a setup failure. Once one
- * item succeeded, the command demonstrably runs, and such an exit is that item's own
- * (permanent) failure, so one item's missing tool cannot hold the whole batch.
- */
-function asSetupFailure(options, result, seen) {
-    if (result.ok)
-        seen.success = true;
-    const cannotRun = result.cannotRun;
-    if (cannotRun === undefined || result.ok)
-        return result;
-    delete result.cannotRun;
-    if (seen.success && !cannotRun.always)
-        return result;
-    const error = describeCannotRun({ what: options.name ?? "--run", command: options.command, cwd: options.cwd ?? process.cwd(), failure: cannotRun.failure, output: cannotRun.output });
-    return { ok: false, kind: "setup", error };
-}
 function runCommand(options, launcher, item, ctx, running) {
-    const serialised = item.raw === undefined ? serialiseForItem(item.data) : { json: item.raw };
-    if ("failure" in serialised)
-        return Promise.resolve(serialised.failure);
-    const json = serialised.json;
+    const json = JSON.stringify(item.data);
     const env = {
         ITEM_ID: item.id,
         ITEM_ATTEMPT: String(ctx.attempt),
         IDEMPOTENCY_KEY: ctx.idempotencyKey,
     };
-    if (!fitsEnvironment(item.id)) {
-        env.ITEM_ID = undefined;
-        env.ITEM_ID_ON_STDIN_ONLY = "1";
-    }
-    if (fitsEnvironment(json))
+    if (json.length <= MAX_ITEM_JSON_ENV_BYTES)
         env.ITEM_JSON = json;
     else {
         env.ITEM_JSON = undefined;
@@ -4940,61 +3590,34 @@ function runCommand(options, launcher, item, ctx, running) {
             }
             ctx.signal.removeEventListener("abort", onAbort);
             killTimer?.();
-            resolve(resultOf(outcome, stopSignal, ctx.signal.aborted, options));
+            resolve(resultOf(outcome, stopSignal, ctx.signal.aborted, options.transientExitCodes));
         };
-        const keepStdoutBytes = options.maxResultBytes === undefined ? undefined : options.maxResultBytes + TRIM_SLACK_BYTES;
-        void launcher.launch({ env, stdin: json + "\n", keepStdoutBytes }, onStarted).then(finish);
+        void launcher.launch({ env, stdin: json + "\n" }, onStarted).then(finish);
         if (ctx.signal.aborted)
             onAbort();
         else
             ctx.signal.addEventListener("abort", onAbort, { once: true });
     });
 }
-function resultOf(outcome, stopSignal, aborted, options) {
+function resultOf(outcome, stopSignal, aborted, transientExitCodes) {
     switch (outcome.kind) {
-        case "not-started": {
-            const result = { ok: false, kind: "permanent", error: `could not start the command: ${outcome.message}` };
-            if (isCannotStartError(outcome.message))
-                result.cannotRun = { failure: `could not start: ${outcome.message}`, output: "", always: true };
-            return result;
-        }
+        case "not-started":
+            return { ok: false, kind: "permanent", error: `could not start the command: ${outcome.message}` };
         case "lost":
             return { ok: false, kind: "transient", error: outcome.message };
         case "exited": {
             const { code, signal, output } = outcome;
             if (code === 0)
-                return outcome.stdout === undefined ? OK : stdoutResult(outcome.stdout, outcome.stdoutOverflow === true, options.maxResultBytes);
+                return OK;
             if (stopSignal !== undefined || aborted) {
                 // The runner decides what a stop means (timeout or shutdown); this just reports it.
                 return { ok: false, kind: "timeout", error: `stopped with ${stopSignal ?? signal}${output ? `: ${output}` : ""}` };
             }
             if (signal)
                 return { ok: false, kind: "transient", error: `killed by ${signal}${output ? `: ${output}` : ""}` };
-            const kind = code !== null && options.transientExitCodes.has(code) ? "transient" : "permanent";
-            const result = { ok: false, kind, error: `exit code ${code}${output ? `: ${output}` : ""}`, ...(code === null ? {} : { exitCode: code }) };
-            if (code !== null && CANNOT_RUN_EXIT_CODES.has(code) && !options.transientExitCodes.has(code)) {
-                result.cannotRun = { failure: `exit code ${code}: ${code === 126 ? "found but not executable" : "not found"}`, output, always: false };
-            }
-            return result;
+            const kind = code !== null && transientExitCodes.has(code) ? "transient" : "permanent";
+            return { ok: false, kind, error: `exit code ${code}${output ? `: ${output}` : ""}` };
         }
-    }
-}
-/**
- * A command's result: its standard output, trimmed; JSON when it parses as JSON, else the
- * text. Empty output is no result. Output past the cap fails the item rather than being cut.
- */
-function stdoutResult(stdout, overflow, maxResultBytes) {
-    if (overflow) {
-        return { ok: false, kind: "permanent", exitCode: 0, error: `standard output is over max-result-size ${formatBytes(maxResultBytes)} (a command's result is its standard output: log to stderr, or raise max-result-size)` };
-    }
-    const text = stdout.toString("utf8").trim();
-    if (text === "")
-        return OK;
-    try {
-        return { ok: true, result: JSON.parse(text) };
-    }
-    catch {
-        return { ok: true, result: text };
     }
 }
 
@@ -5033,7 +3656,7 @@ async function loadModuleFunction(file, what) {
  * Not an async function: a plain `then` on the user's promise spares the async wrapper's
  * own promise and its extra microtask turns on the per-item path.
  */
-function createModuleHandler(fn, nowMs, keepResults = false) {
+function createModuleHandler(fn, nowMs) {
     const failed = (error) => {
         const c = classifyError(error, nowMs());
         return { ok: false, kind: c.kind, error: c.message, retryAfterMs: c.retryAfterMs, throttled: c.throttled };
@@ -5049,54 +3672,33 @@ function createModuleHandler(fn, nowMs, keepResults = false) {
             }
             // Promise.resolve, as `await` would: a native promise as it is, a thenable adopted,
             // any other value (a synchronous function) taken as success.
-            return Promise.resolve(returned).then(keepResults ? okWithResult : ok, failed);
+            return Promise.resolve(returned).then(ok, failed);
         },
     };
 }
 const ok = () => OK;
-/** With --results the return value is the item's result; undefined means none. */
-const okWithResult = (value) => (value === undefined ? OK : { ok: true, result: value });
 
 ;// CONCATENATED MODULE: ./src/core/handlers/worker-handler.ts
 
 
 
-
-
-/** Deaths in a row, before the run's first answer, that make the worker a setup error. */
-const MAX_DEATHS_BEFORE_ANSWER = 3;
-/** What all lanes' workers of one run learn together. */
-class WorkerRecord {
-    /** Some worker of this run answered a request: the command works. */
-    answered = false;
-    deathsInARow = 0;
-    warnedAboutUnnamedAnswers = false;
-}
 /**
  * The worker protocol: a long-lived process reads one request line per item on standard
  * input — {"id","attempt","idempotencyKey","item"} — and answers one line on standard
- * output naming the request: {"id":"<the request's id>","ok":true} (with --results,
- * {"id":…,"ok":true,"result":…}), or
- * {"id":…,"ok":false,"error":"…","transient":true,"retryAfterMs":N}. A line that does not
- * name the item in flight is log output (a JSON API response with "ok" a worker logs is
- * never taken as the item's outcome); an answer naming another id is a protocol error:
- * the worker is restarted and the item retried. Each lane of the pool has its own worker,
- * started while the run loads its state and checks the items, which handles one item at a
- * time; a worker that dies fails its item as transient and is started again for the next
- * item. A timeout or a stop kills the worker's process group.
- *
- * A worker that never works is a setup error, not a failure of the items: one that exits
- * 126/127 (its program not executable or not found) before any answer, or that dies
- * MAX_DEATHS_BEFORE_ANSWER times in a row before the first answer of the run, stops the run.
+ * output: {"ok":true}, or {"ok":false,"error":"…","transient":true,"retryAfterMs":N}.
+ * Other stdout lines (not JSON objects with "ok") are treated as log output. Each lane
+ * of the pool has its own worker, started while the run loads its state and checks the
+ * items, which handles one item at a time; a worker that dies
+ * fails its item as transient and is started again for the next item. A timeout or a
+ * stop kills the worker's process group.
  */
 function createWorkerHandler(options) {
     const idle = [];
     const all = new Set();
-    const record = new WorkerRecord();
     return {
         warmUp(lanes) {
             for (let i = all.size; i < lanes; i++) {
-                const worker = new Worker(options, record);
+                const worker = new Worker(options);
                 all.add(worker);
                 idle.push(worker);
             }
@@ -5104,7 +3706,7 @@ function createWorkerHandler(options) {
         async run(item, ctx) {
             let worker = idle.pop();
             if (!worker || worker.dead) {
-                worker = new Worker(options, record);
+                worker = new Worker(options);
                 all.add(worker);
             }
             const result = await worker.handle(item, ctx);
@@ -5123,24 +3725,16 @@ function createWorkerHandler(options) {
 }
 class Worker {
     o;
-    record;
     dead = false;
     child;
     stderr = new OutputTail();
     logTail = new OutputTail();
     buffered = "";
-    /** The id of the request in flight: only an answer naming it is its outcome. */
-    inFlightId;
     waiting;
     exitDescription = "";
-    /** How the worker ended, when that says it could not run at all (126/127, ENOENT). */
-    cannotRun;
-    /** We stopped it (a timeout, a stop, a protocol error): not a death of its own. */
-    killedByUs = false;
     exited;
-    constructor(o, record) {
+    constructor(o) {
         this.o = o;
-        this.record = record;
         this.child = o.system.spawn("/bin/sh", ["-c", o.command], { cwd: o.cwd, env: o.env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
         this.child.stdin?.on("error", () => { });
         this.child.stderr?.on("data", (c) => this.stderr.push(c));
@@ -5149,15 +3743,11 @@ class Worker {
         this.exited = new Promise((resolve) => {
             this.child.on("error", (error) => {
                 this.exitDescription = `could not start the worker: ${error.message}`;
-                if (isCannotStartError(error.message))
-                    this.cannotRun = error.message;
                 this.onExit();
                 resolve();
             });
             this.child.on("close", (code, signal) => {
                 this.exitDescription = `the worker exited (${code === null ? signal : `exit code ${code}`})`;
-                if (code !== null && CANNOT_RUN_EXIT_CODES.has(code))
-                    this.cannotRun = `exit code ${code}`;
                 this.onExit();
                 resolve();
             });
@@ -5166,22 +3756,18 @@ class Worker {
     handle(item, ctx) {
         if (this.dead)
             return Promise.resolve({ ok: false, kind: "transient", error: this.exitDescription });
-        const request = requestLine(item, ctx);
-        if ("failure" in request)
-            return Promise.resolve(request.failure);
         return new Promise((resolve) => {
             const onAbort = () => this.kill();
             this.waiting = (result) => {
                 ctx.signal.removeEventListener("abort", onAbort);
                 this.waiting = undefined;
-                this.inFlightId = undefined;
                 resolve(result);
             };
             if (ctx.signal.aborted)
                 return this.kill();
             ctx.signal.addEventListener("abort", onAbort, { once: true });
-            this.inFlightId = item.id;
-            this.child.stdin?.write(request.json + "\n");
+            const request = JSON.stringify({ id: item.id, attempt: ctx.attempt, idempotencyKey: ctx.idempotencyKey, item: item.data });
+            this.child.stdin?.write(request + "\n");
         });
     }
     onStdout(text) {
@@ -5190,65 +3776,24 @@ class Worker {
         while ((nl = this.buffered.indexOf("\n")) !== -1) {
             const line = this.buffered.slice(0, nl);
             this.buffered = this.buffered.slice(nl + 1);
-            const answer = parseAnswer(line, this.inFlightId, this.o.keepResults === true);
-            if (answer.type === "answer") {
-                this.record.answered = true;
-                this.record.deathsInARow = 0;
-                this.waiting?.(answer.result);
-            }
-            else if (answer.type === "other-id") {
-                this.protocolError(answer.id);
-            }
-            else {
-                if (answer.unnamed)
-                    this.warnUnnamed();
+            const answer = parseAnswer(line);
+            if (answer === undefined) {
                 this.logTail.push(line + "\n");
+                continue;
             }
+            this.waiting?.(answer);
         }
-    }
-    /** An answer for an id not in flight: this worker's answers cannot be trusted any more. */
-    protocolError(id) {
-        const inFlight = this.inFlightId;
-        this.waiting?.({
-            ok: false, kind: "transient",
-            error: `protocol error: the worker answered for id ${JSON.stringify(id)} while ${JSON.stringify(inFlight)} was in flight; the worker was restarted and the item is retried`,
-        });
-        this.kill();
-    }
-    warnUnnamed() {
-        if (this.record.warnedAboutUnnamedAnswers)
-            return;
-        this.record.warnedAboutUnnamedAnswers = true;
-        this.o.warn?.(`the worker printed a line with "ok" but without the request's "id": taken as log output. ` +
-            `Answers name the request they answer: {"id":"<the request's id>","ok":true} (see the README's worker protocol)`);
     }
     onExit() {
         this.dead = true;
         const tail = this.stderr.value() || this.logTail.value();
-        const described = `${this.exitDescription}${tail ? `: ${tail}` : ""}`;
-        if (!this.killedByUs)
-            this.record.deathsInARow++;
-        const neverWorked = !this.record.answered && !this.killedByUs;
-        if (neverWorked && (this.cannotRun !== undefined || this.record.deathsInARow >= MAX_DEATHS_BEFORE_ANSWER)) {
-            this.waiting?.({ ok: false, kind: "setup", error: this.setupMessage(tail) });
-            return;
-        }
         // A worker dying mid-item says little about the item itself: treat it as transient, so
         // the item is tried again with a fresh worker; repeated deaths exhaust the attempts.
-        this.waiting?.({ ok: false, kind: "transient", error: described });
-    }
-    setupMessage(tail) {
-        const what = this.o.name ?? "--worker";
-        if (this.cannotRun !== undefined) {
-            return describeCannotRun({ what, command: this.o.command, cwd: this.o.cwd ?? process.cwd(), failure: this.cannotRun, output: tail });
-        }
-        return `${what} '${this.o.command}' died ${this.record.deathsInARow} times in a row without answering any item ` +
-            `(last: ${this.exitDescription}${tail ? `: ${tail}` : ""}); fix the worker, or, if one item crashes it, have it answer {"id":…,"ok":false} for that item`;
+        this.waiting?.({ ok: false, kind: "transient", error: `${this.exitDescription}${tail ? `: ${tail}` : ""}` });
     }
     kill() {
         if (this.dead || this.child.pid === undefined)
             return;
-        this.killedByUs = true;
         const pid = this.child.pid;
         if (!killGroup(pid, "SIGTERM"))
             return;
@@ -5259,57 +3804,30 @@ class Worker {
     async shutdown() {
         if (this.dead)
             return;
-        this.killedByUs = true;
         this.child.stdin?.end();
         const cancel = this.o.system.setTimer(() => this.kill(), 1000);
         await this.exited;
         cancel();
     }
 }
-/**
- * Reads one line of worker output against the id in flight. The one place that knows the
- * answer's fields: {"id", "ok", "result", "error", "transient", "retryAfterMs"}.
- */
-function parseAnswer(line, inFlightId, keepResults = false) {
+function parseAnswer(line) {
     const text = line.trim();
     if (!text.startsWith("{"))
-        return LOG;
+        return undefined;
     let value;
     try {
         value = JSON.parse(text);
     }
     catch {
-        return LOG;
+        return undefined;
     }
-    if (typeof value !== "object" || value === null || typeof value.ok !== "boolean")
-        return LOG;
-    if (!("id" in value))
-        return UNNAMED;
-    const id = typeof value.id === "string" ? value.id : JSON.stringify(value.id) ?? String(value.id);
-    if (typeof value.id !== "string" || id !== inFlightId)
-        return { type: "other-id", id };
+    if (typeof value.ok !== "boolean")
+        return undefined;
     if (value.ok)
-        return { type: "answer", result: keepResults && value.result !== undefined ? { ok: true, result: value.result } : OK };
+        return OK;
     const error = typeof value.error === "string" && value.error !== "" ? value.error : "the worker reported a failure without a message";
-    const retryAfterMs = typeof value.retryAfterMs === "number" && value.retryAfterMs >= 0 ? value.retryAfterMs : undefined;
-    return { type: "answer", result: { ok: false, kind: value.transient === true ? "transient" : "permanent", error, retryAfterMs, throttled: retryAfterMs !== undefined } };
-}
-const LOG = Object.freeze({ type: "log" });
-const UNNAMED = Object.freeze({ type: "log", unnamed: true });
-/**
- * One request line: the item as the source wrote it when there is such a text (large
- * numbers keep their digits), spliced in after the fields the engine writes. A JSON
- * array's element may span lines; a line break in valid JSON text outside a string is
- * whitespace, so it becomes a space and the request stays one line.
- */
-function requestLine(item, ctx) {
-    if (item.raw === undefined)
-        return serialiseForItem({ id: item.id, attempt: ctx.attempt, idempotencyKey: ctx.idempotencyKey, item: item.data }, "the item");
-    const head = serialiseForItem({ id: item.id, attempt: ctx.attempt, idempotencyKey: ctx.idempotencyKey }, "the item");
-    if ("failure" in head)
-        return head;
-    const raw = /[\r\n]/.test(item.raw) ? item.raw.replace(/[\r\n]+/g, " ") : item.raw;
-    return { json: `${head.json.slice(0, -1)},"item":${raw}}` };
+    const retryAfterMs = typeof value.retryAfterMs === "number" ? value.retryAfterMs : undefined;
+    return { ok: false, kind: value.transient === true ? "transient" : "permanent", error, retryAfterMs, throttled: retryAfterMs !== undefined };
 }
 
 ;// CONCATENATED MODULE: ./src/core/handlers/create-handler.ts
@@ -5320,17 +3838,13 @@ async function createHandler(spec, e) {
     switch (spec.kind) {
         case "command":
             return createCommandHandler({
-                command: spec.command, cwd: e.cwd, transientExitCodes: e.transientExitCodes, killGraceMs: e.killGraceMs, env: e.env, system: e.system, name: e.nameOf("run"),
-                maxResultBytes: e.maxResultBytes,
+                command: spec.command, cwd: e.cwd, transientExitCodes: e.transientExitCodes, killGraceMs: e.killGraceMs, env: e.env, system: e.system,
                 onSpawnServerFallback: (reason) => e.log?.(`commands start with Node's spawn, which is slower for short commands (python3 spawn helper: ${reason})`),
             });
         case "module":
-            return createModuleHandler(await loadModuleFunction(spec.file, e.nameOf("module")), e.system.nowMs, e.maxResultBytes !== undefined);
+            return createModuleHandler(await loadModuleFunction(spec.file, e.nameOf("module")), e.system.nowMs);
         case "worker":
-            return createWorkerHandler({
-                command: spec.command, cwd: e.cwd, killGraceMs: e.killGraceMs, env: e.env, system: e.system, name: e.nameOf("worker"),
-                keepResults: e.maxResultBytes !== undefined, warn: (message) => (e.warn ?? e.log)?.(message),
-            });
+            return createWorkerHandler({ command: spec.command, cwd: e.cwd, killGraceMs: e.killGraceMs, env: e.env, system: e.system });
     }
 }
 
@@ -5446,15 +3960,13 @@ class Budget {
 ;// CONCATENATED MODULE: ./src/core/run/exit-code.ts
 /**
  * The exit status of a run: 128 + the signal's number when a signal stopped it (130 for
- * SIGINT, 143 for SIGTERM, as a shell reports them), 2 for a handler that cannot run, 4 for the failure-rate stop, 3 when
+ * SIGINT, 143 for SIGTERM, as a shell reports them), 4 for the failure-rate stop, 3 when
  * the time budget ran out with items left, 1 when any item failed, else 0.
  */
 function exitCodeFor(ending) {
     switch (ending.stopReason) {
         case "signal":
             return ending.signal === "SIGTERM" ? 143 : 130;
-        case "handler-error":
-            return 2;
         case "failure-rate":
             return 4;
         case "budget":
@@ -5955,72 +4467,7 @@ function checkVersionFields(r) {
     return fields;
 }
 
-;// CONCATENATED MODULE: ./src/core/run/early-stop.ts
-/** Default of `max-consecutive-failures` in a normal run (a retry-failures pass: off). */
-const DEFAULT_MAX_CONSECUTIVE_FAILURES = 25;
-/**
- * Stops a run that cannot do anything useful before it burns its budget or marks a whole
- * list failed for a reason that has nothing to do with the items:
- * - the handler cannot run at all (a setup failure): stop at the first one, the item stays
- *   pending;
- * - N items in a row failed and none succeeded in this run: something upstream is broken.
- * Once an item succeeded, the handler demonstrably works: failures are the items' own.
- */
-class EarlyStop {
-    o;
-    consecutiveFailures = 0;
-    anySuccess = false;
-    /** Why the run stopped early, once it did. */
-    message;
-    constructor(o) {
-        this.o = o;
-    }
-    succeeded() {
-        this.anySuccess = true;
-        this.consecutiveFailures = 0;
-    }
-    failed() {
-        this.consecutiveFailures++;
-        const max = this.o.maxConsecutiveFailures;
-        if (this.anySuccess || max === 0 || this.consecutiveFailures < max || this.message !== undefined)
-            return;
-        this.message =
-            `${this.consecutiveFailures} items in a row failed and none succeeded in this run ` +
-                `(max-consecutive-failures ${max}): stopping early, the handler or something it needs looks broken. ` +
-                "Finished work is saved; fix the cause (see failures.json), then run again";
-        this.o.stop("failure-rate", this.message);
-    }
-    /** The handler cannot run (see SetupFailure); `id` is the item it was trying. */
-    setup(id, error) {
-        if (this.message !== undefined)
-            return;
-        this.message = `${error}. Stopped at item ${JSON.stringify(id)}; no item was marked failed, run again once it is fixed`;
-        this.o.stop("handler-error", this.message);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/run/failure-line.ts
-
-
-/**
- * The journal line of a failure, made storable whatever the item is: an item nested too
- * deeply for JSON.stringify (it passed the input check: JSON.parse does not recurse) is
- * stored without its data (`item: null`, said in the error), so the failure is recorded
- * and the run goes on. Returns the record as stored, for the in-memory state too.
- */
-function storableFailure(rec) {
-    try {
-        return { rec, line: recordLine(rec) };
-    }
-    catch (error) {
-        const stored = { ...rec, item: null, error: `${rec.error}; ${unserialisableReason(error, "the item")}, so it is stored without its data` };
-        return { rec: stored, line: recordLine(stored) };
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/core/run/outcome-recorder.ts
-
-
 
 
 
@@ -6040,48 +4487,21 @@ class OutcomeRecorder {
     sinks;
     /** Failures this run that a next normal run will not retry (permanent or quarantined). */
     failedFinal = 0;
-    /** Failures whose retry did not fit the budget: left for the next run, so the run is not complete. */
-    deferredForBudget = 0;
-    /** Stops a run whose handler cannot run, or that only fails. */
-    early;
     constructor(options, sinks) {
         this.options = options;
         this.sinks = sinks;
-        this.early = new EarlyStop({
-            maxConsecutiveFailures: options.maxConsecutiveFailures ?? (options.retryFailures ? 0 : DEFAULT_MAX_CONSECUTIVE_FAILURES),
-            stop: (reason, message) => {
-                options.log.error(message);
-                sinks.stop.request(reason, options.shutdownGraceMs);
-            },
-        });
     }
-    /** @param startedAtMs when the item's first attempt in this run started */
-    record(item, outcome, startedAtMs) {
-        if (outcome.status === "cutoff")
-            return; // not an outcome; the item stays pending for the next run
-        const { redact } = this.options;
-        if (redact && (outcome.status === "failed" || outcome.status === "setup"))
-            outcome = { ...outcome, error: redact(outcome.error) };
-        // The handler cannot run: nothing is recorded, the item stays pending, the run stops.
-        if (outcome.status === "setup")
-            return this.early.setup(item.id, outcome.error);
-        const durationMs = this.options.system.nowMs() - startedAtMs;
-        if (outcome.status === "done") {
-            const result = this.sinks.jobLog.serialise(outcome.result);
-            if (result.ok)
-                return this.recordDone(item, outcome.attempts, startedAtMs, durationMs, result.json);
-            // Too large, or not JSON: the item fails with the reason rather than losing its result.
-            outcome = { status: "failed", kind: "permanent", error: result.error, attempts: outcome.attempts };
+    record(item, outcome) {
+        if (outcome.status === "done")
+            this.recordDone(item);
+        else if (outcome.status === "failed") {
+            this.recordFailure(item, outcome);
+            this.stopIfFailureRateTooHigh();
         }
-        this.recordFailure(item, outcome, startedAtMs, durationMs);
-        this.early.failed();
-        this.stopIfFailureRateTooHigh();
+        // "cutoff": not an outcome; the item stays pending for the next run.
     }
-    recordDone(item, attempts, startedAtMs, durationMs, resultJson) {
+    recordDone(item) {
         const { changes } = this.options;
-        const priorAttempts = this.sinks.state.failures.size === 0 ? 0 : (this.sinks.state.failures.get(item.id)?.attempts ?? 0);
-        // The outcome first: the journal's done record must never reach the disk without it.
-        this.sinks.jobLog.success(item.id, startedAtMs, durationMs, priorAttempts + attempts, resultJson);
         if (changes === undefined) {
             this.sinks.journal.append(doneLine(item.id));
             this.sinks.state.markDoneInRun(item.id);
@@ -6098,7 +4518,6 @@ class OutcomeRecorder {
                 state.versions.set(item.id, version);
         }
         this.sinks.meter.succeeded++;
-        this.early.succeeded();
     }
     /** With reprocess-changed: the fingerprint and version a fail record carries. */
     versionFields(item) {
@@ -6108,7 +4527,7 @@ class OutcomeRecorder {
         const version = versionOf(this.sinks.state, item, changes);
         return { f: fingerprintText(changes.fingerprint(item)), ...(version > 0 ? { v: version } : {}) };
     }
-    recordFailure(item, outcome, startedAtMs, durationMs) {
+    recordFailure(item, outcome) {
         const { state, journal, meter } = this.sinks;
         const prior = state.failures.get(item.id);
         const runs = (prior?.runs ?? 0) + 1;
@@ -6122,15 +4541,11 @@ class OutcomeRecorder {
             ...(this.options.shardLabel === undefined ? {} : { shard: this.options.shardLabel }),
             ...this.versionFields(item),
         };
-        this.sinks.jobLog.failure(item.id, startedAtMs, durationMs, record.attempts, kind, record.error, outcome.exitCode);
-        const stored = storableFailure(record);
-        journal.append(stored.line);
-        state.apply(stored.rec);
+        journal.append(recordLine(record));
+        state.apply(record);
         meter.failed++;
         if (kind === "permanent" || kind === "quarantined")
             this.failedFinal++;
-        if (outcome.deferred)
-            this.deferredForBudget++;
         const quarantine = kind === "quarantined" ? ` after failing in ${runs} runs` : "";
         this.sinks.itemLog.write(`✗ ${logId(item.id)}: ${oneLine(outcome.error)} (${kind}${quarantine}, ${record.attempts} attempt(s))`);
     }
@@ -6209,8 +4624,7 @@ class Context {
     #item;
     get idempotencyKey() {
         const o = this.#o;
-        const namespace = o.redo !== undefined && o.redo.ids.has(this.id) ? `${o.idempotencyNamespace}\0${o.redo.tag}` : o.idempotencyNamespace;
-        return (this.key ??= idempotencyKey(this.id, namespace, o.pass ?? 1, o.versionOf ? o.versionOf(this.#item) : 0));
+        return (this.key ??= idempotencyKey(this.id, o.idempotencyNamespace, o.pass ?? 1, o.versionOf ? o.versionOf(this.#item) : 0));
     }
 }
 /**
@@ -6226,13 +4640,19 @@ function runItem(item, priorAttempts, o) {
     // as much as the rest of the runner. A failure goes on in runAttempts, unchanged.
     const timed = o.budget.deadlineAtMs !== undefined;
     const startedAtMs = timed ? o.system.nowMs() : 0;
-    const run = startAttempt(o.handler, item, new Context(item.id, priorAttempts + 1, o.hard, o.soft, o, item));
+    let run;
+    try {
+        run = o.handler.run(item, new Context(item.id, priorAttempts + 1, o.hard, o.soft, o, item));
+    }
+    catch (error) {
+        return Promise.reject(error);
+    }
     return settle(run, o.hard, o).then((result) => {
         if (!result.ok)
             return runAttempts(item, priorAttempts, o, { result, startedAtMs });
         if (timed)
             o.budget.observe(o.system.nowMs() - startedAtMs);
-        return result.result === undefined ? DONE_AT_FIRST : { status: "done", attempts: 1, result: result.result };
+        return DONE_AT_FIRST;
     });
 }
 const DONE_AT_FIRST = Object.freeze({ status: "done", attempts: 1 });
@@ -6252,7 +4672,7 @@ async function runAttempts(item, priorAttempts, o, first) {
             ({ result, startedAtMs } = first);
         }
         else if (o.itemTimeoutMs === undefined) {
-            result = await settle(startAttempt(o.handler, item, new Context(item.id, priorAttempts + n, o.hard, o.soft, o, item)), o.hard, o);
+            result = await settle(o.handler.run(item, new Context(item.id, priorAttempts + n, o.hard, o.soft, o, item)), o.hard, o);
         }
         else {
             ({ result, timedOut } = await attemptWithTimeout(item, priorAttempts + n, o, o.itemTimeoutMs));
@@ -6261,10 +4681,8 @@ async function runAttempts(item, priorAttempts, o, first) {
         if (result.ok) {
             if (timed)
                 o.budget.observe(o.system.nowMs() - startedAtMs);
-            return { status: "done", attempts: n, result: result.result };
+            return { status: "done", attempts: n };
         }
-        if (result.kind === "setup")
-            return { status: "setup", error: result.error, attempts: n - 1 };
         if (o.hard.aborted && !timedOut)
             return { status: "cutoff", attempts: n - 1 };
         last = timedOut ? { ok: false, kind: "timeout", error: `timed out after ${o.itemTimeoutMs}ms${result.error ? ` (${result.error})` : ""}` } : result;
@@ -6275,7 +4693,7 @@ async function runAttempts(item, priorAttempts, o, first) {
         const delayMs = backoffDelayMs(n, o.backoff, o.system.random, last.retryAfterMs);
         if (!o.budget.fitsWait(o.system.nowMs(), delayMs)) {
             last = { ...last, error: `${last.error} (not retried: the time budget would not cover the ${Math.round(delayMs)}ms backoff; the next run retries it)` };
-            return { status: "failed", kind: last.kind, error: last.error, attempts: n, exitCode: last.exitCode, deferred: true };
+            return { status: "failed", kind: last.kind, error: last.error, attempts: n };
         }
         o.onRetry?.(item, priorAttempts + n, last, delayMs);
         if (last.throttled)
@@ -6285,31 +4703,7 @@ async function runAttempts(item, priorAttempts, o, first) {
             return { status: "cutoff", attempts: n };
     }
     const failure = last;
-    return { status: "failed", kind: failure.kind, error: failure.error, attempts: made, exitCode: failure.exitCode };
-}
-/**
- * Calls the handler for one attempt. A handler that throws instead of returning a failure
- * (a bug, an item its serialiser cannot take) fails that item, never the run.
- */
-function startAttempt(handler, item, ctx) {
-    try {
-        return handler.run(item, ctx);
-    }
-    catch (error) {
-        return Promise.resolve(crashed(error));
-    }
-}
-function crashed(error) {
-    return { ok: false, kind: "permanent", error: `handler crashed: ${safeString(error)}` };
-}
-/** String(error), which may itself throw (a throwing toString, a revoked Proxy). */
-function safeString(value) {
-    try {
-        return value instanceof Error ? `${value.name}: ${value.message}` : String(value);
-    }
-    catch {
-        return "an error that cannot be turned into text";
-    }
+    return { status: "failed", kind: failure.kind, error: failure.error, attempts: made };
 }
 const ABANDONED = Object.freeze({ ok: false, kind: "timeout", error: "the handler did not stop when asked" });
 async function attemptWithTimeout(item, attemptNumber, o, itemTimeoutMs) {
@@ -6354,7 +4748,7 @@ class Settling {
     }
     watch(run) {
         this.watching.add(this);
-        run.then((result) => this.end(result), (error) => this.end(crashed(error)));
+        run.then((result) => this.end(result), (error) => this.end({ ok: false, kind: "permanent", error: `handler crashed: ${String(error)}` }));
     }
     /** The signal fired: give the handler abandonAfterMs more. */
     aborted() {
@@ -6534,11 +4928,10 @@ async function processItems(options, queue, run) {
         // A then, not an async function: one promise and frame less per item.
         work: (item) => {
             meter.inFlight++;
-            const startedAtMs = options.system.nowMs();
             const prior = state.failures.size === 0 ? undefined : state.failures.get(item.id);
             return runItem(item, prior?.attempts ?? 0, runnerOptions).then((outcome) => {
                 meter.inFlight--;
-                recorder.record(item, outcome, startedAtMs);
+                recorder.record(item, outcome);
             });
         },
     });
@@ -6556,11 +4949,10 @@ function itemRunnerOptions(options, run) {
         budget: run.budget,
         idempotencyNamespace: options.idempotencyNamespace,
         pass: run.state.pass,
-        redo: options.redo,
         // Versions exist only where items changed (or changed in an earlier run with reprocess-changed).
         versionOf: options.changes || run.state.versions.size > 0 ? (item) => versionOf(run.state, item, options.changes) : undefined,
         onThrottle: options.onThrottle,
-        onRetry: (item, attempt, result, delayMs) => run.itemLog.write(`↻ ${logId(item.id)}: attempt ${attempt} failed (${result.kind}): ${oneLine(options.redact ? options.redact(result.error) : result.error)}; retrying in ${Math.round(delayMs)}ms`),
+        onRetry: (item, attempt, result, delayMs) => run.itemLog.write(`↻ ${logId(item.id)}: attempt ${attempt} failed (${result.kind}): ${oneLine(result.error)}; retrying in ${Math.round(delayMs)}ms`),
     };
 }
 function stopForBudget(options, stop, budget) {
@@ -6612,6 +5004,257 @@ class ProgressMeter {
             elapsedMs,
         };
     }
+}
+
+;// CONCATENATED MODULE: ./src/core/state/failure-groups.ts
+/** Longest cause returned by `normaliseCause`, in UTF-16 code units (the last one is `…`). */
+const MAX_CAUSE_LENGTH = 200;
+/**
+ * Only this much of a message is looked at. Error messages can be the tail of a command's
+ * stderr; normalising megabytes per item would make grouping slow, and the cause is capped
+ * at `MAX_CAUSE_LENGTH` anyway.
+ */
+const MAX_INPUT_LENGTH = 600;
+/** Messages up to this length are normalised once per distinct text in `groupFailures`. */
+const MEMO_MAX_LENGTH = 500;
+/** Default number of example ids kept per group. */
+const DEFAULT_GROUP_EXAMPLES = 3;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HEX_RE = /^(?:0x[0-9a-f]+|(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{7,})$/i;
+/**
+ * One left-to-right pass over the message. Each alternative is a capture group; the first
+ * alternative that matches at a position wins, and text a placeholder replaced is never
+ * looked at again (so digits in a URL's host are not turned into `<n>` afterwards).
+ *
+ * Token-start lookbehinds (`(?<![A-Za-z0-9])`) keep the scan linear: an alternative is only
+ * tried at the start of a token, not at every character inside it.
+ */
+const TOKENS = [
+    // ANSI colour codes from a terminal's stderr: dropped.
+    ["ansi", String.raw `\x1b\[[0-9;?]*[A-Za-z]`],
+    // URLs: scheme://host/path?query — the host is kept, variable segments are folded.
+    ["url", String.raw `(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,15}:\/\/[^\s"'\x60<>]+`],
+    // Email addresses.
+    ["email", String.raw `(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`],
+    // Status and exit codes are kept: "HTTP 404" and "HTTP 500" are different causes, and so
+    // are "exit code 1" and "exit code 75".
+    ["code", String.raw `\b(?:HTTP(?:\/\d(?:\.\d)?)?|status(?: code)?|exit(?:ed with)?(?: code| status)?|code|signal|errno)[ \t]*[:=#]?[ \t]*\d{1,3}(?![0-9])`],
+    ["uuid", String.raw `(?<![A-Za-z0-9])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![A-Za-z0-9])`],
+    // ISO 8601 dates and timestamps (before numbers, which would cut them into pieces).
+    ["time", String.raw `(?<![0-9])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2}(?![0-9]))?`],
+    // Quoted values. A single quote only opens at a token start and closes at a token end,
+    // so apostrophes ("can't", "user's") are left alone.
+    ["quote", String.raw `"[^"\n]{0,300}"`],
+    ["quote", String.raw `\x60[^\x60\n]{0,300}\x60`],
+    ["quote", String.raw `(?<![A-Za-z0-9])'[^'\n]{0,300}'(?![A-Za-z0-9])`],
+    // Hex: 0x… or 7+ hex digits mixing letters and digits (short git SHAs, request ids).
+    ["hex", String.raw `(?<![A-Za-z0-9])(?:0x[0-9a-fA-F]+|(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{7,})(?![A-Za-z0-9])`],
+    ["ip", String.raw `(?<![0-9.])\d{1,3}(?:\.\d{1,3}){3}(?![0-9.])`],
+    // Numbers that stand alone or follow punctuation ("/users/17", "item-42", "1.5s",
+    // "30000ms"). Digits glued to letters are kept when short ("sha256", "v2", "utf8") and
+    // folded when long ("order12345").
+    ["num", String.raw `(?<![A-Za-z0-9.])\d+(?:\.\d+)*|(?<=[A-Za-z])\d{4,}`],
+    // Runs of whitespace (newlines included) collapse to one space; a lone space is left
+    // alone so that it costs no replacement.
+    ["ws", String.raw `\s\s+|[^\S ]`],
+];
+// Plain (unnamed) capture groups, one per alternative: cheaper than named groups, which
+// make the engine build a groups object for every match.
+//
+// The guard in front skips positions in the middle of a word (a letter after a letter), where
+// no alternative can start: one check there instead of a dozen makes long messages ~3x faster.
+const TOKEN_RE = new RegExp("(?!(?<=[A-Za-z])[A-Za-z])(?:" + TOKENS.map(([, pattern]) => `(${pattern})`).join("|") + ")", 
+// Case-insensitive so "http 404", "Status: 500" and "EXIT CODE 2" are recognised too.
+"gi");
+const TOKEN_KINDS = TOKENS.map(([kind]) => kind);
+function foldUrlSegment(segment) {
+    if (segment === "")
+        return segment;
+    // Keep a file extension readable: "/reports/17.json" -> "/reports/<n>.json".
+    const ext = /^(.+?)(\.[A-Za-z][A-Za-z0-9]{0,4})$/.exec(segment);
+    const stem = ext ? ext[1] : segment;
+    const suffix = ext ? ext[2] : "";
+    let folded;
+    if (/^\d+$/.test(stem))
+        folded = "<n>";
+    else if (UUID_RE.test(stem))
+        folded = "<uuid>";
+    else if (HEX_RE.test(stem))
+        folded = "<hex>";
+    else if (stem.includes("@"))
+        folded = "<email>";
+    // A segment with digits in it and more than a couple of characters ("item-00042",
+    // "2024-05-01", "abc123") is an id; short ones ("v1", "v2") are API versions.
+    else if (/[0-9]/.test(stem) && stem.length > 3)
+        folded = "<id>";
+    // Very long segments are tokens or encoded blobs.
+    else if (stem.length > 40)
+        folded = "<id>";
+    return folded === undefined ? segment : folded + suffix;
+}
+function normaliseUrl(raw) {
+    // Sentence punctuation after a URL is not part of it.
+    const trail = /[.,;:!?)\]}]+$/.exec(raw);
+    const url = trail ? raw.slice(0, raw.length - trail[0].length) : raw;
+    const tail = trail ? trail[0] : "";
+    const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$/.exec(url);
+    if (!m)
+        return raw;
+    const scheme = m[1];
+    // Credentials in a URL are never worth showing.
+    const host = m[2].replace(/^[^@]*@/, "<…>@");
+    const path = m[3].split("/").map(foldUrlSegment).join("/");
+    const query = m[4]
+        ? "?" +
+            m[4]
+                .slice(1)
+                .split("&")
+                .map((pair) => {
+                const eq = pair.indexOf("=");
+                return eq < 0 ? pair : `${pair.slice(0, eq)}=<…>`;
+            })
+                .join("&")
+        : "";
+    const fragment = m[5] ? "#<…>" : "";
+    return scheme + host + path + query + fragment + tail;
+}
+function replaceToken(match, ...captures) {
+    let i = 0;
+    while (i < TOKEN_KINDS.length && captures[i] === undefined)
+        i++;
+    switch (TOKEN_KINDS[i]) {
+        case "ws":
+            return " ";
+        case "ansi":
+            return "";
+        case "url":
+            return normaliseUrl(match);
+        case "email":
+            return "<email>";
+        case "code":
+            return match.replace(/\s+/g, " ");
+        case "uuid":
+            return "<uuid>";
+        case "time":
+            return "<time>";
+        case "quote":
+            return '"<…>"';
+        case "hex":
+            return "<hex>";
+        case "ip":
+            return "<ip>";
+        case "num":
+            return "<n>";
+        default:
+            return match;
+    }
+}
+function capLength(text, max) {
+    if (text.length <= max)
+        return text;
+    let cut = max - 1;
+    // Do not split a surrogate pair.
+    const code = text.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        cut -= 1;
+    return text.slice(0, cut).trimEnd() + "…";
+}
+/**
+ * The cause of a failure: the message with per-item details folded away, so that messages
+ * from one cause compare equal.
+ *
+ * - numbers → `<n>` (HTTP status, exit codes and signals stay: `HTTP 404`, `exit code 75`)
+ * - UUIDs → `<uuid>`, hex strings and `0x…` → `<hex>`, emails → `<email>`,
+ *   ISO dates/timestamps → `<time>`, IPv4 addresses → `<ip>`
+ * - quoted values (`'…'`, `"…"`, `` `…` ``) → `"<…>"`
+ * - URLs keep scheme, host and constant path segments; numeric, UUID, hex and id-like
+ *   segments fold, query values become `<…>`, fragments `#<…>`
+ * - ANSI colour codes are dropped, whitespace collapses to one space, the result is trimmed
+ *   and capped at `MAX_CAUSE_LENGTH` characters.
+ *
+ * @example normaliseCause("HTTP 404 for /users/17") === "HTTP 404 for /users/<n>"
+ */
+function normaliseCause(message) {
+    const input = typeof message === "string" ? message.slice(0, MAX_INPUT_LENGTH) : String(message ?? "");
+    const out = input.replace(TOKEN_RE, replaceToken);
+    const trimmed = out.trim();
+    return trimmed === "" ? "(no message)" : capLength(trimmed, MAX_CAUSE_LENGTH);
+}
+/** Most common kind wins; on a tie the more actionable kind is shown first. */
+const KIND_ORDER = ["permanent", "timeout", "transient", "quarantined"];
+/**
+ * Failures grouped by `normaliseCause(error)`, largest group first; equal counts put the
+ * group that failed most recently first, then order by cause so the output is stable.
+ *
+ * Timestamps are compared as strings: ISO 8601 UTC strings (`…Z`, as the engine writes them)
+ * sort lexically in time order. Empty timestamps are ignored.
+ *
+ * Linear in the number of failures; identical messages are normalised once.
+ */
+function groupFailures(failures, opts = {}) {
+    const examples = Math.max(0, Math.floor(opts.examples ?? DEFAULT_GROUP_EXAMPLES));
+    const causeOf = new Map();
+    const groups = new Map();
+    for (const failure of failures) {
+        const message = typeof failure.error === "string" ? failure.error : String(failure.error ?? "");
+        // Memoised for short messages only: hashing a long stderr tail as a map key costs more
+        // than normalising its first characters again.
+        let cause = message.length <= MEMO_MAX_LENGTH ? causeOf.get(message) : undefined;
+        if (cause === undefined) {
+            cause = normaliseCause(message);
+            if (message.length <= MEMO_MAX_LENGTH)
+                causeOf.set(message, cause);
+        }
+        const first = failure.firstFailedAt || failure.lastFailedAt || "";
+        const last = failure.lastFailedAt || failure.firstFailedAt || "";
+        let group = groups.get(cause);
+        if (group === undefined) {
+            group = { cause, count: 0, kindCounts: new Map(), exampleIds: [], firstFailedAt: first, lastFailedAt: last };
+            groups.set(cause, group);
+        }
+        group.count += 1;
+        group.kindCounts.set(failure.kind, (group.kindCounts.get(failure.kind) ?? 0) + 1);
+        if (group.exampleIds.length < examples)
+            group.exampleIds.push(String(failure.id));
+        if (first !== "" && (group.firstFailedAt === "" || first < group.firstFailedAt))
+            group.firstFailedAt = first;
+        if (last !== "" && last > group.lastFailedAt)
+            group.lastFailedAt = last;
+    }
+    const result = [];
+    for (const group of groups.values()) {
+        result.push({
+            cause: group.cause,
+            count: group.count,
+            kind: mostCommonKind(group.kindCounts),
+            exampleIds: group.exampleIds,
+            firstFailedAt: group.firstFailedAt,
+            lastFailedAt: group.lastFailedAt,
+        });
+    }
+    result.sort((a, b) => b.count - a.count ||
+        (a.lastFailedAt < b.lastFailedAt ? 1 : a.lastFailedAt > b.lastFailedAt ? -1 : 0) ||
+        (a.cause < b.cause ? -1 : a.cause > b.cause ? 1 : 0));
+    return result;
+}
+function mostCommonKind(counts) {
+    let best;
+    let bestCount = -1;
+    for (const kind of KIND_ORDER) {
+        const n = counts.get(kind) ?? 0;
+        if (n > bestCount) {
+            best = kind;
+            bestCount = n;
+        }
+    }
+    // A kind outside the known ones (a hand-edited failures.json) still gets counted.
+    for (const [kind, n] of counts) {
+        if (n > bestCount) {
+            best = kind;
+            bestCount = n;
+        }
+    }
+    return best ?? "permanent";
 }
 
 ;// CONCATENATED MODULE: ./src/core/state/line-file.ts
@@ -6669,46 +5312,6 @@ function forEachLine(path, onLine) {
         }
         if (carry.length > 0)
             onLine(decode(Buffer.concat(carry)), ++lineNumber, false);
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-    return total;
-}
-/**
- * Like forEachLine, but hands over each line's bytes (bytes[start, end), without its
- * newline) undecoded: a reader that understands some lines' bytes saves making strings of
- * them. The bytes are valid only during the call.
- */
-function forEachLineBytes(path, onLine) {
-    const fd = (0,external_node_fs_.openSync)(path, "r");
-    let chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-    let kept = 0; // bytes of an unfinished line at the start of chunk
-    let lineNumber = 0;
-    let total = 0;
-    try {
-        for (;;) {
-            if (kept === chunk.length) {
-                // A line longer than the buffer: a larger one, the line so far moved over.
-                const larger = Buffer.allocUnsafe(chunk.length * 2);
-                chunk.copy(larger, 0, 0, kept);
-                chunk = larger;
-            }
-            const n = (0,external_node_fs_.readSync)(fd, chunk, kept, chunk.length - kept, null);
-            if (n === 0)
-                break;
-            total += n;
-            const end = kept + n;
-            let start = 0;
-            for (let nl = chunk.indexOf(0x0a, kept); nl !== -1 && nl < end; nl = chunk.indexOf(0x0a, start)) {
-                onLine(chunk, start, nl, ++lineNumber, true);
-                start = nl + 1;
-            }
-            chunk.copy(chunk, 0, start, end);
-            kept = end - start;
-        }
-        if (kept > 0)
-            onLine(chunk, 0, kept, ++lineNumber, false);
     }
     finally {
         (0,external_node_fs_.closeSync)(fd);
@@ -6793,302 +5396,7 @@ function writeFileInPieces(path, produce) {
     return writer.bytesWritten;
 }
 
-;// CONCATENATED MODULE: ./src/core/state/done-set.ts
-/**
- * The set of finished ids: a Set<string> in behaviour (add, has, delete, clear, size,
- * iteration in insertion order), built for millions of ids. The ids are kept as UTF-8
- * bytes in large buffers, found through an open-addressing table of typed arrays: none of
- * it is a JavaScript object, so the garbage collector neither copies nor marks it.
- *
- * Why: a Set of 4.7M ids took 5 s of CPU to fill and most of a resume's memory, and every
- * id it holds is a string that survived two young-generation collections — with a million
- * of them V8 grows the young generation to its maximum and every later phase of the run
- * (the pass over the items) promoted its garbage: +100 MB of heap at 1M done ids.
- *
- * Ids that are not well-formed UTF-16 (a lone surrogate) have no exact UTF-8 form; the few
- * that older states may hold are kept in a plain Set beside the table (iterated last).
- */
-class DoneSet {
-    chunks = [];
-    chunk = EMPTY;
-    used = 0;
-    /** Per entry (insertion order): its chunk (DELETED once deleted), start and length in bytes. */
-    entryChunk = new Uint32Array(16);
-    entryStart = new Uint32Array(16);
-    entryLength = new Uint32Array(16);
-    entries = 0;
-    /** Per slot: 1 + entry number, 0 for empty, TOMBSTONE for a deleted one. */
-    slots = new Int32Array(16);
-    hashes = new Uint32Array(16);
-    count = 0;
-    illFormed = new Set();
-    constructor(ids) {
-        if (ids)
-            for (const id of ids)
-                this.add(id);
-    }
-    get size() {
-        return this.count + this.illFormed.size;
-    }
-    /** Makes room for this many ids in all, so filling the set never rehashes. */
-    reserve(total) {
-        let capacity = this.slots.length;
-        while (total > capacity * MAX_LOAD)
-            capacity *= 2;
-        if (capacity !== this.slots.length)
-            this.rehash(capacity);
-        this.growEntries(total);
-    }
-    has(id) {
-        const hash = asciiHash(id);
-        if (hash !== NOT_ASCII)
-            return this.findAscii(id, hash) >= 0;
-        if (!isWellFormed(id))
-            return this.illFormed.has(id);
-        const bytes = Buffer.from(id, "utf8");
-        return this.findBytes(bytes, 0, bytes.length, bytesHash(bytes)) >= 0;
-    }
-    add(id) {
-        const hash = asciiHash(id);
-        if (hash !== NOT_ASCII) {
-            if (this.findAscii(id, hash) >= 0)
-                return this;
-            const at = this.room(id.length);
-            this.chunk.write(id, at, id.length, "latin1");
-            this.insert(hash, at, id.length);
-            return this;
-        }
-        if (!isWellFormed(id)) {
-            this.illFormed.add(id);
-            return this;
-        }
-        const bytes = Buffer.from(id, "utf8");
-        this.addUtf8(bytes, 0, bytes.length);
-        return this;
-    }
-    /**
-     * Adds the id whose well-formed UTF-8 bytes are bytes[start, end) — as a snapshot holds
-     * them — without making a string of it (snapshot-v2.ts reads done lines this way).
-     */
-    addUtf8(bytes, start, end) {
-        const hash = bytesHash(bytes, start, end);
-        if (this.findBytes(bytes, start, end, hash) >= 0)
-            return;
-        const length = end - start;
-        const at = this.room(length);
-        bytes.copy(this.chunk, at, start, end);
-        this.insert(hash, at, length);
-    }
-    delete(id) {
-        const hash = asciiHash(id);
-        let slot;
-        if (hash !== NOT_ASCII)
-            slot = this.findAscii(id, hash);
-        else if (!isWellFormed(id))
-            return this.illFormed.delete(id);
-        else {
-            const bytes = Buffer.from(id, "utf8");
-            slot = this.findBytes(bytes, 0, bytes.length, bytesHash(bytes));
-        }
-        if (slot < 0)
-            return false;
-        this.entryChunk[this.slots[slot] - 1] = DELETED;
-        this.slots[slot] = TOMBSTONE;
-        this.count--;
-        return true;
-    }
-    clear() {
-        this.chunks = [];
-        this.chunk = EMPTY;
-        this.used = 0;
-        this.entryChunk = new Uint32Array(16);
-        this.entryStart = new Uint32Array(16);
-        this.entryLength = new Uint32Array(16);
-        this.entries = 0;
-        this.slots = new Int32Array(16);
-        this.hashes = new Uint32Array(16);
-        this.count = 0;
-        this.illFormed.clear();
-    }
-    *[Symbol.iterator]() {
-        for (let e = 0; e < this.entries; e++) {
-            const c = this.entryChunk[e];
-            if (c === DELETED)
-                continue;
-            const start = this.entryStart[e];
-            yield this.chunks[c].toString("utf8", start, start + this.entryLength[e]);
-        }
-        yield* this.illFormed;
-    }
-    /** The slot of an ASCII id, or -1. */
-    findAscii(id, hash) {
-        const mask = this.slots.length - 1;
-        for (let slot = hash & mask;; slot = (slot + 1) & mask) {
-            const entry = this.slots[slot];
-            if (entry === 0)
-                return -1;
-            if (entry < 0 || this.hashes[slot] !== hash)
-                continue;
-            const e = entry - 1;
-            if (this.entryLength[e] !== id.length)
-                continue;
-            const chunk = this.chunks[this.entryChunk[e]];
-            const start = this.entryStart[e];
-            let i = 0;
-            while (i < id.length && chunk[start + i] === id.charCodeAt(i))
-                i++;
-            if (i === id.length)
-                return slot;
-        }
-    }
-    /** The slot of an id given as its UTF-8 bytes, bytes[from, to), or -1. */
-    findBytes(bytes, from, to, hash) {
-        const mask = this.slots.length - 1;
-        for (let slot = hash & mask;; slot = (slot + 1) & mask) {
-            const entry = this.slots[slot];
-            if (entry === 0)
-                return -1;
-            if (entry < 0 || this.hashes[slot] !== hash)
-                continue;
-            const e = entry - 1;
-            if (this.entryLength[e] !== to - from)
-                continue;
-            const start = this.entryStart[e];
-            if (this.chunks[this.entryChunk[e]].compare(bytes, from, to, start, start + to - from) === 0)
-                return slot;
-        }
-    }
-    /** Where `length` more bytes go in the current chunk (a new one when they do not fit). */
-    room(length) {
-        if (this.chunks.length === 0 || this.used + length > this.chunk.length) {
-            this.chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, length));
-            this.chunks.push(this.chunk);
-            this.used = 0;
-        }
-        const at = this.used;
-        this.used += length;
-        return at;
-    }
-    /** Records a new entry whose bytes were just written at `start` of the current chunk. */
-    insert(hash, start, length) {
-        this.growEntries(this.entries + 1);
-        const e = this.entries++;
-        this.entryChunk[e] = this.chunks.length - 1;
-        this.entryStart[e] = start;
-        this.entryLength[e] = length;
-        if (this.entries > this.slots.length * MAX_LOAD)
-            this.rehash(this.slots.length * 2);
-        this.place(this.slots, this.hashes, hash, e);
-        this.count++;
-    }
-    place(slots, hashes, hash, e) {
-        const mask = slots.length - 1;
-        let slot = hash & mask;
-        while (slots[slot] > 0)
-            slot = (slot + 1) & mask; // a tombstone may be reused
-        slots[slot] = e + 1;
-        hashes[slot] = hash;
-    }
-    growEntries(total) {
-        if (total <= this.entryChunk.length)
-            return;
-        let capacity = this.entryChunk.length;
-        while (capacity < total)
-            capacity *= 2;
-        for (const key of ["entryChunk", "entryStart", "entryLength"]) {
-            const grown = new Uint32Array(capacity);
-            grown.set(this[key]);
-            this[key] = grown;
-        }
-    }
-    /** A table of `capacity` slots holding every live entry (tombstones dropped). */
-    rehash(capacity) {
-        const slots = new Int32Array(capacity);
-        const hashes = new Uint32Array(capacity);
-        for (let s = 0; s < this.slots.length; s++) {
-            const entry = this.slots[s];
-            if (entry > 0)
-                this.place(slots, hashes, this.hashes[s], entry - 1);
-        }
-        this.slots = slots;
-        this.hashes = hashes;
-    }
-}
-const EMPTY = Buffer.alloc(0);
-const CHUNK_BYTES = 8 * 1024 * 1024;
-const TOMBSTONE = -1;
-const DELETED = 0xffffffff;
-/** At most this share of slots in use (ids and tombstones): probes stay short. */
-const MAX_LOAD = 0.6;
-/** asciiHash's answer for a string with a character above U+007F (hashes are 32-bit unsigned). */
-const NOT_ASCII = -1;
-/**
- * MurmurHash3 (x86, 32-bit, seed 0) over the id's UTF-8 bytes, four bytes a step: half a
- * second less than a byte-at-a-time hash over 2M ids of 300 bytes. For ASCII text the
- * bytes are the character codes, so a query string is hashed without encoding it;
- * asciiHash answers NOT_ASCII for any other text, which is then encoded and hashed as bytes.
- */
-function asciiHash(id) {
-    const n = id.length;
-    const whole = n & ~3;
-    let h = 0;
-    for (let i = 0; i < whole; i += 4) {
-        const c0 = id.charCodeAt(i);
-        const c1 = id.charCodeAt(i + 1);
-        const c2 = id.charCodeAt(i + 2);
-        const c3 = id.charCodeAt(i + 3);
-        if ((c0 | c1 | c2 | c3) > 0x7f)
-            return NOT_ASCII;
-        h = mixWord(h, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
-    }
-    let tail = 0;
-    for (let i = n - 1; i >= whole; i--) {
-        const c = id.charCodeAt(i);
-        if (c > 0x7f)
-            return NOT_ASCII;
-        tail = (tail << 8) | c;
-    }
-    return finish(h, tail, n);
-}
-function bytesHash(bytes, start = 0, end = bytes.length) {
-    const n = end - start;
-    const whole = start + (n & ~3);
-    let h = 0;
-    for (let i = start; i < whole; i += 4)
-        h = mixWord(h, bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
-    let tail = 0;
-    for (let i = end - 1; i >= whole; i--)
-        tail = (tail << 8) | bytes[i];
-    return finish(h, tail, n);
-}
-function scramble(k) {
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    return Math.imul(k, 0x1b873593);
-}
-function mixWord(h, word) {
-    h ^= scramble(word);
-    h = (h << 13) | (h >>> 19);
-    return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-function finish(h, tail, length) {
-    if ((length & 3) !== 0)
-        h ^= scramble(tail);
-    h ^= length;
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h >>> 0;
-}
-/** String.prototype.isWellFormed (Node 20+): no lone surrogate. */
-function isWellFormed(id) {
-    return id.isWellFormed();
-}
-
 ;// CONCATENATED MODULE: ./src/core/state/batch-state.ts
-
 
 /** Run history kept for progress charts; a run every 5 minutes for a week fits. */
 const MAX_RUNS_KEPT = 2000;
@@ -7100,7 +5408,7 @@ const MAX_PASSES_KEPT = 500;
  */
 class BatchState {
     /** Ids finished in earlier runs (from the snapshot and the replayed journal). */
-    done = new DoneSet();
+    done = new Set();
     /**
      * Ids finished by the run in progress. An array, not the set: a run never sees an id
      * twice (duplicates are skipped before it starts, done ids are not pending), so a hash
@@ -7291,50 +5599,6 @@ class BatchState {
     }
 }
 
-;// CONCATENATED MODULE: external "node:buffer"
-const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-;// CONCATENATED MODULE: ./src/core/state/done-line.ts
-
-const PREFIX = Buffer.from('{"t":"done","ids":["');
-const SUFFIX = Buffer.from('"]}');
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const BACKSLASH = 0x5c;
-/**
- * Reads a done line, `{"t":"done","ids":["a","b",…]}`, straight from its bytes into the
- * done set, when it has the plain form compactState writes for ASCII ids without escapes:
- * no decoding, no JSON.parse, no string per id, and the scanning done by native code
- * (indexOf, isAscii) — what makes 2M ids of 300 bytes load in about a second. With no
- * backslash a quote can only end a string, so `","` only separates ids, and each ASCII
- * byte is one character: the ids are what JSON.parse would give (it would also refuse a
- * raw control character, which no writer of ours leaves unescaped). Returns the ids
- * added, or -1 when the line is of another form (a fingerprint column, an escape, a
- * non-ASCII byte, an empty id): the caller parses it as JSON, which decides and words any
- * error (ids added before a surprise are added again then, which changes nothing).
- */
-function addPlainDoneLine(bytes, start, end, done) {
-    const idsStart = start + PREFIX.length;
-    const idsEnd = end - SUFFIX.length; // the closing quote of the last id
-    if (idsEnd <= idsStart || bytes.compare(PREFIX, 0, PREFIX.length, start, idsStart) !== 0 || bytes.compare(SUFFIX, 0, SUFFIX.length, idsEnd, end) !== 0)
-        return -1;
-    const backslash = bytes.indexOf(BACKSLASH, idsStart);
-    if ((backslash !== -1 && backslash < idsEnd) || !(0,external_node_buffer_namespaceObject.isAscii)(bytes.subarray(idsStart, idsEnd)))
-        return -1;
-    let count = 0;
-    for (let idStart = idsStart;;) {
-        const quote = bytes.indexOf(QUOTE, idStart);
-        if (quote === idStart)
-            return -1; // an empty id
-        done.addUtf8(bytes, idStart, quote);
-        count++;
-        if (quote === idsEnd)
-            return count;
-        if (bytes[quote + 1] !== COMMA || bytes[quote + 2] !== QUOTE)
-            return -1;
-        idStart = quote + 3;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/core/state/pass-snapshot.ts
 
 
@@ -7448,7 +5712,6 @@ function applyVersionsLine(r, state) {
 
 
 
-
 const SNAPSHOT_FORMAT = "resumable-batch-state";
 const SNAPSHOT_VERSION = 2;
 /** How every version-2 snapshot starts: readers tell the versions apart by these bytes. */
@@ -7459,7 +5722,7 @@ const DONE_LINE_CHARS = 64 * 1024;
  * Snapshot version 2: JSON Lines, one record a line, each tagged by `t`, so no line is
  * larger than its largest record and the file is written and read a line at a time:
  *
- *   {"t":"snapshot","format":"resumable-batch-state","version":2,"generation":G,"origin":{…},"savedAt":"…","doneCount":D}
+ *   {"t":"snapshot","format":"resumable-batch-state","version":2,"generation":G,"origin":{…},"savedAt":"…"}
  *   {"t":"run", …RunRecord}            one per run kept (oldest first)
  *   {"t":"failure", …FailureRecord}    one per failed item
  *   {"t":"done","ids":["a","b",…]}     done ids, about 64 KiB of them a line
@@ -7472,10 +5735,7 @@ const DONE_LINE_CHARS = 64 * 1024;
  */
 function writeSnapshotV2(path, state, generation, savedAt) {
     return writeFileInPieces(path, (write) => {
-        // doneCount lets a reader size its table once (the end line is what is checked).
-        const header = {
-            t: "snapshot", format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, generation, origin: state.origin, savedAt, doneCount: state.doneCount, ...passHeaderOf(state),
-        };
+        const header = { t: "snapshot", format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, generation, origin: state.origin, savedAt, ...passHeaderOf(state) };
         write(JSON.stringify(header) + "\n");
         for (const run of state.runs)
             write(JSON.stringify({ t: "run", ...run }) + "\n");
@@ -7514,32 +5774,17 @@ function writeSnapshotV2(path, state, generation, savedAt) {
     });
 }
 /** Reads a version-2 snapshot into state (which must be empty); returns its generation. */
-function readSnapshotV2(path, state, fileBytes) {
+function readSnapshotV2(path, state) {
     let generation = -1;
     let ended = false;
     const seen = { runs: 0, failures: 0, done: 0, passes: 0, versions: 0 };
     let hasPass = false;
-    const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-    forEachLineBytes(path, (bytes, start, end, lineNumber, terminated) => {
+    forEachLine(path, (line, lineNumber, terminated) => {
         const where = `${path}:${lineNumber}`;
         if (!terminated)
             throw new StateError(`${where}: the last line is cut off; the snapshot is truncated`);
         if (ended)
             throw new StateError(`${where}: a line after the end record; the snapshot is corrupt`);
-        if (lineNumber > 1) {
-            const added = addPlainDoneLine(bytes, start, end, state.done);
-            if (added >= 0) {
-                seen.done += added;
-                return;
-            }
-        }
-        let line;
-        try {
-            line = decoder.decode(bytes.subarray(start, end));
-        }
-        catch {
-            throw new StateError(`${where}: not valid UTF-8; the snapshot is corrupt`);
-        }
         let record;
         try {
             record = JSON.parse(line);
@@ -7551,7 +5796,7 @@ function readSnapshotV2(path, state, fileBytes) {
             if (!isObject(record))
                 throw new SchemaViolation("a line must be a JSON object");
             if (lineNumber === 1) {
-                generation = applyHeader(record, state, fileBytes);
+                generation = applyHeader(record, state);
                 hasPass = applyPassHeader(record, state);
             }
             else if (record.t === "end") {
@@ -7575,7 +5820,7 @@ function readSnapshotV2(path, state, fileBytes) {
         state.adoptLegacyPass();
     return generation;
 }
-function applyHeader(r, state, fileBytes) {
+function applyHeader(r, state) {
     if (r.t !== "snapshot" || r.format !== SNAPSHOT_FORMAT)
         throw new SchemaViolation("not a resumable-batch state snapshot");
     if (r.version !== SNAPSHOT_VERSION) {
@@ -7585,10 +5830,6 @@ function applyHeader(r, state, fileBytes) {
     if (typeof generation !== "number" || !Number.isSafeInteger(generation) || generation < 0)
         throw new SchemaViolation("bad generation");
     state.origin = checkOrigin(r.origin);
-    // A hint, bounded by what the file can hold (an id takes at least 3 bytes: "a",).
-    const doneCount = r.doneCount;
-    if (typeof doneCount === "number" && Number.isSafeInteger(doneCount) && doneCount > 0)
-        state.done.reserve(Math.min(doneCount, fileBytes / 3));
     return generation;
 }
 function applyRecord(r, state, seen) {
@@ -7680,9 +5921,7 @@ function applyV1(s, doneInParts, state) {
         throw new SchemaViolation("missing done, failures or runs");
     }
     state.origin = checkOrigin(s.origin);
-    const parts = doneInParts ?? [s.done];
-    state.done.reserve(parts.reduce((sum, ids) => sum + ids.length, 0));
-    for (const ids of parts) {
+    for (const ids of doneInParts ?? [s.done]) {
         for (const id of ids)
             state.done.add(checkId(id));
     }
@@ -8039,7 +6278,7 @@ function readSnapshot(path, state) {
         (0,external_node_fs_.closeSync)(fd);
     }
     if (n === head.length && head.toString("latin1") === SNAPSHOT_V2_PREFIX)
-        return readSnapshotV2(path, state, fstatSize(path));
+        return readSnapshotV2(path, state);
     return readSnapshotV1(path, state);
 }
 /**
@@ -8138,9 +6377,6 @@ function compactState(dir, state, generation, nowIso) {
 function writeFileAtomic(path, text) {
     writeFileInPieces(path, (write) => write(text));
 }
-function fstatSize(path) {
-    return (0,external_node_fs_.statSync)(path).size;
-}
 /** Size of a file, or 0 when it does not exist. */
 function fileBytes(path) {
     try {
@@ -8159,8 +6395,7 @@ function fileBytes(path) {
 /** failures.json, regenerated from state: oldest failure first, with causes grouped. */
 function buildFailuresFile(state) {
     const failures = [...state.failures.values()].sort((a, b) => a.firstFailedAt < b.firstFailedAt ? -1 : a.firstFailedAt > b.firstFailedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    // Failures belong to their pass: a new pass starts with none.
-    return { failures, groups: groupFailures(failures), pass: state.pass };
+    return { failures, groups: groupFailures(failures) };
 }
 function writeFailuresFile(dir, state) {
     const file = buildFailuresFile(state);
@@ -8178,8 +6413,6 @@ function writeFailuresJson(file, write) {
         write(",");
         writeArrayMember("groups", file.groups, write);
     }
-    if (file.pass !== undefined)
-        write(`,\n  "pass": ${JSON.stringify(file.pass)}`);
     write("\n}\n");
 }
 /** `\n  "name": [ … ]` with each element indented as JSON.stringify(…, null, 2) would. */
@@ -8190,8 +6423,92 @@ function writeArrayMember(name, elements, write) {
     write(elements.length === 0 ? "]" : "\n  ]");
 }
 
-;// CONCATENATED MODULE: ./src/core/run/run-journal.ts
+;// CONCATENATED MODULE: ./src/core/state/journal-writer.ts
 
+
+/**
+ * Appends journal lines in batches: a line is buffered in memory and written within
+ * flushIntervalMs (or at once when the buffer grows large, or on flush()). write(2) puts
+ * the bytes in the kernel's page cache, which survives the process being SIGKILLed, so
+ * at most one flush interval of completions can be lost to a kill — those items run
+ * again on resume, which is why every item carries an idempotency key.
+ */
+class JournalWriter {
+    path;
+    system;
+    flushIntervalMs;
+    maxBufferedChars;
+    fd;
+    pending = "";
+    cancelTimer;
+    /** Bytes written to this journal file by this writer. */
+    bytesWritten = 0;
+    constructor(path, system, flushIntervalMs, 
+    /**
+     * 64K, not more: the buffer is a rope of small strings that lives through young-gen
+     * collections until it is written, and every scavenge copies it; a 1M-char buffer made
+     * the collector's share of a million-item run several times larger, a 64K write costs
+     * little more per byte.
+     */
+    maxBufferedChars = 1 << 16) {
+        this.path = path;
+        this.system = system;
+        this.flushIntervalMs = flushIntervalMs;
+        this.maxBufferedChars = maxBufferedChars;
+    }
+    append(line) {
+        this.pending += line;
+        if (this.pending.length >= this.maxBufferedChars)
+            this.flush();
+        else if (this.cancelTimer === undefined) {
+            this.cancelTimer = this.system.setTimer(() => {
+                this.cancelTimer = undefined;
+                this.flush();
+            }, this.flushIntervalMs);
+        }
+    }
+    /** Writes everything buffered now (synchronously, so a signal handler can rely on it). */
+    flush() {
+        if (this.cancelTimer) {
+            this.cancelTimer();
+            this.cancelTimer = undefined;
+        }
+        if (this.pending.length === 0)
+            return;
+        if (this.fd === undefined) {
+            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(this.path), { recursive: true });
+            this.fd = (0,external_node_fs_.openSync)(this.path, "a+");
+            // A journal that ends mid-line (a write torn by a kill) gets a newline first: the
+            // first record of this run must start a line of its own, not finish the fragment.
+            if (!endsWithNewline(this.fd))
+                this.pending = "\n" + this.pending;
+        }
+        const text = this.pending;
+        this.pending = "";
+        const buffer = Buffer.from(text, "utf8");
+        let offset = 0;
+        while (offset < buffer.length)
+            offset += (0,external_node_fs_.writeSync)(this.fd, buffer, offset);
+        this.bytesWritten += buffer.length;
+    }
+    close() {
+        this.flush();
+        if (this.fd !== undefined)
+            (0,external_node_fs_.closeSync)(this.fd);
+        this.fd = undefined;
+    }
+}
+/** True for an empty file or one whose last byte is a newline. */
+function endsWithNewline(fd) {
+    const size = (0,external_node_fs_.fstatSync)(fd).size;
+    if (size === 0)
+        return true;
+    const last = Buffer.alloc(1);
+    (0,external_node_fs_.readSync)(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+}
+
+;// CONCATENATED MODULE: ./src/core/run/run-journal.ts
 
 
 
@@ -8206,22 +6523,18 @@ function loadCheckpoint(options) {
     for (const warning of loaded.warnings)
         options.log.warn(warning);
     let generation = loaded.generation;
-    if (loaded.journalBytes > COMPACT_AT_LOAD_BYTES) {
-        generation = asStateWrite(options.stateDir, () => compactState(options.stateDir, loaded.state, generation, isoNow(options.system)));
-    }
+    if (loaded.journalBytes > COMPACT_AT_LOAD_BYTES)
+        generation = compactState(options.stateDir, loaded.state, generation, isoNow(options.system));
     return { state: loaded.state, generation, warnings: [...loaded.warnings] };
 }
 /**
  * Opens the run's journal and writes its start record, flushed at once; when the run
- * started a new pass (already applied to the state in memory), its pass record first. A
- * journal write that fails later (a full disk) stops the run at once (`writes`): nothing
- * more can be recorded.
+ * started a new pass (already applied to the state in memory), its pass record first.
  */
-function beginRun(options, checkpoint, mode, writes, passStarted) {
+function beginRun(options, checkpoint, mode, passStarted) {
     const { state, generation } = checkpoint;
     const seq = state.origin.seq + 1;
-    const path = (0,external_node_path_.join)(options.stateDir, journalFileName(generation));
-    const journal = new JournalWriter(path, options.system, options.flushIntervalMs, undefined, writes.onError, options.journalFs);
+    const journal = new JournalWriter((0,external_node_path_.join)(options.stateDir, journalFileName(generation)), options.system, options.flushIntervalMs);
     if (passStarted)
         journal.append(recordLine(passStarted));
     const start = {
@@ -8231,8 +6544,6 @@ function beginRun(options, checkpoint, mode, writes, passStarted) {
     journal.append(recordLine(start));
     state.apply(start);
     journal.flush();
-    if (journal.failure !== undefined)
-        throw new StateWriteError(options.stateDir, journal.failure);
     return { mode, seq, state, generation, journal };
 }
 /**
@@ -8249,53 +6560,9 @@ function endRun(options, run, totals) {
     journal.append(recordLine(end));
     state.apply(end);
     journal.close();
-    if (journal.failure !== undefined)
-        throw new StateWriteError(options.stateDir, journal.failure);
-    asStateWrite(options.stateDir, () => {
-        // Compacting at every end keeps what travels to the next run one snapshot and no journal.
-        compactState(options.stateDir, state, run.generation, isoNow(options.system));
-        writeFailuresFile(options.stateDir, state);
-    });
-}
-/**
- * Watches the run's appended files (the journal, the job log): the first write that fails
- * (a full disk) stops the run at once, since nothing more could be recorded.
- */
-class StateWrites {
-    log;
-    stop;
-    /** The first write error, once one happened. */
-    failure;
-    constructor(log, stop) {
-        this.log = log;
-        this.stop = stop;
-    }
-    onError = (error) => {
-        if (this.failure !== undefined)
-            return;
-        this.failure = error;
-        this.log.error(`cannot write the state folder: ${errorMessage(error)}; stopping now (in-flight items are stopped: they run again next time)`);
-        this.stop.request("state-write", 0);
-    };
-}
-/**
- * Ends a run whose state folder could not be written: the journal as written (whole lines
- * up to the failed write) is the consistent state; nothing is compacted over it.
- */
-function abandonRun(options, run, failure) {
-    run.journal.close();
-    throw new StateWriteError(options.stateDir, failure ?? run.journal.failure);
-}
-/** Runs a write to the state folder; a file system error becomes a StateWriteError (exit 5). */
-function asStateWrite(stateDir, write) {
-    try {
-        return write();
-    }
-    catch (error) {
-        if (error instanceof ConfigError || error instanceof StateError || typeof error.code !== "string")
-            throw error;
-        throw new StateWriteError(stateDir, error);
-    }
+    // Compacting at every end keeps what travels to the next run one snapshot and no journal.
+    compactState(options.stateDir, state, run.generation, isoNow(options.system));
+    writeFailuresFile(options.stateDir, state);
 }
 
 ;// CONCATENATED MODULE: ./src/core/run/run-timers.ts
@@ -8334,37 +6601,6 @@ function startProgressTimer(options, meter) {
     };
     cancel = system.setTimer(tick, intervalMs);
     return () => cancel();
-}
-
-;// CONCATENATED MODULE: ./src/core/run/redo.ts
-/**
- * Makes the listed done items pending for this run: they leave the done set in memory
- * only (the saved state still holds them until this run's journal says otherwise).
- * Returns the ids taken, to put back those the run did not reach (restoreUnreached).
- */
-function takeRedoIds(state, ids, log) {
-    const taken = new Set();
-    const notDone = [];
-    for (const id of ids) {
-        if (state.done.delete(id))
-            taken.add(id);
-        else
-            notDone.push(id);
-    }
-    log.info(`redo-ids: processing ${taken.size} done item(s) again with a new idempotency key`);
-    if (notDone.length > 0) {
-        log.warn(`redo-ids: ${notDone.length} id(s) are not done items, so there is nothing to redo (they run as usual if pending): ${notDone.slice(0, 5).join(", ")}${notDone.length > 5 ? ", …" : ""}`);
-    }
-    return taken;
-}
-/** Puts back into the done set the redo items this run stopped before reaching (a budget or signal stop). */
-function restoreUnreached(state, taken) {
-    if (taken.size === 0)
-        return;
-    const doneNow = new Set(state.doneThisRun);
-    for (const id of taken)
-        if (!doneNow.has(id) && !state.failures.has(id))
-            state.done.add(id);
 }
 
 ;// CONCATENATED MODULE: ./src/core/run/stop-controller.ts
@@ -8530,7 +6766,6 @@ function secondHash(id) {
 
 
 
-
 /** Problems listed in a rejection message; the rest are counted. */
 const MAX_PROBLEMS_SHOWN = 20;
 /** Whether a normal run attempts this id: not done, and not failed beyond automatic retry. */
@@ -8558,21 +6793,16 @@ function isPendingItem(state, item, changes) {
  * fix and nothing processed — never a crash halfway through a batch. Duplicate ids are a
  * warning: the first occurrence is processed, later ones are skipped.
  *
- * The pending items are kept as parsed while they fit `retain` (their share of the source's
- * bytes, estimated from the average line so far), so the run needs no second
+ * With `retainItems` the pending items are kept as parsed, so the run needs no second
  * pass: parsing every line twice was the largest cost of checkpointing a large file.
  */
-async function planSource(spec, state, accept = () => true, retain, changes, signal) {
+async function planSource(spec, state, accept = () => true, retainItems = false, changes) {
     const problems = [];
     let problemCount = 0;
     const finder = new DuplicateFinder();
-    let items = retain ? [] : undefined;
-    let seen = 0;
-    // A pipe (`<(…)`, a FIFO, /dev/stdin) can be read only once: every item is kept for
-    // confirming duplicates instead of reading it again, which waited for ever.
-    const everyItem = isRegularFile(spec.path) ? undefined : [];
+    let items = retainItems ? [] : undefined;
     const counts = { alreadyDone: 0, heldFailed: 0, notMine: 0, changed: 0 };
-    for await (const batch of readSource(spec, signal)) {
+    for await (const batch of readSource(spec)) {
         for (const entry of batch) {
             if (entry.problem) {
                 problemCount++;
@@ -8589,14 +6819,9 @@ async function planSource(spec, state, accept = () => true, retain, changes, sig
             }
             // Counted as if no id repeated; the repeats, found at the end, are taken off again.
             finder.add(entry.item.id);
-            seen++;
-            everyItem?.push(entry.item);
             if (classify(entry.item, state, accept, counts, 1, changes))
                 items?.push(entry.item);
         }
-        // A resume of a long list usually has few items left: kept, they spare a second pass.
-        if (items && retain && items.length * (retain.sourceBytes / seen) > retain.maxBytes)
-            items = undefined;
     }
     if (problemCount > 0) {
         const lines = problems.map((p) => `  ${spec.label}:${p.line}: ${p.message}`);
@@ -8605,7 +6830,7 @@ async function planSource(spec, state, accept = () => true, retain, changes, sig
         throw new ConfigError(`${problemCount} problem(s) in the items; nothing was processed. Fix or remove these lines and run again:\n${lines.join("\n")}`);
     }
     const entries = finder.size;
-    const duplicates = await confirmDuplicates(spec, finder.candidateGroups(), everyItem, signal);
+    const duplicates = await confirmDuplicates(spec, finder.candidateGroups());
     const duplicateLines = new Set(duplicates.map((d) => d.line));
     const duplicateIds = new Set(duplicates.map((d) => d.id));
     for (const d of duplicates)
@@ -8668,25 +6893,19 @@ function firstOccurrences(duplicateIds) {
  * Reads the ids of the candidate items (equal hashes) and keeps the real repeats, in
  * source order. Nothing is read when there are no candidates.
  */
-async function confirmDuplicates(spec, groups, everyItem, signal) {
+async function confirmDuplicates(spec, groups) {
     if (groups.length === 0)
         return [];
     const wanted = new Set(groups.flat());
     const found = new Map();
-    if (everyItem) {
-        for (const n of wanted)
-            found.set(n, everyItem[n]);
-    }
-    else {
-        let number = 0;
-        for await (const batch of readSource(spec, signal)) {
-            for (const entry of batch) {
-                if (!entry.item)
-                    continue;
-                if (wanted.has(number))
-                    found.set(number, entry.item);
-                number++;
-            }
+    let number = 0;
+    for await (const batch of readSource(spec)) {
+        for (const entry of batch) {
+            if (!entry.item)
+                continue;
+            if (wanted.has(number))
+                found.set(number, entry.item);
+            number++;
         }
     }
     const duplicates = [];
@@ -8708,15 +6927,6 @@ async function confirmDuplicates(spec, groups, everyItem, signal) {
 function truncate(text) {
     return text.length > 80 ? text.slice(0, 80) + "…" : text;
 }
-/** A file that can be read twice (not a pipe, a FIFO or a device). */
-function isRegularFile(path) {
-    try {
-        return (0,external_node_fs_.statSync)(path).isFile();
-    }
-    catch {
-        return true; // the read reports the missing file
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/core/run/work-queue.ts
 
@@ -8724,36 +6934,28 @@ function isRegularFile(path) {
 
 
 /**
- * The first pass keeps the pending items for the run while they come from at most this
- * many bytes of the source (about 3.5× that in memory, measured at 1M items): a source up
- * to this size, or the few items left in a longer one, is parsed once. More is read again
- * for the run, so memory stays flat however long the list.
+ * Sources up to this size are parsed once: the first pass keeps the pending items for the
+ * run (about 3.5× the file's size in memory, measured at 1M items). Larger ones are read again for the run, so
+ * memory stays flat however long the list.
  */
 const RETAIN_ITEMS_MAX_BYTES = 128 * 1024 * 1024;
 /**
  * Opens what the run works through: the failures for a retry-failures pass, else the
  * source's pending items after a first pass that checks every line.
  */
-async function openWorkQueue(options, state, signal) {
+async function openWorkQueue(options, state) {
     const accept = options.accept ?? (() => true);
-    return options.retryFailures ? failuresQueue(options, state, accept) : sourceQueue(options, options.source, state, accept, signal);
+    return options.retryFailures ? failuresQueue(options, state, accept) : sourceQueue(options, options.source, state, accept);
 }
 function failuresQueue(options, state, accept) {
-    const ours = [...state.failures.values()].filter((f) => accept(f.id));
-    const filter = options.retryFilter;
-    const items = (filter ? ours.filter(filter) : ours).map((f) => ({ id: f.id, data: f.item, line: 0 }));
+    const items = [...state.failures.values()].filter((f) => accept(f.id)).map((f) => ({ id: f.id, data: f.item, line: 0 }));
     let index = 0;
-    const left = filter ? ` (retry-filter); the other ${ours.length - items.length} stay in failures.json as they are` : "";
-    options.log.info(`retry-failures: re-attempting ${items.length} failed item(s)${left}`);
-    // Failures the filter left out are still failures: the run ends with exit 1, as for any held failure.
-    const heldFailed = ours.length - items.length;
-    return { total: items.length, pending: items.length, heldFailed, alreadyDone: 0, changed: 0, next: async () => items[index++], warnings: [] };
+    options.log.info(`retry-failures: re-attempting ${items.length} failed item(s)`);
+    return { total: items.length, pending: items.length, heldFailed: 0, alreadyDone: 0, changed: 0, next: async () => items[index++], warnings: [] };
 }
-async function sourceQueue(options, source, state, accept, signal) {
-    // A pipe cannot be read a second time: counted as 0 bytes, its items are always kept.
-    const sourceBytes = isRegularFile(source.path) ? sizeOf(source.path) : 0;
-    const retain = { sourceBytes, maxBytes: options.retainItemsMaxBytes ?? RETAIN_ITEMS_MAX_BYTES };
-    const plan = await planSource(source, state, accept, retain, options.changes, signal);
+async function sourceQueue(options, source, state, accept) {
+    const retainItems = sizeOf(source.path) <= (options.retainItemsMaxBytes ?? RETAIN_ITEMS_MAX_BYTES);
+    const plan = await planSource(source, state, accept, retainItems, options.changes);
     for (const warning of plan.warnings)
         options.log.warn(warning);
     const changed = options.changes ? `, ${plan.changed} changed since they were done` : "";
@@ -8761,9 +6963,6 @@ async function sourceQueue(options, source, state, accept, signal) {
     const counts = {
         total: plan.total, pending: plan.pending, heldFailed: plan.heldFailed, alreadyDone: plan.alreadyDone, changed: plan.changed, warnings: plan.warnings,
     };
-    // Nothing to do: no second pass over the source (a resume that finds all done read it twice).
-    if (plan.pending === 0)
-        return { ...counts, next: async () => undefined, take: () => undefined };
     if (plan.items) {
         const items = plan.items;
         let index = 0;
@@ -8808,7 +7007,7 @@ function sizeOf(path) {
         return (0,external_node_fs_.statSync)(path).size;
     }
     catch {
-        return 0; // planSource reports the missing file
+        return Infinity; // planSource reports the missing file
     }
 }
 
@@ -8844,9 +7043,6 @@ function describePassState(state, repeatMs, nowMs) {
     const next = nextPassAfter(state, repeatMs);
     const every = repeatMs === undefined ? "" : ` (repeat ${formatDurationMs(repeatMs)})`;
     if (state.passCompletedAt !== undefined) {
-        if (next !== undefined && Date.parse(next) <= nowMs) {
-            return `pass ${state.pass} is complete; it ran longer than its interval${every}, so the next run starts pass ${state.pass + 1}`;
-        }
         return next === undefined
             ? `pass ${state.pass} is complete; start the next one with --new-pass (input new-pass), or set repeat`
             : `pass ${state.pass} is complete; the next pass starts at ${next}${every}`;
@@ -8898,10 +7094,6 @@ function passHistory(state) {
 
 
 
-
-
-
-
 /**
  * One run of the batch: load the checkpoint, check the items, process what is not done
  * until everything is done, the budget runs low or a stop arrives, and leave the state
@@ -8911,7 +7103,7 @@ async function runBatch(options) {
     const startedAtMs = options.system.nowMs();
     if (!options.retryFailures && !options.source)
         throw new ConfigError("no item source: give --items or --items-command");
-    const lock = asStateWrite(options.stateDir, () => acquireLock(options.stateDir));
+    const lock = acquireLock(options.stateDir);
     try {
         if (lock.tookOverFrom)
             options.log.warn(`took over the state folder's lock left by ${lock.tookOverFrom} (that run did not stop cleanly)`);
@@ -8946,35 +7138,20 @@ async function runSubscribed(options, startedAtMs, stop) {
     // A pass starts when its first run does (not when that run's items checked out).
     checkpoint.state.passStartedAt ??= new Date(startedAtMs).toISOString();
     const changes = options.reprocessChanged ? changeCheck(options.versionField) : undefined;
-    const redoTaken = options.redoIds === undefined ? new Set() : takeRedoIds(checkpoint.state, options.redoIds, options.log);
-    const queue = await openQueueUnlessStopped({ ...options, changes }, checkpoint.state, stop);
-    const writes = new StateWrites(options.log, stop);
-    const run = beginRun(options, checkpoint, options.retryFailures ? "retry-failures" : "run", writes, pass.record);
-    const redo = redoTaken.size === 0 ? undefined : { ids: redoTaken, tag: `redo ${run.seq}` };
+    const queue = await openWorkQueue({ ...options, changes }, checkpoint.state);
+    const run = beginRun(options, checkpoint, options.retryFailures ? "retry-failures" : "run", pass.record);
     const budget = new Budget(options.timeBudgetMs === undefined ? undefined : startedAtMs + options.timeBudgetMs, options.reserveMs);
     const meter = new ProgressMeter(queue.pending, startedAtMs);
     const itemLog = new ItemLog(options.log);
-    // Outcomes name their pass once a batch has passes (a repeat, or a pass after the first).
-    const passOfOutcomes = options.repeatMs !== undefined || run.state.pass > 1 ? run.state.pass : undefined;
-    const jobLog = await openJobLog(options, run.seq, passOfOutcomes, redoTaken, writes.onError);
-    const recorder = new OutcomeRecorder({ ...options, changes }, { journal: run.journal, jobLog, state: run.state, meter, stop, itemLog });
+    const recorder = new OutcomeRecorder({ ...options, changes }, { journal: run.journal, state: run.state, meter, stop, itemLog });
     const cancelTimers = startRunTimers(options, startedAtMs, budget, stop, meter);
     try {
-        await processItems({ ...options, changes, redo }, queue, { state: run.state, budget, stop, meter, recorder, itemLog });
+        await processItems({ ...options, changes }, queue, { state: run.state, budget, stop, meter, recorder, itemLog });
     }
     finally {
         cancelTimers();
     }
-    if (writes.failure !== undefined) {
-        jobLog.close();
-        abandonRun(options, run, writes.failure);
-    }
     const ending = howItEnded(options.retryFailures, queue, meter, recorder, stop);
-    // Before the journal's end: an item the journal calls done has its outcome on disk.
-    jobLog.close();
-    if (writes.failure !== undefined)
-        abandonRun(options, run, writes.failure);
-    restoreUnreached(run.state, redoTaken);
     endRun(options, run, {
         succeeded: meter.succeeded, failed: meter.failed, stopReason: ending.stopReason,
         ...(options.retryFailures ? {} : { source: { total: queue.total, remaining: ending.remaining } }),
@@ -8982,7 +7159,7 @@ async function runSubscribed(options, startedAtMs, stop) {
     });
     options.onProgress?.(meter.snapshot(options.system.nowMs()));
     const passNote = describePassState(run.state, options.repeatMs, options.system.nowMs());
-    if (!options.retryFailures && (options.repeatMs !== undefined || run.state.pass > 1))
+    if (!options.retryFailures)
         options.log.info(passNote);
     // A pass found complete, with the next one not due yet: nothing to do is success.
     const waiting = pass.completeAtStart && options.repeatMs !== undefined && ending.processed === 0;
@@ -9007,43 +7184,17 @@ async function runSubscribed(options, startedAtMs, stop) {
         ...(options.repeatMs === undefined ? {} : { nextPassAfter: nextPassAfter(run.state, options.repeatMs) }),
         passNote,
         changed: queue.changed,
-        ...(recorder.early.message === undefined ? {} : { stopMessage: recorder.early.message }),
     };
-}
-/** Opens this run's segment of the job log, merging the older segments first when there are many. */
-async function openJobLog(options, seq, pass, redoIds, onWriteError) {
-    if (options.jobLog === false)
-        return NO_JOB_LOG;
-    await compactSegments(options.stateDir);
-    return new JobLogWriter({
-        stateDir: options.stateDir, seq, runId: options.runId, runAttempt: options.runAttempt, handlerKind: options.handlerKind ?? "module",
-        shard: options.shardLabel, pass, redoIds, results: options.results ?? false, maxResultBytes: options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
-        system: options.system, flushIntervalMs: options.flushIntervalMs, onWriteError,
-    });
-}
-/** The work queue; a stop while the items are read ends the run before it begins (nothing to record). */
-async function openQueueUnlessStopped(options, state, stop) {
-    try {
-        return await openWorkQueue(options, state, stop.soft.signal);
-    }
-    catch (error) {
-        if (error instanceof ReadStoppedError)
-            throw new StoppedBeforeStartError(stop.signal ?? "SIGINT");
-        throw error;
-    }
 }
 /** Counts what is left once the pool has drained, and why the run stopped. */
 function howItEnded(retryFailures, queue, meter, recorder, stop) {
     const processed = meter.succeeded + meter.failed;
     const notReached = queue.pending - processed;
     const remaining = retryFailures ? notReached : queue.pending - meter.succeeded - recorder.failedFinal;
-    let stopReason = stop.reason === "state-write" || stop.reason === undefined ? "complete" : stop.reason;
+    let stopReason = stop.reason ?? "complete";
     // The budget stop came after the last item had started: nothing was left undone.
-    if (stopReason === "budget" && notReached === 0 && recorder.deferredForBudget === 0)
+    if (stopReason === "budget" && notReached === 0)
         stopReason = "complete";
-    // ...unless a retry did not fit the budget: that item waits for the next run.
-    if (stopReason === "complete" && recorder.deferredForBudget > 0)
-        stopReason = "budget";
     return { processed, remaining, stopReason };
 }
 /** One line saying what a run did, for both adapters' logs. */
@@ -9076,19 +7227,13 @@ function shardOf(id, count) {
 
 
 
-
-
 /** Grace between SIGTERM and SIGKILL for a handler's process group. */
 const KILL_GRACE_MS = 1000;
 /** Runs one batch from validated settings: the path both the CLI and the action take. */
 async function runFromSettings(settings, e) {
-    // Handlers and the items command: not the runner's own tokens and URLs, nor the action's inputs.
-    const env = handlerEnvironment(e.env);
-    const redact = makeRedactor(secretValues(e.env, settings.redactEnv, e.secrets));
     const handler = await createHandler(settings.handler, {
-        system: e.system, env, cwd: e.cwd, transientExitCodes: settings.transientExitCodes, killGraceMs: KILL_GRACE_MS,
-        nameOf: e.nameOf, log: (message) => e.log.info(message), warn: (message) => e.log.warn(message),
-        maxResultBytes: settings.results ? settings.maxResultBytes : undefined,
+        system: e.system, env: e.env, cwd: e.cwd, transientExitCodes: settings.transientExitCodes, killGraceMs: KILL_GRACE_MS,
+        nameOf: e.nameOf, log: (message) => e.log.info(message),
     });
     let scratch;
     try {
@@ -9101,22 +7246,17 @@ async function runFromSettings(settings, e) {
         else if (items?.kind === "command") {
             scratch = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(e.tempDir, "resumable-batch-items-"));
             const path = (0,external_node_path_.join)(scratch, "items");
-            await captureCommandOutput(items.command, path, { cwd: e.cwd, env, system: e.system, what: e.nameOf("items-command") });
+            await captureCommandOutput(items.command, path, { cwd: e.cwd, env: e.env, system: e.system, what: e.nameOf("items-command") });
             source = { path, label: "items-command output line", format: settings.itemsFormat ?? "jsonl", idField: settings.idField };
         }
         if (source && items?.kind === "file")
             await assertReadable(source.path, e.nameOf("items"));
         const limiter = new RateLimiter(e.system, settings.rateLimit);
         const shard = settings.shard;
-        // Read before any work: a missing ids file is bad usage (exit 2), nothing processed.
-        const retryFilter = settings.retryFilter === undefined ? undefined
-            : await retryFilterPredicate(settings.retryFilter.by === "ids" ? { by: "ids", file: (0,external_node_path_.resolve)(e.cwd, settings.retryFilter.file) } : settings.retryFilter, e.nameOf("retry-filter"));
-        const redoIds = settings.redoIdsFile === undefined ? undefined : await readIdList((0,external_node_path_.resolve)(e.cwd, settings.redoIdsFile), e.nameOf("redo-ids"));
         const options = {
             stateDir: e.stateDir,
             source,
             handler,
-            redact,
             concurrency: settings.concurrency,
             maxAttempts: settings.maxAttempts,
             backoff: { baseMs: settings.backoffMs, maxMs: settings.backoffMaxMs },
@@ -9131,14 +7271,8 @@ async function runFromSettings(settings, e) {
             versionField: settings.versionField,
             maxRunsPerItem: settings.maxRunsPerItem,
             maxFailureRate: settings.maxFailureRate,
-            maxConsecutiveFailures: settings.maxConsecutiveFailures,
             accept: shard ? (id) => shardOf(id, shard.count) === shard.index : undefined,
             shardLabel: shard ? `${shard.index}/${shard.count}` : undefined,
-            handlerKind: settings.handler.kind,
-            results: settings.results,
-            maxResultBytes: settings.maxResultBytes,
-            retryFilter,
-            redoIds,
             runId: e.runId,
             runAttempt: e.runAttempt,
             idempotencyNamespace: e.idempotencyNamespace,
@@ -9212,189 +7346,7 @@ function mergeShardStates(shards) {
     }
     merged.runs = [...runsById.values()].sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
     merged.runs.forEach((r, i) => (r.seq = i + 1));
-    mergePasses(merged, shards.map((s) => s.state));
     return merged;
-}
-/**
- * Each shard keeps passes of its own (it starts the next one when its own pass is done):
- * the merged pass is the furthest one, started when its first shard started it and
- * complete when every shard in it is; the history sums each pass over the shards.
- */
-function mergePasses(merged, states) {
-    if (states.length === 0)
-        return;
-    const pass = Math.max(...states.map((s) => s.pass));
-    const current = states.filter((s) => s.pass === pass);
-    const starts = current.map((s) => s.passStartedAt).filter((t) => t !== undefined).sort();
-    const ends = current.map((s) => s.passCompletedAt);
-    merged.pass = pass;
-    merged.passStartedAt = starts[0];
-    merged.passCompletedAt = ends.every((t) => t !== undefined) ? ends.sort().at(-1) : undefined;
-    merged.repeatMs = current.find((s) => s.repeatMs !== undefined)?.repeatMs;
-    const byPass = new Map();
-    for (const state of states) {
-        // A shard behind the others has its current pass finished as far as the report goes.
-        const finished = state.pass < pass ? [...state.passes, state.currentPass()] : state.passes;
-        for (const p of finished) {
-            const sum = byPass.get(p.pass);
-            if (!sum) {
-                byPass.set(p.pass, { ...p });
-                continue;
-            }
-            sum.succeeded += p.succeeded;
-            sum.failed += p.failed;
-            sum.runs = Math.max(sum.runs, p.runs);
-            if (p.startedAt && (!sum.startedAt || p.startedAt < sum.startedAt))
-                sum.startedAt = p.startedAt;
-            if (!p.completedAt)
-                delete sum.completedAt;
-            else if (sum.completedAt && p.completedAt > sum.completedAt)
-                sum.completedAt = p.completedAt;
-        }
-    }
-    merged.passes = [...byPass.values()].sort((a, b) => a.pass - b.pass);
-}
-
-;// CONCATENATED MODULE: ./src/core/outcomes/results-reader.ts
-
-
-/**
- * Streams the last success of every item, in the order those successes were recorded:
- * the upsert by id. Two passes over the segments: the first keeps, per id, only the
- * position of its last success (no result payload, no parse of the line); the second
- * parses just those lines. Memory grows with the number of ids, never with the results.
- */
-async function* readResults(stateDir, skipped = { lines: 0 }) {
-    yield* readPlannedResults(await planResults(stateDir, skipped), skipped);
-}
-async function planResults(stateDir, skipped = { lines: 0 }) {
-    const segments = outcome_files_listSegments(stateDir);
-    const lastAt = new Map();
-    let position = 0;
-    for await (const lines of outcome_files_readLineBatches(segments, skipped)) {
-        for (const text of lines) {
-            if (text.length === 0)
-                continue;
-            position++;
-            const id = outcome_lines_idOfLine(text);
-            // A middle line cut short (a compaction interrupted) does not end its object.
-            if (id !== undefined && text.charCodeAt(text.length - 1) === 0x7d && outcome_lines_isSuccessLine(text))
-                lastAt.set(id, position);
-        }
-    }
-    return { segments, lastAt };
-}
-/** Pass two: the planned lines, parsed, in the order they were written. */
-async function* readPlannedResults(plan, skipped = { lines: 0 }) {
-    const { segments, lastAt } = plan;
-    if (lastAt.size === 0)
-        return;
-    let position = 0;
-    let header;
-    for await (const lines of outcome_files_readLineBatches(segments)) {
-        const batch = [];
-        for (const text of lines) {
-            if (text.length === 0)
-                continue;
-            position++;
-            if (text.startsWith('{"t":"seg"')) {
-                const h = parseLine(text);
-                if (h !== undefined && "t" in h)
-                    header = h;
-                continue;
-            }
-            const id = outcome_lines_idOfLine(text);
-            if (id === undefined || lastAt.get(id) !== position)
-                continue;
-            const line = parseLine(text);
-            if (line === undefined || "t" in line) {
-                skipped.lines++;
-                continue;
-            }
-            batch.push(results_reader_resultOf(viewOf(line, header)));
-        }
-        if (batch.length > 0)
-            yield batch;
-    }
-}
-function results_reader_resultOf(view) {
-    const record = {
-        id: view.id,
-        ...("result" in view ? { result: view.result } : {}),
-        finishedAt: view.finishedAt,
-        durationMs: view.durationMs,
-        attempts: view.attempts,
-    };
-    if (view.shard !== undefined)
-        record.shard = view.shard;
-    if (view.pass !== undefined)
-        record.pass = view.pass;
-    if (view.redone)
-        record.redone = true;
-    return record;
-}
-/** How many items have a result record (a success), without reading the payloads. */
-async function countResults(stateDir) {
-    const last = new Map();
-    for await (const lines of readLineBatches(listSegments(stateDir))) {
-        for (const text of lines) {
-            const id = idOfLine(text);
-            if (id !== undefined && text.charCodeAt(text.length - 1) === 0x7d && isSuccessLine(text))
-                last.set(id, text.includes(',"r":'));
-        }
-    }
-    let withResult = 0;
-    for (const has of last.values())
-        if (has)
-            withResult++;
-    return { items: last.size, withResult };
-}
-
-;// CONCATENATED MODULE: ./src/core/outcomes/duration-summary.ts
-
-/** Upper bounds (ms) of the duration histogram's buckets; the last bucket has none. */
-const DURATION_BUCKET_BOUNDS_MS = [10, 100, 1_000, 10_000, 60_000, 600_000];
-const SLOWEST_KEPT = 10;
-/**
- * Reads the whole job log once, keeping only the histogram and the few slowest outcomes,
- * so a million outcomes cost a pass over the files, not their memory. The median comes
- * from the histogram's own finer buckets (powers of 2 ms), close enough for a report.
- */
-async function summariseDurations(stateDir) {
-    const histogram = new Array(DURATION_BUCKET_BOUNDS_MS.length + 1).fill(0);
-    const fine = new Array(64).fill(0);
-    const slowest = [];
-    let outcomes = 0;
-    for await (const batch of readOutcomes(stateDir)) {
-        for (const { line } of batch) {
-            outcomes++;
-            const ms = Math.max(0, line.ms);
-            let b = 0;
-            while (b < DURATION_BUCKET_BOUNDS_MS.length && ms >= DURATION_BUCKET_BOUNDS_MS[b])
-                b++;
-            histogram[b]++;
-            fine[Math.min(63, ms < 1 ? 0 : Math.floor(Math.log2(ms)) + 1)]++;
-            if (slowest.length < SLOWEST_KEPT || ms > slowest[slowest.length - 1].durationMs) {
-                slowest.push({ id: line.id, durationMs: ms, ok: line.k === undefined, startedAt: new Date(line.at).toISOString(), attempts: line.n });
-                slowest.sort((a, c) => c.durationMs - a.durationMs);
-                if (slowest.length > SLOWEST_KEPT)
-                    slowest.pop();
-            }
-        }
-    }
-    return { outcomes, histogram, slowest, medianMs: medianOf(fine, outcomes) };
-}
-/** The upper bound of the power-of-2 bucket holding the middle outcome. */
-function medianOf(fine, count) {
-    if (count === 0)
-        return undefined;
-    let seen = 0;
-    for (let i = 0; i < fine.length; i++) {
-        seen += fine[i];
-        if (seen * 2 >= count)
-            return i === 0 ? 1 : 2 ** i;
-    }
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/core/index.ts
@@ -9414,65 +7366,6 @@ function medianOf(fine, count) {
 
 
 
-
-
-
-
-
-;// CONCATENATED MODULE: ./src/report/passes.ts
-
-/** Passes shown in the tables (the most recent). */
-const MAX_PASSES_SHOWN = 20;
-/** How long a pass took, or ran so far (to its last run's end), as text. */
-function passDuration(pass, runs) {
-    if (!pass.startedAt)
-        return "–";
-    const lastEnd = runsOfPass(runs, pass.pass).map((r) => r.endedAt).filter(Boolean).pop();
-    const end = pass.completedAt ?? lastEnd;
-    const ms = end ? Date.parse(end) - Date.parse(pass.startedAt) : NaN;
-    return Number.isFinite(ms) ? formatDuration(ms) : "–";
-}
-/** The runs that worked in a pass (runs from before passes are pass 1). */
-function runsOfPass(runs, pass) {
-    return runs.filter((r) => (r.pass ?? 1) === pass);
-}
-/** Items in a pass's source, as its last normal run counted them. */
-function totalOfPass(runs, pass) {
-    const last = [...runsOfPass(runs, pass.pass)].reverse().find((r) => r.mode === "run" && r.total !== undefined);
-    return last?.total ?? pass.succeeded + pass.failed;
-}
-/** The passes table's rows, newest first, as plain text (each renderer escapes them). */
-function passRows(passes, runs, current) {
-    return passes.slice(-MAX_PASSES_SHOWN).reverse().map((p) => ({
-        pass: p.pass,
-        started: formatTimestamp(p.startedAt),
-        completed: p.completedAt ? formatTimestamp(p.completedAt) : p.pass === current ? "in progress" : "not completed",
-        succeeded: formatCount(p.succeeded),
-        failed: formatCount(p.failed),
-        duration: passDuration(p, runs),
-        runs: formatCount(p.runs),
-    }));
-}
-/** The summary's passes section: the current pass's state, and the table when there was more than one. */
-function renderPassesMarkdown(passes, runs, passNote) {
-    const current = passes[passes.length - 1];
-    if (!current)
-        return [];
-    const lines = ["### Passes", ""];
-    if (passNote)
-        lines.push(markdownText(passNote.charAt(0).toUpperCase() + passNote.slice(1), 500) + ".", "");
-    if (passes.length > 1) {
-        lines.push("| Pass | Started | Completed | Succeeded | Failed | Duration | Runs |", "| ---: | --- | --- | ---: | ---: | ---: | ---: |");
-        for (const r of passRows(passes, runs, current.pass)) {
-            lines.push(`| ${r.pass} | ${markdownText(r.started, 40)} | ${markdownText(r.completed, 40)} | ${r.succeeded} | ${r.failed} | ${r.duration} | ${r.runs} |`);
-        }
-        if (passes.length > MAX_PASSES_SHOWN)
-            lines.push("", `…and ${formatCount(passes.length - MAX_PASSES_SHOWN)} earlier passes.`);
-        lines.push("");
-    }
-    return lines;
-}
-
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
  * Markdown reports: the failures section (also `resumable-batch failures --format markdown`)
@@ -9482,7 +7375,6 @@ function renderPassesMarkdown(passes, runs, passNote) {
  * input: it goes into code spans, so GitHub shows it literally, with pipes escaped and
  * newlines folded so it cannot break a table row.
  */
-
 
 /**
  * The job summary limit on GitHub is 1 MiB per step; the summary stays below this many
@@ -9501,13 +7393,6 @@ const MAX_ID_CHARS = 80;
 const MAX_NOTE_CHARS = 2_000;
 /** Runs shown in the progress table. */
 const MAX_RUNS_SHOWN = 10;
-/** "### Results" for the summary: how many, and where to download them. */
-function renderResultsSection(note) {
-    if (note === undefined)
-        return [];
-    const payloads = note.withResult === note.items ? "" : ` (${formatCount(note.withResult)} with a result from the handler)`;
-    return ["### Results", "", `${formatCount(note.items)} item(s) have a result record${payloads}. ${note.whereMarkdown}`, ""];
-}
 // ---------------------------------------------------------------------------------------
 // Formatting helpers (also used by the HTML report)
 /** 12345 -> "12,345" (no locale data needed). */
@@ -9564,9 +7449,7 @@ function describeStopReason(reason, remaining) {
         case "signal":
             return "Stopped by a signal (cancelled or timed out); finished work was saved.";
         case "failure-rate":
-            return "Stopped because too many items failed (max-failure-rate or max-consecutive-failures).";
-        case "handler-error":
-            return "Stopped: the handler could not run (see the log for the fix); no item was marked failed.";
+            return "Stopped because too many items failed (failure-rate limit).";
         default:
             return `Stopped: ${String(reason)}.`;
     }
@@ -9746,16 +7629,11 @@ function renderSummary(input, maxItems, maxGroups) {
     lines.push("| --- | ---: | ---: | ---: | ---: | --- |");
     lines.push(`| All runs | ${formatCount(totals.total)} | ${formatCount(totals.done)} | ${formatCount(totals.failed)} | ${formatCount(totals.remaining)} | \`${progressBar(totals.done, totals.total)}\` ${formatPercent(totals.done, totals.total)} |`);
     lines.push("");
-    if (thisRun.changed)
-        lines.push(`${formatCount(thisRun.changed)} ${thisRun.changed === 1 ? "item" : "items"} changed since done, processed again (reprocess-changed).`, "");
     if (input.afterTotals)
         lines.push(input.afterTotals.trimEnd(), "");
-    if (input.passes)
-        lines.push(...renderPassesMarkdown(input.passes, input.runs, input.passNote));
     const source = describeStateSource(input.stateSource);
     const detail = input.stateSourceDetail ? ` (${markdownText(input.stateSourceDetail, 500)})` : "";
     lines.push(`${markdownText(source, 200)}${detail}`, "");
-    lines.push(...renderResultsSection(input.results));
     lines.push("### Progress across runs", "");
     lines.push(...renderRunsTable(input.runs), "");
     lines.push(renderFailuresMarkdown(input.failures, { maxItems, maxGroups, headingLevel: 3 }).trimEnd(), "");
@@ -10898,10 +8776,7 @@ function summaryInputFromState(state, result, extra = {}) {
     const remaining = result?.mode === "run" ? result.remaining : lastNormal?.remaining ?? 0;
     return {
         thisRun: result
-            ? {
-                processed: result.processed, succeeded: result.succeeded, failed: result.failed, durationMs: result.durationMs, stopReason: result.stopReason,
-                ...(result.changed ? { changed: result.changed } : {}),
-            }
+            ? { processed: result.processed, succeeded: result.succeeded, failed: result.failed, durationMs: result.durationMs, stopReason: result.stopReason }
             : {
                 processed: (lastRun?.succeeded ?? 0) + (lastRun?.failed ?? 0),
                 succeeded: lastRun?.succeeded ?? 0,
@@ -10912,106 +8787,8 @@ function summaryInputFromState(state, result, extra = {}) {
         totals: { total, done: result?.mode === "run" ? result.doneTotal : Math.min(state.doneCount, total), failed: state.failures.size, remaining },
         runs: state.runs,
         failures,
-        ...passesOf(state, result),
         ...extra,
     };
-}
-/**
- * The passes, when the batch recurs (repeat set, or past pass 1): the history with the
- * current pass last, and where it stands, as of the run that just ended (or the last run).
- */
-function passesOf(state, result) {
-    if (state.pass === 1 && state.repeatMs === undefined && (result === undefined || result.nextPassAfter === undefined))
-        return {};
-    const lastRun = state.runs[state.runs.length - 1];
-    const asOfMs = Date.parse(lastRun?.endedAt ?? lastRun?.startedAt ?? state.passStartedAt ?? "");
-    const passNote = result?.passNote ?? (Number.isFinite(asOfMs) ? describePassState(state, state.repeatMs, asOfMs) : undefined);
-    return { passes: passHistory(state), ...(passNote ? { passNote } : {}) };
-}
-
-;// CONCATENATED MODULE: ./src/report/passes-html.ts
-
-/** Passes given a chart of their own (the most recent). */
-const MAX_PASS_CHARTS = 4;
-function passes_html_escape(text) {
-    return text.replace(/[&<>"']/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : "&#39;"));
-}
-/** The passes section: where the current pass stands, then one row per pass. */
-function renderPassesSection(passes, runs, passNote) {
-    const current = passes[passes.length - 1];
-    if (!current)
-        return "";
-    const rows = passRows(passes, runs, current.pass)
-        .map((r) => `<tr${r.pass === current.pass ? ' class="current"' : ""}><td class="num">${r.pass}</td><td>${passes_html_escape(r.started)}</td><td>${passes_html_escape(r.completed)}</td>` +
-        `<td class="num">${passes_html_escape(r.succeeded)}</td><td class="num">${passes_html_escape(r.failed)}</td><td class="num">${passes_html_escape(r.duration)}</td><td class="num">${passes_html_escape(r.runs)}</td></tr>`)
-        .join("");
-    const note = passNote ? `<p id="pass-note">${passes_html_escape(passNote.charAt(0).toUpperCase() + passNote.slice(1))}.</p>` : "";
-    return `<section class="panel" id="passes">
-<h2>Passes</h2>
-${note}<table class="passes"><thead><tr><th>Pass</th><th>Started (UTC)</th><th>Completed (UTC)</th><th>Succeeded</th><th>Failed</th><th>Duration</th><th>Runs</th></tr></thead>
-<tbody>${rows}</tbody></table>
-</section>`;
-}
-/** The progress chart once per pass, newest first; the current pass's keeps the report's chart id. */
-function renderPassCharts(passes, runs, chart) {
-    const current = passes[passes.length - 1].pass;
-    const shown = passes.slice(-MAX_PASS_CHARTS).reverse();
-    const parts = shown.map((p) => {
-        const id = p.pass === current ? "runs-chart-svg" : `runs-chart-svg-pass-${p.pass}`;
-        const title = `Pass ${p.pass}${p.pass === current ? " (current)" : ""}`;
-        return `<h3 class="pass-chart-title">${passes_html_escape(title)}</h3>\n${chart(runsOfPass(runs, p.pass), totalOfPass(runs, p), id)}`;
-    });
-    if (passes.length > shown.length)
-        parts.push(`<p class="note">The charts of the last ${shown.length} of ${passes.length} passes.</p>`);
-    return parts.join("\n");
-}
-
-;// CONCATENATED MODULE: ./src/report/html-durations.ts
-
-
-/** HTML-escapes text for element content and attribute values. */
-function html_durations_escape(text) {
-    return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-const BUCKET_LABELS = ["< 10 ms", "10–100 ms", "0.1–1 s", "1–10 s", "10 s–1 min", "1–10 min", "≥ 10 min"];
-/**
- * The report's duration view, from the job log: how long items took (a histogram of every
- * outcome) and the slowest ones. Plain HTML with inline bar widths: no script needed.
- */
-function renderDurationsSection(durations) {
-    if (durations === undefined || durations.outcomes === 0)
-        return "";
-    const peak = Math.max(1, ...durations.histogram);
-    const bars = durations.histogram
-        .map((count, i) => {
-        const width = ((100 * count) / peak).toFixed(1);
-        return `<tr><th scope="row">${BUCKET_LABELS[i] ?? ""}</th><td class="num">${formatCount(count)}</td>` +
-            `<td class="bar-cell"><span class="d-bar" style="display:inline-block;height:0.9em;background:var(--accent);width:${width}%"></span></td></tr>`;
-    })
-        .join("\n");
-    const slowest = durations.slowest
-        .map((s) => `<tr><td>${html_durations_escape(s.id.slice(0, 200))}</td><td class="num">${html_durations_escape(formatDuration(s.durationMs))}</td><td>${s.ok ? "succeeded" : "failed"}</td>` +
-        `<td class="num">${s.attempts}</td><td><time datetime="${html_durations_escape(s.startedAt)}">${html_durations_escape(s.startedAt)}</time></td></tr>`)
-        .join("\n");
-    const median = durations.medianMs === undefined ? "" : ` Half took at most about ${html_durations_escape(formatDuration(durations.medianMs))}.`;
-    return `<section class="panel" id="durations">
-<h2>Durations</h2>
-<p class="note">${formatCount(durations.outcomes)} outcome(s) in the job log (every run's, failures too; retries and backoff included).${median}</p>
-<table id="duration-histogram" data-bounds-ms="${DURATION_BUCKET_BOUNDS_MS.join(",")}"><thead><tr><th>Took</th><th class="num">Items</th><th></th></tr></thead><tbody>
-${bars}
-</tbody></table>
-<h3>Slowest items</h3>
-<table id="slowest-items"><thead><tr><th>Id</th><th class="num">Took</th><th>Outcome</th><th class="num">Attempts</th><th>Started</th></tr></thead><tbody>
-${slowest}
-</tbody></table>
-</section>`;
-}
-/** The report's line on results: how many, and where to get them. */
-function renderResultsPanel(note) {
-    if (note === undefined)
-        return "";
-    const payloads = note.withResult === note.items ? "" : ` (${formatCount(note.withResult)} with a result from the handler)`;
-    return `<section class="panel" id="results"><h2>Results</h2><p><b id="results-count">${formatCount(note.items)}</b> item(s) have a result record${payloads}. ${html_durations_escape(note.whereText)}</p></section>`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/html-report.ts
@@ -11028,8 +8805,6 @@ function renderResultsPanel(note) {
  *
  * Pure: no I/O.
  */
-
-
 
 
 
@@ -11082,7 +8857,7 @@ function niceAxis(max, ticks = 4) {
     const niceStep = step < 1 ? 1 : step;
     return { top: Math.max(niceStep, Math.ceil(max / niceStep) * niceStep), step: niceStep };
 }
-function renderRunsChart(runs, total, svgId = "runs-chart-svg") {
+function renderRunsChart(runs, total) {
     if (runs.length === 0)
         return `<p class="empty">No runs recorded yet.</p>`;
     const cumulative = [];
@@ -11109,7 +8884,7 @@ function renderRunsChart(runs, total, svgId = "runs-chart-svg") {
     const yRight = (v) => m.top + plotH - (plotH * v) / right.top;
     const f = (x) => x.toFixed(1);
     const parts = [];
-    parts.push(`<svg id="${escapeHtml(svgId)}" viewBox="0 0 ${W} ${H}" role="img" aria-label="Items done per run and cumulative total">`);
+    parts.push(`<svg id="runs-chart-svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="Items done per run and cumulative total">`);
     // Grid and left axis (per run).
     for (let v = 0; v <= left.top + 1e-9; v += left.step) {
         const y = f(yLeft(v));
@@ -11248,7 +9023,7 @@ code{font:12.5px/1.45 ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Libe
 .meta{color:var(--muted);margin:0}
 .status{display:inline-block;margin:12px 0 0;padding:4px 10px;border-radius:999px;background:var(--chip);font-weight:600}
 .status-complete{background:var(--ok-soft);color:var(--ok)}
-.status-failure-rate,.status-handler-error,.status-signal{background:var(--bad-soft);color:var(--bad)}
+.status-failure-rate,.status-signal{background:var(--bad-soft);color:var(--bad)}
 .status-budget{background:var(--warn-soft);color:var(--warn)}
 .panel{background:var(--panel);border:1px solid var(--border);border-radius:10px;padding:18px 20px;margin-top:20px;box-shadow:var(--shadow)}
 .warning{margin-top:20px;border:2px solid var(--bad);background:var(--bad-soft);color:var(--text);border-radius:10px;padding:14px 18px}
@@ -11547,9 +9322,8 @@ ${warning}
 <section class="panel" id="runs">
 <h2>Progress across runs</h2>
 <div class="legend"><span><i style="background:var(--ok)"></i>succeeded per run</span><span><i style="background:var(--bad)"></i>failed per run</span><span><i class="l-line" style="background:var(--accent)"></i>total done (right axis)</span></div>
-${input.passes && input.passes.length > 1 ? renderPassCharts(input.passes, runs, renderRunsChart) : renderRunsChart(runs, totals.total)}
+${renderRunsChart(runs, totals.total)}
 </section>
-${input.passes ? renderPassesSection(input.passes, runs, input.passNote) : ""}
 <section class="panel" id="causes">
 <h2>Failure causes</h2>
 ${renderGroupsTable(groups, failures.length)}
@@ -11578,8 +9352,6 @@ ${renderGroupsTable(groups, failures.length)}
 <button type="button" id="show-more" class="more" hidden>Show more</button>
 ${failures.length === 0 ? `<p class="empty">No failed items.</p>` : `<p class="note">Errors are cut to ${formatCount(html_report_MAX_ERROR_CHARS)} characters here; failures.json has them in full.</p>`}
 </section>
-${renderResultsPanel(input.results)}
-${renderDurationsSection(input.durations)}
 ${hint}
 <footer>resumable-batch · ${formatCount(runs.length)} ${runs.length === 1 ? "run" : "runs"} recorded</footer>
 </main>
@@ -11646,165 +9418,7 @@ const package_namespaceObject = {"rE":"0.1.0"};
 
 const VERSION = package_namespaceObject.rE;
 
-;// CONCATENATED MODULE: ./src/report/results-export.ts
-
-
-
-
-const RESULT_FORMATS = ["jsonl", "csv", "json"];
-const LOG_FORMATS = ["jsonl", "csv"];
-/**
- * One CSV cell: nested values as their JSON, booleans as words (csv-stringify would write
- * 1 and an empty cell), then made formula-safe (csv.ts).
- */
-function cell(value) {
-    if (value === undefined || value === null)
-        return "";
-    if (typeof value === "object")
-        return formulaSafeCell(JSON.stringify(value));
-    if (typeof value === "boolean")
-        return String(value);
-    return formulaSafeCell(value);
-}
-/** The result file every artifact carries. */
-const RESULTS_FILE = "results.jsonl";
-/** Writes, waiting when the stream asks to (a pipe to a slow reader, a file). */
-async function put(out, text) {
-    if (text.length > 0 && !out.write(text))
-        await (0,external_node_events_.once)(out, "drain");
-}
-/**
- * Streams every item's last success (see readResults) as JSON Lines, a JSON array or CSV.
- * Returns how many records were written.
- */
-async function exportResults(stateDir, format, out) {
-    const plan = await planResults(stateDir);
-    let count = 0;
-    if (format === "csv") {
-        const columns = await resultColumns(plan);
-        await put(out, stringify([columns.map((c) => c.name)]));
-        for await (const batch of readPlannedResults(plan)) {
-            await put(out, stringify(batch.map((r) => columns.map((c) => cell(c.value(r))))));
-            count += batch.length;
-        }
-        return count;
-    }
-    if (format === "json")
-        await put(out, "[");
-    for await (const batch of readPlannedResults(plan)) {
-        let text = "";
-        for (const record of batch) {
-            text += format === "json" ? (count === 0 ? "\n" : ",\n") + JSON.stringify(record) : JSON.stringify(record) + "\n";
-            count++;
-        }
-        await put(out, text);
-    }
-    if (format === "json")
-        await put(out, count === 0 ? "]\n" : "\n]\n");
-    return count;
-}
-const FIXED_AFTER = ["finishedAt", "durationMs", "attempts"];
-const OPTIONAL = ["shard", "pass", "redone"];
-const RESERVED = new Set(["id", "result", ...FIXED_AFTER, ...OPTIONAL]);
-/**
- * CSV's columns: id, the top-level fields of object results (a field named like a fixed
- * column becomes `result.<name>`), `result` for results that are not objects, then the
- * outcome's columns. Found by reading the planned results once before writing them, since
- * a CSV header comes first and the results are never all held at once.
- */
-async function resultColumns(plan) {
-    const fields = new Set();
-    let plain = false;
-    const present = new Set();
-    for await (const batch of readPlannedResults(plan)) {
-        for (const record of batch) {
-            const r = record.result;
-            if (isPlainObject(r))
-                for (const key of Object.keys(r))
-                    fields.add(key);
-            else if (r !== undefined)
-                plain = true;
-            for (const key of OPTIONAL)
-                if (record[key] !== undefined)
-                    present.add(key);
-        }
-    }
-    const columns = [{ name: "id", value: (r) => r.id }];
-    for (const key of fields) {
-        columns.push({ name: RESERVED.has(key) ? `result.${key}` : key, value: (r) => (isPlainObject(r.result) ? r.result[key] : undefined) });
-    }
-    if (plain || fields.size === 0)
-        columns.push({ name: "result", value: (r) => (isPlainObject(r.result) ? undefined : r.result) });
-    for (const key of FIXED_AFTER)
-        columns.push({ name: key, value: (r) => r[key] });
-    for (const key of OPTIONAL)
-        if (present.has(key))
-            columns.push({ name: key, value: (r) => r[key] });
-    return columns;
-}
-function isPlainObject(value) {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-const LOG_COLUMNS = [
-    "id", "ok", "startedAt", "finishedAt", "durationMs", "attempts", "exitStatus", "kind", "error", "redone", "shard", "pass", "runId",
-];
-/** Streams the job log: every outcome, failures included, oldest first (results left out). */
-async function exportLog(stateDir, format, out) {
-    let count = 0;
-    if (format === "csv")
-        await put(out, stringify([LOG_COLUMNS]));
-    for await (const batch of outcome_files_readOutcomes(stateDir)) {
-        const views = batch.map(({ line, header }) => {
-            const view = viewOf(line, header);
-            delete view.result;
-            return view;
-        });
-        count += views.length;
-        if (format === "csv")
-            await put(out, stringify(views.map((v) => LOG_COLUMNS.map((c) => cell(v[c])))));
-        else
-            await put(out, views.map((v) => JSON.stringify(v)).join("\n") + "\n");
-    }
-    return count;
-}
-
-;// CONCATENATED MODULE: ./src/cli/results-command.ts
-
-
-
-
-/** `resumable-batch results`: every item's last success, with its result when --results kept one. */
-async function resultsCommand(stateDir, format, outPath, io) {
-    return withOutput(stateDir, outPath, io, "results", (out) => exportResults(stateDir, format, out));
-}
-/** `resumable-batch log`: the job log, every outcome (failures too), oldest first. */
-async function logCommand(stateDir, format, outPath, io) {
-    return withOutput(stateDir, outPath, io, "outcome(s)", (out) => exportLog(stateDir, format, out));
-}
-async function withOutput(stateDir, outPath, io, what, write) {
-    if (!(0,external_node_fs_.existsSync)(stateDir)) {
-        io.stderr.write(`error: ${stateDir} does not exist; give the state folder with --state-dir\n`);
-        return 2;
-    }
-    if (outcome_files_listSegments(stateDir).length === 0)
-        io.stderr.write(`${stateDir}: no job log yet (no run has finished an item here since outcomes were kept)\n`);
-    if (outPath === undefined) {
-        await write(io.stdout);
-        return 0;
-    }
-    const file = (0,external_node_fs_.createWriteStream)(outPath);
-    const opened = (0,external_node_events_.once)(file, "open");
-    await Promise.race([opened, (0,external_node_events_.once)(file, "error").then(([error]) => Promise.reject(error))]);
-    const count = await write(file);
-    file.end();
-    await (0,external_node_events_.once)(file, "finish");
-    io.stderr.write(`${count} ${what} written to ${outPath}\n`);
-    return 0;
-}
-
 ;// CONCATENATED MODULE: ./src/cli/main.ts
-
-
 
 
 
@@ -11847,7 +9461,6 @@ async function main(argv, io) {
         .addOption(flag("transient-exit-codes", "list", "exit codes of --run that mean 'retry later'"))
         .addOption(flag("max-runs-per-item", "n", "runs an item may fail transiently before it is quarantined"))
         .addOption(flag("max-failure-rate", "share", "stop early when more than this share of items fail, like 0.2; exit 4"))
-        .addOption(flag("max-consecutive-failures", "n", "stop early after this many failures in a row with no success in this run; exit 4 (default 25, off in --retry-failures; 0 disables)"))
         .addOption(flag("rate-limit", "rate", "most item starts per unit, like 20/s or 600/m"))
         .addOption(flag("shard", "i/n", "process only the items whose id hashes to shard i of n"))
         .option("--retry-failures", "re-attempt only the items in failures.json")
@@ -11855,14 +9468,6 @@ async function main(argv, io) {
         .option("--new-pass", "start the next pass now: every item is processed again")
         .option("--reprocess-changed", "process an item again when its content changed since it was done")
         .addOption(flag("version-field", "name", "with --reprocess-changed: compare this field (updatedAt, an etag) instead of the whole item"))
-        .option("--results", "keep what the handler produces per item (see `resumable-batch results`)")
-        .addOption(flag("retry-filter", "filter", "with --retry-failures: cause:TEXT, kind:KIND or a file of ids"))
-        .option("--only-cause <text>", "with --retry-failures: only failures whose reason contains this text")
-        .option("--only-kind <kind>", "with --retry-failures: only failures of this kind (transient, permanent, timeout, quarantined)")
-        .option("--only-ids <file>", "with --retry-failures: only the failed items whose ids this file lists, one a line")
-        .addOption(flag("redo-ids", "file", "process the done items listed in this file again, with a new idempotency key"))
-        .addOption(flag("redact-env", "names", "environment variables (comma-separated) whose values are replaced by *** in every stored error text"))
-        .addOption(flag("max-result-size", "size", "a larger result fails its item, like 64KiB or 1MiB"))
         .action(async (opts) => {
         exitCode = await main_runCommand(opts, io);
     });
@@ -11881,24 +9486,6 @@ async function main(argv, io) {
         .addOption(new Option("--format <format>", "json, csv or markdown").choices(FAILURE_FORMATS).default("json"))
         .action((opts) => {
         exitCode = failuresCommand(resolveStateDir(opts.stateDir, io), opts.format, io);
-    });
-    program
-        .command("results")
-        .description("print every item's last success (id, result, finishedAt, durationMs, attempts), streamed")
-        .option("--state-dir <dir>", `state folder (default ${DEFAULT_STATE_DIR})`)
-        .addOption(new Option("--format <format>", "jsonl, csv or json").choices(RESULT_FORMATS).default("jsonl"))
-        .option("--out <file>", "write to this file instead of standard output")
-        .action(async (opts) => {
-        exitCode = await resultsCommand(resolveStateDir(opts.stateDir, io), opts.format, opts.out && (0,external_node_path_.resolve)(io.cwd, opts.out), io);
-    });
-    program
-        .command("log")
-        .description("print the job log: every outcome with its start, duration, attempts and exit status, failures included")
-        .option("--state-dir <dir>", `state folder (default ${DEFAULT_STATE_DIR})`)
-        .addOption(new Option("--format <format>", "jsonl or csv").choices(LOG_FORMATS).default("jsonl"))
-        .option("--out <file>", "write to this file instead of standard output")
-        .action(async (opts) => {
-        exitCode = await logCommand(resolveStateDir(opts.stateDir, io), opts.format, opts.out && (0,external_node_path_.resolve)(io.cwd, opts.out), io);
     });
     program
         .command("report")
@@ -11923,14 +9510,6 @@ async function main(argv, io) {
             io.stderr.write(`error: ${error.message}\n`);
             return 2;
         }
-        if (error instanceof StateWriteError) {
-            io.stderr.write(`error: ${error.message}\n`);
-            return 5;
-        }
-        if (error instanceof StoppedBeforeStartError) {
-            io.stderr.write(`stopped: ${error.message}. Run again to start.\n`);
-            return error.exitCode;
-        }
         io.stderr.write(`error: ${error.stack ?? String(error)}\n`);
         return 2;
     }
@@ -11945,7 +9524,6 @@ async function main_runCommand(opts, io) {
         raw[kebab] = value;
     }
     const nameOf = (key) => `--${key}`;
-    raw["retry-filter"] = retryFilterOfFlags(opts);
     const settings = parseRunSettings(raw, nameOf);
     const stateDir = resolveStateDir(opts.stateDir, io);
     const display = new ProgressDisplay(io.stderr, Boolean(io.stderr.isTTY));
@@ -11977,23 +9555,6 @@ async function main_runCommand(opts, io) {
     io.stderr.write(summaryLine(result, stateDir, { stateDirArgs, handlerArgs }) + "\n");
     return result.exitCode;
 }
-/**
- * `--only-cause TEXT`, `--only-kind KIND` and `--only-ids FILE` are the command line's
- * spellings of `--retry-filter cause:TEXT`, `kind:KIND` and `FILE` (the action input).
- */
-function retryFilterOfFlags(opts) {
-    const given = [
-        typeof opts.retryFilter === "string" ? { flag: "--retry-filter", value: opts.retryFilter } : undefined,
-        typeof opts.onlyCause === "string" ? { flag: "--only-cause", value: `cause:${opts.onlyCause}` } : undefined,
-        typeof opts.onlyKind === "string" ? { flag: "--only-kind", value: `kind:${opts.onlyKind}` } : undefined,
-        typeof opts.onlyIds === "string" ? { flag: "--only-ids", value: opts.onlyIds } : undefined,
-    ].filter((g) => g !== undefined);
-    if (given.length > 1)
-        throw new ConfigError(`give one of ${given.map((g) => g.flag).join(", ")}: a retry takes one filter`);
-    if (given.length === 1 && opts.retryFailures !== true)
-        throw new ConfigError(`${given[0].flag} chooses which failures to re-attempt: it needs --retry-failures`);
-    return given[0]?.value;
-}
 /** Quotes an argument for a POSIX shell, only when it needs it. */
 function shellQuote(arg) {
     return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -12001,14 +9562,14 @@ function shellQuote(arg) {
 function summaryLine(r, stateDir, hint) {
     const command = (...args) => ["resumable-batch", ...args].map(shellQuote).join(" ");
     const lines = [describeRunResult(r)];
+    if (r.mode === "run" && (r.pass > 1 || r.nextPassAfter !== undefined || r.passStarted !== undefined))
+        lines.push(r.passNote);
     if (r.stopReason === "budget")
         lines.push("stopped: the time budget ran low. Run again to resume (exit 3).");
     if (r.stopReason === "signal")
         lines.push("stopped by a signal; progress is saved. Run again to resume.");
     if (r.stopReason === "failure-rate")
-        lines.push("stopped early: too many items failed (max-failure-rate or max-consecutive-failures). Fix the cause, then run again (exit 4).");
-    if (r.stopReason === "handler-error")
-        lines.push(`error: ${r.stopMessage ?? "the handler could not run"} (exit 2)`);
+        lines.push("stopped early: too many items failed (max-failure-rate). Fix the cause, then run again.");
     if (r.failuresTotal > 0) {
         lines.push(`${r.failuresTotal} failed item(s) in ${stateDir}/failures.json — list them with \`${command("failures", ...hint.stateDirArgs)}\`, ` +
             `re-attempt them with \`${command("run", "--retry-failures", ...hint.handlerArgs, ...hint.stateDirArgs)}\``);
