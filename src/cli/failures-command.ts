@@ -4,6 +4,8 @@ import { formulaSafeCsv } from "../report/csv.js";
 import type { CliIo } from "./cli-io.js";
 
 export const FAILURE_FORMATS = ["json", "csv", "markdown"] as const;
+const CSV_COLUMNS = ["id", "kind", "attempts", "firstFailedAt", "lastFailedAt", "error", "item"];
+const CSV_ROWS_PER_PIECE = 1000;
 
 /** `resumable-batch failures`: the failed items, regenerated from state. */
 export function failuresCommand(stateDir: string, format: (typeof FAILURE_FORMATS)[number], io: CliIo): number {
@@ -14,12 +16,14 @@ export function failuresCommand(stateDir: string, format: (typeof FAILURE_FORMAT
       writeInPieces(io, (write) => writeFailuresJson(file, write));
       break;
     case "csv":
-      io.stdout.write(
-        formulaSafeCsv(
-          ["id", "kind", "attempts", "firstFailedAt", "lastFailedAt", "error", "item"],
-          file.failures.map((f) => [f.id, f.kind, f.attempts, f.firstFailedAt, f.lastFailedAt, f.error, JSON.stringify(f.item)]),
-        ),
-      );
+      writeInPieces(io, (write) => {
+        // A thousand rows at a time: each row carries its item, and all of them may not fit one string.
+        for (let i = 0; i === 0 || i < file.failures.length; i += CSV_ROWS_PER_PIECE) {
+          const rows = file.failures.slice(i, i + CSV_ROWS_PER_PIECE).map((f) => [f.id, f.kind, f.attempts, f.firstFailedAt, f.lastFailedAt, f.error, JSON.stringify(f.item)]);
+          const csv = formulaSafeCsv(CSV_COLUMNS, rows);
+          write(i === 0 ? csv : csv.slice(csv.indexOf("\n") + 1)); // the header once
+        }
+      });
       break;
     case "markdown":
       io.stdout.write(file.failures.length === 0 ? "No failed items.\n" : renderFailuresMarkdown(file.failures) + "\n");

@@ -44,3 +44,23 @@ describe("status, failures and report on a folder that holds no state", () => {
     expect(readdirSync(dir).sort()).toEqual(before);
   });
 });
+
+describe("failures --format csv", () => {
+  it("writes the header once and every row, a thousand rows at a time", async () => {
+    const cwd = cliDir();
+    const dir = join(cwd, "state");
+    mkdirSync(dir);
+    const lines = Array.from({ length: 2500 }, (_, i) =>
+      JSON.stringify({ t: "fail", id: `f${i}`, kind: "permanent", error: i === 7 ? "=cmd|' /C calc'!A0" : "bad", attempts: 1, runs: 1, first: "a", last: "b", item: { n: i } }));
+    writeFileSync(join(dir, journalFileName(0)), lines.join("\n") + "\n");
+    const o = io(cwd);
+    const writes: string[] = [];
+    o.stdout = { write: (s: string) => (writes.push(s), true) } as unknown as NodeJS.WriteStream;
+    expect(await main(["failures", "--format", "csv", "--state-dir", "state"], o)).toBe(0);
+    const rows = writes.join("").trimEnd().split("\n");
+    expect(rows[0]).toBe("id,kind,attempts,firstFailedAt,lastFailedAt,error,item");
+    expect(rows).toHaveLength(2501);
+    expect(rows.filter((r) => r.startsWith("id,"))).toHaveLength(1);
+    expect(rows.some((r) => r.includes(`"'=cmd|' /C calc'!A0"`) || r.includes("'=cmd"))).toBe(true);
+  });
+});
