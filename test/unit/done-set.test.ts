@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DoneSet } from "../../src/core/state/done-set.js";
+import { IdList } from "../../src/core/state/id-list.js";
 
 describe("DoneSet", () => {
   it("behaves as a Set<string> through growth, deletes and re-adds (checked against a Set)", () => {
@@ -56,5 +57,19 @@ describe("DoneSet", () => {
     expect([set.size, set.has("a"), [...set]]).toEqual([0, false, []]);
     set.add("b");
     expect([...set]).toEqual(["b"]);
+  });
+});
+
+describe("IdList", () => {
+  it("gives back what was pushed, in order, ASCII or not; clear empties it", () => {
+    const list = new IdList();
+    const ids = ["a", "é", "", "x\ud800", "b".repeat(5_000_000), ...Array.from({ length: 3000 }, (_, i) => `id-${i}`)];
+    for (const id of ids) list.push(id);
+    expect(list.length).toBe(ids.length);
+    expect([...list]).toEqual(ids);
+    list.clear();
+    expect([list.length, [...list]]).toEqual([0, []]);
+    list.push("again");
+    expect([...list]).toEqual(["again"]);
   });
 });

@@ -19,7 +19,8 @@ const failure = (id: string, extra: Partial<FailureRecord> = {}): FailureRecord 
 function sampleState(doneIds: string[]): BatchState {
   const state = new BatchState();
   for (const id of doneIds) state.done.add(id);
-  state.doneThisRun.push("this-run-1", "this-run-2");
+  state.doneThisRun.push("this-run-1");
+  state.doneThisRun.push("this-run-2");
   state.failures.set("f1", failure("f1", { shard: "1/2" }));
   state.failures.set("f2", failure("f2", { kind: "quarantined", runs: 5 }));
   state.runs = [{ seq: 3, runId: "42", runAttempt: 1, mode: "run", startedAt: "2026-01-01T00:00:00.000Z", endedAt: "2026-01-01T00:01:00.000Z", succeeded: 5, failed: 2, stopReason: "budget", total: 10, remaining: 3 }];

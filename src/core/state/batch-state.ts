@@ -3,6 +3,7 @@ import { parseFingerprintText } from "./fingerprint.js";
 import { StateFingerprints } from "./state-fingerprints.js";
 import type { DoneRecord, FailRecord, JournalRecord } from "./journal-records.js";
 import { DoneSet } from "./done-set.js";
+import { IdList } from "./id-list.js";
 
 /** Run history kept for progress charts; a run every 5 minutes for a week fits. */
 const MAX_RUNS_KEPT = 2000;
@@ -30,7 +31,7 @@ export class BatchState {
    * insert per item — the costliest step of checkpointing at a million items — buys
    * nothing until the next load. Compaction writes both.
    */
-  readonly doneThisRun: string[] = [];
+  readonly doneThisRun = new IdList();
   readonly failures = new Map<string, FailureRecord>();
   runs: RunRecord[] = [];
   origin: StateOrigin = { seq: 0, runId: "", runAttempt: 0 };
@@ -122,7 +123,7 @@ export class BatchState {
     this.passes.push(this.currentPass());
     if (this.passes.length > MAX_PASSES_KEPT) this.passes.splice(0, this.passes.length - MAX_PASSES_KEPT);
     this.done.clear();
-    this.doneThisRun.length = 0;
+    this.doneThisRun.clear();
     this.failures.clear();
     this.fingerprints.clear();
     this.versions.clear();
