@@ -65,7 +65,8 @@ export function writeSnapshotV2(path: string, state: BatchState, generation: num
     if (withFingerprints) for (const [id, value] of state.done.withValues()) add(id, value);
     else for (const id of state.done) add(id, 0);
     const thisRun = state.fingerprints.thisRun;
-    state.doneThisRun.forEach((id, i) => add(id, thisRun[i] ?? 0));
+    let i = 0;
+    for (const id of state.doneThisRun) add(id, thisRun[i++] ?? 0);
     flushIds();
     const end = {
       t: "end", runs: state.runs.length, failures: state.failures.size, done: state.doneCount,
