@@ -4,7 +4,7 @@ import { RateLimitError, REST_PAGE_SIZE, type ActionHost, type RemoteArtifact } 
 /**
  * Most pages read from one listing (100 entries a page). A listing by exact name holds a
  * handful of entries; the repository-wide listing without a name (the fallback when the
- * cache has nothing) can be long and has no documented order (PLATFORM.md), so it is read
+ * cache has nothing) can be long and has no documented order (docs/ARCHITECTURE.md), so it is read
  * whole, up to this many pages, each one REST request.
  */
 export const MAX_LIST_PAGES = 10;

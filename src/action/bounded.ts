@@ -7,7 +7,7 @@ export type Bounded<T> =
 
 /**
  * Runs `call` with a timeout: the cache and artifact clients never give up on a service that
- * accepted a request and went quiet (PLATFORM.md). On timeout the signal aborts (the REST
+ * accepted a request and went quiet (docs/ARCHITECTURE.md). On timeout the signal aborts (the REST
  * client honours it) and the result says so; the abandoned promise is left to settle on its
  * own, its rejection swallowed. Never throws.
  */

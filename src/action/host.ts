@@ -113,7 +113,7 @@ export const REST_PAGE_SIZE = 100;
 
 /**
  * The REST API's artifact listings, one page (REST_PAGE_SIZE entries) a call. Neither has a
- * documented order (PLATFORM.md): callers sort. A spent rate limit throws RateLimitError.
+ * documented order (docs/ARCHITECTURE.md): callers sort. A spent rate limit throws RateLimitError.
  */
 export interface ArtifactFinder {
   /**
@@ -127,7 +127,7 @@ export interface ArtifactFinder {
 /**
  * The REST API refused a call because the token's request budget is spent: 403 or 429 with
  * `x-ratelimit-remaining: 0` or "rate limit" in the message. GITHUB_TOKEN gets 1,000
- * requests an hour per repository (PLATFORM.md, "REST budget";
+ * requests an hour per repository (docs/ARCHITECTURE.md, "REST budget";
  * docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api).
  */
 export class RateLimitError extends Error {
@@ -152,7 +152,7 @@ export interface WorkflowDispatcher {
   }): Promise<void>;
 }
 
-/** Bounds of every service call (PLATFORM.md: a hung call is never given up by the clients). */
+/** Bounds of every service call (docs/ARCHITECTURE.md: a hung call is never given up by the clients). */
 export interface ActionTimeouts {
   /** One cache restore (lookup, download, extract). */
   cacheRestoreMs: number;
@@ -173,7 +173,7 @@ export interface ActionTimeouts {
 /**
  * Restore runs before the work and counts against `time-budget`. A state of a million items
  * is about 0.5 MB on the wire (README, Benchmarks): 45 s is ample on a healthy service, and a
- * cache that accepts requests and never answers (the client waits forever, PLATFORM.md)
+ * cache that accepts requests and never answers (the client waits forever, docs/ARCHITECTURE.md)
  * costs at most 45 s in main plus 45 s in post — and once a call timed out the service is
  * treated as sick for the rest of the job (services.ts), so post does not wait again.
  */

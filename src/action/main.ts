@@ -19,7 +19,7 @@ export const RESERVE_MS = 5_000;
 /** A progress line in the log this often. */
 export const PROGRESS_INTERVAL_MS = 30_000;
 /**
- * The runner sends SIGTERM 7.5 s after SIGINT (PLATFORM.md); a shutdown grace longer than
+ * The runner sends SIGTERM 7.5 s after SIGINT (docs/ARCHITECTURE.md); a shutdown grace longer than
  * this leaves too little of that for the flush.
  */
 const MAX_SAFE_GRACE_MS = 6_000;

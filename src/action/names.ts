@@ -19,10 +19,10 @@ import { relative, resolve, sep } from "node:path";
  * request) to learn whether a run whose cache save failed left a newer state, instead of
  * reading a repository-wide listing with no documented order. It is unique within a
  * workflow run too (an artifact name can be uploaded once per run, and a re-run keeps the
- * run id, PLATFORM.md): a later attempt continues the earlier one's state with a higher seq.
+ * run id, docs/ARCHITECTURE.md): a later attempt continues the earlier one's state with a higher seq.
  *
  * One shard of one (`shard: 1/1`, what the reusable workflow passes for `shards: 1`) is the
- * same batch as no shard (DESIGN.md): parseShard turns it into no shard, so both setups read
+ * same batch as no shard (the README's sharding section): parseShard turns it into no shard, so both setups read
  * and write `all` and `…-state-<seq>`.
  *
  * A `mode: report` job merges a matrix run's shard artifacts into one more artifact:

@@ -49,7 +49,7 @@ function realCache(): CacheClient {
 
 /**
  * restoreCache answers undefined both on a miss and on a failure it only logs as
- * "Failed to restore: …" (@actions/cache lib/cache.js, restoreCacheV2's catch; PLATFORM.md).
+ * "Failed to restore: …" (@actions/cache lib/cache.js, restoreCacheV2's catch; docs/ARCHITECTURE.md).
  * A failure is not "nothing saved" — a fresh start after it would bury the saved state
  * (issue 13 item 4) — so the log line is watched for while the call runs and turned into
  * an error.

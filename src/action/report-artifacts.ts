@@ -61,7 +61,7 @@ const newer = (a: { seq: number; createdAt: string }, b: { seq: number; createdA
  * Per shard, the artifact of the newest state: the highest seq in its name (a later attempt
  * continues the earlier attempt's state, so it carries a higher seq), then the latest
  * creation time — never the id, which is not in time order (a newer attempt can get a lower
- * id, PLATFORM.md). The matrix size is that of the most recently created shard artifact.
+ * id, docs/ARCHITECTURE.md). The matrix size is that of the most recently created shard artifact.
  * An unsharded state artifact counts as shard 1 of 1 (the reusable workflow's `shards: 1`).
  */
 export function pickShardArtifacts(

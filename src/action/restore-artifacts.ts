@@ -25,7 +25,7 @@ type Miss = Extract<Lookup, { missing: string }>;
  * `…-state-<anchorSeq+1>`, `+2`, … until one is not there: one REST request when nothing
  * newer exists. Without it (the cache holds nothing) it reads the repository's artifact
  * listing page by page. Newest = highest seq in the name, then the latest `created_at`
- * (ids are not in time order, PLATFORM.md); downloads go through the REST API with
+ * (ids are not in time order, docs/ARCHITECTURE.md); downloads go through the REST API with
  * `findBy` (another run's artifacts).
  */
 export async function restoreFromArtifacts(r: RestoreRequest, anchorSeq: number | undefined): Promise<Lookup> {

@@ -12,7 +12,7 @@ export { accept, validSeq, type Candidate, type Lookup, type RestoreOutcome, typ
 
 /**
  * Restores the newest state into the state folder. The cache and the artifacts can
- * disagree (PLATFORM.md: a run whose cache save failed left its state only in its
+ * disagree (docs/ARCHITECTURE.md: a run whose cache save failed left its state only in its
  * artifact). The cache comes first (no REST request); its state's seq S then lets the
  * artifact side ask for the one exact name `…-state-<S+1>` (names.ts) — one REST request
  * in the usual case — and only without any seq to start from does it read the

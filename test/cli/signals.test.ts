@@ -34,7 +34,7 @@ function newDir(): string {
   return d;
 }
 
-/** The runner's window between SIGINT and SIGTERM (DESIGN.md, "Time"). */
+/** The runner's window between SIGINT and SIGTERM (docs/ARCHITECTURE.md, "Signals"). */
 const RUNNER_SIGINT_TO_SIGTERM_MS = 7500;
 
 describe("SIGINT / SIGTERM mid-run, then resume", () => {

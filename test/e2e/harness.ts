@@ -18,7 +18,7 @@ export function assertBuilt(): void {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first (npm test does)`);
 }
 
-/** The runner's cancellation timings (PLATFORM.md). */
+/** The runner's cancellation timings (docs/ARCHITECTURE.md). */
 export const SIGTERM_AFTER_MS = 7500;
 export const SIGKILL_AFTER_MS = 2500;
 

@@ -245,7 +245,7 @@ export function parseRateLimit(value: string | undefined, what: string): { count
 
 /**
  * `i/n` with 1 <= i <= n: this job's shard of n. `1/1` is no shard: one shard is the same
- * batch as no shard (DESIGN.md), so the reusable workflow's `shards: 1` (which passes `1/1`)
+ * batch as no shard (the README's sharding section), so the reusable workflow's `shards: 1` (which passes `1/1`)
  * and the action called without `shard` read and write the same state.
  */
 export function parseShard(value: string | undefined, what: string): { index: number; count: number } | undefined {

@@ -1,7 +1,7 @@
 import type { StopSignalName } from "./stop-controller.js";
 import type { StopReason } from "../platform/types.js";
 
-/** What decides a run's exit status (DESIGN.md, "Exit statuses"). */
+/** What decides a run's exit status (the README's table of exit statuses). */
 export interface RunEnding {
   stopReason: StopReason;
   /** The signal that stopped the run, when stopReason is "signal". */

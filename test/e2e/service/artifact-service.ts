@@ -73,7 +73,7 @@ export class ArtifactService {
   // Start well away from 1 so an id is never mistaken for a run id or an index in a test.
   private nextId = 100_001;
   // Artifact ids are not in time order on the real service: a newer attempt of a run can get
-  // a lower id than an older one (PLATFORM.md, "Artifacts of an earlier attempt"). Re-run
+  // a lower id than an older one (docs/ARCHITECTURE.md, "Artifacts of an earlier attempt"). Re-run
   // attempts draw from a lower range, so code that picks "the newest" by id picks wrong.
   private nextRerunId = 1001;
 

@@ -53,7 +53,7 @@ export type FaultAction =
   | { kind: "status"; status: number; message?: string; body?: string }
   /**
    * REST only: the answer GitHub gives a token that spent its hourly budget (1,000 requests
-   * per hour per repository for GITHUB_TOKEN, PLATFORM.md "REST budget"): 403 (or 429) with
+   * per hour per repository for GITHUB_TOKEN, docs/ARCHITECTURE.md "REST budget"): 403 (or 429) with
    * `x-ratelimit-remaining: 0` and "API rate limit exceeded".
    */
   | { kind: "rate-limit"; status?: 403 | 429 }
