@@ -176,8 +176,10 @@ async function runCommand(opts: Record<string, string | boolean | undefined>, io
     const kebab = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`) as SettingName;
     raw[kebab] = value;
   }
-  const nameOf = (key: SettingName) => `--${key}`;
-  raw["retry-filter"] = retryFilterOfFlags(opts);
+  const filter = retryFilterOfFlags(opts);
+  // An error about the retry filter names the flag the user typed (--only-kind, not --retry-filter).
+  const nameOf = (key: SettingName) => (key === "retry-filter" && filter ? filter.flag : `--${key}`);
+  raw["retry-filter"] = filter?.value;
   const settings = parseRunSettings(raw, nameOf);
   const stateDir = resolveStateDir(opts.stateDir as string | undefined, io);
   const display = new ProgressDisplay(io.stderr, Boolean(io.stderr.isTTY));
@@ -213,7 +215,7 @@ async function runCommand(opts: Record<string, string | boolean | undefined>, io
  * `--only-cause TEXT`, `--only-kind KIND` and `--only-ids FILE` are the command line's
  * spellings of `--retry-filter cause:TEXT`, `kind:KIND` and `FILE` (the action input).
  */
-function retryFilterOfFlags(opts: Record<string, string | boolean | undefined>): string | undefined {
+function retryFilterOfFlags(opts: Record<string, string | boolean | undefined>): { flag: string; value: string } | undefined {
   const given = [
     typeof opts.retryFilter === "string" ? { flag: "--retry-filter", value: opts.retryFilter } : undefined,
     typeof opts.onlyCause === "string" ? { flag: "--only-cause", value: `cause:${opts.onlyCause}` } : undefined,
@@ -222,7 +224,7 @@ function retryFilterOfFlags(opts: Record<string, string | boolean | undefined>):
   ].filter((g) => g !== undefined);
   if (given.length > 1) throw new ConfigError(`give one of ${given.map((g) => g.flag).join(", ")}: a retry takes one filter`);
   if (given.length === 1 && opts.retryFailures !== true) throw new ConfigError(`${given[0]!.flag} chooses which failures to re-attempt: it needs --retry-failures`);
-  return given[0]?.value;
+  return given[0];
 }
 
 /** Quotes an argument for a POSIX shell, only when it needs it. */
