@@ -327,6 +327,9 @@ describe("passes in the summary and the HTML report", () => {
     const markdown = renderRunSummaryMarkdown(summaryInputFromState(loadState(b.stateDir).state, late));
     expect(markdown).toMatch(/Pass 1 is complete; it ran longer than its interval \(repeat 24h00m\), so the next run starts pass 2\./);
     expect(markdown).toContain("1 item changed since done, processed again (reprocess-changed).");
+    const { renderHtmlReport } = await import("../../src/report/html-report.js");
+    const html = renderHtmlReport({ ...summaryInputFromState(loadState(b.stateDir).state, late), generatedAt: "2026-11-03T00:00:00.000Z" });
+    expect(html).toContain('<li>Changed since done <b id="run-changed">1</b></li>');
   });
 
   it("stay out of the summary of a batch that does not recur", async () => {
