@@ -248,4 +248,26 @@ describe.concurrent("the action across workflow runs", () => {
     for (const [id, key] of done) keysById.set(id!, (keysById.get(id!) ?? new Set()).add(key!));
     for (const keys of keysById.values()) expect(keys.size).toBe(2);
   });
+
+  it("10. three scheduled runs build one results file: each run's artifact carries results.jsonl so far, upserted by id", async () => {
+    const s = scenario("results");
+    const run = `${HANDLER}; printf '{"id":"%s","syncedBy":%s}\\n' "$ITEM_ID" "$GITHUB_RUN_ID"`;
+    const inputs = { items: "items.jsonl", run, "state-key": s.stateKey, concurrency: "2", results: "true" };
+    const env = { RECORD: s.record, DELAY: "0", BROKEN: "item-004" };
+    const runIds: number[] = [];
+    for (const [n, extra] of [[10, {}], [20, {}], [20, { "retry-failures": "true", items: "" }]] as const) {
+      const r = await playRun({ gh, runId: nextRunId++, inputs: { ...inputs, ...extra }, env: n === 20 && "retry-failures" in extra ? { ...env, BROKEN: "" } : env, files: { "items.jsonl": itemsJsonl(n) } });
+      describeRun(`results/${runIds.length + 1}`, r);
+      expect(r.post.exitCode).toBe(0);
+      runIds.push(r.runId);
+    }
+    const results = (await artifactFile(gh, runIds[2]!, (a) => a.name.includes(`${s.stateKey}-state`) && !a.expired, "results.jsonl"))
+      .trim().split("\n").map((l) => JSON.parse(l) as { id: string; result: { id: string; syncedBy: number } });
+    expect(results).toHaveLength(20);
+    expect(new Set(results.map((r) => r.id)).size).toBe(20);
+    const byId = new Map(results.map((r) => [r.id, r.result.syncedBy]));
+    expect(byId.get("item-001")).toBe(runIds[0]);
+    expect(byId.get("item-015")).toBe(runIds[1]);
+    expect(byId.get("item-004")).toBe(runIds[2]); // failed in run 1, fixed by the retry-failures run
+  });
 });
