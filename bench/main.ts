@@ -402,7 +402,7 @@ async function main(): Promise<void> {
         });
         const workerX = rate("worker") / xargsRate;
         rows.push({
-          section, measure: `CLI --worker (node worker answering {"ok":true}) vs xargs`, ours: `${fmtRate(rate("worker"))} (${fmtS(best(t.worker!))})`, other: `xargs ${fmtRate(xargsRate)}`,
+          section, measure: `CLI --worker (node worker answering {"id":…,"ok":true}) vs xargs`, ours: `${fmtRate(rate("worker"))} (${fmtS(best(t.worker!))})`, other: `xargs ${fmtRate(xargsRate)}`,
           ratio: `${fmtX(workerX)} the throughput`, target: "≥ 10×", pass: o.quick ? undefined : workerX >= 10, values: { itemsPerS: rate("worker"), ratio: workerX },
         });
         const workerLongRate = rate("workerLong", sizes.workerLongItems);

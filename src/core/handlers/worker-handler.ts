@@ -20,10 +20,21 @@ export interface WorkerHandlerOptions {
   warn?: (message: string) => void;
   /** How the user named the setting (`--worker`, input `worker`), for setup errors. */
   name?: string;
+  /** See UNNAMED_ANSWER_GRACE_MS (tests shorten it). */
+  unnamedAnswerGraceMs?: number;
 }
 
 /** Deaths in a row, before the run's first answer, that make the worker a setup error. */
 export const MAX_DEATHS_BEFORE_ANSWER = 3;
+
+/**
+ * A worker of the first protocol answers {"ok":true} without the id and then waits for
+ * the next request: its item would never end. So when such a line came while no worker of
+ * the run has answered yet, and no answer naming the item follows within this long, the
+ * worker is a setup error (with the fix) rather than a hang. A worker that logs an API
+ * response with "ok" and then answers properly is unaffected.
+ */
+export const UNNAMED_ANSWER_GRACE_MS = 10_000;
 
 /** What all lanes' workers of one run learn together. */
 class WorkerRecord {
@@ -93,6 +104,8 @@ class Worker {
   private exitDescription = "";
   /** How the worker ended, when that says it could not run at all (126/127, ENOENT). */
   private cannotRun: string | undefined;
+  /** Pending while an unnamed {"ok":…} line waits for a named answer (see UNNAMED_ANSWER_GRACE_MS). */
+  private cancelUnnamedTimer: (() => void) | undefined;
   /** We stopped it (a timeout, a stop, a protocol error): not a death of its own. */
   private killedByUs = false;
   private readonly exited: Promise<void>;
@@ -126,6 +139,8 @@ class Worker {
     return new Promise<AttemptResult>((resolve) => {
       const onAbort = () => this.kill();
       this.waiting = (result) => {
+        this.cancelUnnamedTimer?.();
+        this.cancelUnnamedTimer = undefined;
         ctx.signal.removeEventListener("abort", onAbort);
         this.waiting = undefined;
         this.inFlightId = undefined;
@@ -152,7 +167,7 @@ class Worker {
       } else if (answer.type === "other-id") {
         this.protocolError(answer.id);
       } else {
-        if (answer.unnamed) this.warnUnnamed();
+        if (answer.unnamed) this.onUnnamedAnswer();
         this.logTail.push(line + "\n");
       }
     }
@@ -166,6 +181,22 @@ class Worker {
       error: `protocol error: the worker answered for id ${JSON.stringify(id)} while ${JSON.stringify(inFlight)} was in flight; the worker was restarted and the item is retried`,
     });
     this.kill();
+  }
+
+  /** A line like an answer of the first protocol ({"ok":…} without "id"): log output, and a warning. */
+  private onUnnamedAnswer(): void {
+    this.warnUnnamed();
+    if (this.record.answered || this.waiting === undefined || this.cancelUnnamedTimer !== undefined) return;
+    this.cancelUnnamedTimer = this.o.system.setTimer(() => {
+      this.cancelUnnamedTimer = undefined;
+      if (this.record.answered) return;
+      this.waiting?.({
+        ok: false, kind: "setup",
+        error: `${this.o.name ?? "--worker"} '${this.o.command}' answers without the request's id (it printed {"ok":…} and nothing naming ` +
+          `${JSON.stringify(this.inFlightId)} followed): answers name the request they answer, {"id":"<the request's id>","ok":true}; ` +
+          "update the worker (see the README's worker protocol)",
+      });
+    }, this.o.unnamedAnswerGraceMs ?? UNNAMED_ANSWER_GRACE_MS);
   }
 
   private warnUnnamed(): void {
