@@ -111,6 +111,21 @@ describe("the command handler", () => {
   });
 });
 
+describe("defaults", () => {
+  it("one item at a time, 3 attempts for a transient failure, state in .resumable-batch", async () => {
+    const dir = newDir();
+    writeFile(dir, "items.txt", "a\nb\nc\n");
+    const handler = 'echo "start $ITEM_ID" >> order.log; sleep 0.2; echo "end $ITEM_ID" >> order.log; test "$ITEM_ID" != b || exit 75';
+    const r = await runCli(cli, ["run", "--items", "items.txt", "--run", handler], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    const order = readLines(join(dir, "order.log"));
+    // Never two starts in a row: concurrency 1.
+    for (let i = 0; i < order.length; i += 2) expect([order[i]!.split(" ")[0], order[i + 1]!.split(" ")[0]]).toEqual(["start", "end"]);
+    expect(order.filter((l) => l === "start b")).toHaveLength(3);
+    expect(failuresOf(dir, ".resumable-batch")[0]).toMatchObject({ id: "b", kind: "transient", attempts: 3 });
+  });
+});
+
 describe("exit statuses of run", () => {
   it("0 when every item is done; 3 when the time budget stops it with items left, and the next run resumes", async () => {
     const dir = newDir();
