@@ -36,8 +36,6 @@ export const ACTION_INPUT_DEFAULTS = {
 /** Inputs read with `core.getBooleanInput`; action.yml gives each the default "false". */
 export const BOOLEAN_INPUTS = ["retry-failures", "fail-on-item-failure", "new-pass", "reprocess-changed", "results"] as const;
 
-export type ActionInputName = (typeof RUN_SETTING_INPUTS)[number] | keyof typeof ACTION_INPUT_DEFAULTS;
-
 /** `run` works through items; `report` merges the state artifacts of a matrix of shards. */
 export const MODES = ["run", "report"] as const;
 export type Mode = (typeof MODES)[number];

@@ -1,5 +1,5 @@
 import type { BatchState, FailureRecord } from "../core/index.js";
-import { markdownCode, markdownText, type RunSummaryInput } from "../report/markdown.js";
+import { markdownCode, markdownText, truncateText, type RunSummaryInput } from "../report/markdown.js";
 import { summaryInputFromState } from "../report/summary-input.js";
 import type { ActionCore } from "./host.js";
 import type { SavedResult, SavingContext } from "./main-post-state.js";
@@ -80,14 +80,14 @@ export function failuresOfRun(state: BatchState, runId: string, runAttempt: numb
 /** An error annotation for each of the first failures, and a notice for the rest. */
 export function annotateFailures(core: Pick<ActionCore, "error" | "notice">, failures: readonly FailureRecord[], artifactName: string): void {
   for (const f of failures.slice(0, MAX_FAILURE_ANNOTATIONS)) {
-    const id = oneLine(f.id, 200);
-    core.error(`${id}: ${oneLine(f.error, 500)}`, { title: `Item ${id} failed (${f.kind}, ${f.attempts} attempt(s))` });
+    const id = foldToOneLine(f.id, 200);
+    core.error(`${id}: ${foldToOneLine(f.error, 500)}`, { title: `Item ${id} failed (${f.kind}, ${f.attempts} attempt(s))` });
   }
   const more = failures.length - MAX_FAILURE_ANNOTATIONS;
   if (more > 0) core.notice(`${more} more item(s) failed in this run; all are in failures.json in the artifact ${artifactName}`, { title: "More failed items" });
 }
 
-function oneLine(text: string, max: number): string {
-  const line = String(text).replace(/\s+/g, " ").trim();
-  return line.length > max ? line.slice(0, max - 1) + "…" : line;
+/** Whitespace runs (line breaks included) folded to one space, cut to `max` characters. */
+function foldToOneLine(text: string, max: number): string {
+  return truncateText(String(text).replace(/\s+/g, " ").trim(), max);
 }

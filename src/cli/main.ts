@@ -15,6 +15,14 @@ import { LOG_FORMATS, RESULT_FORMATS, type LogFormat, type ResultFormat } from "
 export type { CliIo } from "./cli-io.js";
 
 export const DEFAULT_STATE_DIR = ".resumable-batch";
+/**
+ * Budget kept after the last item for flushing the journal and compacting the snapshot.
+ * Less than the action's RESERVE_MS: a local run saves nothing to a service afterwards.
+ */
+const CLI_RESERVE_MS = 1000;
+/** The progress bar redraws this often on a terminal; piped output gets a line this often. */
+const TTY_PROGRESS_INTERVAL_MS = 250;
+const LOG_PROGRESS_INTERVAL_MS = 1000;
 
 /** Runs the command line; returns the exit status (see the README's table). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -196,10 +204,10 @@ async function runCommand(opts: Record<string, string | boolean | undefined>, io
       runId: "local",
       runAttempt: 1,
       idempotencyNamespace: "",
-      reserveMs: 1000,
+      reserveMs: CLI_RESERVE_MS,
       nameOf,
       onProgress: (p) => display.update(p),
-      progressIntervalMs: io.stderr.isTTY ? 250 : 1000,
+      progressIntervalMs: io.stderr.isTTY ? TTY_PROGRESS_INTERVAL_MS : LOG_PROGRESS_INTERVAL_MS,
     });
   } finally {
     display.finish();

@@ -8,21 +8,21 @@ import type { CliIo } from "./cli-io.js";
  * `resumable-batch report`: summary.md and report.html for one state folder, or, with
  * --from, for several shards' folders merged into --out.
  */
-export function reportCommand(o: { stateDir: string; html?: string | boolean; from?: string[]; out?: string }, io: CliIo): number {
+export function reportCommand(request: { stateDir: string; html?: string | boolean; from?: string[]; out?: string }, io: CliIo): number {
   const now = new Date().toISOString();
-  if (o.from && o.from.length > 0) {
-    if (!o.out) throw new ConfigError("--from needs --out: the folder for the merged report");
-    const shards = o.from.map((dir, i) => ({ label: `${i + 1}/${o.from!.length}`, state: requireState(resolve(io.cwd, dir)).state }));
+  if (request.from && request.from.length > 0) {
+    if (!request.out) throw new ConfigError("--from needs --out: the folder for the merged report");
+    const shards = request.from.map((dir, i) => ({ label: `${i + 1}/${request.from!.length}`, state: requireState(resolve(io.cwd, dir)).state }));
     const merged = mergeShardStates(shards);
-    const outDir = resolve(io.cwd, o.out);
+    const outDir = resolve(io.cwd, request.out);
     const input = summaryInputFromState(merged, undefined, { title: `resumable-batch — ${shards.length} shards` });
     writeReports(outDir, merged, input, now);
     io.stdout.write(`merged ${shards.length} shard(s): ${merged.done.size} done, ${merged.failures.size} failed; wrote ${outDir}/failures.json, summary.md, ${REPORT_FILE}\n`);
     return 0;
   }
-  const { state } = requireState(o.stateDir);
-  const htmlPath = typeof o.html === "string" ? resolve(io.cwd, o.html) : resolve(o.stateDir, REPORT_FILE);
-  writeReports(o.stateDir, state, summaryInputFromState(state, undefined, { stateSource: "local" }), now, htmlPath);
-  io.stdout.write(`wrote ${htmlPath} and ${o.stateDir}/summary.md\n`);
+  const { state } = requireState(request.stateDir);
+  const htmlPath = typeof request.html === "string" ? resolve(io.cwd, request.html) : resolve(request.stateDir, REPORT_FILE);
+  writeReports(request.stateDir, state, summaryInputFromState(state, undefined, { stateSource: "local" }), now, htmlPath);
+  io.stdout.write(`wrote ${htmlPath} and ${request.stateDir}/summary.md\n`);
   return 0;
 }

@@ -6,6 +6,7 @@ export { formatDurationMs, parseDurationMs } from "./config/duration.js";
 export { parseRunSettings, type RawSettings, type RunSettings, SETTING_DEFAULTS, type SettingName } from "./config/settings.js";
 export { ConfigError, errorMessage, StateError, StateWriteError, StoppedBeforeStartError } from "./platform/errors.js";
 export { type Logger } from "./platform/logger.js";
+export { shorten } from "./platform/log-text.js";
 export { realSystem, type System } from "./platform/system.js";
 export { secretValues } from "./platform/secrets.js";
 export { type FailureGroup, type FailureRecord, type PassSummary, type RunRecord, type StopReason } from "./platform/types.js";

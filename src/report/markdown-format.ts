@@ -4,6 +4,8 @@
  * markdown code span or plain markdown text.
  */
 
+import { shorten } from "../core/index.js";
+
 /** Error messages in tables are cut to this many characters. */
 export const MAX_ERROR_CHARS = 200;
 /** Free text from the adapter (warnings, details, title) is cut to this many characters. */
@@ -47,13 +49,9 @@ export function formatTimestamp(iso: string | undefined): string {
   return m ? `${m[1]} ${m[2]}${m[3] === "Z" ? " UTC" : m[3] ?? ""}` : iso;
 }
 
-/** Cut `text` to `max` characters, ending with "…" when cut; never splits a surrogate pair. */
+/** Cut `text` to `max` characters, ending with "…" when cut; never splits a surrogate pair (the engine's `shorten`). */
 export function truncateText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = Math.max(0, max - 1);
-  const code = text.charCodeAt(cut - 1);
-  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
-  return text.slice(0, cut) + "…";
+  return shorten(text, max);
 }
 
 // ---------------------------------------------------------------------------------------

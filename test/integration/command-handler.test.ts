@@ -217,8 +217,11 @@ describe.each(paths)("command handler via $path", ({ python, parent }) => {
   it("stops a command at once when the signal was aborted before the start", async () => {
     const abort = new AbortController();
     abort.abort();
-    // Killed, not finished: `sleep 30` left alone would have exited 0.
-    expect(await run(handler(`sleep 30`, { python }), {}, { signal: abort.signal })).toEqual({ ok: false, kind: "timeout", error: "stopped with SIGTERM" });
+    // Killed, not finished: `sleep 30` left alone would have exited 0. SIGTERM as a rule; on a
+    // loaded machine the group can outlive the kill grace and get SIGKILL: stopped all the same.
+    const result = await run(handler(`sleep 30`, { python }), {}, { signal: abort.signal });
+    expect(result).toMatchObject({ ok: false, kind: "timeout" });
+    expect(result).toHaveProperty("error", expect.stringMatching(/^stopped with SIG(TERM|KILL)$/));
   });
 
   it("close() kills the process groups of attempts still running", async () => {

@@ -22,20 +22,20 @@ export interface HandlerEnvironment {
   maxResultBytes?: number;
 }
 
-export async function createHandler(spec: HandlerSpec, e: HandlerEnvironment): Promise<Handler> {
+export async function createHandler(spec: HandlerSpec, environment: HandlerEnvironment): Promise<Handler> {
   switch (spec.kind) {
     case "command":
       return createCommandHandler({
-        command: spec.command, cwd: e.cwd, transientExitCodes: e.transientExitCodes, killGraceMs: e.killGraceMs, env: e.env, system: e.system, name: e.nameOf("run"),
-        maxResultBytes: e.maxResultBytes,
-        onSpawnServerFallback: (reason) => e.log?.(`commands start with Node's spawn, which is slower for short commands (python3 spawn helper: ${reason})`),
+        command: spec.command, cwd: environment.cwd, transientExitCodes: environment.transientExitCodes, killGraceMs: environment.killGraceMs, env: environment.env, system: environment.system, name: environment.nameOf("run"),
+        maxResultBytes: environment.maxResultBytes,
+        onSpawnServerFallback: (reason) => environment.log?.(`commands start with Node's spawn, which is slower for short commands (python3 spawn helper: ${reason})`),
       });
     case "module":
-      return createModuleHandler(await loadModuleFunction(spec.file, e.nameOf("module")), e.system.nowMs, e.maxResultBytes !== undefined);
+      return createModuleHandler(await loadModuleFunction(spec.file, environment.nameOf("module")), environment.system.nowMs, environment.maxResultBytes !== undefined);
     case "worker":
       return createWorkerHandler({
-        command: spec.command, cwd: e.cwd, killGraceMs: e.killGraceMs, env: e.env, system: e.system, name: e.nameOf("worker"),
-        keepResults: e.maxResultBytes !== undefined, warn: (message) => (e.warn ?? e.log)?.(message),
+        command: spec.command, cwd: environment.cwd, killGraceMs: environment.killGraceMs, env: environment.env, system: environment.system, name: environment.nameOf("worker"),
+        keepResults: environment.maxResultBytes !== undefined, warn: (message) => (environment.warn ?? environment.log)?.(message),
       });
   }
 }

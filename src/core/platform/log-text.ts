@@ -25,7 +25,7 @@ const SHORT_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": 
 /** Cuts text to `maxChars` (not inside a surrogate pair), marking the cut with `…`. */
 export function shorten(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
-  let end = maxChars - 1;
+  let end = Math.max(0, maxChars - 1);
   const last = text.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end--;
   return text.slice(0, end) + "…";

@@ -198,11 +198,3 @@ function fstatSize(path: string): number {
   return statSync(path).size;
 }
 
-/** Size of a file, or 0 when it does not exist. */
-export function fileBytes(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
