@@ -92,15 +92,19 @@ const RESERVED = new Set<string>(["id", "result", ...FIXED_AFTER, ...OPTIONAL]);
  * a CSV header comes first and the results are never all held at once.
  */
 async function resultColumns(plan: ResultsPlan): Promise<Column[]> {
-  const fields = new Set<string>();
-  let plain = false;
+  const fields = new Set<string>(plan.keys?.fields);
+  let plain = plan.keys?.plain ?? false;
   const present = new Set<string>();
+  // With every segment's keys known, only shard, pass and redone are looked for: no result is parsed.
+  const keysKnown = plan.keys !== undefined;
   for await (const batch of readPlannedRawResults(plan)) {
     for (const record of batch) {
       const json = record.resultJson;
       // Only an object has fields to flatten: other results need no parse to be told apart.
-      if (json !== undefined && json.charCodeAt(0) === 0x7b) for (const key of Object.keys(JSON.parse(json) as object)) fields.add(key);
-      else if (json !== undefined) plain = true;
+      if (keysKnown || json === undefined) {
+        // known from the keys lines
+      } else if (json.charCodeAt(0) === 0x7b) for (const key of Object.keys(JSON.parse(json) as object)) fields.add(key);
+      else plain = true;
       for (const key of OPTIONAL) if (record[key] !== undefined) present.add(key);
     }
   }

@@ -115,7 +115,7 @@ describe("the job log", () => {
     await system.runUntil(runBatch({ ...options, runId: "2" }));
     expect(listSegments(options.stateDir).map((p) => p.split("/").pop())).toEqual(["outcomes-1.jsonl", "outcomes-2.jsonl"]);
     expect({ text: readFileSync(first[0]!, "utf8"), mtimeMs: statSync(first[0]!).mtimeMs, ino: statSync(first[0]!).ino }).toEqual(before);
-    expect(readFileSync(listSegments(options.stateDir)[1]!, "utf8").split("\n").filter(Boolean)).toHaveLength(2); // header + c
+    expect(readFileSync(listSegments(options.stateDir)[1]!, "utf8").split("\n").filter(Boolean)).toHaveLength(3); // header, c, keys
   });
 
   it("ignores a torn last line left by a kill", async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -38,6 +38,19 @@ describe("results as CSV", () => {
       ["a", "Ann", '["x"]', "7", "", ""], ["b", "Bob", "", "", "Oslo", ""], ["c", "", "", "", "", "plain"],
     ]);
     expect(rows[0]).toMatchObject({ finishedAt: expect.stringMatching(ISO), durationMs: "100", attempts: "1" });
+  });
+
+  it("takes its columns from the segments' keys lines, and reads the results for them when a segment has none (a killed run)", async () => {
+    const dir = await stateWith({ a: { name: "Ann" } });
+    const segment = join(dir, readdirSync(dir).find((n) => n.startsWith("outcomes-"))!);
+    const text = readFileSync(segment, "utf8");
+    expect(text.trimEnd().split("\n").pop()).toBe('{"t":"keys","keys":["name"],"plain":false}');
+    // The keys line is what the header comes from: a field named there only shows.
+    writeFileSync(segment, text.replace('"keys":["name"]', '"keys":["name","ghost"]'));
+    expect((await exported(dir, "csv")).split("\n")[0]).toBe("id,name,ghost,finishedAt,durationMs,attempts");
+    // Without it (the run was killed before its end), the results themselves are read.
+    writeFileSync(segment, text.trimEnd().split("\n").slice(0, -1).join("\n") + "\n");
+    expect((await exported(dir, "csv")).split("\n")[0]).toBe("id,name,finishedAt,durationMs,attempts");
   });
 
   it("makes cells that a spreadsheet would run as formulas into text", async () => {

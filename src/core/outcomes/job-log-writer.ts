@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { JournalWriter } from "../state/journal-writer.js";
 import type { System } from "../platform/system.js";
 import type { FailureKind } from "../platform/types.js";
-import { extraMembers, failureLine, successLine, type SegmentHeader } from "./outcome-lines.js";
+import { extraMembers, failureLine, ResultKeys, successLine, type SegmentHeader } from "./outcome-lines.js";
 import { segmentFileName } from "./outcome-files.js";
 
 /** The default cap on one result: 64 KiB of JSON. */
@@ -57,6 +57,7 @@ export class JobLogWriter implements JobLog {
   private readonly writer: JournalWriter;
   private readonly extra: string;
   private readonly redoExtra: string;
+  private readonly resultKeys = new ResultKeys();
 
   constructor(private readonly o: JobLogOptions) {
     const path = join(o.stateDir, segmentFileName(o.seq));
@@ -86,6 +87,7 @@ export class JobLogWriter implements JobLog {
       const bytes = Buffer.byteLength(json);
       if (bytes > this.o.maxResultBytes) return { ok: false, error: resultTooLarge(bytes, this.o.maxResultBytes) };
     }
+    this.resultKeys.add(result);
     return { ok: true, json };
   }
 
@@ -102,6 +104,8 @@ export class JobLogWriter implements JobLog {
   }
 
   close(): void {
+    // Written only by a run that got to its end: a segment without it is read in full.
+    if (this.o.results) this.writer.append(this.resultKeys.line());
     this.writer.close();
   }
 

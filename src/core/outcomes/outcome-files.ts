@@ -1,6 +1,6 @@
 import { closeSync, createReadStream, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { parseLine, type OutcomeLine, type SegmentHeader } from "./outcome-lines.js";
+import { parseLine, ResultKeys, type OutcomeLine, type SegmentHeader } from "./outcome-lines.js";
 
 /**
  * The job log lives beside the snapshot, not in it: one append-only segment per run,
@@ -57,7 +57,9 @@ export async function* readOutcomes(dir: string, skipped: { lines: number } = { 
     for (const text of lines) {
       if (text.length === 0) continue;
       const parsed = parseLine(text);
-      if (parsed === undefined) skipped.lines++;
+      if (parsed === undefined) {
+        if (!text.startsWith('{"t":"keys"')) skipped.lines++;
+      }
       else if ("t" in parsed) header = parsed;
       else batch.push({ line: parsed, header });
     }
@@ -86,14 +88,20 @@ export async function compactSegments(dir: string, maxSegments = MAX_SEGMENTS): 
       pending = [];
       pendingChars = 0;
     };
+    // The segments' keys lines are replaced by one of the merged results (some segments,
+    // of killed runs, have none), so the merged file's keys cover all it holds.
+    const keys = new ResultKeys();
     for await (const lines of readLineBatches(segments)) {
       for (const text of lines) {
-        if (text.length === 0 || parseLine(text) === undefined) continue;
+        const parsed = text.length === 0 ? undefined : parseLine(text);
+        if (parsed === undefined) continue;
+        if (!("t" in parsed) && "r" in parsed) keys.add(parsed.r);
         pending.push(text);
         pendingChars += text.length;
         if (pendingChars > 1 << 20) flush();
       }
     }
+    pending.push(keys.line().trimEnd());
     flush();
     fsyncSync(fd);
   } finally {

@@ -39,6 +39,41 @@ export interface OutcomeLine {
   r?: unknown;
 }
 
+/**
+ * The last line of a segment written to its end (or of a merged one): the top-level fields
+ * of its object results and whether it has other results, so a CSV export knows its
+ * columns without reading every result first.
+ */
+export interface KeysLine {
+  t: "keys";
+  keys: string[];
+  plain: boolean;
+}
+
+/** Collects a segment's result fields for its keys line. */
+export class ResultKeys {
+  readonly keys = new Set<string>();
+  plain = false;
+  add(result: unknown): void {
+    if (typeof result === "object" && result !== null && !Array.isArray(result)) for (const key of Object.keys(result)) this.keys.add(key);
+    else if (result !== undefined) this.plain = true;
+  }
+  line(): string {
+    const line: KeysLine = { t: "keys", keys: [...this.keys], plain: this.plain };
+    return JSON.stringify(line) + "\n";
+  }
+}
+
+export function parseKeysLine(text: string): KeysLine | undefined {
+  if (!text.startsWith('{"t":"keys"')) return undefined;
+  try {
+    const v = JSON.parse(text) as KeysLine;
+    return Array.isArray(v.keys) && typeof v.plain === "boolean" ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One outcome as the `log` and `results` commands show it. */
 export interface OutcomeView {
   id: string;

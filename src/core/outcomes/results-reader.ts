@@ -1,4 +1,4 @@
-import { isSuccessLine, idOfLine, parseLine, type SegmentHeader } from "./outcome-lines.js";
+import { isSuccessLine, idOfLine, parseKeysLine, parseLine, type SegmentHeader } from "./outcome-lines.js";
 import { listSegments, readLineBatches } from "./outcome-files.js";
 
 /** One item's result record, as `resumable-batch results` prints it. */
@@ -29,22 +29,48 @@ export interface ResultsPlan {
   segments: string[];
   /** Position (1-based, over the segments' non-empty lines) of each id's last success. */
   lastAt: Map<string, number>;
+  /**
+   * The top-level fields of all object results, and whether there are other results, from
+   * the segments' keys lines; undefined when a segment with results has none (a run that
+   * was killed), and only reading the results tells.
+   */
+  keys?: { fields: string[]; plain: boolean };
 }
 
 export async function planResults(stateDir: string, skipped: { lines: number } = { lines: 0 }): Promise<ResultsPlan> {
   const segments = listSegments(stateDir);
   const lastAt = new Map<string, number>();
+  const fields = new Set<string>();
+  let plain = false;
+  let keysKnown = true;
   let position = 0;
-  for await (const lines of readLineBatches(segments, skipped)) {
-    for (const text of lines) {
-      if (text.length === 0) continue;
-      position++;
-      const id = idOfLine(text, true);
-      // A middle line cut short (a compaction interrupted) does not end its object.
-      if (id !== undefined && text.charCodeAt(text.length - 1) === 0x7d && isSuccessLine(text)) lastAt.set(id, position);
+  for (const segment of segments) {
+    let hasResults = false;
+    let keyed = false;
+    for await (const lines of readLineBatches([segment], skipped)) {
+      for (const text of lines) {
+        if (text.length === 0) continue;
+        position++;
+        const id = idOfLine(text, true);
+        if (id === undefined) {
+          const keys = parseKeysLine(text);
+          if (keys !== undefined) {
+            keyed = true;
+            for (const key of keys.keys) fields.add(key);
+            plain ||= keys.plain;
+          }
+          continue;
+        }
+        // A middle line cut short (a compaction interrupted) does not end its object.
+        if (text.charCodeAt(text.length - 1) === 0x7d && isSuccessLine(text)) {
+          lastAt.set(id, position);
+          hasResults ||= text.includes(',"r":');
+        }
+      }
     }
+    if (hasResults && !keyed) keysKnown = false;
   }
-  return { segments, lastAt };
+  return { segments, lastAt, ...(keysKnown ? { keys: { fields: [...fields], plain } } : {}) };
 }
 
 /** A result record with its result still as the JSON text it was saved as. */
