@@ -147,8 +147,8 @@ function addExportCommands(program: Command, io: CliIo, setExitCode: SetExitCode
     .option("--html [file]", "write the HTML report (default <state-dir>/report.html)")
     .option("--from <dirs...>", "merge these state folders (one per shard) into one report")
     .option("--out <dir>", "with --from: folder for the merged failures.json, summary.md and report.html")
-    .action((opts: { stateDir?: string; html?: string | boolean; from?: string[]; out?: string }) => {
-      setExitCode(reportCommand({ stateDir: resolveStateDir(opts.stateDir, io), html: opts.html, from: opts.from, out: opts.out }, io));
+    .action(async (opts: { stateDir?: string; html?: string | boolean; from?: string[]; out?: string }) => {
+      setExitCode(await reportCommand({ stateDir: resolveStateDir(opts.stateDir, io), html: opts.html, from: opts.from, out: opts.out }, io));
     });
 }
 

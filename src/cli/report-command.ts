@@ -3,12 +3,13 @@ import { ConfigError, mergeShardStates, requireState } from "../core/index.js";
 import { summaryInputFromState } from "../report/summary-input.js";
 import { REPORT_FILE, writeReports } from "../report/write-reports.js";
 import type { CliIo } from "./cli-io.js";
+import { outcomeNotes } from "../report/outcome-notes.js";
 
 /**
  * `resumable-batch report`: summary.md and report.html for one state folder, or, with
  * --from, for several shards' folders merged into --out.
  */
-export function reportCommand(request: { stateDir: string; html?: string | boolean; from?: string[]; out?: string }, io: CliIo): number {
+export async function reportCommand(request: { stateDir: string; html?: string | boolean; from?: string[]; out?: string }, io: CliIo): Promise<number> {
   const now = new Date().toISOString();
   if (request.from && request.from.length > 0) {
     if (!request.out) throw new ConfigError("--from needs --out: the folder for the merged report");
@@ -22,7 +23,13 @@ export function reportCommand(request: { stateDir: string; html?: string | boole
   }
   const { state } = requireState(request.stateDir);
   const htmlPath = typeof request.html === "string" ? resolve(io.cwd, request.html) : resolve(request.stateDir, REPORT_FILE);
-  writeReports(request.stateDir, state, summaryInputFromState(state, undefined, { stateSource: "local" }), now, htmlPath);
+  // The job log's part: how many results and where, and the duration view.
+  const command = `resumable-batch results --state-dir ${request.stateDir}`;
+  const notes = await outcomeNotes(request.stateDir, {
+    markdown: `Print them with \`${command}\` (\`--format csv\` for a spreadsheet).`,
+    text: `Print them with ${command} (--format csv for a spreadsheet).`,
+  });
+  writeReports(request.stateDir, state, summaryInputFromState(state, undefined, { stateSource: "local", ...notes }), now, htmlPath);
   io.stdout.write(`wrote ${htmlPath} and ${request.stateDir}/summary.md\n`);
   return 0;
 }

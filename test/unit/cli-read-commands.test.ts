@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main, type CliIo } from "../../src/cli/main.js";
@@ -62,5 +62,22 @@ describe("failures --format csv", () => {
     expect(rows).toHaveLength(2501);
     expect(rows.filter((r) => r.startsWith("id,"))).toHaveLength(1);
     expect(rows.some((r) => r.includes(`"'=cmd|' /C calc'!A0"`) || r.includes("'=cmd"))).toBe(true);
+  });
+});
+
+describe("report with a job log", () => {
+  it("report.html and summary.md say how many results there are and how to print them, with the duration view", async () => {
+    const cwd = cliDir();
+    writeFileSync(join(cwd, "items.txt"), "a\nb\n");
+    writeFileSync(join(cwd, "h.mjs"), "export default async (item) => ({ got: item });\n");
+    const r = io(cwd);
+    expect(await main(["run", "--items", join(cwd, "items.txt"), "--module", join(cwd, "h.mjs"), "--results"], r), r.err).toBe(0);
+    const o = io(cwd);
+    expect(await main(["report"], o)).toBe(0);
+    const html = readFileSync(join(cwd, ".resumable-batch", "report.html"), "utf8");
+    expect(html).toMatch(/id="results-count">2</);
+    expect(html).toMatch(/Print them with resumable-batch results --state-dir .*\.resumable-batch/);
+    expect(html).toMatch(/id="durations"/);
+    expect(readFileSync(join(cwd, ".resumable-batch", "summary.md"), "utf8")).toMatch(/### Results\n\n2 item\(s\) have a result record\. Print them with `resumable-batch results --state-dir /);
   });
 });
