@@ -19,7 +19,8 @@ import type { Azurite } from "./azurite.js";
 import { BlobStore } from "./blob-store.js";
 import { CacheService, type CacheEntryInfo } from "./cache-service.js";
 import { cacheScopesFor, decodeRuntimeToken, makeRuntimeToken, type RuntimeTokenClaims } from "./runtime-token.js";
-import { TwirpError, twirpCodeForStatus } from "./twirp.js";
+import { FaultInjector, sendJson, type FaultAction, type FaultRule, type InjectedFault } from "./faults.js";
+import { TwirpError } from "./twirp.js";
 
 export type { ArtifactInfo } from "./artifact-service.js";
 export type { CacheEntryInfo } from "./cache-service.js";
@@ -39,51 +40,7 @@ export interface FakeGitHubOptions {
   now?: () => number;
 }
 
-/** Which surface a fault applies to. */
-export type FaultService = "cache" | "artifact" | "rest";
-
-/**
- * What a matched request gets instead of its answer.
- * - status: that HTTP status; Twirp calls get a Twirp JSON error (`body` replaces it, e.g. an
- *   HTML page as a broken proxy sends). 5xx makes the clients retry (~25-35 s in all).
- * - hang: the request is read and never answered, until the client gives up or `stop()`.
- * - reset: the connection is destroyed (the clients see ECONNRESET and do not retry).
- */
-export type FaultAction =
-  | { kind: "status"; status: number; message?: string; body?: string }
-  /**
-   * REST only: the answer GitHub gives a token that spent its hourly budget (1,000 requests
-   * per hour per repository for GITHUB_TOKEN, docs/ARCHITECTURE.md "REST budget"): 403 (or 429) with
-   * `x-ratelimit-remaining: 0` and "API rate limit exceeded".
-   */
-  | { kind: "rate-limit"; status?: 403 | 429 }
-  | { kind: "hang" }
-  | { kind: "reset" };
-
-export interface FaultRule {
-  service: FaultService;
-  /**
-   * Twirp method (`GetCacheEntryDownloadURL`, `CreateArtifact`, …) or REST route name
-   * (`listRunArtifacts`, `listRepoArtifacts`, `getArtifact`, `downloadArtifact`,
-   * `deleteArtifact`, `createDispatch`, `getRun`). Every method when omitted.
-   */
-  method?: string;
-  /** Only Twirp calls whose runtime token is for this public run id (lets tests run concurrently). */
-  runId?: number;
-  /** Only Twirp calls whose runtime token names this run backend id. */
-  runBackendId?: string;
-  /** Only REST calls made with this token (`github-token`), e.g. one run's. */
-  token?: string;
-  action: FaultAction;
-  /** How many matching requests it affects. @default unlimited */
-  times?: number;
-}
-
-export interface InjectedFault {
-  /** Matching requests so far. */
-  hits(): number;
-  remove(): void;
-}
+export type { FaultAction, FaultRule, FaultService, InjectedFault } from "./faults.js";
 
 export interface RequestLogEntry {
   seq: number;
@@ -181,11 +138,6 @@ export interface FakeGitHub {
   stop(): Promise<void>;
 }
 
-interface FaultState {
-  rule: FaultRule;
-  hits: number;
-}
-
 class RestError extends Error {
   constructor(
     readonly status: number,
@@ -219,12 +171,6 @@ function readBody(req: IncomingMessage, limitBytes = 10 * 1024 * 1024): Promise<
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
-  res.end(text);
-}
-
 function page<T>(items: T[], query: URLSearchParams): T[] {
   const perPage = Math.min(Math.max(Number(query.get("per_page") ?? 30) || 30, 1), 100);
   const pageNo = Math.max(Number(query.get("page") ?? 1) || 1, 1);
@@ -246,13 +192,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   const attemptByJobBackendId = new Map<string, number>();
   const dispatches: DispatchRecord[] = [];
   const log: RequestLogEntry[] = [];
-  const faults: FaultState[] = [];
-  const hung = new Set<ServerResponse>();
   let dirCount = 0;
 
   const runBackendIdOf = (runId: number) => uuidFrom(`run:${owner}/${repo}:${runId}`);
   const runIdOf = (claims: RuntimeTokenClaims | undefined): number | undefined =>
     claims === undefined ? undefined : (claims.runId ?? runIdByBackendId.get(claims.runBackendId));
+  const faults = new FaultInjector(now, runIdOf);
 
   const cache = new CacheService({
     blobs,
@@ -274,75 +219,6 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     runIdByBackendId.set(run.runBackendId, run.id);
   }
 
-  function findFault(service: FaultService, method: string, claims: RuntimeTokenClaims | undefined, token?: string): FaultState | undefined {
-    for (const fault of faults) {
-      const { rule } = fault;
-      if (rule.service !== service) continue;
-      if (rule.token !== undefined && rule.token !== token) continue;
-      if (rule.method !== undefined && rule.method !== method) continue;
-      if (rule.runBackendId !== undefined && claims?.runBackendId !== rule.runBackendId) continue;
-      if (rule.runId !== undefined && runIdOf(claims) !== rule.runId) continue;
-      if (rule.times !== undefined && fault.hits >= rule.times) continue;
-      fault.hits++;
-      return fault;
-    }
-    return undefined;
-  }
-
-  /** Answers with the fault's action; `true` when it did (the request is handled). */
-  function applyFault(
-    fault: FaultState | undefined,
-    twirp: boolean,
-    req: IncomingMessage,
-    res: ServerResponse,
-    entry: RequestLogEntry,
-  ): boolean {
-    if (!fault) return false;
-    const action = fault.rule.action;
-    entry.fault = action.kind;
-    if (action.kind === "hang") {
-      hung.add(res);
-      res.on("close", () => hung.delete(res));
-      return true;
-    }
-    if (action.kind === "reset") {
-      req.socket.destroy();
-      return true;
-    }
-    if (action.kind === "rate-limit") {
-      const status = action.status ?? 403;
-      entry.error = "API rate limit exceeded";
-      const text = JSON.stringify({
-        message: "API rate limit exceeded for installation ID 1.",
-        documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
-      });
-      res.writeHead(status, {
-        "content-type": "application/json; charset=utf-8",
-        "content-length": Buffer.byteLength(text),
-        "x-ratelimit-limit": "1000",
-        "x-ratelimit-remaining": "0",
-        "x-ratelimit-used": "1000",
-        "x-ratelimit-reset": String(Math.ceil(now() / 1000) + 1800),
-        "x-ratelimit-resource": "core",
-        ...(status === 429 ? { "retry-after": "1800" } : {}),
-      });
-      res.end(text);
-      return true;
-    }
-    const message = action.message ?? `injected fault: HTTP ${action.status}`;
-    if (action.body !== undefined) {
-      res.writeHead(action.status, { "content-type": "text/html" });
-      res.end(action.body);
-    } else if (twirp) {
-      entry.error = twirpCodeForStatus(action.status);
-      sendJson(res, action.status, { code: entry.error, msg: message });
-    } else {
-      entry.error = message;
-      sendJson(res, action.status, { message, documentation_url: "https://docs.github.com/rest" });
-    }
-    return true;
-  }
-
   async function handleTwirp(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, path: string): Promise<void> {
     const [serviceName, method = ""] = path.slice(TWIRP_PREFIX.length).split("/");
     const service = serviceName === "CacheService" ? "cache" : serviceName === "ArtifactService" ? "artifact" : undefined;
@@ -352,7 +228,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     entry.runBackendId = claims?.runBackendId;
     entry.runId = runIdOf(claims);
     const body = await readBody(req);
-    if (service && applyFault(findFault(service, method, claims), true, req, res, entry)) return;
+    if (service && faults.apply(faults.find(service, method, claims), true, req, res, entry)) return;
     try {
       if (req.method !== "POST" || !service) throw new TwirpError("bad_route", `no route for ${req.method} ${path}`);
       if (!claims) throw new TwirpError("unauthenticated", "missing or invalid runtime token");
@@ -529,7 +405,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     const body = await readBody(req);
     entry.route = route ? `rest.${route.name}` : "rest.unknown";
     entry.token = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1];
-    if (route && applyFault(findFault("rest", route.name, undefined, entry.token), false, req, res, entry)) return;
+    if (route && faults.apply(faults.find("rest", route.name, undefined, entry.token), false, req, res, entry)) return;
     try {
       if (!route) throw new RestError(404, "Not Found");
       const match = route.pattern.exec(parsedUrl.pathname)!;
@@ -607,58 +483,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         mkdirSync(workspace, { recursive: true });
         mkdirSync(runnerTemp, { recursive: true });
       }
-      const refName = ref.replace(/^refs\/(heads|tags)\//, "");
-      return {
-        CI: "true",
-        GITHUB_ACTIONS: "true",
-        ACTIONS_RUNTIME_TOKEN: makeRuntimeToken({ runBackendId, jobBackendId, ref, defaultBranch, runId: opts.runId }),
-        // The runner's value ends with a slash; the clients take the origin of it.
-        ACTIONS_RESULTS_URL: `${url}/`,
-        ACTIONS_CACHE_SERVICE_V2: "true",
-        // Must stay github.com (or unset): any other host makes the clients treat it as GHES.
-        GITHUB_SERVER_URL: "https://github.com",
-        GITHUB_API_URL: url,
-        GITHUB_REPOSITORY: `${owner}/${repo}`,
-        GITHUB_REPOSITORY_OWNER: owner,
-        GITHUB_RUN_ID: String(opts.runId),
-        GITHUB_RUN_NUMBER: String(opts.runId),
-        GITHUB_RUN_ATTEMPT: String(runAttempt),
-        GITHUB_REF: ref,
-        GITHUB_REF_NAME: refName,
-        GITHUB_REF_TYPE: ref.startsWith("refs/tags/") ? "tag" : "branch",
-        GITHUB_SHA: "0".repeat(40),
-        GITHUB_EVENT_NAME: opts.eventName ?? "schedule",
-        GITHUB_WORKFLOW: workflow,
-        GITHUB_JOB: job,
-        GITHUB_ACTION: opts.action ?? "__run",
-        RUNNER_OS: "Linux",
-        RUNNER_TEMP: runnerTemp,
-        GITHUB_WORKSPACE: workspace,
-        // The Azure SDK does not bypass proxies for loopback by itself.
-        NO_PROXY: "127.0.0.1,localhost",
-        no_proxy: "127.0.0.1,localhost",
-      };
+      return runnerVariables({ url, owner, repo, defaultBranch, runId: opts.runId, runAttempt, ref, workflow, job, runBackendId, jobBackendId, workspace, runnerTemp, eventName: opts.eventName, action: opts.action });
     },
 
     runBackendIdOf,
 
     restCalls: (token?: string) => log.filter((e) => e.route.startsWith("rest.") && (token === undefined || e.token === token)).map((e) => ({ ...e })),
 
-    injectFault(rule: FaultRule): InjectedFault {
-      const state: FaultState = { rule, hits: 0 };
-      faults.push(state);
-      return {
-        hits: () => state.hits,
-        remove: () => {
-          const i = faults.indexOf(state);
-          if (i >= 0) faults.splice(i, 1);
-        },
-      };
-    },
+    injectFault: (rule: FaultRule) => faults.inject(rule),
 
-    clearFaults(): void {
-      faults.length = 0;
-    },
+    clearFaults: () => faults.clear(),
 
     evictCache: (key?: string) => cache.evict(key),
 
@@ -678,12 +512,66 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     runs: () => [...runs.values()].map((r) => ({ ...r })),
 
     async stop(): Promise<void> {
-      for (const res of hung) res.destroy();
-      hung.clear();
+      faults.releaseHung();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
       rmSync(rootDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** What runnerVariables needs: the run, its job and attempt, and where the stand-in listens. */
+interface RunnerVariableInputs {
+  url: string;
+  owner: string;
+  repo: string;
+  defaultBranch: string;
+  runId: number;
+  runAttempt: number;
+  ref: string;
+  workflow: string;
+  job: string;
+  runBackendId: string;
+  jobBackendId: string;
+  workspace: string;
+  runnerTemp: string;
+  eventName?: string;
+  action?: string;
+}
+
+/** The environment variables a runner gives a step, pointed at the stand-in. */
+function runnerVariables(inputs: RunnerVariableInputs): Record<string, string> {
+  const { url, owner, repo, defaultBranch, runAttempt, ref, workflow, job, runBackendId, jobBackendId, workspace, runnerTemp } = inputs;
+  const refName = ref.replace(/^refs\/(heads|tags)\//, "");
+  return {
+    CI: "true",
+    GITHUB_ACTIONS: "true",
+    ACTIONS_RUNTIME_TOKEN: makeRuntimeToken({ runBackendId, jobBackendId, ref, defaultBranch, runId: inputs.runId }),
+    // The runner's value ends with a slash; the clients take the origin of it.
+    ACTIONS_RESULTS_URL: `${url}/`,
+    ACTIONS_CACHE_SERVICE_V2: "true",
+    // Must stay github.com (or unset): any other host makes the clients treat it as GHES.
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_API_URL: url,
+    GITHUB_REPOSITORY: `${owner}/${repo}`,
+    GITHUB_REPOSITORY_OWNER: owner,
+    GITHUB_RUN_ID: String(inputs.runId),
+    GITHUB_RUN_NUMBER: String(inputs.runId),
+    GITHUB_RUN_ATTEMPT: String(runAttempt),
+    GITHUB_REF: ref,
+    GITHUB_REF_NAME: refName,
+    GITHUB_REF_TYPE: ref.startsWith("refs/tags/") ? "tag" : "branch",
+    GITHUB_SHA: "0".repeat(40),
+    GITHUB_EVENT_NAME: inputs.eventName ?? "schedule",
+    GITHUB_WORKFLOW: workflow,
+    GITHUB_JOB: job,
+    GITHUB_ACTION: inputs.action ?? "__run",
+    RUNNER_OS: "Linux",
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_WORKSPACE: workspace,
+    // The Azure SDK does not bypass proxies for loopback by itself.
+    NO_PROXY: "127.0.0.1,localhost",
+    no_proxy: "127.0.0.1,localhost",
   };
 }
