@@ -47,7 +47,7 @@ export class DoneSet implements Iterable<string> {
     let capacity = this.slots.length;
     while (total > capacity * MAX_LOAD) capacity *= 2;
     if (capacity !== this.slots.length) this.rehash(capacity);
-    this.growEntries(total);
+    this.growEntries(total, true);
   }
 
   /** Entries so far, deleted ones included: the entry number the next id added gets. */
@@ -246,10 +246,12 @@ export class DoneSet implements Iterable<string> {
     hashes[slot] = hash;
   }
 
-  private growEntries(total: number): void {
+  /** Room for `total` entries: exactly that many when reserving (a snapshot says how many), else doubling. */
+  private growEntries(total: number, exact = false): void {
     if (total <= this.entryChunk.length) return;
     let capacity = this.entryChunk.length;
-    while (capacity < total) capacity *= 2;
+    if (exact) capacity = total;
+    else while (capacity < total) capacity *= 2;
     for (const key of ["entryChunk", "entryStart", "entryLength"] as const) {
       const grown = new Uint32Array(capacity);
       grown.set(this[key]);
