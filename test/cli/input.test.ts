@@ -331,9 +331,10 @@ describe("status and failures", () => {
     expect(json).toMatchObject({ done: 2, failed: 2, total: 4, remaining: 1, failedByKind: { permanent: 1, transient: 1 } });
 
     const empty = newDir();
+    // A folder that holds no state is a mistake (a typo in --state-dir), never an empty status.
     const none = await runCli(cli, ["status", "--state-dir", "nothing-here"], { cwd: empty });
-    expect(none.code).toBe(0);
-    expect(none.stdout).toMatch(/no state yet/);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no state in .*nothing-here/);
   });
 
   it("failures --format json | csv | markdown", async () => {
@@ -365,6 +366,8 @@ describe("status and failures", () => {
     expect(wrong.stderr).toMatch(/--format/);
 
     const clean = newDir();
-    expect((await runCli(cli, ["failures", "--format", "markdown"], { cwd: clean })).stdout).toMatch(/No failed items/);
+    const noState = await runCli(cli, ["failures", "--format", "markdown"], { cwd: clean });
+    expect(noState.code).toBe(2);
+    expect(noState.stderr).toMatch(/no state in /);
   });
 });
