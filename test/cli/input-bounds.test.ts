@@ -9,6 +9,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { prepareCli, runCli, startCli, tempDirsPerTest, writeFile } from "./helpers.js";
+import { waitUntil } from "../support/wait-until.js";
 
 let cli: string;
 beforeAll(() => {
@@ -40,7 +41,9 @@ describe("bounded, interruptible input", () => {
     // A writer that opens the FIFO and then says nothing.
     writers.push(spawn("/bin/sh", ["-c", 'exec sleep 30 > "$1"', "sh", path], { stdio: "ignore" }));
     const run = startCli(cli, ["run", "--items", path, "--run", "true", "--state-dir", "state"], { cwd: dir });
-    await new Promise((r) => setTimeout(r, 500));
+    // The lock is taken just before the run listens for signals and starts reading: a
+    // fixed wait raced the CLI's start-up on a loaded machine (SIGINT before any handler).
+    await waitUntil(() => existsSync(join(dir, "state", "lock")), "the run to take its lock", 20_000);
     run.child.kill("SIGINT");
     const r = await run.done;
     expect(r.code, r.stderr).toBe(130);

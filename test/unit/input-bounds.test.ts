@@ -108,6 +108,15 @@ describe("a stop while the items are read", () => {
     await expect(reading).rejects.toBeInstanceOf(ReadStoppedError);
   }, 10_000);
 
+  it("ends a read of a silent pipe when the stop came before the read began", async () => {
+    // On a loaded machine the stop can land before the FIFO is opened: no abort event is
+    // left to fire then, and the open would wait for a writer that never comes.
+    const path = fifo(newDir(), "", 20_000);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(entries(path, "lines", controller.signal)).rejects.toBeInstanceOf(ReadStoppedError);
+  }, 10_000);
+
   it("ends the run before it begins: StoppedBeforeStartError (130), nothing recorded, lock released", async () => {
     const dir = newDir();
     const path = fifo(dir, "", 20_000);

@@ -194,6 +194,9 @@ async function openPipe(path: string, signal: AbortSignal | undefined): Promise<
       // the open already returned
     }
   };
+  // A stop that came before this read began has no event left to fire: without this check
+  // the open below would wait for a writer that may never come.
+  if (signal?.aborted) throw new ReadStoppedError();
   signal?.addEventListener("abort", letOpenGo, { once: true });
   let fd: number;
   try {
