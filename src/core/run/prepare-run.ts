@@ -85,7 +85,7 @@ async function openItemSource(settings: RunSettings, environment: RunEnvironment
     const scratch = mkdtempSync(join(environment.tempDir, "resumable-batch-items-"));
     const path = join(scratch, "items");
     try {
-      await captureCommandOutput(items.command, path, { cwd: environment.cwd, env, system: environment.system, what: environment.nameOf("items-command") });
+      await captureCommandOutput(items.command, path, { cwd: environment.cwd, env, system: environment.system, what: environment.nameOf("items-command"), stops: environment.stops });
     } catch (error) {
       rmSync(scratch, { recursive: true, force: true });
       throw error;
