@@ -44,19 +44,28 @@ export default tseslint.config(
     // command-line parser, no adapter code.
     files: ["src/core/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [
-        { group: ["@actions/*", "@octokit/*", "commander"], message: "src/core knows nothing of GitHub or the command line: take what you need as a parameter." },
-        { group: ["**/action/**", "**/cli/**", "**/report/**", "**/shared/**"], message: "src/core never imports an adapter." },
-      ] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@actions/*", "@octokit/*", "commander"],
+              message: "src/core knows nothing of GitHub or the command line: take what you need as a parameter.",
+            },
+            { group: ["**/action/**", "**/cli/**", "**/report/**", "**/shared/**"], message: "src/core never imports an adapter." },
+          ],
+        },
+      ],
     },
   },
   {
     // Adapters use the engine through its public surface only.
     files: ["src/action/**/*.ts", "src/cli/**/*.ts", "src/report/**/*.ts", "src/shared/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [
-        { regex: "/core/(?!index\\.js$)", message: "import the engine through src/core/index.js (add an export there)." },
-      ] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "/core/(?!index\\.js$)", message: "import the engine through src/core/index.js (add an export there)." }] },
+      ],
     },
   },
 );

@@ -88,7 +88,8 @@ interface Options {
   cli: string;
 }
 
-const USAGE = "usage: node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,passes,outcomes,scale] [--scale F] [--reps N] [--cli FILE]";
+const USAGE =
+  "usage: node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,passes,outcomes,scale] [--scale F] [--reps N] [--cli FILE]";
 
 function parseArgs(argv: string[]): Options {
   // Strict: an unknown flag (a typo, --help) stops here instead of starting a 2-minute run.
@@ -122,7 +123,8 @@ const ARG_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-const fmtS = (ms: number) => (ms >= 100_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`);
+const fmtS = (ms: number) =>
+  ms >= 100_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`;
 const fmtN = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
 const fmtRate = (perS: number) => `${Math.round(perS).toLocaleString("en-US")}/s`;
 const fmtMB = (bytes: number) =>
@@ -174,9 +176,24 @@ function archivedBytes(stateDir: string, scratch: string, compression: "zstd" | 
   return size;
 }
 
-interface EngineResult { ms: number; items: number; maxRssBytes: number }
-interface NaiveResult { ms: number; processingMs: number; items: number; setSize: number; maxRssBytes: number }
-interface LoadResult { ms: number; done: number; maxRssBytes: number; rssAfterBytes: number }
+interface EngineResult {
+  ms: number;
+  items: number;
+  maxRssBytes: number;
+}
+interface NaiveResult {
+  ms: number;
+  processingMs: number;
+  items: number;
+  setSize: number;
+  maxRssBytes: number;
+}
+interface LoadResult {
+  ms: number;
+  done: number;
+  maxRssBytes: number;
+  rssAfterBytes: number;
+}
 
 async function main(): Promise<void> {
   let o: Options;
@@ -249,17 +266,34 @@ async function main(): Promise<void> {
         const engineMs = best(engine.map((r) => r.ms));
         const plainMs = best(plain.map((r) => r.ms));
         const naiveMs = naiveFull ? best(naive.map((r) => r.ms)) : naiveSample ? best(naive.map((r) => (r.processingMs / r.items) * n)) : undefined;
-        engineSamples[n] = { engine, plain, checked, naive, engineMs, plainMs, checkedMs, naiveMs, naiveMethod: naiveFull ? "measured" : naiveSample ? "extrapolated" : "skipped" };
+        engineSamples[n] = {
+          engine,
+          plain,
+          checked,
+          naive,
+          engineMs,
+          plainMs,
+          checkedMs,
+          naiveMs,
+          naiveMethod: naiveFull ? "measured" : naiveSample ? "extrapolated" : "skipped",
+        };
         const ratio = engineMs / plainMs;
         rows.push({
           section: "1. Engine overhead (in-process, no-op items, concurrency 1)",
           measure: `checkpointing vs plain loop, ${fmtN(n)} items`,
-          ours: `${fmtS(engineMs)} (${((engineMs - plainMs) * 1000 / n).toFixed(2)} µs/item more)`,
+          ours: `${fmtS(engineMs)} (${(((engineMs - plainMs) * 1000) / n).toFixed(2)} µs/item more)`,
           other: `plain loop ${fmtS(plainMs)}`,
           ratio: fmtX(ratio),
           target: "≤ 2×",
           pass: judged(n) ? ratio <= 2 : undefined,
-          values: { n, engineMs, plainMs, ratio, engineMaxRssBytes: median(engine.map((r) => r.maxRssBytes)), plainMaxRssBytes: median(plain.map((r) => r.maxRssBytes)) },
+          values: {
+            n,
+            engineMs,
+            plainMs,
+            ratio,
+            engineMaxRssBytes: median(engine.map((r) => r.maxRssBytes)),
+            plainMaxRssBytes: median(plain.map((r) => r.maxRssBytes)),
+          },
         });
         rows.push({
           section: "1. Engine overhead (in-process, no-op items, concurrency 1)",
@@ -285,7 +319,7 @@ async function main(): Promise<void> {
             const sample = naive[0]!;
             notes.push(
               `¹ The naive checkpoint at ${fmtN(n)} items is extrapolated, not run in full: ${sample.items} items were timed with ` +
-                `${fmtN(n / 2)} already done (${(best(naive.map((r) => r.processingMs / r.items))).toFixed(2)} ms per item, best of ${naive.length}); ` +
+                `${fmtN(n / 2)} already done (${best(naive.map((r) => r.processingMs / r.items)).toFixed(2)} ms per item, best of ${naive.length}); ` +
                 `its per-item cost grows linearly with the done set, so that midpoint cost × ${fmtN(n)} is the whole run. ` +
                 `At ${fmtN(sizes.naiveFullMaxN)} items it is measured in full.`,
             );
@@ -354,7 +388,17 @@ async function main(): Promise<void> {
       const t: Record<string, number[]> = { xargs: [], parallel: [], spawnFloor: [], cli: [], worker: [], workerLong: [] };
       const cli = async (itemsFile: string, handler: string[], tag: string) => {
         const stateDir = join(scratch, `cli-state-${tag}`);
-        const r = await mustRun(process.execPath, [o.cli, "run", "--items", itemsFile, ...handler, "--concurrency", String(COMMAND_CONCURRENCY), "--state-dir", stateDir]);
+        const r = await mustRun(process.execPath, [
+          o.cli,
+          "run",
+          "--items",
+          itemsFile,
+          ...handler,
+          "--concurrency",
+          String(COMMAND_CONCURRENCY),
+          "--state-dir",
+          stateDir,
+        ]);
         rmSync(stateDir, { recursive: true, force: true });
         return r.ms;
       };
@@ -363,7 +407,9 @@ async function main(): Promise<void> {
         t.xargs!.push((await mustRun("xargs", ["-P", String(COMMAND_CONCURRENCY), "-n", "1", "true"], { stdinFile: items })).ms);
         if (hasParallel) {
           const joblog = join(scratch, `joblog-${rep}`);
-          t.parallel!.push((await mustRun("parallel", ["--will-cite", "-j", String(COMMAND_CONCURRENCY), "--joblog", joblog, "--resume", "true", "::::", items])).ms);
+          t.parallel!.push(
+            (await mustRun("parallel", ["--will-cite", "-j", String(COMMAND_CONCURRENCY), "--joblog", joblog, "--resume", "true", "::::", items])).ms,
+          );
           const logged = readFileSync(joblog, "utf8").trim().split("\n").length - 1;
           if (logged !== n) throw new Error(`parallel's joblog has ${logged} jobs, expected ${n}`);
         }
@@ -378,37 +424,77 @@ async function main(): Promise<void> {
       const rate = (key: string, count = n) => (t[key]!.length ? (count / best(t[key]!)) * 1000 : NaN);
       const section = `2. Per-item command overhead (${n.toLocaleString("en-US")} items running \`true\`, concurrency ${COMMAND_CONCURRENCY})`;
       const xargsRate = rate("xargs");
-      rows.push({ section, measure: "xargs -P2 -n1 true (the fork/exec floor)", ours: "", other: `${fmtRate(xargsRate)} (${fmtS(best(t.xargs!))})`, ratio: "", values: { itemsPerS: xargsRate } });
+      rows.push({
+        section,
+        measure: "xargs -P2 -n1 true (the fork/exec floor)",
+        ours: "",
+        other: `${fmtRate(xargsRate)} (${fmtS(best(t.xargs!))})`,
+        ratio: "",
+        values: { itemsPerS: xargsRate },
+      });
       if (hasParallel) {
-        rows.push({ section, measure: "GNU parallel --joblog --resume", ours: "", other: `${fmtRate(rate("parallel"))} (${fmtS(best(t.parallel!))})`, ratio: "", values: { itemsPerS: rate("parallel") } });
+        rows.push({
+          section,
+          measure: "GNU parallel --joblog --resume",
+          ours: "",
+          other: `${fmtRate(rate("parallel"))} (${fmtS(best(t.parallel!))})`,
+          ratio: "",
+          values: { itemsPerS: rate("parallel") },
+        });
       }
       rows.push({
-        section, measure: "Node.js spawn() floor (sh -c true, piped stdio)", ours: "", other: `${fmtRate(rate("spawnFloor"))} (${fmtS(best(t.spawnFloor!))})`,
-        ratio: `${fmtX(best(t.spawnFloor!) / best(t.xargs!))} xargs' time`, values: { itemsPerS: rate("spawnFloor") },
+        section,
+        measure: "Node.js spawn() floor (sh -c true, piped stdio)",
+        ours: "",
+        other: `${fmtRate(rate("spawnFloor"))} (${fmtS(best(t.spawnFloor!))})`,
+        ratio: `${fmtX(best(t.spawnFloor!) / best(t.xargs!))} xargs' time`,
+        values: { itemsPerS: rate("spawnFloor") },
       });
       if (hasCli) {
         const cliRate = rate("cli");
         if (hasParallel) {
           const x = cliRate / rate("parallel");
           rows.push({
-            section, measure: "CLI --run true vs GNU parallel", ours: `${fmtRate(cliRate)} (${fmtS(best(t.cli!))})`, other: `parallel ${fmtRate(rate("parallel"))}`,
-            ratio: `${fmtX(x)} the throughput`, target: "≥ 2.5×", pass: o.quick ? undefined : x >= 2.5, values: { itemsPerS: cliRate, ratio: x },
+            section,
+            measure: "CLI --run true vs GNU parallel",
+            ours: `${fmtRate(cliRate)} (${fmtS(best(t.cli!))})`,
+            other: `parallel ${fmtRate(rate("parallel"))}`,
+            ratio: `${fmtX(x)} the throughput`,
+            target: "≥ 2.5×",
+            pass: o.quick ? undefined : x >= 2.5,
+            values: { itemsPerS: cliRate, ratio: x },
           });
         }
         const slower = best(t.cli!) / best(t.xargs!);
         rows.push({
-          section, measure: "CLI --run true vs xargs", ours: `${fmtRate(cliRate)}`, other: `xargs ${fmtRate(xargsRate)}`,
-          ratio: `${fmtX(slower)} the time`, target: "≤ 1.5×", pass: o.quick ? undefined : slower <= 1.5, values: { itemsPerS: cliRate, ratio: slower },
+          section,
+          measure: "CLI --run true vs xargs",
+          ours: `${fmtRate(cliRate)}`,
+          other: `xargs ${fmtRate(xargsRate)}`,
+          ratio: `${fmtX(slower)} the time`,
+          target: "≤ 1.5×",
+          pass: o.quick ? undefined : slower <= 1.5,
+          values: { itemsPerS: cliRate, ratio: slower },
         });
         const workerX = rate("worker") / xargsRate;
         rows.push({
-          section, measure: `CLI --worker (node worker answering {"id":…,"ok":true}) vs xargs`, ours: `${fmtRate(rate("worker"))} (${fmtS(best(t.worker!))})`, other: `xargs ${fmtRate(xargsRate)}`,
-          ratio: `${fmtX(workerX)} the throughput`, target: "≥ 10×", pass: o.quick ? undefined : workerX >= 10, values: { itemsPerS: rate("worker"), ratio: workerX },
+          section,
+          measure: `CLI --worker (node worker answering {"id":…,"ok":true}) vs xargs`,
+          ours: `${fmtRate(rate("worker"))} (${fmtS(best(t.worker!))})`,
+          other: `xargs ${fmtRate(xargsRate)}`,
+          ratio: `${fmtX(workerX)} the throughput`,
+          target: "≥ 10×",
+          pass: o.quick ? undefined : workerX >= 10,
+          values: { itemsPerS: rate("worker"), ratio: workerX },
         });
         const workerLongRate = rate("workerLong", sizes.workerLongItems);
         rows.push({
-          section, measure: `CLI --worker, ${fmtN(sizes.workerLongItems)} items (start-up amortised)`, ours: `${fmtRate(workerLongRate)} (${fmtS(best(t.workerLong!))})`, other: `xargs ${fmtRate(xargsRate)}`,
-          ratio: `${fmtX(workerLongRate / xargsRate)} the throughput`, values: { itemsPerS: workerLongRate, ratio: workerLongRate / xargsRate },
+          section,
+          measure: `CLI --worker, ${fmtN(sizes.workerLongItems)} items (start-up amortised)`,
+          ours: `${fmtRate(workerLongRate)} (${fmtS(best(t.workerLong!))})`,
+          other: `xargs ${fmtRate(xargsRate)}`,
+          ratio: `${fmtX(workerLongRate / xargsRate)} the throughput`,
+          values: { itemsPerS: workerLongRate, ratio: workerLongRate / xargsRate },
         });
       }
       rmSync(items, { force: true });
@@ -436,15 +522,43 @@ async function main(): Promise<void> {
       rmSync(uuidDir, { recursive: true, force: true });
       samples.resume = { n: resumeN, loads, rawBytes: raw, zstdBytes: zstd, gzipBytes: gzip, uuid: { zstdBytes: uuidZstd, load: uuidLoad } };
       const full = !o.quick;
-      rows.push({ section, measure: "load time (loadState, in a fresh process)", ours: `${(loadMs / 1000).toFixed(2)} s`, other: "", ratio: "", target: "< 1 s", pass: full ? loadMs < 1000 : undefined, values: { loadMs } });
-      rows.push({ section, measure: "peak memory of that process (max RSS)", ours: fmtMB(peak), other: "", ratio: "", target: "< 200 MB", pass: full ? peak < 200 * 1024 * 1024 : undefined, values: { maxRssBytes: peak } });
       rows.push({
-        section, measure: "saved state, tar + zstd (as the cache saves it)", ours: fmtMB(zstd), other: `raw ${fmtMB(raw)}, tar + gzip ${fmtMB(gzip)}`, ratio: "",
-        target: "< 10 MB", pass: full ? zstd < 10 * 1024 * 1024 : undefined, values: { zstdBytes: zstd, rawBytes: raw, gzipBytes: gzip },
+        section,
+        measure: "load time (loadState, in a fresh process)",
+        ours: `${(loadMs / 1000).toFixed(2)} s`,
+        other: "",
+        ratio: "",
+        target: "< 1 s",
+        pass: full ? loadMs < 1000 : undefined,
+        values: { loadMs },
       });
       rows.push({
-        section, measure: `the same with random UUID ids (no pattern to compress)²`, ours: `${fmtMB(uuidZstd)}, loads in ${(uuidLoad.ms / 1000).toFixed(2)} s, ${fmtMB(uuidLoad.maxRssBytes)}`,
-        other: "", ratio: "", values: { zstdBytes: uuidZstd, loadMs: uuidLoad.ms, maxRssBytes: uuidLoad.maxRssBytes },
+        section,
+        measure: "peak memory of that process (max RSS)",
+        ours: fmtMB(peak),
+        other: "",
+        ratio: "",
+        target: "< 200 MB",
+        pass: full ? peak < 200 * 1024 * 1024 : undefined,
+        values: { maxRssBytes: peak },
+      });
+      rows.push({
+        section,
+        measure: "saved state, tar + zstd (as the cache saves it)",
+        ours: fmtMB(zstd),
+        other: `raw ${fmtMB(raw)}, tar + gzip ${fmtMB(gzip)}`,
+        ratio: "",
+        target: "< 10 MB",
+        pass: full ? zstd < 10 * 1024 * 1024 : undefined,
+        values: { zstdBytes: zstd, rawBytes: raw, gzipBytes: gzip },
+      });
+      rows.push({
+        section,
+        measure: `the same with random UUID ids (no pattern to compress)²`,
+        ours: `${fmtMB(uuidZstd)}, loads in ${(uuidLoad.ms / 1000).toFixed(2)} s, ${fmtMB(uuidLoad.maxRssBytes)}`,
+        other: "",
+        ratio: "",
+        values: { zstdBytes: uuidZstd, loadMs: uuidLoad.ms, maxRssBytes: uuidLoad.maxRssBytes },
       });
       notes.push(
         `² The benchmark's ids are sequential (\`item-0000042\`, 12 characters), as row keys and page numbers are. ` +
@@ -472,11 +586,21 @@ async function main(): Promise<void> {
       const lanesMs = best(lanes.map((r) => r.ms));
       samples.latency = { n, idealMs, engine, lanes };
       rows.push({
-        section, measure: "engine, % of ideal (items × 20 ms ÷ 64)", ours: `${fmtS(engineMs)} = ${((idealMs / engineMs) * 100).toFixed(1)}%`, other: `ideal ${fmtS(idealMs)}`, ratio: "",
-        target: "≥ 95%", pass: o.quick ? undefined : idealMs / engineMs >= 0.95, values: { engineMs, idealMs, share: idealMs / engineMs },
+        section,
+        measure: "engine, % of ideal (items × 20 ms ÷ 64)",
+        ours: `${fmtS(engineMs)} = ${((idealMs / engineMs) * 100).toFixed(1)}%`,
+        other: `ideal ${fmtS(idealMs)}`,
+        ratio: "",
+        target: "≥ 95%",
+        pass: o.quick ? undefined : idealMs / engineMs >= 0.95,
+        values: { engineMs, idealMs, share: idealMs / engineMs },
       });
       rows.push({
-        section, measure: "a plain 64-lane loop, no checkpoint (for scale)", ours: "", other: `${fmtS(lanesMs)} = ${((idealMs / lanesMs) * 100).toFixed(1)}%`, ratio: "",
+        section,
+        measure: "a plain 64-lane loop, no checkpoint (for scale)",
+        ours: "",
+        other: `${fmtS(lanesMs)} = ${((idealMs / lanesMs) * 100).toFixed(1)}%`,
+        ratio: "",
         values: { lanesMs, share: idealMs / lanesMs },
       });
       rmSync(items, { force: true });
@@ -504,7 +628,9 @@ async function main(): Promise<void> {
     // ---- 6. Scale (only with --only scale) -------------------------------------------------
     if (o.only.has("scale")) {
       const reps = scaleReps(o);
-      rows.push(...(await scaleRows({ inProcess: CASES, scaleCases: SCALE_CASES, scratch, factor: o.scale, reps, judge: !o.quick && o.scale === 1, log })));
+      rows.push(
+        ...(await scaleRows({ inProcess: CASES, scaleCases: SCALE_CASES, scratch, factor: o.scale, reps, judge: !o.quick && o.scale === 1, log })),
+      );
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -517,7 +643,10 @@ async function main(): Promise<void> {
   const header = [
     `resumable-batch benchmark — ${o.quick ? "QUICK (small sizes; targets not judged)" : "full run"}, ${new Date(startedAt).toISOString()}`,
     `machine: ${m.nproc} cores (nproc), ${m.cpuModel}, ${m.memoryGiB} GiB; node ${m.node}; ${m.platform}; load average at start ${m.loadAverageAtStart.join(" ")}`,
-    `command: node bench/run.mjs${process.argv.slice(2).map((a) => " " + a).join("")}${process.env.npm_lifecycle_event ? ` (npm run ${process.env.npm_lifecycle_event})` : ""}`,
+    `command: node bench/run.mjs${process.argv
+      .slice(2)
+      .map((a) => " " + a)
+      .join("")}${process.env.npm_lifecycle_event ? ` (npm run ${process.env.npm_lifecycle_event})` : ""}`,
     `tools: ${m.xargs ?? "xargs ?"}; ${m.parallel ?? "GNU parallel not installed"}; ${m.zstd ?? "zstd not installed"}; commit ${m.commit ?? "?"}`,
     `times are the best of ${[...o.only].every((s) => s === "scale") ? scaleReps(o) : o.reps} run(s) (the run least disturbed by other load on the machine; every sample is in latest.json), ` +
       `memory the median; contenders interleaved; wall time of this benchmark ${fmtS(wallMs)}`,
@@ -528,7 +657,16 @@ async function main(): Promise<void> {
   if (judgedCount > 0) process.stdout.write(`${judgedCount - failed} of ${judgedCount} targets met\n`);
 
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const result = { mode: o.quick ? "quick" : "full", startedAt: new Date(startedAt).toISOString(), wallMs, machine: { ...m, loadAverageAtEnd: loadavg() }, sizes, rows, notes, samples };
+  const result = {
+    mode: o.quick ? "quick" : "full",
+    startedAt: new Date(startedAt).toISOString(),
+    wallMs,
+    machine: { ...m, loadAverageAtEnd: loadavg() },
+    sizes,
+    rows,
+    notes,
+    samples,
+  };
   // A quick run (a smoke check) never overwrites the figures of the last full run.
   // Nor does a run of the scale section alone (its rows are not the rest's).
   const base = o.quick ? "latest-quick" : [...o.only].every((s) => s === "scale") ? "latest-scale" : "latest";
@@ -563,17 +701,29 @@ async function transfer(stateDir: string, n: number, o: Options, samples: Record
       const key = (id: number) => `resumable-batch-bench-${rep}-${id}-1`;
       const saveEnv = gh.runnerEnv({ runId });
       cpSync(stateDir, join(saveEnv.GITHUB_WORKSPACE!, ".resumable-batch"), { recursive: true });
-      const saved = await runClientOp<{ cacheId: number }>("cache.save", { paths: [".resumable-batch"], key: key(runId) }, { env: saveEnv, timeoutMs: 300_000 });
-      if (!saved.ok || saved.value!.cacheId === -1) throw new Error(`cache.save failed: ${JSON.stringify(saved.error)}\n${saved.stdout.slice(-2000)}`);
+      const saved = await runClientOp<{ cacheId: number }>(
+        "cache.save",
+        { paths: [".resumable-batch"], key: key(runId) },
+        { env: saveEnv, timeoutMs: 300_000 },
+      );
+      if (!saved.ok || saved.value!.cacheId === -1)
+        throw new Error(`cache.save failed: ${JSON.stringify(saved.error)}\n${saved.stdout.slice(-2000)}`);
       save.push(saved.durationMs);
       const restoreEnv = gh.runnerEnv({ runId: runId + 1 });
-      const missed = await runClientOp("cache.restore", { paths: [".resumable-batch"], key: `nothing-here-${rep}`, lookupOnly: true }, { env: restoreEnv, timeoutMs: 60_000 });
+      const missed = await runClientOp(
+        "cache.restore",
+        { paths: [".resumable-batch"], key: `nothing-here-${rep}`, lookupOnly: true },
+        { env: restoreEnv, timeoutMs: 60_000 },
+      );
       miss.push(missed.durationMs);
       const restored = await runClientOp<{ matchedKey: string | null }>(
-        "cache.restore", { paths: [".resumable-batch"], key: key(runId + 1), restoreKeys: [`resumable-batch-bench-${rep}-`] }, { env: restoreEnv, timeoutMs: 300_000 },
+        "cache.restore",
+        { paths: [".resumable-batch"], key: key(runId + 1), restoreKeys: [`resumable-batch-bench-${rep}-`] },
+        { env: restoreEnv, timeoutMs: 300_000 },
       );
       if (!restored.ok || restored.value!.matchedKey !== key(runId)) throw new Error(`cache.restore failed: ${JSON.stringify(restored)}`);
-      if (!readFileSync(join(restoreEnv.GITHUB_WORKSPACE!, ".resumable-batch", "snapshot.json")).equals(snapshot)) throw new Error("the restored snapshot differs from the saved one");
+      if (!readFileSync(join(restoreEnv.GITHUB_WORKSPACE!, ".resumable-batch", "snapshot.json")).equals(snapshot))
+        throw new Error("the restored snapshot differs from the saved one");
       restore.push(restored.durationMs);
     }
     archiveBytes = gh.cacheEntries().find((e) => e.finalized)?.sizeBytes ?? 0;
@@ -584,10 +734,28 @@ async function transfer(stateDir: string, n: number, o: Options, samples: Record
   samples.transfer = { n, saveMs: save, restoreMs: restore, missMs: miss, archiveBytes };
   const missMs = best(miss);
   return [
-    { section, measure: "save (cache.save: tar + zstd + upload), one step", ours: fmtS(best(save)), other: "", ratio: "", values: { saveMs: best(save), archiveBytes } },
-    { section, measure: "restore (cache.restore: lookup + download + untar), one step", ours: fmtS(best(restore)), other: "", ratio: "", values: { restoreMs: best(restore) } },
     {
-      section, measure: "of which fixed: client start-up + a lookup that misses", ours: fmtS(missMs), other: `archive ${fmtMB(archiveBytes)}`, ratio: "",
+      section,
+      measure: "save (cache.save: tar + zstd + upload), one step",
+      ours: fmtS(best(save)),
+      other: "",
+      ratio: "",
+      values: { saveMs: best(save), archiveBytes },
+    },
+    {
+      section,
+      measure: "restore (cache.restore: lookup + download + untar), one step",
+      ours: fmtS(best(restore)),
+      other: "",
+      ratio: "",
+      values: { restoreMs: best(restore) },
+    },
+    {
+      section,
+      measure: "of which fixed: client start-up + a lookup that misses",
+      ours: fmtS(missMs),
+      other: `archive ${fmtMB(archiveBytes)}`,
+      ratio: "",
       values: { missMs },
     },
   ];

@@ -6,7 +6,11 @@ import { best, median, mustRun, runCase } from "./lib/child.js";
 import { writeItems } from "./lib/items.js";
 import type { Row } from "./lib/table.js";
 
-interface EngineResult { ms: number; items: number; maxRssBytes: number }
+interface EngineResult {
+  ms: number;
+  items: number;
+  maxRssBytes: number;
+}
 
 export interface OutcomesOptions {
   n: number;
@@ -31,10 +35,12 @@ function archivedBytes(dir: string, scratch: string): number {
 }
 
 function segmentStats(dir: string): { bytes: number; files: Array<{ name: string; size: number; mtimeMs: number; ino: number }> } {
-  const files = readdirSync(dir).filter((n) => n.startsWith("outcomes-")).map((name) => {
-    const s = statSync(join(dir, name));
-    return { name, size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };
-  });
+  const files = readdirSync(dir)
+    .filter((n) => n.startsWith("outcomes-"))
+    .map((name) => {
+      const s = statSync(join(dir, name));
+      return { name, size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };
+    });
   return { bytes: files.reduce((n, f) => n + f.size, 0), files };
 }
 
@@ -68,7 +74,9 @@ export async function outcomesSection(o: OutcomesOptions, samples: Record<string
   // A second run (nothing left, so only its checkpoint: load, compaction, failures.json).
   await runCase<EngineResult>(o.casesFile, "engine", { items, stateDir: resultsDir, resultBytes: 200 });
   const after = segmentStats(resultsDir);
-  const untouched = before.files.every((f) => after.files.some((g) => g.name === f.name && g.size === f.size && g.mtimeMs === f.mtimeMs && g.ino === f.ino));
+  const untouched = before.files.every((f) =>
+    after.files.some((g) => g.name === f.name && g.size === f.size && g.mtimeMs === f.mtimeMs && g.ino === f.ino),
+  );
 
   const csvMs: number[] = [];
   const csvRss: number[] = [];
@@ -77,7 +85,9 @@ export async function outcomesSection(o: OutcomesOptions, samples: Record<string
   const hook = `data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss="+process.resourceUsage().maxRSS+"\\n"))`;
   for (let rep = 0; rep < o.reps; rep++) {
     o.log(`outcomes: results --format csv, rep ${rep + 1}/${o.reps}`);
-    const r = await mustRun(process.execPath, ["--import", hook, o.cli, "results", "--state-dir", resultsDir, "--format", "csv", "--out", out], { timeoutMs: 300_000 });
+    const r = await mustRun(process.execPath, ["--import", hook, o.cli, "results", "--state-dir", resultsDir, "--format", "csv", "--out", out], {
+      timeoutMs: 300_000,
+    });
     csvMs.push(r.ms);
     csvRss.push(Number(/maxrss=(\d+)/.exec(r.stderr)?.[1] ?? 0) * 1024);
   }
@@ -85,28 +95,69 @@ export async function outcomesSection(o: OutcomesOptions, samples: Record<string
   rmSync(out, { force: true });
   rmSync(resultsDir, { recursive: true, force: true });
   rmSync(items, { force: true });
-  samples.outcomes = { n: o.n, withLogMs: withLog, withoutLogMs: without, stateBytes, resultsBytes: before.bytes, snapshotBytes, csvMs, csvRss, csvBytes, untouched };
+  samples.outcomes = {
+    n: o.n,
+    withLogMs: withLog,
+    withoutLogMs: without,
+    stateBytes,
+    resultsBytes: before.bytes,
+    snapshotBytes,
+    csvMs,
+    csvRss,
+    csvBytes,
+    untouched,
+  };
   const judged = o.judged;
   return [
     {
-      section, measure: "engine with the job log vs without it (no-op items)", ours: fmtS(best(withLog)), other: `without ${fmtS(best(without))}`,
-      ratio: `${ratio.toFixed(2)}×`, target: "≤ 1.3×", pass: judged ? ratio <= 1.3 : undefined, values: { withLogMs: best(withLog), withoutLogMs: best(without), ratio },
+      section,
+      measure: "engine with the job log vs without it (no-op items)",
+      ours: fmtS(best(withLog)),
+      other: `without ${fmtS(best(without))}`,
+      ratio: `${ratio.toFixed(2)}×`,
+      target: "≤ 1.3×",
+      pass: judged ? ratio <= 1.3 : undefined,
+      values: { withLogMs: best(withLog), withoutLogMs: best(without), ratio },
     },
     {
-      section, measure: "saved state of the finished items with their job log, tar + zstd", ours: fmtMB(stateBytes), other: "", ratio: "",
-      target: "< 10 MB", pass: judged ? stateBytes < 10 * 1024 * 1024 : undefined, values: { stateBytes },
+      section,
+      measure: "saved state of the finished items with their job log, tar + zstd",
+      ours: fmtMB(stateBytes),
+      other: "",
+      ratio: "",
+      target: "< 10 MB",
+      pass: judged ? stateBytes < 10 * 1024 * 1024 : undefined,
+      values: { stateBytes },
     },
     {
-      section, measure: "`results --format csv`, ~200-byte results", ours: fmtS(best(csvMs)), other: `${fmtMB(csvBytes)} of CSV; log ${fmtMB(before.bytes)}`, ratio: "",
-      target: "< 5 s", pass: judged ? best(csvMs) < 5000 : undefined, values: { csvMs: best(csvMs), csvBytes },
+      section,
+      measure: "`results --format csv`, ~200-byte results",
+      ours: fmtS(best(csvMs)),
+      other: `${fmtMB(csvBytes)} of CSV; log ${fmtMB(before.bytes)}`,
+      ratio: "",
+      target: "< 5 s",
+      pass: judged ? best(csvMs) < 5000 : undefined,
+      values: { csvMs: best(csvMs), csvBytes },
     },
     {
-      section, measure: "… peak memory of that process (max RSS)", ours: fmtMB(median(csvRss)), other: "", ratio: "",
-      target: "< 300 MB", pass: judged ? median(csvRss) < 300 * 1024 * 1024 : undefined, values: { maxRssBytes: median(csvRss) },
+      section,
+      measure: "… peak memory of that process (max RSS)",
+      ours: fmtMB(median(csvRss)),
+      other: "",
+      ratio: "",
+      target: "< 300 MB",
+      pass: judged ? median(csvRss) < 300 * 1024 * 1024 : undefined,
+      values: { maxRssBytes: median(csvRss) },
     },
     {
-      section, measure: "a checkpoint rewrites none of the saved results (segment files unchanged)", ours: untouched ? "unchanged" : "REWRITTEN",
-      other: `snapshot ${fmtMB(snapshotBytes)} vs results ${fmtMB(before.bytes)}`, ratio: "", target: "never", pass: judged ? untouched : undefined, values: { untouched: untouched ? 1 : 0 },
+      section,
+      measure: "a checkpoint rewrites none of the saved results (segment files unchanged)",
+      ours: untouched ? "unchanged" : "REWRITTEN",
+      other: `snapshot ${fmtMB(snapshotBytes)} vs results ${fmtMB(before.bytes)}`,
+      ratio: "",
+      target: "never",
+      pass: judged ? untouched : undefined,
+      values: { untouched: untouched ? 1 : 0 },
     },
   ];
 }

@@ -13,7 +13,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
 const build = join(repo, "bench/results/build");
-execFileSync(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", join(repo, "bench/tsconfig.json")], { stdio: "inherit", cwd: repo });
+execFileSync(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", join(repo, "bench/tsconfig.json")], {
+  stdio: "inherit",
+  cwd: repo,
+});
 // The stand-in runs each cache client call through this plain .mjs file, found beside it.
 const clientOp = "test/e2e/service/client-op.mjs";
 mkdirSync(dirname(join(build, clientOp)), { recursive: true });

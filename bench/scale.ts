@@ -27,7 +27,11 @@ export interface ScaleContext {
   log: (message: string) => void;
 }
 
-interface Measured { ms: number; cpuMs: number; maxRssBytes: number }
+interface Measured {
+  ms: number;
+  cpuMs: number;
+  maxRssBytes: number;
+}
 const MB = 1024 * 1024;
 const fmtS = (ms: number) => `${(ms / 1000).toFixed(ms >= 10_000 ? 1 : 2)} s`;
 const fmtMB = (bytes: number) => `${Math.round(bytes / MB)} MB`;
@@ -66,15 +70,31 @@ async function resumeRows(c: ScaleContext): Promise<Row[]> {
   const section = `6. Scale: a resume of ${fmtN(n)} done items (${Math.round(fileMB)} MB of JSON Lines) finds nothing to do`;
   return [
     {
-      section, measure: "resume vs the checked loop over the same file", ours: `${fmtS(r.ms)} (CPU ${fmtS(r.cpuMs)})`, other: `checked loop ${fmtS(k.ms)} (CPU ${fmtS(k.cpuMs)})`,
-      ratio: `${fmtX(r.cpuMs / k.cpuMs)} CPU`, target: "≤ 1.2×", pass: c.judge ? r.cpuMs / k.cpuMs <= 1.2 : undefined, values: { n, resumeMs: r.ms, checkedMs: k.ms, resumeCpuMs: r.cpuMs, checkedCpuMs: k.cpuMs },
+      section,
+      measure: "resume vs the checked loop over the same file",
+      ours: `${fmtS(r.ms)} (CPU ${fmtS(r.cpuMs)})`,
+      other: `checked loop ${fmtS(k.ms)} (CPU ${fmtS(k.cpuMs)})`,
+      ratio: `${fmtX(r.cpuMs / k.cpuMs)} CPU`,
+      target: "≤ 1.2×",
+      pass: c.judge ? r.cpuMs / k.cpuMs <= 1.2 : undefined,
+      values: { n, resumeMs: r.ms, checkedMs: k.ms, resumeCpuMs: r.cpuMs, checkedCpuMs: k.cpuMs },
     },
     {
-      section, measure: "↳ peak memory (max RSS) of the resume", ours: fmtMB(r.rss), other: `checked loop ${fmtMB(k.rss)}`, ratio: fmtX(r.rss / k.rss),
-      target: "≤ 800 MB", pass: c.judge ? r.rss <= 800 * MB : undefined, values: { resumeRssBytes: r.rss, checkedRssBytes: k.rss },
+      section,
+      measure: "↳ peak memory (max RSS) of the resume",
+      ours: fmtMB(r.rss),
+      other: `checked loop ${fmtMB(k.rss)}`,
+      ratio: fmtX(r.rss / k.rss),
+      target: "≤ 800 MB",
+      pass: c.judge ? r.rss <= 800 * MB : undefined,
+      values: { resumeRssBytes: r.rss, checkedRssBytes: k.rss },
     },
     {
-      section, measure: "↳ the first run, which did them all (for scale)", ours: `${fmtS(first.ms)} (CPU ${fmtS(first.cpuMs)}), ${fmtMB(first.maxRssBytes)}`, other: "", ratio: "",
+      section,
+      measure: "↳ the first run, which did them all (for scale)",
+      ours: `${fmtS(first.ms)} (CPU ${fmtS(first.cpuMs)}), ${fmtMB(first.maxRssBytes)}`,
+      other: "",
+      ratio: "",
       values: { firstMs: first.ms, firstCpuMs: first.cpuMs, firstRssBytes: first.maxRssBytes },
     },
   ];
@@ -96,10 +116,23 @@ async function longIdRows(c: ScaleContext): Promise<Row[]> {
   const l = summary(loads);
   const section = `6. Scale: ${fmtN(n)} done items with 300-byte ids (a ${fmtMB(saved.snapshotBytes)} snapshot; V8's largest string is 512 MB)`;
   return [
-    { section, measure: "save (compaction, a line at a time)", ours: `${fmtS(saved.ms)}, ${fmtMB(saved.maxRssBytes)}`, other: "", ratio: "", values: { saveMs: saved.ms, snapshotBytes: saved.snapshotBytes } },
     {
-      section, measure: "load (loadState, in a fresh process)", ours: `CPU ${fmtS(l.cpuMs)} (wall ${fmtS(l.ms)}), ${fmtMB(l.rss)}`, other: "", ratio: "",
-      target: "< 2 s", pass: c.judge ? l.cpuMs < 2000 : undefined, values: { loadMs: l.ms, loadCpuMs: l.cpuMs, loadRssBytes: l.rss },
+      section,
+      measure: "save (compaction, a line at a time)",
+      ours: `${fmtS(saved.ms)}, ${fmtMB(saved.maxRssBytes)}`,
+      other: "",
+      ratio: "",
+      values: { saveMs: saved.ms, snapshotBytes: saved.snapshotBytes },
+    },
+    {
+      section,
+      measure: "load (loadState, in a fresh process)",
+      ours: `CPU ${fmtS(l.cpuMs)} (wall ${fmtS(l.ms)}), ${fmtMB(l.rss)}`,
+      other: "",
+      ratio: "",
+      target: "< 2 s",
+      pass: c.judge ? l.cpuMs < 2000 : undefined,
+      values: { loadMs: l.ms, loadCpuMs: l.cpuMs, loadRssBytes: l.rss },
     },
   ];
 }
@@ -126,12 +159,20 @@ async function formatRows(c: ScaleContext): Promise<Row[]> {
     rmSync(items, { force: true });
     const section = `6. Scale: ${fmtN(n)} no-op items in each items format, against a loop that checks its input the same way`;
     const k = summary(checked);
-    for (const [what, s] of [["run", summary(run)], ["resume (all done)", summary(resumed)]] as const) {
+    for (const [what, s] of [
+      ["run", summary(run)],
+      ["resume (all done)", summary(resumed)],
+    ] as const) {
       const time = s.cpuMs / k.cpuMs;
       const memory = s.rss / k.rss;
       rows.push({
-        section, measure: `${format}: ${what}, CPU time and peak memory`, ours: `${fmtS(s.cpuMs)} (wall ${fmtS(s.ms)}), ${fmtMB(s.rss)}`,
-        other: `checked loop ${fmtS(k.cpuMs)} (wall ${fmtS(k.ms)}), ${fmtMB(k.rss)}`, ratio: `${fmtX(time)}, ${fmtX(memory)}`, target: "≤ 1.5× both", pass: c.judge ? time <= 1.5 && memory <= 1.5 : undefined,
+        section,
+        measure: `${format}: ${what}, CPU time and peak memory`,
+        ours: `${fmtS(s.cpuMs)} (wall ${fmtS(s.ms)}), ${fmtMB(s.rss)}`,
+        other: `checked loop ${fmtS(k.cpuMs)} (wall ${fmtS(k.ms)}), ${fmtMB(k.rss)}`,
+        ratio: `${fmtX(time)}, ${fmtX(memory)}`,
+        target: "≤ 1.5× both",
+        pass: c.judge ? time <= 1.5 && memory <= 1.5 : undefined,
         values: { n, ms: s.ms, cpuMs: s.cpuMs, rssBytes: s.rss, checkedMs: k.ms, checkedCpuMs: k.cpuMs, checkedRssBytes: k.rss, time, memory },
       });
     }

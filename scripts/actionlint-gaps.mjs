@@ -35,7 +35,12 @@ function queueProblems(text) {
       if (queue === undefined) return;
       const line = lineOf(queue.range?.[0] ?? 0);
       if (!QUEUE_VALUES.has(queue.value)) {
-        problems.push({ line, column: 1, message: `concurrency queue must be single or max, not ${JSON.stringify(queue.value)}`, kind: "syntax-check" });
+        problems.push({
+          line,
+          column: 1,
+          message: `concurrency queue must be single or max, not ${JSON.stringify(queue.value)}`,
+          kind: "syntax-check",
+        });
       } else if (queue.value === "max" && pair.value.get("cancel-in-progress") === true) {
         problems.push({ line, column: 1, message: "concurrency queue: max cannot go with cancel-in-progress: true", kind: "syntax-check" });
       }

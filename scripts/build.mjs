@@ -11,7 +11,23 @@ for (const [name, entry] of Object.entries(entries)) {
   const out = join("dist", name);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  execFileSync(process.execPath, ["node_modules/@vercel/ncc/dist/ncc/cli.js", "build", entry, "-o", out, "--target", "es2022", "--quiet", "--no-source-map-register", "--license", "licenses.txt"], { stdio: "inherit" });
+  execFileSync(
+    process.execPath,
+    [
+      "node_modules/@vercel/ncc/dist/ncc/cli.js",
+      "build",
+      entry,
+      "-o",
+      out,
+      "--target",
+      "es2022",
+      "--quiet",
+      "--no-source-map-register",
+      "--license",
+      "licenses.txt",
+    ],
+    { stdio: "inherit" },
+  );
   // ncc names ESM output index.js already; keep the package.json marker explicit.
   writeFileSync(join(out, "package.json"), JSON.stringify({ type: "module" }) + "\n");
   for (const f of readdirSync(out)) if (f.endsWith(".mjs")) renameSync(join(out, f), join(out, f.replace(/\.mjs$/, ".js")));

@@ -29,7 +29,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const version = process.argv[2] ?? "";
   const notes = releaseNotes(readFileSync("CHANGELOG.md", "utf8"), version);
   if (notes === undefined) {
-    console.error(`CHANGELOG.md: no notes for version '${version}': add a '## [${version.replace(/^v/, "")}] - YYYY-MM-DD' section with what changed`);
+    console.error(
+      `CHANGELOG.md: no notes for version '${version}': add a '## [${version.replace(/^v/, "")}] - YYYY-MM-DD' section with what changed`,
+    );
     process.exit(1);
   }
   console.log(notes);

@@ -11,7 +11,11 @@ import { applyKnownGaps } from "./actionlint-gaps.mjs";
 const folders = ["examples/workflows", ".github/workflows"];
 const files = folders
   .filter((dir) => existsSync(dir))
-  .flatMap((dir) => readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)))
+  .flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => join(dir, f)),
+  )
   .sort();
 
 const lint = await createLinter();

@@ -62,7 +62,8 @@ async function engine(a: Args) {
     log: silentLogger,
   });
   const ms = performance.now() - startedAt;
-  if (!result.complete || result.exitCode !== 0 || result.doneTotal !== result.total) throw new Error(`engine run incomplete: ${JSON.stringify(result)}`);
+  if (!result.complete || result.exitCode !== 0 || result.doneTotal !== result.total)
+    throw new Error(`engine run incomplete: ${JSON.stringify(result)}`);
   if (a.expectProcessed !== undefined && result.processed !== a.expectProcessed) {
     throw new Error(`engine run processed ${result.processed} items, expected ${String(a.expectProcessed)}`);
   }
@@ -73,7 +74,13 @@ async function engine(a: Args) {
 function resultOfSize(bytes: number) {
   const filler = "x".repeat(Math.max(0, bytes - 110));
   let n = 0;
-  return async (item: unknown) => ({ id: (item as { id: string }).id, status: "synced", rows: ++n % 7, updatedAt: "2026-11-27T12:00:00.000Z", note: filler });
+  return async (item: unknown) => ({
+    id: (item as { id: string }).id,
+    status: "synced",
+    rows: ++n % 7,
+    updatedAt: "2026-11-27T12:00:00.000Z",
+    note: filler,
+  });
 }
 
 /** What a user writes without a checkpoint: readline over the file, JSON.parse, await. */
@@ -218,11 +225,21 @@ function newPass(a: Args) {
   appendFileSync(join(dir, journalFileName(loaded.generation)), JSON.stringify(pass.record) + "\n");
   compactState(dir, loaded.state, loaded.generation, new Date().toISOString());
   const ms = performance.now() - startedAt;
-  if (loaded.state.pass !== 2 || loaded.state.doneCount !== 0) throw new Error(`new pass not started: pass ${loaded.state.pass}, ${loaded.state.doneCount} done`);
+  if (loaded.state.pass !== 2 || loaded.state.doneCount !== 0)
+    throw new Error(`new pass not started: pass ${loaded.state.pass}, ${loaded.state.doneCount} done`);
   return { ms, loadMs, doneBefore };
 }
 
-const cases: Record<string, (a: Args) => unknown> = { "new-pass": newPass, engine, plain, "plain-checked": plainChecked, "plain-lanes": plainLanes, naive, load, "uuid-state": uuidState };
+const cases: Record<string, (a: Args) => unknown> = {
+  "new-pass": newPass,
+  engine,
+  plain,
+  "plain-checked": plainChecked,
+  "plain-lanes": plainLanes,
+  naive,
+  load,
+  "uuid-state": uuidState,
+};
 const [name, raw = "{}"] = process.argv.slice(2);
 const fn = cases[name ?? ""];
 if (!fn) {
@@ -232,9 +249,11 @@ if (!fn) {
 const cpuBefore = process.cpuUsage();
 const value = await fn(JSON.parse(raw) as Args);
 const cpu = process.cpuUsage(cpuBefore);
-process.stdout.write(JSON.stringify({
-  ...(value as object),
-  // CPU time of the whole case (user + system, all threads): steadier than wall time on a busy machine.
-  cpuMs: (cpu.user + cpu.system) / 1000,
-  maxRssBytes: (value as { maxRssBytes?: number }).maxRssBytes ?? process.resourceUsage().maxRSS * 1024,
-}) + "\n");
+process.stdout.write(
+  JSON.stringify({
+    ...(value as object),
+    // CPU time of the whole case (user + system, all threads): steadier than wall time on a busy machine.
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRssBytes: (value as { maxRssBytes?: number }).maxRssBytes ?? process.resourceUsage().maxRSS * 1024,
+  }) + "\n",
+);

@@ -52,7 +52,8 @@ async function checked(a: Args) {
       break;
     }
     case "csv": {
-      const rows = () => createReadStream(path).pipe(parseCsv({ columns: true, bom: true, skip_empty_lines: true })) as AsyncIterable<{ id?: string }>;
+      const rows = () =>
+        createReadStream(path).pipe(parseCsv({ columns: true, bom: true, skip_empty_lines: true })) as AsyncIterable<{ id?: string }>;
       let line = 0;
       for await (const row of rows()) check.add(row.id, line++);
       check.done();
@@ -115,4 +116,6 @@ if (!fn) {
 const cpuBefore = process.cpuUsage();
 const value = await fn(JSON.parse(raw) as Args);
 const cpu = process.cpuUsage(cpuBefore);
-process.stdout.write(JSON.stringify({ ...(value as object), cpuMs: (cpu.user + cpu.system) / 1000, maxRssBytes: process.resourceUsage().maxRSS * 1024 }) + "\n");
+process.stdout.write(
+  JSON.stringify({ ...(value as object), cpuMs: (cpu.user + cpu.system) / 1000, maxRssBytes: process.resourceUsage().maxRSS * 1024 }) + "\n",
+);

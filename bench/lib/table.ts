@@ -23,7 +23,11 @@ function cells(r: Row, indent = ""): string[] {
 /** A plain-text table for the terminal, grouped by section. */
 export function formatTable(rows: Row[]): string {
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...rows.map((r) => [...cells(r, "  ")[i]!].length)));
-  const line = (values: readonly string[]) => values.map((v, i) => v + " ".repeat(widths[i]! - [...v].length)).join("  ").trimEnd();
+  const line = (values: readonly string[]) =>
+    values
+      .map((v, i) => v + " ".repeat(widths[i]! - [...v].length))
+      .join("  ")
+      .trimEnd();
   const out: string[] = [line(COLUMNS), widths.map((w) => "-".repeat(w)).join("  ")];
   let section = "";
   for (const r of rows) {

@@ -7,8 +7,17 @@ import { best, runCase } from "../lib/child.js";
 import { writeItems } from "../lib/items.js";
 import type { Row } from "../lib/table.js";
 
-interface EngineResult { ms: number; cpuMs: number; items: number; maxRssBytes: number }
-interface NewPassResult { ms: number; loadMs: number; doneBefore: number }
+interface EngineResult {
+  ms: number;
+  cpuMs: number;
+  items: number;
+  maxRssBytes: number;
+}
+interface NewPassResult {
+  ms: number;
+  loadMs: number;
+  doneBefore: number;
+}
 
 export interface PassesContext {
   cases: string;
@@ -53,10 +62,22 @@ export async function passesSection(c: PassesContext): Promise<{ rows: Row[]; sa
     c.log(`passes ${fmtN(n)}: rep ${rep + 1}/${c.reps}`);
     // Interleaved: a run over the finished state without the option, then with it.
     without.push(await runCase<EngineResult>(c.cases, "engine", { items, stateDir: copy(seedPlain, "passes-run"), expectProcessed: 0 }));
-    withChanges.push(await runCase<EngineResult>(c.cases, "engine", { items, stateDir: copy(seedFingerprints, "passes-run"), reprocessChanged: true, expectProcessed: 0 }));
-    onePercent.push(await runCase<EngineResult>(c.cases, "engine", {
-      items: changedItems, stateDir: copy(seedFingerprints, "passes-run"), reprocessChanged: true, expectProcessed: Math.ceil(n / CHANGED_EVERY),
-    }));
+    withChanges.push(
+      await runCase<EngineResult>(c.cases, "engine", {
+        items,
+        stateDir: copy(seedFingerprints, "passes-run"),
+        reprocessChanged: true,
+        expectProcessed: 0,
+      }),
+    );
+    onePercent.push(
+      await runCase<EngineResult>(c.cases, "engine", {
+        items: changedItems,
+        stateDir: copy(seedFingerprints, "passes-run"),
+        reprocessChanged: true,
+        expectProcessed: Math.ceil(n / CHANGED_EVERY),
+      }),
+    );
     newPass.push(await runCase<NewPassResult>(c.cases, "new-pass", { stateDir: copy(seedPlain, "passes-run") }));
   }
   const plainBytes = c.archivedBytes(seedPlain, scratch, "zstd");
@@ -72,26 +93,51 @@ export async function passesSection(c: PassesContext): Promise<{ rows: Row[]; sa
   const perItemBytes = (fingerprintBytes - plainBytes) / n;
   const rows: Row[] = [
     {
-      section: SECTION, measure: `--reprocess-changed, nothing changed, ${fmtN(n)} done items`, ours: fmtS(withMs), other: `the same run without it ${fmtS(withoutMs)}`,
-      ratio: fmtX(withMs / withoutMs), target: "≤ 1.3×", pass: c.judged ? withMs / withoutMs <= 1.3 : undefined, values: { n, withMs, withoutMs, ratio: withMs / withoutMs },
+      section: SECTION,
+      measure: `--reprocess-changed, nothing changed, ${fmtN(n)} done items`,
+      ours: fmtS(withMs),
+      other: `the same run without it ${fmtS(withoutMs)}`,
+      ratio: fmtX(withMs / withoutMs),
+      target: "≤ 1.3×",
+      pass: c.judged ? withMs / withoutMs <= 1.3 : undefined,
+      values: { n, withMs, withoutMs, ratio: withMs / withoutMs },
     },
     {
       // CPU time is steadier than wall time on a shared machine: other load only adds wall time.
-      section: SECTION, measure: `↳ the same in CPU time (user + system)`, ours: fmtS(withCpuMs), other: `without it ${fmtS(withoutCpuMs)}`,
-      ratio: fmtX(withCpuMs / withoutCpuMs), values: { n, withCpuMs, withoutCpuMs, ratio: withCpuMs / withoutCpuMs },
+      section: SECTION,
+      measure: `↳ the same in CPU time (user + system)`,
+      ours: fmtS(withCpuMs),
+      other: `without it ${fmtS(withoutCpuMs)}`,
+      ratio: fmtX(withCpuMs / withoutCpuMs),
+      values: { n, withCpuMs, withoutCpuMs, ratio: withCpuMs / withoutCpuMs },
     },
     {
-      section: SECTION, measure: `↳ 1% changed upstream: only those run`, ours: `${fmtN(Math.ceil(n / CHANGED_EVERY))} items in ${fmtS(onePercentMs)}`,
-      other: `of ${fmtN(n)}`, ratio: fmtX(onePercentMs / withoutMs), values: { n, onePercentMs, processed: Math.ceil(n / CHANGED_EVERY) },
+      section: SECTION,
+      measure: `↳ 1% changed upstream: only those run`,
+      ours: `${fmtN(Math.ceil(n / CHANGED_EVERY))} items in ${fmtS(onePercentMs)}`,
+      other: `of ${fmtN(n)}`,
+      ratio: fmtX(onePercentMs / withoutMs),
+      values: { n, onePercentMs, processed: Math.ceil(n / CHANGED_EVERY) },
     },
     {
-      section: SECTION, measure: `fingerprints in the saved state (tar + zstd), ${fmtN(n)} done items`, ours: `${perItemBytes.toFixed(1)} bytes/item`,
-      other: `${(fingerprintBytes / 1024).toFixed(0)} KB vs ${(plainBytes / 1024).toFixed(0)} KB without`, ratio: "", target: "≤ 10 bytes/item",
-      pass: c.judged ? perItemBytes <= 10 : undefined, values: { n, plainBytes, fingerprintBytes, perItemBytes },
+      section: SECTION,
+      measure: `fingerprints in the saved state (tar + zstd), ${fmtN(n)} done items`,
+      ours: `${perItemBytes.toFixed(1)} bytes/item`,
+      other: `${(fingerprintBytes / 1024).toFixed(0)} KB vs ${(plainBytes / 1024).toFixed(0)} KB without`,
+      ratio: "",
+      target: "≤ 10 bytes/item",
+      pass: c.judged ? perItemBytes <= 10 : undefined,
+      values: { n, plainBytes, fingerprintBytes, perItemBytes },
     },
     {
-      section: SECTION, measure: `start a new pass over ${fmtN(n)} done items`, ours: fmtS(newPassMs), other: `(loading the state: ${fmtS(best(newPass.map((r) => r.loadMs)))})`,
-      ratio: "", target: "< 0.5 s", pass: c.judged ? newPassMs < 500 : undefined, values: { n, newPassMs, loadMs: best(newPass.map((r) => r.loadMs)) },
+      section: SECTION,
+      measure: `start a new pass over ${fmtN(n)} done items`,
+      ours: fmtS(newPassMs),
+      other: `(loading the state: ${fmtS(best(newPass.map((r) => r.loadMs)))})`,
+      ratio: "",
+      target: "< 0.5 s",
+      pass: c.judged ? newPassMs < 500 : undefined,
+      values: { n, newPassMs, loadMs: best(newPass.map((r) => r.loadMs)) },
     },
   ];
   return { rows, samples: { without, withChanges, onePercent, newPass, plainBytes, fingerprintBytes } };

@@ -7,9 +7,87 @@
 /** The one record with bad data: its `mrr` is not a number. */
 export const BAD_RECORD_ID = "cus_001337";
 
-const FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Margaret", "Dennis", "Radia", "Tim", "Shafi", "Leslie", "Katherine", "Linus", "Hedy", "John", "Sophie", "Niklaus", "Karen", "Bjarne", "Anita", "Guido", "Jean", "Yukihiro", "Lynn", "Whitfield", "Evelyn", "Vint"];
-const LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson", "Hamilton", "Ritchie", "Perlman", "Berners-Lee", "Goldwasser", "Lamport", "Johnson", "Torvalds", "Lamarr", "McCarthy", "Wilson", "Wirth", "Spärck Jones", "Stroustrup", "Borg", "van Rossum", "Bartik", "Matsumoto", "Conway", "Diffie", "Boyd", "Cerf"];
-const COMPANY_A = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark", "Wayne", "Tyrell", "Cyberdyne", "Soylent", "Aperture", "Massive", "Pied Piper", "Wonka"];
+const FIRST = [
+  "Ada",
+  "Grace",
+  "Alan",
+  "Edsger",
+  "Barbara",
+  "Donald",
+  "Frances",
+  "Ken",
+  "Margaret",
+  "Dennis",
+  "Radia",
+  "Tim",
+  "Shafi",
+  "Leslie",
+  "Katherine",
+  "Linus",
+  "Hedy",
+  "John",
+  "Sophie",
+  "Niklaus",
+  "Karen",
+  "Bjarne",
+  "Anita",
+  "Guido",
+  "Jean",
+  "Yukihiro",
+  "Lynn",
+  "Whitfield",
+  "Evelyn",
+  "Vint",
+];
+const LAST = [
+  "Lovelace",
+  "Hopper",
+  "Turing",
+  "Dijkstra",
+  "Liskov",
+  "Knuth",
+  "Allen",
+  "Thompson",
+  "Hamilton",
+  "Ritchie",
+  "Perlman",
+  "Berners-Lee",
+  "Goldwasser",
+  "Lamport",
+  "Johnson",
+  "Torvalds",
+  "Lamarr",
+  "McCarthy",
+  "Wilson",
+  "Wirth",
+  "Spärck Jones",
+  "Stroustrup",
+  "Borg",
+  "van Rossum",
+  "Bartik",
+  "Matsumoto",
+  "Conway",
+  "Diffie",
+  "Boyd",
+  "Cerf",
+];
+const COMPANY_A = [
+  "Acme",
+  "Globex",
+  "Initech",
+  "Umbrella",
+  "Hooli",
+  "Vandelay",
+  "Stark",
+  "Wayne",
+  "Tyrell",
+  "Cyberdyne",
+  "Soylent",
+  "Aperture",
+  "Massive",
+  "Pied Piper",
+  "Wonka",
+];
 const COMPANY_B = ["Labs", "Industries", "Systems", "Corp", "GmbH", "& Sons", "Analytics", "Logistics", "Foods", "Robotics"];
 const COUNTRIES = ["US", "DE", "GB", "FR", "NL", "SE", "JP", "BR", "IN", "CA", "AU", "ES", "PL", "KE", "NG"];
 const PLANS = [
@@ -42,7 +120,10 @@ export function generateCustomers(count) {
     const seats = plan === "free" ? 1 : 1 + Math.floor(random() ** 2 * 250);
     const createdAt = new Date(start + Math.floor(random() * 5 * 365 * 86_400_000));
     const id = `cus_${String(i).padStart(6, "0")}`;
-    const slug = company.toLowerCase().replace(/[^a-z]+/g, "-").replace(/^-|-$/g, "");
+    const slug = company
+      .toLowerCase()
+      .replace(/[^a-z]+/g, "-")
+      .replace(/^-|-$/g, "");
     records.push({
       id,
       name: `${first} ${last}`,

@@ -35,17 +35,26 @@ if (process.argv.includes("--fresh")) {
 const resuming = readStatus().runs > 0;
 if (!existsSync(itemsFile)) {
   mkdirSync(outDir, { recursive: true });
-  const text = generateCustomers(RECORDS).map((r) => JSON.stringify(r)).join("\n") + "\n";
+  const text =
+    generateCustomers(RECORDS)
+      .map((r) => JSON.stringify(r))
+      .join("\n") + "\n";
   writeFileSync(itemsFile, text);
 }
 
 const args = [
-  cli, "run",
-  "--items", rel(itemsFile),
-  "--module", rel(handler),
-  "--state-dir", rel(stateDir),
-  "--concurrency", "8",
-  "--backoff", "200ms",
+  cli,
+  "run",
+  "--items",
+  rel(itemsFile),
+  "--module",
+  rel(handler),
+  "--state-dir",
+  rel(stateDir),
+  "--concurrency",
+  "8",
+  "--backoff",
+  "200ms",
 ];
 console.log(
   [
@@ -58,7 +67,10 @@ console.log(
     "",
     `Press ${bold("Ctrl-C")} at any time, then run ${bold("npm run demo")} again: it resumes where it stopped.`,
     "",
-    `$ node ${args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).map((a) => (a === cli ? rel(cli) : a)).join(" ")}`,
+    `$ node ${args
+      .map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
+      .map((a) => (a === cli ? rel(cli) : a))
+      .join(" ")}`,
     "",
   ].join("\n"),
 );

@@ -25,7 +25,11 @@ mkdirSync(OUT_DIR, { recursive: true });
 if (!existsSync(CSV_FILE)) appendFileSync(CSV_FILE, COLUMNS.join(",") + "\n");
 /** Ids with a row already: read once per run (the module is loaded once per run). */
 const written = new Set(
-  readFileSync(CSV_FILE, "utf8").split("\n").slice(1).filter(Boolean).map((line) => line.slice(0, line.indexOf(","))),
+  readFileSync(CSV_FILE, "utf8")
+    .split("\n")
+    .slice(1)
+    .filter(Boolean)
+    .map((line) => line.slice(0, line.indexOf(","))),
 );
 const corrections = existsSync(CORRECTIONS_FILE) ? JSON.parse(readFileSync(CORRECTIONS_FILE, "utf8")) : {};
 
@@ -62,8 +66,16 @@ export default async function syncCustomer(record, ctx) {
   // 3. Upsert by id: written once, whatever happens to the run.
   if (written.has(ctx.id)) return;
   const row = [
-    customer.id, customer.name, customer.email, customer.company, customer.country, customer.plan,
-    customer.seats, customer.mrr.toFixed(2), customer.createdAt.slice(0, 10), ctx.idempotencyKey,
+    customer.id,
+    customer.name,
+    customer.email,
+    customer.company,
+    customer.country,
+    customer.plan,
+    customer.seats,
+    customer.mrr.toFixed(2),
+    customer.createdAt.slice(0, 10),
+    ctx.idempotencyKey,
   ];
   appendFileSync(CSV_FILE, row.map(csvField).join(",") + "\n");
   written.add(ctx.id);

@@ -12,9 +12,7 @@ export const MAX_LIST_PAGES = 10;
 /** Why a listing failed: the budget is spent, a call timed out, the token may not read artifacts, or anything else. */
 export type ListFailureKind = "rate-limit" | "timeout" | "denied" | "error";
 
-export type Listing =
-  | { ok: true; artifacts: RemoteArtifact[]; capped: boolean }
-  | { ok: false; reason: string; kind: ListFailureKind };
+export type Listing = { ok: true; artifacts: RemoteArtifact[]; capped: boolean } | { ok: false; reason: string; kind: ListFailureKind };
 
 export interface ListRequest {
   host: ActionHost;

@@ -1,9 +1,7 @@
 import { errorMessage, formatDurationMs, type System } from "../core/index.js";
 
 /** The outcome of a service call with a time limit of our own. */
-export type Bounded<T> =
-  | { ok: true; value: T }
-  | { ok: false; timedOut: boolean; reason: string; error?: unknown };
+export type Bounded<T> = { ok: true; value: T } | { ok: false; timedOut: boolean; reason: string; error?: unknown };
 
 /**
  * Runs `call` with a timeout: the cache and artifact clients never give up on a service that

@@ -34,7 +34,10 @@ export function decideContinue(f: ContinueFacts): ContinueDecision {
   if (f.stopReason === "failure-rate") return { dispatch: false, reason: "the run stopped on max-failure-rate; fix the cause first" };
   if (f.complete) return { dispatch: false, reason: "nothing is left to do" };
   if (f.stopReason !== "budget") {
-    return { dispatch: false, reason: `the run did not stop on its time budget (${f.stopReason ?? "it did not finish"}); the ${f.remaining} item(s) left wait for the next run` };
+    return {
+      dispatch: false,
+      reason: `the run did not stop on its time budget (${f.stopReason ?? "it did not finish"}); the ${f.remaining} item(s) left wait for the next run`,
+    };
   }
   if (f.processed === 0) return { dispatch: false, reason: "nothing was processed in this run; starting again would loop without progress" };
   if (f.chain >= f.maxChain) {
@@ -46,7 +49,8 @@ export function decideContinue(f: ContinueFacts): ContinueDecision {
 /** The guards for an unsharded run, from what main recorded (`result` undefined: main did not finish). */
 export function decideRunContinue(context: RunContext, result: SavedResult | undefined, chain: number): ContinueDecision {
   if (context.continueMode !== "dispatch") return { dispatch: false, reason: "continue is none" };
-  if (context.shard) return { dispatch: false, reason: `this is shard ${context.shard}: with shards, the report job (mode: report) starts the next run` };
+  if (context.shard)
+    return { dispatch: false, reason: `this is shard ${context.shard}: with shards, the report job (mode: report) starts the next run` };
   return decideContinue({
     continueMode: context.continueMode,
     maxChain: context.maxChain,
@@ -77,10 +81,14 @@ export async function continueAfterSave(o: {
     return renderContinueSection({ dispatched: false, reason: o.decision.reason });
   }
   if (!o.saved) {
-    core.warning("continue: dispatch: the workflow was not started again because this run's state was saved nowhere", { title: "resumable-batch: not continued" });
+    core.warning("continue: dispatch: the workflow was not started again because this run's state was saved nowhere", {
+      title: "resumable-batch: not continued",
+    });
     return renderContinueSection({ dispatched: false, reason: "this run's state was saved nowhere" });
   }
-  return renderContinueSection(await dispatchContinuation({ host: o.host, timeouts: o.timeouts, token: o.token, nextChain: o.decision.nextChain, maxChain: o.maxChain }));
+  return renderContinueSection(
+    await dispatchContinuation({ host: o.host, timeouts: o.timeouts, token: o.token, nextChain: o.decision.nextChain, maxChain: o.maxChain }),
+  );
 }
 
 /** The dispatch request, from the runner's environment. */
@@ -130,8 +138,7 @@ export function dispatchInputs(eventPath: string | undefined): Record<string, st
 }
 
 export type ContinueOutcome =
-  | { dispatched: true; target: DispatchTarget; nextChain: number }
-  | { dispatched: false; reason: string; warned: boolean };
+  { dispatched: true; target: DispatchTarget; nextChain: number } | { dispatched: false; reason: string; warned: boolean };
 
 /**
  * Starts the workflow again. Never throws: a failed or timed-out dispatch is a warning

@@ -79,7 +79,10 @@ export interface RunArtifact {
 export interface ArtifactClient {
   upload(name: string, files: string[], rootDirectory: string, options: { retentionDays: number }): Promise<{ id?: number; size?: number }>;
   /** Without `findBy`: an artifact of the current workflow run (any job of it). */
-  download(artifactId: number, options: { path: string; expectedHash?: string; findBy?: FindBy }): Promise<{ downloadPath?: string; digestMismatch?: boolean }>;
+  download(
+    artifactId: number,
+    options: { path: string; expectedHash?: string; findBy?: FindBy },
+  ): Promise<{ downloadPath?: string; digestMismatch?: boolean }>;
   /** Every artifact of the current workflow run, from all its jobs and attempts (the runtime token; no REST permission needed). */
   listRun(): Promise<RunArtifact[]>;
 }
@@ -121,7 +124,15 @@ export interface ArtifactFinder {
    * `GET /repos/{owner}/{repo}/actions/artifacts` (repository-wide: every workflow and branch).
    * `name` filters by exact name.
    */
-  list(request: { owner: string; repo: string; name?: string; runId?: number; page: number; token: string; signal: AbortSignal }): Promise<ArtifactPage>;
+  list(request: {
+    owner: string;
+    repo: string;
+    name?: string;
+    runId?: number;
+    page: number;
+    token: string;
+    signal: AbortSignal;
+  }): Promise<ArtifactPage>;
 }
 
 /**

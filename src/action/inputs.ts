@@ -7,13 +7,36 @@ import type { ActionCore } from "./host.js";
  * uses too. The type check below fails when the parser learns a setting this list lacks.
  */
 export const RUN_SETTING_INPUTS = [
-  "items", "items-command", "items-format", "id-field",
-  "run", "module", "worker",
-  "concurrency", "max-attempts", "backoff", "backoff-max",
-  "item-timeout", "time-budget", "shutdown-grace", "transient-exit-codes",
-  "retry-failures", "max-runs-per-item", "max-failure-rate", "max-consecutive-failures", "rate-limit", "shard",
-  "repeat", "new-pass", "reprocess-changed", "version-field",
-  "results", "max-result-size", "retry-filter", "redo-ids", "redact-env",
+  "items",
+  "items-command",
+  "items-format",
+  "id-field",
+  "run",
+  "module",
+  "worker",
+  "concurrency",
+  "max-attempts",
+  "backoff",
+  "backoff-max",
+  "item-timeout",
+  "time-budget",
+  "shutdown-grace",
+  "transient-exit-codes",
+  "retry-failures",
+  "max-runs-per-item",
+  "max-failure-rate",
+  "max-consecutive-failures",
+  "rate-limit",
+  "shard",
+  "repeat",
+  "new-pass",
+  "reprocess-changed",
+  "version-field",
+  "results",
+  "max-result-size",
+  "retry-filter",
+  "redo-ids",
+  "redact-env",
 ] as const satisfies readonly SettingName[];
 
 type MissingSettingInputs = Exclude<SettingName, (typeof RUN_SETTING_INPUTS)[number]>;
@@ -102,7 +125,13 @@ export function getModeInputs(core: Pick<ActionCore, "getInput" | "getBooleanInp
 /** Inputs of `mode: report`, validated before any work. */
 export function getReportInputs(core: Pick<ActionCore, "getInput">): ReportInputs {
   // The runner passes action.yml's defaults too: only values someone wrote count.
-  const defaults: Record<string, string> = { ...SETTING_DEFAULTS, "retry-failures": "false", "new-pass": "false", "reprocess-changed": "false", results: "false" };
+  const defaults: Record<string, string> = {
+    ...SETTING_DEFAULTS,
+    "retry-failures": "false",
+    "new-pass": "false",
+    "reprocess-changed": "false",
+    results: "false",
+  };
   const ignored = RUN_SETTING_INPUTS.filter((key) => {
     const value = core.getInput(key).trim();
     return value !== "" && value.toLowerCase() !== defaults[key];
@@ -173,7 +202,9 @@ export function getInputs(core: Pick<ActionCore, "getInput" | "getBooleanInput">
   const stateDir = resolve(workspace, stateDirInput);
   const fromWorkspace = relative(stateDir, resolve(workspace));
   if (fromWorkspace === "" || (!fromWorkspace.startsWith("..") && !isAbsolute(fromWorkspace))) {
-    throw new ConfigError(`${inputName("state-dir")}: '${stateDirInput}' is the workspace or a folder above it; give the state a folder of its own, like .resumable-batch`);
+    throw new ConfigError(
+      `${inputName("state-dir")}: '${stateDirInput}' is the workspace or a folder above it; give the state a folder of its own, like .resumable-batch`,
+    );
   }
 
   // Paths are the workspace's, whatever the process's working directory.

@@ -22,7 +22,11 @@ export function buildSummaryInput(
     title: `resumable-batch — ${context.stateKey}${context.shard ? ` (shard ${context.shard})` : ""}`,
     stateSource,
     // A fresh start explains itself in the warning block below.
-    stateSourceDetail: !restore ? "the main step did not get to restore state" : restore.source === "fresh" ? undefined : `${restore.detail}, state #${restore.seq}`,
+    stateSourceDetail: !restore
+      ? "the main step did not get to restore state"
+      : restore.source === "fresh"
+        ? undefined
+        : `${restore.detail}, state #${restore.seq}`,
     retryHint: retryHint(context, workflow),
     freshStartWarning:
       restore?.source === "fresh"
@@ -84,7 +88,8 @@ export function annotateFailures(core: Pick<ActionCore, "error" | "notice">, fai
     core.error(`${id}: ${foldToOneLine(f.error, 500)}`, { title: `Item ${id} failed (${f.kind}, ${f.attempts} attempt(s))` });
   }
   const more = failures.length - MAX_FAILURE_ANNOTATIONS;
-  if (more > 0) core.notice(`${more} more item(s) failed in this run; all are in failures.json in the artifact ${artifactName}`, { title: "More failed items" });
+  if (more > 0)
+    core.notice(`${more} more item(s) failed in this run; all are in failures.json in the artifact ${artifactName}`, { title: "More failed items" });
 }
 
 /** Whitespace runs (line breaks included) folded to one space, cut to `max` characters. */

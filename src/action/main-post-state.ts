@@ -62,7 +62,8 @@ export function mainPostState(core: Pick<ActionCore, "saveState" | "getState">):
   };
   return {
     saveContext: (c) => core.saveState(CONTEXT, JSON.stringify(c)),
-    context: () => read<RunContext>(CONTEXT, (v) => typeof v.stateDir === "string" && typeof v.cacheKey === "string" && typeof v.artifactPrefix === "string"),
+    context: () =>
+      read<RunContext>(CONTEXT, (v) => typeof v.stateDir === "string" && typeof v.cacheKey === "string" && typeof v.artifactPrefix === "string"),
     saveRestore: (o) => core.saveState(RESTORE, JSON.stringify(o)),
     restore: () => read<RestoreOutcome>(RESTORE, (v) => typeof v.source === "string" && typeof v.seq === "number"),
     saveResult: (result) => {

@@ -1,6 +1,19 @@
 import {
-  ConfigError, secretValues, StateError, StateWriteError, StoppedBeforeStartError, errorMessage, formatDurationMs, type Logger, runFromSettings, type ProgressSnapshot, describeRunResult, type RunBatchResult, loadState,
-  type RunEnvironment, type RunSettings,
+  ConfigError,
+  secretValues,
+  StateError,
+  StateWriteError,
+  StoppedBeforeStartError,
+  errorMessage,
+  formatDurationMs,
+  type Logger,
+  runFromSettings,
+  type ProgressSnapshot,
+  describeRunResult,
+  type RunBatchResult,
+  loadState,
+  type RunEnvironment,
+  type RunSettings,
 } from "../core/index.js";
 import { tempDirOf, timeoutsOf, workflowRunOf, type ActionHost } from "./host.js";
 import { chainOfRun, readChainFile, writeChainFile } from "./chain.js";
@@ -70,7 +83,12 @@ async function runBatchStep(step: BatchStep): Promise<void> {
   channel.saveContext(context);
 
   const restored = await restoreUnlessStopped(step, context, names);
-  const outcome: RestoreOutcome = restored ?? { source: "fresh", detail: "stopped before the state was restored", seq: 0, freshReason: "the run was stopped while restoring" };
+  const outcome: RestoreOutcome = restored ?? {
+    source: "fresh",
+    detail: "stopped before the state was restored",
+    seq: 0,
+    freshReason: "the run was stopped while restoring",
+  };
   channel.saveRestore(outcome);
   host.core.setOutput("state-source", outcome.source);
   if (restored === undefined || stops.stopped) {
@@ -203,7 +221,9 @@ function noteChain(host: ActionHost, inputs: ActionInputs, runId: string, runAtt
   if (chain > 0) {
     host.core.info(`continue: this is run ${chain} of a chain of runs that started each other (${inputName("max-chain")} is ${inputs.maxChain})`);
   } else if (previous && previous.chain > 0) {
-    host.core.info(`continue: not started by a chain dispatch (${host.env.GITHUB_EVENT_NAME ?? "unknown event"} by ${host.env.GITHUB_ACTOR ?? "unknown"}): the chain count starts again at 0`);
+    host.core.info(
+      `continue: not started by a chain dispatch (${host.env.GITHUB_EVENT_NAME ?? "unknown event"} by ${host.env.GITHUB_ACTOR ?? "unknown"}): the chain count starts again at 0`,
+    );
   }
 }
 
@@ -216,7 +236,9 @@ function judge(host: ActionHost, inputs: ActionInputs, r: RunBatchResult): void 
       core.info(`stopped at the time budget with ${r.remaining} item(s) left; the next run goes on from here`);
       break;
     case "signal":
-      core.warning("stopped by a cancel: finished work is recorded, and the post step saves it; items cut off are not failures, the next run takes them");
+      core.warning(
+        "stopped by a cancel: finished work is recorded, and the post step saves it; items cut off are not failures, the next run takes them",
+      );
       break;
     case "failure-rate":
       core.setFailed(

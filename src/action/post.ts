@@ -20,7 +20,9 @@ export async function runPost(host: ActionHost): Promise<void> {
   const { core, env } = host;
   try {
     if (core.getInput("mode").trim() === "report") {
-      core.info("mode: report: the report was written and uploaded by the main step; the shards saved their own state, so there is nothing to save here");
+      core.info(
+        "mode: report: the report was written and uploaded by the main step; the shards saved their own state, so there is nothing to save here",
+      );
       return;
     }
     const channel = mainPostState(core);
@@ -44,7 +46,8 @@ export async function runPost(host: ActionHost): Promise<void> {
     const context: SavingContext = { ...ran, artifactName: stateArtifactName(ran.artifactPrefix, state.origin.seq) };
     if (state.origin.seq === 0) {
       core.info("no state to save: no run has recorded anything yet");
-      if (restore?.source === "fresh") await writeSummary(host, renderSaveSection(context, { skipped: "Nothing was saved: no run has recorded any state yet." }));
+      if (restore?.source === "fresh")
+        await writeSummary(host, renderSaveSection(context, { skipped: "Nothing was saved: no run has recorded any state yet." }));
       return;
     }
 
@@ -87,9 +90,12 @@ function loadStateToSave(host: ActionHost, stateDir: string): BatchState | undef
     return loadState(stateDir).state;
   } catch (error) {
     // Never overwrite a good saved state with one that cannot be read.
-    host.core.warning(`the state folder ${stateDir} cannot be read (${errorMessage(error)}); it is not saved, the next run restores the last good state`, {
-      title: "resumable-batch: state not saved",
-    });
+    host.core.warning(
+      `the state folder ${stateDir} cannot be read (${errorMessage(error)}); it is not saved, the next run restores the last good state`,
+      {
+        title: "resumable-batch: state not saved",
+      },
+    );
     return undefined;
   }
 }

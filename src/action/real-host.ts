@@ -5,7 +5,18 @@ import { Octokit } from "@octokit/rest";
 import { realSystem, parseDurationMs } from "../core/index.js";
 import { processStopSource } from "../shared/process-stop-source.js";
 import { neutraliseWorkflowCommands } from "./workflow-commands.js";
-import { DEFAULT_TIMEOUTS, RateLimitError, REST_PAGE_SIZE, type ActionHost, type ActionTimeouts, type ArtifactClient, type ArtifactFinder, type CacheClient, type RemoteArtifact, type WorkflowDispatcher } from "./host.js";
+import {
+  DEFAULT_TIMEOUTS,
+  RateLimitError,
+  REST_PAGE_SIZE,
+  type ActionHost,
+  type ActionTimeouts,
+  type ArtifactClient,
+  type ArtifactFinder,
+  type CacheClient,
+  type RemoteArtifact,
+  type WorkflowDispatcher,
+} from "./host.js";
 
 /** The host of a real step: @actions/* and the REST API, this process's signals. */
 export function createRealHost(): ActionHost {
@@ -79,7 +90,8 @@ function realArtifacts(): ArtifactClient {
   return {
     upload: (name, files, rootDirectory, options) => get().uploadArtifact(name, files, rootDirectory, options),
     download: (id, options) => get().downloadArtifact(id, options),
-    listRun: async () => (await get().listArtifacts()).artifacts.map((a) => ({ id: a.id, name: a.name, digest: a.digest, createdAt: a.createdAt?.toISOString() })),
+    listRun: async () =>
+      (await get().listArtifacts()).artifacts.map((a) => ({ id: a.id, name: a.name, digest: a.digest, createdAt: a.createdAt?.toISOString() })),
   };
 }
 

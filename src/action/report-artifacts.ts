@@ -34,12 +34,23 @@ export async function listRunArtifacts(r: ShardArtifactRequest): Promise<{ ok: t
   const runId = Number(r.runId);
   if (r.token && r.owner && r.repo && Number.isSafeInteger(runId)) {
     const listed = await listAllPages({
-      host: r.host, pageTimeoutMs: r.timeouts.artifactListMs, owner: r.owner, repo: r.repo, token: r.token, runId, what: "this run's artifacts",
+      host: r.host,
+      pageTimeoutMs: r.timeouts.artifactListMs,
+      owner: r.owner,
+      repo: r.repo,
+      token: r.token,
+      runId,
+      what: "this run's artifacts",
     });
     if (!listed.ok) return { ok: false, reason: `${listed.reason}${listFailureHint(listed.kind)}` };
-    return { ok: true, value: listed.artifacts.filter((a) => !a.expired).map((a) => ({ id: a.id, name: a.name, digest: a.digest, createdAt: a.createdAt })) };
+    return {
+      ok: true,
+      value: listed.artifacts.filter((a) => !a.expired).map((a) => ({ id: a.id, name: a.name, digest: a.digest, createdAt: a.createdAt })),
+    };
   }
-  r.host.core.warning("no github-token: listing this run's artifacts through the runner's own service, which cannot download an earlier attempt's artifacts (after \"Re-run failed jobs\" those shards are missing)");
+  r.host.core.warning(
+    "no github-token: listing this run's artifacts through the runner's own service, which cannot download an earlier attempt's artifacts (after \"Re-run failed jobs\" those shards are missing)",
+  );
   const listed = await bounded(r.host.system, r.timeouts.artifactListMs, "listing this run's artifacts", () => r.host.artifacts.listRun());
   if (!listed.ok) return listed;
   return { ok: true, value: listed.value.map((a) => ({ id: a.id, name: a.name, digest: a.digest, createdAt: a.createdAt ?? "" })) };
@@ -48,7 +59,10 @@ export async function listRunArtifacts(r: ShardArtifactRequest): Promise<{ ok: t
 /** Downloads one of this run's artifacts into `path` (REST with findBy when there is a token). */
 export function downloadRunArtifact(r: ShardArtifactRequest, a: ShardArtifact, path: string): Promise<Bounded<{ digestMismatch?: boolean }>> {
   const runId = Number(r.runId);
-  const findBy = r.token && r.owner && r.repo && Number.isSafeInteger(runId) ? { token: r.token, workflowRunId: runId, repositoryOwner: r.owner, repositoryName: r.repo } : undefined;
+  const findBy =
+    r.token && r.owner && r.repo && Number.isSafeInteger(runId)
+      ? { token: r.token, workflowRunId: runId, repositoryOwner: r.owner, repositoryName: r.repo }
+      : undefined;
   return bounded(r.host.system, r.timeouts.artifactDownloadMs, `downloading ${a.name} (id ${a.id})`, () =>
     r.host.artifacts.download(a.id, { path, expectedHash: a.digest, findBy }),
   );
@@ -73,7 +87,9 @@ export function pickShardArtifacts(
     return p ? [{ ...a, ...p }] : [];
   });
   if (parsed.length === 0) return { byIndex: new Map(), otherCounts: [] };
-  const latest = parsed.reduce((a, b) => ((Date.parse(b.createdAt) || 0) > (Date.parse(a.createdAt) || 0) || (b.createdAt === a.createdAt && b.seq > a.seq) ? b : a));
+  const latest = parsed.reduce((a, b) =>
+    (Date.parse(b.createdAt) || 0) > (Date.parse(a.createdAt) || 0) || (b.createdAt === a.createdAt && b.seq > a.seq) ? b : a,
+  );
   const count = latest.count;
   const byIndex = new Map<number, ShardArtifact & { seq: number }>();
   for (const a of parsed) {

@@ -28,7 +28,11 @@ export async function keepShardOutcomes(shardDir: string, tempDir: string, index
  * belongs to one shard, so nothing is replaced across shards (as long as the number of
  * shards stays the same, which the README asks for).
  */
-export async function mergeShardResults(shards: Array<ShardOutcomes | undefined>, reportDir: string, artifactName: string): Promise<Pick<RunSummaryInput, "results" | "durations">> {
+export async function mergeShardResults(
+  shards: Array<ShardOutcomes | undefined>,
+  reportDir: string,
+  artifactName: string,
+): Promise<Pick<RunSummaryInput, "results" | "durations">> {
   const present = shards.filter((s): s is ShardOutcomes => s !== undefined && existsSync(s.resultsFile));
   if (present.length === 0) return {};
   const out = createWriteStream(join(reportDir, RESULTS_FILE));
@@ -52,7 +56,10 @@ export async function mergeShardResults(shards: Array<ShardOutcomes | undefined>
 function mergeDurations(all: DurationSummary[]): DurationSummary | undefined {
   if (all.length === 0) return undefined;
   const histogram = all[0]!.histogram.map((_, i) => all.reduce((n, d) => n + (d.histogram[i] ?? 0), 0));
-  const slowest = all.flatMap((d) => d.slowest).sort((a, b) => b.durationMs - a.durationMs).slice(0, all[0]!.slowest.length || 10);
+  const slowest = all
+    .flatMap((d) => d.slowest)
+    .sort((a, b) => b.durationMs - a.durationMs)
+    .slice(0, all[0]!.slowest.length || 10);
   // Medians do not merge; the report shows the histogram instead.
   return { outcomes: all.reduce((n, d) => n + d.outcomes, 0), histogram, slowest, medianMs: undefined };
 }

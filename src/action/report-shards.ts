@@ -83,7 +83,10 @@ export async function loadShard(r: ShardDownload, source: ShardArtifactRequest, 
     s.figures = shardFigures(loaded.state, runId);
     s.chain = readChainFile(dir)?.chain ?? 0;
     s.outcomes = await keepShardOutcomes(dir, r.tempDir, s.index);
-    if (!s.figures.ran) host.core.warning(`shard ${s.label}: its saved state records no run of this workflow run (it was stopped before it ran); its figures are those of an earlier run`);
+    if (!s.figures.ran)
+      host.core.warning(
+        `shard ${s.label}: its saved state records no run of this workflow run (it was stopped before it ran); its figures are those of an earlier run`,
+      );
   } catch (error) {
     s.problem = `artifact ${a.name} cannot be read: ${errorMessage(error)}`;
     s.state = undefined;
@@ -101,7 +104,18 @@ export function shardFigures(state: BatchState, runId: string): ShardFigures {
   const left = lastNormal?.remaining ?? 0;
   const base = { total, left, done: Math.min(state.doneCount, total), failuresHeld: state.failures.size };
   if (!run) {
-    return { ...base, ran: false, mode: undefined, processed: 0, succeeded: 0, failed: 0, remaining: left, stopReason: undefined, durationMs: 0, runAttempt: undefined };
+    return {
+      ...base,
+      ran: false,
+      mode: undefined,
+      processed: 0,
+      succeeded: 0,
+      failed: 0,
+      remaining: left,
+      stopReason: undefined,
+      durationMs: 0,
+      runAttempt: undefined,
+    };
   }
   let remaining: number;
   if (run.mode === "retry-failures") {
@@ -145,7 +159,10 @@ export function renderShardsSection(shards: readonly ShardEntry[]): string {
   const lines: string[] = [];
   const missing = shards.filter((s) => s.state === undefined);
   if (missing.length > 0) {
-    lines.push("> [!WARNING]", `> **${formatCount(missing.length)} of ${formatCount(shards.length)} shard(s) missing from this report:** their items are not counted below.`);
+    lines.push(
+      "> [!WARNING]",
+      `> **${formatCount(missing.length)} of ${formatCount(shards.length)} shard(s) missing from this report:** their items are not counted below.`,
+    );
     for (const s of missing) lines.push(`> - shard ${markdownText(s.label, 20)}: ${markdownText(s.problem ?? "no state", 400)}`);
     lines.push("");
   }
@@ -158,7 +175,7 @@ export function renderShardsSection(shards: readonly ShardEntry[]): string {
       lines.push(`| ${markdownText(s.label, 20)} | – | – | – | – | – | – | **missing** |`);
       continue;
     }
-    const stopped = !f.ran ? "did not run" : f.stopReason ?? "did not finish";
+    const stopped = !f.ran ? "did not run" : (f.stopReason ?? "did not finish");
     lines.push(
       `| ${markdownText(s.label, 20)} | ${formatCount(f.processed)} | ${formatCount(f.succeeded)} | ${formatCount(f.failed)} | ${formatCount(f.remaining)} | ${formatCount(
         f.failuresHeld,

@@ -10,9 +10,7 @@ import { workflowRunOf, type ActionHost, type ActionTimeouts } from "./host.js";
 import { inputName, type ReportInputs } from "./inputs.js";
 import { reportArtifactName } from "./names.js";
 import { mergeShardResults } from "./report-results.js";
-import {
-  combinedStopReason, forEachLimited, loadShard, renderShardsSection, type ShardEntry, type ShardFigures,
-} from "./report-shards.js";
+import { combinedStopReason, forEachLimited, loadShard, renderShardsSection, type ShardEntry, type ShardFigures } from "./report-shards.js";
 import { listRunArtifacts, pickShardArtifacts, type ShardArtifactRequest } from "./report-artifacts.js";
 import type { StopLatch } from "./stop-latch.js";
 
@@ -46,16 +44,25 @@ export async function runReport(request: ReportRequest): Promise<void> {
   const source: ShardArtifactRequest = { host, timeouts: request.timeouts, token: inputs.githubToken, owner, repo, runId };
   const shards = await findShards(request, source);
   if (!shards) return;
-  await forEachLimited(shards.filter((s) => s.artifact), DOWNLOAD_CONCURRENCY, (s) => loadShard(request, source, s, runId));
+  await forEachLimited(
+    shards.filter((s) => s.artifact),
+    DOWNLOAD_CONCURRENCY,
+    (s) => loadShard(request, source, s, runId),
+  );
   for (const s of shards) {
     if (s.problem) {
-      host.core.warning(`shard ${s.label}: ${s.problem}; its items are not in this report`, { title: `resumable-batch: shard ${s.label} missing from the report` });
+      host.core.warning(`shard ${s.label}: ${s.problem}; its items are not in this report`, {
+        title: `resumable-batch: shard ${s.label} missing from the report`,
+      });
     }
   }
   const matrix = mergeMatrix(shards);
   const input = reportSummaryInput(request, matrix, runAttempt);
   const saved = request.stops.stopped
-    ? { summary: renderRunSummaryMarkdown(input), line: `- Report artifact: **not uploaded** — ${markdownText(`${request.stops.signal} received`, 100)}` }
+    ? {
+        summary: renderRunSummaryMarkdown(input),
+        line: `- Report artifact: **not uploaded** — ${markdownText(`${request.stops.signal} received`, 100)}`,
+      }
     : await uploadReport(request, matrix, input, runAttempt);
   const continued = inputs.continueMode === "dispatch" ? `\n${renderContinueSection(await continueAfterReport(request, matrix))}` : "";
   await writeSummary(host, `${saved.summary}\n### Report saved\n\n${saved.line}\n${continued}`);
@@ -81,7 +88,9 @@ async function findShards(request: ReportRequest, source: ShardArtifactRequest):
   }
   const count = picked.count;
   if (picked.otherCounts.length > 0) {
-    host.core.warning(`this run also holds shard artifacts of ${picked.otherCounts.map((n) => `${n} shards`).join(", ")}; only the newest matrix (${count} shards) is reported`);
+    host.core.warning(
+      `this run also holds shard artifacts of ${picked.otherCounts.map((n) => `${n} shards`).join(", ")}; only the newest matrix (${count} shards) is reported`,
+    );
   }
   const shards: ShardEntry[] = [];
   for (let index = 1; index <= count; index++) {
@@ -91,7 +100,10 @@ async function findShards(request: ReportRequest, source: ShardArtifactRequest):
       artifact
         ? { index, count, label, artifact, chain: 0 }
         : {
-            index, count, label, chain: 0,
+            index,
+            count,
+            label,
+            chain: 0,
             problem: `no state artifact ${pattern.replace("<i>", String(index)).replace("<n>", String(count))} in this workflow run (its job failed before the post step saved state, was skipped or cancelled early, or used another state-key)`,
           },
     );
@@ -146,7 +158,10 @@ function reportSummaryInput(request: ReportRequest, matrix: MergedMatrix, runAtt
     },
     totals: {
       total: sum((f) => f.total),
-      done: Math.min(merged.done.size, sum((f) => f.total)),
+      done: Math.min(
+        merged.done.size,
+        sum((f) => f.total),
+      ),
       failed: merged.failures.size,
       remaining: sum((f) => f.left),
     },
@@ -200,19 +215,35 @@ async function continueAfterReport(request: ReportRequest, matrix: MergedMatrix)
   });
   if (!decision.dispatch) return notNow(decision.reason);
   return dispatchContinuation({
-    host: request.host, timeouts: request.timeouts, token: request.inputs.githubToken, nextChain: decision.nextChain, maxChain: request.inputs.maxChain,
+    host: request.host,
+    timeouts: request.timeouts,
+    token: request.inputs.githubToken,
+    nextChain: decision.nextChain,
+    maxChain: request.inputs.maxChain,
   });
 }
 
 /** Writes failures.json, summary.md and report.html and uploads them as the report artifact. */
-async function uploadReport(r: ReportRequest, matrix: MergedMatrix, input: RunSummaryInput, runAttempt: number): Promise<{ summary: string; line: string }> {
+async function uploadReport(
+  r: ReportRequest,
+  matrix: MergedMatrix,
+  input: RunSummaryInput,
+  runAttempt: number,
+): Promise<{ summary: string; line: string }> {
   const { merged } = matrix;
   const { host, inputs } = r;
   const name = reportArtifactName(inputs.stateKey, runAttempt);
   const dir = mkdtempSync(join(r.tempDir, "resumable-batch-report-"));
   let summary: string;
   try {
-    const withResults = { ...input, ...(await mergeShardResults(matrix.present.map((s) => s.outcomes), dir, name)) };
+    const withResults = {
+      ...input,
+      ...(await mergeShardResults(
+        matrix.present.map((s) => s.outcomes),
+        dir,
+        name,
+      )),
+    };
     summary = writeReports(dir, merged, withResults, new Date(host.system.nowMs()).toISOString()).summaryMarkdown;
     writeFileAtomic(join(dir, SUMMARY_FILE), summary);
   } catch (error) {
@@ -224,11 +255,16 @@ async function uploadReport(r: ReportRequest, matrix: MergedMatrix, input: RunSu
     host.artifacts.upload(name, files, dir, { retentionDays: inputs.artifactRetentionDays }),
   );
   if (!got.ok) {
-    host.core.warning(`the merged report was not uploaded (${got.reason}); each shard's own artifact still holds its failures.json`, { title: "resumable-batch: no report artifact" });
+    host.core.warning(`the merged report was not uploaded (${got.reason}); each shard's own artifact still holds its failures.json`, {
+      title: "resumable-batch: no report artifact",
+    });
     return { summary, line: `- Report artifact: **not uploaded** — ${markdownText(got.reason, 300)}` };
   }
   host.core.info(`merged report uploaded as artifact ${name}`);
-  return { summary, line: `- Report artifact: uploaded as ${markdownCode(name, 300)} (failures.json with each failure's shard, summary.md, report.html), kept ${inputs.artifactRetentionDays} day(s)` };
+  return {
+    summary,
+    line: `- Report artifact: uploaded as ${markdownCode(name, 300)} (failures.json with each failure's shard, summary.md, report.html), kept ${inputs.artifactRetentionDays} day(s)`,
+  };
 }
 
 /** Outputs and a summary when there is nothing to merge. */
@@ -238,7 +274,13 @@ async function finishEmpty(r: ReportRequest, why: string): Promise<void> {
   core.setOutput("remaining", "");
   core.setOutput("complete", "false");
   core.setOutput("state-source", "fresh");
-  const text = [`## resumable-batch — ${markdownText(r.inputs.stateKey, 100)} (report)`, "", "> [!WARNING]", `> **No report:** ${markdownText(why, 1000)}`, ""].join("\n");
+  const text = [
+    `## resumable-batch — ${markdownText(r.inputs.stateKey, 100)} (report)`,
+    "",
+    "> [!WARNING]",
+    `> **No report:** ${markdownText(why, 1000)}`,
+    "",
+  ].join("\n");
   await writeSummary(r.host, text);
 }
 

@@ -119,7 +119,9 @@ async function searchListing(r: RestoreRequest): Promise<Found[] | Miss> {
   const listed = await list(r, { what: "the repository's artifacts" });
   if (!listed.ok) return failure(r, listed);
   if (listed.capped) {
-    r.host.core.warning(`the repository holds more artifacts than the ${listed.artifacts.length} read; an older state of this batch may have been missed`);
+    r.host.core.warning(
+      `the repository holds more artifacts than the ${listed.artifacts.length} read; an older state of this batch may have been missed`,
+    );
   }
   const got = usable(r, listed.artifacts);
   if (got.foreign > 0) r.host.core.info(`ignored ${got.foreign} state artifact(s) from other branches or forks`);

@@ -8,7 +8,16 @@ import { clearStateFiles, copyStateFiles, hasStateFiles, stateFolderProblem } fr
 
 // The request, the answer types and the candidate check live in restore-candidate.ts (the
 // artifact side uses them too); importers of restore-state.js keep finding them here.
-export { accept, validSeq, type Candidate, type Lookup, type RestoreOutcome, type RestoreRequest, type SickService, type StateSource } from "./restore-candidate.js";
+export {
+  accept,
+  validSeq,
+  type Candidate,
+  type Lookup,
+  type RestoreOutcome,
+  type RestoreRequest,
+  type SickService,
+  type StateSource,
+} from "./restore-candidate.js";
 
 /**
  * Restores the newest state into the state folder. The cache and the artifacts can
@@ -34,7 +43,10 @@ export async function restoreState(r: RestoreRequest): Promise<RestoreOutcome> {
   const cache = await restoreFromCache(r, transferDir);
   const anchor = Math.max(existing?.seq ?? 0, "candidate" in cache ? cache.candidate.seq : 0);
   const artifact = await restoreFromArtifacts(r, anchor > 0 ? anchor : undefined);
-  const sick: SickService[] = [...("timedOut" in cache && cache.timedOut ? ["cache" as const] : []), ...("timedOut" in artifact && artifact.timedOut ? ["rest" as const] : [])];
+  const sick: SickService[] = [
+    ...("timedOut" in cache && cache.timedOut ? ["cache" as const] : []),
+    ...("timedOut" in artifact && artifact.timedOut ? ["rest" as const] : []),
+  ];
 
   const candidates: Candidate[] = [];
   if (existing) candidates.push(existing);
@@ -65,7 +77,9 @@ export async function restoreState(r: RestoreRequest): Promise<RestoreOutcome> {
     return { source: "fresh", detail: "no earlier state found", seq: 0, freshReason, sick };
   }
   if (winner.source !== "artifact" && isFailure(artifact)) {
-    core.warning(`the artifacts could not be searched for a state newer than #${winner.seq} (${whyMissing(artifact)}); going on with the ${winner.source}'s state`);
+    core.warning(
+      `the artifacts could not be searched for a state newer than #${winner.seq} (${whyMissing(artifact)}); going on with the ${winner.source}'s state`,
+    );
   }
 
   if (winner.source !== "workspace") {

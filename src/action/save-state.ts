@@ -70,15 +70,22 @@ export async function saveState(s: SaveRequest): Promise<SaveOutcome> {
     : await saveToCache(s);
 
   if (cache.saved) core.info(`state #${s.state.origin.seq} saved to the cache as ${context.cacheKey}`);
-  if (artifact.saved) core.info(`state #${s.state.origin.seq} uploaded as artifact ${context.artifactName} (kept ${context.artifactRetentionDays} day(s))`);
+  if (artifact.saved)
+    core.info(`state #${s.state.origin.seq} uploaded as artifact ${context.artifactName} (kept ${context.artifactRetentionDays} day(s))`);
   if (!cache.saved && artifact.saved) {
-    core.warning(`the cache did not take this run's state (${cache.note}); the artifact ${context.artifactName} carries it, and the next run restores from there`, {
-      title: "resumable-batch: state not cached",
-    });
+    core.warning(
+      `the cache did not take this run's state (${cache.note}); the artifact ${context.artifactName} carries it, and the next run restores from there`,
+      {
+        title: "resumable-batch: state not cached",
+      },
+    );
   } else if (cache.saved && !artifact.saved) {
-    core.warning(`the state artifact was not uploaded (${artifact.note}); the cache holds the state, but there is no failures file to download for this run`, {
-      title: "resumable-batch: no artifact",
-    });
+    core.warning(
+      `the state artifact was not uploaded (${artifact.note}); the cache holds the state, but there is no failures file to download for this run`,
+      {
+        title: "resumable-batch: no artifact",
+      },
+    );
   } else if (!cache.saved && !artifact.saved) {
     core.warning(
       `this run's state was saved nowhere (cache: ${cache.note}; artifact: ${artifact.note}). The next run resumes from the last saved state and repeats this run's items.`,

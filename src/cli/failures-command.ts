@@ -19,7 +19,9 @@ export function failuresCommand(stateDir: string, format: (typeof FAILURE_FORMAT
       writeInPieces(io, (write) => {
         // A thousand rows at a time: each row carries its item, and all of them may not fit one string.
         for (let i = 0; i === 0 || i < file.failures.length; i += CSV_ROWS_PER_PIECE) {
-          const rows = file.failures.slice(i, i + CSV_ROWS_PER_PIECE).map((f) => [f.id, f.kind, f.attempts, f.firstFailedAt, f.lastFailedAt, f.error, JSON.stringify(f.item)]);
+          const rows = file.failures
+            .slice(i, i + CSV_ROWS_PER_PIECE)
+            .map((f) => [f.id, f.kind, f.attempts, f.firstFailedAt, f.lastFailedAt, f.error, JSON.stringify(f.item)]);
           const csv = formulaSafeCsv(CSV_COLUMNS, rows);
           write(i === 0 ? csv : csv.slice(csv.indexOf("\n") + 1)); // the header once
         }

@@ -1,7 +1,20 @@
 import { Command, CommanderError, Option } from "commander";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
-import { ConfigError, StateError, StateWriteError, StoppedBeforeStartError, runFromSettings, parseRunSettings, SETTING_DEFAULTS, type RawSettings, type SettingName, realSystem, describeRunResult, type RunBatchResult } from "../core/index.js";
+import {
+  ConfigError,
+  StateError,
+  StateWriteError,
+  StoppedBeforeStartError,
+  runFromSettings,
+  parseRunSettings,
+  SETTING_DEFAULTS,
+  type RawSettings,
+  type SettingName,
+  realSystem,
+  describeRunResult,
+  type RunBatchResult,
+} from "../core/index.js";
 import { failuresCommand, FAILURE_FORMATS } from "./failures-command.js";
 import type { CliIo } from "./cli-io.js";
 import { ProgressDisplay } from "./progress-display.js";
@@ -53,7 +66,10 @@ type SetExitCode = (code: number) => void;
 /** `run`: the settings shared with the action, as flags named like its inputs. */
 function addRunCommand(program: Command, io: CliIo, setExitCode: SetExitCode): void {
   const flag = (name: SettingName, arg: string, description: string) =>
-    new Option(`--${name} <${arg}>`, description + (name in SETTING_DEFAULTS ? ` (default ${SETTING_DEFAULTS[name as keyof typeof SETTING_DEFAULTS]})` : ""));
+    new Option(
+      `--${name} <${arg}>`,
+      description + (name in SETTING_DEFAULTS ? ` (default ${SETTING_DEFAULTS[name as keyof typeof SETTING_DEFAULTS]})` : ""),
+    );
 
   program
     .command("run")
@@ -76,11 +92,23 @@ function addRunCommand(program: Command, io: CliIo, setExitCode: SetExitCode): v
     .addOption(flag("transient-exit-codes", "list", "exit codes of --run that mean 'retry later'"))
     .addOption(flag("max-runs-per-item", "n", "runs an item may fail transiently before it is quarantined"))
     .addOption(flag("max-failure-rate", "share", "stop early when more than this share of items fail, like 0.2; exit 4"))
-    .addOption(flag("max-consecutive-failures", "n", "stop early after this many failures in a row with no success in this run; exit 4 (default 25, off in --retry-failures; 0 disables)"))
+    .addOption(
+      flag(
+        "max-consecutive-failures",
+        "n",
+        "stop early after this many failures in a row with no success in this run; exit 4 (default 25, off in --retry-failures; 0 disables)",
+      ),
+    )
     .addOption(flag("rate-limit", "rate", "most item starts per unit, like 20/s or 600/m"))
     .addOption(flag("shard", "i/n", "process only the items whose id hashes to shard i of n"))
     .option("--retry-failures", "re-attempt only the items in failures.json")
-    .addOption(flag("repeat", "duration", "start a new pass over every item once the current one is complete and this long has passed since it started, like 1d"))
+    .addOption(
+      flag(
+        "repeat",
+        "duration",
+        "start a new pass over every item once the current one is complete and this long has passed since it started, like 1d",
+      ),
+    )
     .option("--new-pass", "start the next pass now: every item is processed again")
     .option("--reprocess-changed", "process an item again when its content changed since it was done")
     .addOption(flag("version-field", "name", "with --reprocess-changed: compare this field (updatedAt, an etag) instead of the whole item"))
@@ -231,7 +259,8 @@ function retryFilterOfFlags(opts: Record<string, string | boolean | undefined>):
     typeof opts.onlyIds === "string" ? { flag: "--only-ids", value: opts.onlyIds } : undefined,
   ].filter((g) => g !== undefined);
   if (given.length > 1) throw new ConfigError(`give one of ${given.map((g) => g.flag).join(", ")}: a retry takes one filter`);
-  if (given.length === 1 && opts.retryFailures !== true) throw new ConfigError(`${given[0]!.flag} chooses which failures to re-attempt: it needs --retry-failures`);
+  if (given.length === 1 && opts.retryFailures !== true)
+    throw new ConfigError(`${given[0]!.flag} chooses which failures to re-attempt: it needs --retry-failures`);
   return given[0];
 }
 
@@ -245,7 +274,8 @@ function summaryLine(r: RunBatchResult, stateDir: string, hint: { stateDirArgs: 
   const lines = [describeRunResult(r)];
   if (r.stopReason === "budget") lines.push("stopped: the time budget ran low. Run again to resume (exit 3).");
   if (r.stopReason === "signal") lines.push("stopped by a signal; progress is saved. Run again to resume.");
-  if (r.stopReason === "failure-rate") lines.push("stopped early: too many items failed (max-failure-rate or max-consecutive-failures). Fix the cause, then run again (exit 4).");
+  if (r.stopReason === "failure-rate")
+    lines.push("stopped early: too many items failed (max-failure-rate or max-consecutive-failures). Fix the cause, then run again (exit 4).");
   if (r.stopReason === "handler-error") lines.push(`error: ${r.stopMessage ?? "the handler could not run"} (exit 2)`);
   if (r.failuresTotal > 0) {
     lines.push(

@@ -9,7 +9,10 @@ import { outcomeNotes } from "../report/outcome-notes.js";
  * `resumable-batch report`: summary.md and report.html for one state folder, or, with
  * --from, for several shards' folders merged into --out.
  */
-export async function reportCommand(request: { stateDir: string; html?: string | boolean; from?: string[]; out?: string }, io: CliIo): Promise<number> {
+export async function reportCommand(
+  request: { stateDir: string; html?: string | boolean; from?: string[]; out?: string },
+  io: CliIo,
+): Promise<number> {
   const now = new Date().toISOString();
   if (request.from && request.from.length > 0) {
     if (!request.out) throw new ConfigError("--from needs --out: the folder for the merged report");
@@ -18,7 +21,9 @@ export async function reportCommand(request: { stateDir: string; html?: string |
     const outDir = resolve(io.cwd, request.out);
     const input = summaryInputFromState(merged, undefined, { title: `resumable-batch — ${shards.length} shards` });
     writeReports(outDir, merged, input, now);
-    io.stdout.write(`merged ${shards.length} shard(s): ${merged.done.size} done, ${merged.failures.size} failed; wrote ${outDir}/failures.json, summary.md, ${REPORT_FILE}\n`);
+    io.stdout.write(
+      `merged ${shards.length} shard(s): ${merged.done.size} done, ${merged.failures.size} failed; wrote ${outDir}/failures.json, summary.md, ${REPORT_FILE}\n`,
+    );
     return 0;
   }
   const { state } = requireState(request.stateDir);

@@ -15,12 +15,19 @@ export async function logCommand(stateDir: string, format: LogFormat, outPath: s
   return withOutput(stateDir, outPath, io, "outcome(s)", (out) => exportLog(stateDir, format, out));
 }
 
-async function withOutput(stateDir: string, outPath: string | undefined, io: CliIo, what: string, write: (out: Writable) => Promise<number>): Promise<number> {
+async function withOutput(
+  stateDir: string,
+  outPath: string | undefined,
+  io: CliIo,
+  what: string,
+  write: (out: Writable) => Promise<number>,
+): Promise<number> {
   if (!existsSync(stateDir)) {
     io.stderr.write(`error: ${stateDir} does not exist; give the state folder with --state-dir\n`);
     return 2;
   }
-  if (listSegments(stateDir).length === 0) io.stderr.write(`${stateDir}: no job log yet (no run has finished an item here since outcomes were kept)\n`);
+  if (listSegments(stateDir).length === 0)
+    io.stderr.write(`${stateDir}: no job log yet (no run has finished an item here since outcomes were kept)\n`);
   if (outPath === undefined) {
     await write(io.stdout);
     return 0;

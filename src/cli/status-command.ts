@@ -33,7 +33,9 @@ export function statusCommand(stateDir: string, asJson: boolean, io: CliIo): num
     io.stdout.write(`${stateDir}: no state yet (nothing has run here)\n`);
     return 0;
   }
-  const kinds = Object.entries(byKind).map(([k, n]) => `${n} ${k}`).join(", ");
+  const kinds = Object.entries(byKind)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(", ");
   io.stdout.write(
     [
       `state:     ${stateDir} (${state.runs.length} run(s), state #${state.origin.seq})`,
@@ -42,8 +44,12 @@ export function statusCommand(stateDir: string, asJson: boolean, io: CliIo): num
       `failed:    ${state.failures.size}${kinds ? ` (${kinds})` : ""}`,
       status.remaining !== undefined ? `left:      ${status.remaining} (as of the last run)` : undefined,
       state.passes.length > 0 ? `passes:    ${state.passes.slice(-5).map(describePass).join("\n           ")}` : undefined,
-      lastRun ? `last run:  ${lastRun.mode} ${lastRun.startedAt} — ${lastRun.succeeded} succeeded, ${lastRun.failed} failed, ${lastRun.stopReason ?? "did not stop cleanly"}` : undefined,
-    ].filter(Boolean).join("\n") + "\n",
+      lastRun
+        ? `last run:  ${lastRun.mode} ${lastRun.startedAt} — ${lastRun.succeeded} succeeded, ${lastRun.failed} failed, ${lastRun.stopReason ?? "did not stop cleanly"}`
+        : undefined,
+    ]
+      .filter(Boolean)
+      .join("\n") + "\n",
   );
   return 0;
 }
@@ -51,6 +57,8 @@ export function statusCommand(stateDir: string, asJson: boolean, io: CliIo): num
 /** One finished pass for the status text. */
 function describePass(p: PassSummary): string {
   const tookMs = p.startedAt && p.completedAt ? Date.parse(p.completedAt) - Date.parse(p.startedAt) : undefined;
-  return `pass ${p.pass}: ${p.succeeded} succeeded, ${p.failed} failed, ${p.runs} run(s), started ${p.startedAt ?? "?"}, ` +
-    (p.completedAt ? `complete after ${formatDurationMs(tookMs!)}` : "not complete when the next pass started");
+  return (
+    `pass ${p.pass}: ${p.succeeded} succeeded, ${p.failed} failed, ${p.runs} run(s), started ${p.startedAt ?? "?"}, ` +
+    (p.completedAt ? `complete after ${formatDurationMs(tookMs!)}` : "not complete when the next pass started")
+  );
 }

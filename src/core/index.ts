@@ -23,5 +23,14 @@ export { FAILURES_FILE, loadState, LOCK_FILE, requireState, SNAPSHOT_FILE, state
 export { type OutcomeView } from "./outcomes/outcome-lines.js";
 export { listSegments, OUTCOMES_PATTERN, readOutcomes, type ReadOutcome } from "./outcomes/outcome-files.js";
 export { viewOf } from "./outcomes/outcome-lines.js";
-export { countResults, planResults, readPlannedRawResults, readPlannedResults, readResults, type RawResultRecord, type ResultRecord, type ResultsPlan } from "./outcomes/results-reader.js";
+export {
+  countResults,
+  planResults,
+  readPlannedRawResults,
+  readPlannedResults,
+  readResults,
+  type RawResultRecord,
+  type ResultRecord,
+  type ResultsPlan,
+} from "./outcomes/results-reader.js";
 export { DURATION_BUCKET_BOUNDS_MS, summariseDurations, type DurationSummary } from "./outcomes/duration-summary.js";

@@ -19,5 +19,8 @@ export function formulaSafeCell(value: unknown): unknown {
 
 /** CSV with a header row (csv-stringify quotes commas, quotes and newlines), every cell formula-safe. */
 export function formulaSafeCsv(columns: string[], rows: unknown[][]): string {
-  return stringify(rows.map((row) => row.map(formulaSafeCell)), { header: true, columns });
+  return stringify(
+    rows.map((row) => row.map(formulaSafeCell)),
+    { header: true, columns },
+  );
 }

@@ -18,13 +18,18 @@ export function renderDurationsSection(durations: DurationSummary | undefined): 
   const bars = durations.histogram
     .map((count, i) => {
       const width = ((100 * count) / peak).toFixed(1);
-      return `<tr><th scope="row">${BUCKET_LABELS[i] ?? ""}</th><td class="num">${formatCount(count)}</td>` +
-        `<td class="bar-cell"><span class="d-bar" style="display:inline-block;height:0.9em;background:var(--accent);width:${width}%"></span></td></tr>`;
+      return (
+        `<tr><th scope="row">${BUCKET_LABELS[i] ?? ""}</th><td class="num">${formatCount(count)}</td>` +
+        `<td class="bar-cell"><span class="d-bar" style="display:inline-block;height:0.9em;background:var(--accent);width:${width}%"></span></td></tr>`
+      );
     })
     .join("\n");
   const slowest = durations.slowest
-    .map((s) => `<tr><td>${escape(s.id.slice(0, 200))}</td><td class="num">${escape(formatDuration(s.durationMs))}</td><td>${s.ok ? "succeeded" : "failed"}</td>` +
-      `<td class="num">${s.attempts}</td><td><time datetime="${escape(s.startedAt)}">${escape(s.startedAt)}</time></td></tr>`)
+    .map(
+      (s) =>
+        `<tr><td>${escape(s.id.slice(0, 200))}</td><td class="num">${escape(formatDuration(s.durationMs))}</td><td>${s.ok ? "succeeded" : "failed"}</td>` +
+        `<td class="num">${s.attempts}</td><td><time datetime="${escape(s.startedAt)}">${escape(s.startedAt)}</time></td></tr>`,
+    )
     .join("\n");
   const median = durations.medianMs === undefined ? "" : ` Half took at most about ${escape(formatDuration(durations.medianMs))}.`;
   return `<section class="panel" id="durations">

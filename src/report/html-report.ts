@@ -137,7 +137,6 @@ function buildData(failures: readonly FailureRecord[], groups: readonly FailureG
   return { kinds, causes: groups.map((g) => g.cause), errors, rows, pageSize: PAGE_SIZE };
 }
 
-
 const SCRIPT_HASH = createHash("sha256").update(SCRIPT, "utf8").digest("base64");
 
 /**
@@ -241,8 +240,12 @@ function renderOverview(input: HtmlReportInput, groups: readonly FailureGroup[])
 <ul class="this-run">
 <li>Processed <b id="run-processed">${formatCount(thisRun.processed)}</b></li>
 <li>Succeeded <b id="run-succeeded">${formatCount(thisRun.succeeded)}</b></li>
-<li>Failed <b id="run-failed">${formatCount(thisRun.failed)}</b></li>${thisRun.changed ? `
-<li>Changed since done <b id="run-changed">${formatCount(thisRun.changed)}</b></li>` : ""}
+<li>Failed <b id="run-failed">${formatCount(thisRun.failed)}</b></li>${
+    thisRun.changed
+      ? `
+<li>Changed since done <b id="run-changed">${formatCount(thisRun.changed)}</b></li>`
+      : ""
+  }
 <li>Duration <b id="run-duration">${escapeHtml(formatDuration(thisRun.durationMs))}</b></li>
 <li>Stopped <b>${escapeHtml(thisRun.stopReason)}</b></li>
 </ul>

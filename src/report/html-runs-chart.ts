@@ -92,7 +92,12 @@ function layoutChart(runs: readonly RunRecord[], from: number, total: number): C
   const right = niceAxis(Math.max(1, total, shownCum[shownCum.length - 1] ?? 0));
   const slot = plotW / shown.length;
   return {
-    shown, shownCum, plotH, slot, left, right,
+    shown,
+    shownCum,
+    plotH,
+    slot,
+    left,
+    right,
     barW: Math.max(1, Math.min(MAX_BAR_WIDTH, slot * BAR_SHARE)),
     yLeft: (v: number) => MARGIN.top + plotH - (plotH * v) / left.top,
     yRight: (v: number) => MARGIN.top + plotH - (plotH * v) / right.top,

@@ -46,7 +46,7 @@ export function formatPercent(part: number, whole: number): string {
 export function formatTimestamp(iso: string | undefined): string {
   if (!iso) return "–";
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(iso);
-  return m ? `${m[1]} ${m[2]}${m[3] === "Z" ? " UTC" : m[3] ?? ""}` : iso;
+  return m ? `${m[1]} ${m[2]}${m[3] === "Z" ? " UTC" : (m[3] ?? "")}` : iso;
 }
 
 /** Cut `text` to `max` characters, ending with "…" when cut; never splits a surrogate pair (the engine's `shorten`). */
@@ -93,21 +93,22 @@ export function markdownCode(text: string, maxChars = MAX_ERROR_CHARS): string {
  * mentions); line breaks become spaces.
  */
 export function markdownText(text: string, maxChars = MAX_NOTE_CHARS): string {
-  return truncateText(
-    String(text)
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
-      .replace(/\s+/g, " ")
-      .trim(),
-    maxChars,
-  )
-    .replace(/[\\`*_[\]|~]/g, "\\$&")
-    // Characters that only mean something at the start of a line (headings, lists); a leading `>` is
-    // harmless because it becomes `&gt;` below.
-    .replace(/^([#+\-=]|\d+[.)])/, (m) => (m.length === 1 ? "\\" + m : m.slice(0, -1) + "\\" + m.slice(-1)))
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/@/g, "&#64;");
+  return (
+    truncateText(
+      String(text)
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
+        .replace(/\s+/g, " ")
+        .trim(),
+      maxChars,
+    )
+      .replace(/[\\`*_[\]|~]/g, "\\$&")
+      // Characters that only mean something at the start of a line (headings, lists); a leading `>` is
+      // harmless because it becomes `&gt;` below.
+      .replace(/^([#+\-=]|\d+[.)])/, (m) => (m.length === 1 ? "\\" + m : m.slice(0, -1) + "\\" + m.slice(-1)))
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/@/g, "&#64;")
+  );
 }
-

@@ -8,7 +8,15 @@
  */
 import { groupFailures, type DurationSummary, type FailureRecord, type PassSummary, type RunRecord, type StopReason } from "../core/index.js";
 import {
-  formatCount, formatDuration, formatPercent, formatTimestamp, markdownCode, markdownText, MAX_ERROR_CHARS, MAX_NOTE_CHARS, truncateText,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatTimestamp,
+  markdownCode,
+  markdownText,
+  MAX_ERROR_CHARS,
+  MAX_NOTE_CHARS,
+  truncateText,
 } from "./markdown-format.js";
 import { renderPassesMarkdown } from "./passes.js";
 
@@ -210,10 +218,7 @@ export function renderFailuresMarkdown(failures: readonly FailureRecord[], opts:
   const shown = failures.slice(0, maxItems);
   lines.push("", `${h} Failed items`, "");
   if (shown.length > 0) {
-    lines.push(
-      shown.length < total ? `The first ${formatCount(shown.length)} of ${formatCount(total)}:` : `All ${formatCount(total)}:`,
-      "",
-    );
+    lines.push(shown.length < total ? `The first ${formatCount(shown.length)} of ${formatCount(total)}:` : `All ${formatCount(total)}:`, "");
     // Merged shards: say which shard recorded each failure.
     const sharded = shown.some((f) => f.shard !== undefined);
     lines.push(`| Id |${sharded ? " Shard |" : ""} Kind | Attempts | Error | Last failed |`);
@@ -311,7 +316,11 @@ function renderSummary(input: RunSummaryInput, maxItems: number, maxGroups: numb
   );
   lines.push("");
 
-  if (thisRun.changed) lines.push(`${formatCount(thisRun.changed)} ${thisRun.changed === 1 ? "item" : "items"} changed since done, processed again (reprocess-changed).`, "");
+  if (thisRun.changed)
+    lines.push(
+      `${formatCount(thisRun.changed)} ${thisRun.changed === 1 ? "item" : "items"} changed since done, processed again (reprocess-changed).`,
+      "",
+    );
   if (input.afterTotals) lines.push(input.afterTotals.trimEnd(), "");
   if (input.passes) lines.push(...renderPassesMarkdown(input.passes, input.runs, input.passNote));
 

@@ -18,8 +18,11 @@ export function renderPassesSection(passes: readonly PassSummary[], runs: readon
   const current = passes[passes.length - 1];
   if (!current) return "";
   const rows = passRows(passes, runs, current.pass)
-    .map((r) => `<tr${r.pass === current.pass ? ' class="current"' : ""}><td class="num">${r.pass}</td><td>${escape(r.started)}</td><td>${escape(r.completed)}</td>` +
-      `<td class="num">${escape(r.succeeded)}</td><td class="num">${escape(r.failed)}</td><td class="num">${escape(r.duration)}</td><td class="num">${escape(r.runs)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr${r.pass === current.pass ? ' class="current"' : ""}><td class="num">${r.pass}</td><td>${escape(r.started)}</td><td>${escape(r.completed)}</td>` +
+        `<td class="num">${escape(r.succeeded)}</td><td class="num">${escape(r.failed)}</td><td class="num">${escape(r.duration)}</td><td class="num">${escape(r.runs)}</td></tr>`,
+    )
     .join("");
   const note = passNote ? `<p id="pass-note">${escape(passNote.charAt(0).toUpperCase() + passNote.slice(1))}.</p>` : "";
   return `<section class="panel" id="passes">
@@ -31,7 +34,9 @@ ${note}<table class="passes"><thead><tr><th>Pass</th><th>Started (UTC)</th><th>C
 
 /** The progress chart once per pass, newest first; the current pass's keeps the report's chart id. */
 export function renderPassCharts(
-  passes: readonly PassSummary[], runs: readonly RunRecord[], chart: (runs: readonly RunRecord[], total: number, svgId?: string) => string,
+  passes: readonly PassSummary[],
+  runs: readonly RunRecord[],
+  chart: (runs: readonly RunRecord[], total: number, svgId?: string) => string,
 ): string {
   const current = passes[passes.length - 1]!.pass;
   const shown = passes.slice(-MAX_PASS_CHARTS).reverse();

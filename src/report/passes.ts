@@ -12,7 +12,10 @@ const MAX_PASSES_SHOWN = 20;
 /** How long a pass took, or ran so far (to its last run's end), as text. */
 function passDuration(pass: PassSummary, runs: readonly RunRecord[]): string {
   if (!pass.startedAt) return "–";
-  const lastEnd = runsOfPass(runs, pass.pass).map((r) => r.endedAt).filter(Boolean).pop();
+  const lastEnd = runsOfPass(runs, pass.pass)
+    .map((r) => r.endedAt)
+    .filter(Boolean)
+    .pop();
   const end = pass.completedAt ?? lastEnd;
   const ms = end ? Date.parse(end) - Date.parse(pass.startedAt) : NaN;
   return Number.isFinite(ms) ? formatDuration(ms) : "–";
@@ -41,15 +44,18 @@ export interface PassRow {
 
 /** The passes table's rows, newest first, as plain text (each renderer escapes them). */
 export function passRows(passes: readonly PassSummary[], runs: readonly RunRecord[], current: number): PassRow[] {
-  return passes.slice(-MAX_PASSES_SHOWN).reverse().map((p) => ({
-    pass: p.pass,
-    started: formatTimestamp(p.startedAt),
-    completed: p.completedAt ? formatTimestamp(p.completedAt) : p.pass === current ? "in progress" : "not completed",
-    succeeded: formatCount(p.succeeded),
-    failed: formatCount(p.failed),
-    duration: passDuration(p, runs),
-    runs: formatCount(p.runs),
-  }));
+  return passes
+    .slice(-MAX_PASSES_SHOWN)
+    .reverse()
+    .map((p) => ({
+      pass: p.pass,
+      started: formatTimestamp(p.startedAt),
+      completed: p.completedAt ? formatTimestamp(p.completedAt) : p.pass === current ? "in progress" : "not completed",
+      succeeded: formatCount(p.succeeded),
+      failed: formatCount(p.failed),
+      duration: passDuration(p, runs),
+      runs: formatCount(p.runs),
+    }));
 }
 
 /** The summary's passes section: the current pass's state, and the table when there was more than one. */
@@ -61,7 +67,9 @@ export function renderPassesMarkdown(passes: readonly PassSummary[], runs: reado
   if (passes.length > 1) {
     lines.push("| Pass | Started | Completed | Succeeded | Failed | Duration | Runs |", "| ---: | --- | --- | ---: | ---: | ---: | ---: |");
     for (const r of passRows(passes, runs, current.pass)) {
-      lines.push(`| ${r.pass} | ${markdownText(r.started, 40)} | ${markdownText(r.completed, 40)} | ${r.succeeded} | ${r.failed} | ${r.duration} | ${r.runs} |`);
+      lines.push(
+        `| ${r.pass} | ${markdownText(r.started, 40)} | ${markdownText(r.completed, 40)} | ${r.succeeded} | ${r.failed} | ${r.duration} | ${r.runs} |`,
+      );
     }
     if (passes.length > MAX_PASSES_SHOWN) lines.push("", `…and ${formatCount(passes.length - MAX_PASSES_SHOWN)} earlier passes.`);
     lines.push("");

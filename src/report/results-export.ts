@@ -1,7 +1,16 @@
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { stringify } from "csv-stringify/sync";
-import { planResults, readOutcomes, readPlannedRawResults, viewOf, type OutcomeView, type RawResultRecord, type ResultRecord, type ResultsPlan } from "../core/index.js";
+import {
+  planResults,
+  readOutcomes,
+  readPlannedRawResults,
+  viewOf,
+  type OutcomeView,
+  type RawResultRecord,
+  type ResultRecord,
+  type ResultsPlan,
+} from "../core/index.js";
 import { formulaSafeCell } from "./csv.js";
 
 export const RESULT_FORMATS = ["jsonl", "csv", "json"] as const;
@@ -39,10 +48,15 @@ export async function exportResults(stateDir: string, format: ResultFormat, out:
     const columns = await resultColumns(plan);
     await put(out, stringify([columns.map((c) => c.name)]));
     for await (const batch of readPlannedRawResults(plan)) {
-      await put(out, stringify(batch.map((raw) => {
-        const r = parsed(raw);
-        return columns.map((c) => cell(c.value(r)));
-      })));
+      await put(
+        out,
+        stringify(
+          batch.map((raw) => {
+            const r = parsed(raw);
+            return columns.map((c) => cell(c.value(r)));
+          }),
+        ),
+      );
       count += batch.length;
     }
     return count;
@@ -66,10 +80,21 @@ export async function exportResults(stateDir: string, format: ResultFormat, out:
  * in the same order, as JSON.stringify of the parsed record.
  */
 function recordJson(r: RawResultRecord): string {
-  return '{"id":' + JSON.stringify(r.id) + (r.resultJson === undefined ? "" : ',"result":' + r.resultJson) +
-    ',"finishedAt":"' + r.finishedAt + '","durationMs":' + r.durationMs + ',"attempts":' + r.attempts +
-    (r.shard === undefined ? "" : ',"shard":' + JSON.stringify(r.shard)) + (r.pass === undefined ? "" : ',"pass":' + r.pass) +
-    (r.redone ? ',"redone":true' : "") + "}";
+  return (
+    '{"id":' +
+    JSON.stringify(r.id) +
+    (r.resultJson === undefined ? "" : ',"result":' + r.resultJson) +
+    ',"finishedAt":"' +
+    r.finishedAt +
+    '","durationMs":' +
+    r.durationMs +
+    ',"attempts":' +
+    r.attempts +
+    (r.shard === undefined ? "" : ',"shard":' + JSON.stringify(r.shard)) +
+    (r.pass === undefined ? "" : ',"pass":' + r.pass) +
+    (r.redone ? ',"redone":true' : "") +
+    "}"
+  );
 }
 
 function parsed({ resultJson, ...rest }: RawResultRecord): ResultRecord {
@@ -123,7 +148,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 const LOG_COLUMNS: Array<keyof OutcomeView> = [
-  "id", "ok", "startedAt", "finishedAt", "durationMs", "attempts", "exitStatus", "kind", "error", "redone", "shard", "pass", "runId",
+  "id",
+  "ok",
+  "startedAt",
+  "finishedAt",
+  "durationMs",
+  "attempts",
+  "exitStatus",
+  "kind",
+  "error",
+  "redone",
+  "shard",
+  "pass",
+  "runId",
 ];
 
 /** Streams the job log: every outcome, failures included, oldest first (results left out). */

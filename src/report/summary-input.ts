@@ -9,12 +9,16 @@ export function summaryInputFromState(state: BatchState, result?: RunBatchResult
   const lastRun = state.runs[state.runs.length - 1];
   const lastNormal = state.lastNormalRun();
   const failures = buildFailuresFile(state).failures;
-  const total = result?.mode === "run" ? result.total : lastNormal?.total ?? state.doneCount + state.failures.size;
-  const remaining = result?.mode === "run" ? result.remaining : lastNormal?.remaining ?? 0;
+  const total = result?.mode === "run" ? result.total : (lastNormal?.total ?? state.doneCount + state.failures.size);
+  const remaining = result?.mode === "run" ? result.remaining : (lastNormal?.remaining ?? 0);
   return {
     thisRun: result
       ? {
-          processed: result.processed, succeeded: result.succeeded, failed: result.failed, durationMs: result.durationMs, stopReason: result.stopReason,
+          processed: result.processed,
+          succeeded: result.succeeded,
+          failed: result.failed,
+          durationMs: result.durationMs,
+          stopReason: result.stopReason,
           ...(result.changed ? { changed: result.changed } : {}),
         }
       : {

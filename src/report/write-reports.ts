@@ -8,7 +8,13 @@ export const SUMMARY_FILE = "summary.md";
 export const REPORT_FILE = "report.html";
 
 /** Writes failures.json, summary.md and report.html for people to review. */
-export function writeReports(dir: string, state: BatchState, input: RunSummaryInput, nowIso: string, htmlPath = join(dir, REPORT_FILE)): { summaryMarkdown: string } {
+export function writeReports(
+  dir: string,
+  state: BatchState,
+  input: RunSummaryInput,
+  nowIso: string,
+  htmlPath = join(dir, REPORT_FILE),
+): { summaryMarkdown: string } {
   mkdirSync(dir, { recursive: true });
   writeFailuresFile(dir, state);
   const summaryMarkdown = renderRunSummaryMarkdown(input);

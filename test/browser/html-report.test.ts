@@ -227,7 +227,9 @@ describe.skipIf(!hasChromium)("HTML report in headless Chromium", () => {
     const start = performance.now();
     await page.fill("#search", "ETIMEDOUT");
     await waitForMatching(page, 7_500);
-    console.log(`search "ETIMEDOUT" over 50,000 rows: table updated ${(performance.now() - start).toFixed(0)} ms after typing (150 ms debounce included)`);
+    console.log(
+      `search "ETIMEDOUT" over 50,000 rows: table updated ${(performance.now() - start).toFixed(0)} ms after typing (150 ms debounce included)`,
+    );
     expect(await page.textContent("#shown-count")).not.toBe(before);
     expect(await page.textContent("#shown-count")).toBe("Showing 500 of 7,500 matching (50,000 in all)");
     const errors = await page.locator("#failures tbody td.err").allTextContents();
@@ -256,7 +258,8 @@ describe.skipIf(!hasChromium)("HTML report in headless Chromium", () => {
     await open();
     await page.locator("#groups tbody tr").nth(3).locator("button[data-group-filter]").click();
     await waitForMatching(page, 5_000);
-    for (const e of await page.locator("#failures tbody td.err").allTextContents()) expect(e).toMatch(/^exit code 3: could not parse row \d+ in batch \d+$/);
+    for (const e of await page.locator("#failures tbody td.err").allTextContents())
+      expect(e).toMatch(/^exit code 3: could not parse row \d+ in batch \d+$/);
     await page.selectOption("#group-filter", "");
     await waitForMatching(page, FAILURE_COUNT);
   });

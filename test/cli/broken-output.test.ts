@@ -48,7 +48,9 @@ describe("standard output and error without a reader", () => {
   it("a run whose reader exited after the first line finishes its items and exits 0", async () => {
     const dir = newDir();
     writeFile(dir, "items.txt", itemIds(20).join("\n") + "\n");
-    const run = startCli(cli, ["run", "--items", "items.txt", "--run", `printf '%s\\n' "$ITEM_ID" >> done.log`, "--state-dir", "state"], { cwd: dir });
+    const run = startCli(cli, ["run", "--items", "items.txt", "--run", `printf '%s\\n' "$ITEM_ID" >> done.log`, "--state-dir", "state"], {
+      cwd: dir,
+    });
     await run.waitForStderr(/to do/);
     run.child.stdout!.destroy();
     run.child.stderr!.destroy();

@@ -25,7 +25,13 @@ appendFileSync("seen.jsonl", JSON.stringify({ id: e.ITEM_ID, attempt: e.ITEM_ATT
 const code = Number(e["EXIT_" + e.ITEM_ID] ?? 0);
 if (code !== 0) { process.stderr.write("failing " + e.ITEM_ID + " with " + code + "\\n"); process.exit(code); }
 `;
-interface Seen { id: string; attempt: string; key: string; json: string; stdin: string }
+interface Seen {
+  id: string;
+  attempt: string;
+  key: string;
+  json: string;
+  stdin: string;
+}
 
 function recorderDir(): string {
   const dir = newDir();
@@ -36,7 +42,9 @@ const seen = (dir: string): Seen[] => readLines(join(dir, "seen.jsonl")).map((l)
 const run = (dir: string, args: string[], env?: Record<string, string>) =>
   runCli(cli, ["run", "--run", `'${process.execPath}' rec.mjs`, "--backoff", "10ms", "--backoff-max", "20ms", ...args], { cwd: dir, env });
 
-interface FailuresFile { failures: Array<Record<string, unknown>> }
+interface FailuresFile {
+  failures: Array<Record<string, unknown>>;
+}
 const failuresOf = (dir: string, stateDir = ".resumable-batch") => readJson<FailuresFile>(join(dir, stateDir, "failures.json")).failures;
 
 describe("items: the format follows the extension unless --items-format says otherwise", () => {
@@ -82,7 +90,11 @@ describe("the command handler", () => {
     writeFile(dir, "items.jsonl", '{"id":"ok"}\n{"id":"busy","why":"503"}\n{"id":"bad"}\n');
     const r = await run(dir, ["--items", "items.jsonl", "--max-attempts", "3"], { EXIT_busy: "75", EXIT_bad: "3" });
     expect(r.code, r.stderr).toBe(1);
-    expect(seen(dir).filter((s) => s.id === "busy").map((s) => s.attempt)).toEqual(["1", "2", "3"]);
+    expect(
+      seen(dir)
+        .filter((s) => s.id === "busy")
+        .map((s) => s.attempt),
+    ).toEqual(["1", "2", "3"]);
     expect(seen(dir).filter((s) => s.id === "bad")).toHaveLength(1);
     const failures = failuresOf(dir);
     for (const f of failures) {
@@ -105,7 +117,9 @@ describe("the command handler", () => {
 
     const slow = newDir();
     writeFile(slow, "items.txt", "s\n");
-    const t = await runCli(cli, ["run", "--items", "items.txt", "--run", "sleep 30", "--item-timeout", "300ms", "--max-attempts", "1"], { cwd: slow });
+    const t = await runCli(cli, ["run", "--items", "items.txt", "--run", "sleep 30", "--item-timeout", "300ms", "--max-attempts", "1"], {
+      cwd: slow,
+    });
     expect(t.code).toBe(1);
     expect(failuresOf(slow)[0]).toMatchObject({ id: "s", kind: "timeout", attempts: 1 });
   });
@@ -142,7 +156,7 @@ describe("exit statuses of run", () => {
   it("4 when --max-failure-rate stops the run early; the rest stays for the next run", async () => {
     const dir = newDir();
     writeFile(dir, "items.txt", Array.from({ length: 60 }, (_, i) => String(i)).join("\n") + "\n");
-    const r = await runCli(cli, ["run", "--items", "items.txt", "--run", 'test $((ITEM_ID % 2)) = 0', "--max-failure-rate", "0.2"], { cwd: dir });
+    const r = await runCli(cli, ["run", "--items", "items.txt", "--run", "test $((ITEM_ID % 2)) = 0", "--max-failure-rate", "0.2"], { cwd: dir });
     expect(r.code, r.stderr).toBe(4);
     const status = JSON.parse((await runCli(cli, ["status", "--json"], { cwd: dir })).stdout) as { remaining: number };
     expect(status.remaining).toBeGreaterThan(0);
@@ -156,7 +170,12 @@ describe("retry-failures, quarantine", () => {
     expect((await run(dir, ["--items", "items.jsonl"], { EXIT_b: "1", EXIT_c: "2" })).code).toBe(1);
     const retry = await run(dir, ["--retry-failures"], { EXIT_c: "9" });
     expect(retry.code, retry.stderr).toBe(1);
-    expect(seen(dir).slice(3).map((s) => s.id).sort()).toEqual(["b", "c"]);
+    expect(
+      seen(dir)
+        .slice(3)
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(["b", "c"]);
     const failures = failuresOf(dir);
     expect(failures.map((f) => f.id)).toEqual(["c"]);
     expect(failures[0]!.error).toMatch(/with 9/);
@@ -178,7 +197,8 @@ describe("shards and report", () => {
     const ids = Array.from({ length: 40 }, (_, i) => `item-${i}`);
     writeFile(dir, "items.txt", ids.join("\n") + "\n");
     const handler = 'echo "$ITEM_ID" >> done.log; test "$ITEM_ID" != item-7';
-    for (const i of [1, 2, 3]) await runCli(cli, ["run", "--items", "items.txt", "--run", handler, "--shard", `${i}/3`, "--state-dir", `s${i}`], { cwd: dir });
+    for (const i of [1, 2, 3])
+      await runCli(cli, ["run", "--items", "items.txt", "--run", handler, "--shard", `${i}/3`, "--state-dir", `s${i}`], { cwd: dir });
     expect(readLines(join(dir, "done.log")).sort()).toEqual([...ids].sort());
     const merged = await runCli(cli, ["report", "--from", "s1", "s2", "s3", "--out", "merged"], { cwd: dir });
     expect(merged.code, merged.stderr).toBe(0);
@@ -209,16 +229,28 @@ describe("passes and results", () => {
   it("--results keeps a module's return value by id; the last success wins", async () => {
     const dir = newDir();
     writeFile(dir, "items.jsonl", '{"id":"a"}\n{"id":"b"}\n');
-    writeFile(dir, "h.mjs", "export default async (item, ctx) => {\n" +
-      "  if (!(ctx.signal instanceof AbortSignal) || ctx.id !== item.id) throw new Error('bad ctx');\n" +
-      "  if (process.env.BREAK === item.id) throw new Error('broken ' + item.id);\n" +
-      "  return { id: ctx.id, attempt: ctx.attempt, key: ctx.idempotencyKey, tag: process.env.TAG };\n};\n");
-    expect((await runCli(cli, ["run", "--items", "items.jsonl", "--module", "h.mjs", "--results"], { cwd: dir, env: { TAG: "one", BREAK: "b" } })).code).toBe(1);
+    writeFile(
+      dir,
+      "h.mjs",
+      "export default async (item, ctx) => {\n" +
+        "  if (!(ctx.signal instanceof AbortSignal) || ctx.id !== item.id) throw new Error('bad ctx');\n" +
+        "  if (process.env.BREAK === item.id) throw new Error('broken ' + item.id);\n" +
+        "  return { id: ctx.id, attempt: ctx.attempt, key: ctx.idempotencyKey, tag: process.env.TAG };\n};\n",
+    );
+    expect(
+      (await runCli(cli, ["run", "--items", "items.jsonl", "--module", "h.mjs", "--results"], { cwd: dir, env: { TAG: "one", BREAK: "b" } })).code,
+    ).toBe(1);
     expect((await runCli(cli, ["run", "--retry-failures", "--module", "h.mjs", "--results"], { cwd: dir, env: { TAG: "two" } })).code).toBe(0);
     const r = await runCli(cli, ["results"], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
-    const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { id: string; result: { tag: string; attempt: number; key: string } });
-    expect(rows.map((row) => [row.id, row.result.tag]).sort()).toEqual([["a", "one"], ["b", "two"]]);
+    const rows = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: string; result: { tag: string; attempt: number; key: string } });
+    expect(rows.map((row) => [row.id, row.result.tag]).sort()).toEqual([
+      ["a", "one"],
+      ["b", "two"],
+    ]);
     expect(rows.find((row) => row.id === "b")!.result.attempt).toBe(2);
     expect(rows[0]!.result.key).toMatch(/^[0-9a-f]{32}$/);
   });

@@ -19,10 +19,31 @@ const newDir = tempDirsPerTest("rb-contract-surface-");
 
 /** The flags of `run` that DESIGN.md names (the first release's and the "growing" ones). */
 const DESIGN_RUN_FLAGS = [
-  "items", "items-command", "run", "module", "worker", "items-format", "id-field", "state-dir",
-  "concurrency", "max-attempts", "backoff", "backoff-max", "item-timeout", "time-budget",
-  "shutdown-grace", "transient-exit-codes", "retry-failures", "shard", "rate-limit",
-  "max-runs-per-item", "max-failure-rate", "repeat", "new-pass", "reprocess-changed", "results",
+  "items",
+  "items-command",
+  "run",
+  "module",
+  "worker",
+  "items-format",
+  "id-field",
+  "state-dir",
+  "concurrency",
+  "max-attempts",
+  "backoff",
+  "backoff-max",
+  "item-timeout",
+  "time-budget",
+  "shutdown-grace",
+  "transient-exit-codes",
+  "retry-failures",
+  "shard",
+  "rate-limit",
+  "max-runs-per-item",
+  "max-failure-rate",
+  "repeat",
+  "new-pass",
+  "reprocess-changed",
+  "results",
 ];
 const COMMANDS = ["run", "status", "failures", "results", "log", "report"];
 
@@ -99,8 +120,29 @@ describe("durations read like 500ms, 90s, 5m, 1h30m", () => {
   it("accepts each spelling on every duration flag", async () => {
     const dir = newDir();
     writeFile(dir, "items.txt", "a\n");
-    const r = await runCli(cli, ["run", "--items", "items.txt", "--run", "true", "--backoff", "500ms", "--backoff-max", "90s",
-      "--item-timeout", "5m", "--time-budget", "1h30m", "--shutdown-grace", "500ms", "--repeat", "1h30m"], { cwd: dir });
+    const r = await runCli(
+      cli,
+      [
+        "run",
+        "--items",
+        "items.txt",
+        "--run",
+        "true",
+        "--backoff",
+        "500ms",
+        "--backoff-max",
+        "90s",
+        "--item-timeout",
+        "5m",
+        "--time-budget",
+        "1h30m",
+        "--shutdown-grace",
+        "500ms",
+        "--repeat",
+        "1h30m",
+      ],
+      { cwd: dir },
+    );
     expect(r.code, r.stderr).toBe(0);
   });
 });

@@ -30,18 +30,19 @@ function writeItems(dir: string, ids: string[]): Array<Record<string, unknown>> 
  * records success in done.log at the end. `broken-<id>` files (written by the test) make
  * an item fail permanently with the file's text on stderr.
  */
-const HANDLER = [
-  `printf '%s %s\\n' "$ITEM_ID" "$ITEM_ATTEMPT" >> attempts.log`,
-  `printf '%s\\n' "$ITEM_JSON" >> item-json.log`,
-  `if [ -f "broken-$ITEM_ID" ]; then echo "some earlier noise on stderr" >&2; cat "broken-$ITEM_ID" >&2; exit 1; fi`,
-  `case "$ITEM_ID" in`,
-  `  flaky) if [ "$ITEM_ATTEMPT" -lt 3 ]; then echo "upstream busy (attempt $ITEM_ATTEMPT)" >&2; exit 75; fi;;`,
-  `  always-busy) echo "upstream busy" >&2; exit 75;;`,
-  `  slow) sleep 10;;`,
-  `esac`,
-  `sleep 0.02`,
-  `printf '%s\\n' "$ITEM_ID" >> done.log`,
-].join("\n") + "\n";
+const HANDLER =
+  [
+    `printf '%s %s\\n' "$ITEM_ID" "$ITEM_ATTEMPT" >> attempts.log`,
+    `printf '%s\\n' "$ITEM_JSON" >> item-json.log`,
+    `if [ -f "broken-$ITEM_ID" ]; then echo "some earlier noise on stderr" >&2; cat "broken-$ITEM_ID" >&2; exit 1; fi`,
+    `case "$ITEM_ID" in`,
+    `  flaky) if [ "$ITEM_ATTEMPT" -lt 3 ]; then echo "upstream busy (attempt $ITEM_ATTEMPT)" >&2; exit 75; fi;;`,
+    `  always-busy) echo "upstream busy" >&2; exit 75;;`,
+    `  slow) sleep 10;;`,
+    `esac`,
+    `sleep 0.02`,
+    `printf '%s\\n' "$ITEM_ID" >> done.log`,
+  ].join("\n") + "\n";
 
 describe("a bad item is isolated", () => {
   it("records the permanent failure with its stderr tail, finishes the rest once, exits 1", async () => {
@@ -107,7 +108,12 @@ describe("a bad item is isolated", () => {
     const r2 = await runCli(cli, args, { cwd: dir });
     expect(r2.code, r2.stderr).toBe(1);
     expect(r2.stderr).toMatch(/1 done in earlier runs, 0 failed and held for retry-failures, 1 to do/);
-    expect(readLines(join(dir, "attempts.log")).filter((l) => l.startsWith("always-busy "))).toEqual(["always-busy 1", "always-busy 2", "always-busy 3", "always-busy 4"]);
+    expect(readLines(join(dir, "attempts.log")).filter((l) => l.startsWith("always-busy "))).toEqual([
+      "always-busy 1",
+      "always-busy 2",
+      "always-busy 3",
+      "always-busy 4",
+    ]);
     expect(readJson<FailuresJson>(join(dir, "state", "failures.json")).failures[0]).toMatchObject({ id: "always-busy", attempts: 4 });
   });
 
@@ -116,7 +122,25 @@ describe("a bad item is isolated", () => {
     writeItems(dir, ["a", "slow", "b"]);
     writeFile(dir, "h.sh", HANDLER);
     const startedAt = Date.now();
-    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--run", "sh h.sh", "--item-timeout", "300ms", "--max-attempts", "2", "--backoff", "10ms", "--state-dir", "state"], { cwd: dir });
+    const r = await runCli(
+      cli,
+      [
+        "run",
+        "--items",
+        "items.jsonl",
+        "--run",
+        "sh h.sh",
+        "--item-timeout",
+        "300ms",
+        "--max-attempts",
+        "2",
+        "--backoff",
+        "10ms",
+        "--state-dir",
+        "state",
+      ],
+      { cwd: dir },
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(Date.now() - startedAt).toBeLessThan(8000);
     const { failures } = readJson<FailuresJson>(join(dir, "state", "failures.json"));
@@ -168,7 +192,10 @@ describe("--retry-failures", () => {
     const r1 = await runCli(cli, run, { cwd: dir });
     expect(r1.code, r1.stderr).toBe(1);
     const first = readJson<FailuresJson>(join(dir, "state", "failures.json")).failures;
-    expect(first.map((f) => [f.id, f.kind, f.attempts])).toEqual([["b", "permanent", 1], ["c", "permanent", 1]]);
+    expect(first.map((f) => [f.id, f.kind, f.attempts])).toEqual([
+      ["b", "permanent", 1],
+      ["c", "permanent", 1],
+    ]);
     const firstC = first.find((f) => f.id === "c")!;
 
     // Fix b; c now fails differently. The pass needs no item source: failures.json has the items.
@@ -188,7 +215,12 @@ describe("--retry-failures", () => {
     // Only the failed items were re-attempted, with the item as it was in the source.
     const attempts = readLines(join(dir, "attempts.log"));
     expect(attempts.slice(4).sort()).toEqual(["b 2", "c 2"]);
-    expect(readLines(join(dir, "item-json.log")).slice(4).map((l) => JSON.parse(l)).sort((x, y) => x.id.localeCompare(y.id))).toEqual([items[1], items[2]]);
+    expect(
+      readLines(join(dir, "item-json.log"))
+        .slice(4)
+        .map((l) => JSON.parse(l))
+        .sort((x, y) => x.id.localeCompare(y.id)),
+    ).toEqual([items[1], items[2]]);
     const status = JSON.parse((await runCli(cli, ["status", "--json", "--state-dir", "state"], { cwd: dir })).stdout);
     expect({ done: status.done, failed: status.failed }).toEqual({ done: 3, failed: 1 });
 
@@ -197,7 +229,12 @@ describe("--retry-failures", () => {
     const r3 = await runCli(cli, retry, { cwd: dir });
     expect(r3.code, r3.stderr).toBe(0);
     expect(readJson<FailuresJson>(join(dir, "state", "failures.json")).failures).toEqual([]);
-    expect([...countBy(readLines(join(dir, "done.log")))].sort()).toEqual([["a", 1], ["b", 1], ["c", 1], ["d", 1]]);
+    expect([...countBy(readLines(join(dir, "done.log")))].sort()).toEqual([
+      ["a", 1],
+      ["b", 1],
+      ["c", 1],
+      ["d", 1],
+    ]);
 
     // And a normal run has nothing left to do.
     const r4 = await runCli(cli, run, { cwd: dir });

@@ -26,7 +26,9 @@ describe.each([
     const args = ["run", "--items", "items.jsonl", "--run", "./process.sh", "--state-dir", "state"];
     const r = await runCli(cli, args, { cwd: dir, env });
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/error: --run '\.\/process\.sh' cannot run \(exit code 126: found but not executable: .*\): \.\/process\.sh is not executable: run `chmod \+x \.\/process\.sh`.*Stopped at item "item-1"; no item was marked failed/s);
+    expect(r.stderr).toMatch(
+      /error: --run '\.\/process\.sh' cannot run \(exit code 126: found but not executable: .*\): \.\/process\.sh is not executable: run `chmod \+x \.\/process\.sh`.*Stopped at item "item-1"; no item was marked failed/s,
+    );
     expect(r.stderr).not.toMatch(/✗/);
     expect(readJson<FailuresJson>(join(dir, "state", "failures.json")).failures).toEqual([]);
     const status = JSON.parse((await runCli(cli, ["status", "--json", "--state-dir", "state"], { cwd: dir })).stdout);
@@ -52,7 +54,11 @@ describe.each([
   it("exit 127 of one item after others succeeded is that item's own failure; the run goes on", async () => {
     const dir = newDir();
     writeFile(dir, "items.jsonl", items(4));
-    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--run", 'test "$ITEM_ID" != item-3 || exec no-such-tool-rb; true', "--state-dir", "state"], { cwd: dir, env });
+    const r = await runCli(
+      cli,
+      ["run", "--items", "items.jsonl", "--run", 'test "$ITEM_ID" != item-3 || exec no-such-tool-rb; true', "--state-dir", "state"],
+      { cwd: dir, env },
+    );
     expect(r.code, r.stderr).toBe(1);
     const { failures } = readJson<FailuresJson>(join(dir, "state", "failures.json"));
     expect(failures.map((f) => [f.id, f.kind])).toEqual([["item-3", "permanent"]]);

@@ -185,7 +185,11 @@ export function startCli(cli: string, args: string[], o: { cwd: string; env?: Re
 }
 
 /** Runs the CLI to its end; kills it (and fails) after timeoutMs. */
-export async function runCli(cli: string, args: string[], o: { cwd: string; env?: Record<string, string>; timeoutMs?: number; node?: string }): Promise<CliResult> {
+export async function runCli(
+  cli: string,
+  args: string[],
+  o: { cwd: string; env?: Record<string, string>; timeoutMs?: number; node?: string },
+): Promise<CliResult> {
   const p = startCli(cli, args, o);
   const timer = setTimeout(() => p.child.kill("SIGKILL"), o.timeoutMs ?? 60_000);
   try {
@@ -203,7 +207,9 @@ export { waitUntil } from "../support/wait-until.js";
 /** Lines of a file the handler appends to (empty when it does not exist yet). */
 export function readLines(path: string): string[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, "utf8").split("\n").filter((l) => l !== "");
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l !== "");
 }
 
 /** Counts of each value in a list. */

@@ -62,4 +62,3 @@ describe("bounded, interruptible input", () => {
     expect(r.stderr).toMatch(/2 processed/);
   });
 });
-

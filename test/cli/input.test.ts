@@ -90,7 +90,7 @@ describe("hostile item data reaches the handler intact and never executes", () =
 
   it("through plain lines, where the line is the id", async () => {
     const dir = recorderDir();
-    writeFile(dir, "items.txt", "alpha\n\n  spaced out  \n$(touch pwned)\n`touch pwned`; rm -rf .\n\"quoted\"\n");
+    writeFile(dir, "items.txt", 'alpha\n\n  spaced out  \n$(touch pwned)\n`touch pwned`; rm -rf .\n"quoted"\n');
     const r = await run(dir, ["--items", "items.txt"]);
     expect(r.code, r.stderr).toBe(0);
     const expected = ["alpha", "  spaced out  ", "$(touch pwned)", "`touch pwned`; rm -rf .", `"quoted"`];
@@ -102,7 +102,9 @@ describe("hostile item data reaches the handler intact and never executes", () =
   it("failure output with metacharacters lands in failures.json as text", async () => {
     const dir = newDir();
     writeFile(dir, "items.jsonl", JSON.stringify({ id: "$(touch pwned)" }) + "\n");
-    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--run", `printf '%s\\n' "$ITEM_ID" >&2; exit 1`, "--state-dir", "state"], { cwd: dir });
+    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--run", `printf '%s\\n' "$ITEM_ID" >&2; exit 1`, "--state-dir", "state"], {
+      cwd: dir,
+    });
     expect(r.code, r.stderr).toBe(1);
     const [f] = readJson<FailuresJson>(join(dir, "state", "failures.json")).failures;
     expect(f).toMatchObject({ id: "$(touch pwned)", kind: "permanent", error: "exit code 1: $(touch pwned)" });
@@ -159,13 +161,21 @@ describe("malformed input is rejected before any work, naming the file and line"
 
   it("duplicate ids → a warning with line numbers; the first occurrence is processed once", async () => {
     const dir = recorderDir();
-    writeFile(dir, "items.jsonl", ['{"id":"a","v":1}', '{"id":"b","v":2}', '{"id":"a","v":3}', '{"id":"c","v":4}', '{"id":"b","v":5}'].join("\n") + "\n");
+    writeFile(
+      dir,
+      "items.jsonl",
+      ['{"id":"a","v":1}', '{"id":"b","v":2}', '{"id":"a","v":3}', '{"id":"c","v":4}', '{"id":"b","v":5}'].join("\n") + "\n",
+    );
     const r = await run(dir, ["--items", "items.jsonl"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/2 duplicate id\(s\) skipped/);
     expect(r.stderr).toMatch(/items\.jsonl:3: id "a" already on line 1/);
     expect(r.stderr).toMatch(/items\.jsonl:5: id "b" already on line 2/);
-    expect(seen(dir).map((s) => [s.id, JSON.parse(s.json!).v])).toEqual([["a", 1], ["b", 2], ["c", 4]]);
+    expect(seen(dir).map((s) => [s.id, JSON.parse(s.json!).v])).toEqual([
+      ["a", 1],
+      ["b", 2],
+      ["c", 4],
+    ]);
   });
 });
 
@@ -186,11 +196,17 @@ describe("item formats", () => {
 
   it("a JSON array over several lines, with brackets inside strings and numeric ids", async () => {
     const dir = recorderDir();
-    const items = [{ id: "a", tags: ["x", "]", "[,"], nested: { k: "},{" } }, { id: 42, v: null }];
+    const items = [
+      { id: "a", tags: ["x", "]", "[,"], nested: { k: "},{" } },
+      { id: 42, v: null },
+    ];
     writeFile(dir, "items.json", "[\n  " + items.map((i) => JSON.stringify(i, null, 2)).join(",\n  ") + "\n]\n");
     const r = await run(dir, ["--items", "items.json"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(seen(dir).map((s) => [s.id, JSON.parse(s.json!)])).toEqual([["a", items[0]], ["42", items[1]]]);
+    expect(seen(dir).map((s) => [s.id, JSON.parse(s.json!)])).toEqual([
+      ["a", items[0]],
+      ["42", items[1]],
+    ]);
   });
 
   it("--items-format overrides the extension", async () => {
@@ -205,7 +221,11 @@ describe("item formats", () => {
     const dir = recorderDir();
     const r = await run(dir, ["--items-command", `for i in 1 2 3; do printf '{"id":"c%s","n":%s}\\n' $i $i; done`]);
     expect(r.code, r.stderr).toBe(0);
-    expect(seen(dir).map((s) => JSON.parse(s.json!))).toEqual([{ id: "c1", n: 1 }, { id: "c2", n: 2 }, { id: "c3", n: 3 }]);
+    expect(seen(dir).map((s) => JSON.parse(s.json!))).toEqual([
+      { id: "c1", n: 1 },
+      { id: "c2", n: 2 },
+      { id: "c3", n: 3 },
+    ]);
     const bad = await run(dir, ["--items-command", "echo 'the API is down' >&2; exit 3", "--state-dir", "state2"]);
     expect(bad.code, bad.stderr).toBe(2);
     expect(bad.stderr).toMatch(/--items-command: the command exited with 3/);
@@ -298,7 +318,11 @@ describe("a plain run prints no runtime warnings", () => {
     const dir = newDir();
     writeFile(dir, "items.txt", Array.from({ length: 40 }, (_, i) => `w${i}`).join("\n") + "\n");
     for (const extra of [[], ["--item-timeout", "10s"]]) {
-      const r = await runCli(cli, ["run", "--items", "items.txt", "--run", "sleep 0.05", "--concurrency", "8", "--state-dir", `state${extra.length}`, ...extra], { cwd: dir, node: path });
+      const r = await runCli(
+        cli,
+        ["run", "--items", "items.txt", "--run", "sleep 0.05", "--concurrency", "8", "--state-dir", `state${extra.length}`, ...extra],
+        { cwd: dir, node: path },
+      );
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).not.toMatch(/Warning|MaxListeners/);
     }
@@ -309,12 +333,16 @@ describe("status and failures", () => {
   async function stateWithFailures(): Promise<string> {
     const dir = newDir();
     writeFile(dir, "items.jsonl", ['{"id":"ok-1"}', '{"id":"bad-price","price":"abc"}', '{"id":"busy"}', '{"id":"ok-2"}'].join("\n") + "\n");
-    writeFile(dir, "h.sh", [
-      `case "$ITEM_ID" in`,
-      `  bad-price) echo 'price "abc" is not a number, see row 2' >&2; exit 1;;`,
-      `  busy) echo "503 from upstream" >&2; exit 75;;`,
-      `esac`,
-    ].join("\n") + "\n");
+    writeFile(
+      dir,
+      "h.sh",
+      [
+        `case "$ITEM_ID" in`,
+        `  bad-price) echo 'price "abc" is not a number, see row 2' >&2; exit 1;;`,
+        `  busy) echo "503 from upstream" >&2; exit 75;;`,
+        `esac`,
+      ].join("\n") + "\n",
+    );
     const r = await runCli(cli, ["run", "--items", "items.jsonl", "--run", "sh h.sh", "--max-attempts", "2", "--backoff", "10ms"], { cwd: dir });
     expect(r.code, r.stderr).toBe(1);
     return dir;

@@ -19,7 +19,19 @@ describe("items as written", () => {
   it("--run: two ids that round to one double are two items, each command gets its line as written", async () => {
     const dir = newDir();
     writeFile(dir, "items.jsonl", ITEMS.join("\n") + "\n");
-    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--run", 'printf "%s %s\\n" "$ITEM_ID" "$ITEM_JSON" >> got.log; cat >> stdin.log; echo >> stdin.log', "--state-dir", "state"], { cwd: dir });
+    const r = await runCli(
+      cli,
+      [
+        "run",
+        "--items",
+        "items.jsonl",
+        "--run",
+        'printf "%s %s\\n" "$ITEM_ID" "$ITEM_JSON" >> got.log; cat >> stdin.log; echo >> stdin.log',
+        "--state-dir",
+        "state",
+      ],
+      { cwd: dir },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/duplicate/);
     expect(readLines(join(dir, "got.log")).sort()).toEqual([`9007199254740992 ${ITEMS[1]}`, `9007199254740993 ${ITEMS[0]}`]);
@@ -29,13 +41,17 @@ describe("items as written", () => {
   it("--worker: the request carries the item as written", async () => {
     const dir = newDir();
     writeFile(dir, "items.json", `[\n  ${ITEMS[0]},\n  {"id": "pretty",\n   "n": 98765432109876543210}\n]\n`);
-    writeFile(dir, "worker.sh", [
-      "while IFS= read -r req; do",
-      '  printf "%s\\n" "$req" >> requests.log',
-      '  id=$(printf "%s" "$req" | sed -E \'s/^\\{"id":"([^"]*)".*/\\1/\')',
-      '  printf \'{"id":"%s","ok":true}\\n\' "$id"',
-      "done",
-    ].join("\n") + "\n");
+    writeFile(
+      dir,
+      "worker.sh",
+      [
+        "while IFS= read -r req; do",
+        '  printf "%s\\n" "$req" >> requests.log',
+        '  id=$(printf "%s" "$req" | sed -E \'s/^\\{"id":"([^"]*)".*/\\1/\')',
+        '  printf \'{"id":"%s","ok":true}\\n\' "$id"',
+        "done",
+      ].join("\n") + "\n",
+    );
     const r = await runCli(cli, ["run", "--items", "items.json", "--worker", "sh worker.sh", "--state-dir", "state"], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const requests = readLines(join(dir, "requests.log"));

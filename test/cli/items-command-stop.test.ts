@@ -15,12 +15,18 @@ beforeAll(() => {
 const newDir = tempDirsPerTest("rb-items-command-stop-");
 
 describe("a stop while --items-command runs", () => {
-  it.each([["SIGINT", 130], ["SIGTERM", 143]] as const)("%s: the command's process group is stopped, exit %i, nothing run", async (signal, code) => {
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("%s: the command's process group is stopped, exit %i, nothing run", async (signal, code) => {
     const dir = newDir();
     // The shell starts a child (sleep) and records both pids; the items never come.
     const itemsCommand = "echo $$ > shell.pid; sleep 60 & echo $! > child.pid; wait";
     const p = startCli(cli, ["run", "--items-command", itemsCommand, "--run", "echo ran >> ran.log"], { cwd: dir });
-    await waitUntil(() => existsSync(join(dir, "child.pid")) && readFileSync(join(dir, "child.pid"), "utf8").trim() !== "", "the items command to start");
+    await waitUntil(
+      () => existsSync(join(dir, "child.pid")) && readFileSync(join(dir, "child.pid"), "utf8").trim() !== "",
+      "the items command to start",
+    );
     const pids = ["shell.pid", "child.pid"].map((f) => Number(readFileSync(join(dir, f), "utf8").trim()));
     p.child.kill(signal);
     const r = await p.done;

@@ -63,7 +63,9 @@ function setup(items: Array<{ id: string; kind: string }>): string {
   return dir;
 }
 const calls = (dir: string, id?: string, event = "start"): Call[] =>
-  readLines(join(dir, "calls.jsonl")).map((l) => JSON.parse(l) as Call).filter((c) => (id === undefined || c.id === id) && c.event === event);
+  readLines(join(dir, "calls.jsonl"))
+    .map((l) => JSON.parse(l) as Call)
+    .filter((c) => (id === undefined || c.id === id) && c.event === event);
 
 describe("--module", () => {
   it("classifies errors: 503 and network errors retried, 400 permanent, ctx.TransientError retried after retryAfterMs", async () => {
@@ -75,7 +77,11 @@ describe("--module", () => {
       { id: "transient", kind: "transient" },
     ];
     const dir = setup(items);
-    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--module", "handler.mjs", "--backoff", "10ms", "--concurrency", "2", "--state-dir", "state"], { cwd: dir });
+    const r = await runCli(
+      cli,
+      ["run", "--items", "items.jsonl", "--module", "handler.mjs", "--backoff", "10ms", "--concurrency", "2", "--state-dir", "state"],
+      { cwd: dir },
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(readLines(join(dir, "done.log")).sort()).toEqual(["network", "ok", "s503", "transient"]);
     expect(calls(dir, "s503").map((c) => c.attempt)).toEqual([1, 2]);
@@ -96,8 +102,14 @@ describe("--module", () => {
   });
 
   it("ctx.idempotencyKey is stable across attempts and runs, distinct per item, and equals IDEMPOTENCY_KEY of --run", async () => {
-    const dir = setup([{ id: "s503", kind: "s503" }, { id: "s400", kind: "s400" }, { id: "ok", kind: "ok" }]);
-    const r1 = await runCli(cli, ["run", "--items", "items.jsonl", "--module", "handler.mjs", "--backoff", "10ms", "--state-dir", "state"], { cwd: dir });
+    const dir = setup([
+      { id: "s503", kind: "s503" },
+      { id: "s400", kind: "s400" },
+      { id: "ok", kind: "ok" },
+    ]);
+    const r1 = await runCli(cli, ["run", "--items", "items.jsonl", "--module", "handler.mjs", "--backoff", "10ms", "--state-dir", "state"], {
+      cwd: dir,
+    });
     expect(r1.code, r1.stderr).toBe(1);
     const r2 = await runCli(cli, ["run", "--retry-failures", "--module", "handler.mjs", "--state-dir", "state"], { cwd: dir });
     expect(r2.code, r2.stderr).toBe(1);
@@ -112,15 +124,26 @@ describe("--module", () => {
     for (const k of keys) expect(k).toMatch(/^[0-9a-f]{32}$/);
 
     // The command handler gets the same key for the same id.
-    await runCli(cli, ["run", "--items", "items.jsonl", "--run", `printf '%s %s\\n' "$ITEM_ID" "$IDEMPOTENCY_KEY" >> keys.log`, "--state-dir", "state-run"], { cwd: dir });
+    await runCli(
+      cli,
+      ["run", "--items", "items.jsonl", "--run", `printf '%s %s\\n' "$ITEM_ID" "$IDEMPOTENCY_KEY" >> keys.log`, "--state-dir", "state-run"],
+      { cwd: dir },
+    );
     const fromRun = new Map(readLines(join(dir, "keys.log")).map((l) => l.split(" ") as [string, string]));
     expect(fromRun.get("s400")).toBe(s400[0]!.key);
     expect(fromRun.get("s503")).toBe(s503[0]!.key);
   });
 
   it("ctx.signal fires on SIGINT once the grace is over; cut-off items are not failures but left for the next run", async () => {
-    const dir = setup([{ id: "a", kind: "wait-for-abort" }, { id: "b", kind: "wait-for-abort" }]);
-    const run = startCli(cli, ["run", "--items", "items.jsonl", "--module", "handler.mjs", "--concurrency", "2", "--shutdown-grace", "300ms", "--state-dir", "state"], { cwd: dir });
+    const dir = setup([
+      { id: "a", kind: "wait-for-abort" },
+      { id: "b", kind: "wait-for-abort" },
+    ]);
+    const run = startCli(
+      cli,
+      ["run", "--items", "items.jsonl", "--module", "handler.mjs", "--concurrency", "2", "--shutdown-grace", "300ms", "--state-dir", "state"],
+      { cwd: dir },
+    );
     await waitUntil(() => calls(dir, undefined, "waiting").length === 2, "both items waiting");
     const sigintAt = Date.now();
     run.child.kill("SIGINT");
@@ -128,7 +151,10 @@ describe("--module", () => {
     expect(r.code, r.stderr).toBe(130);
     expect(Date.now() - sigintAt).toBeLessThan(3000);
     const aborted = calls(dir, undefined, "aborted");
-    expect(aborted.map((c) => [c.id, c.aborted]).sort()).toEqual([["a", true], ["b", true]]);
+    expect(aborted.map((c) => [c.id, c.aborted]).sort()).toEqual([
+      ["a", true],
+      ["b", true],
+    ]);
     // Fired after the grace, not at once: in-flight items get the grace to finish.
     for (const c of aborted) expect(c.at - sigintAt).toBeGreaterThanOrEqual(250);
     expect(readJson<FailuresJson>(join(dir, "state", "failures.json")).failures).toEqual([]);
@@ -138,7 +164,9 @@ describe("--module", () => {
 
   it("a module that ignores its signal does not hold the shutdown", async () => {
     const dir = setup([{ id: "stuck", kind: "ignore-abort" }]);
-    const run = startCli(cli, ["run", "--items", "items.jsonl", "--module", "handler.mjs", "--shutdown-grace", "500ms", "--state-dir", "state"], { cwd: dir });
+    const run = startCli(cli, ["run", "--items", "items.jsonl", "--module", "handler.mjs", "--shutdown-grace", "500ms", "--state-dir", "state"], {
+      cwd: dir,
+    });
     await waitUntil(() => calls(dir, undefined, "waiting").length === 1, "the item waiting");
     const sigtermAt = Date.now();
     run.child.kill("SIGTERM");

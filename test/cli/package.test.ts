@@ -23,7 +23,8 @@ describe("the command line as an npm package", () => {
 
   it("installs no dependencies: every library is bundled into dist/cli, so they are devDependencies", () => {
     expect(packageJson.dependencies ?? {}).toEqual({});
-    for (const lib of ["commander", "csv-parse", "csv-stringify", "parse-duration", "@actions/core"]) expect(packageJson.devDependencies).toHaveProperty(lib);
+    for (const lib of ["commander", "csv-parse", "csv-stringify", "parse-duration", "@actions/core"])
+      expect(packageJson.devDependencies).toHaveProperty(lib);
     expect(packageJson.bin["resumable-batch"]).toBe("dist/cli/index.js");
     expect(packageJson.files).toContain("dist/cli");
   });
@@ -31,7 +32,8 @@ describe("the command line as an npm package", () => {
   it("the bundle imports nothing but Node's own modules", () => {
     const bundle = readFileSync(prepareCli(), "utf8");
     const imported = new Set<string>();
-    for (const m of bundle.matchAll(/\bfrom\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)|\brequire\(\s*"([^"]+)"\s*\)/g)) imported.add((m[1] ?? m[2] ?? m[3])!);
+    for (const m of bundle.matchAll(/\bfrom\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)|\brequire\(\s*"([^"]+)"\s*\)/g))
+      imported.add((m[1] ?? m[2] ?? m[3])!);
     const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
     // Only what looks like a package name: the bundle's strings contain `from "…"` too.
     const packages = [...imported].filter((name) => /^(@[a-z0-9-]+\/)?[a-z0-9][\w.-]*(\/[\w./-]+)?$/i.test(name));

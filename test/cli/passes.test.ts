@@ -22,7 +22,11 @@ const calls = (dir: string): Array<[string, string]> => {
   } catch {
     return [];
   }
-  return text.trim().split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]);
+  return text
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.split(" ") as [string, string]);
 };
 const items = (dir: string, list: unknown[]) => writeFile(dir, "items.jsonl", list.map((i) => JSON.stringify(i)).join("\n") + "\n");
 
@@ -49,7 +53,14 @@ describe("passes on the command line", () => {
     for (const [id, key] of passTwo) expect(key).not.toBe(passOne.get(id));
 
     const status = JSON.parse((await runCli(cli, ["status", "--json"], { cwd: dir })).stdout);
-    expect(status).toMatchObject({ pass: 2, done: 2, passes: [{ pass: 1, succeeded: 2, failed: 0, runs: 2 }, { pass: 2, succeeded: 2, runs: 1 }] });
+    expect(status).toMatchObject({
+      pass: 2,
+      done: 2,
+      passes: [
+        { pass: 1, succeeded: 2, failed: 0, runs: 2 },
+        { pass: 2, succeeded: 2, runs: 1 },
+      ],
+    });
     const text = (await runCli(cli, ["status"], { cwd: dir })).stdout;
     expect(text).toMatch(/pass:\s+pass 2 is complete/);
     expect(text).toMatch(/passes:\s+pass 1: 2 succeeded, 0 failed, 2 run\(s\)/);
@@ -57,10 +68,16 @@ describe("passes on the command line", () => {
 
   it("processes only the items whose version field changed, and counts them", async () => {
     const dir = newDir();
-    items(dir, [{ id: "a", rev: 1, note: "x" }, { id: "b", rev: 1, note: "x" }]);
+    items(dir, [
+      { id: "a", rev: 1, note: "x" },
+      { id: "b", rev: 1, note: "x" },
+    ]);
     const args = ["run", "--items", "items.jsonl", "--run", HANDLER, "--reprocess-changed", "--version-field", "rev"];
     expect((await runCli(cli, args, { cwd: dir })).code).toBe(0);
-    items(dir, [{ id: "a", rev: 1, note: "changed, but not its revision" }, { id: "b", rev: 2, note: "x" }]);
+    items(dir, [
+      { id: "a", rev: 1, note: "changed, but not its revision" },
+      { id: "b", rev: 2, note: "x" },
+    ]);
     const second = await runCli(cli, args, { cwd: dir });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toMatch(/1 processed \(1 succeeded, 0 failed, 1 changed since done\)/);

@@ -15,11 +15,9 @@ beforeAll(() => {
 const newDir = tempDirsPerTest("rb-poison-");
 
 const DEPTH = 5000;
-const ITEMS = [
-  JSON.stringify({ id: "before" }),
-  `{"id":"deep","data":${"[".repeat(DEPTH)}${"]".repeat(DEPTH)}}`,
-  JSON.stringify({ id: "after" }),
-].join("\n") + "\n";
+const ITEMS =
+  [JSON.stringify({ id: "before" }), `{"id":"deep","data":${"[".repeat(DEPTH)}${"]".repeat(DEPTH)}}`, JSON.stringify({ id: "after" })].join("\n") +
+  "\n";
 
 const MODULE = `
 import { appendFileSync } from "node:fs";
@@ -39,8 +37,16 @@ for line in sys.stdin:
 `;
 
 describe.each([
-  { handler: "--run", value: `echo "$ITEM_ID" >> done.log`, reason: /^the item cannot be written as JSON: Maximum call stack size exceeded \(nested too deeply\?\)/ },
-  { handler: "--module", value: "handler.mjs", reason: /^cannot sync a record this deep; the item cannot be written as JSON: .*, so it is stored without its data$/ },
+  {
+    handler: "--run",
+    value: `echo "$ITEM_ID" >> done.log`,
+    reason: /^the item cannot be written as JSON: Maximum call stack size exceeded \(nested too deeply\?\)/,
+  },
+  {
+    handler: "--module",
+    value: "handler.mjs",
+    reason: /^cannot sync a record this deep; the item cannot be written as JSON: .*, so it is stored without its data$/,
+  },
   { handler: "--worker", value: "python3 worker.py", reason: /^the item cannot be written as JSON: Maximum call stack size exceeded/ },
 ])("an item nested 5,000 deep with $handler", ({ handler, value, reason }) => {
   it("fails alone with the reason; the others are done; the next run repeats nothing", async () => {

@@ -55,7 +55,7 @@ describe("the demo's sync with results", () => {
     expect(new Set(rows.map((r) => r.id)).size).toBe(999);
     expect(rows.some((r) => r.id === "cus_0612")).toBe(false);
     expect(Object.keys(rows[0]!)).toEqual(["id", "name", "mrr_usd", "idempotency_key", "finishedAt", "durationMs", "attempts"]);
-    expect(rows.find((r) => r.id === "cus_0007")!.name).toBe("'=HYPERLINK(\"x\")");
+    expect(rows.find((r) => r.id === "cus_0007")!.name).toBe('\'=HYPERLINK("x")');
     expect(rows.find((r) => r.id === "cus_0999")!.mrr_usd).toBe("9990");
     const failures = JSON.parse(readFileSync(join(dir, ".resumable-batch/failures.json"), "utf8")).failures;
     expect(failures.map((f: { id: string }) => f.id)).toEqual(["cus_0612"]);

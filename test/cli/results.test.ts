@@ -15,49 +15,85 @@ beforeAll(() => {
 const newDir = tempDirsPerTest("rb-results-");
 
 const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
-const lines = (text: string) => text.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+const lines = (text: string) =>
+  text
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 describe("results from each kind of handler", () => {
   it("a command: its stdout, JSON when it parses, else trimmed text; the job log has its exit status", async () => {
     const dir = newDir();
-    writeFile(dir, "items.jsonl", jsonl([{ id: "a", n: 1 }, { id: "b", n: 2 }, { id: "bad", n: 3 }]));
+    writeFile(
+      dir,
+      "items.jsonl",
+      jsonl([
+        { id: "a", n: 1 },
+        { id: "b", n: 2 },
+        { id: "bad", n: 3 },
+      ]),
+    );
     const command = 'echo "working on $ITEM_ID" >&2; case "$ITEM_ID" in a) echo "{\\"total\\": 10}";; b) echo "  text for b  ";; *) exit 7;; esac';
     const run = await runCli(cli, ["run", "--items", "items.jsonl", "--run", command, "--results"], { cwd: dir });
     expect(run.code).toBe(1);
     const results = await runCli(cli, ["results"], { cwd: dir });
     expect(results.code).toBe(0);
-    expect(lines(results.stdout).map((r) => [r.id, r.result, r.attempts])).toEqual([["a", { total: 10 }, 1], ["b", "text for b", 1]]);
+    expect(lines(results.stdout).map((r) => [r.id, r.result, r.attempts])).toEqual([
+      ["a", { total: 10 }, 1],
+      ["b", "text for b", 1],
+    ]);
     const log = await runCli(cli, ["log"], { cwd: dir });
-    expect(lines(log.stdout).map((o) => [o.id, o.ok, o.exitStatus, o.kind])).toEqual([["a", true, 0, undefined], ["b", true, 0, undefined], ["bad", false, 7, "permanent"]]);
+    expect(lines(log.stdout).map((o) => [o.id, o.ok, o.exitStatus, o.kind])).toEqual([
+      ["a", true, 0, undefined],
+      ["b", true, 0, undefined],
+      ["bad", false, 7, "permanent"],
+    ]);
   });
 
   it("a module: its return value; one over --max-result-size fails its item with the reason", async () => {
     const dir = newDir();
     writeFile(dir, "items.jsonl", jsonl([{ id: "a" }, { id: "huge" }, { id: "none" }]));
-    writeFile(dir, "handler.mjs", `export default async (item) => item.id === "huge" ? { blob: "x".repeat(5000) } : item.id === "none" ? undefined : { synced: item.id };\n`);
+    writeFile(
+      dir,
+      "handler.mjs",
+      `export default async (item) => item.id === "huge" ? { blob: "x".repeat(5000) } : item.id === "none" ? undefined : { synced: item.id };\n`,
+    );
     const run = await runCli(cli, ["run", "--items", "items.jsonl", "--module", "handler.mjs", "--results", "--max-result-size", "4k"], { cwd: dir });
     expect(run.code).toBe(1);
     const failures = JSON.parse(readFileSync(join(dir, ".resumable-batch/failures.json"), "utf8")).failures;
-    expect(failures).toMatchObject([{ id: "huge", kind: "permanent", error: expect.stringMatching(/^the result is 4\.9 KiB, over max-result-size 4 KiB/) }]);
+    expect(failures).toMatchObject([
+      { id: "huge", kind: "permanent", error: expect.stringMatching(/^the result is 4\.9 KiB, over max-result-size 4 KiB/) },
+    ]);
     const results = lines((await runCli(cli, ["results"], { cwd: dir })).stdout);
-    expect(results.map((r) => [r.id, r.result])).toEqual([["a", { synced: "a" }], ["none", undefined]]);
+    expect(results.map((r) => [r.id, r.result])).toEqual([
+      ["a", { synced: "a" }],
+      ["none", undefined],
+    ]);
     expect(results[1]).not.toHaveProperty("result");
   });
 
   it("a worker: the answer's result", async () => {
     const dir = newDir();
     writeFile(dir, "items.jsonl", jsonl([{ id: "a" }, { id: "b" }]));
-    writeFile(dir, "worker.mjs", `
+    writeFile(
+      dir,
+      "worker.mjs",
+      `
 import { createInterface } from "node:readline";
 for await (const line of createInterface({ input: process.stdin })) {
   const req = JSON.parse(line);
   console.log(JSON.stringify({ id: req.id, ok: true, result: { upper: req.id.toUpperCase(), attempt: req.attempt } }));
 }
-`);
+`,
+    );
     const run = await runCli(cli, ["run", "--items", "items.jsonl", "--worker", `"${process.execPath}" worker.mjs`, "--results"], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     const results = lines((await runCli(cli, ["results"], { cwd: dir })).stdout);
-    expect(results.map((r) => [r.id, r.result])).toEqual([["a", { upper: "A", attempt: 1 }], ["b", { upper: "B", attempt: 1 }]]);
+    expect(results.map((r) => [r.id, r.result])).toEqual([
+      ["a", { upper: "A", attempt: 1 }],
+      ["b", { upper: "B", attempt: 1 }],
+    ]);
   });
 });
 
@@ -71,11 +107,19 @@ describe("resumable-batch results and log", () => {
     expect(out.code).toBe(0);
     expect(out.stderr).toMatch(/2 results written to .*synced\.csv/);
     const rows = parse(readFileSync(join(dir, "synced.csv"), "utf8"), { columns: true }) as Array<Record<string, string>>;
-    expect(rows.map((r) => [r.id, r.name, r.formula])).toEqual([["a", "a", "'=1+1"], ["b", "b", "'=1+1"]]);
+    expect(rows.map((r) => [r.id, r.name, r.formula])).toEqual([
+      ["a", "a", "'=1+1"],
+      ["b", "b", "'=1+1"],
+    ]);
 
     await runCli(cli, ["run", "--items", "items.jsonl", "--module", "handler.mjs", "--state-dir", "bare"], { cwd: dir });
-    const bare = parse((await runCli(cli, ["results", "--state-dir", "bare", "--format", "csv"], { cwd: dir })).stdout, { columns: true }) as Array<Record<string, string>>;
-    expect(bare.map((r) => [r.id, r.result, r.attempts])).toEqual([["a", "", "1"], ["b", "", "1"]]);
+    const bare = parse((await runCli(cli, ["results", "--state-dir", "bare", "--format", "csv"], { cwd: dir })).stdout, { columns: true }) as Array<
+      Record<string, string>
+    >;
+    expect(bare.map((r) => [r.id, r.result, r.attempts])).toEqual([
+      ["a", "", "1"],
+      ["b", "", "1"],
+    ]);
   });
 
   it("log --format csv lists every outcome, failures included", async () => {
@@ -83,7 +127,10 @@ describe("resumable-batch results and log", () => {
     writeFile(dir, "items.txt", "ok-1\nbad-2\n");
     await runCli(cli, ["run", "--items", "items.txt", "--run", 'test "${ITEM_ID#bad}" = "$ITEM_ID"', "--max-attempts", "1"], { cwd: dir });
     const log = parse((await runCli(cli, ["log", "--format", "csv"], { cwd: dir })).stdout, { columns: true }) as Array<Record<string, string>>;
-    expect(log.map((r) => [r.id, r.ok, r.exitStatus, r.kind])).toEqual([["ok-1", "true", "0", ""], ["bad-2", "false", "1", "permanent"]]);
+    expect(log.map((r) => [r.id, r.ok, r.exitStatus, r.kind])).toEqual([
+      ["ok-1", "true", "0", ""],
+      ["bad-2", "false", "1", "permanent"],
+    ]);
     expect(Number(log[0]!.durationMs)).toBeGreaterThanOrEqual(0);
     expect(Date.parse(log[1]!.finishedAt)).toBeGreaterThanOrEqual(Date.parse(log[1]!.startedAt));
   });
@@ -113,6 +160,9 @@ describe("resumable-batch results and log", () => {
     const redo = await runCli(cli, ["run", "--items", "items.txt", "--run", "echo again", "--results", "--redo-ids", "redo.txt"], { cwd: dir });
     expect(redo.stderr).toMatch(/redo-ids: processing 1 done item\(s\) again with a new idempotency key/);
     const results = lines((await runCli(cli, ["results"], { cwd: dir })).stdout);
-    expect(results.map((r) => [r.id, r.result, r.redone])).toEqual([["a", "fixed", undefined], ["c", "again", true]]);
+    expect(results.map((r) => [r.id, r.result, r.redone])).toEqual([
+      ["a", "fixed", undefined],
+      ["c", "again", true],
+    ]);
   });
 });

@@ -116,7 +116,10 @@ it(`every item is done exactly once, up to what was in flight or unflushed at ea
       return most;
     };
     return {
-      run: k.run, killedAfterMs: k.afterMs, doneInRun: mine.length, repeated,
+      run: k.run,
+      killedAfterMs: k.afterMs,
+      doneInRun: mine.length,
+      repeated,
       strictBound: CONCURRENCY + mostWithin(FLUSH_INTERVAL_MS),
       bound: CONCURRENCY + mostWithin(FLUSH_INTERVAL_MS + TIMER_LATENESS_MS),
     };

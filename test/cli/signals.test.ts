@@ -93,7 +93,19 @@ describe("SIGINT / SIGTERM mid-run, then resume", () => {
     const ids = itemIds(6);
     writeFile(dir, "items.txt", ids.join("\n") + "\n");
     writeFile(dir, "h.sh", `printf '%s\\n' "$ITEM_ID" >> started.log\nsleep "$SLEEP"\nprintf '%s\\n' "$ITEM_ID" >> done.log\n`);
-    const args = (sleep: string) => ["run", "--items", "items.txt", "--run", `SLEEP=${sleep} sh h.sh`, "--concurrency", "3", "--shutdown-grace", "300ms", "--state-dir", "state"];
+    const args = (sleep: string) => [
+      "run",
+      "--items",
+      "items.txt",
+      "--run",
+      `SLEEP=${sleep} sh h.sh`,
+      "--concurrency",
+      "3",
+      "--shutdown-grace",
+      "300ms",
+      "--state-dir",
+      "state",
+    ];
     const run1 = startCli(cli, args("20"), { cwd: dir });
     await waitUntil(() => readLines(join(dir, "started.log")).length === 3, "3 items started");
     const sigintAt = Date.now();
@@ -113,7 +125,19 @@ describe("SIGINT / SIGTERM mid-run, then resume", () => {
   it("a second SIGINT skips the rest of the grace", async () => {
     const dir = newDir();
     writeFile(dir, "items.txt", "a\nb\n");
-    const args = ["run", "--items", "items.txt", "--run", `printf x >> started.log; sleep 20`, "--concurrency", "2", "--shutdown-grace", "30s", "--state-dir", "state"];
+    const args = [
+      "run",
+      "--items",
+      "items.txt",
+      "--run",
+      `printf x >> started.log; sleep 20`,
+      "--concurrency",
+      "2",
+      "--shutdown-grace",
+      "30s",
+      "--state-dir",
+      "state",
+    ];
     const run = startCli(cli, args, { cwd: dir });
     await waitUntil(() => (readLines(join(dir, "started.log"))[0] ?? "").length === 2, "both items started");
     run.child.kill("SIGINT");
@@ -148,8 +172,15 @@ describe.each(["1", "0"])("handler processes do not outlive the run (RESUMABLE_B
     // the default 5s, whose SIGTERM + 1s SIGKILL must still fit the runner's 7.5s window.
     for (const grace of ["500ms", "1s", "5s"]) {
       const state = `state-${grace}`;
-      const run = startCli(cli, ["run", "--items", "items.txt", "--run", "sh h.sh", "--concurrency", "2", "--shutdown-grace", grace, "--state-dir", state], { cwd: dir, env: { RESUMABLE_BATCH_SPAWN_SERVER: spawnServer } });
-      await waitUntil(() => readLines(join(dir, "ignorer.pid")).length === 1 && readLines(join(dir, "grandchild.pid")).length === 1, "both handlers started");
+      const run = startCli(
+        cli,
+        ["run", "--items", "items.txt", "--run", "sh h.sh", "--concurrency", "2", "--shutdown-grace", grace, "--state-dir", state],
+        { cwd: dir, env: { RESUMABLE_BATCH_SPAWN_SERVER: spawnServer } },
+      );
+      await waitUntil(
+        () => readLines(join(dir, "ignorer.pid")).length === 1 && readLines(join(dir, "grandchild.pid")).length === 1,
+        "both handlers started",
+      );
       const ignorer = Number(readLines(join(dir, "ignorer.pid"))[0]);
       const grandchild = Number(readLines(join(dir, "grandchild.pid"))[0]);
       leftovers.push(ignorer, grandchild);
@@ -164,8 +195,14 @@ describe.each(["1", "0"])("handler processes do not outlive the run (RESUMABLE_B
       console.log(`[signals] handler ignoring SIGTERM, --shutdown-grace ${grace}: SIGINT → exit ${stopMs}ms`);
       expect(stopMs).toBeLessThan(RUNNER_SIGINT_TO_SIGTERM_MS);
       // Signals are delivered asynchronously; give the kernel a moment, not the handler.
-      await waitUntil(() => !isRunning(ignorer) && !isRunning(grandchild), `handler processes gone after the run (grace ${grace})`, 500).catch(() => {});
-      expect({ grace, ignorerRunning: isRunning(ignorer), grandchildRunning: isRunning(grandchild) }).toEqual({ grace, ignorerRunning: false, grandchildRunning: false });
+      await waitUntil(() => !isRunning(ignorer) && !isRunning(grandchild), `handler processes gone after the run (grace ${grace})`, 500).catch(
+        () => {},
+      );
+      expect({ grace, ignorerRunning: isRunning(ignorer), grandchildRunning: isRunning(grandchild) }).toEqual({
+        grace,
+        ignorerRunning: false,
+        grandchildRunning: false,
+      });
       expect(readLines(join(dir, "done.log"))).toEqual([]);
       cleanupPidFiles(dir);
     }

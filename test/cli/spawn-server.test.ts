@@ -45,7 +45,17 @@ describe.each(["1", "0"])("RESUMABLE_BATCH_SPAWN_SERVER=%s", (flag) => {
     const dir = newDir();
     const ids = itemIds(40);
     writeFile(dir, "items.txt", ids.join("\n") + "\n");
-    const args = ["run", "--items", "items.txt", "--run", `sleep 0.3; printf '%s\\n' "$ITEM_ID" >> done.log`, "--concurrency", "3", "--state-dir", "state"];
+    const args = [
+      "run",
+      "--items",
+      "items.txt",
+      "--run",
+      `sleep 0.3; printf '%s\\n' "$ITEM_ID" >> done.log`,
+      "--concurrency",
+      "3",
+      "--state-dir",
+      "state",
+    ];
     const run = startInOwnGroup(args, dir, { RESUMABLE_BATCH_SPAWN_SERVER: flag });
     await waitUntil(() => readLines(join(dir, "done.log")).length >= 4, "4 items done");
     if (flag === "1") expect(spawnServerOf(run.child.pid!)).toBeDefined();
@@ -62,7 +72,10 @@ describe.each(["1", "0"])("RESUMABLE_BATCH_SPAWN_SERVER=%s", (flag) => {
 it("a CLI killed with SIGKILL leaves no spawn server and no command behind", async () => {
   const dir = newDir();
   writeFile(dir, "items.txt", "a\nb\n");
-  const run = startInOwnGroup(["run", "--items", "items.txt", "--run", `echo $$ >> pids.log; sleep 30`, "--concurrency", "2", "--state-dir", "state"], dir);
+  const run = startInOwnGroup(
+    ["run", "--items", "items.txt", "--run", `echo $$ >> pids.log; sleep 30`, "--concurrency", "2", "--state-dir", "state"],
+    dir,
+  );
   await waitUntil(() => readLines(join(dir, "pids.log")).length === 2, "both items started");
   for (const pid of readLines(join(dir, "pids.log"))) leftovers.push(Number(pid));
   const server = spawnServerOf(run.child.pid!);

@@ -6,7 +6,19 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { tempDirsPerTest, countBy, isRunning, prepareCli, readJson, readLines, runCli, startCli, waitUntil, writeFile, type FailuresJson } from "./helpers.js";
+import {
+  tempDirsPerTest,
+  countBy,
+  isRunning,
+  prepareCli,
+  readJson,
+  readLines,
+  runCli,
+  startCli,
+  waitUntil,
+  writeFile,
+  type FailuresJson,
+} from "./helpers.js";
 
 const hasPython = (() => {
   try {
@@ -86,7 +98,9 @@ function setup(items: Array<Record<string, unknown>>): string {
   return dir;
 }
 const requests = (dir: string, id?: string): Request[] =>
-  readLines(join(dir, "requests.jsonl")).map((l) => JSON.parse(l) as Request).filter((r) => id === undefined || r.id === id);
+  readLines(join(dir, "requests.jsonl"))
+    .map((l) => JSON.parse(l) as Request)
+    .filter((r) => id === undefined || r.id === id);
 const workerPids = (dir: string) => readLines(join(dir, "worker-pids.log")).map(Number);
 
 describe.skipIf(!hasPython)("--worker (python3)", () => {
@@ -98,7 +112,11 @@ describe.skipIf(!hasPython)("--worker (python3)", () => {
       { id: "dies", kind: "die" },
     ];
     const dir = setup(items);
-    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--concurrency", "2", "--backoff", "10ms", "--state-dir", "state"], { cwd: dir });
+    const r = await runCli(
+      cli,
+      ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--concurrency", "2", "--backoff", "10ms", "--state-dir", "state"],
+      { cwd: dir },
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(readLines(join(dir, "done.log")).sort()).toEqual([...items.filter((i) => i.kind !== "fail").map((i) => i.id)].sort());
     // Requests carry the protocol's fields.
@@ -123,13 +141,21 @@ describe.skipIf(!hasPython)("--worker (python3)", () => {
 
     const { failures } = readJson<FailuresJson>(join(dir, "state", "failures.json"));
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatchObject({ id: "bad", kind: "permanent", attempts: 1, error: "bad record: price 'abc' is not a number", item: items[8] });
+    expect(failures[0]).toMatchObject({
+      id: "bad",
+      kind: "permanent",
+      attempts: 1,
+      error: "bad record: price 'abc' is not a number",
+      item: items[8],
+    });
   });
 
   it("workers start while the items are checked; bad input (exit 2) still leaves none running", async () => {
     const dir = setup([{ id: "a", kind: "ok" }]);
     writeFile(dir, "items.jsonl", '{"id":"a"}\n{"id":\n');
-    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--concurrency", "2", "--state-dir", "state"], { cwd: dir });
+    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--concurrency", "2", "--state-dir", "state"], {
+      cwd: dir,
+    });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/items\.jsonl:2: not valid JSON/);
     // Both lanes' workers were started ahead of the first item, and shut down with the run.
@@ -139,10 +165,17 @@ describe.skipIf(!hasPython)("--worker (python3)", () => {
   });
 
   it("--item-timeout kills a hanging worker (kind timeout) and a fresh one takes the next item", async () => {
-    const dir = setup([{ id: "hangs", kind: "hang" }, { id: "after", kind: "ok" }]);
+    const dir = setup([
+      { id: "hangs", kind: "hang" },
+      { id: "after", kind: "ok" },
+    ]);
     const startedAt = Date.now();
     // The timeout covers starting a fresh worker too: leave room for python3 on a busy box.
-    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--item-timeout", "2s", "--max-attempts", "1", "--state-dir", "state"], { cwd: dir });
+    const r = await runCli(
+      cli,
+      ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--item-timeout", "2s", "--max-attempts", "1", "--state-dir", "state"],
+      { cwd: dir },
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(Date.now() - startedAt).toBeLessThan(15_000);
     expect(readJson<FailuresJson>(join(dir, "state", "failures.json")).failures.map((f) => [f.id, f.kind])).toEqual([["hangs", "timeout"]]);
@@ -155,7 +188,19 @@ describe.skipIf(!hasPython)("--worker (python3)", () => {
   it("SIGINT: in-flight items finish inside the grace, workers stop, exit 130; the next run finishes without repeats", async () => {
     const ids = Array.from({ length: 24 }, (_, i) => `slow-${i + 1}`);
     const dir = setup(ids.map((id) => ({ id, kind: "slow" })));
-    const args = ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--concurrency", "2", "--shutdown-grace", "5s", "--state-dir", "state"];
+    const args = [
+      "run",
+      "--items",
+      "items.jsonl",
+      "--worker",
+      "python3 worker.py",
+      "--concurrency",
+      "2",
+      "--shutdown-grace",
+      "5s",
+      "--state-dir",
+      "state",
+    ];
     const run = startCli(cli, args, { cwd: dir });
     await waitUntil(() => readLines(join(dir, "done.log")).length >= 4, "4 items done");
     const sigintAt = Date.now();
@@ -177,8 +222,15 @@ describe.skipIf(!hasPython)("--worker (python3)", () => {
   });
 
   it("SIGINT with hanging workers, one ignoring SIGTERM: killed after the grace, exit 130 in time", async () => {
-    const dir = setup([{ id: "hangs", kind: "hang" }, { id: "hangs-ignoring-term", kind: "hang-ignoring-term" }]);
-    const run = startCli(cli, ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--concurrency", "2", "--shutdown-grace", "500ms", "--state-dir", "state"], { cwd: dir });
+    const dir = setup([
+      { id: "hangs", kind: "hang" },
+      { id: "hangs-ignoring-term", kind: "hang-ignoring-term" },
+    ]);
+    const run = startCli(
+      cli,
+      ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--concurrency", "2", "--shutdown-grace", "500ms", "--state-dir", "state"],
+      { cwd: dir },
+    );
     await waitUntil(() => requests(dir).length === 2, "the workers got the items");
     const sigintAt = Date.now();
     run.child.kill("SIGINT");
@@ -189,16 +241,25 @@ describe.skipIf(!hasPython)("--worker (python3)", () => {
     for (const pid of workerPids(dir)) expect(isRunning(pid)).toBe(false);
     expect(readJson<FailuresJson>(join(dir, "state", "failures.json")).failures).toEqual([]);
   });
-  it("answers name the request: a logged {\"ok\":true} without the id is log output, an answer for another id restarts the worker", async () => {
-    const dir = setup([{ id: "a", kind: "ok" }, { id: "api", kind: "api-log" }, { id: "wrong", kind: "wrong-id" }, { id: "b", kind: "ok" }]);
-    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--backoff", "10ms", "--state-dir", "state"], { cwd: dir });
+  it('answers name the request: a logged {"ok":true} without the id is log output, an answer for another id restarts the worker', async () => {
+    const dir = setup([
+      { id: "a", kind: "ok" },
+      { id: "api", kind: "api-log" },
+      { id: "wrong", kind: "wrong-id" },
+      { id: "b", kind: "ok" },
+    ]);
+    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--backoff", "10ms", "--state-dir", "state"], {
+      cwd: dir,
+    });
     expect(r.code, r.stderr).toBe(1);
     // The API response the worker logged was not taken as the item's outcome.
     const { failures } = readJson<FailuresJson>(join(dir, "state", "failures.json"));
     expect(failures.map((f) => [f.id, f.error])).toEqual([["api", "bad record: api said no"]]);
     expect(r.stderr).toMatch(/the worker printed a line with "ok" but without the request's "id": taken as log output/);
     // The answer for another id was a protocol error: a fresh worker retried the item.
-    expect(r.stderr).toMatch(/↻ wrong: attempt 1 failed \(transient\): protocol error: the worker answered for id "someone-else" while "wrong" was in flight/);
+    expect(r.stderr).toMatch(
+      /↻ wrong: attempt 1 failed \(transient\): protocol error: the worker answered for id "someone-else" while "wrong" was in flight/,
+    );
     const tries = requests(dir, "wrong");
     expect(tries.map((q) => q.attempt)).toEqual([1, 2]);
     expect(tries[1]!.pid).not.toBe(tries[0]!.pid);
@@ -209,20 +270,29 @@ describe.skipIf(!hasPython)("--worker (python3)", () => {
   it("a worker that dies 3 times in a row before any answer stops the run: exit 2, no item failed", async () => {
     const dir = setup(Array.from({ length: 20 }, (_, i) => ({ id: `i-${i}`, kind: "ok" })));
     writeFile(dir, "worker.py", "import sys\nprint('ImportError: no module named requests', file=sys.stderr)\nsys.exit(1)\n");
-    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--backoff", "10ms", "--state-dir", "state"], { cwd: dir });
+    const r = await runCli(cli, ["run", "--items", "items.jsonl", "--worker", "python3 worker.py", "--backoff", "10ms", "--state-dir", "state"], {
+      cwd: dir,
+    });
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/error: --worker 'python3 worker\.py' died 3 times in a row without answering any item \(last: the worker exited \(exit code 1\): ImportError: no module named requests\).*no item was marked failed/s);
+    expect(r.stderr).toMatch(
+      /error: --worker 'python3 worker\.py' died 3 times in a row without answering any item \(last: the worker exited \(exit code 1\): ImportError: no module named requests\).*no item was marked failed/s,
+    );
     expect(readJson<FailuresJson>(join(dir, "state", "failures.json")).failures).toEqual([]);
     const status = JSON.parse((await runCli(cli, ["status", "--json", "--state-dir", "state"], { cwd: dir })).stdout);
     expect(status.done).toBe(0);
   });
 
   it("a worker script without its execute bit stops the run at once with the fix", async () => {
-    const dir = setup([{ id: "a", kind: "ok" }, { id: "b", kind: "ok" }]);
+    const dir = setup([
+      { id: "a", kind: "ok" },
+      { id: "b", kind: "ok" },
+    ]);
     writeFile(dir, "worker.sh", "#!/bin/sh\nexec python3 worker.py\n");
     const r = await runCli(cli, ["run", "--items", "items.jsonl", "--worker", "./worker.sh", "--state-dir", "state"], { cwd: dir });
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/--worker '\.\/worker\.sh' cannot run \(exit code 126.*\.\/worker\.sh is not executable: run `chmod \+x \.\/worker\.sh`/);
+    expect(r.stderr).toMatch(
+      /--worker '\.\/worker\.sh' cannot run \(exit code 126.*\.\/worker\.sh is not executable: run `chmod \+x \.\/worker\.sh`/,
+    );
     expect(readJson<FailuresJson>(join(dir, "state", "failures.json")).failures).toEqual([]);
   });
 });

@@ -19,10 +19,12 @@ useStandIn({
   wallTimeLabel: "action scenarios",
 });
 
-const itemsJsonl = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ id: `item-${String(i + 1).padStart(3, "0")}`, n: i + 1 })).join("\n") + "\n";
+const itemsJsonl = (n: number) =>
+  Array.from({ length: n }, (_, i) => JSON.stringify({ id: `item-${String(i + 1).padStart(3, "0")}`, n: i + 1 })).join("\n") + "\n";
 
 /** A handler that takes a while and then records the item in a file outside the workspace. */
-const HANDLER = 'sleep "${DELAY:-0.05}"; case ",$BROKEN," in *",$ITEM_ID,"*) echo "cannot sync $ITEM_ID: field email is invalid (attempt $ITEM_ATTEMPT)" >&2; exit 1;; esac; printf "%s\\n" "$ITEM_ID" >> "$RECORD"';
+const HANDLER =
+  'sleep "${DELAY:-0.05}"; case ",$BROKEN," in *",$ITEM_ID,"*) echo "cannot sync $ITEM_ID: field email is invalid (attempt $ITEM_ATTEMPT)" >&2; exit 1;; esac; printf "%s\\n" "$ITEM_ID" >> "$RECORD"';
 
 function describeRun(label: string, r: RunResult): void {
   const o = r.outputs;
@@ -86,7 +88,9 @@ describe.concurrent("the action across workflow runs", () => {
     describeRun("failures/1", run1);
     expect(run1.main.exitCode).toBe(0); // item failures keep the step green by default
     expect(run1.outputs).toMatchObject({ failed: "2", succeeded: "10" });
-    const failures1 = JSON.parse(await artifactFile(gh, run1.runId, (a) => a.name.includes(`${s.stateKey}-state`) && !a.expired, "failures.json")).failures;
+    const failures1 = JSON.parse(
+      await artifactFile(gh, run1.runId, (a) => a.name.includes(`${s.stateKey}-state`) && !a.expired, "failures.json"),
+    ).failures;
     expect(failures1.map((f: { id: string }) => f.id).sort()).toEqual(["item-003", "item-007"]);
     expect(failures1[0]).toMatchObject({ kind: "permanent", attempts: 1 });
     expect(failures1[0].error).toMatch(/field email is invalid/);
@@ -94,10 +98,18 @@ describe.concurrent("the action across workflow runs", () => {
     expect(runLog(run1)).toMatch(/::error.*item-00[37]/);
 
     // The cause of item-003 is fixed; item-007 is still broken.
-    const run2 = await playRun({ gh, runId: nextRunId++, inputs: { ...inputs, "retry-failures": "true" }, env: { RECORD: s.record, DELAY: "0", BROKEN: "item-007" }, files: {} });
+    const run2 = await playRun({
+      gh,
+      runId: nextRunId++,
+      inputs: { ...inputs, "retry-failures": "true" },
+      env: { RECORD: s.record, DELAY: "0", BROKEN: "item-007" },
+      files: {},
+    });
     describeRun("failures/2 (retry-failures)", run2);
     expect(run2.outputs).toMatchObject({ processed: "2", succeeded: "1", failed: "1" });
-    const failures2 = JSON.parse(await artifactFile(gh, run2.runId, (a) => a.name.includes(`${s.stateKey}-state`) && !a.expired, "failures.json")).failures;
+    const failures2 = JSON.parse(
+      await artifactFile(gh, run2.runId, (a) => a.name.includes(`${s.stateKey}-state`) && !a.expired, "failures.json"),
+    ).failures;
     expect(failures2).toHaveLength(1);
     expect(failures2[0]).toMatchObject({ id: "item-007", attempts: 2 });
     expect(failures2[0].error).toMatch(/attempt 2/);
@@ -160,17 +172,34 @@ describe.concurrent("the action across workflow runs", () => {
     describeRun("rerun/attempt 2", second);
     expect(second.post.exitCode).toBe(0);
     // \b409\b, not 409: a temp folder's random UUID in a logged tar command once held "409".
-    const collisions = runLog(second).split("\n").filter((l) => /\b409\b|already exists|conflict/i.test(l) && !l.startsWith("::debug::"));
+    const collisions = runLog(second)
+      .split("\n")
+      .filter((l) => /\b409\b|already exists|conflict/i.test(l) && !l.startsWith("::debug::"));
     expect(collisions).toEqual([]);
-    const names = gh.artifacts().filter((a) => a.runId === runId).map((a) => a.name);
+    const names = gh
+      .artifacts()
+      .filter((a) => a.runId === runId)
+      .map((a) => a.name);
     expect(new Set(names).size).toBe(2);
-    expect(gh.cacheEntries().filter((e) => e.key.includes(`/${s.stateKey}/`)).map((e) => e.key.split("/").pop()).sort()).toEqual([`${runId}-1`, `${runId}-2`]);
+    expect(
+      gh
+        .cacheEntries()
+        .filter((e) => e.key.includes(`/${s.stateKey}/`))
+        .map((e) => e.key.split("/").pop())
+        .sort(),
+    ).toEqual([`${runId}-1`, `${runId}-2`]);
     expect(second.outputs).toMatchObject({ "state-source": "cache", succeeded: "1", failed: "0" });
   });
 
   it("7. a first run with no state at all starts fresh and says so in the log and the summary", async () => {
     const s = scenario("fresh");
-    const run = await playRun({ gh, runId: nextRunId++, inputs: { items: "items.jsonl", run: HANDLER, "state-key": s.stateKey }, env: { RECORD: s.record, DELAY: "0" }, files: { "items.jsonl": itemsJsonl(3) } });
+    const run = await playRun({
+      gh,
+      runId: nextRunId++,
+      inputs: { items: "items.jsonl", run: HANDLER, "state-key": s.stateKey },
+      env: { RECORD: s.record, DELAY: "0" },
+      files: { "items.jsonl": itemsJsonl(3) },
+    });
     describeRun("fresh", run);
     expect(run.outputs["state-source"]).toBe("fresh");
     expect(run.main.stdout).toMatch(/::warning.*fresh start/i);
@@ -194,7 +223,11 @@ describe.concurrent("the action across workflow runs", () => {
       mkdirSync(transfer, { recursive: true });
       write(transfer);
       const runId = nextRunId++;
-      const saved = await runClientOp("cache.save", { paths: [".resumable-batch/.cache-transfer"], key: `resumable-batch/${s.stateKey}/all/${runId}-1` }, { env: gh.runnerEnv({ runId, workspace }), cwd: workspace, timeoutMs: 60_000 });
+      const saved = await runClientOp(
+        "cache.save",
+        { paths: [".resumable-batch/.cache-transfer"], key: `resumable-batch/${s.stateKey}/all/${runId}-1` },
+        { env: gh.runnerEnv({ runId, workspace }), cwd: workspace, timeoutMs: 60_000 },
+      );
       expect(saved.ok, `${label}: ${saved.stdout.slice(-500)}`).toBe(true);
       const run = await playRun({ gh, runId: nextRunId++, inputs, env, files });
       describeRun(`hostile/${label}`, run);
@@ -203,7 +236,17 @@ describe.concurrent("the action across workflow runs", () => {
       expect(run.outputs["state-source"]).not.toBe("cache");
       return run;
     };
-    const snapshot = (version: number) => JSON.stringify({ format: "resumable-batch-state", version, generation: 1, origin: { seq: 99, runId: "x", runAttempt: 1 }, savedAt: "", runs: [], failures: [], done: ["item-001", "item-002", "item-003", "item-004", "item-005", "item-006", "item-007", "item-008"] });
+    const snapshot = (version: number) =>
+      JSON.stringify({
+        format: "resumable-batch-state",
+        version,
+        generation: 1,
+        origin: { seq: 99, runId: "x", runAttempt: 1 },
+        savedAt: "",
+        runs: [],
+        failures: [],
+        done: ["item-001", "item-002", "item-003", "item-004", "item-005", "item-006", "item-007", "item-008"],
+      });
     await plant("truncated", (t) => writeFileSync(join(t, "snapshot.json"), snapshot(1).slice(0, 40)));
     await plant("wrong-version", (t) => writeFileSync(join(t, "snapshot.json"), snapshot(42)));
     await plant("unexpected-paths", (t) => {
@@ -217,7 +260,8 @@ describe.concurrent("the action across workflow runs", () => {
   it("9. three scheduled runs across two passes: a pass that overran its interval finishes first, the next starts every item again, and the summary shows both", async () => {
     const s = scenario("passes");
     // Exit 75 (transient) for the items in FLAKY; record each success with its idempotency key.
-    const handler = 'case ",$FLAKY," in *",$ITEM_ID,"*) echo "503 from upstream" >&2; exit 75;; esac; printf "%s %s\\n" "$ITEM_ID" "$IDEMPOTENCY_KEY" >> "$RECORD"';
+    const handler =
+      'case ",$FLAKY," in *",$ITEM_ID,"*) echo "503 from upstream" >&2; exit 75;; esac; printf "%s %s\\n" "$ITEM_ID" "$IDEMPOTENCY_KEY" >> "$RECORD"';
     const inputs = { items: "items.jsonl", run: handler, "state-key": s.stateKey, "max-attempts": "1", repeat: "1s" };
     const files = { "items.jsonl": itemsJsonl(3) };
     const startedAtMs = Date.now();
@@ -255,14 +299,26 @@ describe.concurrent("the action across workflow runs", () => {
     const inputs = { items: "items.jsonl", run, "state-key": s.stateKey, concurrency: "2", results: "true" };
     const env = { RECORD: s.record, DELAY: "0", BROKEN: "item-004" };
     const runIds: number[] = [];
-    for (const [n, extra] of [[10, {}], [20, {}], [20, { "retry-failures": "true", items: "" }]] as const) {
-      const r = await playRun({ gh, runId: nextRunId++, inputs: { ...inputs, ...extra }, env: n === 20 && "retry-failures" in extra ? { ...env, BROKEN: "" } : env, files: { "items.jsonl": itemsJsonl(n) } });
+    for (const [n, extra] of [
+      [10, {}],
+      [20, {}],
+      [20, { "retry-failures": "true", items: "" }],
+    ] as const) {
+      const r = await playRun({
+        gh,
+        runId: nextRunId++,
+        inputs: { ...inputs, ...extra },
+        env: n === 20 && "retry-failures" in extra ? { ...env, BROKEN: "" } : env,
+        files: { "items.jsonl": itemsJsonl(n) },
+      });
       describeRun(`results/${runIds.length + 1}`, r);
       expect(r.post.exitCode).toBe(0);
       runIds.push(r.runId);
     }
     const results = (await artifactFile(gh, runIds[2]!, (a) => a.name.includes(`${s.stateKey}-state`) && !a.expired, "results.jsonl"))
-      .trim().split("\n").map((l) => JSON.parse(l) as { id: string; result: { id: string; syncedBy: number } });
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: string; result: { id: string; syncedBy: number } });
     expect(results).toHaveLength(20);
     expect(new Set(results.map((r) => r.id)).size).toBe(20);
     const byId = new Map(results.map((r) => [r.id, r.result.syncedBy]));

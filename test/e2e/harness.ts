@@ -116,7 +116,11 @@ export async function playRun(o: PlayRunOptions): Promise<RunResult> {
   const state = parseCommandFile(files.state);
   const stateEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(state)) stateEnv[`STATE_${k}`] = v;
-  const post = await runStep(POST, { ...base, ...inputEnv(inputs), ...stateEnv }, workspace, { ...o, cancelAfterMs: undefined, cancelWhen: undefined });
+  const post = await runStep(POST, { ...base, ...inputEnv(inputs), ...stateEnv }, workspace, {
+    ...o,
+    cancelAfterMs: undefined,
+    cancelWhen: undefined,
+  });
   return {
     runId: o.runId,
     runAttempt,
@@ -158,14 +162,18 @@ function runStep(entry: string, env: Record<string, string>, cwd: string, o: Pla
     // The runner signals the node PID only, never its process group.
     signalsSent.push("SIGINT");
     child.kill("SIGINT");
-    timers.push(setTimeout(() => {
-      signalsSent.push("SIGTERM");
-      child.kill("SIGTERM");
-      timers.push(setTimeout(() => {
-        signalsSent.push("SIGKILL");
-        child.kill("SIGKILL");
-      }, SIGKILL_AFTER_MS));
-    }, SIGTERM_AFTER_MS));
+    timers.push(
+      setTimeout(() => {
+        signalsSent.push("SIGTERM");
+        child.kill("SIGTERM");
+        timers.push(
+          setTimeout(() => {
+            signalsSent.push("SIGKILL");
+            child.kill("SIGKILL");
+          }, SIGKILL_AFTER_MS),
+        );
+      }, SIGTERM_AFTER_MS),
+    );
   };
   if (o.cancelAfterMs !== undefined) timers.push(setTimeout(cancel, o.cancelAfterMs));
   if (o.cancelWhen) {
@@ -215,7 +223,13 @@ export function runLog(r: RunResult): string {
  */
 export async function artifactFile(gh: FakeGitHub, runId: number, pick: (a: ArtifactInfo) => boolean, file: string): Promise<string> {
   const artifact = gh.artifacts().find((a) => a.runId === runId && pick(a));
-  if (!artifact) throw new Error(`no such artifact in run ${runId}: ${gh.artifacts().map((a) => `${a.runId}/${a.name}`).join(", ")}`);
+  if (!artifact)
+    throw new Error(
+      `no such artifact in run ${runId}: ${gh
+        .artifacts()
+        .map((a) => `${a.runId}/${a.name}`)
+        .join(", ")}`,
+    );
   const path = mkdtempSync(join(tmpdir(), "rb-dl-"));
   const got = await runClientOp(
     "artifact.download",

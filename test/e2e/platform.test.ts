@@ -13,7 +13,8 @@ let gh: FakeGitHub;
 useStandIn({ before: assertBuilt, started: (s) => void (gh = s.gh), wallTimeLabel: "platform behaviour" });
 
 /** Exits 75 (transient) for the ids in $FLAKY, else records the id in $RECORD. */
-const HANDLER = 'case ",$FLAKY," in *",$ITEM_ID,"*) echo "upstream timed out for $ITEM_ID" >&2; exit 75;; esac; printf "%s\\n" "$ITEM_ID" >> "$RECORD"';
+const HANDLER =
+  'case ",$FLAKY," in *",$ITEM_ID,"*) echo "upstream timed out for $ITEM_ID" >&2; exit 75;; esac; printf "%s\\n" "$ITEM_ID" >> "$RECORD"';
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `item-${String(i + 1).padStart(3, "0")}`);
 const jsonl = (list: string[]) => list.map((id) => JSON.stringify({ id })).join("\n") + "\n";
 
@@ -36,10 +37,20 @@ describe.concurrent("the platform, as it really behaves", () => {
     const runId = 8100;
     const shardRun = (i: number, attempt: number, env: Record<string, string>) =>
       playRun({
-        gh, runId, runAttempt: attempt,
+        gh,
+        runId,
+        runAttempt: attempt,
         files: { "items.jsonl": jsonl(items) },
         env: { RECORD: s.record, ...env },
-        inputs: { items: "items.jsonl", run: HANDLER, "state-key": s.stateKey, shard: `${i}/4`, "max-attempts": "1", "fail-on-item-failure": "true", "github-token": tokenOf(runId, attempt, `-s${i}`) },
+        inputs: {
+          items: "items.jsonl",
+          run: HANDLER,
+          "state-key": s.stateKey,
+          shard: `${i}/4`,
+          "max-attempts": "1",
+          "fail-on-item-failure": "true",
+          "github-token": tokenOf(runId, attempt, `-s${i}`),
+        },
       });
     const first = await Promise.all([1, 2, 3, 4].map((i) => shardRun(i, 1, { FLAKY: flaky.join(",") })));
     first.forEach((r, i) => describeRun(`rerun-matrix attempt 1 shard ${i + 1}/4`, r));
@@ -54,7 +65,12 @@ describe.concurrent("the platform, as it really behaves", () => {
     // The re-run's artifact got the lower id: "newest by id" would pick the old one.
     expect(mine.find((a) => a.runAttempt === 2)!.id).toBeLessThan(mine.find((a) => a.runAttempt === 1)!.id);
 
-    const report = await playRun({ gh, runId, runAttempt: 2, inputs: { mode: "report", "state-key": s.stateKey, "github-token": tokenOf(runId, 2, "-report") } });
+    const report = await playRun({
+      gh,
+      runId,
+      runAttempt: 2,
+      inputs: { mode: "report", "state-key": s.stateKey, "github-token": tokenOf(runId, 2, "-report") },
+    });
     describeRun("rerun-matrix attempt 2 report", report);
     expect(report.main.exitCode, runLog(report)).toBe(0);
     expect(runLog(report)).not.toMatch(/missing from the report/);
@@ -76,7 +92,9 @@ describe.concurrent("the platform, as it really behaves", () => {
     describeRun("budget-rest/2", run2);
     expect(run2.outputs).toMatchObject({ "state-source": "cache", processed: "2" });
     // The one exact name after the cache's state #1; no download, no listing of the repository.
-    expect(gh.restCalls(tokenOf(8201)).map((q) => q.url.replace(/^.*\/actions\//, ""))).toEqual([`artifacts?name=resumable-batch-${s.stateKey}-state-2&per_page=100&page=1`]);
+    expect(gh.restCalls(tokenOf(8201)).map((q) => q.url.replace(/^.*\/actions\//, ""))).toEqual([
+      `artifacts?name=resumable-batch-${s.stateKey}-state-2&per_page=100&page=1`,
+    ]);
 
     gh.injectFault({ service: "rest", token: tokenOf(8202), action: { kind: "rate-limit" } });
     const run3 = await playRun({ gh, runId: 8202, inputs: inputs(8202), env, files: { "items.jsonl": jsonl(ids(6)) } });
@@ -109,7 +127,12 @@ describe.concurrent("the platform, as it really behaves", () => {
     const run3 = await playRun({ gh, runId: 8302, inputs: inputs(8302), env, files: { "items.jsonl": jsonl(ids(8)) } });
     describeRun("outage/3", run3);
     expect(run3.outputs).toMatchObject({ "state-source": "cache", processed: "4", complete: "true" });
-    expect(gh.artifacts().filter((a) => a.runId === 8302).map((a) => a.name)).toEqual([`resumable-batch-${s.stateKey}-state-2`]);
+    expect(
+      gh
+        .artifacts()
+        .filter((a) => a.runId === 8302)
+        .map((a) => a.name),
+    ).toEqual([`resumable-batch-${s.stateKey}-state-2`]);
     expect(repeats(recordLines(s.record))).toEqual([]);
     expect(recordLines(s.record).sort()).toEqual(ids(8));
   });
@@ -141,20 +164,53 @@ describe.concurrent("the platform, as it really behaves", () => {
     const env = { RECORD: s.record, FLAKY: "" };
     const base = { items: "items.jsonl", run: HANDLER, "state-key": s.stateKey };
     // The reusable workflow with shards: 1 passes shard 1/1, then runs its report job.
-    const viaWorkflow = await playRun({ gh, runId: 8500, inputs: { ...base, shard: "1/1", "github-token": tokenOf(8500) }, env, files: { "items.jsonl": jsonl(ids(3)) } });
+    const viaWorkflow = await playRun({
+      gh,
+      runId: 8500,
+      inputs: { ...base, shard: "1/1", "github-token": tokenOf(8500) },
+      env,
+      files: { "items.jsonl": jsonl(ids(3)) },
+    });
     describeRun("switch/1 (reusable workflow, shard 1/1)", viaWorkflow);
-    const report = await playRun({ gh, runId: 8500, inputs: { mode: "report", "state-key": s.stateKey, "github-token": tokenOf(8500, 1, "-report") } });
+    const report = await playRun({
+      gh,
+      runId: 8500,
+      inputs: { mode: "report", "state-key": s.stateKey, "github-token": tokenOf(8500, 1, "-report") },
+    });
     expect(report.outputs, runLog(report)).toMatchObject({ processed: "3", complete: "true" });
     // What every example looks for: `resumable-batch-<state-key>-state-*` and the `/all/` cache prefix.
-    expect(gh.artifacts().filter((a) => a.runId === 8500).map((a) => a.name).sort()).toEqual([`resumable-batch-${s.stateKey}-report-1`, `resumable-batch-${s.stateKey}-state-1`]);
-    expect(gh.cacheEntries().filter((e) => e.key.includes(`/${s.stateKey}/`)).map((e) => e.key)).toEqual([`resumable-batch/${s.stateKey}/all/8500-1`]);
+    expect(
+      gh
+        .artifacts()
+        .filter((a) => a.runId === 8500)
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual([`resumable-batch-${s.stateKey}-report-1`, `resumable-batch-${s.stateKey}-state-1`]);
+    expect(
+      gh
+        .cacheEntries()
+        .filter((e) => e.key.includes(`/${s.stateKey}/`))
+        .map((e) => e.key),
+    ).toEqual([`resumable-batch/${s.stateKey}/all/8500-1`]);
 
     // Moving to the action in one's own workflow resumes ...
-    const direct = await playRun({ gh, runId: 8501, inputs: { ...base, "github-token": tokenOf(8501) }, env, files: { "items.jsonl": jsonl(ids(5)) } });
+    const direct = await playRun({
+      gh,
+      runId: 8501,
+      inputs: { ...base, "github-token": tokenOf(8501) },
+      env,
+      files: { "items.jsonl": jsonl(ids(5)) },
+    });
     describeRun("switch/2 (the action alone)", direct);
     expect(direct.outputs).toMatchObject({ "state-source": "cache", processed: "2" });
     // ... and so does moving back.
-    const back = await playRun({ gh, runId: 8502, inputs: { ...base, shard: "1/1", "github-token": tokenOf(8502) }, env, files: { "items.jsonl": jsonl(ids(6)) } });
+    const back = await playRun({
+      gh,
+      runId: 8502,
+      inputs: { ...base, shard: "1/1", "github-token": tokenOf(8502) },
+      env,
+      files: { "items.jsonl": jsonl(ids(6)) },
+    });
     describeRun("switch/3 (reusable workflow again)", back);
     expect(back.outputs).toMatchObject({ "state-source": "cache", processed: "1" });
     expect(repeats(recordLines(s.record))).toEqual([]);

@@ -214,7 +214,12 @@ describe.concurrent("stand-in for the results service, with the real clients", (
 
       const ids = [first, other, elsewhere].map((r) => r.value!.id);
       expect(new Set(ids).size).toBe(3);
-      expect(gh.artifacts().filter((a) => a.runId === 901).map((a) => a.name)).toEqual(["state", "state-attempt-2"]);
+      expect(
+        gh
+          .artifacts()
+          .filter((a) => a.runId === 901)
+          .map((a) => a.name),
+      ).toEqual(["state", "state-attempt-2"]);
     });
 
     test("an expired artifact shows expired: true and cannot be downloaded", async ({ expect }) => {
@@ -231,20 +236,35 @@ describe.concurrent("stand-in for the results service, with the real clients", (
       expect(body.artifacts.map((a) => [a.id, a.expired, a.workflow_run.id])).toEqual([[id, true, 1001]]);
 
       const runB = step(1002);
-      const viaRest = await runClientOp("artifact.download", { id, path: join(runB.GITHUB_WORKSPACE!, "prev"), findBy: findBy(1001) }, { env: runB, timeoutMs: 30_000 });
+      const viaRest = await runClientOp(
+        "artifact.download",
+        { id, path: join(runB.GITHUB_WORKSPACE!, "prev"), findBy: findBy(1001) },
+        { env: runB, timeoutMs: 30_000 },
+      );
       expect(viaRest.ok).toBe(false);
       expect(viaRest.durationMs).toBeLessThan(10_000);
-      expect(gh.requests().filter((r) => r.route === "rest.downloadArtifact" && r.url.includes(`/${id}/`)).map((r) => r.status)).toEqual([410]);
+      expect(
+        gh
+          .requests()
+          .filter((r) => r.route === "rest.downloadArtifact" && r.url.includes(`/${id}/`))
+          .map((r) => r.status),
+      ).toEqual([410]);
 
       // The run itself no longer sees it either (Twirp ListArtifacts hides expired artifacts).
       const own = await runClientOp("artifact.download", { id }, { env: step(1001), timeoutMs: 30_000 });
       expect(own.ok).toBe(false);
       expect(own.error?.name).toBe("ArtifactNotFoundError");
     });
-    test("a re-run: the newer attempt's artifact gets a lower id; the internal download of the earlier attempt's answers 404, findBy reaches it", async ({ expect }) => {
+    test("a re-run: the newer attempt's artifact gets a lower id; the internal download of the earlier attempt's answers 404, findBy reaches it", async ({
+      expect,
+    }) => {
       const upload = async (attempt: number, content: string) => {
         const env = step(1201, { "s.txt": content }, { runAttempt: attempt });
-        return must<{ id: number }>("artifact.upload", { name: `state-a${attempt}`, files: [join(env.GITHUB_WORKSPACE!, "s.txt")], rootDirectory: env.GITHUB_WORKSPACE }, env);
+        return must<{ id: number }>(
+          "artifact.upload",
+          { name: `state-a${attempt}`, files: [join(env.GITHUB_WORKSPACE!, "s.txt")], rootDirectory: env.GITHUB_WORKSPACE },
+          env,
+        );
       };
       const first = await upload(1, "one");
       const second = await upload(2, "two");
@@ -254,19 +274,27 @@ describe.concurrent("stand-in for the results service, with the real clients", (
       const env2 = step(1201, {}, { runAttempt: 2 });
       const own = await must<{ artifacts: Array<{ id: number }> }>("artifact.list", {}, env2);
       expect(own.artifacts.map((a) => a.id).sort()).toEqual([first.id, second.id].sort());
-      const internal = await runClientOp("artifact.download", { id: first.id, path: join(env2.GITHUB_WORKSPACE!, "a1") }, { env: env2, timeoutMs: 30_000 });
+      const internal = await runClientOp(
+        "artifact.download",
+        { id: first.id, path: join(env2.GITHUB_WORKSPACE!, "a1") },
+        { env: env2, timeoutMs: 30_000 },
+      );
       expect(internal.ok).toBe(false);
       const refused = gh.requests().filter((r) => r.runId === 1201 && r.route === "artifact.GetSignedArtifactURL" && r.status === 404);
       expect(refused.length).toBeGreaterThan(0);
       // Its own attempt's artifact downloads as usual; the REST API with findBy reaches attempt 1's.
-      expect((await runClientOp("artifact.download", { id: second.id, path: join(env2.GITHUB_WORKSPACE!, "a2") }, { env: env2, timeoutMs: 30_000 })).ok).toBe(true);
+      expect(
+        (await runClientOp("artifact.download", { id: second.id, path: join(env2.GITHUB_WORKSPACE!, "a2") }, { env: env2, timeoutMs: 30_000 })).ok,
+      ).toBe(true);
       await must("artifact.download", { id: first.id, path: join(env2.GITHUB_WORKSPACE!, "a1"), findBy: findBy(1201) }, env2);
       expect(read(env2, "a1/s.txt")).toBe("one");
     });
   });
 
   describe("REST extras", () => {
-    test("a rate-limit fault answers 403 (or 429) with x-ratelimit-remaining 0, only for the token it names; REST calls are counted per token", async ({ expect }) => {
+    test("a rate-limit fault answers 403 (or 429) with x-ratelimit-remaining 0, only for the token it names; REST calls are counted per token", async ({
+      expect,
+    }) => {
       const fault = gh.injectFault({ service: "rest", token: "tok-1301", action: { kind: "rate-limit" } });
       const api = `${gh.url}/repos/owner/repo/actions/artifacts?name=nothing`;
       const limited = await fetch(api, { headers: { authorization: "token tok-1301" } });
@@ -285,7 +313,11 @@ describe.concurrent("stand-in for the results service, with the real clients", (
     test("repo-wide listing is newest first; delete; workflow dispatch is recorded and its run readable", async ({ expect }) => {
       for (const runId of [1101, 1102]) {
         const env = step(runId, { "s.txt": String(runId) });
-        await must("artifact.upload", { name: "rest-state", files: [join(env.GITHUB_WORKSPACE!, "s.txt")], rootDirectory: env.GITHUB_WORKSPACE }, env);
+        await must(
+          "artifact.upload",
+          { name: "rest-state", files: [join(env.GITHUB_WORKSPACE!, "s.txt")], rootDirectory: env.GITHUB_WORKSPACE },
+          env,
+        );
       }
       const api = `${gh.url}/repos/owner/repo/actions`;
       const listed = (await (await fetch(`${api}/artifacts?name=rest-state&per_page=10`)).json()) as {

@@ -18,7 +18,8 @@ useStandIn({
 });
 
 /** Sleeps $DELAY, fails the ids listed in $BROKEN, records every other id it finishes in $RECORD. */
-const HANDLER = 'sleep "${DELAY:-0.02}"; case ",$BROKEN," in *",$ITEM_ID,"*) echo "cannot sync $ITEM_ID: field email is invalid" >&2; exit 1;; esac; printf "%s\\n" "$ITEM_ID" >> "$RECORD"';
+const HANDLER =
+  'sleep "${DELAY:-0.02}"; case ",$BROKEN," in *",$ITEM_ID,"*) echo "cannot sync $ITEM_ID: field email is invalid" >&2; exit 1;; esac; printf "%s\\n" "$ITEM_ID" >> "$RECORD"';
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `item-${String(i + 1).padStart(3, "0")}`);
 const jsonl = (list: string[]) => list.map((id) => JSON.stringify({ id })).join("\n") + "\n";
 
@@ -26,8 +27,15 @@ const jsonl = (list: string[]) => list.map((id) => JSON.stringify({ id })).join(
 function describeRun(label: string, r: RunResult, stateKey: string, artifactPart = ""): void {
   const o = r.outputs;
   const saved = [
-    gh.cacheEntries().some((e) => e.key.startsWith(`resumable-batch/${stateKey}/`) && e.key.endsWith(`/${r.runId}-${r.runAttempt}`) && e.key.includes(artifactPart)) ? "cache" : undefined,
-    ...gh.artifacts().filter((a) => a.runId === r.runId && a.name.startsWith(`resumable-batch-${stateKey}-${artifactPart}`)).map((a) => `artifact ${a.name}`),
+    gh
+      .cacheEntries()
+      .some((e) => e.key.startsWith(`resumable-batch/${stateKey}/`) && e.key.endsWith(`/${r.runId}-${r.runAttempt}`) && e.key.includes(artifactPart))
+      ? "cache"
+      : undefined,
+    ...gh
+      .artifacts()
+      .filter((a) => a.runId === r.runId && a.name.startsWith(`resumable-batch-${stateKey}-${artifactPart}`))
+      .map((a) => `artifact ${a.name}`),
   ].filter(Boolean);
   console.log(
     `[e2e] ${label}: run ${r.runId}#${r.runAttempt} restored from ${o["state-source"]}; processed ${o.processed} ` +
@@ -38,7 +46,10 @@ function describeRun(label: string, r: RunResult, stateKey: string, artifactPart
 
 /** Sequence numbers of the stand-in's requests of `route` for `runId` that succeeded. */
 function requestSeqs(route: string, runId?: number): number[] {
-  return gh.requests().filter((q) => q.route === route && (runId === undefined || q.runId === runId) && q.status !== undefined && q.status < 300).map((q) => q.seq);
+  return gh
+    .requests()
+    .filter((q) => q.route === route && (runId === undefined || q.runId === runId) && q.status !== undefined && q.status < 300)
+    .map((q) => q.seq);
 }
 
 describe.concurrent("shards and chains through the built action", () => {
@@ -48,14 +59,18 @@ describe.concurrent("shards and chains through the built action", () => {
     const broken = ["item-003", "item-017", "item-028", "item-036"];
     const runId = 7100;
     const common = {
-      gh, runId,
+      gh,
+      runId,
       files: { "items.jsonl": jsonl(items) },
       env: { RECORD: s.record, BROKEN: broken.join(","), DELAY: "0.01" },
     };
     // The matrix's four jobs run side by side, like a runner pool would run them.
     const shards = await Promise.all(
       [1, 2, 3, 4].map((i) =>
-        playRun({ ...common, inputs: { items: "items.jsonl", run: HANDLER, "state-key": s.stateKey, shard: `${i}/4`, "max-attempts": "1", concurrency: "2" } }),
+        playRun({
+          ...common,
+          inputs: { items: "items.jsonl", run: HANDLER, "state-key": s.stateKey, shard: `${i}/4`, "max-attempts": "1", concurrency: "2" },
+        }),
       ),
     );
     shards.forEach((r, i) => {
@@ -75,20 +90,36 @@ describe.concurrent("shards and chains through the built action", () => {
     const report = await playRun({ gh, runId, inputs: { mode: "report", "state-key": s.stateKey } });
     console.log(
       `[e2e] matrix report: run ${runId} merged the 4 shards' state artifacts; ${report.outputs.processed} processed (${report.outputs.succeeded} ok, ` +
-        `${report.outputs.failed} failed), complete=${report.outputs.complete}; saved ${gh.artifacts().filter((a) => a.runId === runId && a.name.includes("-report-")).map((a) => `artifact ${a.name}`).join(", ")} and no cache entry`,
+        `${report.outputs.failed} failed), complete=${report.outputs.complete}; saved ${gh
+          .artifacts()
+          .filter((a) => a.runId === runId && a.name.includes("-report-"))
+          .map((a) => `artifact ${a.name}`)
+          .join(", ")} and no cache entry`,
     );
     expect(report.main.exitCode, runLog(report)).toBe(0);
     expect(report.post.exitCode, runLog(report)).toBe(0);
     expect(report.outputs).toMatchObject({ processed: "40", succeeded: "36", failed: "4", remaining: "0", complete: "true" });
     // The report job neither restores nor saves a cache entry.
     expect(gh.cacheEntries().filter((e) => e.key.startsWith(`resumable-batch/${s.stateKey}/`))).toHaveLength(cacheBefore);
-    const reportRequests = gh.requests().slice(requestsBefore).filter((q) => q.runId === runId);
+    const reportRequests = gh
+      .requests()
+      .slice(requestsBefore)
+      .filter((q) => q.runId === runId);
     expect(reportRequests.filter((q) => q.route.startsWith("cache."))).toEqual([]);
     // This run's artifacts through the REST API (an earlier attempt's are out of the internal API's reach).
     expect(reportRequests.map((q) => q.route)).not.toContain("artifact.ListArtifacts");
-    expect(gh.requests().slice(requestsBefore).map((q) => q.route)).toContain("rest.listRunArtifacts");
+    expect(
+      gh
+        .requests()
+        .slice(requestsBefore)
+        .map((q) => q.route),
+    ).toContain("rest.listRunArtifacts");
 
-    const failures = (JSON.parse(await artifactFile(gh, runId, (a) => a.name === `resumable-batch-${s.stateKey}-report-1`, "failures.json")) as { failures: FailureRecord[] }).failures;
+    const failures = (
+      JSON.parse(await artifactFile(gh, runId, (a) => a.name === `resumable-batch-${s.stateKey}-report-1`, "failures.json")) as {
+        failures: FailureRecord[];
+      }
+    ).failures;
     console.log(`[e2e] matrix report: failures.json holds ${failures.map((f) => `${f.id} (shard ${f.shard})`).join(", ")}`);
     expect(failures.map((f) => f.id).sort()).toEqual(broken);
     for (const f of failures) expect(f.shard).toBe(`${shardOf(f.id, 4)}/4`);
@@ -112,14 +143,25 @@ describe.concurrent("shards and chains through the built action", () => {
     };
     const play = (runId: number, actor: string, eventInputs: Record<string, unknown>, delay: string) =>
       playRun({
-        gh, runId, inputs,
+        gh,
+        runId,
+        inputs,
         files: { "items.jsonl": jsonl(items) },
         env: {
-          RECORD: s.record, BROKEN: "", DELAY: delay,
-          GITHUB_EVENT_NAME: "workflow_dispatch", GITHUB_ACTOR: actor, GITHUB_EVENT_PATH: eventFile(eventInputs), GITHUB_WORKFLOW_REF: workflowRef,
+          RECORD: s.record,
+          BROKEN: "",
+          DELAY: delay,
+          GITHUB_EVENT_NAME: "workflow_dispatch",
+          GITHUB_ACTOR: actor,
+          GITHUB_EVENT_PATH: eventFile(eventInputs),
+          GITHUB_WORKFLOW_REF: workflowRef,
         },
       });
-    const dispatchesOf = (runs: number) => gh.dispatches().filter((d) => d.workflowId === "batch.yml").slice(0, runs);
+    const dispatchesOf = (runs: number) =>
+      gh
+        .dispatches()
+        .filter((d) => d.workflowId === "batch.yml")
+        .slice(0, runs);
 
     // Run 1: a person starts it by hand with an input; it stops on the budget with items left.
     const run1 = await play(7200, "octocat", { "retry-failures": false, note: "chain" }, "0.4");

@@ -50,7 +50,16 @@ function savedState(seq: number, done: string[], chain?: ChainRecord): Files {
   const state = new BatchState();
   state.apply({ t: "start", seq, runId: "99", runAttempt: 1, mode: "run", at: "2025-01-01T00:00:00.000Z" });
   for (const id of done) state.markDone(id);
-  state.apply({ t: "end", seq, at: "2025-01-01T00:01:00.000Z", succeeded: done.length, failed: 0, stopReason: "budget", total: IDS.length, remaining: IDS.length - done.length });
+  state.apply({
+    t: "end",
+    seq,
+    at: "2025-01-01T00:01:00.000Z",
+    succeeded: done.length,
+    failed: 0,
+    stopReason: "budget",
+    total: IDS.length,
+    remaining: IDS.length - done.length,
+  });
   compactState(dir, state, 0, "2025-01-01T00:01:00.000Z");
   return { ...readFolder(dir), ...(chain ? { "chain.json": JSON.stringify(chain) } : {}) };
 }
@@ -75,14 +84,23 @@ describe("continue: dispatch", () => {
     expect(Number(f.core.outputs.processed)).toBeGreaterThan(0);
     expect(f.core.outputs.complete).toBe("false");
     expect(f.workflows.dispatches).toEqual([
-      { owner: "owner", repo: "repo", workflowId: "nightly.yml", ref: "refs/heads/main", inputs: { "retry-failures": "false", note: "hello", count: "3" }, token: "t0ken" },
+      {
+        owner: "owner",
+        repo: "repo",
+        workflowId: "nightly.yml",
+        ref: "refs/heads/main",
+        inputs: { "retry-failures": "false", note: "hello", count: "3" },
+        token: "t0ken",
+      },
     ]);
     // The cache entry and the artifact existed before the dispatch went out.
     expect(savedAtDispatch).toEqual({ cache: 1, artifacts: 1 });
     // A person started it: chain 0; the saved record says it continued.
     expect(savedChain(f)).toEqual({ chain: 0, runId: "100", runAttempt: 1, continued: true });
     expect(JSON.parse(f.artifacts.stored[0]!.files["chain.json"]!)).toMatchObject({ chain: 0, continued: true });
-    expect(f.core.text("info")).toMatch(/continue: started nightly\.yml again on refs\/heads\/main \(run 1 of at most 10 in this chain\) with inputs retry-failures, note, count/);
+    expect(f.core.text("info")).toMatch(
+      /continue: started nightly\.yml again on refs\/heads\/main \(run 1 of at most 10 in this chain\) with inputs retry-failures, note, count/,
+    );
     expect(f.core.summary).toMatch(/### Continuing\n\nStarted `nightly\.yml` again on `refs\/heads\/main`: chained run 1 is queued/);
   });
 
@@ -133,7 +151,11 @@ describe("continue: dispatch", () => {
     // Run 3 of a chain (the bot started it) with max-chain 3: no further dispatch.
     const f = setup({ ...SHORT_BUDGET, "max-chain": "3" });
     dispatchEvent(f, CHAIN_ACTOR);
-    f.cache.put("resumable-batch/default/all/99-1", f.cachePath, savedState(2, ["item-0"], { chain: 2, runId: "99", runAttempt: 1, continued: true }));
+    f.cache.put(
+      "resumable-batch/default/all/99-1",
+      f.cachePath,
+      savedState(2, ["item-0"], { chain: 2, runId: "99", runAttempt: 1, continued: true }),
+    );
     await play(f);
     expect(Number(f.core.outputs.processed)).toBeGreaterThan(0);
     expect(f.workflows.dispatches).toEqual([]);
@@ -144,7 +166,11 @@ describe("continue: dispatch", () => {
     // The same with max-chain 4: run 3 may start run 4.
     const g = setup({ ...SHORT_BUDGET, "max-chain": "4" }, { runId: 200 });
     dispatchEvent(g, CHAIN_ACTOR);
-    g.cache.put("resumable-batch/default/all/99-1", g.cachePath, savedState(2, ["item-0"], { chain: 2, runId: "99", runAttempt: 1, continued: true }));
+    g.cache.put(
+      "resumable-batch/default/all/99-1",
+      g.cachePath,
+      savedState(2, ["item-0"], { chain: 2, runId: "99", runAttempt: 1, continued: true }),
+    );
     await play(g);
     expect(g.workflows.dispatches).toHaveLength(1);
     expect(g.core.text("info")).toMatch(/run 4 of at most 4 in this chain/);
@@ -167,7 +193,9 @@ describe("continue: dispatch", () => {
     await play(f);
     expect(f.core.failed).toBeUndefined();
     const warning = f.core.logs.find((l) => l.title === "resumable-batch: not continued");
-    expect(warning?.message).toMatch(/dispatching nightly\.yml failed: Resource not accessible by integration.*\(the github-token needs actions: write\)/);
+    expect(warning?.message).toMatch(
+      /dispatching nightly\.yml failed: Resource not accessible by integration.*\(the github-token needs actions: write\)/,
+    );
     expect(f.core.summary).toMatch(/Not started again: dispatching nightly\.yml failed/);
 
     const h = setup(SHORT_BUDGET, { runId: 202 });
@@ -251,10 +279,23 @@ describe("chain of runs", () => {
 describe("dispatchTarget", () => {
   it("takes the workflow file from GITHUB_WORKFLOW_REF and the ref from GITHUB_REF", () => {
     expect(
-      dispatchTarget({ GITHUB_REPOSITORY: "o/r", GITHUB_WORKFLOW_REF: "o/r/.github/workflows/batch.yaml@refs/tags/v1", GITHUB_REF: "refs/tags/v1", GITHUB_EVENT_NAME: "schedule" }),
+      dispatchTarget({
+        GITHUB_REPOSITORY: "o/r",
+        GITHUB_WORKFLOW_REF: "o/r/.github/workflows/batch.yaml@refs/tags/v1",
+        GITHUB_REF: "refs/tags/v1",
+        GITHUB_EVENT_NAME: "schedule",
+      }),
     ).toEqual({ owner: "o", repo: "r", workflowId: "batch.yaml", ref: "refs/tags/v1", inputs: {} });
-    expect(dispatchTarget({ GITHUB_REPOSITORY: "o/r", GITHUB_REF: "refs/heads/main" })).toEqual({ problem: expect.stringMatching(/GITHUB_WORKFLOW_REF/) });
-    expect(dispatchTarget({ GITHUB_REPOSITORY: "o/r", GITHUB_WORKFLOW_REF: "o/r/.github/workflows/b.yml@refs/pull/5/merge", GITHUB_REF: "refs/pull/5/merge" })).toEqual({
+    expect(dispatchTarget({ GITHUB_REPOSITORY: "o/r", GITHUB_REF: "refs/heads/main" })).toEqual({
+      problem: expect.stringMatching(/GITHUB_WORKFLOW_REF/),
+    });
+    expect(
+      dispatchTarget({
+        GITHUB_REPOSITORY: "o/r",
+        GITHUB_WORKFLOW_REF: "o/r/.github/workflows/b.yml@refs/pull/5/merge",
+        GITHUB_REF: "refs/pull/5/merge",
+      }),
+    ).toEqual({
       problem: "a run on refs/pull/5/merge cannot be started again: only branches and tags can be dispatched",
     });
   });

@@ -22,7 +22,16 @@ function savedState(seq: number, done: string[], runId = String(seq)): Files {
   const state = new BatchState();
   state.apply({ t: "start", seq, runId, runAttempt: 1, mode: "run", at: "2025-01-01T00:00:00.000Z" });
   for (const id of done) state.markDone(id);
-  state.apply({ t: "end", seq, at: "2025-01-01T00:01:00.000Z", succeeded: done.length, failed: 0, stopReason: "budget", total: 3, remaining: 3 - done.length });
+  state.apply({
+    t: "end",
+    seq,
+    at: "2025-01-01T00:01:00.000Z",
+    succeeded: done.length,
+    failed: 0,
+    stopReason: "budget",
+    total: 3,
+    remaining: 3 - done.length,
+  });
   compactState(dir, state, 0, "2025-01-01T00:01:00.000Z");
   return readFolder(dir);
 }
@@ -77,7 +86,16 @@ describe("runMain: restore", () => {
     const f = setup();
     await runMain(f.host);
     expect(f.core.failed).toBeUndefined();
-    expect(f.core.outputs).toEqual({ "state-source": "fresh", processed: "3", succeeded: "3", failed: "0", remaining: "0", complete: "true", pass: "1", "next-pass-after": "" });
+    expect(f.core.outputs).toEqual({
+      "state-source": "fresh",
+      processed: "3",
+      succeeded: "3",
+      failed: "0",
+      remaining: "0",
+      complete: "true",
+      pass: "1",
+      "next-pass-after": "",
+    });
     const fresh = f.core.logs.find((l) => l.title === "resumable-batch: fresh start");
     expect(fresh?.level).toBe("warning");
     expect(fresh?.message).toMatch(/nothing found under resumable-batch\/default\/all\/.*no unexpired artifact/);
@@ -86,7 +104,11 @@ describe("runMain: restore", () => {
     expect(f.cache.calls).toEqual(["restore resumable-batch/default/all/100-1 [resumable-batch/default/all/]"]);
     expect(f.artifacts.listed).toEqual(["*"]);
     const channel = mainPostState(f.core);
-    expect(channel.context()).toMatchObject({ cacheKey: "resumable-batch/default/all/100-1", artifactPrefix: "resumable-batch-default-state-", cachePath: ".resumable-batch/.cache-transfer" });
+    expect(channel.context()).toMatchObject({
+      cacheKey: "resumable-batch/default/all/100-1",
+      artifactPrefix: "resumable-batch-default-state-",
+      cachePath: ".resumable-batch/.cache-transfer",
+    });
     expect(channel.restore()).toMatchObject({ source: "fresh", seq: 0 });
     expect(channel.result()).toMatchObject({ processed: 3, stopReason: "complete" });
   });
@@ -103,7 +125,11 @@ describe("runMain: restore", () => {
   it("takes the artifact when it is newer than the cache (the cache was down for a run)", async () => {
     const f = setup();
     f.cache.put("resumable-batch/default/all/98-1", f.cachePath, savedState(3, ["a"]));
-    f.artifacts.put("resumable-batch-default-state-4", { ...savedState(4, ["a", "b"]), "summary.md": "# hi", "report.html": "<p>" }, { workflowRunId: 99 });
+    f.artifacts.put(
+      "resumable-batch-default-state-4",
+      { ...savedState(4, ["a", "b"]), "summary.md": "# hi", "report.html": "<p>" },
+      { workflowRunId: 99 },
+    );
     await runMain(f.host);
     expect(f.core.outputs).toMatchObject({ "state-source": "artifact", processed: "1" });
     expect(f.core.text("info")).toMatch(/also found: state #3 in the cache/);
@@ -142,8 +168,16 @@ describe("runMain: restore", () => {
   });
 
   it.each([
-    ["a journal start record without runId", { "journal-0.jsonl": '{"t":"start","seq":5,"runAttempt":1,"mode":"run","at":"t"}\n' }, /journal-0\.jsonl:1: 'runId' must be a string/],
-    ["a failure without its item", { "journal-0.jsonl": '{"t":"fail","id":"c","kind":"permanent","error":"e","attempts":1,"runs":1,"first":"a","last":"b"}\n' }, /'item' is missing/],
+    [
+      "a journal start record without runId",
+      { "journal-0.jsonl": '{"t":"start","seq":5,"runAttempt":1,"mode":"run","at":"t"}\n' },
+      /journal-0\.jsonl:1: 'runId' must be a string/,
+    ],
+    [
+      "a failure without its item",
+      { "journal-0.jsonl": '{"t":"fail","id":"c","kind":"permanent","error":"e","attempts":1,"runs":1,"first":"a","last":"b"}\n' },
+      /'item' is missing/,
+    ],
     ["a seq of 999,999,999", savedState(999_999_999, ["a", "b", "c"]), /'seq' must be a whole number from 0 to 10000000/],
   ])("rejects a cache entry with %s (checked against the full schema) and uses the next candidate", async (_what, files, message) => {
     const f = setup();
@@ -209,7 +243,9 @@ describe("runMain: restore", () => {
     f.artifacts.onList = hang;
     await runMain(f.host);
     expect(f.core.failed).toBeUndefined();
-    expect(f.core.text("warning")).toMatch(/cache restore did not finish within 30ms; the cache is not called again in this job; going on without the cache/);
+    expect(f.core.text("warning")).toMatch(
+      /cache restore did not finish within 30ms; the cache is not called again in this job; going on without the cache/,
+    );
     expect(f.core.text("warning")).toMatch(/listing the repository's artifacts did not finish/);
     // Neither place answered: the saved state may be further along; nothing is run (issue 13 item 4).
     expect(f.core.outputs).toMatchObject({ "state-source": "unavailable", processed: "0", complete: "false" });
@@ -258,7 +294,10 @@ describe("runMain: restore", () => {
     await runMain(f.host);
     expect(f.core.outputs).toMatchObject({ "state-source": "cache", processed: "2" });
     expect(f.artifacts.listed).toEqual(["resumable-batch-default-state-5"]);
-    expect(mainPostState(f.core).context()).toMatchObject({ cacheKey: "resumable-batch/default/all/100-1", artifactPrefix: "resumable-batch-default-state-" });
+    expect(mainPostState(f.core).context()).toMatchObject({
+      cacheKey: "resumable-batch/default/all/100-1",
+      artifactPrefix: "resumable-batch-default-state-",
+    });
     expect(mainPostState(f.core).context()?.shard).toBeUndefined();
   });
 });
@@ -301,7 +340,9 @@ describe("runMain: outcome", () => {
     mkdirSync(join(f.workspace, "scripts"));
     writeFileSync(join(f.workspace, "scripts", "process-item.sh"), "#!/bin/sh\nexit 0\n", { mode: 0o644 });
     await runMain(f.host);
-    expect(f.core.failed).toMatch(/^input 'run' '\.\/scripts\/process-item\.sh' cannot run \(exit code 126.*run `chmod \+x \.\/scripts\/process-item\.sh`.*no item was marked failed/s);
+    expect(f.core.failed).toMatch(
+      /^input 'run' '\.\/scripts\/process-item\.sh' cannot run \(exit code 126.*run `chmod \+x \.\/scripts\/process-item\.sh`.*no item was marked failed/s,
+    );
     expect(f.core.outputs).toMatchObject({ failed: "0", complete: "false", remaining: "3" });
     expect(loadState(f.stateDir).state.failures.size).toBe(0);
   });

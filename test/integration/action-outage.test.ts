@@ -69,7 +69,9 @@ describe("restore: REST budget", () => {
     second.artifacts.onList = rateLimited;
     await play(second);
     expect(second.core.failed).toBeUndefined();
-    expect(second.core.text("warning")).toMatch(/rate limit is spent.*going on without artifacts \(the GITHUB_TOKEN gets 1,000 REST requests an hour/);
+    expect(second.core.text("warning")).toMatch(
+      /rate limit is spent.*going on without artifacts \(the GITHUB_TOKEN gets 1,000 REST requests an hour/,
+    );
     expect(second.core.outputs).toMatchObject({ "state-source": "cache", processed: "1" });
   });
 
@@ -98,7 +100,9 @@ describe("restore: an outage never buries progress", () => {
     await play(run2);
     expect(run2.core.failed).toBeUndefined();
     expect(run2.core.outputs).toMatchObject({ "state-source": "unavailable", processed: "0", complete: "false" });
-    expect(run2.core.logs.find((l) => l.title === "resumable-batch: state unreachable, nothing run")?.message).toMatch(/cache: cache restore failed: the cache service failed.*artifacts: .*rate limit/);
+    expect(run2.core.logs.find((l) => l.title === "resumable-batch: state unreachable, nothing run")?.message).toMatch(
+      /cache: cache restore failed: the cache service failed.*artifacts: .*rate limit/,
+    );
     expect(run2.core.summary).toMatch(/\[!CAUTION\]\n> \*\*Nothing was run: the saved state could not be reached\.\*\*/);
     expect(run2.artifacts.uploads).toEqual([]);
     expect(run2.cache.calls.filter((c) => c.startsWith("save"))).toEqual([]);

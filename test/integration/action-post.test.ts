@@ -14,7 +14,10 @@ afterEach(() => {
 });
 
 function setup(ids: string[] = ["a", "b", "bad"], inputs: Record<string, string> = {}, o: Parameters<typeof fixture>[0] = {}): Fixture {
-  const f = fixture({ ...o, inputs: { items: "items.jsonl", run: 'case "$ITEM_ID" in bad*) echo "boom: $ITEM_ID" >&2; exit 1;; esac', "max-attempts": "1", ...inputs } });
+  const f = fixture({
+    ...o,
+    inputs: { items: "items.jsonl", run: 'case "$ITEM_ID" in bad*) echo "boom: $ITEM_ID" >&2; exit 1;; esac', "max-attempts": "1", ...inputs },
+  });
   made.push(join(f.workspace, ".."));
   writeFileSync(join(f.workspace, "items.jsonl"), ids.map((id) => JSON.stringify({ id })).join("\n") + "\n");
   return f;
@@ -49,7 +52,11 @@ describe("runPost", () => {
     expect(f.cache.entries[0]!.path).toBe(".resumable-batch/.cache-transfer");
     expect(Object.keys(f.cache.entries[0]!.files).sort()).toEqual(["chain.json", "failures.json", "outcomes-1.jsonl", "snapshot.json"]);
     expect(f.artifacts.uploads).toEqual([
-      { name: "resumable-batch-default-state-1", files: expect.arrayContaining(["snapshot.json", "outcomes-1.jsonl", "failures.json", "summary.md", "report.html"]), retentionDays: 7 },
+      {
+        name: "resumable-batch-default-state-1",
+        files: expect.arrayContaining(["snapshot.json", "outcomes-1.jsonl", "failures.json", "summary.md", "report.html"]),
+        retentionDays: 7,
+      },
     ]);
     const failures = JSON.parse(f.artifacts.stored[0]!.files["failures.json"]!);
     expect(failures.failures).toMatchObject([{ id: "bad", kind: "permanent", error: expect.stringMatching(/boom: bad/) }]);
@@ -59,7 +66,9 @@ describe("runPost", () => {
     expect(summary).toMatch(/\| This run \| 3 \| 2 \| 1 \|/);
     expect(summary).toMatch(/Fresh start/);
     expect(summary).toMatch(/retry-failures.*ticked \(Actions → Nightly batch → Run workflow\)/);
-    expect(summary).toMatch(/### State saved\n\n- Cache: saved as `resumable-batch\/default\/all\/100-1`\n- Artifact: uploaded as `resumable-batch-default-state-1`, kept 7 day\(s\)/);
+    expect(summary).toMatch(
+      /### State saved\n\n- Cache: saved as `resumable-batch\/default\/all\/100-1`\n- Artifact: uploaded as `resumable-batch-default-state-1`, kept 7 day\(s\)/,
+    );
     expect(f.artifacts.stored[0]!.files["summary.md"]).toMatch(/\| This run \| 3 \| 2 \| 1 \|/);
 
     const annotation = f.core.logs.find((l) => l.level === "error");
@@ -99,7 +108,13 @@ describe("runPost", () => {
 
   it.each([
     ["returns -1", async () => -1, /the cache service did not accept it/],
-    ["throws", async () => { throw new Error("ValidationError: key too long"); }, /cache save failed: ValidationError: key too long/],
+    [
+      "throws",
+      async () => {
+        throw new Error("ValidationError: key too long");
+      },
+      /cache save failed: ValidationError: key too long/,
+    ],
     ["hangs", hang<number>, /cache save did not finish within 30ms/],
   ])("when the cache save %s: a warning, the artifact still carries the state, the step stays green", async (_what, onSave, note) => {
     const f = setup();
@@ -124,7 +139,9 @@ describe("runPost", () => {
     f.artifacts.onUpload = hang;
     await runPost(f.host);
     expect(f.core.failed).toBeUndefined();
-    expect(f.core.logs.find((l) => l.title === "resumable-batch: state not saved")?.message).toMatch(/saved nowhere .*artifact upload did not finish within 30ms/);
+    expect(f.core.logs.find((l) => l.title === "resumable-batch: state not saved")?.message).toMatch(
+      /saved nowhere .*artifact upload did not finish within 30ms/,
+    );
     expect(f.core.summary).toMatch(/\[!WARNING\]\n> This run's progress was saved nowhere/);
   });
 
@@ -135,7 +152,10 @@ describe("runPost", () => {
     const snapshotSeq = loadState(f.stateDir).state.origin.seq;
     writeFileSync(join(f.stateDir, "lock"), JSON.stringify({ pid: 1, host: "elsewhere" }));
     const generation = loadState(f.stateDir).generation;
-    appendFileSync(join(f.stateDir, `journal-${generation}.jsonl`), `{"t":"start","seq":${snapshotSeq + 1},"runId":"100","runAttempt":1,"mode":"run","at":"2025-01-01T00:00:00Z"}\n{"t":"done","id":"c"}\n{"t":"do`);
+    appendFileSync(
+      join(f.stateDir, `journal-${generation}.jsonl`),
+      `{"t":"start","seq":${snapshotSeq + 1},"runId":"100","runAttempt":1,"mode":"run","at":"2025-01-01T00:00:00Z"}\n{"t":"done","id":"c"}\n{"t":"do`,
+    );
     delete f.core.state["resumable-batch-result"];
     await runPost(f.host);
     expect(existsSync(join(f.stateDir, "lock"))).toBe(false);
@@ -159,7 +179,10 @@ describe("runPost", () => {
   });
 
   it("annotates at most 10 failed items of this run, with a notice for the rest", async () => {
-    const f = setup(Array.from({ length: 14 }, (_, i) => `bad-${i}`), { concurrency: "4" });
+    const f = setup(
+      Array.from({ length: 14 }, (_, i) => `bad-${i}`),
+      { concurrency: "4" },
+    );
     await runMain(f.host);
     await runPost(f.host);
     expect(f.core.logs.filter((l) => l.level === "error")).toHaveLength(MAX_FAILURE_ANNOTATIONS);
@@ -174,7 +197,10 @@ describe("runPost", () => {
     f.signals.fire("SIGINT");
     await running;
     await runPost(f.host);
-    const doneLines = f.cache.entries[0]!.files["snapshot.json"]!.split("\n").filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.t === "done");
+    const doneLines = f.cache.entries[0]!.files["snapshot.json"]!.split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .filter((r) => r.t === "done");
     expect(doneLines.flatMap((r) => r.ids)).toEqual(["a"]);
     expect(f.core.summary).toMatch(/Stopped by a signal/);
     expect(f.core.failed).toBeUndefined();

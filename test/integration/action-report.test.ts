@@ -41,7 +41,13 @@ function job(repo: Repo, runId: number, inputs: Record<string, string>, o: { run
   return f;
 }
 
-async function shardJob(repo: Repo, runId: number, shard: string, inputs: Record<string, string> = {}, o: { runAttempt?: number } = {}): Promise<Fixture> {
+async function shardJob(
+  repo: Repo,
+  runId: number,
+  shard: string,
+  inputs: Record<string, string> = {},
+  o: { runAttempt?: number } = {},
+): Promise<Fixture> {
   const f = job(repo, runId, { items: "items.jsonl", run: FAILING, shard, ...inputs }, o);
   await runMain(f.host);
   await runPost(f.host);
@@ -64,10 +70,15 @@ describe("mode: report", () => {
     const run = `${FAILING}; echo "{\\"id\\":\\"$ITEM_ID\\"}"`;
     for (const i of [1, 2]) await shardJob(repo, 100, `${i}/2`, { run, results: "true" });
     const r = await reportJob(repo, 100);
-    const lines = reportFiles(r)!["results.jsonl"]!.trim().split("\n").map((l) => JSON.parse(l) as { id: string; result: { id: string }; shard: string });
+    const files = reportFiles(r)!;
+    const lines = files["results.jsonl"]!.trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: string; result: { id: string }; shard: string });
     expect(lines.map((l) => l.id).sort()).toEqual(IDS.filter((id) => id.startsWith("item-")).sort());
     expect(lines.every((l) => l.result.id === l.id && l.shard === (shardOf(l.id, 2) === 1 ? "1/2" : "2/2"))).toBe(true);
-    expect(r.core.summary).toMatch(/### Results\n\n24 item\(s\) have a result record\. They are in `results\.jsonl` in the report artifact `resumable-batch-default-report-1`/);
+    expect(r.core.summary).toMatch(
+      /### Results\n\n24 item\(s\) have a result record\. They are in `results\.jsonl` in the report artifact `resumable-batch-default-report-1`/,
+    );
     expect(reportFiles(r)!["report.html"]).toMatch(/id="results-count">24</);
   });
 
@@ -80,7 +91,16 @@ describe("mode: report", () => {
 
     const r = await reportJob(repo, 100);
     expect(r.core.failed).toBeUndefined();
-    expect(r.core.outputs).toEqual({ processed: "30", succeeded: "24", failed: "6", remaining: "0", complete: "true", pass: "1", "next-pass-after": "", "state-source": "artifact" });
+    expect(r.core.outputs).toEqual({
+      processed: "30",
+      succeeded: "24",
+      failed: "6",
+      remaining: "0",
+      complete: "true",
+      pass: "1",
+      "next-pass-after": "",
+      "state-source": "artifact",
+    });
     // Each shard's own figures add up to the same.
     expect(shards.reduce((n, s) => n + Number(s.core.outputs.processed), 0)).toBe(30);
 
@@ -93,7 +113,12 @@ describe("mode: report", () => {
     expect(r.artifacts.runListings).toBe(0);
 
     // One merged artifact: failures.json (with shards), summary.md, report.html.
-    expect(r.artifacts.uploads).toEqual([{ name: "resumable-batch-default-report-1", files: ["failures.json", "report.html", "summary.md"].sort(), retentionDays: 7 }].map((u) => ({ ...u, files: expect.arrayContaining(u.files) })));
+    expect(r.artifacts.uploads).toEqual(
+      [{ name: "resumable-batch-default-report-1", files: ["failures.json", "report.html", "summary.md"].sort(), retentionDays: 7 }].map((u) => ({
+        ...u,
+        files: expect.arrayContaining(u.files),
+      })),
+    );
     const files = reportFiles(r)!;
     const failures = (JSON.parse(files["failures.json"]!) as { failures: FailureRecord[] }).failures;
     expect(failures.map((f) => f.id).sort()).toEqual(IDS.filter((id) => id.startsWith("bad")).sort());
@@ -124,7 +149,9 @@ describe("mode: report", () => {
     expect(r.core.failed).toBeUndefined();
     const warning = r.core.logs.find((l) => l.title === "resumable-batch: shard 3/4 missing from the report");
     expect(warning?.level).toBe("warning");
-    expect(warning?.message).toMatch(/^shard 3\/4: no state artifact resumable-batch-default-shard-3-of-4-state-<seq> in this workflow run .*its items are not in this report$/);
+    expect(warning?.message).toMatch(
+      /^shard 3\/4: no state artifact resumable-batch-default-shard-3-of-4-state-<seq> in this workflow run .*its items are not in this report$/,
+    );
     expect(r.core.outputs.complete).toBe("false");
     expect(Number(r.core.outputs.processed)).toBe(IDS.filter((id) => shardOf(id, 4) !== 3).length);
     expect(r.core.summary).toMatch(/> \[!WARNING\]\n> \*\*1 of 4 shard\(s\) missing from this report:\*\*/);
@@ -144,7 +171,9 @@ describe("mode: report", () => {
     g.host.timeouts = { ...g.host.timeouts, artifactDownloadMs: 30 };
     await runMain(g.host);
     expect(g.core.failed).toBeUndefined();
-    expect(g.core.text("warning")).toMatch(/shard 1\/2: downloading resumable-batch-default-shard-1-of-2-state-1 \(id \d+\) did not finish within 30ms/);
+    expect(g.core.text("warning")).toMatch(
+      /shard 1\/2: downloading resumable-batch-default-shard-1-of-2-state-1 \(id \d+\) did not finish within 30ms/,
+    );
   });
 
   it("without any shard artifact, or when listing fails: a warning and empty outputs, not a crash", async () => {
@@ -177,7 +206,11 @@ describe("mode: report", () => {
     expect(failures.every((f) => f.shard === "1/2" && f.id.startsWith("bad"))).toBe(true);
     expect(r.core.summary).toMatch(/\| 2\/2 \| \d+ \| \d+ \| 0 \| 0 \| 0 \| .* \| complete \(retry-failures\) \|/);
     // Shard 2's retry pass re-attempted every one of its items, which all failed in attempt 1.
-    expect(r.core.outputs).toMatchObject({ failed: String(IDS.filter((id) => id.startsWith("bad") && shardOf(id, 2) === 1).length), remaining: "0", complete: "true" });
+    expect(r.core.outputs).toMatchObject({
+      failed: String(IDS.filter((id) => id.startsWith("bad") && shardOf(id, 2) === 1).length),
+      remaining: "0",
+      complete: "true",
+    });
     expect(r.core.outputs.processed).toBe(String(IDS.filter((id) => shardOf(id, 2) === 1).length + IDS.filter((id) => shardOf(id, 2) === 2).length));
   });
 
@@ -185,7 +218,8 @@ describe("mode: report", () => {
     const repo = newRepo();
     for (const i of [1, 2, 3]) await shardJob(repo, 100, `${i}/3`);
     const retried = [];
-    for (const i of [1, 2, 3]) retried.push(await shardJob(repo, 101, `${i}/3`, { "retry-failures": "true", run: 'echo "$ITEM_ID" >> "$RUNNER_TEMP/ids"' }));
+    for (const i of [1, 2, 3])
+      retried.push(await shardJob(repo, 101, `${i}/3`, { "retry-failures": "true", run: 'echo "$ITEM_ID" >> "$RUNNER_TEMP/ids"' }));
     for (const [i, f] of retried.entries()) {
       const own = IDS.filter((id) => id.startsWith("bad") && shardOf(id, 3) === i + 1);
       expect(f.core.outputs).toMatchObject({ processed: String(own.length), succeeded: String(own.length), complete: "true" });
@@ -249,12 +283,17 @@ describe("pickShardArtifacts", () => {
       a(14, "resumable-batch-k-report-1", 9),
     ]);
     expect(picked.count).toBe(2);
-    expect([...picked.byIndex.entries()].map(([i, x]) => [i, x.id])).toEqual([[1, 500], [2, 12]]);
+    expect([...picked.byIndex.entries()].map(([i, x]) => [i, x.id])).toEqual([
+      [1, 500],
+      [2, 12],
+    ]);
     // The same seq twice (two runs' artifacts listed together): the later creation wins.
     const twice = pickShardArtifacts("k", [a(40, "resumable-batch-k-shard-1-of-2-state-3", 5), a(30, "resumable-batch-k-shard-1-of-2-state-3", 6)]);
     expect(twice.byIndex.get(1)?.id).toBe(30);
     // The newest matrix is the most recently created one, whatever the ids say.
-    expect(pickShardArtifacts("k", [a(9, "resumable-batch-k-shard-1-of-2-state-1", 1), a(1, "resumable-batch-k-shard-1-of-3-state-1", 2)])).toMatchObject({ count: 3, otherCounts: [2] });
+    expect(
+      pickShardArtifacts("k", [a(9, "resumable-batch-k-shard-1-of-2-state-1", 1), a(1, "resumable-batch-k-shard-1-of-3-state-1", 2)]),
+    ).toMatchObject({ count: 3, otherCounts: [2] });
   });
 
   it("counts an unsharded state artifact as shard 1 of 1 (the reusable workflow's shards: 1)", () => {
@@ -267,13 +306,21 @@ describe("pickShardArtifacts", () => {
 describe("shardFigures", () => {
   it("a retry-failures pass stopped on the budget leaves the failures it did not reach", () => {
     const state = new BatchState();
-    const fail = (id: string, last: string) => state.apply({ t: "fail", id, kind: "permanent", error: "x", attempts: 1, runs: 1, first: last, last, item: id });
+    const fail = (id: string, last: string) =>
+      state.apply({ t: "fail", id, kind: "permanent", error: "x", attempts: 1, runs: 1, first: last, last, item: id });
     fail("a", "2025-01-01T00:00:00.000Z");
     fail("b", "2025-01-01T00:00:00.000Z");
     state.apply({ t: "start", seq: 2, runId: "5", runAttempt: 1, mode: "retry-failures", at: "2025-01-02T00:00:00.000Z" });
     fail("a", "2025-01-02T00:00:01.000Z");
     state.apply({ t: "end", seq: 2, at: "2025-01-02T00:00:02.000Z", succeeded: 0, failed: 1, stopReason: "budget" });
-    expect(shardFigures(state, "5")).toMatchObject({ ran: true, mode: "retry-failures", processed: 1, remaining: 1, stopReason: "budget", durationMs: 2000 });
+    expect(shardFigures(state, "5")).toMatchObject({
+      ran: true,
+      mode: "retry-failures",
+      processed: 1,
+      remaining: 1,
+      stopReason: "budget",
+      durationMs: 2000,
+    });
     expect(shardFigures(state, "6")).toMatchObject({ ran: false, processed: 0 });
   });
 });

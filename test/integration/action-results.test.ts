@@ -31,7 +31,9 @@ function nextRun(prev: Fixture, runId: number, addIds: string[]): Fixture {
 }
 
 const resultsOf = (f: Fixture, index: number) =>
-  f.artifacts.stored[index]!.files["results.jsonl"]!.trim().split("\n").map((l) => JSON.parse(l) as { id: string; result: unknown });
+  f.artifacts.stored[index]!.files["results.jsonl"]!.trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { id: string; result: unknown });
 
 describe("results in the action", () => {
   it("every run's artifact carries results.jsonl so far, built up run after run; the summary says how many and where", async () => {
@@ -39,7 +41,9 @@ describe("results in the action", () => {
     await runMain(f.host);
     await runPost(f.host);
     expect(resultsOf(f, 0).map((r) => [r.id, r.result])).toEqual([["a", { synced: "a", run: 100 }]]);
-    expect(f.core.summary).toMatch(/### Results\n\n1 item\(s\) have a result record\. They are in `results\.jsonl` in this run's artifact `resumable-batch-default-state-1`/);
+    expect(f.core.summary).toMatch(
+      /### Results\n\n1 item\(s\) have a result record\. They are in `results\.jsonl` in this run's artifact `resumable-batch-default-state-1`/,
+    );
     expect(f.core.summary).toMatch(/gh run download 100 -n resumable-batch-default-state-1/);
 
     const g = nextRun(f, 101, ["b"]);
@@ -52,7 +56,9 @@ describe("results in the action", () => {
     await runPost(third.host);
     expect(third.core.outputs["state-source"]).toBe("artifact");
     expect(resultsOf(third, 2).map((r) => [r.id, r.result])).toEqual([
-      ["a", { synced: "a", run: 100 }], ["b", { synced: "b", run: 101 }], ["c", { synced: "c", run: 102 }],
+      ["a", { synced: "a", run: 100 }],
+      ["b", { synced: "b", run: 101 }],
+      ["c", { synced: "c", run: 102 }],
     ]);
     expect(third.artifacts.stored[2]!.files["report.html"]).toMatch(/id="results-count">3</);
     expect(third.artifacts.stored[2]!.files["report.html"]).toMatch(/id="durations"/);

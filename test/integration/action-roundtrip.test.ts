@@ -101,7 +101,16 @@ describe("dist/main then dist/post through the real @actions/core", () => {
     expect(main.stderr).toBe("");
     expect(main.status).toBe(0);
     expect(main.stdout).toMatch(/::warning title=resumable-batch%3A fresh start::Fresh start/);
-    expect(readFileCommands(s.files.output)).toEqual({ "state-source": "fresh", processed: "3", succeeded: "2", failed: "1", remaining: "0", complete: "true", pass: "1", "next-pass-after": "" });
+    expect(readFileCommands(s.files.output)).toEqual({
+      "state-source": "fresh",
+      processed: "3",
+      succeeded: "2",
+      failed: "1",
+      remaining: "0",
+      complete: "true",
+      pass: "1",
+      "next-pass-after": "",
+    });
     const saved = readFileCommands(s.files.state);
     expect(Object.keys(saved).sort()).toEqual(["resumable-batch-context", "resumable-batch-restore", "resumable-batch-result"]);
     const stateDir = join(s.env.GITHUB_WORKSPACE!, ".resumable-batch");

@@ -52,7 +52,16 @@ function handler(command: string, o: Partial<CommandHandlerOptions> & { python: 
 
 function run(h: Handler, data: unknown, o: { id?: string; attempt?: number; signal?: AbortSignal; key?: string } = {}): Promise<AttemptResult> {
   const id = o.id ?? "item-1";
-  return h.run({ id, data, line: 1 }, { id, attempt: o.attempt ?? 1, idempotencyKey: o.key ?? `key-${id}`, signal: o.signal ?? new AbortController().signal, stopping: new AbortController().signal });
+  return h.run(
+    { id, data, line: 1 },
+    {
+      id,
+      attempt: o.attempt ?? 1,
+      idempotencyKey: o.key ?? `key-${id}`,
+      signal: o.signal ?? new AbortController().signal,
+      stopping: new AbortController().signal,
+    },
+  );
 }
 
 /** Whether a process is running (a zombie left unreaped by a container's init is not). */
@@ -69,7 +78,10 @@ function isRunning(pid: number): boolean {
 /** Our spawn servers: python3 children of this process. */
 function spawnServerPids(): number[] {
   const out = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(process.pid)], { encoding: "utf8" });
-  return out.split("\n").filter((l) => /python3? -I -S -c/.test(l)).map((l) => Number(l.trim().split(/\s+/)[0]));
+  return out
+    .split("\n")
+    .filter((l) => /python3? -I -S -c/.test(l))
+    .map((l) => Number(l.trim().split(/\s+/)[0]));
 }
 
 const paths = [
@@ -92,7 +104,15 @@ describe.each(paths)("command handler via $path", ({ python, parent }) => {
     expect(await run(h, data, { id: "a", attempt: 3 })).toEqual({ ok: true });
     expect(readFileSync(join(dir, "stdin.txt"), "utf8")).toBe(JSON.stringify(data) + "\n");
     const env = readFileSync(join(dir, "env.txt"), "utf8").split("\n");
-    expect(env).toEqual(expect.arrayContaining(["ITEM_ID=a", "ITEM_ATTEMPT=3", "IDEMPOTENCY_KEY=key-a", `ITEM_JSON=${JSON.stringify(data)}`, "BASE_VAR=from the base environment"]));
+    expect(env).toEqual(
+      expect.arrayContaining([
+        "ITEM_ID=a",
+        "ITEM_ATTEMPT=3",
+        "IDEMPOTENCY_KEY=key-a",
+        `ITEM_JSON=${JSON.stringify(data)}`,
+        "BASE_VAR=from the base environment",
+      ]),
+    );
     expect(env.filter((l) => l.startsWith("ITEM_JSON_ON_STDIN_ONLY="))).toEqual([]);
     // Nothing Python adds at its start-up (LC_CTYPE, by locale coercion) reaches the command.
     expect(env.filter((l) => l.startsWith("LC_"))).toEqual([]);
@@ -108,17 +128,39 @@ describe.each(paths)("command handler via $path", ({ python, parent }) => {
   });
 
   it("classifies exit codes: transient ones, permanent ones with the stderr tail, or stdout's when stderr is empty", async () => {
-    expect(await run(handler(`echo out; echo oops >&2; exit 75`, { python }), {})).toEqual({ ok: false, kind: "transient", error: "exit code 75: oops", exitCode: 75 });
-    expect(await run(handler(`echo out; echo oops >&2; exit 3`, { python }), {})).toEqual({ ok: false, kind: "permanent", error: "exit code 3: oops", exitCode: 3 });
-    expect(await run(handler(`echo only stdout; exit 4`, { python }), {})).toEqual({ ok: false, kind: "permanent", error: "exit code 4: only stdout", exitCode: 4 });
+    expect(await run(handler(`echo out; echo oops >&2; exit 75`, { python }), {})).toEqual({
+      ok: false,
+      kind: "transient",
+      error: "exit code 75: oops",
+      exitCode: 75,
+    });
+    expect(await run(handler(`echo out; echo oops >&2; exit 3`, { python }), {})).toEqual({
+      ok: false,
+      kind: "permanent",
+      error: "exit code 3: oops",
+      exitCode: 3,
+    });
+    expect(await run(handler(`echo only stdout; exit 4`, { python }), {})).toEqual({
+      ok: false,
+      kind: "permanent",
+      error: "exit code 4: only stdout",
+      exitCode: 4,
+    });
     expect(await run(handler(`exit 5`, { python }), {})).toEqual({ ok: false, kind: "permanent", error: "exit code 5", exitCode: 5 });
     const long = await run(handler(`i=0; while [ $i -lt 100 ]; do echo "line $i" >&2; i=$((i+1)); done; exit 1`, { python }), {});
     expect(long).toMatchObject({ kind: "permanent" });
-    expect((long as { error: string }).error.split("\n")).toEqual(["exit code 1: line 80", ...Array.from({ length: 19 }, (_, i) => `line ${81 + i}`)]);
+    expect((long as { error: string }).error.split("\n")).toEqual([
+      "exit code 1: line 80",
+      ...Array.from({ length: 19 }, (_, i) => `line ${81 + i}`),
+    ]);
   });
 
   it("reports a command killed by a signal as transient", async () => {
-    expect(await run(handler(`echo dying >&2; kill -KILL $$`, { python }), {})).toEqual({ ok: false, kind: "transient", error: "killed by SIGKILL: dying" });
+    expect(await run(handler(`echo dying >&2; kill -KILL $$`, { python }), {})).toEqual({
+      ok: false,
+      kind: "transient",
+      error: "killed by SIGKILL: dying",
+    });
   });
 
   it("exit 127 before any success is a setup error; after a success it is the item's own permanent failure", async () => {
@@ -138,7 +180,9 @@ describe.each(paths)("command handler via $path", ({ python, parent }) => {
     writeFileSync(join(dir, "process.sh"), "#!/bin/sh\nexit 0\n", { mode: 0o644 });
     const r = await run(handler(`./process.sh`, { python, cwd: dir, name: "input 'run'" }), {});
     expect(r).toMatchObject({ ok: false, kind: "setup" });
-    expect((r as { error: string }).error).toMatch(/^input 'run' '\.\/process\.sh' cannot run \(exit code 126: found but not executable: .*Permission denied\): \.\/process\.sh is not executable: run `chmod \+x \.\/process\.sh`/);
+    expect((r as { error: string }).error).toMatch(
+      /^input 'run' '\.\/process\.sh' cannot run \(exit code 126: found but not executable: .*Permission denied\): \.\/process\.sh is not executable: run `chmod \+x \.\/process\.sh`/,
+    );
   });
 
   it("a missing script (127) is a setup error that names the folder it was looked for in", async () => {
@@ -169,7 +213,10 @@ describe.each(paths)("command handler via $path", ({ python, parent }) => {
 
   it("ITEM_JSON and ITEM_ID are capped in bytes, not characters: 60,000 CJK characters and a 140 kB id reach the command on stdin", async () => {
     const dir = newDir();
-    const h = handler(`wc -c > size.txt; echo "\${ITEM_JSON-unset} $ITEM_JSON_ON_STDIN_ONLY \${ITEM_ID-unset} $ITEM_ID_ON_STDIN_ONLY" > env.txt`, { python, cwd: dir });
+    const h = handler(`wc -c > size.txt; echo "\${ITEM_JSON-unset} $ITEM_JSON_ON_STDIN_ONLY \${ITEM_ID-unset} $ITEM_ID_ON_STDIN_ONLY" > env.txt`, {
+      python,
+      cwd: dir,
+    });
     const data = { id: "cjk", text: "漢".repeat(60_000) };
     expect(JSON.stringify(data).length).toBeLessThan(MAX_ITEM_JSON_ENV_BYTES);
     expect(await run(h, data, { id: "cjk" })).toEqual({ ok: true });

@@ -24,7 +24,9 @@ describe("secrets in handler output", () => {
       `echo "runtime=\${ACTIONS_RUNTIME_TOKEN-unset} results=\${ACTIONS_RESULTS_URL-unset} input=\${INPUT_RUN-unset}" >&2`,
       `exit 1`,
     ].join("\n");
-    const f = fixture({ inputs: { items: "items.jsonl", run: "sh handler.sh", "github-token": INPUT_TOKEN, "redact-env": "HANDLER_TOKEN", "max-attempts": "1" } });
+    const f = fixture({
+      inputs: { items: "items.jsonl", run: "sh handler.sh", "github-token": INPUT_TOKEN, "redact-env": "HANDLER_TOKEN", "max-attempts": "1" },
+    });
     made.push(join(f.workspace, ".."));
     writeFileSync(join(f.workspace, "handler.sh"), handler);
     writeFileSync(join(f.workspace, "items.jsonl"), '{"id":"a"}\n');
@@ -35,8 +37,10 @@ describe("secrets in handler output", () => {
     const error: string = failures.failures[0].error;
     expect(error).toContain("token *** and *** and ***");
     expect(error).toContain("runtime=unset results=unset input=unset");
-    const stored = readdirSync(f.stateDir).filter((n) => n.endsWith(".json") || n.endsWith(".jsonl"))
-      .map((n) => readFileSync(join(f.stateDir, n), "utf8")).join("\n");
+    const stored = readdirSync(f.stateDir)
+      .filter((n) => n.endsWith(".json") || n.endsWith(".jsonl"))
+      .map((n) => readFileSync(join(f.stateDir, n), "utf8"))
+      .join("\n");
     const log = f.core.logs.map((l) => l.message).join("\n");
     for (const secret of [...Object.values(SECRETS), INPUT_TOKEN]) {
       expect(stored).not.toContain(secret);

@@ -8,7 +8,8 @@ import { tempDirsPerTest } from "../support/temp-dirs.js";
 
 const tempDir = tempDirsPerTest("rb-lock-");
 const DEAD_PID = 999_999_999;
-const staleLock = (dir: string) => writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: DEAD_PID, host: hostname(), startedAt: "t", nonce: "old" }));
+const staleLock = (dir: string) =>
+  writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: DEAD_PID, host: hostname(), startedAt: "t", nonce: "old" }));
 
 describe("acquireLock across real processes", () => {
   it("lets exactly one of several real processes take over a stale lock", async () => {
@@ -24,7 +25,9 @@ describe("acquireLock across real processes", () => {
       while (!existsSync(${JSON.stringify(go)})) {}
       try { acquireLock(${JSON.stringify(dir)}); console.log("won"); } catch (e) { console.log(/in use/.test(String(e)) ? "lost" : String(e)); }
       process.stdin.resume();`;
-    const children = Array.from({ length: 4 }, () => spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["pipe", "pipe", "inherit"] }));
+    const children = Array.from({ length: 4 }, () =>
+      spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["pipe", "pipe", "inherit"] }),
+    );
     const lines = children.map((child) => {
       const seen: string[] = [];
       const waiters: Array<() => void> = [];
@@ -32,10 +35,11 @@ describe("acquireLock across real processes", () => {
         seen.push(...d.toString().trim().split("\n"));
         waiters.splice(0).forEach((w) => w());
       });
-      return (count: number) => new Promise<string[]>((done) => {
-        const check = () => (seen.length >= count ? done(seen) : waiters.push(check));
-        check();
-      });
+      return (count: number) =>
+        new Promise<string[]>((done) => {
+          const check = () => (seen.length >= count ? done(seen) : waiters.push(check));
+          check();
+        });
     });
     await Promise.all(lines.map((l) => l(1)));
     writeFileSync(go, "");

@@ -22,7 +22,10 @@ function worker(command: string, system: FakeSystem, warnings: string[]): Handle
 }
 
 function run(h: Handler, id: string): Promise<AttemptResult> {
-  return h.run({ id, data: { id }, line: 1 }, { id, attempt: 1, idempotencyKey: "k", signal: new AbortController().signal, stopping: new AbortController().signal });
+  return h.run(
+    { id, data: { id }, line: 1 },
+    { id, attempt: 1, idempotencyKey: "k", signal: new AbortController().signal, stopping: new AbortController().signal },
+  );
 }
 
 describe("a worker that answers without the request's id", () => {
@@ -38,13 +41,19 @@ describe("a worker that answers without the request's id", () => {
     expect(result).toBeUndefined();
     await system.advance(1);
     expect(result).toMatchObject({ ok: false, kind: "setup" });
-    expect((result as { error: string }).error).toMatch(/^--worker 'while .*' answers without the request's id .*\{"id":"<the request's id>","ok":true\}/);
+    expect((result as { error: string }).error).toMatch(
+      /^--worker 'while .*' answers without the request's id .*\{"id":"<the request's id>","ok":true\}/,
+    );
   });
 
-  it("a worker that logs {\"ok\":true} and then answers naming the item is unaffected", async () => {
+  it('a worker that logs {"ok":true} and then answers naming the item is unaffected', async () => {
     const system = new FakeSystem(0);
     const warnings: string[] = [];
-    const h = worker(`while read -r line; do echo '{"ok":true,"channel":"C1"}'; sleep 0.2; echo '{"id":"a","ok":false,"error":"nope"}'; done`, system, warnings);
+    const h = worker(
+      `while read -r line; do echo '{"ok":true,"channel":"C1"}'; sleep 0.2; echo '{"id":"a","ok":false,"error":"nope"}'; done`,
+      system,
+      warnings,
+    );
     let result: AttemptResult | undefined;
     void run(h, "a").then((r) => (result = r));
     await waitUntil(() => result !== undefined, "the named answer");

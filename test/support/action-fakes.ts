@@ -5,7 +5,18 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { FakeSignals } from "./fake-signals.js";
 import { realSystem } from "../../src/core/platform/system.js";
-import { REST_PAGE_SIZE, type ActionCore, type ActionHost, type ArtifactClient, type ArtifactFinder, type ArtifactPage, type CacheClient, type RemoteArtifact, type RunArtifact, type WorkflowDispatcher } from "../../src/action/host.js";
+import {
+  REST_PAGE_SIZE,
+  type ActionCore,
+  type ActionHost,
+  type ArtifactClient,
+  type ArtifactFinder,
+  type ArtifactPage,
+  type CacheClient,
+  type RemoteArtifact,
+  type RunArtifact,
+  type WorkflowDispatcher,
+} from "../../src/action/host.js";
 
 export type Files = Record<string, string>;
 
@@ -72,7 +83,10 @@ export class FakeCore implements ActionCore {
     this.summary += markdown;
   }
   text(level?: string): string {
-    return this.logs.filter((l) => !level || l.level === level).map((l) => l.message).join("\n");
+    return this.logs
+      .filter((l) => !level || l.level === level)
+      .map((l) => l.message)
+      .join("\n");
   }
 }
 
@@ -95,8 +109,7 @@ export class FakeCache implements CacheClient {
     if (this.onRestore) return this.onRestore();
     const versioned = this.entries.filter((e) => e.path === paths.join("|"));
     const hit =
-      versioned.find((e) => e.key === primaryKey) ??
-      restoreKeys.map((k) => [...versioned].reverse().find((e) => e.key.startsWith(k))).find(Boolean);
+      versioned.find((e) => e.key === primaryKey) ?? restoreKeys.map((k) => [...versioned].reverse().find((e) => e.key.startsWith(k))).find(Boolean);
     if (!hit) return undefined;
     writeFolder(resolve(this.workspace, hit.path), hit.files);
     return hit.key;
@@ -172,8 +185,15 @@ export class FakeArtifacts implements ArtifactClient, ArtifactFinder {
   put(name: string, files: Files, extra: Partial<RemoteArtifact> = {}): StoredArtifact {
     this.clock += 60_000;
     const a: StoredArtifact = {
-      id: this.stored.length + 1, name, expired: false, createdAt: new Date(this.clock).toISOString(),
-      workflowRunId: 1, headBranch: "main", fromFork: false, files, ...extra,
+      id: this.stored.length + 1,
+      name,
+      expired: false,
+      createdAt: new Date(this.clock).toISOString(),
+      workflowRunId: 1,
+      headBranch: "main",
+      fromFork: false,
+      files,
+      ...extra,
     };
     this.stored.push(a);
     return a;
@@ -240,9 +260,28 @@ export function fixture(o: { runId?: number; runAttempt?: number; inputs?: Recor
     },
     system: realSystem,
     signals,
-    timeouts: { cacheRestoreMs: 2_000, artifactListMs: 2_000, artifactDownloadMs: 2_000, artifactRestoreMs: 5_000, cacheSaveMs: 2_000, artifactUploadMs: 2_000, dispatchMs: 2_000 },
+    timeouts: {
+      cacheRestoreMs: 2_000,
+      artifactListMs: 2_000,
+      artifactDownloadMs: 2_000,
+      artifactRestoreMs: 5_000,
+      cacheSaveMs: 2_000,
+      artifactUploadMs: 2_000,
+      dispatchMs: 2_000,
+    },
   };
-  return { workspace, temp, core, cache, artifacts, workflows, signals, host, stateDir: join(workspace, ".resumable-batch"), cachePath: ".resumable-batch/.cache-transfer" };
+  return {
+    workspace,
+    temp,
+    core,
+    cache,
+    artifacts,
+    workflows,
+    signals,
+    host,
+    stateDir: join(workspace, ".resumable-batch"),
+    cachePath: ".resumable-batch/.cache-transfer",
+  };
 }
 
 /** A promise that never settles: a service that accepted the call and went quiet. */

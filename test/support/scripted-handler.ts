@@ -26,10 +26,14 @@ export function scriptedHandler(system: FakeSystem, script: (id: string, attempt
       calls.push({ id: item.id, attempt: ctx.attempt, atMs: system.nowMs(), key: ctx.idempotencyKey });
       return new Promise((resolve) => {
         const cancel = system.setTimer(() => resolve(script(item.id, ctx.attempt, ctx.idempotencyKey)), durationMs);
-        ctx.signal.addEventListener("abort", () => {
-          cancel();
-          resolve({ ok: false, kind: "transient", error: "aborted" });
-        }, { once: true });
+        ctx.signal.addEventListener(
+          "abort",
+          () => {
+            cancel();
+            resolve({ ok: false, kind: "transient", error: "aborted" });
+          },
+          { once: true },
+        );
       });
     },
   };

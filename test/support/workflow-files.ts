@@ -20,7 +20,9 @@ export function repositoryWorkflows(root: string): WorkflowText[] {
       .sort()
       .map((f) => ({ where: `${dir}/${f}`, text: readFileSync(join(root, dir, f), "utf8") })),
   );
-  const examples = PAGES.filter((page) => existsSync(join(root, page))).flatMap((page) => fencedWorkflows(page, readFileSync(join(root, page), "utf8")));
+  const examples = PAGES.filter((page) => existsSync(join(root, page))).flatMap((page) =>
+    fencedWorkflows(page, readFileSync(join(root, page), "utf8")),
+  );
   return [...files, ...examples];
 }
 

@@ -12,7 +12,23 @@ import type { WorkflowText } from "./workflow-files.js";
 export type Level = "none" | "read" | "write";
 export type Grants = Record<string, Level>;
 
-const SCOPES = ["actions", "attestations", "checks", "contents", "deployments", "discussions", "id-token", "issues", "models", "packages", "pages", "pull-requests", "repository-projects", "security-events", "statuses"];
+const SCOPES = [
+  "actions",
+  "attestations",
+  "checks",
+  "contents",
+  "deployments",
+  "discussions",
+  "id-token",
+  "issues",
+  "models",
+  "packages",
+  "pages",
+  "pull-requests",
+  "repository-projects",
+  "security-events",
+  "statuses",
+];
 const RANK: Record<Level, number> = { none: 0, read: 1, write: 2 };
 export const RESTRICTED_DEFAULT: Grants = { contents: "read", packages: "read" };
 

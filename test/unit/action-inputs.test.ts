@@ -1,7 +1,16 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ACTION_INPUT_DEFAULTS, BOOLEAN_INPUTS, CONTINUE_MODES, getInputs, getModeInputs, getReportInputs, MODES, RUN_SETTING_INPUTS } from "../../src/action/inputs.js";
+import {
+  ACTION_INPUT_DEFAULTS,
+  BOOLEAN_INPUTS,
+  CONTINUE_MODES,
+  getInputs,
+  getModeInputs,
+  getReportInputs,
+  MODES,
+  RUN_SETTING_INPUTS,
+} from "../../src/action/inputs.js";
 import { OUTPUT_NAMES } from "../../src/action/main.js";
 import { SETTING_DEFAULTS } from "../../src/core/config/settings.js";
 import { ITEMS_FORMATS } from "../../src/core/input/item-source.js";
@@ -66,10 +75,19 @@ describe("getInputs", () => {
   it("applies the defaults and resolves paths against the workspace", () => {
     const i = read({ items: "data/items.csv", module: "handler.mjs" });
     expect(i).toMatchObject({
-      stateKey: "default", stateDirInput: ".resumable-batch", stateDir: "/ws/.resumable-batch", failOnItemFailure: false,
-      githubToken: "", artifactRetentionDays: 7,
+      stateKey: "default",
+      stateDirInput: ".resumable-batch",
+      stateDir: "/ws/.resumable-batch",
+      failOnItemFailure: false,
+      githubToken: "",
+      artifactRetentionDays: 7,
     });
-    expect(i.settings).toMatchObject({ items: { kind: "file", path: "/ws/data/items.csv" }, handler: { kind: "module", file: "/ws/handler.mjs" }, retryFailures: false, concurrency: 1 });
+    expect(i.settings).toMatchObject({
+      items: { kind: "file", path: "/ws/data/items.csv" },
+      handler: { kind: "module", file: "/ws/handler.mjs" },
+      retryFailures: false,
+      concurrency: 1,
+    });
   });
 
   it.each([
@@ -112,9 +130,23 @@ describe("getInputs", () => {
 
   it("mode: report needs no items or handler, and names what it ignores (not action.yml's defaults)", () => {
     const core = new FakeCore();
-    core.inputs = { mode: "report", "state-key": "nightly", "id-field": "id", concurrency: "1", "retry-failures": "false", "time-budget": "50m", continue: "dispatch" };
+    core.inputs = {
+      mode: "report",
+      "state-key": "nightly",
+      "id-field": "id",
+      concurrency: "1",
+      "retry-failures": "false",
+      "time-budget": "50m",
+      continue: "dispatch",
+    };
     expect(getModeInputs(core, "/ws")).toEqual({
-      mode: "report", stateKey: "nightly", githubToken: "", artifactRetentionDays: 7, continueMode: "dispatch", maxChain: 10, ignored: ["time-budget"],
+      mode: "report",
+      stateKey: "nightly",
+      githubToken: "",
+      artifactRetentionDays: 7,
+      continueMode: "dispatch",
+      maxChain: 10,
+      ignored: ["time-budget"],
     });
     core.inputs = { mode: "report", "state-key": "no/slash" };
     expect(() => getReportInputs(core)).toThrow(/input 'state-key': 'no\/slash' may use only letters/);

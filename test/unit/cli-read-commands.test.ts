@@ -51,7 +51,18 @@ describe("failures --format csv", () => {
     const dir = join(cwd, "state");
     mkdirSync(dir);
     const lines = Array.from({ length: 2500 }, (_, i) =>
-      JSON.stringify({ t: "fail", id: `f${i}`, kind: "permanent", error: i === 7 ? "=cmd|' /C calc'!A0" : "bad", attempts: 1, runs: 1, first: "a", last: "b", item: { n: i } }));
+      JSON.stringify({
+        t: "fail",
+        id: `f${i}`,
+        kind: "permanent",
+        error: i === 7 ? "=cmd|' /C calc'!A0" : "bad",
+        attempts: 1,
+        runs: 1,
+        first: "a",
+        last: "b",
+        item: { n: i },
+      }),
+    );
     writeFileSync(join(dir, journalFileName(0)), lines.join("\n") + "\n");
     const o = io(cwd);
     const writes: string[] = [];
@@ -78,6 +89,8 @@ describe("report with a job log", () => {
     expect(html).toMatch(/id="results-count">2</);
     expect(html).toMatch(/Print them with resumable-batch results --state-dir .*\.resumable-batch/);
     expect(html).toMatch(/id="durations"/);
-    expect(readFileSync(join(cwd, ".resumable-batch", "summary.md"), "utf8")).toMatch(/### Results\n\n2 item\(s\) have a result record\. Print them with `resumable-batch results --state-dir /);
+    expect(readFileSync(join(cwd, ".resumable-batch", "summary.md"), "utf8")).toMatch(
+      /### Results\n\n2 item\(s\) have a result record\. Print them with `resumable-batch results --state-dir /,
+    );
   });
 });

@@ -28,7 +28,17 @@ describe("failures --format csv", () => {
       const at = "2026-11-27T00:00:00.000Z";
       const records = [
         { t: "start", seq: 1, runId: "local", runAttempt: 1, mode: "run", at },
-        { t: "fail", id: "=cmd|' /C calc'!A0", kind: "permanent", error: "@SUM(1+1)*cmd", attempts: 1, runs: 1, first: at, last: at, item: { id: "=cmd|' /C calc'!A0" } },
+        {
+          t: "fail",
+          id: "=cmd|' /C calc'!A0",
+          kind: "permanent",
+          error: "@SUM(1+1)*cmd",
+          attempts: 1,
+          runs: 1,
+          first: at,
+          last: at,
+          item: { id: "=cmd|' /C calc'!A0" },
+        },
         { t: "fail", id: "-2+3", kind: "permanent", error: "+1 upstream", attempts: 1, runs: 1, first: at, last: at, item: { id: "-2+3" } },
       ];
       writeFileSync(join(dir, "journal-0.jsonl"), records.map((r) => JSON.stringify(r)).join("\n") + "\n");

@@ -7,7 +7,7 @@ describe("DuplicateFinder", () => {
     const finder = new DuplicateFinder();
     const ids: string[] = [];
     let seed = 7;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     for (let i = 0; i < 50_000; i++) {
       const id = `id-${Math.floor(random() * 30_000)}`; // about 40% repeat an earlier id
       ids.push(id);

@@ -59,9 +59,9 @@ describe("normaliseCause", () => {
     expect(normaliseCause("see https://cdn.example.com/reports/item-42.json.")).toBe("see https://cdn.example.com/reports/<id>.json.");
     // Digits in the host are not folded, and credentials are hidden.
     expect(normaliseCause("https://user:secret@s3-eu-west-1.example.com:8443/b/17")).toBe("https://<…>@s3-eu-west-1.example.com:8443/b/<n>");
-    expect(
-      normaliseCause("GET https://api.example.com/users/17/avatar failed"),
-    ).toBe(normaliseCause("GET https://api.example.com/users/9123/avatar failed"));
+    expect(normaliseCause("GET https://api.example.com/users/17/avatar failed")).toBe(
+      normaliseCause("GET https://api.example.com/users/9123/avatar failed"),
+    );
   });
 
   it("makes messages that differ only in per-item details one cause", () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { decodeFingerprintColumn, encodeFingerprintColumn, fingerprintOf, fingerprintText, parseFingerprintText } from "../../src/core/state/fingerprint.js";
+import {
+  decodeFingerprintColumn,
+  encodeFingerprintColumn,
+  fingerprintOf,
+  fingerprintText,
+  parseFingerprintText,
+} from "../../src/core/state/fingerprint.js";
 import { idempotencyKey } from "../../src/core/run/idempotency.js";
 import { createHash } from "node:crypto";
 import { BatchState } from "../../src/core/state/batch-state.js";
@@ -14,7 +20,19 @@ describe("fingerprintOf", () => {
   });
 
   it("tells values, types, array order and string boundaries apart", () => {
-    const values = [{ x: 1 }, { x: "1" }, { x: [1, 2] }, { x: [2, 1] }, { x: ["ab", "c"] }, { x: ["a", "bc"] }, { x: true }, { x: null }, { y: 1 }, "line", {}];
+    const values = [
+      { x: 1 },
+      { x: "1" },
+      { x: [1, 2] },
+      { x: [2, 1] },
+      { x: ["ab", "c"] },
+      { x: ["a", "bc"] },
+      { x: true },
+      { x: null },
+      { y: 1 },
+      "line",
+      {},
+    ];
     expect(new Set(values.map(fingerprintOf)).size).toBe(values.length);
   });
 
@@ -42,7 +60,13 @@ describe("idempotencyKey", () => {
   });
 
   it("differs by pass and by version", () => {
-    const keys = [idempotencyKey("a", "n"), idempotencyKey("a", "n", 2), idempotencyKey("a", "n", 1, 1), idempotencyKey("a", "n", 2, 1), idempotencyKey("a", "m", 2)];
+    const keys = [
+      idempotencyKey("a", "n"),
+      idempotencyKey("a", "n", 2),
+      idempotencyKey("a", "n", 1, 1),
+      idempotencyKey("a", "n", 2, 1),
+      idempotencyKey("a", "m", 2),
+    ];
     expect(new Set(keys).size).toBe(keys.length);
   });
 });
@@ -65,7 +89,9 @@ describe("journal records of passes and versions", () => {
       expect(state.fingerprints.get("b")).toBe(9);
       expect(state.fingerprints.get("a")).toBeUndefined();
       expect(state.versions).toEqual(new Map([["b", 3]]));
-      expect(state.passes).toEqual([{ pass: 1, startedAt: "2026-01-01T00:00:00.000Z", completedAt: "2026-01-01T00:01:00.000Z", succeeded: 1, failed: 0, runs: 1 }]);
+      expect(state.passes).toEqual([
+        { pass: 1, startedAt: "2026-01-01T00:00:00.000Z", completedAt: "2026-01-01T00:01:00.000Z", succeeded: 1, failed: 0, runs: 1 },
+      ]);
       expect(state.runs.map((r) => r.pass)).toEqual([1, 2]);
     }
   });
@@ -84,6 +110,9 @@ describe("DoneSet values (fingerprints beside the done ids)", () => {
       else expect(set.valueAt(index)).toBe(i + 1);
     }
     expect(set.valueAt(set.indexOf("id-12345"))).toBe(0);
-    expect([...set.withValues()].slice(0, 2)).toEqual([["id-1", 2], ["id-2", 3]]);
+    expect([...set.withValues()].slice(0, 2)).toEqual([
+      ["id-1", 2],
+      ["id-2", 3],
+    ]);
   });
 });

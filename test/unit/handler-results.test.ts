@@ -4,20 +4,37 @@ import { OutputHead } from "../../src/core/handlers/command/output-tail.js";
 import { createModuleHandler } from "../../src/core/handlers/module-handler.js";
 import type { AttemptContext } from "../../src/core/handlers/handler.js";
 
-const ctx = { id: "a", attempt: 1, idempotencyKey: "k", signal: new AbortController().signal, stopping: new AbortController().signal } as AttemptContext;
+const ctx = {
+  id: "a",
+  attempt: 1,
+  idempotencyKey: "k",
+  signal: new AbortController().signal,
+  stopping: new AbortController().signal,
+} as AttemptContext;
 const item = { id: "a", data: { id: "a" }, line: 1 };
 
 describe("a module's result", () => {
   it("is its return value with --results", async () => {
-    const handler = createModuleHandler(async () => ({ rows: 3 }), () => 0, true);
+    const handler = createModuleHandler(
+      async () => ({ rows: 3 }),
+      () => 0,
+      true,
+    );
     expect(await handler.run(item, ctx)).toEqual({ ok: true, result: { rows: 3 } });
   });
   it("is none when it returns undefined", async () => {
-    const handler = createModuleHandler(async () => undefined, () => 0, true);
+    const handler = createModuleHandler(
+      async () => undefined,
+      () => 0,
+      true,
+    );
     expect(await handler.run(item, ctx)).toEqual({ ok: true });
   });
   it("is not kept without --results", async () => {
-    const handler = createModuleHandler(() => "ignored", () => 0);
+    const handler = createModuleHandler(
+      () => "ignored",
+      () => 0,
+    );
     expect(await handler.run(item, ctx)).toEqual({ ok: true });
   });
 });
@@ -33,7 +50,9 @@ describe("a command's result (its standard output)", () => {
   });
   it("fails the item when the output went past the cap, rather than cutting it", () => {
     expect(stdoutResult(Buffer.from("x"), true, 65536)).toMatchObject({
-      ok: false, kind: "permanent", exitCode: 0,
+      ok: false,
+      kind: "permanent",
+      exitCode: 0,
       error: expect.stringContaining("standard output is over max-result-size 64 KiB (a command's result is its standard output: log to stderr"),
     });
   });

@@ -111,9 +111,18 @@ describe("renderHtmlReport", () => {
   });
 
   it("never emits hostile ids or errors as markup", () => {
-    const hostile = [failure(1, { id: HOSTILE_ID, error: HOSTILE_ERROR }), failure(2, { id: `"><svg onload=alert(1)>`, error: "<b>bold</b> & more" })];
+    const hostile = [
+      failure(1, { id: HOSTILE_ID, error: HOSTILE_ERROR }),
+      failure(2, { id: `"><svg onload=alert(1)>`, error: "<b>bold</b> & more" }),
+    ];
     const html = renderHtmlReport(
-      input({ failures: hostile, title: "<script>alert('title')</script>", stateSourceDetail: "<i>detail</i>", freshStartWarning: "<b>warn</b>", retryHint: "<u>hint</u>" }),
+      input({
+        failures: hostile,
+        title: "<script>alert('title')</script>",
+        stateSourceDetail: "<i>detail</i>",
+        freshStartWarning: "<b>warn</b>",
+        retryHint: "<u>hint</u>",
+      }),
     );
     expect(html).not.toContain("<img");
     expect(html).not.toContain("<svg onload");
@@ -137,7 +146,9 @@ describe("renderHtmlReport", () => {
   });
 
   it("loads nothing from the network and allows only its own script", () => {
-    const html = renderHtmlReport(input({ failures: [failure(1, { error: "GET https://evil.example/x.js failed", id: "http://evil.example/a.png" })] }));
+    const html = renderHtmlReport(
+      input({ failures: [failure(1, { error: "GET https://evil.example/x.js failed", id: "http://evil.example/a.png" })] }),
+    );
     expect(html).not.toMatch(/\b(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?\/\//i);
     expect(html).not.toMatch(/url\(\s*["']?\s*(?:https?:)?\/\//i);
     expect(html).not.toMatch(/@import/i);

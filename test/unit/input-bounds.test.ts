@@ -64,7 +64,7 @@ describe("a line longer than MAX_LINE_BYTES", () => {
 
   it("is an input problem that says so (not 'not valid UTF-8'), for a one-line JSON array too", async () => {
     const path = join(newDir(), "items.json");
-    writeFileSync(path, Buffer.alloc(MAX_LINE_BYTES + 10, "[{\"id\":1},"));
+    writeFileSync(path, Buffer.alloc(MAX_LINE_BYTES + 10, '[{"id":1},'));
     const got = await entries(path, "json");
     expect(got).toHaveLength(1);
     expect(got[0]!.problem).toMatchObject({ line: 1 });
@@ -92,7 +92,10 @@ describe("a source that can be read only once (FIFO, <(…))", () => {
   it("confirms duplicates without reading it again", async () => {
     const dir = newDir();
     const path = fifo(dir, '{"id":"a"}\n{"id":"b"}\n{"id":"a"}\n');
-    const plan = await planSource({ path, label: "items", format: "jsonl", idField: "id" }, new BatchState(), () => true, { sourceBytes: 0, maxBytes: 1 << 20 });
+    const plan = await planSource({ path, label: "items", format: "jsonl", idField: "id" }, new BatchState(), () => true, {
+      sourceBytes: 0,
+      maxBytes: 1 << 20,
+    });
     expect(plan.total).toBe(2);
     expect(plan.items!.map((i) => i.id)).toEqual(["a", "b"]);
     expect(plan.warnings.join("\n")).toMatch(/items:3: id "a" already on line 1/);
@@ -123,14 +126,29 @@ describe("a stop while the items are read", () => {
     let send: (s: StopSignalName) => void = () => {};
     const system = new FakeSystem(0);
     const running = runBatch({
-      stateDir: join(dir, "state"), source: { path, label: path, format: "lines", idField: "id" },
+      stateDir: join(dir, "state"),
+      source: { path, label: path, format: "lines", idField: "id" },
       handler: { run: async () => ({ ok: true }) },
-      concurrency: 1, maxAttempts: 1, backoff: { baseMs: 10, maxMs: 10 }, shutdownGraceMs: 1000, reserveMs: 0,
-      retryFailures: false, maxRunsPerItem: 5, runId: "1", runAttempt: 1, idempotencyNamespace: "", flushIntervalMs: 200,
-      stops: { subscribe: (l) => ((send = l), () => {}) }, log: { info() {}, warn() {}, error() {} }, system,
+      concurrency: 1,
+      maxAttempts: 1,
+      backoff: { baseMs: 10, maxMs: 10 },
+      shutdownGraceMs: 1000,
+      reserveMs: 0,
+      retryFailures: false,
+      maxRunsPerItem: 5,
+      runId: "1",
+      runAttempt: 1,
+      idempotencyNamespace: "",
+      flushIntervalMs: 200,
+      stops: { subscribe: (l) => ((send = l), () => {}) },
+      log: { info() {}, warn() {}, error() {} },
+      system,
     });
     setTimeout(() => send("SIGINT"), 50);
-    const error = await running.then(() => undefined, (e: unknown) => e);
+    const error = await running.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(StoppedBeforeStartError);
     expect((error as StoppedBeforeStartError).exitCode).toBe(130);
     expect(readdirSync(join(dir, "state"))).not.toContain("lock");

@@ -22,14 +22,24 @@ async function entries(path: string, format: ItemsFormat, idField = "id"): Promi
 
 describe("formatForPath", () => {
   it("follows the extension", () => {
-    expect(["a.jsonl", "a.NDJSON", "a.json", "a.csv", "a.txt", "list"].map(formatForPath)).toEqual(["jsonl", "jsonl", "json", "csv", "lines", "lines"]);
+    expect(["a.jsonl", "a.NDJSON", "a.json", "a.csv", "a.txt", "list"].map(formatForPath)).toEqual([
+      "jsonl",
+      "jsonl",
+      "json",
+      "csv",
+      "lines",
+      "lines",
+    ]);
   });
 });
 
 describe("readSource", () => {
   it("reads JSON Lines with line numbers, skipping blank lines, numeric ids as strings", async () => {
     const got = await entries(file("a.jsonl", '{"id":"a"}\n\n{"id":2,"x":[1]}\r\n'), "jsonl");
-    expect(got.map((e) => e.item && [e.item.id, e.item.line])).toEqual([["a", 1], ["2", 3]]);
+    expect(got.map((e) => e.item && [e.item.id, e.item.line])).toEqual([
+      ["a", 1],
+      ["2", 3],
+    ]);
   });
 
   it("reports malformed JSON, a missing id and a non-object with their lines", async () => {
@@ -56,7 +66,10 @@ describe("readSource", () => {
   it("splits a JSON array, pretty-printed over lines, keeping each element's line", async () => {
     const text = '[\n  {"id": "a", "s": "x,]}"},\n  {\n    "id": "b",\n    "nested": [1, {"k": "]"}]\n  }\n]\n';
     const got = await entries(file("a.json", text), "json");
-    expect(got.map((e) => [e.item!.id, e.item!.line])).toEqual([["a", 2], ["b", 3]]);
+    expect(got.map((e) => [e.item!.id, e.item!.line])).toEqual([
+      ["a", 2],
+      ["b", 3],
+    ]);
     expect(got[1]!.item!.data).toEqual({ id: "b", nested: [1, { k: "]" }] });
   });
 
@@ -139,20 +152,39 @@ describe("planSource", () => {
     expect(plan.items!.map((i) => i.data)).toEqual([{ id: "a", n: 1 }, { id: "b" }]);
     // The run's second pass (sources too large to keep) filters by id the same way.
     const reread: unknown[] = [];
-    for await (const batch of readSource(spec)) reread.push(...batch.flatMap((e) => (e.item ? [e.item] : [])).filter(firstOccurrences(plan.duplicateIds)).map((i) => i.data));
+    for await (const batch of readSource(spec))
+      reread.push(
+        ...batch
+          .flatMap((e) => (e.item ? [e.item] : []))
+          .filter(firstOccurrences(plan.duplicateIds))
+          .map((i) => i.data),
+      );
     expect(reread).toEqual(plan.items!.map((i) => i.data));
   });
 
   it("duplicates: counts taken off by what the repeated id is (done, held, other shard), many repeats", async () => {
     const state = new BatchState();
     state.done.add("done-1");
-    state.failures.set("held-1", { id: "held-1", error: "x", kind: "permanent", attempts: 1, runs: 1, firstFailedAt: "", lastFailedAt: "", item: null });
+    state.failures.set("held-1", {
+      id: "held-1",
+      error: "x",
+      kind: "permanent",
+      attempts: 1,
+      runs: 1,
+      firstFailedAt: "",
+      lastFailedAt: "",
+      item: null,
+    });
     const ids = ["done-1", "held-1", "other-1", "p-1", "p-2", "done-1", "p-1", "other-1", "held-1", "p-1", "p-3"];
     const path = file("a.txt", ids.join("\n") + "\n");
     const plan = await planSource({ path, label: "f", format: "lines", idField: "id" }, state, (id) => !id.startsWith("other"), KEEP_ALL);
     expect(plan).toMatchObject({ total: 5, alreadyDone: 1, heldFailed: 1, pending: 3 });
     expect([...plan.duplicateLines].sort((a, b) => a - b)).toEqual([6, 7, 8, 9, 10]);
-    expect(plan.items!.map((i) => [i.id, i.line])).toEqual([["p-1", 4], ["p-2", 5], ["p-3", 11]]);
+    expect(plan.items!.map((i) => [i.id, i.line])).toEqual([
+      ["p-1", 4],
+      ["p-2", 5],
+      ["p-3", 11],
+    ]);
     expect(plan.warnings[0]).toMatch(/^5 duplicate id\(s\) skipped[\s\S]*f:6: id "done-1" already on line 1[\s\S]*f:10: id "p-1" already on line 4/);
   });
 

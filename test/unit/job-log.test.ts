@@ -29,14 +29,21 @@ describe("the job log", () => {
   it("records each finished item's start, duration, attempts and exit status, on the engine's clock, without --results", async () => {
     const system = new FakeSystem(0, [0, 0]);
     const h = scriptedHandler(system, (id, attempt) =>
-      id === "b" && attempt < 3 ? { ok: false, kind: "transient", error: "503" }
-      : id === "c" ? { ok: false, kind: "permanent", error: "exit code 2: bad row", exitCode: 2 }
-      : { ok: true, result: { dropped: "results are off" } });
+      id === "b" && attempt < 3
+        ? { ok: false, kind: "transient", error: "503" }
+        : id === "c"
+          ? { ok: false, kind: "permanent", error: "exit code 2: bad row", exitCode: 2 }
+          : { ok: true, result: { dropped: "results are off" } },
+    );
     const { options } = batchSetup(["a", "b", "c"], { system, handler: h.handler, handlerKind: "command" });
     await system.runUntil(runBatch(options));
 
     const entries = await log(options.stateDir);
-    expect(entries.map((e) => [e.id, e.ok, e.attempts, e.exitStatus])).toEqual([["a", true, 1, 0], ["b", true, 3, 0], ["c", false, 1, 2]]);
+    expect(entries.map((e) => [e.id, e.ok, e.attempts, e.exitStatus])).toEqual([
+      ["a", true, 1, 0],
+      ["b", true, 3, 0],
+      ["c", false, 1, 2],
+    ]);
     const firstCallAt = (id: string) => h.calls.find((c) => c.id === id)!.atMs;
     for (const e of entries) expect(e.startedAt).toBe(new Date(firstCallAt(e.id)).toISOString());
     expect(entries.map((e) => e.durationMs)).toEqual([100, 100 + 500 + 100 + 1000 + 100, 100]);
@@ -60,13 +67,16 @@ describe("the job log", () => {
     const system = new FakeSystem(0);
     let round = 1;
     const h = scriptedHandler(system, (id) =>
-      id === "b" && round === 1 ? { ok: false, kind: "permanent", error: "no" } : { ok: true, result: { id, round } });
+      id === "b" && round === 1 ? { ok: false, kind: "permanent", error: "no" } : { ok: true, result: { id, round } },
+    );
     const { options } = batchSetup(["a", "b", "c"], { system, handler: h.handler, results: true });
     await system.runUntil(runBatch(options));
     round = 2;
     await system.runUntil(runBatch({ ...options, runId: "2", retryFailures: true, source: undefined }));
     expect((await results(options.stateDir)).map((r) => [r.id, r.result, r.attempts])).toEqual([
-      ["a", { id: "a", round: 1 }, 1], ["c", { id: "c", round: 1 }, 1], ["b", { id: "b", round: 2 }, 2],
+      ["a", { id: "a", round: 1 }, 1],
+      ["c", { id: "c", round: 1 }, 1],
+      ["b", { id: "b", round: 2 }, 2],
     ]);
     expect(await countResults(options.stateDir)).toEqual({ items: 3, withResult: 3 });
   });
@@ -77,10 +87,16 @@ describe("the job log", () => {
     const h = scriptedHandler(system, (id) => ({ ok: true, result: `${id}@${round}` }));
     const { options } = batchSetup(["a", "b"], { system, handler: h.handler, results: true });
     await system.runUntil(runBatch(options));
-    expect((await results(options.stateDir)).map((r) => [r.id, r.result, r.pass])).toEqual([["a", "a@1", undefined], ["b", "b@1", undefined]]);
+    expect((await results(options.stateDir)).map((r) => [r.id, r.result, r.pass])).toEqual([
+      ["a", "a@1", undefined],
+      ["b", "b@1", undefined],
+    ]);
     round = 2;
     await system.runUntil(runBatch({ ...options, runId: "2", newPass: true }));
-    expect((await results(options.stateDir)).map((r) => [r.id, r.result, r.pass])).toEqual([["a", "a@2", 2], ["b", "b@2", 2]]);
+    expect((await results(options.stateDir)).map((r) => [r.id, r.result, r.pass])).toEqual([
+      ["a", "a@2", 2],
+      ["b", "b@2", 2],
+    ]);
   });
 
   it("fails an item whose result is over max-result-size, with the sizes in the reason", async () => {
@@ -141,19 +157,31 @@ describe("the job log", () => {
     expect(await compactSegments(options.stateDir, 3)).toBe(true);
     expect(readdirSync(options.stateDir).filter((n) => n.startsWith("outcomes-"))).toEqual(["outcomes-4.jsonl"]);
     expect((await log(options.stateDir)).map((e) => e.runId)).toEqual(["1", "2", "3", "4"]);
-    expect((await results(options.stateDir)).map((r) => [r.id, r.result])).toEqual([["a", 1], ["new-1", 2], ["new-2", 3], ["new-3", 4]]);
+    expect((await results(options.stateDir)).map((r) => [r.id, r.result])).toEqual([
+      ["a", 1],
+      ["new-1", 2],
+      ["new-2", 3],
+      ["new-3", 4],
+    ]);
   });
 
   it("summarises durations for the report: a histogram and the slowest items", async () => {
     const system = new FakeSystem(0);
     const durationsMs: Record<string, number> = { fast: 5, mid: 500, slow: 20_000, slower: 90_000 };
-    const h = { handler: { run: (item: { id: string }) => new Promise<AttemptResult>((resolve) => system.setTimer(() => resolve(OK), durationsMs[item.id]!)) } };
+    const h = {
+      handler: { run: (item: { id: string }) => new Promise<AttemptResult>((resolve) => system.setTimer(() => resolve(OK), durationsMs[item.id]!)) },
+    };
     const { options } = batchSetup(Object.keys(durationsMs), { system, handler: h.handler });
     await system.runUntil(runBatch(options), 1000);
     const summary = await summariseDurations(options.stateDir);
     expect(summary.outcomes).toBe(4);
     expect(summary.histogram).toEqual([1, 0, 1, 0, 1, 1, 0]);
-    expect(summary.slowest.map((s) => [s.id, s.durationMs])).toEqual([["slower", 90_000], ["slow", 20_000], ["mid", 500], ["fast", 5]]);
+    expect(summary.slowest.map((s) => [s.id, s.durationMs])).toEqual([
+      ["slower", 90_000],
+      ["slow", 20_000],
+      ["mid", 500],
+      ["fast", 5],
+    ]);
     const html = renderDurationsSection(summary);
     expect(html).toMatch(/<th scope="row">1–10 min<\/th><td class="num">1<\/td>/);
     expect(html).toMatch(/<td>slower<\/td><td class="num">1 min 30 s<\/td><td>succeeded<\/td>/);

@@ -11,7 +11,15 @@ import { tempDirsPerTest } from "../support/temp-dirs.js";
 
 const tempDir = tempDirsPerTest("rb-state-");
 const fail = (id: string, attempts: number, kind: FailRecord["kind"] = "permanent"): FailRecord => ({
-  t: "fail", id, kind, error: `boom ${id}`, attempts, runs: 1, first: "2026-01-01T00:00:00.000Z", last: "2026-01-02T00:00:00.000Z", item: { id },
+  t: "fail",
+  id,
+  kind,
+  error: `boom ${id}`,
+  attempts,
+  runs: 1,
+  first: "2026-01-01T00:00:00.000Z",
+  last: "2026-01-02T00:00:00.000Z",
+  item: { id },
 });
 const start = (seq: number) => recordLine({ t: "start", seq, runId: `r${seq}`, runAttempt: 1, mode: "run", at: "2026-01-01T00:00:00.000Z" });
 
@@ -46,7 +54,11 @@ describe("replayJournalText", () => {
   });
 
   it("is idempotent: replaying the same records twice gives the same state", () => {
-    const text = start(1) + doneLine("a") + recordLine(fail("b", 3)) + recordLine({ t: "end", seq: 1, at: "x", succeeded: 1, failed: 1, stopReason: "complete" });
+    const text =
+      start(1) +
+      doneLine("a") +
+      recordLine(fail("b", 3)) +
+      recordLine({ t: "end", seq: 1, at: "x", succeeded: 1, failed: 1, stopReason: "complete" });
     const once = new BatchState();
     replayJournalText(text, once, "j", []);
     const twice = new BatchState();
@@ -103,7 +115,18 @@ describe("loadState and compactState", () => {
 
   it("rejects a snapshot whose records have the wrong types", () => {
     const dir = tempDir();
-    writeFileSync(join(dir, SNAPSHOT_FILE), JSON.stringify({ format: "resumable-batch-state", version: 1, generation: 1, origin: { seq: 1, runId: "x", runAttempt: 1 }, runs: [], failures: [], done: [1, 2] }));
+    writeFileSync(
+      join(dir, SNAPSHOT_FILE),
+      JSON.stringify({
+        format: "resumable-batch-state",
+        version: 1,
+        generation: 1,
+        origin: { seq: 1, runId: "x", runAttempt: 1 },
+        runs: [],
+        failures: [],
+        done: [1, 2],
+      }),
+    );
     expect(() => loadState(dir)).toThrow(/done id must be a non-empty string/);
     writeFileSync(join(dir, SNAPSHOT_FILE), JSON.stringify({ format: "something-else" }));
     expect(() => loadState(dir)).toThrow(/not a resumable-batch state snapshot/);

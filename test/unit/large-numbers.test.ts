@@ -40,7 +40,10 @@ describe("large numbers in the items", () => {
     const path = file("items.jsonl", '{"id":9007199254740993}\n{"id":9007199254740992}\n{"id":1.0}\n{"id":7}\n');
     const got = await entries(path, "jsonl");
     expect(got.map((e) => e.item!.id)).toEqual(["9007199254740993", "9007199254740992", "1.0", "7"]);
-    const plan = await planSource({ path, label: path, format: "jsonl", idField: "id" }, new BatchState(), () => true, { sourceBytes: 0, maxBytes: 1 << 20 });
+    const plan = await planSource({ path, label: path, format: "jsonl", idField: "id" }, new BatchState(), () => true, {
+      sourceBytes: 0,
+      maxBytes: 1 << 20,
+    });
     expect(plan.total).toBe(4);
     expect(plan.warnings).toEqual([]);
   });

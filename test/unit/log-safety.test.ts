@@ -59,10 +59,23 @@ describe("item text in log lines", () => {
       const log = { info: (m: string) => messages.push(m), warn: (m: string) => messages.push(m), error: (m: string) => messages.push(m) };
       const result = await system.runUntil(
         runBatch({
-          stateDir: join(dir, "state"), source: { path: items, label: items, format: "jsonl", idField: "id" }, handler,
-          concurrency: 1, maxAttempts: 2, backoff: { baseMs: 10, maxMs: 10 }, shutdownGraceMs: 1000, reserveMs: 0,
-          retryFailures: false, maxRunsPerItem: 5, runId: "1", runAttempt: 1, idempotencyNamespace: "", flushIntervalMs: 200,
-          stops: { subscribe: () => () => {} }, log, system,
+          stateDir: join(dir, "state"),
+          source: { path: items, label: items, format: "jsonl", idField: "id" },
+          handler,
+          concurrency: 1,
+          maxAttempts: 2,
+          backoff: { baseMs: 10, maxMs: 10 },
+          shutdownGraceMs: 1000,
+          reserveMs: 0,
+          retryFailures: false,
+          maxRunsPerItem: 5,
+          runId: "1",
+          runAttempt: 1,
+          idempotencyNamespace: "",
+          flushIntervalMs: 200,
+          stops: { subscribe: () => () => {} },
+          log,
+          system,
         }),
       );
       expect(result.failed).toBe(HOSTILE_IDS.length);

@@ -127,7 +127,9 @@ describe("renderFailuresMarkdown", () => {
   });
 
   it("caps the number of groups and says how many are left", () => {
-    const failures = Array.from({ length: 30 }, (_, i) => failure(i, { error: `cause-${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))} broke` }));
+    const failures = Array.from({ length: 30 }, (_, i) =>
+      failure(i, { error: `cause-${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))} broke` }),
+    );
     const md = renderFailuresMarkdown(failures, { maxGroups: 5 });
     expect(tableRows(md, "| Cause |")).toHaveLength(5);
     expect(md).toContain("…and 25 more causes (25 items)");
@@ -188,7 +190,9 @@ describe("renderRunSummaryMarkdown", () => {
   });
 
   it("has no failures section noise and no retry hint when nothing failed", () => {
-    const md = renderRunSummaryMarkdown(summaryInput({ failures: [], thisRun: { processed: 5, succeeded: 5, failed: 0, durationMs: 900, stopReason: "complete" } }));
+    const md = renderRunSummaryMarkdown(
+      summaryInput({ failures: [], thisRun: { processed: 5, succeeded: 5, failed: 0, durationMs: 900, stopReason: "complete" } }),
+    );
     expect(md).toContain("Complete: every item was attempted.");
     expect(md).toContain("No failed items.");
     expect(md).not.toContain("retry-failures");
@@ -199,7 +203,9 @@ describe("renderRunSummaryMarkdown", () => {
     const failures = Array.from({ length: 100_000 }, (_, i) =>
       failure(i, { id: `${HOSTILE_ID}-${i}-${"x".repeat(500)}`, error: `${HOSTILE_ERROR} ${i} ${"y".repeat(3_000)}` }),
     );
-    const md = renderRunSummaryMarkdown(summaryInput({ failures, runs: Array.from({ length: 500 }, (_, i) => run(i + 1)), title: "t".repeat(100_000) }));
+    const md = renderRunSummaryMarkdown(
+      summaryInput({ failures, runs: Array.from({ length: 500 }, (_, i) => run(i + 1)), title: "t".repeat(100_000) }),
+    );
     const bytes = Buffer.byteLength(md, "utf8");
     expect(bytes).toBeLessThanOrEqual(MAX_SUMMARY_BYTES);
     expect(bytes).toBeLessThan(1024 * 1024);

@@ -69,7 +69,12 @@ function batch(items: unknown[], namespace = "nightly") {
         log: { info: (m) => logs.push(m), warn: (m) => logs.push(`warning: ${m}`), error: (m) => logs.push(`error: ${m}`) },
         ...extra,
       };
-      const settled = await system.runUntil(runBatch(options).then((result) => ({ result }), (error: unknown) => ({ error })));
+      const settled = await system.runUntil(
+        runBatch(options).then(
+          (result) => ({ result }),
+          (error: unknown) => ({ error }),
+        ),
+      );
       if ("error" in settled) throw settled.error;
       return settled.result;
     },
@@ -134,7 +139,9 @@ describe("passes with repeat, on a fake clock", () => {
 
   it("starts a new pass mid-pass with new-pass: done and failed items are attempted again", async () => {
     const b = batch([{ id: "a" }, { id: "b" }, { id: "c" }]);
-    b.answer((id) => (id === "b" ? { ok: false, kind: "permanent", error: "bad" } : id === "c" ? { ok: false, kind: "transient", error: "503" } : { ok: true }));
+    b.answer((id) =>
+      id === "b" ? { ok: false, kind: "permanent", error: "bad" } : id === "c" ? { ok: false, kind: "transient", error: "503" } : { ok: true },
+    );
     await b.run(T0);
     b.answer(() => ({ ok: true }));
     const fresh = await b.run(T0 + HOUR, { newPass: true });
@@ -201,13 +208,26 @@ describe("idempotency keys across passes and changes", () => {
 
 describe("reprocess-changed", () => {
   it("processes only the items whose content changed, and counts them as changed", async () => {
-    const b = batch([{ id: "a", v: 1 }, { id: "b", v: 1 }, { id: "c", v: 1 }]);
+    const b = batch([
+      { id: "a", v: 1 },
+      { id: "b", v: 1 },
+      { id: "c", v: 1 },
+    ]);
     await b.run(T0, { reprocessChanged: true });
-    b.write([{ id: "a", v: 1 }, { id: "b", v: 2 }, { id: "c", v: 1 }, { id: "d", v: 1 }]);
+    b.write([
+      { id: "a", v: 1 },
+      { id: "b", v: 2 },
+      { id: "c", v: 1 },
+      { id: "d", v: 1 },
+    ]);
     const result = await b.run(T0 + HOUR, { reprocessChanged: true });
     expect(result).toMatchObject({ pass: 1, processed: 2, changed: 1, doneTotal: 4, total: 4, complete: true });
     expect(ids(b.calls)).toEqual(["b", "d"]);
-    expect(b.logs.some((l) => /4 item\(s\): 2 done in earlier runs, 1 changed since they were done, 0 failed and held for retry-failures, 2 to do/.test(l))).toBe(true);
+    expect(
+      b.logs.some((l) =>
+        /4 item\(s\): 2 done in earlier runs, 1 changed since they were done, 0 failed and held for retry-failures, 2 to do/.test(l),
+      ),
+    ).toBe(true);
     // Nothing changed since: nothing to do.
     expect(await b.run(T0 + 2 * HOUR, { reprocessChanged: true })).toMatchObject({ processed: 0, changed: 0 });
   });
@@ -233,18 +253,26 @@ describe("reprocess-changed", () => {
 
   it("rejects items without the version field before any work, naming the line (exit 2 path)", async () => {
     const b = batch([{ id: "a", updatedAt: "1" }, { id: "b" }]);
-    await expect(b.run(T0, { reprocessChanged: true, versionField: "updatedAt" })).rejects.toThrow(/items\.jsonl:2: no 'updatedAt' field, which version-field names/);
+    await expect(b.run(T0, { reprocessChanged: true, versionField: "updatedAt" })).rejects.toThrow(
+      /items\.jsonl:2: no 'updatedAt' field, which version-field names/,
+    );
     expect(b.calls).toEqual([]);
   });
 
   it("retries a failed item fixed upstream in the next normal run, without retry-failures", async () => {
-    const b = batch([{ id: "a", email: "ok@example.com" }, { id: "b", email: "nope" }]);
+    const b = batch([
+      { id: "a", email: "ok@example.com" },
+      { id: "b", email: "nope" },
+    ]);
     b.answer((id) => (id === "b" ? { ok: false, kind: "permanent", error: "invalid email" } : { ok: true }));
     await b.run(T0, { reprocessChanged: true });
     const badKey = b.calls.find((c) => c.id === "b")!.key;
     // Unchanged: held for retry-failures, as before.
     expect(await b.run(T0 + HOUR, { reprocessChanged: true })).toMatchObject({ processed: 0, exitCode: 1 });
-    b.write([{ id: "a", email: "ok@example.com" }, { id: "b", email: "b@example.com" }]);
+    b.write([
+      { id: "a", email: "ok@example.com" },
+      { id: "b", email: "b@example.com" },
+    ]);
     b.answer(() => ({ ok: true }));
     const fixed = await b.run(T0 + 2 * HOUR, { reprocessChanged: true });
     expect(fixed).toMatchObject({ processed: 1, succeeded: 1, changed: 1, exitCode: 0, failuresTotal: 0 });
@@ -275,8 +303,26 @@ describe("states from before passes", () => {
   it("load as pass 1, started with their first run and complete when the last run left nothing", async () => {
     const b = batch([{ id: "a" }, { id: "b" }]);
     const snapshot = {
-      format: "resumable-batch-state", version: 1, generation: 1, origin: { seq: 1, runId: "77", runAttempt: 1 }, savedAt: "2026-10-01T00:05:00.000Z",
-      runs: [{ seq: 1, runId: "77", runAttempt: 1, mode: "run", startedAt: "2026-10-01T00:00:00.000Z", endedAt: "2026-10-01T00:05:00.000Z", succeeded: 2, failed: 0, stopReason: "complete", total: 2, remaining: 0 }],
+      format: "resumable-batch-state",
+      version: 1,
+      generation: 1,
+      origin: { seq: 1, runId: "77", runAttempt: 1 },
+      savedAt: "2026-10-01T00:05:00.000Z",
+      runs: [
+        {
+          seq: 1,
+          runId: "77",
+          runAttempt: 1,
+          mode: "run",
+          startedAt: "2026-10-01T00:00:00.000Z",
+          endedAt: "2026-10-01T00:05:00.000Z",
+          succeeded: 2,
+          failed: 0,
+          stopReason: "complete",
+          total: 2,
+          remaining: 0,
+        },
+      ],
       failures: [],
       done: ["a", "b"],
     };
@@ -285,7 +331,11 @@ describe("states from before passes", () => {
     writeFileSync(join(b.stateDir, "snapshot.json"), JSON.stringify(snapshot) + "\n");
     const { state } = loadState(b.stateDir);
     expect(state).toMatchObject({ pass: 1, passStartedAt: "2026-10-01T00:00:00.000Z", passCompletedAt: "2026-10-01T00:05:00.000Z", passes: [] });
-    expect(await b.run(Date.parse("2026-10-01T12:00:00.000Z"), { repeatMs: DAY })).toMatchObject({ pass: 1, processed: 0, nextPassAfter: "2026-10-02T00:00:00.000Z" });
+    expect(await b.run(Date.parse("2026-10-01T12:00:00.000Z"), { repeatMs: DAY })).toMatchObject({
+      pass: 1,
+      processed: 0,
+      nextPassAfter: "2026-10-02T00:00:00.000Z",
+    });
     expect(await b.run(Date.parse("2026-10-02T01:00:00.000Z"), { repeatMs: DAY })).toMatchObject({ pass: 2, processed: 2 });
   });
 });
@@ -317,11 +367,17 @@ describe("passes in the summary and the HTML report", () => {
   it("say that a pass ran longer than its interval, and count changed items", async () => {
     const { summaryInputFromState } = await import("../../src/report/summary-input.js");
     const { renderRunSummaryMarkdown } = await import("../../src/report/markdown.js");
-    const b = batch([{ id: "a", n: 1 }, { id: "b", n: 1 }]);
+    const b = batch([
+      { id: "a", n: 1 },
+      { id: "b", n: 1 },
+    ]);
     b.answer((id) => (id === "b" ? { ok: false, kind: "transient", error: "503" } : { ok: true }));
     await b.run(T0, { repeatMs: DAY, reprocessChanged: true });
     b.answer(() => ({ ok: true }));
-    b.write([{ id: "a", n: 2 }, { id: "b", n: 1 }]);
+    b.write([
+      { id: "a", n: 2 },
+      { id: "b", n: 1 },
+    ]);
     const late = await b.run(T0 + 2 * DAY, { repeatMs: DAY, reprocessChanged: true });
     expect(late).toMatchObject({ pass: 1, passOverran: true, changed: 1, processed: 2 });
     const markdown = renderRunSummaryMarkdown(summaryInputFromState(loadState(b.stateDir).state, late));
@@ -361,6 +417,8 @@ describe("merged shards", () => {
       { label: "2/2", state: shard(2, "2026-11-02T00:05:00.000Z", undefined, ["b", "c"]) },
     ]);
     expect(merged).toMatchObject({ pass: 2, passStartedAt: "2026-11-02T00:00:00.000Z", passCompletedAt: undefined, repeatMs: DAY });
-    expect(merged.passes).toEqual([{ pass: 1, startedAt: "2026-11-01T00:00:00.000Z", completedAt: "2026-11-01T01:00:00.000Z", succeeded: 3, failed: 0, runs: 0 }]);
+    expect(merged.passes).toEqual([
+      { pass: 1, startedAt: "2026-11-01T00:00:00.000Z", completedAt: "2026-11-01T01:00:00.000Z", succeeded: 3, failed: 0, runs: 0 },
+    ]);
   });
 });

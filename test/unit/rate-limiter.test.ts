@@ -23,7 +23,10 @@ describe("RateLimiter on virtual time", () => {
     const limiter = new RateLimiter(system, { count: 100, perMs: 1000 });
     const never = new AbortController().signal;
     limiter.pauseUntil(5000);
-    const at = system.runUntil(Promise.resolve(limiter.acquire(never)).then(() => system.nowMs()), 10);
+    const at = system.runUntil(
+      Promise.resolve(limiter.acquire(never)).then(() => system.nowMs()),
+      10,
+    );
     expect(await at).toBeGreaterThanOrEqual(5000);
   });
 
@@ -46,7 +49,10 @@ describe("RateLimiter on virtual time", () => {
     limiter.pauseUntil(2000);
     const waiting = limiter.acquire(never);
     expect(waiting).toBeInstanceOf(Promise);
-    const startedAt = await system.runUntil(Promise.resolve(waiting).then(() => system.nowMs()), 10);
+    const startedAt = await system.runUntil(
+      Promise.resolve(waiting).then(() => system.nowMs()),
+      10,
+    );
     expect(startedAt).toBeGreaterThanOrEqual(2000);
     expect(limiter.acquire(never)).toBe(true);
   });

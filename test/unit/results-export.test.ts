@@ -23,7 +23,9 @@ async function exported(stateDir: string, format: ResultFormat | "log-csv"): Pro
 
 async function stateWith(results: Record<string, unknown>, shardLabel?: string): Promise<string> {
   const system = new FakeSystem(Date.UTC(2026, 10, 27));
-  const h = scriptedHandler(system, (id) => (id in results ? { ok: true, result: results[id] } : { ok: false, kind: "permanent", error: "=HYPERLINK(\"x\")" }));
+  const h = scriptedHandler(system, (id) =>
+    id in results ? { ok: true, result: results[id] } : { ok: false, kind: "permanent", error: '=HYPERLINK("x")' },
+  );
   const { options } = batchSetup([...Object.keys(results), "bad"], { system, handler: h.handler, results: true, shardLabel });
   await system.runUntil(runBatch(options));
   return options.stateDir;
@@ -35,14 +37,19 @@ describe("results as CSV", () => {
     const rows = parse(await exported(dir, "csv"), { columns: true }) as Array<Record<string, string>>;
     expect(Object.keys(rows[0]!)).toEqual(["id", "name", "tags", "result.id", "city", "result", "finishedAt", "durationMs", "attempts"]);
     expect(rows.map((r) => [r.id, r.name, r.tags, r["result.id"], r.city, r.result])).toEqual([
-      ["a", "Ann", '["x"]', "7", "", ""], ["b", "Bob", "", "", "Oslo", ""], ["c", "", "", "", "", "plain"],
+      ["a", "Ann", '["x"]', "7", "", ""],
+      ["b", "Bob", "", "", "Oslo", ""],
+      ["c", "", "", "", "", "plain"],
     ]);
     expect(rows[0]).toMatchObject({ finishedAt: expect.stringMatching(ISO), durationMs: "100", attempts: "1" });
   });
 
   it("takes its columns from the segments' keys lines, and reads the results for them when a segment has none (a killed run)", async () => {
     const dir = await stateWith({ a: { name: "Ann" } });
-    const segment = join(dir, readdirSync(dir).find((n) => n.startsWith("outcomes-"))!);
+    const segment = join(
+      dir,
+      readdirSync(dir).find((n) => n.startsWith("outcomes-"))!,
+    );
     const text = readFileSync(segment, "utf8");
     expect(text.trimEnd().split("\n").pop()).toBe('{"t":"keys","keys":["name"],"plain":false}');
     // The keys line is what the header comes from: a field named there only shows.
@@ -59,7 +66,7 @@ describe("results as CSV", () => {
     const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
     expect(rows[0]).toMatchObject({ id: "'=cmd|' /C calc'!A0", v: "'+1+1", n: "-5", at: "'@SUM(A1)" });
     const log = parse(await exported(dir, "log-csv"), { columns: true }) as Array<Record<string, string>>;
-    expect(log.find((r) => r.ok === "false")!.error).toBe("'=HYPERLINK(\"x\")");
+    expect(log.find((r) => r.ok === "false")!.error).toBe('\'=HYPERLINK("x")');
   });
 
   it("adds the shard column when the results came from shards", async () => {
@@ -72,7 +79,10 @@ describe("results as CSV", () => {
 describe("results as JSON Lines and JSON", () => {
   it("streams one record per item: id, result, finishedAt, durationMs, attempts", async () => {
     const dir = await stateWith({ a: { n: 1 }, b: null });
-    const lines = (await exported(dir, "jsonl")).trim().split("\n").map((l) => JSON.parse(l));
+    const lines = (await exported(dir, "jsonl"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([
       { id: "a", result: { n: 1 }, finishedAt: expect.stringMatching(ISO), durationMs: 100, attempts: 1 },
       { id: "b", result: null, finishedAt: expect.stringMatching(ISO), durationMs: 100, attempts: 1 },

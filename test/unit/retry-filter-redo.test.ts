@@ -20,10 +20,14 @@ async function withFailures() {
   const system = new FakeSystem(0);
   let fixed = false;
   const h = scriptedHandler(system, (id): AttemptResult =>
-    fixed || id === "d" ? { ok: true }
-    : id === "a" ? { ok: false, kind: "transient", error: "HTTP 503 from api" }
-    : id === "b" ? { ok: false, kind: "permanent", error: "HTTP 404 for /users/b" }
-    : { ok: false, kind: "timeout", error: "timed out after 5000ms" });
+    fixed || id === "d"
+      ? { ok: true }
+      : id === "a"
+        ? { ok: false, kind: "transient", error: "HTTP 503 from api" }
+        : id === "b"
+          ? { ok: false, kind: "permanent", error: "HTTP 404 for /users/b" }
+          : { ok: false, kind: "timeout", error: "timed out after 5000ms" },
+  );
   const { options, dir } = batchSetup(["a", "b", "c", "d"], { system, handler: h.handler, maxAttempts: 1 });
   await system.runUntil(runBatch(options));
   fixed = true;
@@ -66,9 +70,15 @@ describe("retrying a chosen part of the failures", () => {
 
   it("refuses a filter without retry-failures, an unknown kind, and a missing ids file", async () => {
     const nameOf = (k: string) => `--${k}`;
-    expect(() => parseRunSettings({ items: "x", run: "x", "retry-filter": "kind:transient" }, nameOf)).toThrow(/--retry-filter chooses which failures to re-attempt: it needs --retry-failures/);
-    expect(() => parseRunSettings({ "retry-failures": true, run: "x", "retry-filter": "kind:sometimes" }, nameOf)).toThrow(/'sometimes' is not a failure kind; one of transient, permanent, timeout, quarantined/);
-    await expect(retryFilterPredicate({ by: "ids", file: "/nonexistent/ids.txt" }, "--retry-filter")).rejects.toThrow(/--retry-filter: cannot read \/nonexistent\/ids.txt \(ENOENT\)/);
+    expect(() => parseRunSettings({ items: "x", run: "x", "retry-filter": "kind:transient" }, nameOf)).toThrow(
+      /--retry-filter chooses which failures to re-attempt: it needs --retry-failures/,
+    );
+    expect(() => parseRunSettings({ "retry-failures": true, run: "x", "retry-filter": "kind:sometimes" }, nameOf)).toThrow(
+      /'sometimes' is not a failure kind; one of transient, permanent, timeout, quarantined/,
+    );
+    await expect(retryFilterPredicate({ by: "ids", file: "/nonexistent/ids.txt" }, "--retry-filter")).rejects.toThrow(
+      /--retry-filter: cannot read \/nonexistent\/ids.txt \(ENOENT\)/,
+    );
   });
 });
 
@@ -89,10 +99,17 @@ describe("redo-ids", () => {
 
     const log: OutcomeView[] = [];
     for await (const batch of readOutcomes(options.stateDir)) log.push(...batch.map(({ line, header }) => viewOf(line, header)));
-    expect(log.map((o) => [o.id, o.redone ?? false])).toEqual([["a", false], ["b", false], ["a", true]]);
+    expect(log.map((o) => [o.id, o.redone ?? false])).toEqual([
+      ["a", false],
+      ["b", false],
+      ["a", true],
+    ]);
     const results = [];
     for await (const batch of readResults(options.stateDir)) results.push(...batch);
-    expect(results.map((r) => [r.id, r.result, r.redone])).toEqual([["b", "b@1", undefined], ["a", "a@2", true]]);
+    expect(results.map((r) => [r.id, r.result, r.redone])).toEqual([
+      ["b", "b@1", undefined],
+      ["a", "a@2", true],
+    ]);
     expect([...loadState(options.stateDir).state.done].sort()).toEqual(["a", "b"]);
   });
 

@@ -11,7 +11,6 @@ import { tempDirsPerTest } from "../support/temp-dirs.js";
 import { waitUntil } from "../support/wait-until.js";
 import { MAX_ERROR_BYTES } from "../../src/core/state/state-schema.js";
 
-
 /** A handler on virtual time: each item takes durationMs, then answers what `script` says. */
 function scriptedHandler(system: FakeSystem, script: (id: string, attempt: number) => AttemptResult, durationMs = 100) {
   const calls: Array<{ id: string; attempt: number; atMs: number; key: string }> = [];
@@ -27,11 +26,15 @@ function scriptedHandler(system: FakeSystem, script: (id: string, attempt: numbe
           inFlight--;
           resolve(script(item.id, ctx.attempt));
         }, durationMs);
-        ctx.signal.addEventListener("abort", () => {
-          cancel();
-          inFlight--;
-          resolve({ ok: false, kind: "transient", error: "aborted" });
-        }, { once: true });
+        ctx.signal.addEventListener(
+          "abort",
+          () => {
+            cancel();
+            inFlight--;
+            resolve({ ok: false, kind: "transient", error: "aborted" });
+          },
+          { once: true },
+        );
       });
     },
   };
@@ -309,10 +312,13 @@ describe("runBatch on virtual time", () => {
   it("a 429 with Retry-After from one item holds every item's start, not only that item's", async () => {
     const system = new FakeSystem(0);
     const h = scriptedHandler(system, (id, attempt) =>
-      id === "item-1" && attempt === 1 ? { ok: false, kind: "transient", error: "HTTP 429", retryAfterMs: 5000, throttled: true } : OK);
+      id === "item-1" && attempt === 1 ? { ok: false, kind: "transient", error: "HTTP 429", retryAfterMs: 5000, throttled: true } : OK,
+    );
     const limiter = new RateLimiter(system, undefined);
     const { options } = setup(ids(6), {
-      system, handler: h.handler, concurrency: 2,
+      system,
+      handler: h.handler,
+      concurrency: 2,
       beforeStart: (signal) => limiter.acquire(signal),
       onThrottle: (delayMs) => limiter.pauseUntil(system.nowMs() + delayMs),
     });

@@ -68,7 +68,9 @@ describe("a handler that cannot run (a setup failure)", () => {
     const { options, failures, logged } = setup(jsonl(ids(50)), { system, handler: h.handler });
     const result = await system.runUntil(runBatch(options));
     expect(result).toMatchObject({ exitCode: 2, stopReason: "handler-error", processed: 0, failed: 0, remaining: 50, complete: false });
-    expect(result.stopMessage).toMatch(/^--run '\.\/p\.sh' cannot run \(exit code 126\): chmod \+x \.\/p\.sh\. Stopped at item "item-1"; no item was marked failed/);
+    expect(result.stopMessage).toMatch(
+      /^--run '\.\/p\.sh' cannot run \(exit code 126\): chmod \+x \.\/p\.sh\. Stopped at item "item-1"; no item was marked failed/,
+    );
     expect(h.calls).toEqual(["item-1"]);
     expect(failures()).toEqual([]);
     expect(logged.some((l) => l.includes("chmod +x ./p.sh"))).toBe(true);
@@ -80,7 +82,9 @@ describe("a handler that cannot run (a setup failure)", () => {
 
   it("after a transient retry, a setup failure still records nothing", async () => {
     const system = new FakeSystem(0, [0, 0]);
-    const h = scripted(system, (_item, ctx) => (ctx.attempt === 1 ? { ok: false, kind: "transient", error: "worker died" } : { ok: false, kind: "setup", error: "broken" }));
+    const h = scripted(system, (_item, ctx) =>
+      ctx.attempt === 1 ? { ok: false, kind: "transient", error: "worker died" } : { ok: false, kind: "setup", error: "broken" },
+    );
     const { options, failures } = setup(jsonl(ids(3)), { system, handler: h.handler });
     const result = await system.runUntil(runBatch(options));
     expect(result).toMatchObject({ exitCode: 2, stopReason: "handler-error", failed: 0, remaining: 3 });
@@ -120,7 +124,9 @@ describe("max-consecutive-failures", () => {
     const system = new FakeSystem(0);
     const { options } = setup(jsonl(ids(30)), { system, handler: failing(system).handler, maxConsecutiveFailures: 0 });
     expect(await system.runUntil(runBatch(options))).toMatchObject({ failed: 30 });
-    const retry = await system.runUntil(runBatch({ ...options, retryFailures: true, maxConsecutiveFailures: undefined, handler: failing(system).handler }));
+    const retry = await system.runUntil(
+      runBatch({ ...options, retryFailures: true, maxConsecutiveFailures: undefined, handler: failing(system).handler }),
+    );
     expect(retry).toMatchObject({ mode: "retry-failures", exitCode: 1, failed: 30 });
     const limited = await system.runUntil(runBatch({ ...options, retryFailures: true, maxConsecutiveFailures: 5, handler: failing(system).handler }));
     expect(limited).toMatchObject({ exitCode: 4, failed: 5 });
@@ -133,12 +139,17 @@ describe("one item never crashes the run", () => {
   it("a failure of an item too deep to serialise is recorded without its data, and the run goes on", async () => {
     const system = new FakeSystem(0);
     const h = scripted(system, (item) => (item.id === "deep" ? { ok: false, kind: "permanent", error: "module threw" } : OK));
-    const { options, failures } = setup([JSON.stringify({ id: "a" }), deepLine("deep", 200_000), JSON.stringify({ id: "b" })], { system, handler: h.handler });
+    const { options, failures } = setup([JSON.stringify({ id: "a" }), deepLine("deep", 200_000), JSON.stringify({ id: "b" })], {
+      system,
+      handler: h.handler,
+    });
     const result = await system.runUntil(runBatch(options));
     expect(result).toMatchObject({ exitCode: 1, succeeded: 2, failed: 1, complete: true });
     const [f] = failures();
     expect(f).toMatchObject({ id: "deep", kind: "permanent", item: null });
-    expect(f!.error).toMatch(/^module threw; the item cannot be written as JSON: Maximum call stack size exceeded \(nested too deeply\?\), so it is stored without its data$/);
+    expect(f!.error).toMatch(
+      /^module threw; the item cannot be written as JSON: Maximum call stack size exceeded \(nested too deeply\?\), so it is stored without its data$/,
+    );
     // The next run finds it failed, the others done: nothing runs again.
     const again = scripted(system, () => OK);
     expect(await system.runUntil(runBatch({ ...options, handler: again.handler }))).toMatchObject({ processed: 0 });
@@ -150,7 +161,12 @@ describe("one item never crashes the run", () => {
     const handler: Handler = {
       run(item) {
         if (item.id === "b") throw new RangeError("Maximum call stack size exceeded");
-        if (item.id === "c") return Promise.reject({ toString: () => { throw new Error("no text"); } });
+        if (item.id === "c")
+          return Promise.reject({
+            toString: () => {
+              throw new Error("no text");
+            },
+          });
         return Promise.resolve(OK);
       },
     };
@@ -182,7 +198,9 @@ describe("a state folder that cannot be written (a full disk)", () => {
     const { options, logged, dir } = setup(jsonl(ids(20)), { system, handler: h.handler, journalFs });
     const error = await system.runUntil(runBatch(options).catch((e: unknown) => e));
     expect(error).toBeInstanceOf(StateWriteError);
-    expect((error as Error).message).toMatch(/^cannot write the state folder .*state \(ENOSPC: no space left on device, write\)\. The run stopped and the state on disk is consistent; free space on its disk, then run again/);
+    expect((error as Error).message).toMatch(
+      /^cannot write the state folder .*state \(ENOSPC: no space left on device, write\)\. The run stopped and the state on disk is consistent; free space on its disk, then run again/,
+    );
     expect(logged.some((l) => l.startsWith("cannot write the state folder: ENOSPC"))).toBe(true);
     expect(h.calls.length).toBeLessThan(20);
     const stateDir = join(dir, "state");
@@ -201,7 +219,11 @@ describe("a state folder that cannot be written (a full disk)", () => {
   it("a failing first write (the start record) ends at once with StateWriteError, nothing run", async () => {
     const system = new FakeSystem(0);
     const h = scripted(system, () => OK);
-    const journalFs = { writeSync(): number { throw Object.assign(new Error("EROFS: read-only file system, write"), { code: "EROFS" }); } };
+    const journalFs = {
+      writeSync(): number {
+        throw Object.assign(new Error("EROFS: read-only file system, write"), { code: "EROFS" });
+      },
+    };
     const { options, dir } = setup(jsonl(ids(3)), { system, handler: h.handler, journalFs });
     const error = await system.runUntil(runBatch(options).catch((e: unknown) => e));
     expect(error).toBeInstanceOf(StateWriteError);
@@ -215,7 +237,12 @@ describe("a retry the budget cannot fit", () => {
   it("leaves the item for the next run: not complete, exit 3, stop reason budget", async () => {
     const system = new FakeSystem(0, [0.99, 0.99]);
     const h = scripted(system, (item) => (item.id === "flaky" ? { ok: false, kind: "transient", error: "503" } : OK));
-    const { options } = setup(jsonl(["a", "flaky", "b"]), { system, handler: h.handler, timeBudgetMs: 10_000, backoff: { baseMs: 60_000, maxMs: 60_000 } });
+    const { options } = setup(jsonl(["a", "flaky", "b"]), {
+      system,
+      handler: h.handler,
+      timeBudgetMs: 10_000,
+      backoff: { baseMs: 60_000, maxMs: 60_000 },
+    });
     // Virtual time must not run while the engine reads its items from disk (real I/O).
     const running = runBatch(options);
     await waitUntil(() => h.calls.length > 0, "the run to start an item", 10_000, 1);

@@ -9,8 +9,16 @@ describe("parseRunSettings", () => {
   it("applies the documented defaults", () => {
     const s = parse({});
     expect(s).toMatchObject({
-      idField: "id", concurrency: 1, maxAttempts: 3, backoffMs: 1000, backoffMaxMs: 60_000, shutdownGraceMs: 5000,
-      retryFailures: false, maxRunsPerItem: 5, itemTimeoutMs: undefined, timeBudgetMs: undefined,
+      idField: "id",
+      concurrency: 1,
+      maxAttempts: 3,
+      backoffMs: 1000,
+      backoffMaxMs: 60_000,
+      shutdownGraceMs: 5000,
+      retryFailures: false,
+      maxRunsPerItem: 5,
+      itemTimeoutMs: undefined,
+      timeBudgetMs: undefined,
     });
     expect([...s.transientExitCodes]).toEqual([75]);
   });
@@ -23,7 +31,10 @@ describe("parseRunSettings", () => {
 
   it("reads durations like 500ms, 90s, 5m, 1h30m", () => {
     expect(parse({ "time-budget": "1h30m", "item-timeout": "500ms", backoff: "90s", "backoff-max": "5m" })).toMatchObject({
-      timeBudgetMs: 5_400_000, itemTimeoutMs: 500, backoffMs: 90_000, backoffMaxMs: 300_000,
+      timeBudgetMs: 5_400_000,
+      itemTimeoutMs: 500,
+      backoffMs: 90_000,
+      backoffMaxMs: 300_000,
     });
   });
 
@@ -86,6 +97,8 @@ describe("parseRunSettings: passes and changed items", () => {
     expect(() => parseRunSettings({ ...base, repeat: "24" }, nameOf)).toThrow(/--repeat: '24' has no unit/);
     expect(() => parseRunSettings({ ...base, repeat: "0s" }, nameOf)).toThrow(/--repeat: must be longer than 0/);
     expect(() => parseRunSettings({ ...base, "reprocess-changed": "yes" }, nameOf)).toThrow(/--reprocess-changed: 'yes' must be true or false/);
-    expect(() => parseRunSettings({ ...base, "new-pass": true, "retry-failures": true }, nameOf)).toThrow(/give --new-pass or --retry-failures, not both/);
+    expect(() => parseRunSettings({ ...base, "new-pass": true, "retry-failures": true }, nameOf)).toThrow(
+      /give --new-pass or --retry-failures, not both/,
+    );
   });
 });

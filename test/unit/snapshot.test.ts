@@ -12,8 +12,15 @@ import { tempDirsPerTest } from "../support/temp-dirs.js";
 
 const tempDir = tempDirsPerTest("rb-snap-");
 const failure = (id: string, extra: Partial<FailureRecord> = {}): FailureRecord => ({
-  id, error: `boom ${id}`, kind: "permanent", attempts: 2, runs: 1, firstFailedAt: "2026-01-01T00:00:00.000Z",
-  lastFailedAt: "2026-01-02T00:00:00.000Z", item: { id, n: 1 }, ...extra,
+  id,
+  error: `boom ${id}`,
+  kind: "permanent",
+  attempts: 2,
+  runs: 1,
+  firstFailedAt: "2026-01-01T00:00:00.000Z",
+  lastFailedAt: "2026-01-02T00:00:00.000Z",
+  item: { id, n: 1 },
+  ...extra,
 });
 
 function sampleState(doneIds: string[]): BatchState {
@@ -23,12 +30,30 @@ function sampleState(doneIds: string[]): BatchState {
   state.doneThisRun.push("this-run-2");
   state.failures.set("f1", failure("f1", { shard: "1/2" }));
   state.failures.set("f2", failure("f2", { kind: "quarantined", runs: 5 }));
-  state.runs = [{ seq: 3, runId: "42", runAttempt: 1, mode: "run", startedAt: "2026-01-01T00:00:00.000Z", endedAt: "2026-01-01T00:01:00.000Z", succeeded: 5, failed: 2, stopReason: "budget", total: 10, remaining: 3 }];
+  state.runs = [
+    {
+      seq: 3,
+      runId: "42",
+      runAttempt: 1,
+      mode: "run",
+      startedAt: "2026-01-01T00:00:00.000Z",
+      endedAt: "2026-01-01T00:01:00.000Z",
+      succeeded: 5,
+      failed: 2,
+      stopReason: "budget",
+      total: 10,
+      remaining: 3,
+    },
+  ];
   state.origin = { seq: 3, runId: "42", runAttempt: 1 };
   return state;
 }
 
-const snapshotLines = (dir: string) => readFileSync(join(dir, SNAPSHOT_FILE), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const snapshotLines = (dir: string) =>
+  readFileSync(join(dir, SNAPSHOT_FILE), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -90,12 +115,31 @@ describe("snapshot version 2", () => {
 });
 
 describe("snapshot version 1 (states saved by earlier releases)", () => {
-  const v1 = JSON.stringify({
-    format: "resumable-batch-state", version: 1, generation: 4, origin: { seq: 7, runId: "99", runAttempt: 2 }, savedAt: "2026-01-01T00:00:00.000Z",
-    runs: [{ seq: 7, runId: "99", runAttempt: 2, mode: "run", startedAt: "s", endedAt: "e", succeeded: 2, failed: 1, stopReason: "complete", total: 3, remaining: 0 }],
-    failures: [{ id: "f", error: "bad", kind: "permanent", attempts: 1, firstFailedAt: "a", lastFailedAt: "b", item: { id: "f" } }],
-    done: ["a", "b"],
-  }) + "\n";
+  const v1 =
+    JSON.stringify({
+      format: "resumable-batch-state",
+      version: 1,
+      generation: 4,
+      origin: { seq: 7, runId: "99", runAttempt: 2 },
+      savedAt: "2026-01-01T00:00:00.000Z",
+      runs: [
+        {
+          seq: 7,
+          runId: "99",
+          runAttempt: 2,
+          mode: "run",
+          startedAt: "s",
+          endedAt: "e",
+          succeeded: 2,
+          failed: 1,
+          stopReason: "complete",
+          total: 3,
+          remaining: 0,
+        },
+      ],
+      failures: [{ id: "f", error: "bad", kind: "permanent", attempts: 1, firstFailedAt: "a", lastFailedAt: "b", item: { id: "f" } }],
+      done: ["a", "b"],
+    }) + "\n";
 
   it("still loads, and the next compaction rewrites it as version 2", () => {
     const dir = tempDir();
@@ -119,8 +163,10 @@ describe("snapshot version 1 (states saved by earlier releases)", () => {
 });
 
 describe("validation of loaded state (issue 12 §9)", () => {
-  const start = (fields: Record<string, unknown>) => JSON.stringify({ t: "start", seq: 1, runId: "r", runAttempt: 1, mode: "run", at: "t", ...fields }) + "\n";
-  const fail = (fields: Record<string, unknown>) => JSON.stringify({ t: "fail", id: "x", kind: "permanent", error: "e", attempts: 1, runs: 1, first: "a", last: "b", item: {}, ...fields }) + "\n";
+  const start = (fields: Record<string, unknown>) =>
+    JSON.stringify({ t: "start", seq: 1, runId: "r", runAttempt: 1, mode: "run", at: "t", ...fields }) + "\n";
+  const fail = (fields: Record<string, unknown>) =>
+    JSON.stringify({ t: "fail", id: "x", kind: "permanent", error: "e", attempts: 1, runs: 1, first: "a", last: "b", item: {}, ...fields }) + "\n";
 
   it.each([
     ["a start record without runId", start({ runId: undefined }), /'runId' must be a string/],
@@ -129,7 +175,11 @@ describe("validation of loaded state (issue 12 §9)", () => {
     ["a fractional attempt count", fail({ attempts: 1.5 }), /'attempts' must be a whole number/],
     ["a failure without item", fail({ item: undefined }), /'item' is missing/],
     ["an unknown failure kind", fail({ kind: "odd" }), /'kind' must be one of/],
-    ["an unknown stop reason", JSON.stringify({ t: "end", seq: 1, at: "t", succeeded: 0, failed: 0, stopReason: "odd" }) + "\n", /'stopReason' must be one of/],
+    [
+      "an unknown stop reason",
+      JSON.stringify({ t: "end", seq: 1, at: "t", succeeded: 0, failed: 0, stopReason: "odd" }) + "\n",
+      /'stopReason' must be one of/,
+    ],
     ["an unknown record type", JSON.stringify({ t: "odd" }) + "\n", /unknown record type "odd"/],
   ])("refuses a journal with %s, naming the line", (_what, line, message) => {
     const dir = tempDir();
@@ -171,7 +221,10 @@ describe("error text cap", () => {
 
   it("applies when a state is loaded, so an old state's huge errors are cut too", () => {
     const dir = tempDir();
-    writeFileSync(join(dir, journalFileName(0)), recordLine({ t: "fail", id: "x", kind: "permanent", error: "e".repeat(40_000), attempts: 1, runs: 1, first: "a", last: "b", item: {} }));
+    writeFileSync(
+      join(dir, journalFileName(0)),
+      recordLine({ t: "fail", id: "x", kind: "permanent", error: "e".repeat(40_000), attempts: 1, runs: 1, first: "a", last: "b", item: {} }),
+    );
     expect(Buffer.byteLength(loadState(dir).state.failures.get("x")!.error)).toBeLessThanOrEqual(MAX_ERROR_BYTES);
   });
 });
@@ -183,9 +236,15 @@ describe("loading is read-only", () => {
     compactState(dir, loadState(dir).state, 0, "t");
     writeFileSync(join(dir, journalFileName(0)), doneLine("a"));
     writeFileSync(join(dir, journalFileName(1)), doneLine("b") + '{"t":"do');
-    const before = readdirSync(dir).sort().map((n) => [n, readFileSync(join(dir, n), "utf8")]);
+    const before = readdirSync(dir)
+      .sort()
+      .map((n) => [n, readFileSync(join(dir, n), "utf8")]);
     loadState(dir);
-    expect(readdirSync(dir).sort().map((n) => [n, readFileSync(join(dir, n), "utf8")])).toEqual(before);
+    expect(
+      readdirSync(dir)
+        .sort()
+        .map((n) => [n, readFileSync(join(dir, n), "utf8")]),
+    ).toEqual(before);
   });
 
   it("stateExists tells a folder a run left from an empty or missing one", () => {
@@ -201,7 +260,8 @@ describe("failures.json", () => {
   it("is written a failure at a time, with the same bytes as one JSON.stringify of the whole", () => {
     const dir = tempDir();
     const state = sampleState([]);
-    for (let i = 0; i < 300; i++) state.failures.set(`big${i}`, failure(`big${i}`, { item: { id: `big${i}`, blob: "b".repeat(2000), nested: { a: [1, { b: "\n" }] } } }));
+    for (let i = 0; i < 300; i++)
+      state.failures.set(`big${i}`, failure(`big${i}`, { item: { id: `big${i}`, blob: "b".repeat(2000), nested: { a: [1, { b: "\n" }] } } }));
     const expected = JSON.stringify(buildFailuresFile(state), null, 2) + "\n";
     const stringify = vi.spyOn(JSON, "stringify");
     writeFailuresFile(dir, state);
@@ -220,7 +280,10 @@ describe("done lines read from their bytes", () => {
     compactState(dir, new BatchState(), 0, "t");
     const [header] = readFileSync(join(dir, SNAPSHOT_FILE), "utf8").split("\n");
     const count = lines.reduce((n, l) => n + (JSON.parse(l) as { ids: unknown[] }).ids.length, 0);
-    writeFileSync(join(dir, SNAPSHOT_FILE), [header, ...lines, JSON.stringify({ t: "end", runs: 0, failures: 0, done: count, passes: 0, versions: 0 })].join("\n") + "\n");
+    writeFileSync(
+      join(dir, SNAPSHOT_FILE),
+      [header, ...lines, JSON.stringify({ t: "end", runs: 0, failures: 0, done: count, passes: 0, versions: 0 })].join("\n") + "\n",
+    );
   };
 
   it("give what JSON.parse gives, in every form (plain, escaped, non-ASCII, single id)", () => {

@@ -18,7 +18,8 @@ function contender(pid: number, alive: Set<number>, hooks: Partial<LockEnv> = {}
   };
 }
 
-const staleLock = (dir: string) => writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: DEAD_PID, host: hostname(), startedAt: "t", nonce: "old" }));
+const staleLock = (dir: string) =>
+  writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: DEAD_PID, host: hostname(), startedAt: "t", nonce: "old" }));
 const holderOf = (dir: string) => JSON.parse(readFileSync(join(dir, LOCK_FILE), "utf8")) as LockHolder;
 
 describe("acquireLock", () => {
@@ -48,15 +49,18 @@ describe("acquireLock", () => {
     staleLock(dir);
     const alive = new Set([1, 2]);
     let bError: unknown;
-    const a = acquireLock(dir, contender(1, alive, {
-      beforeReplace: () => {
-        try {
-          acquireLock(dir, contender(2, alive));
-        } catch (error) {
-          bError = error;
-        }
-      },
-    }));
+    const a = acquireLock(
+      dir,
+      contender(1, alive, {
+        beforeReplace: () => {
+          try {
+            acquireLock(dir, contender(2, alive));
+          } catch (error) {
+            bError = error;
+          }
+        },
+      }),
+    );
     expect(a.tookOverFrom).toMatch(/pid 999999999/);
     expect(String(bError)).toMatch(/in use by another run \(pid 1\)/);
     expect(holderOf(dir).pid).toBe(1);
@@ -67,12 +71,17 @@ describe("acquireLock", () => {
     staleLock(dir);
     const alive = new Set([1, 3]);
     // Contender 3 claims, then "dies" (the test drops it from the living) before it replaces.
-    expect(() => acquireLock(dir, contender(3, alive, {
-      beforeReplace: () => {
-        alive.delete(3);
-        throw new Error("killed");
-      },
-    }))).toThrow("killed");
+    expect(() =>
+      acquireLock(
+        dir,
+        contender(3, alive, {
+          beforeReplace: () => {
+            alive.delete(3);
+            throw new Error("killed");
+          },
+        }),
+      ),
+    ).toThrow("killed");
     expect(acquireLock(dir, contender(1, alive)).tookOverFrom).toMatch(/pid 999999999/);
   });
 

@@ -6,9 +6,12 @@ describe("parseAnswer", () => {
   it("takes an answer naming the item in flight", () => {
     expect(parseAnswer('{"id":"a","ok":true}', "a")).toEqual({ type: "answer", result: { ok: true } });
     expect(parseAnswer('  {"ok":false,"id":"a","error":"HTTP 503","transient":true,"retryAfterMs":2000}  ', "a")).toEqual({
-      type: "answer", result: { ok: false, kind: "transient", error: "HTTP 503", retryAfterMs: 2000, throttled: true },
+      type: "answer",
+      result: { ok: false, kind: "transient", error: "HTTP 503", retryAfterMs: 2000, throttled: true },
     });
-    expect(parseAnswer('{"id":"a","ok":false}', "a")).toMatchObject({ result: { kind: "permanent", error: "the worker reported a failure without a message" } });
+    expect(parseAnswer('{"id":"a","ok":false}', "a")).toMatchObject({
+      result: { kind: "permanent", error: "the worker reported a failure without a message" },
+    });
     expect(parseAnswer('{"id":"a","ok":true,"result":{"n":1}}', "a", true)).toEqual({ type: "answer", result: { ok: true, result: { n: 1 } } });
     expect(parseAnswer('{"id":"a","ok":true,"result":{"n":1}}', "a", false)).toEqual({ type: "answer", result: { ok: true } });
   });

@@ -42,7 +42,10 @@ describe("actions used by the workflows and examples", () => {
   });
 
   it("flags a node20 major", () => {
-    const old = { where: "old.yml", text: "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/checkout@v7\n" };
+    const old = {
+      where: "old.yml",
+      text: "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/checkout@v7\n",
+    };
     expect(oldNodeActions([old])).toEqual(["old.yml: actions/checkout@v4"]);
   });
 });
@@ -79,8 +82,14 @@ describe("the reusable workflow's own action", () => {
 });
 
 describe("syntax actionlint does not know yet (scripts/actionlint-gaps.mjs)", () => {
-  const finding = (line: number) => ({ line, column: 3, message: 'unexpected key "queue" for "concurrency" section. expected one of "cancel-in-progress", "group"', kind: "syntax-check" });
-  const workflow = (queue: string, cancel = "false") => `on: push\nconcurrency:\n  group: g\n  cancel-in-progress: ${cancel}\n  queue: ${queue}\njobs: {}\n`;
+  const finding = (line: number) => ({
+    line,
+    column: 3,
+    message: 'unexpected key "queue" for "concurrency" section. expected one of "cancel-in-progress", "group"',
+    kind: "syntax-check",
+  });
+  const workflow = (queue: string, cancel = "false") =>
+    `on: push\nconcurrency:\n  group: g\n  cancel-in-progress: ${cancel}\n  queue: ${queue}\njobs: {}\n`;
 
   it("lets concurrency queue: max and single through", () => {
     expect(applyKnownGaps(workflow("max"), [finding(5)])).toEqual([]);

@@ -75,6 +75,11 @@ describe("permissions of the workflows and examples", () => {
     expect(localWorkflowPath("OWNER/resumable-batch/.github/workflows/resumable-batch.yml@v1")).toBe(REUSABLE);
     expect(localWorkflowPath("other/repo/.github/workflows/x.yml@v1")).toBeUndefined();
     const jobLevel = caller("permissions: {}").text.replace("    uses:", "    permissions: { contents: read, actions: read }\n    uses:");
-    expect(permissionProblems([{ where: REUSABLE, text: reusableText }, { where: "caller.yml", text: jobLevel }])).toEqual([]);
+    expect(
+      permissionProblems([
+        { where: REUSABLE, text: reusableText },
+        { where: "caller.yml", text: jobLevel },
+      ]),
+    ).toEqual([]);
   });
 });

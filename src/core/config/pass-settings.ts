@@ -27,8 +27,15 @@ export function parsePassSettings(reader: SettingsReader, retryFailures: boolean
   const repeatMs = repeatText === "none" ? undefined : reader.positiveDuration("repeat");
   const newPass = booleanSetting(reader, "new-pass");
   if (newPass && retryFailures) {
-    throw new ConfigError(`give ${nameOf("new-pass")} or ${nameOf("retry-failures")}, not both: a new pass attempts every item again, failed ones included`);
+    throw new ConfigError(
+      `give ${nameOf("new-pass")} or ${nameOf("retry-failures")}, not both: a new pass attempts every item again, failed ones included`,
+    );
   }
   const versionField = reader.text("version-field");
-  return { repeatMs, newPass, reprocessChanged: booleanSetting(reader, "reprocess-changed"), ...(versionField === undefined ? {} : { versionField }) };
+  return {
+    repeatMs,
+    newPass,
+    reprocessChanged: booleanSetting(reader, "reprocess-changed"),
+    ...(versionField === undefined ? {} : { versionField }),
+  };
 }

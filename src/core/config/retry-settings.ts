@@ -29,7 +29,10 @@ export function parseRetrySettings(reader: SettingsReader, retryFailures: boolea
   if (redoIdsFile !== undefined && retryFailures) {
     throw new ConfigError(`${nameOf("redo-ids")} processes done items again in a normal run: it cannot go with ${nameOf("retry-failures")}`);
   }
-  return { ...(filterText === undefined ? {} : { retryFilter: parseRetryFilter(filterText, nameOf("retry-filter")) }), ...(redoIdsFile === undefined ? {} : { redoIdsFile }) };
+  return {
+    ...(filterText === undefined ? {} : { retryFilter: parseRetryFilter(filterText, nameOf("retry-filter")) }),
+    ...(redoIdsFile === undefined ? {} : { redoIdsFile }),
+  };
 }
 
 export function parseRetryFilter(text: string, what: string): RetryFilter {
@@ -72,7 +75,9 @@ export async function readIdList(path: string, what: string): Promise<Set<string
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new ConfigError(`${what}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a file with one id a line`);
+    throw new ConfigError(
+      `${what}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a file with one id a line`,
+    );
   }
   const ids = new Set<string>();
   for (const raw of text.split("\n")) {

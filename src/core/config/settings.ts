@@ -26,13 +26,36 @@ export const SETTING_DEFAULTS = {
 } as const;
 
 export type SettingName =
-  | "items" | "items-command" | "items-format" | "id-field"
-  | "run" | "module" | "worker"
-  | "concurrency" | "max-attempts" | "backoff" | "backoff-max"
-  | "item-timeout" | "time-budget" | "shutdown-grace" | "transient-exit-codes"
-  | "retry-failures" | "max-runs-per-item" | "max-failure-rate" | "max-consecutive-failures" | "rate-limit" | "shard"
-  | "repeat" | "new-pass" | "reprocess-changed" | "version-field"
-  | "results" | "max-result-size" | "retry-filter" | "redo-ids" | "redact-env";
+  | "items"
+  | "items-command"
+  | "items-format"
+  | "id-field"
+  | "run"
+  | "module"
+  | "worker"
+  | "concurrency"
+  | "max-attempts"
+  | "backoff"
+  | "backoff-max"
+  | "item-timeout"
+  | "time-budget"
+  | "shutdown-grace"
+  | "transient-exit-codes"
+  | "retry-failures"
+  | "max-runs-per-item"
+  | "max-failure-rate"
+  | "max-consecutive-failures"
+  | "rate-limit"
+  | "shard"
+  | "repeat"
+  | "new-pass"
+  | "reprocess-changed"
+  | "version-field"
+  | "results"
+  | "max-result-size"
+  | "retry-filter"
+  | "redo-ids"
+  | "redact-env";
 
 export type HandlerSpec = { kind: "command"; command: string } | { kind: "module"; file: string } | { kind: "worker"; command: string };
 export type ItemsSpec = { kind: "file"; path: string } | { kind: "command"; command: string };
@@ -189,11 +212,15 @@ function parseHandler(reader: SettingsReader): HandlerSpec {
   const { nameOf } = reader;
   const handlers = (["run", "module", "worker"] as const).filter((key) => reader.text(key) !== undefined);
   if (handlers.length === 0) {
-    throw new ConfigError(`a handler is required: ${nameOf("run")} (a command per item), ${nameOf("module")} (a JavaScript file) or ${nameOf("worker")} (a long-lived process)`);
+    throw new ConfigError(
+      `a handler is required: ${nameOf("run")} (a command per item), ${nameOf("module")} (a JavaScript file) or ${nameOf("worker")} (a long-lived process)`,
+    );
   }
   if (handlers.length > 1) throw new ConfigError(`give one handler, not ${handlers.map(nameOf).join(" and ")}`);
   const handlerKey = handlers[0]!;
-  return handlerKey === "module" ? { kind: "module", file: reader.text("module")! } : { kind: handlerKey === "run" ? "command" : "worker", command: reader.text(handlerKey)! };
+  return handlerKey === "module"
+    ? { kind: "module", file: reader.text("module")! }
+    : { kind: handlerKey === "run" ? "command" : "worker", command: reader.text(handlerKey)! };
 }
 
 function parseBackoff(reader: SettingsReader): { backoffMs: number; backoffMaxMs: number } {
@@ -210,7 +237,10 @@ function parseBackoff(reader: SettingsReader): { backoffMs: number; backoffMaxMs
 /** Exit codes 1-255 separated by commas or spaces; `none` for no transient code. */
 function parseTransientExitCodes(reader: SettingsReader): Set<number> {
   const transientExitCodes = new Set<number>();
-  for (const part of reader.withDefault("transient-exit-codes").split(/[\s,]+/).filter(Boolean)) {
+  for (const part of reader
+    .withDefault("transient-exit-codes")
+    .split(/[\s,]+/)
+    .filter(Boolean)) {
     if (part === "none") continue;
     transientExitCodes.add(reader.integer("transient-exit-codes", part, 1, 255));
   }
@@ -238,7 +268,17 @@ function parseMaxConsecutiveFailures(reader: SettingsReader): number | undefined
 export function parseRateLimit(value: string | undefined, what: string): { count: number; perMs: number } | undefined {
   if (value === undefined) return undefined;
   const m = /^(\d+(?:\.\d+)?)\s*\/\s*(ms|s|sec|second|m|min|minute|h|hour)$/i.exec(value);
-  const units: Record<string, number> = { ms: 1, s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000 };
+  const units: Record<string, number> = {
+    ms: 1,
+    s: 1000,
+    sec: 1000,
+    second: 1000,
+    m: 60_000,
+    min: 60_000,
+    minute: 60_000,
+    h: 3_600_000,
+    hour: 3_600_000,
+  };
   if (!m || Number(m[1]) <= 0) throw new ConfigError(`${what}: '${value}' is not a rate; write it like 20/s, 600/m or 1000/h`);
   return { count: Number(m[1]), perMs: units[m[2]!.toLowerCase()]! };
 }
@@ -272,6 +312,7 @@ export function parseEnvNames(text: string | undefined, what: string): string[] 
   if (text === undefined) return [];
   const names = text.split(/[\s,]+/).filter(Boolean);
   const bad = names.find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
-  if (bad !== undefined) throw new ConfigError(`${what}: '${bad}' is not the name of an environment variable (give names like API_TOKEN, not values)`);
+  if (bad !== undefined)
+    throw new ConfigError(`${what}: '${bad}' is not the name of an environment variable (give names like API_TOKEN, not values)`);
   return names;
 }

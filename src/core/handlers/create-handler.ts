@@ -26,16 +26,33 @@ export async function createHandler(spec: HandlerSpec, environment: HandlerEnvir
   switch (spec.kind) {
     case "command":
       return createCommandHandler({
-        command: spec.command, cwd: environment.cwd, transientExitCodes: environment.transientExitCodes, killGraceMs: environment.killGraceMs, env: environment.env, system: environment.system, name: environment.nameOf("run"),
+        command: spec.command,
+        cwd: environment.cwd,
+        transientExitCodes: environment.transientExitCodes,
+        killGraceMs: environment.killGraceMs,
+        env: environment.env,
+        system: environment.system,
+        name: environment.nameOf("run"),
         maxResultBytes: environment.maxResultBytes,
-        onSpawnServerFallback: (reason) => environment.log?.(`commands start with Node's spawn, which is slower for short commands (python3 spawn helper: ${reason})`),
+        onSpawnServerFallback: (reason) =>
+          environment.log?.(`commands start with Node's spawn, which is slower for short commands (python3 spawn helper: ${reason})`),
       });
     case "module":
-      return createModuleHandler(await loadModuleFunction(spec.file, environment.nameOf("module")), environment.system.nowMs, environment.maxResultBytes !== undefined);
+      return createModuleHandler(
+        await loadModuleFunction(spec.file, environment.nameOf("module")),
+        environment.system.nowMs,
+        environment.maxResultBytes !== undefined,
+      );
     case "worker":
       return createWorkerHandler({
-        command: spec.command, cwd: environment.cwd, killGraceMs: environment.killGraceMs, env: environment.env, system: environment.system, name: environment.nameOf("worker"),
-        keepResults: environment.maxResultBytes !== undefined, warn: (message) => (environment.warn ?? environment.log)?.(message),
+        command: spec.command,
+        cwd: environment.cwd,
+        killGraceMs: environment.killGraceMs,
+        env: environment.env,
+        system: environment.system,
+        name: environment.nameOf("worker"),
+        keepResults: environment.maxResultBytes !== undefined,
+        warn: (message) => (environment.warn ?? environment.log)?.(message),
       });
   }
 }

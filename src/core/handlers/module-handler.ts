@@ -28,9 +28,12 @@ export async function loadModuleFunction(file: string, what: string): Promise<Mo
   } catch (error) {
     throw new ConfigError(`${what}: ${file} could not be loaded: ${(error as Error).message}`);
   }
-  const candidate = typeof mod.default === "function" ? mod.default
-    : typeof (mod.default as Record<string, unknown> | undefined)?.default === "function" ? (mod.default as Record<string, unknown>).default
-    : mod.handler;
+  const candidate =
+    typeof mod.default === "function"
+      ? mod.default
+      : typeof (mod.default as Record<string, unknown> | undefined)?.default === "function"
+        ? (mod.default as Record<string, unknown>).default
+        : mod.handler;
   if (typeof candidate !== "function") {
     throw new ConfigError(`${what}: ${file} has no default export function; write \`export default async (item, ctx) => { … }\``);
   }

@@ -110,7 +110,10 @@ class Worker {
   private killedByUs = false;
   private readonly exited: Promise<void>;
 
-  constructor(private readonly o: WorkerHandlerOptions, private readonly record: WorkerRecord) {
+  constructor(
+    private readonly o: WorkerHandlerOptions,
+    private readonly record: WorkerRecord,
+  ) {
     this.child = o.system.spawn("/bin/sh", ["-c", o.command], { cwd: o.cwd, env: o.env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
     this.child.stdin?.on("error", () => {});
     this.child.stderr?.on("data", (c: Buffer) => this.stderr.push(c));
@@ -177,7 +180,8 @@ class Worker {
   private protocolError(id: string): void {
     const inFlight = this.inFlightId;
     this.waiting?.({
-      ok: false, kind: "transient",
+      ok: false,
+      kind: "transient",
       error: `protocol error: the worker answered for id ${JSON.stringify(id)} while ${JSON.stringify(inFlight)} was in flight; the worker was restarted and the item is retried`,
     });
     this.kill();
@@ -191,8 +195,10 @@ class Worker {
       this.cancelUnnamedTimer = undefined;
       if (this.record.answered) return;
       this.waiting?.({
-        ok: false, kind: "setup",
-        error: `${this.o.name ?? "--worker"} '${this.o.command}' answers without the request's id (it printed {"ok":…} and nothing naming ` +
+        ok: false,
+        kind: "setup",
+        error:
+          `${this.o.name ?? "--worker"} '${this.o.command}' answers without the request's id (it printed {"ok":…} and nothing naming ` +
           `${JSON.stringify(this.inFlightId)} followed): answers name the request they answer, {"id":"<the request's id>","ok":true}; ` +
           "update the worker (see the README's worker protocol)",
       });
@@ -228,8 +234,10 @@ class Worker {
     if (this.cannotRun !== undefined) {
       return describeCannotRun({ what, command: this.o.command, cwd: this.o.cwd ?? process.cwd(), failure: this.cannotRun, output: tail });
     }
-    return `${what} '${this.o.command}' died ${this.record.deathsInARow} times in a row without answering any item ` +
-      `(last: ${this.exitDescription}${tail ? `: ${tail}` : ""}); fix the worker, or, if one item crashes it, have it answer {"id":…,"ok":false} for that item`;
+    return (
+      `${what} '${this.o.command}' died ${this.record.deathsInARow} times in a row without answering any item ` +
+      `(last: ${this.exitDescription}${tail ? `: ${tail}` : ""}); fix the worker, or, if one item crashes it, have it answer {"id":…,"ok":false} for that item`
+    );
   }
 
   private kill(): void {
@@ -275,12 +283,15 @@ export function parseAnswer(line: string, inFlightId: string | undefined, keepRe
   }
   if (typeof value !== "object" || value === null || typeof value.ok !== "boolean") return LOG;
   if (!("id" in value)) return UNNAMED;
-  const id = typeof value.id === "string" ? value.id : JSON.stringify(value.id) ?? String(value.id);
+  const id = typeof value.id === "string" ? value.id : (JSON.stringify(value.id) ?? String(value.id));
   if (typeof value.id !== "string" || id !== inFlightId) return { type: "other-id", id };
   if (value.ok) return { type: "answer", result: keepResults && value.result !== undefined ? { ok: true, result: value.result } : OK };
   const error = typeof value.error === "string" && value.error !== "" ? value.error : "the worker reported a failure without a message";
   const retryAfterMs = typeof value.retryAfterMs === "number" && value.retryAfterMs >= 0 ? value.retryAfterMs : undefined;
-  return { type: "answer", result: { ok: false, kind: value.transient === true ? "transient" : "permanent", error, retryAfterMs, throttled: retryAfterMs !== undefined } };
+  return {
+    type: "answer",
+    result: { ok: false, kind: value.transient === true ? "transient" : "permanent", error, retryAfterMs, throttled: retryAfterMs !== undefined },
+  };
 }
 
 const LOG: WorkerLine = Object.freeze({ type: "log" });
@@ -293,7 +304,8 @@ const UNNAMED: WorkerLine = Object.freeze({ type: "log", unnamed: true });
  * whitespace, so it becomes a space and the request stays one line.
  */
 function requestLine(item: Item, ctx: AttemptContext): { json: string } | { failure: AttemptResult } {
-  if (item.raw === undefined) return serialiseForItem({ id: item.id, attempt: ctx.attempt, idempotencyKey: ctx.idempotencyKey, item: item.data }, "the item");
+  if (item.raw === undefined)
+    return serialiseForItem({ id: item.id, attempt: ctx.attempt, idempotencyKey: ctx.idempotencyKey, item: item.data }, "the item");
   const head = serialiseForItem({ id: item.id, attempt: ctx.attempt, idempotencyKey: ctx.idempotencyKey }, "the item");
   if ("failure" in head) return head;
   const raw = /[\r\n]/.test(item.raw) ? item.raw.replace(/[\r\n]+/g, " ") : item.raw;

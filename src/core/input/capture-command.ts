@@ -31,7 +31,12 @@ export async function captureCommandOutput(command: string, outPath: string, opt
     if (pid !== undefined) killGroup(pid, "SIGTERM");
   });
   try {
-    const child = options.system.spawn("/bin/sh", ["-c", command], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = options.system.spawn("/bin/sh", ["-c", command], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     pid = child.pid;
     if (stoppedBy && pid !== undefined) killGroup(pid, "SIGTERM");
     const stderr = new OutputTail();

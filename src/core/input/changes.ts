@@ -53,7 +53,7 @@ export function hasChanged(state: BatchState, item: Item, check: ChangeCheck, do
  * change, and stays the same across the retries of that version.
  */
 export function versionOf(state: BatchState, item: Item, check: ChangeCheck | undefined): number {
-  const recorded = state.versions.size === 0 ? 0 : state.versions.get(item.id) ?? 0;
+  const recorded = state.versions.size === 0 ? 0 : (state.versions.get(item.id) ?? 0);
   if (check === undefined || !state.fingerprints.any) return recorded;
   const fingerprint = state.fingerprints.get(item.id);
   return fingerprint !== undefined && fingerprint !== check.fingerprint(item) ? recorded + 1 : recorded;

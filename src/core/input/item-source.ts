@@ -78,10 +78,14 @@ export async function* readSource(spec: SourceSpec, signal?: AbortSignal): Async
 function readProblem(error: unknown, format: ItemsFormat): SourceProblem | undefined {
   if (error instanceof InvalidUtf8Error) return { line: error.line, message: "not valid UTF-8 (re-encode the file as UTF-8)" };
   if (error instanceof LineTooLongError) {
-    const hint = format === "json"
-      ? "a JSON array this large must have its elements on lines of their own (`jq -c '.[]'` turns it into JSON Lines)"
-      : "an item is one line: is this the right file and --items-format?";
-    return { line: error.line, message: `the line is longer than ${MAX_LINE_BYTES / (1024 * 1024)} MiB (MAX_LINE_BYTES), the longest line read; ${hint}` };
+    const hint =
+      format === "json"
+        ? "a JSON array this large must have its elements on lines of their own (`jq -c '.[]'` turns it into JSON Lines)"
+        : "an item is one line: is this the right file and --items-format?";
+    return {
+      line: error.line,
+      message: `the line is longer than ${MAX_LINE_BYTES / (1024 * 1024)} MiB (MAX_LINE_BYTES), the longest line read; ${hint}`,
+    };
   }
   return undefined;
 }
@@ -117,7 +121,13 @@ function withId(data: unknown, line: number, idField: string, raw?: string): Sou
   }
   const value = fieldValue(data as Record<string, unknown>, idField);
   if (typeof value === "string" && value !== "") {
-    if (LONE_SURROGATE.test(value)) return { problem: { line, message: `the '${idField}' value is not well-formed Unicode (a lone surrogate escape like \\ud800): such ids would share one ITEM_ID and idempotency key; fix the escape` } };
+    if (LONE_SURROGATE.test(value))
+      return {
+        problem: {
+          line,
+          message: `the '${idField}' value is not well-formed Unicode (a lone surrogate escape like \\ud800): such ids would share one ITEM_ID and idempotency key; fix the escape`,
+        },
+      };
     return { item: raw === undefined ? { id: value, data, line } : { id: value, data, line, raw } };
   }
   if (typeof value === "number" && Number.isFinite(value)) {
@@ -174,7 +184,11 @@ async function* readCsv(spec: SourceSpec, signal?: AbortSignal): AsyncGenerator<
         checkedHeader = true;
         if (!(spec.idField in row.record)) {
           const columns = Object.keys(row.record).join(", ");
-          yield [{ problem: { line: 1, message: `no '${spec.idField}' column in the header (columns: ${columns}); choose one with --id-field / id-field` } }];
+          yield [
+            {
+              problem: { line: 1, message: `no '${spec.idField}' column in the header (columns: ${columns}); choose one with --id-field / id-field` },
+            },
+          ];
           return;
         }
       }

@@ -17,10 +17,7 @@ export interface JsonElement {
  * strings and bracket depth; each element's text is then checked by JSON.parse.
  */
 // eslint-disable-next-line max-lines-per-function -- one state machine over each chunk's characters; its state lives in locals the loop updates (per-character hot path)
-export async function* splitJsonArray(
-  lines: AsyncIterable<SourceLine[]>,
-): AsyncGenerator<Array<JsonElement | { problem: SourceProblem }>> {
-
+export async function* splitJsonArray(lines: AsyncIterable<SourceLine[]>): AsyncGenerator<Array<JsonElement | { problem: SourceProblem }>> {
   let phase: Phase = "before";
   let depth = 0;
   let inString = false;

@@ -64,7 +64,11 @@ export function isPendingItem(state: BatchState, item: Item, changes: ChangeChec
  * pass: parsing every line twice was the largest cost of checkpointing a large file.
  */
 export async function planSource(
-  spec: SourceSpec, state: BatchState, accept: (id: string) => boolean = () => true, retain?: RetainBudget, changes?: ChangeCheck,
+  spec: SourceSpec,
+  state: BatchState,
+  accept: (id: string) => boolean = () => true,
+  retain?: RetainBudget,
+  changes?: ChangeCheck,
   signal?: AbortSignal,
 ): Promise<SourcePlan> {
   const problems: SourceProblem[] = [];
@@ -98,13 +102,7 @@ export async function planSource(
     // A resume of a long list usually has few items left: kept, they spare a second pass.
     if (items && retain && items.length * (retain.sourceBytes / seen) > retain.maxBytes) items = undefined;
   }
-  if (problemCount > 0) {
-    const lines = problems.map((p) => `  ${spec.label}:${p.line}: ${p.message}`);
-    if (problemCount > problems.length) lines.push(`  … and ${problemCount - problems.length} more`);
-    throw new ConfigError(
-      `${problemCount} problem(s) in the items; nothing was processed. Fix or remove these lines and run again:\n${lines.join("\n")}`,
-    );
-  }
+  if (problemCount > 0) throw problemsError(spec, problems, problemCount);
   const entries = finder.size;
   const duplicates = await confirmDuplicates(spec, finder.candidateGroups(), everyItem, signal);
   const duplicateLines = new Set(duplicates.map((d) => d.line));
@@ -113,18 +111,42 @@ export async function planSource(
   if (items && duplicateIds.size > 0) items = items.filter(firstOccurrences(duplicateIds));
 
   const warnings: string[] = [];
-  if (duplicates.length > 0) {
-    const examples = duplicates.slice(0, 10).map((d) => `  ${spec.label}:${d.line}: id ${JSON.stringify(truncate(d.id))} already on line ${d.firstLine}`);
-    warnings.push(
-      `${duplicates.length} duplicate id(s) skipped (the first occurrence is processed):\n` + examples.join("\n") + (duplicates.length > examples.length ? "\n  …" : ""),
-    );
-  }
+  if (duplicates.length > 0) warnings.push(duplicatesWarning(spec, duplicates));
   const total = entries - duplicates.length - counts.notMine;
   if (entries === 0) warnings.push(`${spec.label} has no items: nothing to do`);
   const { alreadyDone, heldFailed, changed } = counts;
   return {
-    total, alreadyDone, heldFailed, pending: total - alreadyDone - heldFailed, changed, duplicateLines, duplicateIds, warnings, ...(items ? { items } : {}),
+    total,
+    alreadyDone,
+    heldFailed,
+    pending: total - alreadyDone - heldFailed,
+    changed,
+    duplicateLines,
+    duplicateIds,
+    warnings,
+    ...(items ? { items } : {}),
   };
+}
+
+/** Bad input, every problem with its line (the first MAX_PROBLEMS_SHOWN), before any work. */
+function problemsError(spec: SourceSpec, problems: SourceProblem[], problemCount: number): ConfigError {
+  const lines = problems.map((p) => `  ${spec.label}:${p.line}: ${p.message}`);
+  if (problemCount > problems.length) lines.push(`  … and ${problemCount - problems.length} more`);
+  return new ConfigError(
+    `${problemCount} problem(s) in the items; nothing was processed. Fix or remove these lines and run again:\n${lines.join("\n")}`,
+  );
+}
+
+/** The warning for repeated ids: the first ten with both lines. */
+function duplicatesWarning(spec: SourceSpec, duplicates: ReadonlyArray<{ id: string; line: number; firstLine: number }>): string {
+  const examples = duplicates
+    .slice(0, 10)
+    .map((d) => `  ${spec.label}:${d.line}: id ${JSON.stringify(truncate(d.id))} already on line ${d.firstLine}`);
+  return (
+    `${duplicates.length} duplicate id(s) skipped (the first occurrence is processed):\n` +
+    examples.join("\n") +
+    (duplicates.length > examples.length ? "\n  …" : "")
+  );
 }
 
 interface Counts {
@@ -138,7 +160,14 @@ interface Counts {
  * Counts an item into notMine, alreadyDone or heldFailed (by `step`); true when it is
  * pending (also counted into changed when it is pending because its content changed).
  */
-function classify(item: Item, state: BatchState, accept: (id: string) => boolean, counts: Counts, step: 1 | -1, changes: ChangeCheck | undefined): boolean {
+function classify(
+  item: Item,
+  state: BatchState,
+  accept: (id: string) => boolean,
+  counts: Counts,
+  step: 1 | -1,
+  changes: ChangeCheck | undefined,
+): boolean {
   const id = item.id;
   if (!accept(id)) {
     counts.notMine += step;
@@ -183,7 +212,12 @@ interface Duplicate {
  * Reads the ids of the candidate items (equal hashes) and keeps the real repeats, in
  * source order. Nothing is read when there are no candidates.
  */
-async function confirmDuplicates(spec: SourceSpec, groups: number[][], everyItem: readonly Item[] | undefined, signal?: AbortSignal): Promise<Duplicate[]> {
+async function confirmDuplicates(
+  spec: SourceSpec,
+  groups: number[][],
+  everyItem: readonly Item[] | undefined,
+  signal?: AbortSignal,
+): Promise<Duplicate[]> {
   if (groups.length === 0) return [];
   const wanted = new Set(groups.flat());
   const found = new Map<number, Item>();

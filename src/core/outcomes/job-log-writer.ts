@@ -33,7 +33,15 @@ export interface JobLogOptions {
 export interface JobLog {
   serialise(result: unknown): SerialisedResult;
   success(id: string, startedAtMs: number, durationMs: number, attempts: number, resultJson: string | undefined): void;
-  failure(id: string, startedAtMs: number, durationMs: number, attempts: number, kind: FailureKind, error: string, exitCode: number | undefined): void;
+  failure(
+    id: string,
+    startedAtMs: number,
+    durationMs: number,
+    attempts: number,
+    kind: FailureKind,
+    error: string,
+    exitCode: number | undefined,
+  ): void;
   close(): void;
 }
 
@@ -95,7 +103,15 @@ export class JobLogWriter implements JobLog {
     this.writer.append(successLine(id, startedAtMs, durationMs, attempts, this.extraFor(id), resultJson));
   }
 
-  failure(id: string, startedAtMs: number, durationMs: number, attempts: number, kind: FailureKind, error: string, exitCode: number | undefined): void {
+  failure(
+    id: string,
+    startedAtMs: number,
+    durationMs: number,
+    attempts: number,
+    kind: FailureKind,
+    error: string,
+    exitCode: number | undefined,
+  ): void {
     this.writer.append(failureLine(id, startedAtMs, durationMs, attempts, kind, error, exitCode, this.extraFor(id)));
   }
 

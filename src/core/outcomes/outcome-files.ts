@@ -59,8 +59,7 @@ export async function* readOutcomes(dir: string, skipped: { lines: number } = { 
       const parsed = parseLine(text);
       if (parsed === undefined) {
         if (!text.startsWith('{"t":"keys"')) skipped.lines++;
-      }
-      else if ("t" in parsed) header = parsed;
+      } else if ("t" in parsed) header = parsed;
       else batch.push({ line: parsed, header });
     }
     if (batch.length > 0) yield batch;

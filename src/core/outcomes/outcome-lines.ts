@@ -103,16 +103,55 @@ export function jsonString(text: string): string {
 }
 
 /** A success line; `resultJson` is the result already serialised (undefined: none). */
-export function successLine(id: string, startedAtMs: number, durationMs: number, attempts: number, extra: string, resultJson: string | undefined): string {
-  return '{"id":' + jsonString(id) + ',"at":' + startedAtMs + ',"ms":' + durationMs + ',"n":' + attempts + extra +
-    (resultJson === undefined ? "}\n" : ',"r":' + resultJson + "}\n");
+export function successLine(
+  id: string,
+  startedAtMs: number,
+  durationMs: number,
+  attempts: number,
+  extra: string,
+  resultJson: string | undefined,
+): string {
+  return (
+    '{"id":' +
+    jsonString(id) +
+    ',"at":' +
+    startedAtMs +
+    ',"ms":' +
+    durationMs +
+    ',"n":' +
+    attempts +
+    extra +
+    (resultJson === undefined ? "}\n" : ',"r":' + resultJson + "}\n")
+  );
 }
 
 export function failureLine(
-  id: string, startedAtMs: number, durationMs: number, attempts: number, kind: FailureKind, error: string, exitCode: number | undefined, extra: string,
+  id: string,
+  startedAtMs: number,
+  durationMs: number,
+  attempts: number,
+  kind: FailureKind,
+  error: string,
+  exitCode: number | undefined,
+  extra: string,
 ): string {
-  return '{"id":' + jsonString(id) + ',"at":' + startedAtMs + ',"ms":' + durationMs + ',"n":' + attempts +
-    ',"k":"' + kind + '","e":' + JSON.stringify(error) + (exitCode === undefined ? "" : ',"x":' + exitCode) + extra + "}\n";
+  return (
+    '{"id":' +
+    jsonString(id) +
+    ',"at":' +
+    startedAtMs +
+    ',"ms":' +
+    durationMs +
+    ',"n":' +
+    attempts +
+    ',"k":"' +
+    kind +
+    '","e":' +
+    JSON.stringify(error) +
+    (exitCode === undefined ? "" : ',"x":' + exitCode) +
+    extra +
+    "}\n"
+  );
 }
 
 /** The members every line of a run shares beyond the header (redo, pass), as JSON text. */

@@ -82,7 +82,11 @@ export interface RawResultRecord extends Omit<ResultRecord, "result"> {
 /** Pass two: the planned lines, in the order they were written, results parsed. */
 export async function* readPlannedResults(plan: ResultsPlan, skipped: { lines: number } = { lines: 0 }): AsyncGenerator<ResultRecord[]> {
   for await (const batch of readPlannedRawResults(plan, skipped)) {
-    yield batch.map(({ id, resultJson, ...rest }) => ({ id, ...(resultJson === undefined ? {} : { result: JSON.parse(resultJson) as unknown }), ...rest }));
+    yield batch.map(({ id, resultJson, ...rest }) => ({
+      id,
+      ...(resultJson === undefined ? {} : { result: JSON.parse(resultJson) as unknown }),
+      ...rest,
+    }));
   }
 }
 

@@ -47,7 +47,13 @@ export function makeRedactor(values: readonly string[]): (text: string) => strin
  * cache and results services, and the action's inputs (`INPUT_GITHUB-TOKEN` among them).
  * A handler that needs a token gets one the workflow passes it by name.
  */
-const RUNNER_INTERNAL_ENV = new Set(["ACTIONS_RUNTIME_TOKEN", "ACTIONS_RUNTIME_URL", "ACTIONS_RESULTS_URL", "ACTIONS_CACHE_URL", "ACTIONS_CACHE_SERVICE_V2"]);
+const RUNNER_INTERNAL_ENV = new Set([
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_RESULTS_URL",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_CACHE_SERVICE_V2",
+]);
 
 /** The environment handlers (and the items command) run with: this process's, minus the runner's plumbing. */
 export function handlerEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

@@ -9,12 +9,7 @@ export interface BackoffPolicy {
   maxMs: number;
 }
 
-export function backoffDelayMs(
-  failedAttempt: number,
-  policy: BackoffPolicy,
-  random: () => number,
-  retryAfterMs?: number,
-): number {
+export function backoffDelayMs(failedAttempt: number, policy: BackoffPolicy, random: () => number, retryAfterMs?: number): number {
   const exponent = Math.min(Math.max(failedAttempt - 1, 0), 52);
   const ceilingMs = Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
   const jittered = ceilingMs * (0.5 + random() * 0.5);

@@ -11,7 +11,11 @@ export function storableFailure(rec: FailRecord): { rec: FailRecord; line: strin
   try {
     return { rec, line: recordLine(rec) };
   } catch (error) {
-    const stored: FailRecord = { ...rec, item: null, error: `${rec.error}; ${unserialisableReason(error, "the item")}, so it is stored without its data` };
+    const stored: FailRecord = {
+      ...rec,
+      item: null,
+      error: `${rec.error}; ${unserialisableReason(error, "the item")}, so it is stored without its data`,
+    };
     return { rec: stored, line: recordLine(stored) };
   }
 }

@@ -24,7 +24,10 @@ export class ItemLog {
  * so a multi-line reason shows its first and last lines (the whole text is in failures.json).
  */
 export function oneLine(text: string): string {
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const line = lines.length <= 1 ? (lines[0] ?? "") : `${lines[0]} … ${lines[lines.length - 1]}`;
   // What is left (a CR, an ESC) is item-derived text too: it must not start a line of its own.
   return shorten(escapeControls(line), MAX_REASON_CHARS + 1);

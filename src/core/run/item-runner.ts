@@ -101,7 +101,10 @@ const DONE_AT_FIRST: ItemOutcome = Object.freeze({ status: "done", attempts: 1 }
 
 /** The attempts loop; `first` is the first attempt's result when runItem already made it. */
 async function runAttempts(
-  item: Item, priorAttempts: number, o: ItemRunnerOptions, first: { result: AttemptResult; startedAtMs: number } | undefined,
+  item: Item,
+  priorAttempts: number,
+  o: ItemRunnerOptions,
+  first: { result: AttemptResult; startedAtMs: number } | undefined,
 ): Promise<ItemOutcome> {
   let last: ItemFailure | undefined;
   let made = 0;
@@ -126,12 +129,17 @@ async function runAttempts(
     }
     if (result.kind === "setup") return { status: "setup", error: result.error, attempts: n - 1 };
     if (o.hard.aborted && !timedOut) return { status: "cutoff", attempts: n - 1 };
-    last = timedOut ? { ok: false, kind: "timeout", error: `timed out after ${o.itemTimeoutMs}ms${result.error ? ` (${result.error})` : ""}` } : result;
+    last = timedOut
+      ? { ok: false, kind: "timeout", error: `timed out after ${o.itemTimeoutMs}ms${result.error ? ` (${result.error})` : ""}` }
+      : result;
     if (last.kind === "timeout" || last.kind === "transient") o.budget.observe(o.system.nowMs() - startedAtMs);
     if (last.kind === "permanent" || n === o.maxAttempts) break;
     const delayMs = backoffDelayMs(n, o.backoff, o.system.random, last.retryAfterMs);
     if (!o.budget.fitsWait(o.system.nowMs(), delayMs)) {
-      last = { ...last, error: `${last.error} (not retried: the time budget would not cover the ${Math.round(delayMs)}ms backoff; the next run retries it)` };
+      last = {
+        ...last,
+        error: `${last.error} (not retried: the time budget would not cover the ${Math.round(delayMs)}ms backoff; the next run retries it)`,
+      };
       return { status: "failed", kind: last.kind, error: last.error, attempts: n, exitCode: last.exitCode, deferred: true };
     }
     o.onRetry?.(item, priorAttempts + n, last, delayMs);
@@ -173,7 +181,10 @@ function safeString(value: unknown): string {
 const ABANDONED: AttemptResult = Object.freeze({ ok: false, kind: "timeout", error: "the handler did not stop when asked" });
 
 async function attemptWithTimeout(
-  item: Item, attemptNumber: number, o: ItemRunnerOptions, itemTimeoutMs: number,
+  item: Item,
+  attemptNumber: number,
+  o: ItemRunnerOptions,
+  itemTimeoutMs: number,
 ): Promise<{ result: AttemptResult; timedOut: boolean }> {
   const timeout = new AbortController();
   const cancelTimer = o.system.setTimer(() => timeout.abort(), itemTimeoutMs);
@@ -240,17 +251,21 @@ class WatchList {
   private head: Settling | undefined;
   private tail: Settling | undefined;
   constructor(signal: AbortSignal) {
-    signal.addEventListener("abort", () => {
-      let s = this.head;
-      this.head = this.tail = undefined;
-      while (s !== undefined) {
-        const next = s.next;
-        s.prev = s.next = undefined;
-        s.listed = false;
-        s.aborted();
-        s = next;
-      }
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        let s = this.head;
+        this.head = this.tail = undefined;
+        while (s !== undefined) {
+          const next = s.next;
+          s.prev = s.next = undefined;
+          s.listed = false;
+          s.aborted();
+          s = next;
+        }
+      },
+      { once: true },
+    );
   }
   add(s: Settling): void {
     s.listed = true;

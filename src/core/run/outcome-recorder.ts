@@ -135,8 +135,15 @@ export class OutcomeRecorder {
     if ((kind === "transient" || kind === "timeout") && runs >= this.options.maxRunsPerItem) kind = "quarantined";
     const now = isoNow(this.options.system);
     const record: FailRecord = {
-      t: "fail", id: item.id, kind, error: capErrorText(outcome.error), attempts: (prior?.attempts ?? 0) + outcome.attempts, runs,
-      first: prior?.firstFailedAt ?? now, last: now, item: item.data,
+      t: "fail",
+      id: item.id,
+      kind,
+      error: capErrorText(outcome.error),
+      attempts: (prior?.attempts ?? 0) + outcome.attempts,
+      runs,
+      first: prior?.firstFailedAt ?? now,
+      last: now,
+      item: item.data,
       ...(this.options.shardLabel === undefined ? {} : { shard: this.options.shardLabel }),
       ...this.versionFields(item),
     };

@@ -76,18 +76,19 @@ export interface PassAtStart extends PassDecision {
  * record once the items checked out: bad input leaves the state as it was). A
  * retry-failures run never starts a pass: it works on the current pass's failures.
  */
-export function openPass(
-  state: BatchState, o: PassOptions & { retryFailures: boolean; log: Logger },
-): PassAtStart {
+export function openPass(state: BatchState, o: PassOptions & { retryFailures: boolean; log: Logger }): PassAtStart {
   if (o.retryFailures) return { startNext: false, overran: false, completeAtStart: state.passCompletedAt !== undefined };
   const decision = decidePass(state, o);
   const every = o.repeatMs === undefined ? "" : formatDurationMs(o.repeatMs);
   if (decision.overran) {
-    o.log.warn(`pass ${state.pass} has run longer than its interval (repeat ${every}, started ${state.passStartedAt}): it finishes first, then the next pass starts`);
+    o.log.warn(
+      `pass ${state.pass} has run longer than its interval (repeat ${every}, started ${state.passStartedAt}): it finishes first, then the next pass starts`,
+    );
   }
   if (!decision.startNext) return decision;
   const record: PassRecordLine = { t: "pass", pass: state.pass + 1, at: new Date(o.nowMs).toISOString() };
-  const why = decision.why === "new-pass" ? "new-pass asked for it" : `pass ${state.pass} is complete and repeat ${every} has passed since it started`;
+  const why =
+    decision.why === "new-pass" ? "new-pass asked for it" : `pass ${state.pass} is complete and repeat ${every} has passed since it started`;
   o.log.info(`starting pass ${record.pass} (${why}): every item is processed again`);
   state.startPass(record.pass, record.at);
   return { ...decision, record };

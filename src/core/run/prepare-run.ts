@@ -53,8 +53,14 @@ export async function runFromSettings(settings: RunSettings, environment: RunEnv
   const env = handlerEnvironment(environment.env);
   const redact = makeRedactor(secretValues(environment.env, settings.redactEnv, environment.secrets));
   const handler = await createHandler(settings.handler, {
-    system: environment.system, env, cwd: environment.cwd, transientExitCodes: settings.transientExitCodes, killGraceMs: KILL_GRACE_MS,
-    nameOf: environment.nameOf, log: (message) => environment.log.info(message), warn: (message) => environment.log.warn(message),
+    system: environment.system,
+    env,
+    cwd: environment.cwd,
+    transientExitCodes: settings.transientExitCodes,
+    killGraceMs: KILL_GRACE_MS,
+    nameOf: environment.nameOf,
+    log: (message) => environment.log.info(message),
+    warn: (message) => environment.log.warn(message),
     maxResultBytes: settings.results ? settings.maxResultBytes : undefined,
   });
   let scratch: string | undefined;
@@ -74,7 +80,11 @@ export async function runFromSettings(settings: RunSettings, environment: RunEnv
  * into a scratch folder (removed after the run). None for a retry-failures pass, which
  * takes its items from failures.json.
  */
-async function openItemSource(settings: RunSettings, environment: RunEnvironment, env: NodeJS.ProcessEnv): Promise<{ source?: SourceSpec; scratch?: string }> {
+async function openItemSource(
+  settings: RunSettings,
+  environment: RunEnvironment,
+  env: NodeJS.ProcessEnv,
+): Promise<{ source?: SourceSpec; scratch?: string }> {
   const items = settings.retryFailures ? undefined : settings.items;
   if (items?.kind === "file") {
     const source = { path: items.path, label: items.path, format: settings.itemsFormat ?? formatForPath(items.path), idField: settings.idField };
@@ -85,7 +95,13 @@ async function openItemSource(settings: RunSettings, environment: RunEnvironment
     const scratch = mkdtempSync(join(environment.tempDir, "resumable-batch-items-"));
     const path = join(scratch, "items");
     try {
-      await captureCommandOutput(items.command, path, { cwd: environment.cwd, env, system: environment.system, what: environment.nameOf("items-command"), stops: environment.stops });
+      await captureCommandOutput(items.command, path, {
+        cwd: environment.cwd,
+        env,
+        system: environment.system,
+        what: environment.nameOf("items-command"),
+        stops: environment.stops,
+      });
     } catch (error) {
       rmSync(scratch, { recursive: true, force: true });
       throw error;
@@ -98,8 +114,13 @@ async function openItemSource(settings: RunSettings, environment: RunEnvironment
 /** The retry filter and the ids to redo, read before any work: a missing ids file is bad usage (exit 2), nothing processed. */
 async function readItemFilters(settings: RunSettings, environment: RunEnvironment): Promise<Pick<RunBatchOptions, "retryFilter" | "redoIds">> {
   const { retryFilter: filter, redoIdsFile } = settings;
-  const retryFilter = filter === undefined ? undefined
-    : await retryFilterPredicate(filter.by === "ids" ? { by: "ids", file: resolve(environment.cwd, filter.file) } : filter, environment.nameOf("retry-filter"));
+  const retryFilter =
+    filter === undefined
+      ? undefined
+      : await retryFilterPredicate(
+          filter.by === "ids" ? { by: "ids", file: resolve(environment.cwd, filter.file) } : filter,
+          environment.nameOf("retry-filter"),
+        );
   const redoIds = redoIdsFile === undefined ? undefined : await readIdList(resolve(environment.cwd, redoIdsFile), environment.nameOf("redo-ids"));
   return { retryFilter, redoIds };
 }

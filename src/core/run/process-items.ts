@@ -101,7 +101,9 @@ function itemRunnerOptions(options: ProcessItemsOptions, run: RunInProgress): It
     versionOf: options.changes || run.state.versions.size > 0 ? (item) => versionOf(run.state, item, options.changes) : undefined,
     onThrottle: options.onThrottle,
     onRetry: (item: Item, attempt: number, result: { kind: string; error: string }, delayMs: number) =>
-      run.itemLog.write(`↻ ${logId(item.id)}: attempt ${attempt} failed (${result.kind}): ${oneLine(options.redact ? options.redact(result.error) : result.error)}; retrying in ${Math.round(delayMs)}ms`),
+      run.itemLog.write(
+        `↻ ${logId(item.id)}: attempt ${attempt} failed (${result.kind}): ${oneLine(options.redact ? options.redact(result.error) : result.error)}; retrying in ${Math.round(delayMs)}ms`,
+      ),
   };
 }
 

@@ -10,7 +10,10 @@ export class RateLimiter {
   private pausedUntilMs = 0;
   private readonly intervalMs: number;
 
-  constructor(private readonly system: System, limit: { count: number; perMs: number } | undefined) {
+  constructor(
+    private readonly system: System,
+    limit: { count: number; perMs: number } | undefined,
+  ) {
     this.intervalMs = limit ? limit.perMs / limit.count : 0;
   }
 
@@ -45,5 +48,4 @@ export class RateLimiter {
   pauseUntil(untilMs: number): void {
     this.pausedUntilMs = Math.max(this.pausedUntilMs, untilMs);
   }
-
 }

@@ -22,7 +22,9 @@ export function takeRedoIds(state: BatchState, ids: ReadonlySet<string>, log: Lo
   }
   log.info(`redo-ids: processing ${taken.size} done item(s) again with a new idempotency key`);
   if (notDone.length > 0) {
-    log.warn(`redo-ids: ${notDone.length} id(s) are not done items, so there is nothing to redo (they run as usual if pending): ${notDone.slice(0, 5).join(", ")}${notDone.length > 5 ? ", …" : ""}`);
+    log.warn(
+      `redo-ids: ${notDone.length} id(s) are not done items, so there is nothing to redo (they run as usual if pending): ${notDone.slice(0, 5).join(", ")}${notDone.length > 5 ? ", …" : ""}`,
+    );
   }
   return taken;
 }

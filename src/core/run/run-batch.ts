@@ -205,14 +205,27 @@ async function runSubscribed(options: RunBatchOptions, startedAtMs: number, stop
   if (writes.failure !== undefined) abandonRun(options, run, writes.failure);
   restoreUnreached(run.state, redoTaken);
   endRun(options, run, {
-    succeeded: meter.succeeded, failed: meter.failed, stopReason: ending.stopReason,
+    succeeded: meter.succeeded,
+    failed: meter.failed,
+    stopReason: ending.stopReason,
     ...(options.retryFailures ? {} : { source: { total: queue.total, remaining: ending.remaining } }),
     changed: queue.changed,
   });
   options.onProgress?.(meter.snapshot(options.system.nowMs()));
   const passNote = describePassState(run.state, options.repeatMs, options.system.nowMs());
   if (!options.retryFailures && (options.repeatMs !== undefined || run.state.pass > 1)) options.log.info(passNote);
-  return runResult(options, { run, queue, meter, recorder, stop, pass, ending, passNote, startedAtMs, warnings: [...checkpoint.warnings, ...queue.warnings] });
+  return runResult(options, {
+    run,
+    queue,
+    meter,
+    recorder,
+    stop,
+    pass,
+    ending,
+    passNote,
+    startedAtMs,
+    warnings: [...checkpoint.warnings, ...queue.warnings],
+  });
 }
 
 /** What runResult reads: the run's parts once it has ended. */
@@ -261,14 +274,28 @@ function runResult(options: RunBatchOptions, ended: EndedRun): RunBatchResult {
 
 /** Opens this run's segment of the job log, merging the older segments first when there are many. */
 async function openJobLog(
-  options: RunBatchOptions, seq: number, pass: number | undefined, redoIds: ReadonlySet<string>, onWriteError: (error: unknown) => void,
+  options: RunBatchOptions,
+  seq: number,
+  pass: number | undefined,
+  redoIds: ReadonlySet<string>,
+  onWriteError: (error: unknown) => void,
 ): Promise<JobLog> {
   if (options.jobLog === false) return NO_JOB_LOG;
   await compactSegments(options.stateDir);
   return new JobLogWriter({
-    stateDir: options.stateDir, seq, runId: options.runId, runAttempt: options.runAttempt, handlerKind: options.handlerKind ?? "module",
-    shard: options.shardLabel, pass, redoIds, results: options.results ?? false, maxResultBytes: options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
-    system: options.system, flushIntervalMs: options.flushIntervalMs, onWriteError,
+    stateDir: options.stateDir,
+    seq,
+    runId: options.runId,
+    runAttempt: options.runAttempt,
+    handlerKind: options.handlerKind ?? "module",
+    shard: options.shardLabel,
+    pass,
+    redoIds,
+    results: options.results ?? false,
+    maxResultBytes: options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+    system: options.system,
+    flushIntervalMs: options.flushIntervalMs,
+    onWriteError,
   });
 }
 
@@ -307,6 +334,8 @@ function howItEnded(retryFailures: boolean, queue: WorkQueue, meter: ProgressMet
 export function describeRunResult(r: RunBatchResult): string {
   const what = (r.mode === "retry-failures" ? "retry-failures" : "run") + (r.pass > 1 ? ` (pass ${r.pass})` : "");
   const changed = r.changed > 0 ? `, ${r.changed} changed since done` : "";
-  return `${what}: ${r.processed} processed (${r.succeeded} succeeded, ${r.failed} failed${changed}) in ${formatDurationMs(r.durationMs)}; ` +
-    (r.mode === "run" ? `${r.doneTotal}/${r.total} done overall, ${r.remaining} left` : `${r.failuresTotal} still failing`);
+  return (
+    `${what}: ${r.processed} processed (${r.succeeded} succeeded, ${r.failed} failed${changed}) in ${formatDurationMs(r.durationMs)}; ` +
+    (r.mode === "run" ? `${r.doneTotal}/${r.total} done overall, ${r.remaining} left` : `${r.failuresTotal} still failing`)
+  );
 }

@@ -63,7 +63,11 @@ export function loadCheckpoint(options: RunJournalOptions): CheckpointAtStart {
  * more can be recorded.
  */
 export function beginRun(
-  options: RunJournalOptions, checkpoint: CheckpointAtStart, mode: OpenRun["mode"], writes: StateWrites, passStarted?: PassRecordLine,
+  options: RunJournalOptions,
+  checkpoint: CheckpointAtStart,
+  mode: OpenRun["mode"],
+  writes: StateWrites,
+  passStarted?: PassRecordLine,
 ): OpenRun {
   const { state, generation } = checkpoint;
   const seq = state.origin.seq + 1;
@@ -71,7 +75,13 @@ export function beginRun(
   const journal = new JournalWriter(path, options.system, options.flushIntervalMs, undefined, writes.onError, options.journalFs);
   if (passStarted) journal.append(recordLine(passStarted));
   const start: StartRecord = {
-    t: "start", seq, runId: options.runId, runAttempt: options.runAttempt, mode, at: isoNow(options.system), pass: state.pass,
+    t: "start",
+    seq,
+    runId: options.runId,
+    runAttempt: options.runAttempt,
+    mode,
+    at: isoNow(options.system),
+    pass: state.pass,
     ...(options.repeatMs === undefined ? {} : { repeatMs: options.repeatMs }),
   };
   journal.append(recordLine(start));
@@ -99,7 +109,12 @@ export interface RunTotals {
 export function endRun(options: RunJournalOptions, run: OpenRun, totals: RunTotals): void {
   const { state, journal } = run;
   const end = {
-    t: "end", seq: run.seq, at: isoNow(options.system), succeeded: totals.succeeded, failed: totals.failed, stopReason: totals.stopReason,
+    t: "end",
+    seq: run.seq,
+    at: isoNow(options.system),
+    succeeded: totals.succeeded,
+    failed: totals.failed,
+    stopReason: totals.stopReason,
     ...totals.source,
     ...(totals.changed ? { changed: totals.changed } : {}),
   } as const;
@@ -121,7 +136,10 @@ export function endRun(options: RunJournalOptions, run: OpenRun, totals: RunTota
 export class StateWrites {
   /** The first write error, once one happened. */
   failure: unknown;
-  constructor(private readonly log: Logger, private readonly stop: StopController) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly stop: StopController,
+  ) {}
   readonly onError = (error: unknown): void => {
     if (this.failure !== undefined) return;
     this.failure = error;

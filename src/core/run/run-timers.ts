@@ -18,7 +18,13 @@ export interface RunTimerOptions {
  * Starts the run's two timers: the budget stop (when the reserve begins) and the progress
  * report. Returns a function that cancels both.
  */
-export function startRunTimers(options: RunTimerOptions, startedAtMs: number, budget: Budget, stop: StopController, meter: ProgressMeter): () => void {
+export function startRunTimers(
+  options: RunTimerOptions,
+  startedAtMs: number,
+  budget: Budget,
+  stop: StopController,
+  meter: ProgressMeter,
+): () => void {
   const cancelBudgetTimer = startBudgetTimer(options, startedAtMs, budget, stop);
   const cancelProgress = startProgressTimer(options, meter);
   return () => {

@@ -73,7 +73,11 @@ function failuresQueue(options: WorkQueueOptions, state: BatchState, accept: (id
 }
 
 async function sourceQueue(
-  options: WorkQueueOptions, source: SourceSpec, state: BatchState, accept: (id: string) => boolean, signal?: AbortSignal,
+  options: WorkQueueOptions,
+  source: SourceSpec,
+  state: BatchState,
+  accept: (id: string) => boolean,
+  signal?: AbortSignal,
 ): Promise<WorkQueue> {
   // A pipe cannot be read a second time: counted as 0 bytes, its items are always kept.
   const sourceBytes = isRegularFile(source.path) ? sizeOf(source.path) : 0;
@@ -85,7 +89,12 @@ async function sourceQueue(
     `${plan.total} item(s): ${plan.alreadyDone} done in earlier runs${changed}, ${plan.heldFailed} failed and held for retry-failures, ${plan.pending} to do`,
   );
   const counts = {
-    total: plan.total, pending: plan.pending, heldFailed: plan.heldFailed, alreadyDone: plan.alreadyDone, changed: plan.changed, warnings: plan.warnings,
+    total: plan.total,
+    pending: plan.pending,
+    heldFailed: plan.heldFailed,
+    alreadyDone: plan.alreadyDone,
+    changed: plan.changed,
+    warnings: plan.warnings,
   };
   // Nothing to do: no second pass over the source (a resume that finds all done read it twice).
   if (plan.pending === 0) return { ...counts, next: async () => undefined, take: () => undefined };
@@ -109,7 +118,11 @@ async function sourceQueue(
  * is skipped. Earlier runs worked from the top, so that is usually early in the file.
  */
 async function* pendingItems(
-  source: SourceSpec, state: BatchState, accept: (id: string) => boolean, duplicateIds: ReadonlySet<string>, notPending: number,
+  source: SourceSpec,
+  state: BatchState,
+  accept: (id: string) => boolean,
+  duplicateIds: ReadonlySet<string>,
+  notPending: number,
   changes: ChangeCheck | undefined,
 ): AsyncGenerator<Item[]> {
   let notPendingLeft = notPending;

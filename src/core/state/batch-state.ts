@@ -203,8 +203,14 @@ export class BatchState {
     this.repeatMs = record.repeatMs;
     if (!this.runs.some((r) => r.seq === record.seq)) {
       this.openRun = {
-        seq: record.seq, runId: record.runId, runAttempt: record.runAttempt, mode: record.mode,
-        pass: record.pass ?? this.pass, startedAt: record.at, succeeded: 0, failed: 0,
+        seq: record.seq,
+        runId: record.runId,
+        runAttempt: record.runAttempt,
+        mode: record.mode,
+        pass: record.pass ?? this.pass,
+        startedAt: record.at,
+        succeeded: 0,
+        failed: 0,
       };
       this.runs.push(this.openRun);
       if (this.runs.length > MAX_RUNS_KEPT) this.runs.splice(0, this.runs.length - MAX_RUNS_KEPT);

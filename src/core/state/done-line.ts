@@ -22,7 +22,12 @@ const BACKSLASH = 0x5c;
 export function addPlainDoneLine(bytes: Buffer, start: number, end: number, done: DoneSet): number {
   const idsStart = start + PREFIX.length;
   const idsEnd = end - SUFFIX.length; // the closing quote of the last id
-  if (idsEnd <= idsStart || bytes.compare(PREFIX, 0, PREFIX.length, start, idsStart) !== 0 || bytes.compare(SUFFIX, 0, SUFFIX.length, idsEnd, end) !== 0) return -1;
+  if (
+    idsEnd <= idsStart ||
+    bytes.compare(PREFIX, 0, PREFIX.length, start, idsStart) !== 0 ||
+    bytes.compare(SUFFIX, 0, SUFFIX.length, idsEnd, end) !== 0
+  )
+    return -1;
   const backslash = bytes.indexOf(BACKSLASH, idsStart);
   if ((backslash !== -1 && backslash < idsEnd) || !isAscii(bytes.subarray(idsStart, idsEnd))) return -1;
   let count = 0;

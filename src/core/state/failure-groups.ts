@@ -48,7 +48,10 @@ const TOKENS: ReadonlyArray<readonly [TokenKind, string]> = [
   ["email", String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`],
   // Status and exit codes are kept: "HTTP 404" and "HTTP 500" are different causes, and so
   // are "exit code 1" and "exit code 75".
-  ["code", String.raw`\b(?:HTTP(?:\/\d(?:\.\d)?)?|status(?: code)?|exit(?:ed with)?(?: code| status)?|code|signal|errno)[ \t]*[:=#]?[ \t]*\d{1,3}(?![0-9])`],
+  [
+    "code",
+    String.raw`\b(?:HTTP(?:\/\d(?:\.\d)?)?|status(?: code)?|exit(?:ed with)?(?: code| status)?|code|signal|errno)[ \t]*[:=#]?[ \t]*\d{1,3}(?![0-9])`,
+  ],
   ["uuid", String.raw`(?<![A-Za-z0-9])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![A-Za-z0-9])`],
   // ISO 8601 dates and timestamps (before numbers, which would cut them into pieces).
   ["time", String.raw`(?<![0-9])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2}(?![0-9]))?`],

@@ -42,7 +42,15 @@ function text(s: string): void {
 }
 
 /** Tags that keep values of different types apart ("1" the string, 1 the number). */
-const TAG_NULL = 1, TAG_TRUE = 2, TAG_FALSE = 3, TAG_NUMBER = 4, TAG_STRING = 5, TAG_ARRAY = 6, TAG_OBJECT = 7, TAG_OTHER = 8, TAG_END = 9;
+const TAG_NULL = 1,
+  TAG_TRUE = 2,
+  TAG_FALSE = 3,
+  TAG_NUMBER = 4,
+  TAG_STRING = 5,
+  TAG_ARRAY = 6,
+  TAG_OBJECT = 7,
+  TAG_OTHER = 8,
+  TAG_END = 9;
 
 function walk(value: unknown): void {
   if (value === null) return code(TAG_NULL);

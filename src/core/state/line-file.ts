@@ -60,7 +60,10 @@ export function forEachLine(path: string, onLine: (text: string, lineNumber: num
  * newline) undecoded: a reader that understands some lines' bytes saves making strings of
  * them. The bytes are valid only during the call.
  */
-export function forEachLineBytes(path: string, onLine: (bytes: Buffer, start: number, end: number, lineNumber: number, terminated: boolean) => void): number {
+export function forEachLineBytes(
+  path: string,
+  onLine: (bytes: Buffer, start: number, end: number, lineNumber: number, terminated: boolean) => void,
+): number {
   const fd = openSync(path, "r");
   let chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   let kept = 0; // bytes of an unfinished line at the start of chunk

@@ -38,7 +38,10 @@ export function mergeShardStates(shards: ShardState[]): BatchState {
   }
   merged.runs = [...runsById.values()].sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
   merged.runs.forEach((r, i) => (r.seq = i + 1));
-  mergePasses(merged, shards.map((s) => s.state));
+  mergePasses(
+    merged,
+    shards.map((s) => s.state),
+  );
   return merged;
 }
 
@@ -51,7 +54,10 @@ function mergePasses(merged: BatchState, states: BatchState[]): void {
   if (states.length === 0) return;
   const pass = Math.max(...states.map((s) => s.pass));
   const current = states.filter((s) => s.pass === pass);
-  const starts = current.map((s) => s.passStartedAt).filter((t): t is string => t !== undefined).sort();
+  const starts = current
+    .map((s) => s.passStartedAt)
+    .filter((t): t is string => t !== undefined)
+    .sort();
   const ends = current.map((s) => s.passCompletedAt);
   merged.pass = pass;
   merged.passStartedAt = starts[0];

@@ -36,11 +36,13 @@ export function passHeaderOf(state: BatchState): PassHeader {
 /** Applies the header's pass fields; false when it has none (a state from before passes). */
 export function applyPassHeader(r: Record<string, unknown>, state: BatchState): boolean {
   if (r.pass === undefined) return false;
-  if (typeof r.pass !== "number" || !Number.isSafeInteger(r.pass) || r.pass < 1) throw new SchemaViolation(`'pass' must be a whole number from 1, not ${String(r.pass)}`);
+  if (typeof r.pass !== "number" || !Number.isSafeInteger(r.pass) || r.pass < 1)
+    throw new SchemaViolation(`'pass' must be a whole number from 1, not ${String(r.pass)}`);
   state.pass = r.pass;
   state.passStartedAt = optionalTime(r, "passStartedAt");
   state.passCompletedAt = optionalTime(r, "passCompletedAt");
-  if (r.repeatMs !== undefined && (typeof r.repeatMs !== "number" || !(r.repeatMs > 0))) throw new SchemaViolation("'repeatMs' must be a positive number");
+  if (r.repeatMs !== undefined && (typeof r.repeatMs !== "number" || !(r.repeatMs > 0)))
+    throw new SchemaViolation("'repeatMs' must be a positive number");
   state.repeatMs = r.repeatMs as number | undefined;
   return true;
 }

@@ -4,8 +4,15 @@ import { addPlainDoneLine } from "./done-line.js";
 import { forEachLineBytes, writeFileInPieces } from "./line-file.js";
 import { checkFailure, checkId, checkOrigin, checkRun, isObject, SchemaViolation } from "./state-schema.js";
 import {
-  applyFingerprintsLine, fingerprintsLine, applyFailureFingerprint, applyPassHeader, applyVersionsLine, checkPassSummary, failureFingerprint,
-  passHeaderOf, versionLines,
+  applyFingerprintsLine,
+  fingerprintsLine,
+  applyFailureFingerprint,
+  applyPassHeader,
+  applyVersionsLine,
+  checkPassSummary,
+  failureFingerprint,
+  passHeaderOf,
+  versionLines,
 } from "./pass-snapshot.js";
 
 export const SNAPSHOT_FORMAT = "resumable-batch-state";
@@ -35,13 +42,21 @@ export function writeSnapshotV2(path: string, state: BatchState, generation: num
   return writeFileInPieces(path, (write) => {
     // doneCount lets a reader size its table once (the end line is what is checked).
     const header = {
-      t: "snapshot", format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, generation, origin: state.origin, savedAt, doneCount: state.doneCount, ...passHeaderOf(state),
+      t: "snapshot",
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      generation,
+      origin: state.origin,
+      savedAt,
+      doneCount: state.doneCount,
+      ...passHeaderOf(state),
     };
     write(JSON.stringify(header) + "\n");
     for (const run of state.runs) write(JSON.stringify({ t: "run", ...run }) + "\n");
     for (const pass of state.passes) write(JSON.stringify({ t: "pass", ...pass }) + "\n");
     for (const line of versionLines(state)) write(line + "\n");
-    for (const failure of state.failures.values()) write(JSON.stringify({ t: "failure", ...failure, ...failureFingerprint(state, failure.id) }) + "\n");
+    for (const failure of state.failures.values())
+      write(JSON.stringify({ t: "failure", ...failure, ...failureFingerprint(state, failure.id) }) + "\n");
     let chunk: string[] = [];
     // reprocess-changed: the fingerprints of the chunk's ids, in the same order.
     const withFingerprints = state.fingerprints.any;
@@ -69,7 +84,10 @@ export function writeSnapshotV2(path: string, state: BatchState, generation: num
     for (const id of state.doneThisRun) add(id, thisRun[i++] ?? 0);
     flushIds();
     const end = {
-      t: "end", runs: state.runs.length, failures: state.failures.size, done: state.doneCount,
+      t: "end",
+      runs: state.runs.length,
+      failures: state.failures.size,
+      done: state.doneCount,
       ...(state.passes.length > 0 ? { passes: state.passes.length } : {}),
       ...(state.versions.size > 0 ? { versions: state.versions.size } : {}),
     };
@@ -124,8 +142,7 @@ export function readSnapshotV2(path: string, state: BatchState, fileBytes: numbe
       if (lineNumber === 1) {
         generation = applyHeader(record, state, fileBytes);
         hasPass = applyPassHeader(record, state);
-      }
-      else if (record.t === "end") {
+      } else if (record.t === "end") {
         checkEnd(record, seen);
         ended = true;
       } else applyRecord(record, state, seen, lastDone);
@@ -208,6 +225,7 @@ function checkEnd(r: Record<string, unknown>, seen: Counts): void {
   for (const key of ["runs", "failures", "done", "passes", "versions"] as const) {
     // Snapshots written before passes count no passes or versions (and hold none).
     if (r[key] === undefined && (key === "passes" || key === "versions") && seen[key] === 0) continue;
-    if (r[key] !== seen[key]) throw new SchemaViolation(`the end record counts ${String(r[key])} ${key}, the snapshot holds ${seen[key]}; it is corrupt`);
+    if (r[key] !== seen[key])
+      throw new SchemaViolation(`the end record counts ${String(r[key])} ${key}, the snapshot holds ${seen[key]}; it is corrupt`);
   }
 }

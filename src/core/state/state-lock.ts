@@ -32,7 +32,9 @@ export interface LockEnv {
 
 export const realLockEnv: LockEnv = {
   self: () => ({
-    pid: process.pid, host: hostname(), startedAt: new Date().toISOString(),
+    pid: process.pid,
+    host: hostname(),
+    startedAt: new Date().toISOString(),
     ...definedOnly({ procStart: procStartOf(process.pid), bootId: readBootId() }),
     nonce: randomBytes(8).toString("hex"),
   }),
@@ -90,7 +92,11 @@ export function acquireLock(dir: string, env: LockEnv = realLockEnv): { release(
   } finally {
     rmSync(claim, { force: true });
   }
-  const from = current.holder ? `pid ${current.holder.pid} on ${current.holder.host}` : current.symlink ? "a symbolic link (not followed)" : "an unreadable lock file";
+  const from = current.holder
+    ? `pid ${current.holder.pid} on ${current.holder.host}`
+    : current.symlink
+      ? "a symbolic link (not followed)"
+      : "an unreadable lock file";
   return { ...lockHandle(path, me.nonce), tookOverFrom: from };
 }
 
@@ -118,7 +124,9 @@ export function isHeld(holder: Partial<LockHolder>, me: LockHolder, env: LockEnv
 }
 
 function inUse(dir: string, holder: Partial<LockHolder> | undefined): ConfigError {
-  return new ConfigError(`state folder ${dir} is in use by another run (pid ${holder?.pid ?? "?"}); wait for it to finish, or use another --state-dir`);
+  return new ConfigError(
+    `state folder ${dir} is in use by another run (pid ${holder?.pid ?? "?"}); wait for it to finish, or use another --state-dir`,
+  );
 }
 
 /** Creates a file only when nothing (not even a dangling link) is at path; false when something is. */

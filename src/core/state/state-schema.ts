@@ -34,7 +34,9 @@ const ERROR_TAIL_BYTES = MAX_ERROR_BYTES - ERROR_HEAD_BYTES - 64;
 
 export const FAILURE_KINDS: ReadonlySet<string> = new Set<FailureKind>(["transient", "permanent", "timeout", "quarantined"]);
 /** "handler-error": a broken --run/--worker stopped the run (issue 12 §1); accepted ahead of its release. */
-const STOP_REASONS: ReadonlySet<string> = new Set<string>(["complete", "budget", "signal", "failure-rate", "handler-error"] satisfies Array<StopReason | "handler-error">);
+const STOP_REASONS: ReadonlySet<string> = new Set<string>(["complete", "budget", "signal", "failure-rate", "handler-error"] satisfies Array<
+  StopReason | "handler-error"
+>);
 const RUN_MODES: ReadonlySet<string> = new Set<RunRecord["mode"]>(["run", "retry-failures"]);
 
 /** Thrown by the checks below; the caller adds where (file:line). */
@@ -71,7 +73,9 @@ function optionalCount(r: Record<string, unknown>, key: string): number | undefi
 function text(r: Record<string, unknown>, key: string, maxChars = Infinity, allowEmpty = false): string {
   const v = r[key];
   if (typeof v !== "string" || (!allowEmpty && v === "") || v.length > maxChars) {
-    throw new SchemaViolation(`'${key}' must be a ${allowEmpty ? "" : "non-empty "}string${maxChars < Infinity ? ` of at most ${maxChars} characters` : ""}, not ${short(v)}`);
+    throw new SchemaViolation(
+      `'${key}' must be a ${allowEmpty ? "" : "non-empty "}string${maxChars < Infinity ? ` of at most ${maxChars} characters` : ""}, not ${short(v)}`,
+    );
   }
   return v;
 }
@@ -156,8 +160,12 @@ export function checkJournalRecord(r: Record<string, unknown>): JournalRecord {
       return checkFailRecord(r);
     case "start": {
       const start: StartRecord = {
-        t: "start", seq: checkSeq(r), runId: text(r, "runId", MAX_RUN_ID_CHARS, true), runAttempt: count(r, "runAttempt", 0, MAX_RUN_ATTEMPT),
-        mode: oneOf(r, "mode", RUN_MODES) as RunRecord["mode"], at: text(r, "at", MAX_SHORT_TEXT_CHARS),
+        t: "start",
+        seq: checkSeq(r),
+        runId: text(r, "runId", MAX_RUN_ID_CHARS, true),
+        runAttempt: count(r, "runAttempt", 0, MAX_RUN_ATTEMPT),
+        mode: oneOf(r, "mode", RUN_MODES) as RunRecord["mode"],
+        at: text(r, "at", MAX_SHORT_TEXT_CHARS),
       };
       const pass = optionalCount(r, "pass");
       if (pass !== undefined) start.pass = pass;
@@ -167,7 +175,11 @@ export function checkJournalRecord(r: Record<string, unknown>): JournalRecord {
     }
     case "end": {
       const end: EndRecord = {
-        t: "end", seq: checkSeq(r), at: text(r, "at", MAX_SHORT_TEXT_CHARS), succeeded: count(r, "succeeded"), failed: count(r, "failed"),
+        t: "end",
+        seq: checkSeq(r),
+        at: text(r, "at", MAX_SHORT_TEXT_CHARS),
+        succeeded: count(r, "succeeded"),
+        failed: count(r, "failed"),
         stopReason: oneOf(r, "stopReason", STOP_REASONS) as StopReason,
       };
       const total = optionalCount(r, "total");
@@ -186,9 +198,15 @@ export function checkJournalRecord(r: Record<string, unknown>): JournalRecord {
 function checkFailRecord(r: Record<string, unknown>): FailRecord {
   if (!("item" in r)) throw new SchemaViolation(`'item' is missing (retry-failures needs it)`);
   const rec: FailRecord = {
-    t: "fail", id: text(r, "id"), kind: oneOf(r, "kind", FAILURE_KINDS) as FailureKind, error: capErrorText(text(r, "error", Infinity, true)),
-    attempts: count(r, "attempts"), runs: r.runs === undefined ? 1 : count(r, "runs"),
-    first: text(r, "first", MAX_SHORT_TEXT_CHARS), last: text(r, "last", MAX_SHORT_TEXT_CHARS), item: r.item,
+    t: "fail",
+    id: text(r, "id"),
+    kind: oneOf(r, "kind", FAILURE_KINDS) as FailureKind,
+    error: capErrorText(text(r, "error", Infinity, true)),
+    attempts: count(r, "attempts"),
+    runs: r.runs === undefined ? 1 : count(r, "runs"),
+    first: text(r, "first", MAX_SHORT_TEXT_CHARS),
+    last: text(r, "last", MAX_SHORT_TEXT_CHARS),
+    item: r.item,
   };
   if (r.shard !== undefined) rec.shard = text(r, "shard", MAX_SHORT_TEXT_CHARS);
   return { ...rec, ...checkVersionFields(r) };
@@ -198,7 +216,8 @@ function checkFailRecord(r: Record<string, unknown>): FailRecord {
 function checkVersionFields(r: Record<string, unknown>): { f?: string; v?: number } {
   const fields: { f?: string; v?: number } = {};
   if (r.f !== undefined) {
-    if (typeof r.f !== "string" || !/^[A-Za-z0-9_-]{8}$/.test(r.f)) throw new SchemaViolation(`'f' must be 8 base64url characters, not ${short(r.f)}`);
+    if (typeof r.f !== "string" || !/^[A-Za-z0-9_-]{8}$/.test(r.f))
+      throw new SchemaViolation(`'f' must be 8 base64url characters, not ${short(r.f)}`);
     fields.f = r.f;
   }
   const version = optionalCount(r, "v");

@@ -77,7 +77,9 @@ export function loadState(dir: string): LoadedState {
     if (!m) continue;
     const g = Number(m[1]);
     if (g > generation) {
-      throw new StateError(`${join(dir, name)}: journal generation ${g} is newer than the snapshot's (${generation}); the state folder is inconsistent`);
+      throw new StateError(
+        `${join(dir, name)}: journal generation ${g} is newer than the snapshot's (${generation}); the state folder is inconsistent`,
+      );
     }
     // g < generation: already absorbed by the snapshot (a crash after compaction); the next compaction removes it.
   }
@@ -115,7 +117,11 @@ class JournalReplay {
   applied = 0;
   private readonly badLines: number[] = [];
 
-  constructor(private readonly state: BatchState, private readonly where: string, private readonly warnings: string[]) {}
+  constructor(
+    private readonly state: BatchState,
+    private readonly where: string,
+    private readonly warnings: string[],
+  ) {}
 
   line(text: string, lineNumber: number, terminated: boolean): void {
     if (text.length === 0) return;
@@ -131,7 +137,14 @@ class JournalReplay {
       return;
     }
     // The hot path: a done record needs no copy.
-    if (parsed.t === "done" && typeof parsed.id === "string" && parsed.id !== "" && parsed.f === undefined && parsed.v === undefined && this.state.versions.size === 0) {
+    if (
+      parsed.t === "done" &&
+      typeof parsed.id === "string" &&
+      parsed.id !== "" &&
+      parsed.f === undefined &&
+      parsed.v === undefined &&
+      this.state.versions.size === 0
+    ) {
       this.state.markDone(parsed.id);
       this.applied++;
       return;
@@ -197,4 +210,3 @@ export function writeFileAtomic(path: string, text: string): void {
 function fstatSize(path: string): number {
   return statSync(path).size;
 }
-

@@ -53,10 +53,7 @@ interface ListRequest extends RunScopedRequest {
 }
 
 /** The outcome of asking for an artifact's zip through the REST API. */
-export type ArtifactDownload =
-  | { kind: "redirect"; url: string }
-  | { kind: "expired" }
-  | { kind: "not_found" };
+export type ArtifactDownload = { kind: "redirect"; url: string } | { kind: "expired" } | { kind: "not_found" };
 
 export interface ArtifactServiceOptions {
   blobs: BlobStore;
@@ -183,9 +180,7 @@ export class ArtifactService {
 
   private async finalize(req: FinalizeRequest): Promise<object> {
     const { runBackendId, name } = runScoped(req);
-    const artifact = this.artifacts.find(
-      (a) => a.runBackendId === runBackendId && a.name === name && !a.deleted && !a.finalized,
-    );
+    const artifact = this.artifacts.find((a) => a.runBackendId === runBackendId && a.name === name && !a.deleted && !a.finalized);
     if (!artifact) throw new TwirpError("not_found", `no artifact named '${name}' is being uploaded`);
     const stored = await this.options.blobs.size(this.options.container, artifact.blobName);
     if (stored === undefined) throw new TwirpError("failed_precondition", `nothing was uploaded for '${name}'`);
@@ -222,9 +217,7 @@ export class ArtifactService {
 
   private signedUrl(claims: RuntimeTokenClaims, req: RunScopedRequest): object {
     const { runBackendId, name } = runScoped(req);
-    const artifact = this.artifacts.find(
-      (a) => a.runBackendId === runBackendId && a.name === name && a.finalized && !a.deleted,
-    );
+    const artifact = this.artifacts.find((a) => a.runBackendId === runBackendId && a.name === name && a.finalized && !a.deleted);
     if (!artifact || this.isExpired(artifact)) throw new TwirpError("not_found", `artifact '${name}' not found`);
     // The internal (results service) download refuses an earlier attempt's artifact of the
     // same run: 404 "workflow run not found" (actions/download-artifact#486). ListArtifacts

@@ -10,8 +10,7 @@ import { request } from "node:http";
 
 /** Azurite's well-known development account (documented by Microsoft; not a secret). */
 export const AZURITE_ACCOUNT_NAME = "devstoreaccount1";
-export const AZURITE_ACCOUNT_KEY =
-  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+export const AZURITE_ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 export interface AzuriteOptions {
   /**
@@ -70,10 +69,13 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     process.execPath,
     [
       azuriteBlobMain(),
-      "--blobHost", "127.0.0.1",
+      "--blobHost",
+      "127.0.0.1",
       // Port 0: the OS picks a free port; Azurite prints the one it got.
-      "--blobPort", "0",
-      "--location", dir,
+      "--blobPort",
+      "0",
+      "--location",
+      dir,
       "--skipApiVersionCheck",
       "--loose",
       "--disableTelemetry",
@@ -100,10 +102,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
 
   try {
     const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`Azurite did not start within ${startTimeoutMs} ms:\n${output}`)),
-        startTimeoutMs,
-      );
+      const timer = setTimeout(() => reject(new Error(`Azurite did not start within ${startTimeoutMs} ms:\n${output}`)), startTimeoutMs);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         const match = /listens on https?:\/\/[^:\s]+:(\d+)/.exec(output);

@@ -1,11 +1,5 @@
 // Containers and SAS URLs on Azurite, the way the real service hands out signed blob URLs.
-import {
-  BlobSASPermissions,
-  BlobServiceClient,
-  SASProtocol,
-  StorageSharedKeyCredential,
-  generateBlobSASQueryParameters,
-} from "@azure/storage-blob";
+import { BlobSASPermissions, BlobServiceClient, SASProtocol, StorageSharedKeyCredential, generateBlobSASQueryParameters } from "@azure/storage-blob";
 import type { Azurite } from "./azurite.js";
 
 export interface SignOptions {

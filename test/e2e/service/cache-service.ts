@@ -123,9 +123,7 @@ export class CacheService {
   private async finalize(claims: RuntimeTokenClaims, req: FinalizeRequest): Promise<object> {
     const { key, version } = required(req);
     const writable = this.scopes(claims).filter((s) => (s.permission & CACHE_WRITE) !== 0);
-    const entry = this.entries.find(
-      (e) => !e.finalized && e.key === key && e.version === version && writable.some((s) => s.scope === e.scope),
-    );
+    const entry = this.entries.find((e) => !e.finalized && e.key === key && e.version === version && writable.some((s) => s.scope === e.scope));
     if (!entry) throw new TwirpError("not_found", `no cache entry with key '${key}' is being uploaded`);
     const stored = await this.options.blobs.size(this.options.container, entry.blobName);
     if (stored === undefined) return { ok: false, message: `nothing was uploaded for key '${key}'` };

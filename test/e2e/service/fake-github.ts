@@ -238,8 +238,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       } catch {
         throw new TwirpError("malformed", "the request body is not JSON");
       }
-      const answer =
-        service === "cache" ? await cache.handle(method, claims, parsed) : await artifacts.handle(method, claims, parsed);
+      const answer = service === "cache" ? await cache.handle(method, claims, parsed) : await artifacts.handle(method, claims, parsed);
       sendJson(res, 200, answer);
     } catch (error) {
       if (!(error instanceof TwirpError)) throw error;
@@ -483,12 +482,29 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         mkdirSync(workspace, { recursive: true });
         mkdirSync(runnerTemp, { recursive: true });
       }
-      return runnerVariables({ url, owner, repo, defaultBranch, runId: opts.runId, runAttempt, ref, workflow, job, runBackendId, jobBackendId, workspace, runnerTemp, eventName: opts.eventName, action: opts.action });
+      return runnerVariables({
+        url,
+        owner,
+        repo,
+        defaultBranch,
+        runId: opts.runId,
+        runAttempt,
+        ref,
+        workflow,
+        job,
+        runBackendId,
+        jobBackendId,
+        workspace,
+        runnerTemp,
+        eventName: opts.eventName,
+        action: opts.action,
+      });
     },
 
     runBackendIdOf,
 
-    restCalls: (token?: string) => log.filter((e) => e.route.startsWith("rest.") && (token === undefined || e.token === token)).map((e) => ({ ...e })),
+    restCalls: (token?: string) =>
+      log.filter((e) => e.route.startsWith("rest.") && (token === undefined || e.token === token)).map((e) => ({ ...e })),
 
     injectFault: (rule: FaultRule) => faults.inject(rule),
 

@@ -91,7 +91,13 @@ function asSetupFailure(options: CommandHandlerOptions, result: AttemptResult & 
   if (cannotRun === undefined || result.ok) return result;
   delete result.cannotRun;
   if (seen.success && !cannotRun.always) return result;
-  const error = describeCannotRun({ what: options.name ?? "--run", command: options.command, cwd: options.cwd ?? process.cwd(), failure: cannotRun.failure, output: cannotRun.output });
+  const error = describeCannotRun({
+    what: options.name ?? "--run",
+    command: options.command,
+    cwd: options.cwd ?? process.cwd(),
+    failure: cannotRun.failure,
+    output: cannotRun.output,
+  });
   return { ok: false, kind: "setup", error };
 }
 
@@ -100,7 +106,13 @@ interface CannotRunMark {
   cannotRun?: { failure: string; output: string; always: boolean };
 }
 
-function runCommand(options: CommandHandlerOptions, launcher: Launcher, item: Item, ctx: AttemptContext, running: Set<number>): Promise<AttemptResult> {
+function runCommand(
+  options: CommandHandlerOptions,
+  launcher: Launcher,
+  item: Item,
+  ctx: AttemptContext,
+  running: Set<number>,
+): Promise<AttemptResult> {
   const serialised = item.raw === undefined ? serialiseForItem(item.data) : { json: item.raw };
   if ("failure" in serialised) return Promise.resolve(serialised.failure);
   const json = serialised.json;
@@ -155,7 +167,12 @@ function runCommand(options: CommandHandlerOptions, launcher: Launcher, item: It
   });
 }
 
-function resultOf(outcome: LaunchOutcome, stopSignal: string | undefined, aborted: boolean, options: CommandHandlerOptions): AttemptResult & CannotRunMark {
+function resultOf(
+  outcome: LaunchOutcome,
+  stopSignal: string | undefined,
+  aborted: boolean,
+  options: CommandHandlerOptions,
+): AttemptResult & CannotRunMark {
   switch (outcome.kind) {
     case "not-started": {
       const result: AttemptResult & CannotRunMark = { ok: false, kind: "permanent", error: `could not start the command: ${outcome.message}` };
@@ -166,14 +183,20 @@ function resultOf(outcome: LaunchOutcome, stopSignal: string | undefined, aborte
       return { ok: false, kind: "transient", error: outcome.message };
     case "exited": {
       const { code, signal, output } = outcome;
-      if (code === 0) return outcome.stdout === undefined ? OK : stdoutResult(outcome.stdout, outcome.stdoutOverflow === true, options.maxResultBytes!);
+      if (code === 0)
+        return outcome.stdout === undefined ? OK : stdoutResult(outcome.stdout, outcome.stdoutOverflow === true, options.maxResultBytes!);
       if (stopSignal !== undefined || aborted) {
         // The runner decides what a stop means (timeout or shutdown); this just reports it.
         return { ok: false, kind: "timeout", error: `stopped with ${stopSignal ?? signal}${output ? `: ${output}` : ""}` };
       }
       if (signal) return { ok: false, kind: "transient", error: `killed by ${signal}${output ? `: ${output}` : ""}` };
       const kind = code !== null && options.transientExitCodes.has(code) ? "transient" : "permanent";
-      const result: AttemptResult & CannotRunMark = { ok: false, kind, error: `exit code ${code}${output ? `: ${output}` : ""}`, ...(code === null ? {} : { exitCode: code }) };
+      const result: AttemptResult & CannotRunMark = {
+        ok: false,
+        kind,
+        error: `exit code ${code}${output ? `: ${output}` : ""}`,
+        ...(code === null ? {} : { exitCode: code }),
+      };
       if (code !== null && CANNOT_RUN_EXIT_CODES.has(code) && !options.transientExitCodes.has(code)) {
         result.cannotRun = { failure: `exit code ${code}: ${code === 126 ? "found but not executable" : "not found"}`, output, always: false };
       }
@@ -188,7 +211,12 @@ function resultOf(outcome: LaunchOutcome, stopSignal: string | undefined, aborte
  */
 export function stdoutResult(stdout: Buffer, overflow: boolean, maxResultBytes: number): AttemptResult {
   if (overflow) {
-    return { ok: false, kind: "permanent", exitCode: 0, error: `standard output is over max-result-size ${formatBytes(maxResultBytes)} (a command's result is its standard output: log to stderr, or raise max-result-size)` };
+    return {
+      ok: false,
+      kind: "permanent",
+      exitCode: 0,
+      error: `standard output is over max-result-size ${formatBytes(maxResultBytes)} (a command's result is its standard output: log to stderr, or raise max-result-size)`,
+    };
   }
   const text = stdout.toString("utf8").trim();
   if (text === "") return OK;

@@ -12,9 +12,13 @@ export interface LaunchRequest {
 export type LaunchOutcome =
   /** It ran and exited; output is the stderr tail, or the stdout tail when stderr is empty. */
   | {
-      kind: "exited"; code: number | null; signal: string | null; output: string;
+      kind: "exited";
+      code: number | null;
+      signal: string | null;
+      output: string;
       /** With keepStdoutBytes and exit 0: the head of standard output, and whether there was more. */
-      stdout?: Buffer; stdoutOverflow?: boolean;
+      stdout?: Buffer;
+      stdoutOverflow?: boolean;
     }
   /** It never started (spawn failed: ENOENT, E2BIG, …). */
   | { kind: "not-started"; message: string }

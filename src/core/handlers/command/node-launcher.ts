@@ -47,10 +47,15 @@ export function createNodeLauncher(options: NodeLauncherOptions): Launcher {
         child.stdin?.on("error", () => {});
         child.stdin?.end(request.stdin);
         child.on("error", (error) => finish({ kind: "not-started", message: error.message }));
-        child.on("close", (code, signal) => finish({
-          kind: "exited", code, signal, output: stderr.value() || stdout.value(),
-          ...(head && code === 0 ? { stdout: head.value(), stdoutOverflow: head.overflow } : {}),
-        }));
+        child.on("close", (code, signal) =>
+          finish({
+            kind: "exited",
+            code,
+            signal,
+            output: stderr.value() || stdout.value(),
+            ...(head && code === 0 ? { stdout: head.value(), stdoutOverflow: head.overflow } : {}),
+          }),
+        );
         // 'close' waits for stdio to close: a grandchild that keeps our pipes open past the
         // command's own exit would hold the item forever, so close them shortly after exit.
         child.on("exit", () => {

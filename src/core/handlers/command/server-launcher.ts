@@ -61,7 +61,10 @@ export function createServerLauncher(options: ServerLauncherOptions, fallback: L
     async launch(request: LaunchRequest, onStarted): Promise<LaunchOutcome> {
       const s = await current();
       if (s === undefined || closed) return fallback.launch(request, onStarted);
-      return s.spawn({ argv: ["/bin/sh", "-c", options.command], env: request.env, stdin: request.stdin, keepStdoutBytes: request.keepStdoutBytes }, onStarted);
+      return s.spawn(
+        { argv: ["/bin/sh", "-c", options.command], env: request.env, stdin: request.stdin, keepStdoutBytes: request.keepStdoutBytes },
+        onStarted,
+      );
     },
     close() {
       closed = true;

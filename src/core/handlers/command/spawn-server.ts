@@ -72,7 +72,10 @@ export class SpawnServer {
   private readonly ready: Promise<void>;
   private settleReady: (error?: Error) => void = () => {};
 
-  private constructor(private readonly child: ChildProcess, options: SpawnServerOptions) {
+  private constructor(
+    private readonly child: ChildProcess,
+    options: SpawnServerOptions,
+  ) {
     const startTimeoutMs = options.startTimeoutMs ?? 10_000;
     this.ready = new Promise((resolve, reject) => {
       const cancelTimer = options.system.setTimer(() => {
@@ -91,7 +94,11 @@ export class SpawnServer {
     child.stdout?.on("data", (text: string) => this.onData(text));
     child.on("error", (error) => this.die(error.message));
     child.on("close", (code, signal) => this.die(code === null ? `killed by ${signal}` : `exit code ${code}`));
-    const env = Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, wellFormed(v!)]));
+    const env = Object.fromEntries(
+      Object.entries(options.env)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, wellFormed(v!)]),
+    );
     this.send({ op: "env", env });
   }
 
@@ -123,7 +130,14 @@ export class SpawnServer {
     return new Promise((resolve) => {
       this.pending.set(token, { onStarted, resolve });
       const env = Object.fromEntries(Object.entries(request.env).map(([k, v]) => [k, v === undefined ? null : wellFormed(v)]));
-      this.send({ op: "spawn", token, argv: request.argv.map(wellFormed), env, stdin: wellFormed(request.stdin), keep: request.keepStdoutBytes ?? null });
+      this.send({
+        op: "spawn",
+        token,
+        argv: request.argv.map(wellFormed),
+        env,
+        stdin: wellFormed(request.stdin),
+        keep: request.keepStdoutBytes ?? null,
+      });
     });
   }
 
@@ -155,7 +169,10 @@ export class SpawnServer {
     if (this.pending.size === 0) this.idle();
     if (reply.error !== undefined) return pending.resolve({ kind: "not-started", message: reply.error });
     pending.resolve({
-      kind: "exited", code: reply.code ?? null, signal: reply.signal ?? null, output: outputOf(reply),
+      kind: "exited",
+      code: reply.code ?? null,
+      signal: reply.signal ?? null,
+      output: outputOf(reply),
       ...(reply.out === undefined ? {} : { stdout: Buffer.from(reply.out, "base64"), stdoutOverflow: reply.over === true }),
     });
   }
