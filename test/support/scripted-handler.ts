@@ -6,6 +6,7 @@ import type { RunBatchOptions } from "../../src/core/run/run-batch.js";
 import type { StopSignalName, StopSource } from "../../src/core/run/stop-controller.js";
 import type { Item } from "../../src/core/platform/types.js";
 import type { FakeSystem } from "./fake-system.js";
+import { RUN_DEFAULTS } from "./run-defaults.js";
 
 export class ManualStops implements StopSource {
   private listeners: Array<(s: StopSignalName) => void> = [];
@@ -48,17 +49,7 @@ export function batchSetup(ids: string[], overrides: Partial<RunBatchOptions> & 
   const options: RunBatchOptions = {
     stateDir: join(dir, "state"),
     source: { path: items, label: items, format: "jsonl", idField: "id" },
-    concurrency: 1,
-    maxAttempts: 3,
-    backoff: { baseMs: 1000, maxMs: 60_000 },
-    shutdownGraceMs: 5000,
-    reserveMs: 0,
-    retryFailures: false,
-    maxRunsPerItem: 5,
-    runId: "1",
-    runAttempt: 1,
-    idempotencyNamespace: "",
-    flushIntervalMs: 200,
+    ...RUN_DEFAULTS,
     stops: new ManualStops(),
     log: { info() {}, warn() {}, error() {} },
     ...overrides,

@@ -11,6 +11,7 @@ import { runBatch } from "../../src/core/run/run-batch.js";
 import { StoppedBeforeStartError } from "../../src/core/platform/errors.js";
 import type { StopSignalName } from "../../src/core/run/stop-controller.js";
 import { FakeSystem } from "../support/fake-system.js";
+import { RUN_DEFAULTS } from "../support/run-defaults.js";
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
@@ -129,17 +130,10 @@ describe("a stop while the items are read", () => {
       stateDir: join(dir, "state"),
       source: { path, label: path, format: "lines", idField: "id" },
       handler: { run: async () => ({ ok: true }) },
-      concurrency: 1,
+      ...RUN_DEFAULTS,
       maxAttempts: 1,
       backoff: { baseMs: 10, maxMs: 10 },
       shutdownGraceMs: 1000,
-      reserveMs: 0,
-      retryFailures: false,
-      maxRunsPerItem: 5,
-      runId: "1",
-      runAttempt: 1,
-      idempotencyNamespace: "",
-      flushIntervalMs: 200,
       stops: { subscribe: (l) => ((send = l), () => {}) },
       log: { info() {}, warn() {}, error() {} },
       system,

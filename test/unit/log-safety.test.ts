@@ -8,6 +8,7 @@ import { runBatch } from "../../src/core/run/run-batch.js";
 import { neutraliseWorkflowCommands } from "../../src/action/workflow-commands.js";
 import { createRealHost } from "../../src/action/real-host.js";
 import { FakeSystem } from "../support/fake-system.js";
+import { RUN_DEFAULTS } from "../support/run-defaults.js";
 
 /** Would the runner read this stdout text as a workflow command (actions/runner ActionCommand.cs)? */
 function hasWorkflowCommand(text: string): boolean {
@@ -62,17 +63,10 @@ describe("item text in log lines", () => {
           stateDir: join(dir, "state"),
           source: { path: items, label: items, format: "jsonl", idField: "id" },
           handler,
-          concurrency: 1,
+          ...RUN_DEFAULTS,
           maxAttempts: 2,
           backoff: { baseMs: 10, maxMs: 10 },
           shutdownGraceMs: 1000,
-          reserveMs: 0,
-          retryFailures: false,
-          maxRunsPerItem: 5,
-          runId: "1",
-          runAttempt: 1,
-          idempotencyNamespace: "",
-          flushIntervalMs: 200,
           stops: { subscribe: () => () => {} },
           log,
           system,

@@ -8,6 +8,7 @@ import { runBatch, type RunBatchOptions, type RunBatchResult } from "../../src/c
 import { loadState } from "../../src/core/state/state-store.js";
 import type { Item } from "../../src/core/platform/types.js";
 import { FakeSystem } from "../support/fake-system.js";
+import { RUN_DEFAULTS } from "../support/run-defaults.js";
 
 const T0 = Date.parse("2026-11-01T00:00:00.000Z");
 const HOUR = 3_600_000;
@@ -53,17 +54,10 @@ function batch(items: unknown[], namespace = "nightly") {
         stateDir,
         source: { path: itemsPath, label: itemsPath, format: "jsonl", idField: "id" },
         handler,
-        concurrency: 1,
+        ...RUN_DEFAULTS,
         maxAttempts: 1,
-        backoff: { baseMs: 1000, maxMs: 60_000 },
-        shutdownGraceMs: 5000,
-        reserveMs: 0,
-        retryFailures: false,
-        maxRunsPerItem: 5,
         runId: String(++seq),
-        runAttempt: 1,
         idempotencyNamespace: namespace,
-        flushIntervalMs: 200,
         system,
         stops: { subscribe: () => () => {} },
         log: { info: (m) => logs.push(m), warn: (m) => logs.push(`warning: ${m}`), error: (m) => logs.push(`error: ${m}`) },

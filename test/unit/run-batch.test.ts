@@ -10,6 +10,7 @@ import { FakeSystem } from "../support/fake-system.js";
 import { tempDirsPerTest } from "../support/temp-dirs.js";
 import { waitUntil } from "../support/wait-until.js";
 import { MAX_ERROR_BYTES } from "../../src/core/state/state-schema.js";
+import { RUN_DEFAULTS } from "../support/run-defaults.js";
 
 /** A handler on virtual time: each item takes durationMs, then answers what `script` says. */
 function scriptedHandler(system: FakeSystem, script: (id: string, attempt: number) => AttemptResult, durationMs = 100) {
@@ -49,17 +50,7 @@ function setup(ids: string[], overrides: Partial<RunBatchOptions> & { system: Fa
   const options: RunBatchOptions = {
     stateDir: join(dir, "state"),
     source: { path: items, label: items, format: "jsonl", idField: "id" },
-    concurrency: 1,
-    maxAttempts: 3,
-    backoff: { baseMs: 1000, maxMs: 60_000 },
-    shutdownGraceMs: 5000,
-    reserveMs: 0,
-    retryFailures: false,
-    maxRunsPerItem: 5,
-    runId: "1",
-    runAttempt: 1,
-    idempotencyNamespace: "",
-    flushIntervalMs: 200,
+    ...RUN_DEFAULTS,
     stops,
     log: { info() {}, warn() {}, error() {} },
     ...overrides,

@@ -15,6 +15,7 @@ import type { StopSource } from "../../src/core/run/stop-controller.js";
 import { loadState } from "../../src/core/state/state-store.js";
 import { FakeSystem } from "../support/fake-system.js";
 import { waitUntil } from "../support/wait-until.js";
+import { RUN_DEFAULTS } from "../support/run-defaults.js";
 
 const noStops: StopSource = { subscribe: () => () => {} };
 
@@ -38,17 +39,7 @@ function setup(lines: string[], overrides: Partial<RunBatchOptions> & { system: 
   const options: RunBatchOptions = {
     stateDir: join(dir, "state"),
     source: { path: items, label: items, format: "jsonl", idField: "id" },
-    concurrency: 1,
-    maxAttempts: 3,
-    backoff: { baseMs: 1000, maxMs: 60_000 },
-    shutdownGraceMs: 5000,
-    reserveMs: 0,
-    retryFailures: false,
-    maxRunsPerItem: 5,
-    runId: "1",
-    runAttempt: 1,
-    idempotencyNamespace: "",
-    flushIntervalMs: 200,
+    ...RUN_DEFAULTS,
     stops: noStops,
     log: { info: (m) => logged.push(m), warn: (m) => logged.push(m), error: (m) => logged.push(m) },
     ...overrides,
