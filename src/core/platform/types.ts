@@ -38,6 +38,11 @@ export interface FailureRecord {
   lastFailedAt: string;
   /** The item itself, so a retry-failures pass needs no item source. */
   item: unknown;
+  /**
+   * The item's JSON exactly as the input wrote it (Item.raw), kept only when re-serialising
+   * `item` would change it (a number beyond 2^53): a retry hands it to the handler. Not in failures.json.
+   */
+  raw?: string;
   /** Shard (`i/n`) that recorded it, when running sharded. */
   shard?: string;
 }

@@ -11,8 +11,9 @@ export function storableFailure(rec: FailRecord): { rec: FailRecord; line: strin
   try {
     return { rec, line: recordLine(rec) };
   } catch (error) {
+    const { raw: _raw, ...rest } = rec;
     const stored: FailRecord = {
-      ...rec,
+      ...rest,
       item: null,
       error: `${rec.error}; ${unserialisableReason(error, "the item")}, so it is stored without its data`,
     };

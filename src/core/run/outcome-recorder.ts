@@ -144,6 +144,8 @@ export class OutcomeRecorder {
       first: prior?.firstFailedAt ?? now,
       last: now,
       item: item.data,
+      // The exact text, so a retry-failures pass hands the handler what the input wrote.
+      ...(item.raw === undefined ? {} : { raw: item.raw }),
       ...(this.options.shardLabel === undefined ? {} : { shard: this.options.shardLabel }),
       ...this.versionFields(item),
     };

@@ -63,7 +63,9 @@ export async function openWorkQueue(options: WorkQueueOptions, state: BatchState
 function failuresQueue(options: WorkQueueOptions, state: BatchState, accept: (id: string) => boolean): WorkQueue {
   const ours = [...state.failures.values()].filter((f) => accept(f.id));
   const filter = options.retryFilter;
-  const items: Item[] = (filter ? ours.filter(filter) : ours).map((f) => ({ id: f.id, data: f.item, line: 0 }));
+  const items: Item[] = (filter ? ours.filter(filter) : ours).map((f): Item =>
+    f.raw === undefined ? { id: f.id, data: f.item, line: 0 } : { id: f.id, data: f.item, line: 0, raw: f.raw },
+  );
   let index = 0;
   const left = filter ? ` (retry-filter); the other ${ours.length - items.length} stay in failures.json as they are` : "";
   options.log.info(`retry-failures: re-attempting ${items.length} failed item(s)${left}`);

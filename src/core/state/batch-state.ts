@@ -191,6 +191,7 @@ export class BatchState {
       firstFailedAt: record.first,
       lastFailedAt: record.last,
       item: record.item,
+      ...(record.raw === undefined ? {} : { raw: record.raw }),
       ...(record.shard === undefined ? {} : { shard: record.shard }),
     });
   }

@@ -3,13 +3,14 @@ import type { BatchState } from "./batch-state.js";
 import { groupFailures } from "./failure-groups.js";
 import { writeFileInPieces } from "./line-file.js";
 import { FAILURES_FILE } from "./state-store.js";
-import type { FailuresFile } from "../platform/types.js";
+import type { FailureRecord, FailuresFile } from "../platform/types.js";
 
 /** failures.json, regenerated from state: oldest failure first, with causes grouped. */
 export function buildFailuresFile(state: BatchState): FailuresFile {
-  const failures = [...state.failures.values()].sort((a, b) =>
-    a.firstFailedAt < b.firstFailedAt ? -1 : a.firstFailedAt > b.firstFailedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
-  );
+  // `raw` is the engine's copy for retries; failures.json keeps its public shape.
+  const failures = [...state.failures.values()]
+    .map(withoutRaw)
+    .sort((a, b) => (a.firstFailedAt < b.firstFailedAt ? -1 : a.firstFailedAt > b.firstFailedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // Failures belong to their pass: a new pass starts with none.
   return { failures, groups: groupFailures(failures), pass: state.pass };
 }
@@ -41,4 +42,10 @@ function writeArrayMember(name: string, elements: readonly unknown[], write: (te
   // JSON.stringify escapes newlines inside strings, so every "\n" here is between tokens.
   elements.forEach((e, i) => write((i === 0 ? "\n    " : ",\n    ") + JSON.stringify(e, null, 2).replace(/\n/g, "\n    ")));
   write(elements.length === 0 ? "]" : "\n  ]");
+}
+
+function withoutRaw(f: FailureRecord): FailureRecord {
+  if (f.raw === undefined) return f;
+  const { raw: _raw, ...rest } = f;
+  return rest;
 }

@@ -49,6 +49,8 @@ export interface FailRecord {
   first: string;
   last: string;
   item: unknown;
+  /** The item's JSON exactly as the input wrote it, when `item` re-serialised would differ (Item.raw). */
+  raw?: string;
   shard?: string;
   /** As in DoneRecord: the fingerprint of the content that failed, and the item's version. */
   f?: string;

@@ -20,6 +20,11 @@ const MAX_COUNT = 1_000_000_000_000;
 /** Run ids are GitHub run ids or "local"; attempts are small. */
 const MAX_RUN_ID_CHARS = 200;
 const MAX_RUN_ATTEMPT = 1_000_000;
+/**
+ * A failure's `raw` (the item's JSON as the input wrote it): at most one input line, whose
+ * cap is MAX_LINE_BYTES (64 MiB) in input/line-reader.ts; a character is at least one byte.
+ */
+const MAX_RAW_ITEM_CHARS = 64 * 1024 * 1024;
 /** ISO timestamps and shard labels are short; a long one is not ours. */
 const MAX_SHORT_TEXT_CHARS = 100;
 
@@ -144,6 +149,7 @@ export function checkFailure(r: Record<string, unknown>): FailureRecord {
     item: r.item,
   };
   if (r.shard !== undefined) f.shard = text(r, "shard", MAX_SHORT_TEXT_CHARS);
+  if (r.raw !== undefined) f.raw = checkRawItem(r);
   return f;
 }
 
@@ -209,7 +215,23 @@ function checkFailRecord(r: Record<string, unknown>): FailRecord {
     item: r.item,
   };
   if (r.shard !== undefined) rec.shard = text(r, "shard", MAX_SHORT_TEXT_CHARS);
+  if (r.raw !== undefined) rec.raw = checkRawItem(r);
   return { ...rec, ...checkVersionFields(r) };
+}
+
+/**
+ * A failure's `raw`: the item's exact JSON text, handed to --run and --worker on retry
+ * (issue 12 §5). Handlers get it as it is, so it must be one JSON value and no longer
+ * than an input line; records written before it existed have none and still load.
+ */
+function checkRawItem(r: Record<string, unknown>): string {
+  const raw = text(r, "raw", MAX_RAW_ITEM_CHARS);
+  try {
+    JSON.parse(raw);
+  } catch {
+    throw new SchemaViolation(`'raw' must be the item's JSON text, not ${short(raw)}`);
+  }
+  return raw;
 }
 
 /** A done or fail record's fingerprint ("f", 8 base64url characters) and version ("v"). */
