@@ -6028,6 +6028,11 @@ const MAX_COUNT = 1_000_000_000_000;
 /** Run ids are GitHub run ids or "local"; attempts are small. */
 const MAX_RUN_ID_CHARS = 200;
 const MAX_RUN_ATTEMPT = 1_000_000;
+/**
+ * A failure's `raw` (the item's JSON as the input wrote it): at most one input line, whose
+ * cap is MAX_LINE_BYTES (64 MiB) in input/line-reader.ts; a character is at least one byte.
+ */
+const MAX_RAW_ITEM_CHARS = 64 * 1024 * 1024;
 /** ISO timestamps and shard labels are short; a long one is not ours. */
 const MAX_SHORT_TEXT_CHARS = 100;
 /**
@@ -6148,6 +6153,8 @@ function checkFailure(r) {
     };
     if (r.shard !== undefined)
         f.shard = state_schema_text(r, "shard", MAX_SHORT_TEXT_CHARS);
+    if (r.raw !== undefined)
+        f.raw = checkRawItem(r);
     return f;
 }
 /** A journal line, checked field by field; `t` names its kind. */
@@ -6218,7 +6225,24 @@ function checkFailRecord(r) {
     };
     if (r.shard !== undefined)
         rec.shard = state_schema_text(r, "shard", MAX_SHORT_TEXT_CHARS);
+    if (r.raw !== undefined)
+        rec.raw = checkRawItem(r);
     return { ...rec, ...checkVersionFields(r) };
+}
+/**
+ * A failure's `raw`: the item's exact JSON text, handed to --run and --worker on retry
+ * (issue 12 §5). Handlers get it as it is, so it must be one JSON value and no longer
+ * than an input line; records written before it existed have none and still load.
+ */
+function checkRawItem(r) {
+    const raw = state_schema_text(r, "raw", MAX_RAW_ITEM_CHARS);
+    try {
+        JSON.parse(raw);
+    }
+    catch {
+        throw new SchemaViolation(`'raw' must be the item's JSON text, not ${state_schema_short(raw)}`);
+    }
+    return raw;
 }
 /** A done or fail record's fingerprint ("f", 8 base64url characters) and version ("v"). */
 function checkVersionFields(r) {
@@ -6292,8 +6316,9 @@ function storableFailure(rec) {
         return { rec, line: recordLine(rec) };
     }
     catch (error) {
+        const { raw: _raw, ...rest } = rec;
         const stored = {
-            ...rec,
+            ...rest,
             item: null,
             error: `${rec.error}; ${unserialisableReason(error, "the item")}, so it is stored without its data`,
         };
@@ -6408,6 +6433,8 @@ class OutcomeRecorder {
             first: prior?.firstFailedAt ?? now,
             last: now,
             item: item.data,
+            // The exact text, so a retry-failures pass hands the handler what the input wrote.
+            ...(item.raw === undefined ? {} : { raw: item.raw }),
             ...(this.options.shardLabel === undefined ? {} : { shard: this.options.shardLabel }),
             ...this.versionFields(item),
         };
@@ -7756,6 +7783,7 @@ class BatchState {
             firstFailedAt: record.first,
             lastFailedAt: record.last,
             item: record.item,
+            ...(record.raw === undefined ? {} : { raw: record.raw }),
             ...(record.shard === undefined ? {} : { shard: record.shard }),
         });
     }
@@ -8726,7 +8754,10 @@ function fstatSize(path) {
 
 /** failures.json, regenerated from state: oldest failure first, with causes grouped. */
 function buildFailuresFile(state) {
-    const failures = [...state.failures.values()].sort((a, b) => a.firstFailedAt < b.firstFailedAt ? -1 : a.firstFailedAt > b.firstFailedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    // `raw` is the engine's copy for retries; failures.json keeps its public shape.
+    const failures = [...state.failures.values()]
+        .map(withoutRaw)
+        .sort((a, b) => (a.firstFailedAt < b.firstFailedAt ? -1 : a.firstFailedAt > b.firstFailedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     // Failures belong to their pass: a new pass starts with none.
     return { failures, groups: groupFailures(failures), pass: state.pass };
 }
@@ -8756,6 +8787,12 @@ function writeArrayMember(name, elements, write) {
     // JSON.stringify escapes newlines inside strings, so every "\n" here is between tokens.
     elements.forEach((e, i) => write((i === 0 ? "\n    " : ",\n    ") + JSON.stringify(e, null, 2).replace(/\n/g, "\n    ")));
     write(elements.length === 0 ? "]" : "\n  ]");
+}
+function withoutRaw(f) {
+    if (f.raw === undefined)
+        return f;
+    const { raw: _raw, ...rest } = f;
+    return rest;
 }
 
 ;// CONCATENATED MODULE: ./src/core/run/run-journal.ts
@@ -9343,7 +9380,7 @@ async function openWorkQueue(options, state, signal) {
 function failuresQueue(options, state, accept) {
     const ours = [...state.failures.values()].filter((f) => accept(f.id));
     const filter = options.retryFilter;
-    const items = (filter ? ours.filter(filter) : ours).map((f) => ({ id: f.id, data: f.item, line: 0 }));
+    const items = (filter ? ours.filter(filter) : ours).map((f) => f.raw === undefined ? { id: f.id, data: f.item, line: 0 } : { id: f.id, data: f.item, line: 0, raw: f.raw });
     let index = 0;
     const left = filter ? ` (retry-filter); the other ${ours.length - items.length} stay in failures.json as they are` : "";
     options.log.info(`retry-failures: re-attempting ${items.length} failed item(s)${left}`);
@@ -12559,6 +12596,20 @@ function cell(value) {
         return String(value);
     return formulaSafeCell(value);
 }
+/** A cell csv-stringify would write unquoted: no delimiter, quote or line break in it. */
+const NEEDS_QUOTES = /[",\r\n]/;
+/**
+ * One CSV field, byte for byte as csv-stringify writes it: the common plain cell is
+ * written as it is (a csv-stringify call per row was most of the export's time), any
+ * other goes through csv-stringify.
+ */
+function csvField(value) {
+    if (typeof value === "number")
+        return String(value);
+    if (typeof value === "string" && !NEEDS_QUOTES.test(value))
+        return value;
+    return stringify([[value]]).slice(0, -1);
+}
 /** The result file every artifact carries. */
 const results_export_RESULTS_FILE = "results.jsonl";
 /** Writes, waiting when the stream asks to (a pipe to a slow reader, a file). */
@@ -12577,10 +12628,12 @@ async function results_export_exportResults(stateDir, format, out) {
         const columns = await resultColumns(plan);
         await put(out, stringify([columns.map((c) => c.name)]));
         for await (const batch of readPlannedRawResults(plan)) {
-            await put(out, stringify(batch.map((raw) => {
+            let text = "";
+            for (const raw of batch) {
                 const r = parsed(raw);
-                return columns.map((c) => cell(c.value(r)));
-            })));
+                text += columns.map((c) => csvField(cell(c.value(r)))).join(",") + "\n";
+            }
+            await put(out, text);
             count += batch.length;
         }
         return count;
