@@ -102,6 +102,11 @@ export function jsonString(text: string): string {
   return '"' + text + '"';
 }
 
+/** What a success and a failure line start with: the id, when it started, how long, attempts. */
+function outcomeHead(id: string, startedAtMs: number, durationMs: number, attempts: number): string {
+  return '{"id":' + jsonString(id) + ',"at":' + startedAtMs + ',"ms":' + durationMs + ',"n":' + attempts;
+}
+
 /** A success line; `resultJson` is the result already serialised (undefined: none). */
 export function successLine(
   id: string,
@@ -111,18 +116,7 @@ export function successLine(
   extra: string,
   resultJson: string | undefined,
 ): string {
-  return (
-    '{"id":' +
-    jsonString(id) +
-    ',"at":' +
-    startedAtMs +
-    ',"ms":' +
-    durationMs +
-    ',"n":' +
-    attempts +
-    extra +
-    (resultJson === undefined ? "}\n" : ',"r":' + resultJson + "}\n")
-  );
+  return outcomeHead(id, startedAtMs, durationMs, attempts) + extra + (resultJson === undefined ? "}\n" : ',"r":' + resultJson + "}\n");
 }
 
 export function failureLine(
@@ -136,14 +130,7 @@ export function failureLine(
   extra: string,
 ): string {
   return (
-    '{"id":' +
-    jsonString(id) +
-    ',"at":' +
-    startedAtMs +
-    ',"ms":' +
-    durationMs +
-    ',"n":' +
-    attempts +
+    outcomeHead(id, startedAtMs, durationMs, attempts) +
     ',"k":"' +
     kind +
     '","e":' +
