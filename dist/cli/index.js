@@ -4585,28 +4585,16 @@ function jsonString(text) {
     }
     return '"' + text + '"';
 }
+/** What a success and a failure line start with: the id, when it started, how long, attempts. */
+function outcomeHead(id, startedAtMs, durationMs, attempts) {
+    return '{"id":' + jsonString(id) + ',"at":' + startedAtMs + ',"ms":' + durationMs + ',"n":' + attempts;
+}
 /** A success line; `resultJson` is the result already serialised (undefined: none). */
 function successLine(id, startedAtMs, durationMs, attempts, extra, resultJson) {
-    return ('{"id":' +
-        jsonString(id) +
-        ',"at":' +
-        startedAtMs +
-        ',"ms":' +
-        durationMs +
-        ',"n":' +
-        attempts +
-        extra +
-        (resultJson === undefined ? "}\n" : ',"r":' + resultJson + "}\n"));
+    return outcomeHead(id, startedAtMs, durationMs, attempts) + extra + (resultJson === undefined ? "}\n" : ',"r":' + resultJson + "}\n");
 }
 function failureLine(id, startedAtMs, durationMs, attempts, kind, error, exitCode, extra) {
-    return ('{"id":' +
-        jsonString(id) +
-        ',"at":' +
-        startedAtMs +
-        ',"ms":' +
-        durationMs +
-        ',"n":' +
-        attempts +
+    return (outcomeHead(id, startedAtMs, durationMs, attempts) +
         ',"k":"' +
         kind +
         '","e":' +
