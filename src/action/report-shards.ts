@@ -6,7 +6,7 @@ import { readChainFile } from "./chain.js";
 import type { ActionHost, ActionTimeouts } from "./host.js";
 import { downloadRunArtifact, type ShardArtifact, type ShardArtifactRequest } from "./report-artifacts.js";
 import { stateFolderProblem } from "./state-folder.js";
-import { keepShardOutcomes, type ShardOutcomes } from "./report-results.js";
+import { keepShardOutcomes, type ShardOutcomes } from "../report/shard-results.js";
 import type { StopLatch } from "./stop-latch.js";
 
 /** What downloading a shard's state needs. */

@@ -9,7 +9,8 @@ import { decideContinue, dispatchContinuation, renderContinueSection, type Conti
 import { workflowRunOf, type ActionHost, type ActionTimeouts } from "./host.js";
 import { inputName, type ReportInputs } from "./inputs.js";
 import { reportArtifactName } from "./names.js";
-import { mergeShardResults } from "./report-results.js";
+import { mergeShardResults } from "../report/shard-results.js";
+import { RESULTS_FILE } from "../report/results-export.js";
 import { combinedStopReason, forEachLimited, loadShard, renderShardsSection, type ShardEntry, type ShardFigures } from "./report-shards.js";
 import { listRunArtifacts, pickShardArtifacts, type ShardArtifactRequest } from "./report-artifacts.js";
 import type { StopLatch } from "./stop-latch.js";
@@ -241,7 +242,10 @@ async function uploadReport(
       ...(await mergeShardResults(
         matrix.present.map((s) => s.outcomes),
         dir,
-        name,
+        {
+          markdown: `They are in \`${RESULTS_FILE}\` in the report artifact ${markdownCode(name, 200)}, every shard's results in one file.`,
+          text: `They are in ${RESULTS_FILE} in the report artifact ${name}, every shard's results in one file.`,
+        },
       )),
     };
     summary = writeReports(dir, merged, withResults, new Date(host.system.nowMs()).toISOString()).summaryMarkdown;

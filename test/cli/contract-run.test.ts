@@ -210,6 +210,26 @@ describe("shards and report", () => {
     expect((await runCli(cli, ["run", "--items", "items.txt", "--run", "echo $ITEM_ID >> done.log"], { cwd: one })).code).toBe(0);
     expect(readLines(join(one, "done.log"))).toEqual(["a", "b"]);
   });
+
+  it("report --from writes every shard's results into one results.jsonl beside the merged report", async () => {
+    const dir = newDir();
+    const ids = Array.from({ length: 12 }, (_, i) => `r-${i}`);
+    writeFile(dir, "items.txt", ids.join("\n") + "\n");
+    const handler = 'printf \'{"n":"%s"}\' "$ITEM_ID"';
+    for (const i of [1, 2])
+      expect(
+        (await runCli(cli, ["run", "--items", "items.txt", "--run", handler, "--results", "--shard", `${i}/2`, "--state-dir", `s${i}`], { cwd: dir }))
+          .code,
+      ).toBe(0);
+    const merged = await runCli(cli, ["report", "--from", "s1", "s2", "--out", "merged"], { cwd: dir });
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toMatch(/results\.jsonl/);
+    const records = readLines(join(dir, "merged", "results.jsonl")).map((l) => JSON.parse(l) as { id: string; result: { n: string }; shard: string });
+    expect(records.map((r) => r.id).sort()).toEqual([...ids].sort());
+    for (const r of records) expect(r.result.n).toBe(r.id);
+    expect(new Set(records.map((r) => r.shard))).toEqual(new Set(["1/2", "2/2"]));
+    expect(readLines(join(dir, "merged", "summary.md")).join("\n")).toMatch(/12.*result/);
+  });
 });
 
 describe("passes and results", () => {

@@ -3,9 +3,9 @@ import { once } from "node:events";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { DurationSummary } from "../core/index.js";
-import { markdownCode, type RunSummaryInput } from "../report/markdown.js";
-import { outcomeNotes, writeResultsFile } from "../report/outcome-notes.js";
-import { RESULTS_FILE } from "../report/results-export.js";
+import type { RunSummaryInput } from "./markdown.js";
+import { outcomeNotes, writeResultsFile, type ResultsWhere } from "./outcome-notes.js";
+import { RESULTS_FILE } from "./results-export.js";
 
 /** One shard's results and durations, kept past its downloaded folder's removal. */
 export interface ShardOutcomes {
@@ -31,7 +31,7 @@ export async function keepShardOutcomes(shardDir: string, tempDir: string, index
 export async function mergeShardResults(
   shards: Array<ShardOutcomes | undefined>,
   reportDir: string,
-  artifactName: string,
+  where: ResultsWhere,
 ): Promise<Pick<RunSummaryInput, "results" | "durations">> {
   const present = shards.filter((s): s is ShardOutcomes => s !== undefined && existsSync(s.resultsFile));
   if (present.length === 0) return {};
@@ -46,8 +46,8 @@ export async function mergeShardResults(
     results: {
       items,
       withResult,
-      whereMarkdown: `They are in \`${RESULTS_FILE}\` in the report artifact ${markdownCode(artifactName, 200)}, every shard's results in one file.`,
-      whereText: `They are in ${RESULTS_FILE} in the report artifact ${artifactName}, every shard's results in one file.`,
+      whereMarkdown: where.markdown,
+      whereText: where.text,
     },
     durations: mergeDurations(present.map((s) => s.notes.durations).filter((d): d is DurationSummary => d !== undefined)),
   };
