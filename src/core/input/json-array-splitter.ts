@@ -7,17 +7,36 @@ export interface JsonElement {
   text: string;
   /** Line where the element starts. */
   line: number;
+  /** The element parsed, when the splitter parsed it already (an element on a line of its own). */
+  value?: unknown;
   problem?: undefined;
 }
+
+/**
+ * Failed tries of the one-element-a-line path after which a file is split character by
+ * character only: a file laid out otherwise (elements spanning lines) then pays for at
+ * most this many failed JSON.parse calls.
+ */
+const MAX_LINE_PARSE_MISSES = 1000;
 
 /**
  * Splits a top-level JSON array into the text of its elements, streaming, so a file of
  * millions of items is never parsed as one value (which would hold it in memory twice)
  * and each element keeps the line it starts on for error messages. It tracks only
  * strings and bracket depth; each element's text is then checked by JSON.parse.
+ *
+ * The usual layout, one object a line followed by a comma (`jq`, `JSON.stringify` of rows
+ * joined with ",\n"), is taken a line at a time: when the line holds exactly one valid
+ * JSON value before its last comma, that value is the element the character loop would
+ * have found (inside a valid value no comma or bracket closes it early), and the loop,
+ * which cost a native parse's time again in JavaScript, is skipped for it.
  */
 // eslint-disable-next-line max-lines-per-function -- one state machine over each chunk's characters; its state lives in locals the loop updates (per-character hot path)
-export async function* splitJsonArray(lines: AsyncIterable<SourceLine[]>): AsyncGenerator<Array<JsonElement | { problem: SourceProblem }>> {
+export async function* splitJsonArray(
+  lines: AsyncIterable<SourceLine[]>,
+  /** Try a line at a time first (off: the character loop alone, to compare against). */
+  wholeLines = true,
+): AsyncGenerator<Array<JsonElement | { problem: SourceProblem }>> {
   let phase: Phase = "before";
   let depth = 0;
   let inString = false;
@@ -26,11 +45,21 @@ export async function* splitJsonArray(lines: AsyncIterable<SourceLine[]>): Async
   let elementLine = 0;
   let lastLine = 0;
   let expectElement = true;
+  let lineParseMisses = wholeLines ? 0 : MAX_LINE_PARSE_MISSES;
 
   for await (const batch of lines) {
     const out: Array<JsonElement | { problem: SourceProblem }> = [];
     for (const { text, line } of batch) {
       lastLine = line;
+      if ((phase as Phase) === "between" && expectElement && lineParseMisses < MAX_LINE_PARSE_MISSES) {
+        const element = wholeLineElement(text, line);
+        if (element) {
+          out.push(element);
+          elementLine = line;
+          continue;
+        }
+        if (element === null) lineParseMisses++;
+      }
       let segmentStart = phase === "element" ? 0 : -1;
       for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
@@ -91,4 +120,28 @@ export async function* splitJsonArray(lines: AsyncIterable<SourceLine[]>): Async
   if ((phase as Phase) !== "after") {
     yield [{ problem: { line: lastLine, message: "the JSON array is not closed (the file is truncated?)" } }];
   }
+}
+
+/**
+ * The element on this line when the line is one JSON object and a comma (spaces and tabs
+ * around them allowed); undefined when the line does not look like one, null when it did
+ * but did not parse (then the character loop takes the line).
+ */
+function wholeLineElement(text: string, line: number): JsonElement | null | undefined {
+  let start = 0;
+  while (start < text.length && isBlank(text.charCodeAt(start))) start++;
+  if (text.charCodeAt(start) !== 0x7b) return undefined;
+  let end = text.length - 1;
+  while (end > start && isBlank(text.charCodeAt(end))) end--;
+  if (text.charCodeAt(end) !== 0x2c) return undefined;
+  const elementText = text.slice(start, end);
+  try {
+    return { text: elementText, line, value: JSON.parse(elementText) as unknown };
+  } catch {
+    return null;
+  }
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09;
 }
