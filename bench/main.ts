@@ -2,10 +2,11 @@
 // run, on this machine. Started by bench/run.mjs (which compiles it first); see
 // bench/README.md for what each figure means.
 //
-//   node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,passes,outcomes,scale] [--scale F] [--reps N] [--cli FILE]
+//   node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,passes,outcomes,scale] [--scale F] [--scale-only resume,long-ids,formats] [--reps N] [--cli FILE]
 //
 // `scale` (the state at millions of items, issue 12 §4: minutes and GBs) runs only when
-// named in --only; --scale F multiplies its sizes (F = 1 is what its targets judge).
+// named in --only; --scale F multiplies its sizes (F = 1 is what its targets judge);
+// --scale-only runs only some of its parts (the four items formats alone take a minute).
 //
 // Prints a table with ratios and PASS/FAIL against the targets (it never fails the process
 // for a missed target), writes bench/results/latest.json and latest.md (latest-quick.* for --quick).
@@ -18,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { best, median, mustRun, runCase } from "./lib/child.js";
 import { writeItems } from "./lib/items.js";
 import { formatMarkdown, formatTable, type Row } from "./lib/table.js";
-import { scaleRows } from "./scale.js";
+import { SCALE_PARTS, scaleRows, type ScalePart } from "./scale.js";
 import { passesSection } from "./sections/passes.js";
 import { outcomesSection } from "./outcomes.js";
 
@@ -85,11 +86,13 @@ interface Options {
   reps: number;
   /** Sizes of the scale section are the judged ones times this. */
   scale: number;
+  /** The parts of the scale section to run. */
+  scaleParts: Set<ScalePart>;
   cli: string;
 }
 
 const USAGE =
-  "usage: node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,passes,outcomes,scale] [--scale F] [--reps N] [--cli FILE]";
+  "usage: node bench/run.mjs [--quick] [--only engine,commands,resume,latency,transfer,passes,outcomes,scale] [--scale F] [--scale-only resume,long-ids,formats] [--reps N] [--cli FILE]";
 
 function parseArgs(argv: string[]): Options {
   // Strict: an unknown flag (a typo, --help) stops here instead of starting a 2-minute run.
@@ -111,7 +114,9 @@ function parseArgs(argv: string[]): Options {
   if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps: expected a whole number of at least 1, not ${values.reps}`);
   const scale = values.scale === undefined ? (quick ? 0.01 : 1) : Number(values.scale);
   if (!(scale > 0 && scale <= 4)) throw new Error(`--scale: expected a factor above 0 and at most 4, not ${values.scale}`);
-  return { quick, only, reps, scale, cli: resolve(REPO, values.cli ?? "dist/cli/index.js") };
+  const scaleParts = new Set<ScalePart>(values["scale-only"] ? (values["scale-only"].split(",") as ScalePart[]) : SCALE_PARTS);
+  for (const p of scaleParts) if (!SCALE_PARTS.includes(p)) throw new Error(`--scale-only: unknown part ${p}; one of ${SCALE_PARTS.join(", ")}`);
+  return { quick, only, reps, scale, scaleParts, cli: resolve(REPO, values.cli ?? "dist/cli/index.js") };
 }
 
 const ARG_OPTIONS = {
@@ -119,6 +124,7 @@ const ARG_OPTIONS = {
   only: { type: "string" },
   reps: { type: "string" },
   scale: { type: "string" },
+  "scale-only": { type: "string" },
   cli: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -629,7 +635,16 @@ async function main(): Promise<void> {
     if (o.only.has("scale")) {
       const reps = scaleReps(o);
       rows.push(
-        ...(await scaleRows({ inProcess: CASES, scaleCases: SCALE_CASES, scratch, factor: o.scale, reps, judge: !o.quick && o.scale === 1, log })),
+        ...(await scaleRows({
+          inProcess: CASES,
+          scaleCases: SCALE_CASES,
+          scratch,
+          factor: o.scale,
+          reps,
+          judge: !o.quick && o.scale === 1,
+          parts: o.scaleParts,
+          log,
+        })),
       );
     }
   } finally {
@@ -669,7 +684,9 @@ async function main(): Promise<void> {
   };
   // A quick run (a smoke check) never overwrites the figures of the last full run.
   // Nor does a run of the scale section alone (its rows are not the rest's).
-  const base = o.quick ? "latest-quick" : [...o.only].every((s) => s === "scale") ? "latest-scale" : "latest";
+  // Some parts of the scale section alone go to a file of their own (latest-scale-formats).
+  const scaleBase = o.scaleParts.size === SCALE_PARTS.length ? "latest-scale" : `latest-scale-${[...o.scaleParts].join("-")}`;
+  const base = o.quick ? "latest-quick" : [...o.only].every((s) => s === "scale") ? scaleBase : "latest";
   writeFileSync(join(RESULTS_DIR, `${base}.json`), JSON.stringify(result, null, 2) + "\n");
   writeFileSync(join(RESULTS_DIR, `${base}.md`), formatMarkdown(header, rows, notes));
   log(`wrote bench/results/${base}.json and bench/results/${base}.md in ${fmtS(wallMs)}`);

@@ -24,8 +24,14 @@ export interface ScaleContext {
   reps: number;
   /** Targets are judged only at full size in a full run. */
   judge: boolean;
+  /** Which parts to run (--scale-only). */
+  parts: ReadonlySet<ScalePart>;
   log: (message: string) => void;
 }
+
+/** The parts of the section: the 4.7M resume, the 300-byte ids, the four items formats. */
+export const SCALE_PARTS = ["resume", "long-ids", "formats"] as const;
+export type ScalePart = (typeof SCALE_PARTS)[number];
 
 interface Measured {
   ms: number;
@@ -44,7 +50,11 @@ function summary(runs: Measured[]) {
 }
 
 export async function scaleRows(c: ScaleContext): Promise<Row[]> {
-  return [...(await resumeRows(c)), ...(await longIdRows(c)), ...(await formatRows(c))];
+  return [
+    ...(c.parts.has("resume") ? await resumeRows(c) : []),
+    ...(c.parts.has("long-ids") ? await longIdRows(c) : []),
+    ...(c.parts.has("formats") ? await formatRows(c) : []),
+  ];
 }
 
 /** 4.7M done items in a JSON Lines file: a resume that finds nothing left, against the checked loop. */
