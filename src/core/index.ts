@@ -23,9 +23,16 @@ export { FAILURES_FILE, loadState, LOCK_FILE, requireState, SNAPSHOT_FILE, state
 export { type OutcomeView } from "./outcomes/outcome-lines.js";
 export { listSegments, OUTCOMES_PATTERN, readOutcomes, type ReadOutcome } from "./outcomes/outcome-files.js";
 export { viewOf } from "./outcomes/outcome-lines.js";
+export { type LineHead } from "./outcomes/line-scan.js";
 export {
   countResults,
+  HAS_PASS,
+  HAS_REDONE,
+  HAS_SHARD,
   planResults,
+  recordOfHead,
+  visitPlannedLines,
+  type PlannedLine,
   readPlannedRawResults,
   readPlannedResults,
   readResults,

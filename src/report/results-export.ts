@@ -2,16 +2,25 @@ import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { stringify } from "csv-stringify/sync";
 import {
+  HAS_PASS,
+  HAS_REDONE,
+  HAS_SHARD,
   planResults,
   readOutcomes,
   readPlannedRawResults,
+  recordOfHead,
   viewOf,
+  visitPlannedLines,
+  type LineHead,
   type OutcomeView,
+  type PlannedLine,
   type RawResultRecord,
   type ResultRecord,
   type ResultsPlan,
 } from "../core/index.js";
+import { ByteWriter } from "./byte-writer.js";
 import { formulaSafeCell } from "./csv.js";
+import { CsvRowWriter, type CsvLayout } from "./results-csv.js";
 
 export const RESULT_FORMATS = ["jsonl", "csv", "json"] as const;
 export type ResultFormat = (typeof RESULT_FORMATS)[number];
@@ -57,31 +66,49 @@ async function put(out: Writable, text: string): Promise<void> {
  */
 export async function exportResults(stateDir: string, format: ResultFormat, out: Writable): Promise<number> {
   const plan = await planResults(stateDir);
+  if (format === "csv") return exportCsv(plan, out);
+  const w = new ByteWriter(out);
   let count = 0;
-  if (format === "csv") {
-    const columns = await resultColumns(plan);
-    await put(out, stringify([columns.map((c) => c.name)]));
-    for await (const batch of readPlannedRawResults(plan)) {
-      let text = "";
-      for (const raw of batch) {
-        const r = parsed(raw);
-        text += columns.map((c) => csvField(cell(c.value(r)))).join(",") + "\n";
-      }
-      await put(out, text);
-      count += batch.length;
+  if (format === "json") w.ascii("[");
+  const visit = (line: PlannedLine) => {
+    if (format === "json") w.ascii(count === 0 ? "\n" : ",\n");
+    if (line.head === undefined) w.text(recordJson(line.record!));
+    else recordJsonBytes(line, line.head, w);
+    if (format === "jsonl") w.ascii("\n");
+    count++;
+  };
+  const chunks = visitPlannedLines(plan, visit);
+  while (!(await chunks.next()).done) await w.flush();
+  if (format === "json") w.ascii(count === 0 ? "]\n" : "\n]\n");
+  await w.flush();
+  return count;
+}
+
+/** CSV: the header from the plan (keys lines, present members), then a row per record. */
+async function exportCsv(plan: ResultsPlan, out: Writable): Promise<number> {
+  const { fields, plain } = plan.keys ?? (await resultFields(plan));
+  const layout: CsvLayout = {
+    fields,
+    resultColumn: plain || fields.length === 0,
+    shard: (plan.present & HAS_SHARD) !== 0,
+    pass: (plan.present & HAS_PASS) !== 0,
+    redone: (plan.present & HAS_REDONE) !== 0,
+  };
+  const columns = columnsOf(layout);
+  const w = new ByteWriter(out);
+  w.text(stringify([columns.map((c) => c.name)]));
+  const rows = new CsvRowWriter(layout, (value) => csvField(cell(value)));
+  let count = 0;
+  const visit = (line: PlannedLine) => {
+    if (line.head === undefined || !rows.row(line, line.head, w)) {
+      const r = parsed(line.record ?? recordOfHead(line, line.head!));
+      w.text(columns.map((c) => csvField(cell(c.value(r)))).join(",") + "\n");
     }
-    return count;
-  }
-  if (format === "json") await put(out, "[");
-  for await (const batch of readPlannedRawResults(plan)) {
-    let text = "";
-    for (const record of batch) {
-      text += format === "json" ? (count === 0 ? "\n" : ",\n") + recordJson(record) : recordJson(record) + "\n";
-      count++;
-    }
-    await put(out, text);
-  }
-  if (format === "json") await put(out, count === 0 ? "]\n" : "\n]\n");
+    count++;
+  };
+  const chunks = visitPlannedLines(plan, visit);
+  while (!(await chunks.next()).done) await w.flush();
+  await w.flush();
   return count;
 }
 
@@ -108,6 +135,27 @@ function recordJson(r: RawResultRecord): string {
   );
 }
 
+/** recordJson from the line's bytes: an id without escapes is its own JSON text, as is the result. */
+function recordJsonBytes(line: PlannedLine, head: LineHead, w: ByteWriter): void {
+  const { buf, end, header } = line;
+  w.ascii('{"id":"');
+  w.bytes(buf, head.idStart, head.idEnd);
+  w.byte(0x22);
+  if (head.resultStart !== -1) {
+    w.ascii(',"result":');
+    w.bytes(buf, head.resultStart, end - 1);
+  }
+  w.ascii(',"finishedAt":"' + new Date(head.at + head.ms).toISOString() + '","durationMs":');
+  w.bytes(buf, head.msStart, head.msEnd);
+  w.ascii(',"attempts":');
+  w.bytes(buf, head.nStart, head.nEnd);
+  if (header?.shard !== undefined) w.text(',"shard":' + JSON.stringify(header.shard));
+  const pass = head.pass !== -1 ? head.pass : header?.pass;
+  if (pass !== undefined) w.ascii(',"pass":' + pass);
+  if (head.redo) w.ascii(',"redone":true');
+  w.byte(0x7d);
+}
+
 function parsed({ resultJson, ...rest }: RawResultRecord): ResultRecord {
   return resultJson === undefined ? rest : { ...rest, result: JSON.parse(resultJson) as unknown };
 }
@@ -122,35 +170,40 @@ const OPTIONAL = ["shard", "pass", "redone"] as const;
 const RESERVED = new Set<string>(["id", "result", ...FIXED_AFTER, ...OPTIONAL]);
 
 /**
- * CSV's columns: id, the top-level fields of object results (a field named like a fixed
- * column becomes `result.<name>`), `result` for results that are not objects, then the
- * outcome's columns. Found by reading the planned results once before writing them, since
- * a CSV header comes first and the results are never all held at once.
+ * The result fields when a segment has no keys line (its run was killed): read from the
+ * planned results before writing them, since a CSV header comes first and the results are
+ * never all held at once.
  */
-async function resultColumns(plan: ResultsPlan): Promise<Column[]> {
-  const fields = new Set<string>(plan.keys?.fields);
-  let plain = plan.keys?.plain ?? false;
-  const present = new Set<string>();
-  // With every segment's keys known, only shard, pass and redone are looked for: no result is parsed.
-  const keysKnown = plan.keys !== undefined;
+async function resultFields(plan: ResultsPlan): Promise<{ fields: string[]; plain: boolean }> {
+  const fields = new Set<string>();
+  let plain = false;
   for await (const batch of readPlannedRawResults(plan)) {
-    for (const record of batch) {
-      const json = record.resultJson;
+    for (const { resultJson: json } of batch) {
       // Only an object has fields to flatten: other results need no parse to be told apart.
-      if (keysKnown || json === undefined) {
-        // known from the keys lines
-      } else if (json.charCodeAt(0) === 0x7b) for (const key of Object.keys(JSON.parse(json) as object)) fields.add(key);
+      if (json === undefined) continue;
+      if (json.charCodeAt(0) === 0x7b) for (const key of Object.keys(JSON.parse(json) as object)) fields.add(key);
       else plain = true;
-      for (const key of OPTIONAL) if (record[key] !== undefined) present.add(key);
     }
   }
+  return { fields: [...fields], plain };
+}
+
+/**
+ * CSV's columns: id, the top-level fields of object results (a field named like a fixed
+ * column becomes `result.<name>`), `result` for results that are not objects, then the
+ * outcome's columns.
+ */
+function columnsOf(layout: CsvLayout): Column[] {
   const columns: Column[] = [{ name: "id", value: (r) => r.id }];
-  for (const key of fields) {
-    columns.push({ name: RESERVED.has(key) ? `result.${key}` : key, value: (r) => (isPlainObject(r.result) ? r.result[key] : undefined) });
+  for (const key of layout.fields) {
+    columns.push({
+      name: RESERVED.has(key) ? `result.${key}` : key,
+      value: (r) => (isPlainObject(r.result) && Object.hasOwn(r.result, key) ? r.result[key] : undefined),
+    });
   }
-  if (plain || fields.size === 0) columns.push({ name: "result", value: (r) => (isPlainObject(r.result) ? undefined : r.result) });
+  if (layout.resultColumn) columns.push({ name: "result", value: (r) => (isPlainObject(r.result) ? undefined : r.result) });
   for (const key of FIXED_AFTER) columns.push({ name: key, value: (r) => r[key] });
-  for (const key of OPTIONAL) if (present.has(key)) columns.push({ name: key, value: (r) => r[key] });
+  for (const key of OPTIONAL) if (layout[key]) columns.push({ name: key, value: (r) => r[key] });
   return columns;
 }
 

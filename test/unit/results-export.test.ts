@@ -69,6 +69,16 @@ describe("results as CSV", () => {
     expect(log.find((r) => r.ok === "false")!.error).toBe('\'=HYPERLINK("x")');
   });
 
+  it("leaves a field's cell empty when the result has no such field of its own (not Object.prototype's)", async () => {
+    const dir = await stateWith({ a: { constructor: "c", toString: "t" }, b: { x: 1 }, c: "plain" });
+    const rows = parse(await exported(dir, "csv"), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.map((r) => [r.id, r.constructor, r.toString, r.x, r.result])).toEqual([
+      ["a", "c", "t", "", ""],
+      ["b", "", "", "1", ""],
+      ["c", "", "", "", "plain"],
+    ]);
+  });
+
   it("adds the shard column when the results came from shards", async () => {
     const dir = await stateWith({ a: 1 }, "2/3");
     const rows = parse(await exported(dir, "csv"), { columns: true }) as Array<Record<string, string>>;
