@@ -58,6 +58,20 @@ describe("DoneSet", () => {
     set.add("b");
     expect([...set]).toEqual(["b"]);
   });
+
+  it("addUtf8Block adds the ids inside a block, once each, found and deleted like any other", () => {
+    const set = new DoneSet(["x"]);
+    const text = '["x","long-id-' + "z".repeat(40) + '","b","x","b"]';
+    const bytes = Buffer.from(`junk${text}junk`);
+    const bounds: number[] = [];
+    for (const m of text.matchAll(/"([^"]*)"/g)) bounds.push(4 + m.index + 1, 4 + m.index + 1 + m[1]!.length);
+    set.addUtf8Block(bytes, 4 + 2, 4 + text.length - 2, Uint32Array.from(bounds), bounds.length / 2);
+    bytes.fill(0); // the set keeps its own copy
+    expect([...set]).toEqual(["x", `long-id-${"z".repeat(40)}`, "b"]);
+    expect(set.delete("b") && !set.has("b") && set.has(`long-id-${"z".repeat(40)}`)).toBe(true);
+    set.add("b");
+    expect([...set]).toEqual(["x", `long-id-${"z".repeat(40)}`, "b"]);
+  });
 });
 
 describe("IdList", () => {
