@@ -10,6 +10,7 @@ import { PassThrough } from "node:stream";
 import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
 import { listSegments } from "../../src/core/outcomes/outcome-files.js";
+import { countResults } from "../../src/core/outcomes/results-reader.js";
 import {
   extraMembers,
   failureLine,
@@ -62,7 +63,7 @@ function segment(seq: number, outcomes: Outcome[], o: { shard?: string; pass?: n
 }
 
 /** The results as a plain reading of the lines gives them, in CSV and JSON Lines. */
-function reference(dir: string): { csv: string; jsonl: string } {
+function reference(dir: string): { csv: string; jsonl: string; counts: { items: number; withResult: number } } {
   const keyed = new Set<string>();
   let keysPlain = false;
   let allKeyed = true;
@@ -133,7 +134,8 @@ function reference(dir: string): { csv: string; jsonl: string } {
     const idJson = JSON.stringify({ id: rest.id }).slice(0, -1);
     return (rText === undefined ? text : idJson + ',"result":' + rText + text.slice(idJson.length)) + "\n";
   });
-  return { csv: stringify([names, ...rows]), jsonl: jsonl.join("") };
+  const counts = { items: records.length, withResult: records.filter((r) => "result" in r).length };
+  return { csv: stringify([names, ...rows]), jsonl: jsonl.join(""), counts };
 }
 
 const TRICKY_IDS = ["plain", "a,b", 'say "hi"', "back\\slash", "=SUM(A1)", "-1", "+x", "@me", "tab\tin", "ünï €", "emoji 🎉", "line\u2028sep", ""];
@@ -173,11 +175,13 @@ describe("results read as bytes", () => {
       { id: "a,b", r: '{"name":"again","n":2}', n: 2 },
       { id: "plain", fail: true, n: 2 },
       { id: "r3", r: '"replaced"', pass: 9 },
+      { id: "r0" }, // a success without a result replaces one with
     ];
     writeFileSync(join(dir, "outcomes-2.jsonl"), segment(2, second, { pass: 4 }));
     const expected = reference(dir);
     expect(await exported(dir, "csv")).toBe(expected.csv);
     expect(await exported(dir, "jsonl")).toBe(expected.jsonl);
+    expect(await countResults(dir)).toEqual(expected.counts);
     // The plain reading agrees with the parts the other tests check one by one.
     expect(expected.csv.split("\n")[0]).toBe(
       'id,name,n,ok,no,nil,deep,list,big,e,z,zero,at,neg,1,2,result.id,result.result,result.pass,__proto__,"k""q",A,result,finishedAt,durationMs,attempts,shard,pass,redone',
@@ -208,6 +212,7 @@ describe("results read as bytes", () => {
     expect(csv.length).toBe(expected.csv.length);
     expect(csv === expected.csv).toBe(true);
     expect((await exported(dir, "jsonl")) === expected.jsonl).toBe(true);
+    expect(await countResults(dir)).toEqual(expected.counts);
     expect(csv.split("\n").length).toBe(12_000 + 3);
   });
 });

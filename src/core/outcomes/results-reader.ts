@@ -1,7 +1,7 @@
 import { IdTable } from "./id-table.js";
 import { LineHead, lineChunks, parseHead } from "./line-scan.js";
 import { isSuccessLine, idOfLine, jsonString, parseKeysLine, parseLine, type SegmentHeader } from "./outcome-lines.js";
-import { listSegments, readLineBatches } from "./outcome-files.js";
+import { listSegments } from "./outcome-files.js";
 
 /** One item's result record, as `resumable-batch results` prints it. */
 export interface ResultRecord {
@@ -255,14 +255,23 @@ export function rawRecordOf(text: string, header: SegmentHeader | undefined): Ra
 
 /** How many items have a result record (a success), without reading the payloads. */
 export async function countResults(stateDir: string): Promise<{ items: number; withResult: number }> {
-  const last = new Map<string, boolean>();
-  for await (const lines of readLineBatches(listSegments(stateDir))) {
-    for (const text of lines) {
-      const id = idOfLine(text, true);
-      if (id !== undefined && text.charCodeAt(text.length - 1) === 0x7d && isSuccessLine(text)) last.set(id, text.includes(',"r":'));
+  // The flags hold whether the id's last success has a result.
+  const table = new IdTable();
+  const head = new LineHead();
+  for await (const { buf, starts, ends, count } of lineChunks(listSegments(stateDir))) {
+    for (let k = 0; k < count; k++) {
+      if (parseHead(buf, starts[k]!, ends[k]!, head)) {
+        if (!head.failure) table.set(buf, head.idStart, head.idEnd, 0, head.resultStart === -1 ? 0 : 1);
+        continue;
+      }
+      const text = buf.toString("utf8", starts[k]!, ends[k]!);
+      const id = idOfLine(text);
+      if (id === undefined || text.charCodeAt(text.length - 1) !== 0x7d || !isSuccessLine(text)) continue;
+      const key = Buffer.from(jsonString(id).slice(1, -1), "utf8");
+      table.set(key, 0, key.length, 0, text.includes(',"r":') ? 1 : 0);
     }
   }
   let withResult = 0;
-  for (const has of last.values()) if (has) withResult++;
-  return { items: last.size, withResult };
+  table.forEach((_, hasResult) => (withResult += hasResult));
+  return { items: table.size, withResult };
 }
