@@ -58,3 +58,14 @@ describe("large numbers in the items", () => {
     expect(items[0]!.raw).toContain("12345678901234567890");
   });
 });
+
+describe("which items keep their text as written", () => {
+  it("keeps it wherever a number would be written back otherwise, after a colon, comma or bracket and any JSON space", async () => {
+    const kept = ['{"id":"a","n":1.0}', '{"id":"a","n":[1,2e3]}', '{"id":"a","n":[ -0 ]}', '{"id":"a","n":\t-0.0}', '{"id":"a","n" :\r 1E5}'];
+    kept.push('{"id":"a","n":12345678901234567}', '{"id":"a","o":{"m":{"n":1.5}}}', '{"id":"a", "n": 10.25}');
+    const notKept = ['{"id":"a","n":1}', '{"id":"item-0000001","n":-12,"url":"https://example.com/items/1"}', '{"id":"a","n":123456789012345}'];
+    const path = file("items.jsonl", [...kept, ...notKept].join("\n") + "\n");
+    const raws = (await entries(path, "jsonl")).map((e) => e.item?.raw);
+    expect(raws).toEqual([...kept, ...notKept.map(() => undefined)]);
+  });
+});

