@@ -147,6 +147,33 @@ describe("one item never crashes the run", () => {
     expect(again.calls).toEqual([]);
   });
 
+  it("retry-failures takes a failure stored without its data from the items file, never runs it as null", async () => {
+    const system = new FakeSystem(0);
+    const failDeep = scripted(system, (item) => (item.id === "deep" ? { ok: false, kind: "permanent", error: "module threw" } : OK));
+    const { options, failures, logged } = setup([JSON.stringify({ id: "a" }), deepLine("deep", 200_000)], { system, handler: failDeep.handler });
+    await system.runUntil(runBatch(options));
+    expect(failures()[0]).toMatchObject({ id: "deep", item: null });
+
+    // Without the items file there is nothing to hand the handler: it stays failed, said so.
+    const seen: unknown[] = [];
+    const record = scripted(system, (item) => (seen.push(item.data), OK));
+    const { source, ...noSource } = options;
+    const alone = await system.runUntil(runBatch({ ...noSource, retryFailures: true, handler: record.handler }));
+    expect(alone).toMatchObject({ mode: "retry-failures", exitCode: 1, processed: 0 });
+    expect(record.calls).toEqual([]);
+    expect(logged.join("\n")).toMatch(/1 failed item\(s\) were stored without their data .* no items file .*: "deep"/);
+    expect(failures().map((f) => f.id)).toEqual(["deep"]);
+
+    // With it, the item is handed as the file has it, and succeeds.
+    const again = await system.runUntil(runBatch({ ...options, source, retryFailures: true, handler: record.handler }));
+    expect(again).toMatchObject({ mode: "retry-failures", exitCode: 0, succeeded: 1 });
+    expect(record.calls).toEqual(["deep"]);
+    let depth = 0;
+    for (let d = (seen[0] as { data: unknown }).data; Array.isArray(d); d = d[0]) depth++;
+    expect(depth).toBe(200_000);
+    expect(failures()).toEqual([]);
+  });
+
   it("a handler that throws instead of answering fails that item only", async () => {
     const system = new FakeSystem(0);
     const handler: Handler = {

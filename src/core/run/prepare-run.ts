@@ -77,15 +77,16 @@ export async function runFromSettings(settings: RunSettings, environment: RunEnv
 
 /**
  * Where this run's items come from: the file, or the output of --items-command captured
- * into a scratch folder (removed after the run). None for a retry-failures pass, which
- * takes its items from failures.json.
+ * into a scratch folder (removed after the run). A retry-failures pass takes its items
+ * from failures.json (see retryDataSource).
  */
 async function openItemSource(
   settings: RunSettings,
   environment: RunEnvironment,
   env: NodeJS.ProcessEnv,
 ): Promise<{ source?: SourceSpec; scratch?: string }> {
-  const items = settings.retryFailures ? undefined : settings.items;
+  if (settings.retryFailures) return { source: await retryDataSource(settings) };
+  const items = settings.items;
   if (items?.kind === "file") {
     const source = { path: items.path, label: items.path, format: settings.itemsFormat ?? formatForPath(items.path), idField: settings.idField };
     await assertReadable(source.path, environment.nameOf("items"));
@@ -167,6 +168,23 @@ function runBatchOptions(settings: RunSettings, environment: RunEnvironment, par
     onProgress: environment.onProgress,
     progressIntervalMs: environment.progressIntervalMs,
   };
+}
+
+/**
+ * For a retry-failures pass, the items file when there is one to read: it only gives back
+ * the data of failures stored without it (an item nested too deeply to write as JSON),
+ * found by id. Nothing is required of it: a retry pass needs no item source.
+ */
+async function retryDataSource(settings: RunSettings): Promise<SourceSpec | undefined> {
+  const items = settings.items;
+  if (items?.kind !== "file") return undefined;
+  const isFile = await stat(items.path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  return isFile
+    ? { path: items.path, label: items.path, format: settings.itemsFormat ?? formatForPath(items.path), idField: settings.idField }
+    : undefined;
 }
 
 async function assertReadable(path: string, what: string): Promise<void> {

@@ -57,21 +57,59 @@ export interface WorkQueueOptions {
  */
 export async function openWorkQueue(options: WorkQueueOptions, state: BatchState, signal?: AbortSignal): Promise<WorkQueue> {
   const accept = options.accept ?? (() => true);
-  return options.retryFailures ? failuresQueue(options, state, accept) : sourceQueue(options, options.source as SourceSpec, state, accept, signal);
+  return options.retryFailures
+    ? await failuresQueue(options, state, accept, signal)
+    : sourceQueue(options, options.source as SourceSpec, state, accept, signal);
 }
 
-function failuresQueue(options: WorkQueueOptions, state: BatchState, accept: (id: string) => boolean): WorkQueue {
+async function failuresQueue(
+  options: WorkQueueOptions,
+  state: BatchState,
+  accept: (id: string) => boolean,
+  signal?: AbortSignal,
+): Promise<WorkQueue> {
   const ours = [...state.failures.values()].filter((f) => accept(f.id));
   const filter = options.retryFilter;
-  const items: Item[] = (filter ? ours.filter(filter) : ours).map((f): Item =>
-    f.raw === undefined ? { id: f.id, data: f.item, line: 0 } : { id: f.id, data: f.item, line: 0, raw: f.raw },
-  );
+  const chosen = filter ? ours.filter(filter) : ours;
+  // A failure stored without its data (an item nested too deeply to write as JSON, see
+  // failure-line.ts) has nothing to hand a handler — it would run `null` — unless the
+  // items file, when given, still has it.
+  const lacking = new Set(chosen.filter((f) => f.item === null && f.raw === undefined).map((f) => f.id));
+  const found = lacking.size > 0 && options.source ? await findItems(options.source, lacking, signal) : new Map<string, Item>();
+  const items: Item[] = chosen.flatMap((f): Item[] => {
+    if (!lacking.has(f.id)) return [f.raw === undefined ? { id: f.id, data: f.item, line: 0 } : { id: f.id, data: f.item, line: 0, raw: f.raw }];
+    const item = found.get(f.id);
+    return item ? [item] : [];
+  });
+  const missing = [...lacking].filter((id) => !found.has(id));
+  const warnings = missing.length === 0 ? [] : [withoutDataWarning(missing, options.source !== undefined)];
+  for (const warning of warnings) options.log.warn(warning);
   let index = 0;
-  const left = filter ? ` (retry-filter); the other ${ours.length - items.length} stay in failures.json as they are` : "";
+  const left = filter ? ` (retry-filter); the other ${ours.length - chosen.length} stay in failures.json as they are` : "";
   options.log.info(`retry-failures: re-attempting ${items.length} failed item(s)${left}`);
   // Failures the filter left out are still failures: the run ends with exit 1, as for any held failure.
   const heldFailed = ours.length - items.length;
-  return { total: items.length, pending: items.length, heldFailed, alreadyDone: 0, changed: 0, next: async () => items[index++], warnings: [] };
+  return { total: items.length, pending: items.length, heldFailed, alreadyDone: 0, changed: 0, next: async () => items[index++], warnings };
+}
+
+/** The items of the source with these ids (the first of each), read as a run reads them; bad lines are skipped. */
+async function findItems(source: SourceSpec, ids: Set<string>, signal?: AbortSignal): Promise<Map<string, Item>> {
+  const found = new Map<string, Item>();
+  for await (const entries of readSource(source, signal)) {
+    for (const entry of entries) if (entry.item && ids.has(entry.item.id) && !found.has(entry.item.id)) found.set(entry.item.id, entry.item);
+    if (found.size === ids.size) break;
+  }
+  return found;
+}
+
+function withoutDataWarning(ids: string[], searched: boolean): string {
+  const named = ids.slice(0, 5).map((id) => JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id));
+  const more = ids.length > named.length ? ` and ${ids.length - named.length} more` : "";
+  const where = searched ? "and the items file no longer has them" : "and no items file was given to read them from";
+  return (
+    `retry-failures: ${ids.length} failed item(s) were stored without their data (nested too deeply to write as JSON) ${where}, ` +
+    `so they are not re-attempted: ${named.join(", ")}${more}; they stay in failures.json — run retry-failures with the items file that has them`
+  );
 }
 
 async function sourceQueue(
