@@ -23,6 +23,7 @@ import { statusCommand } from "./status-command.js";
 import { reportCommand } from "./report-command.js";
 import { VERSION } from "./version.js";
 import { logCommand, resultsCommand } from "./results-command.js";
+import { rejectEmptyValues } from "./empty-values.js";
 import { LOG_FORMATS, RESULT_FORMATS, type LogFormat, type ResultFormat } from "../report/results-export.js";
 
 export type { CliIo } from "./cli-io.js";
@@ -48,7 +49,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .version(VERSION, "-V, --version", "print the version")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .showHelpAfterError("(run with --help for usage)");
+    .showHelpAfterError("(run with --help for usage)")
+    .hook("preAction", (_program, command) => rejectEmptyValues(command.opts()));
   addRunCommand(program, io, setExitCode);
   addStateCommands(program, io, setExitCode);
   addExportCommands(program, io, setExitCode);

@@ -104,6 +104,9 @@ describe("a bad value is exit 2 naming the flag typed; nothing runs and no state
     [["--retry-failures", "--new-pass"], /give --new-pass or --retry-failures, not both/],
     [["--redo-ids", "nope.txt"], /--redo-ids: cannot read/],
     [["--worker", "cat"], /give one handler, not --run and --worker/],
+    [["--id-field="], /--id-field: the value is empty; give a value/],
+    [["--state-dir="], /--state-dir: the value is empty; give a value/],
+    [["--time-budget", " "], /--time-budget: the value is empty/],
   ];
   it.each(cases)("%j", async (args, message) => {
     const dir = newDir();
@@ -113,6 +116,7 @@ describe("a bad value is exit 2 naming the flag typed; nothing runs and no state
     expect(r.stderr).toMatch(message);
     expect(readLines(join(dir, "ran.log"))).toEqual([]);
     expect(existsSync(join(dir, "state"))).toBe(false);
+    expect(existsSync(join(dir, "snapshot.json")) || existsSync(join(dir, "failures.json"))).toBe(false);
   });
 });
 
