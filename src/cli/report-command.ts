@@ -21,7 +21,7 @@ export async function reportCommand(
   if (request.from && request.from.length > 0) {
     if (!request.out) throw new ConfigError("--from needs --out: the folder for the merged report");
     const dirs = request.from.map((dir) => resolve(io.cwd, dir));
-    const shards = dirs.map((dir, i) => ({ label: `${i + 1}/${dirs.length}`, state: requireState(dir).state }));
+    const shards = dirs.map((dir, i) => ({ label: `${i + 1}/${dirs.length}`, state: requireState(dir, "--from").state }));
     const merged = mergeShardStates(shards);
     const outDir = resolve(io.cwd, request.out);
     const notes = await mergeResultsInto(dirs, outDir);

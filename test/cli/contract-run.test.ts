@@ -203,6 +203,9 @@ describe("shards and report", () => {
     const merged = await runCli(cli, ["report", "--from", "s1", "s2", "s3", "--out", "merged"], { cwd: dir });
     expect(merged.code, merged.stderr).toBe(0);
     expect(failuresOf(dir, "merged").map((f) => f.id)).toEqual(["item-7"]);
+    const missing = await runCli(cli, ["report", "--from", "s1", "nope", "--out", "merged2"], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no state in .*nope: .*\(check --from;/);
 
     const one = newDir();
     writeFile(one, "items.txt", "a\nb\n");

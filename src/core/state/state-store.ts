@@ -52,9 +52,9 @@ export function stateExists(dir: string): boolean {
  * Loads a folder a command only reads (status, failures, report): a folder that holds no
  * state is a mistake (a typo in --state-dir), never an empty result.
  */
-export function requireState(dir: string): LoadedState {
+export function requireState(dir: string, setting = "--state-dir"): LoadedState {
   if (!stateExists(dir)) {
-    throw new ConfigError(`no state in ${dir}: no ${SNAPSHOT_FILE} or journal there (check --state-dir; a run creates it)`);
+    throw new ConfigError(`no state in ${dir}: no ${SNAPSHOT_FILE} or journal there (check ${setting}; a run creates it)`);
   }
   return loadState(dir);
 }
