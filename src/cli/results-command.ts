@@ -3,6 +3,7 @@ import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { listSegments } from "../core/index.js";
 import { exportLog, exportResults, type LogFormat, type ResultFormat } from "../report/results-export.js";
+import { isGoneReaderError } from "../shared/broken-output.js";
 import type { CliIo } from "./cli-io.js";
 
 /** `resumable-batch results`: every item's last success, with its result when --results kept one. */
@@ -29,7 +30,12 @@ async function withOutput(
   if (listSegments(stateDir).length === 0)
     io.stderr.write(`${stateDir}: no job log yet (no run has finished an item here since outcomes were kept)\n`);
   if (outPath === undefined) {
-    await write(io.stdout);
+    try {
+      await write(io.stdout);
+    } catch (error) {
+      // `results | head -1`: the reader has what it wanted and left; nothing failed here.
+      if (!isGoneReaderError(error)) throw error;
+    }
     return 0;
   }
   const file = createWriteStream(outPath);
