@@ -107,3 +107,21 @@ describe("syntax actionlint does not know yet (scripts/actionlint-gaps.mjs)", ()
     ]);
   });
 });
+
+describe("the reusable workflow's inputs", () => {
+  /** What the workflow sets itself on the shard step, rather than passing through. */
+  const SET_BY_THE_WORKFLOW = ["github-token", "mode", "shard", "state-dir", "continue", "max-chain"];
+
+  it("pass every input of the action to the shard step, as an input of the same name", () => {
+    const action = parse(readFileSync("action.yml", "utf8")) as { inputs: Record<string, unknown> };
+    const workflow = parse(readFileSync(".github/workflows/resumable-batch.yml", "utf8")) as {
+      on: { workflow_call: { inputs: Record<string, unknown> } };
+      jobs: Record<string, { steps?: Array<{ uses?: string; with?: Record<string, string> }> }>;
+    };
+    const step = workflow.jobs.batch!.steps!.find((s) => s.uses === "./.resumable-batch-action")!;
+    const notPassed = Object.keys(action.inputs).filter(
+      (name) => !SET_BY_THE_WORKFLOW.includes(name) && !(name in workflow.on.workflow_call.inputs && step.with?.[name]?.includes(`inputs.${name}`)),
+    );
+    expect(notPassed).toEqual([]);
+  });
+});
