@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { parse as parseCsv } from "csv-parse";
-import { InvalidUtf8Error, LineTooLongError, readLines, ReadStoppedError, type SourceLine } from "./line-reader.js";
+import { InvalidUtf8Error, LineTooLongError, readLineBatches, ReadStoppedError, type LineBatch } from "./line-reader.js";
 import type { SourceProblem } from "./source-problem.js";
 
 /** A CSV record by its header's column names, with the line it starts on; or a problem. */
@@ -19,22 +19,24 @@ export type CsvEntry = { record: Record<string, string>; line: number; problem?:
  * the rest of the file to csv-parse, which parses it or reports it as it always did.
  */
 export async function* readCsvRecords(path: string, signal?: AbortSignal): AsyncGenerator<CsvEntry[]> {
-  const lines = readLines(path, signal)[Symbol.asyncIterator]();
+  const lines = readLineBatches(path, signal)[Symbol.asyncIterator]();
   let columns: string[] | undefined;
   for (;;) {
     const next = await lines.next();
     if (next.done) return;
+    const { texts, firstLine } = next.value;
     const batch: CsvEntry[] = [];
-    for (let i = 0; i < next.value.length; i++) {
-      const { text, line } = next.value[i]!;
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i]!;
       if (text === "") continue; // skip_empty_lines, as csv-parse
+      const line = firstLine + i;
       const fields = isPlainLine(text) ? text.split(",") : undefined;
       if (columns === undefined && fields !== undefined && line === 1) columns = fields;
       else if (columns !== undefined && fields !== undefined && fields.length === columns.length)
         batch.push({ record: recordOf(columns, fields), line });
       else {
         if (batch.length > 0) yield batch;
-        yield* parsedByCsvParse(columns, line, restOf(next.value.slice(i), lines));
+        yield* parsedByCsvParse(columns, line, restOf(texts.slice(i), lines));
         return;
       }
     }
@@ -54,12 +56,12 @@ function recordOf(columns: readonly string[], fields: readonly string[]): Record
   return record;
 }
 
-async function* restOf(first: SourceLine[], lines: AsyncIterator<SourceLine[]>): AsyncGenerator<SourceLine[]> {
+async function* restOf(first: string[], lines: AsyncIterator<LineBatch>): AsyncGenerator<string[]> {
   yield first;
   for (;;) {
     const next = await lines.next();
     if (next.done) return;
-    yield next.value;
+    yield next.value.texts;
   }
 }
 
@@ -68,11 +70,11 @@ async function* restOf(first: SourceLine[], lines: AsyncIterator<SourceLine[]>):
  * already), then empty lines up to `fromLine` (skipped, but counted), so the line numbers
  * it reports — in its records' info and its own error messages — are the file's.
  */
-async function* parsedByCsvParse(columns: string[] | undefined, fromLine: number, lines: AsyncIterable<SourceLine[]>): AsyncGenerator<CsvEntry[]> {
+async function* parsedByCsvParse(columns: string[] | undefined, fromLine: number, lines: AsyncIterable<string[]>): AsyncGenerator<CsvEntry[]> {
   async function* text(): AsyncGenerator<string> {
     const emptyLines = "\n".repeat(fromLine - 1);
     yield columns === undefined ? emptyLines : columns.join(",") + emptyLines;
-    for await (const batch of lines) yield batch.map((l) => l.text + "\n").join("");
+    for await (const texts of lines) yield texts.join("\n") + "\n";
   }
   const source = Readable.from(text());
   const parser = source.pipe(parseCsv({ columns: true, bom: true, skip_empty_lines: true, info: true }));

@@ -1,6 +1,6 @@
 import { extname } from "node:path";
 import { readCsvRecords } from "./csv-source.js";
-import { InvalidUtf8Error, LineTooLongError, MAX_LINE_BYTES, readLines, type SourceLine } from "./line-reader.js";
+import { InvalidUtf8Error, LineTooLongError, MAX_LINE_BYTES, readLineBatches, readLines } from "./line-reader.js";
 import { splitJsonArray } from "./json-array-splitter.js";
 import { numberTextAt } from "./json-source-text.js";
 import type { Item } from "../platform/types.js";
@@ -48,14 +48,8 @@ export async function* readSource(spec: SourceSpec, signal?: AbortSignal): Async
   try {
     switch (spec.format) {
       case "lines":
-        for await (const lines of readLines(spec.path, signal)) yield lines.filter((l) => l.text.trim() !== "").map(plainLineEntry);
-        return;
       case "jsonl":
-        for await (const lines of readLines(spec.path, signal)) {
-          const batch: SourceEntry[] = [];
-          for (const l of lines) if (l.text.trim() !== "") batch.push(jsonEntry(l.text, l.line, spec.idField));
-          yield batch;
-        }
+        yield* readLineItems(spec, signal);
         return;
       case "json":
         for await (const elements of splitJsonArray(readLines(spec.path, signal))) {
@@ -89,8 +83,18 @@ function readProblem(error: unknown, format: ItemsFormat): SourceProblem | undef
   return undefined;
 }
 
-function plainLineEntry(l: SourceLine): SourceEntry {
-  return { item: { id: l.text, data: l.text, line: l.line } };
+/** Plain lines (the line is the id and the item) or JSON Lines, blank lines skipped. */
+async function* readLineItems(spec: SourceSpec, signal: AbortSignal | undefined): AsyncGenerator<SourceEntry[]> {
+  const json = spec.format === "jsonl";
+  for await (const { texts, firstLine } of readLineBatches(spec.path, signal)) {
+    const batch: SourceEntry[] = [];
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i]!;
+      if (text.trim() === "") continue;
+      batch.push(json ? jsonEntry(text, firstLine + i, spec.idField) : { item: { id: text, data: text, line: firstLine + i } });
+    }
+    yield batch;
+  }
 }
 
 /** @param parsed the text's value when the caller parsed it already (a JSON array's splitter) */

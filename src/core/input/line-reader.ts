@@ -37,13 +37,30 @@ export class InvalidUtf8Error extends Error {
   }
 }
 
+/** Consecutive lines of a file: texts[i] is line firstLine + i. */
+export interface LineBatch {
+  texts: string[];
+  firstLine: number;
+}
+
+/** readLineBatches as one SourceLine per line, for readers that carry lines along (a JSON array's elements). */
+export async function* readLines(path: string, signal?: AbortSignal, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<SourceLine[]> {
+  for await (const { texts, firstLine } of readLineBatches(path, signal, maxLineBytes)) {
+    const batch: SourceLine[] = new Array(texts.length);
+    for (let i = 0; i < texts.length; i++) batch[i] = { text: texts[i]!, line: firstLine + i };
+    yield batch;
+  }
+}
+
 /**
  * Streams a file as batches of lines (one batch per read chunk, so the consumer pays one
  * await per chunk, not per line). Splits on bytes before decoding, so an invalid byte is
- * pinned to its line; strips a trailing CR and a leading UTF-8 BOM.
+ * pinned to its line; strips a trailing CR and a leading UTF-8 BOM. The lines are bare
+ * strings with the first one's number, not an object per line: at a million lines a pass,
+ * the readers of JSON Lines, plain lines and CSV make their items straight from them.
  */
 // eslint-disable-next-line max-lines-per-function -- one loop over each chunk's bytes; its state lives in locals the loop updates (the per-item hot path of reading)
-export async function* readLines(path: string, signal?: AbortSignal, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<SourceLine[]> {
+export async function* readLineBatches(path: string, signal?: AbortSignal, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<LineBatch> {
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let carry: Buffer | undefined;
   const carryParts: Buffer[] = [];
@@ -68,7 +85,7 @@ export async function* readLines(path: string, signal?: AbortSignal, maxLineByte
   // leading BOM from every line it decodes; the chunk decoder keeps them, and the loop
   // strips them as decodeLine would.
   const chunkDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  const decodeLines = (bytes: Buffer): SourceLine[] => {
+  const decodeLines = (bytes: Buffer): LineBatch => {
     let text: string;
     try {
       text = chunkDecoder.decode(bytes);
@@ -77,28 +94,28 @@ export async function* readLines(path: string, signal?: AbortSignal, maxLineByte
     }
     const texts = text.split("\n");
     texts.pop(); // bytes end with a newline: the last piece is empty
-    const batch: SourceLine[] = new Array(texts.length);
+    const firstLine = lineNumber + 1;
     for (let i = 0; i < texts.length; i++) {
       let line = texts[i]!;
       lineNumber++;
       if (line.charCodeAt(line.length - 1) === 0x0d) line = line.slice(0, -1);
       if (lineNumber === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
       if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
-      batch[i] = { text: line, line: lineNumber };
+      texts[i] = line;
     }
-    return batch;
+    return { texts, firstLine };
   };
-  const decodeLinesOneByOne = (bytes: Buffer): SourceLine[] => {
-    const batch: SourceLine[] = [];
+  const decodeLinesOneByOne = (bytes: Buffer): LineBatch => {
+    const texts: string[] = [];
+    const firstLine = lineNumber + 1;
     let start = 0;
     for (;;) {
       const nl = bytes.indexOf(0x0a, start);
       if (nl === -1) break;
-      const text = decodeLine(bytes.subarray(start, nl));
-      batch.push({ text, line: lineNumber });
+      texts.push(decodeLine(bytes.subarray(start, nl)));
       start = nl + 1;
     }
-    return batch;
+    return { texts, firstLine };
   };
   // The line being gathered must stay under the cap even before its newline arrives.
   const checkLength = (bytesBeforeNewline: number) => {
@@ -132,11 +149,11 @@ export async function* readLines(path: string, signal?: AbortSignal, maxLineByte
       carry = Buffer.from(data.subarray(lastNl + 1));
       carryBytes = carry.length;
     }
-    if (batch.length > 0) yield batch;
+    if (batch.texts.length > 0) yield batch;
   }
   if (carry && carry.length + carryParts.length > 0) {
     const text = decodeLine(Buffer.concat([carry, ...carryParts]));
-    yield [{ text, line: lineNumber }];
+    yield { texts: [text], firstLine: lineNumber };
   }
 }
 
