@@ -45,7 +45,8 @@ function retryHint(context: SavingContext, workflow: string | undefined): string
 }
 
 export interface SaveReport {
-  cache: { saved: boolean; note: string };
+  /** `key`: the key it was saved under, when not the run's own (which was taken). */
+  cache: { saved: boolean; note: string; key?: string };
   artifact: { saved: boolean; note: string };
 }
 
@@ -57,7 +58,7 @@ export function renderSaveSection(context: SavingContext, save: SaveReport | { s
     return lines.join("\n") + "\n";
   }
   lines.push(
-    `- Cache: ${save.cache.saved ? `saved as ${markdownCode(context.cacheKey, 600)}` : `**not saved** — ${markdownText(save.cache.note, 500)}`}`,
+    `- Cache: ${save.cache.saved ? `saved as ${markdownCode(save.cache.key ?? context.cacheKey, 600)}` : `**not saved** — ${markdownText(save.cache.note, 500)}`}`,
     `- Artifact: ${save.artifact.saved ? `uploaded as ${markdownCode(context.artifactName, 300)}, kept ${context.artifactRetentionDays} day(s)` : `**not uploaded** — ${markdownText(save.artifact.note, 500)}`}`,
   );
   if (!save.cache.saved && save.artifact.saved) lines.push("", "The next run restores this state from the artifact.");

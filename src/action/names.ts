@@ -5,6 +5,10 @@ import { relative, resolve, sep } from "node:path";
  *
  *   resumable-batch/<state-key>/<scope>/<run_id>-<run_attempt>
  *
+ * or, when another job or step of the same run attempt already took that key (keys are
+ * immutable: two jobs of one workflow with the same state key, or a retry step after the
+ * run step), `…/<run_id>-<run_attempt>-<seq>` with the saved state's sequence number.
+ *
  * with <scope> `all`, or `shard-<i>-of-<n>` for a shard. Restore asks for the prefix up to
  * the last `/`. The `/` separators (not allowed in a state key) keep prefixes apart: with
  * `-` between the parts, the prefix of state key `foo` would also match the entries of
@@ -65,9 +69,14 @@ export function seqOfArtifactName(artifactPrefix: string, name: string): number 
   return /^[1-9]\d{0,14}$/.test(rest) ? Number(rest) : undefined;
 }
 
+/** The cache key of state #`seq` when this run's own key is taken already (see above). */
+export function stateCacheKey(runCacheKey: string, seq: number): string {
+  return `${runCacheKey}-${seq}`;
+}
+
 /** True when `key` is one of ours under `prefix` (guards against a foreign prefix match). */
 export function isOwnCacheKey(key: string, prefix: string): boolean {
-  return key.startsWith(prefix) && /^\d+-\d+$/.test(key.slice(prefix.length));
+  return key.startsWith(prefix) && /^\d+-\d+(-\d+)?$/.test(key.slice(prefix.length));
 }
 
 /**

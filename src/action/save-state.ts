@@ -10,7 +10,7 @@ import type { ActionHost, ActionTimeouts } from "./host.js";
 import type { SaveReport } from "./job-summary.js";
 import type { SavingContext } from "./main-post-state.js";
 import type { SickService } from "./restore-state.js";
-import { CACHE_TRANSFER_DIR } from "./names.js";
+import { CACHE_TRANSFER_DIR, stateCacheKey } from "./names.js";
 import { copyStateFiles } from "./state-folder.js";
 
 export interface SaveRequest {
@@ -69,7 +69,7 @@ export async function saveState(s: SaveRequest): Promise<SaveOutcome> {
     ? { saved: false, note: "skipped: the cache did not answer in time in the main step, so this job does not wait for it again" }
     : await saveToCache(s);
 
-  if (cache.saved) core.info(`state #${s.state.origin.seq} saved to the cache as ${context.cacheKey}`);
+  if (cache.saved) core.info(`state #${s.state.origin.seq} saved to the cache as ${cache.key ?? context.cacheKey}`);
   if (artifact.saved)
     core.info(`state #${s.state.origin.seq} uploaded as artifact ${context.artifactName} (kept ${context.artifactRetentionDays} day(s))`);
   if (!cache.saved && artifact.saved) {
@@ -118,11 +118,17 @@ async function resultsIntoArtifact(s: SaveRequest, artifactDir: string): Promise
 async function saveToCache(s: SaveRequest): Promise<SaveReport["cache"]> {
   const { host, context } = s;
   if (!host.cache.isAvailable()) return { saved: false, note: "the cache service is not available here" };
-  const got = await bounded(host.system, s.timeouts.cacheSaveMs, "cache save", () => host.cache.save([context.cachePath], context.cacheKey));
+  const save = async (key: string) => ({ key, id: await host.cache.save([context.cachePath], key) });
+  const got = await bounded(host.system, s.timeouts.cacheSaveMs, "cache save", async () => {
+    const first = await save(context.cacheKey);
+    // saveCache logs why and returns -1 for a taken key, a read-only token or a service
+    // error. A taken key is the likely one (another job or step of this run attempt with the
+    // same state key saved first): this state gets a key of its own, newer under the prefix.
+    return first.id !== -1 ? first : await save(stateCacheKey(context.cacheKey, s.state.origin.seq));
+  });
   if (!got.ok) return { saved: false, note: got.reason };
-  // saveCache logs why and returns -1 for a taken key, a read-only token or a service error.
-  if (got.value === -1) return { saved: false, note: "the cache service did not accept it (see the log above)" };
-  return { saved: true, note: `cache id ${got.value}` };
+  if (got.value.id === -1) return { saved: false, note: "the cache service did not accept it (see the log above)" };
+  return { saved: true, key: got.value.key, note: `cache id ${got.value.id}` };
 }
 
 async function uploadArtifact(s: SaveRequest, dir: string): Promise<SaveReport["artifact"]> {

@@ -326,4 +326,34 @@ describe.concurrent("the action across workflow runs", () => {
     expect(byId.get("item-015")).toBe(runIds[1]);
     expect(byId.get("item-004")).toBe(runIds[2]); // failed in run 1, fixed by the retry-failures run
   });
+
+  it("11. two jobs of one run with the same state key: the second's state gets a cache key of its own, and the next run restores it", async () => {
+    const s = scenario("two-jobs");
+    const inputs = { items: "items.jsonl", run: HANDLER, "state-key": s.stateKey, concurrency: "2", "time-budget": "8s" };
+    const env = { RECORD: s.record, DELAY: "0.2" };
+    const files = { "items.jsonl": itemsJsonl(80) };
+    const runId = nextRunId++;
+    const first = await playRun({ gh, runId, inputs, env, files });
+    describeRun("two-jobs/job 1", first);
+    const second = await playRun({ gh, runId, inputs, env, files });
+    describeRun("two-jobs/job 2", second);
+    expect(Number(first.outputs.processed)).toBeGreaterThan(0);
+    expect(second.outputs["state-source"]).toBe("cache");
+    expect(Number(second.outputs.processed)).toBeGreaterThan(0);
+    expect(second.post.exitCode).toBe(0);
+    expect(runLog(second)).not.toMatch(/::warning[^\n]*cache did not take/);
+    const keys = gh
+      .cacheEntries()
+      .filter((e) => e.key.includes(`/${s.stateKey}/`))
+      .map((e) => e.key.split("/").pop())
+      .sort();
+    expect(keys).toEqual([`${runId}-1`, `${runId}-1-2`]);
+    const third = await playRun({ gh, runId: nextRunId++, inputs: { ...inputs, "time-budget": "" }, env, files });
+    describeRun("two-jobs/next run", third);
+    expect(third.outputs["state-source"]).toBe("cache");
+    expect(third.outputs).toMatchObject({ complete: "true" });
+    const lines = recordLines(s.record);
+    expect(lines).toHaveLength(80);
+    expect(repeats(lines)).toEqual([]);
+  });
 });
