@@ -21,16 +21,19 @@ import {
   type SegmentHeader,
 } from "../../src/core/outcomes/outcome-lines.js";
 import { formulaSafeCell } from "../../src/report/csv.js";
-import { exportResults, type ResultFormat } from "../../src/report/results-export.js";
+import { exportLog, exportResults, type ResultFormat } from "../../src/report/results-export.js";
+import { readOutcomes } from "../../src/core/outcomes/outcome-files.js";
+import { viewOf } from "../../src/core/outcomes/outcome-lines.js";
 import { tempDirsPerTest } from "../support/temp-dirs.js";
 
 const newDir = tempDirsPerTest("rb-results-bytes-");
 
-async function exported(stateDir: string, format: ResultFormat): Promise<string> {
+async function exported(stateDir: string, format: ResultFormat | "log-csv"): Promise<string> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on("data", (c: Buffer) => chunks.push(c));
-  await exportResults(stateDir, format, out);
+  if (format === "log-csv") await exportLog(stateDir, "csv", out);
+  else await exportResults(stateDir, format, out);
   out.end();
   return Buffer.concat(chunks).toString("utf8");
 }
@@ -40,6 +43,7 @@ interface Outcome {
   /** The result's JSON text as saved (hand-written to allow duplicate keys); undefined: none. */
   r?: string;
   fail?: true;
+  error?: string;
   redo?: boolean;
   pass?: number;
   n?: number;
@@ -53,7 +57,7 @@ function segment(seq: number, outcomes: Outcome[], o: { shard?: string; pass?: n
   let text = JSON.stringify(header) + "\n";
   outcomes.forEach((x, i) => {
     const at = 1_764_000_000_000 + seq * 1000 + i;
-    if (x.fail) text += failureLine(x.id, at, 5, x.n ?? 1, "permanent", "boom, =bad", 1, extraMembers({ redone: x.redo, pass: x.pass }));
+    if (x.fail) text += failureLine(x.id, at, 5, x.n ?? 1, "permanent", x.error ?? "boom, =bad", 1, extraMembers({ redone: x.redo, pass: x.pass }));
     else {
       if (x.r !== undefined) keys.add(JSON.parse(x.r));
       text += successLine(x.id, at, i * 7, x.n ?? 1, extraMembers({ redone: x.redo, pass: x.pass }), x.r);
@@ -214,5 +218,37 @@ describe("results read as bytes", () => {
     expect((await exported(dir, "jsonl")) === expected.jsonl).toBe(true);
     expect(await countResults(dir)).toEqual(expected.counts);
     expect(csv.split("\n").length).toBe(12_000 + 3);
+  });
+
+  it("writes the job log as CSV byte for byte as csv-stringify does", async () => {
+    const dir = newDir();
+    const errors = ['say "no"', "two\nlines", "=HYPERLINK()", "a,b", "", "-1", "plain"];
+    const outcomes: Outcome[] = [...trickyOutcomes(), ...errors.map((error, i) => ({ id: `f${i}`, fail: true as const, error }))];
+    writeFileSync(join(dir, "outcomes-1.jsonl"), segment(1, outcomes, { shard: "1/2", pass: 3 }));
+    const columns = [
+      "id",
+      "ok",
+      "startedAt",
+      "finishedAt",
+      "durationMs",
+      "attempts",
+      "exitStatus",
+      "kind",
+      "error",
+      "redone",
+      "shard",
+      "pass",
+      "runId",
+    ];
+    const cell = (v: unknown) => (v === undefined || v === null ? "" : typeof v === "boolean" ? String(v) : formulaSafeCell(v));
+    const rows: unknown[][] = [];
+    for await (const batch of readOutcomes(dir)) {
+      for (const { line, header } of batch) {
+        const view = viewOf(line, header) as unknown as Record<string, unknown>;
+        rows.push(columns.map((c) => cell(view[c])));
+      }
+    }
+    expect(rows.length).toBe(outcomes.length);
+    expect(await exported(dir, "log-csv")).toBe(stringify([columns, ...rows]));
   });
 });
