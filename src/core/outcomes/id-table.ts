@@ -7,7 +7,8 @@
 export class IdTable {
   private slots = new Int32Array(1 << 12);
   private hashes = new Int32Array(1 << 11);
-  private offsets = new Int32Array(1 << 11);
+  // Unsigned: the arena may grow past 2 GiB (ten million ids of 300 bytes).
+  private offsets = new Uint32Array(1 << 11);
   private lengths = new Int32Array(1 << 11);
   private positions = new Float64Array(1 << 11);
   private flags = new Uint8Array(1 << 11);
@@ -68,13 +69,13 @@ export class IdTable {
 
   private growEntries(): void {
     const capacity = this.hashes.length * 2;
-    const grow = <T extends Int32Array | Float64Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+    const grow = <T extends Int32Array | Uint32Array | Float64Array | Uint8Array>(old: T, make: (n: number) => T): T => {
       const bigger = make(capacity);
       bigger.set(old);
       return bigger;
     };
     this.hashes = grow(this.hashes, (n) => new Int32Array(n));
-    this.offsets = grow(this.offsets, (n) => new Int32Array(n));
+    this.offsets = grow(this.offsets, (n) => new Uint32Array(n));
     this.lengths = grow(this.lengths, (n) => new Int32Array(n));
     this.positions = grow(this.positions, (n) => new Float64Array(n));
     this.flags = grow(this.flags, (n) => new Uint8Array(n));
