@@ -1,4 +1,4 @@
-import { describePassState, formatDurationMs, nextPassAfter, passHistory, requireState, type PassSummary } from "../core/index.js";
+import { describePassState, formatDurationMs, liveLockHolder, nextPassAfter, passHistory, requireState, type PassSummary } from "../core/index.js";
 import type { CliIo } from "./cli-io.js";
 
 /** `resumable-batch status`: what a state folder holds, read without taking its lock. */
@@ -8,6 +8,9 @@ export function statusCommand(stateDir: string, asJson: boolean, io: CliIo): num
   for (const f of state.failures.values()) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
   const lastRun = state.runs[state.runs.length - 1];
   const lastNormal = state.lastNormalRun();
+  const holder = liveLockHolder(stateDir);
+  // A run going on now has not ended: its record has no stop reason yet.
+  const running = holder ? { pid: holder.pid, startedAt: holder.startedAt } : undefined;
   const status = {
     stateDir,
     done: state.doneCount,
@@ -23,6 +26,7 @@ export function statusCommand(stateDir: string, asJson: boolean, io: CliIo): num
     passCompletedAt: state.passCompletedAt,
     nextPassAfter: nextPassAfter(state, state.repeatMs),
     passes: passHistory(state),
+    ...(running ? { running } : {}),
   };
   for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
   if (asJson) {
@@ -45,7 +49,7 @@ export function statusCommand(stateDir: string, asJson: boolean, io: CliIo): num
       status.remaining !== undefined ? `left:      ${status.remaining} (as of the last run)` : undefined,
       state.passes.length > 0 ? `passes:    ${state.passes.slice(-5).map(describePass).join("\n           ")}` : undefined,
       lastRun
-        ? `last run:  ${lastRun.mode} ${lastRun.startedAt} — ${lastRun.succeeded} succeeded, ${lastRun.failed} failed, ${lastRun.stopReason ?? "did not stop cleanly"}`
+        ? `last run:  ${lastRun.mode} ${lastRun.startedAt} — ${lastRun.succeeded} succeeded, ${lastRun.failed} failed, ${lastRun.stopReason ?? (running ? `running now (pid ${running.pid ?? "?"})` : "did not stop cleanly")}`
         : undefined,
     ]
       .filter(Boolean)

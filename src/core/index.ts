@@ -19,6 +19,7 @@ export { type BatchState } from "./state/batch-state.js";
 export { groupFailures, normaliseCause } from "./state/failure-groups.js";
 export { buildFailuresFile, writeFailuresFile, writeFailuresJson } from "./state/failures-file.js";
 export { mergeShardStates } from "./state/merge-shards.js";
+export { liveLockHolder } from "./state/state-lock.js";
 export { FAILURES_FILE, loadState, LOCK_FILE, requireState, SNAPSHOT_FILE, stateExists, writeFileAtomic } from "./state/state-store.js";
 export { type OutcomeView } from "./outcomes/outcome-lines.js";
 export { listSegments, OUTCOMES_PATTERN, readOutcomes, type ReadOutcome } from "./outcomes/outcome-files.js";

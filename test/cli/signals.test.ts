@@ -150,6 +150,27 @@ describe("SIGINT / SIGTERM mid-run, then resume", () => {
   });
 });
 
+describe("status while a run is going on", () => {
+  it("says the run is running now (its pid), not that it did not stop cleanly; after a kill, it did not stop cleanly", async () => {
+    const dir = newDir();
+    writeFile(dir, "items.txt", itemIds(40).join("\n") + "\n");
+    const run = startCli(cli, ["run", "--items", "items.txt", "--run", `sleep 0.2; printf '%s\\n' "$ITEM_ID" >> done.log`, "--state-dir", "state"], {
+      cwd: dir,
+    });
+    leftovers.push(run.child.pid!);
+    await waitUntil(() => readLines(join(dir, "done.log")).length >= 3, "3 items done");
+    const status = await runCli(cli, ["status", "--state-dir", "state"], { cwd: dir });
+    expect(status.stdout).toMatch(new RegExp(`last run: .* running now \\(pid ${run.child.pid}\\)`));
+    const json = await runCli(cli, ["status", "--json", "--state-dir", "state"], { cwd: dir });
+    expect(JSON.parse(json.stdout).running.pid).toBe(run.child.pid);
+    run.child.kill("SIGKILL");
+    await run.done;
+    const after = await runCli(cli, ["status", "--json", "--state-dir", "state"], { cwd: dir });
+    expect(JSON.parse(after.stdout).running).toBeUndefined();
+    expect((await runCli(cli, ["status", "--state-dir", "state"], { cwd: dir })).stdout).toMatch(/did not stop cleanly/);
+  });
+});
+
 // Both ways of starting --run commands: the spawn server (the default) and Node's spawn.
 describe.each(["1", "0"])("handler processes do not outlive the run (RESUMABLE_BATCH_SPAWN_SERVER=%s)", (spawnServer) => {
   it("kills a handler that ignores SIGTERM, and the grandchildren a handler started, even with a short grace", async () => {

@@ -153,6 +153,16 @@ interface ReadLock {
   symlink: boolean;
 }
 
+/**
+ * Who holds the folder's lock now, when a live process does (a run in progress); undefined
+ * when there is no lock or its holder is gone. Reads only: status looks at a folder a run
+ * may be using, and must not tell that run's state as "did not stop cleanly".
+ */
+export function liveLockHolder(dir: string, env: LockEnv = realLockEnv): Partial<LockHolder> | undefined {
+  const holder = readLock(join(dir, LOCK_FILE))?.holder;
+  return holder && isHeld(holder, env.self(), env) ? holder : undefined;
+}
+
 /** Reads a lock without following a link; undefined when there is none. */
 function readLock(path: string): ReadLock | undefined {
   let content: string;
