@@ -54,7 +54,7 @@ function fifo(dir: string, text: string, silentMs = 0): string {
 describe("a line longer than MAX_LINE_BYTES", () => {
   it("stops the read with the line's number, before the line is held in memory", async () => {
     const path = join(newDir(), "items.txt");
-    // Longer than one read chunk (256 KiB): the cap applies to what is gathered across chunks.
+    // Longer than several read chunks (READ_CHUNK_BYTES, 64 KiB): the cap applies to what is gathered across chunks.
     writeFileSync(path, "short\n" + "x".repeat(600_000) + "\nlast\n");
     const read = async () => {
       for await (const _ of readLines(path, undefined, 300_000)) void _;
