@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { parse as parseCsv } from "csv-parse";
 import { readCsvRecords, type CsvEntry } from "../../src/core/input/csv-source.js";
 import { splitJsonArray } from "../../src/core/input/json-array-splitter.js";
-import { readLines } from "../../src/core/input/line-reader.js";
+import { readLineBatches } from "../../src/core/input/line-reader.js";
 
 // The line-at-a-time paths of the CSV and JSON-array readers must give exactly what the
 // general parsers give: every record or element, its line, and every problem's line and text.
@@ -29,7 +29,7 @@ async function all<T>(batches: AsyncIterable<T[]>): Promise<T[]> {
 /** The reference: csv-parse over the whole decoded file, as the reader did before it split plain lines itself. */
 async function csvParseAll(path: string): Promise<CsvEntry[]> {
   async function* text(): AsyncGenerator<string> {
-    for await (const lines of readLines(path)) yield lines.map((l) => l.text + "\n").join("");
+    for await (const { texts } of readLineBatches(path)) yield texts.join("\n") + "\n";
   }
   const parser = Readable.from(text()).pipe(parseCsv({ columns: true, bom: true, skip_empty_lines: true, info: true }));
   const out: CsvEntry[] = [];
@@ -104,8 +104,8 @@ describe("JSON array: an element alone on its line is parsed whole", () => {
   for (const [name, text] of Object.entries(cases)) {
     it(`gives what the character loop gives: ${name}`, async () => {
       const path = file(text);
-      const fast = await all(splitJsonArray(readLines(path)));
-      const slow = await all(splitJsonArray(readLines(path), false));
+      const fast = await all(splitJsonArray(readLineBatches(path)));
+      const slow = await all(splitJsonArray(readLineBatches(path), false));
       expect(fast.map((e) => (e.problem ? e : { text: e.text, line: e.line }))).toEqual(slow);
       for (const e of fast) if (!e.problem && "value" in e) expect(e.value).toEqual(JSON.parse(e.text));
     });
@@ -113,7 +113,7 @@ describe("JSON array: an element alone on its line is parsed whole", () => {
 
   it("parses the usual layout in the splitter", async () => {
     const path = file('[\n{"id":"a"},\n{"id":"b"}\n]\n');
-    const [first] = await all(splitJsonArray(readLines(path)));
+    const [first] = await all(splitJsonArray(readLineBatches(path)));
     expect(first).toEqual({ text: '{"id":"a"}', line: 2, value: { id: "a" } });
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readSource, type ItemsFormat, type SourceEntry } from "../../src/core/input/item-source.js";
-import { LineTooLongError, MAX_LINE_BYTES, readLines, ReadStoppedError } from "../../src/core/input/line-reader.js";
+import { LineTooLongError, MAX_LINE_BYTES, readLineBatches, ReadStoppedError } from "../../src/core/input/line-reader.js";
 import { planSource } from "../../src/core/input/plan.js";
 import { BatchState } from "../../src/core/state/batch-state.js";
 import { runBatch } from "../../src/core/run/run-batch.js";
@@ -57,7 +57,7 @@ describe("a line longer than MAX_LINE_BYTES", () => {
     // Longer than several read chunks (READ_CHUNK_BYTES, 64 KiB): the cap applies to what is gathered across chunks.
     writeFileSync(path, "short\n" + "x".repeat(600_000) + "\nlast\n");
     const read = async () => {
-      for await (const _ of readLines(path, undefined, 300_000)) void _;
+      for await (const _ of readLineBatches(path, undefined, 300_000)) void _;
     };
     await expect(read()).rejects.toEqual(new LineTooLongError(2));
     await expect(read()).rejects.toBeInstanceOf(LineTooLongError);

@@ -8,7 +8,7 @@ export type CsvEntry = { record: Record<string, string>; line: number; problem?:
 
 /**
  * Streams a CSV file (a header line, then records) as batches of records, each with the
- * line it starts on. Lines are decoded (and UTF-8 checked) by readLines. A read error
+ * line it starts on. Lines are decoded (and UTF-8 checked) by readLineBatches. A read error
  * (invalid UTF-8, a line over the cap, a stop) is thrown after the records before it.
  *
  * A line with no quote and no carriage return inside is one record of its comma-separated

@@ -1,6 +1,6 @@
 import { extname } from "node:path";
 import { readCsvRecords } from "./csv-source.js";
-import { InvalidUtf8Error, LineTooLongError, MAX_LINE_BYTES, readLineBatches, readLines } from "./line-reader.js";
+import { InvalidUtf8Error, LineTooLongError, MAX_LINE_BYTES, readLineBatches } from "./line-reader.js";
 import { splitJsonArray } from "./json-array-splitter.js";
 import { numberTextAt } from "./json-source-text.js";
 import type { Item } from "../platform/types.js";
@@ -52,7 +52,7 @@ export async function* readSource(spec: SourceSpec, signal?: AbortSignal): Async
         yield* readLineItems(spec, signal);
         return;
       case "json":
-        for await (const elements of splitJsonArray(readLines(spec.path, signal))) {
+        for await (const elements of splitJsonArray(readLineBatches(spec.path, signal))) {
           yield elements.map((e) => (e.problem ? { problem: e.problem } : jsonEntry(e.text, e.line, spec.idField, e)));
         }
         return;

@@ -1,4 +1,4 @@
-import type { SourceLine } from "./line-reader.js";
+import type { LineBatch } from "./line-reader.js";
 import type { SourceProblem } from "./source-problem.js";
 
 type Phase = "before" | "between" | "element" | "after";
@@ -33,7 +33,7 @@ const MAX_LINE_PARSE_MISSES = 1000;
  */
 // eslint-disable-next-line max-lines-per-function -- one state machine over each chunk's characters; its state lives in locals the loop updates (per-character hot path)
 export async function* splitJsonArray(
-  lines: AsyncIterable<SourceLine[]>,
+  lines: AsyncIterable<LineBatch>,
   /** Try a line at a time first (off: the character loop alone, to compare against). */
   wholeLines = true,
 ): AsyncGenerator<Array<JsonElement | { problem: SourceProblem }>> {
@@ -47,9 +47,11 @@ export async function* splitJsonArray(
   let expectElement = true;
   let lineParseMisses = wholeLines ? 0 : MAX_LINE_PARSE_MISSES;
 
-  for await (const batch of lines) {
+  for await (const { texts, firstLine } of lines) {
     const out: Array<JsonElement | { problem: SourceProblem }> = [];
-    for (const { text, line } of batch) {
+    for (let lineIndex = 0; lineIndex < texts.length; lineIndex++) {
+      const text = texts[lineIndex]!;
+      const line = firstLine + lineIndex;
       lastLine = line;
       if ((phase as Phase) === "between" && expectElement && lineParseMisses < MAX_LINE_PARSE_MISSES) {
         const element = wholeLineElement(text, line);

@@ -2,12 +2,6 @@ import { closeSync, constants, createReadStream, open, openSync, statSync } from
 import { Socket } from "node:net";
 import type { Readable } from "node:stream";
 
-/** A decoded line of a source file with its 1-based line number. */
-export interface SourceLine {
-  text: string;
-  line: number;
-}
-
 /**
  * The longest line read: 64 MiB. An item is one line (a JSON array's elements may span
  * lines), so a longer line is not an item but a file in the wrong format (a one-line JSON
@@ -41,15 +35,6 @@ export class InvalidUtf8Error extends Error {
 export interface LineBatch {
   texts: string[];
   firstLine: number;
-}
-
-/** readLineBatches as one SourceLine per line, for readers that carry lines along (a JSON array's elements). */
-export async function* readLines(path: string, signal?: AbortSignal, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<SourceLine[]> {
-  for await (const { texts, firstLine } of readLineBatches(path, signal, maxLineBytes)) {
-    const batch: SourceLine[] = new Array(texts.length);
-    for (let i = 0; i < texts.length; i++) batch[i] = { text: texts[i]!, line: firstLine + i };
-    yield batch;
-  }
 }
 
 /**
