@@ -69,13 +69,12 @@ describe.each(["1", "0"])("RESUMABLE_BATCH_SPAWN_SERVER=%s", (flag) => {
   });
 });
 
-it("a CLI killed with SIGKILL leaves no spawn server and no command behind", async () => {
+it("a CLI killed with SIGKILL leaves no spawn server and no command behind, even one that ignores SIGTERM", async () => {
   const dir = newDir();
   writeFile(dir, "items.txt", "a\nb\n");
-  const run = startInOwnGroup(
-    ["run", "--items", "items.txt", "--run", `echo $$ >> pids.log; sleep 30`, "--concurrency", "2", "--state-dir", "state"],
-    dir,
-  );
+  // Item a's shell and its sleep ignore SIGTERM (SIG_IGN is inherited across exec): only SIGKILL stops them.
+  const handler = `case "$ITEM_ID" in a) trap '' TERM;; esac; echo $$ >> pids.log; sleep 30`;
+  const run = startInOwnGroup(["run", "--items", "items.txt", "--run", handler, "--concurrency", "2", "--state-dir", "state"], dir);
   await waitUntil(() => readLines(join(dir, "pids.log")).length === 2, "both items started");
   for (const pid of readLines(join(dir, "pids.log"))) leftovers.push(Number(pid));
   const server = spawnServerOf(run.child.pid!);

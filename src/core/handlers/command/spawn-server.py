@@ -8,6 +8,7 @@ import base64, errno, json, os, selectors, signal, sys, time
 
 TAIL_BYTES = 16384  # the Node side keeps the last 4000 characters: up to 16 KB of UTF-8
 DRAIN_S = 1.0  # after a child exits, how long a grandchild may keep its pipes open
+GONE_KILL_GRACE_S = 1.0  # Node gone: from SIGTERM to SIGKILL of the commands left (as KILL_GRACE_MS)
 READ_BYTES = 65536
 # Children get every signal at its default, as Node's spawn gives them (Python itself
 # ignores SIGPIPE and, here, SIGINT: posix_spawn would pass those on).
@@ -90,10 +91,28 @@ class Server:
     def node_gone(self):
         # Node closed our stdin. After a normal end no command is left; if Node was
         # killed (SIGKILL), the commands it started are stopped with it, so none keeps
-        # running beside the same item started again by the next, resumed run.
-        for pid in self.children:
+        # running beside the same item started again by the next, resumed run: SIGTERM,
+        # then SIGKILL to every group after GONE_KILL_GRACE_S (a command that ignores
+        # SIGTERM, or a grandchild that outlived its shell, would otherwise run on).
+        groups = list(self.children)
+        for pid in groups:
             try:
                 os.killpg(pid, signal.SIGTERM)
+            except OSError:
+                pass
+        deadline = time.monotonic() + GONE_KILL_GRACE_S
+        left = set(groups)
+        while left and time.monotonic() < deadline:
+            for pid in list(left):
+                try:
+                    if os.waitpid(pid, os.WNOHANG)[0] != 0:
+                        left.discard(pid)
+                except ChildProcessError:
+                    left.discard(pid)
+            time.sleep(0.02)
+        for pid in groups:
+            try:
+                os.killpg(pid, signal.SIGKILL)
             except OSError:
                 pass
         os._exit(0)
