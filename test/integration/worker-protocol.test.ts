@@ -3,6 +3,9 @@
  * virtual timers: its item must not hang forever; it is a setup error naming the fix.
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AttemptResult, Handler } from "../../src/core/handlers/handler.js";
 import { createWorkerHandler, UNNAMED_ANSWER_GRACE_MS } from "../../src/core/handlers/worker-handler.js";
@@ -61,5 +64,25 @@ describe("a worker that answers without the request's id", () => {
     expect(warnings).toHaveLength(1);
     await system.advance(UNNAMED_ANSWER_GRACE_MS * 2);
     expect(system.pendingTimers).toBe(0);
+  });
+});
+
+describe("a worker that answered for another id", () => {
+  it("is never handed the retry: the retry goes to a fresh worker even while the old one is still stopping", async () => {
+    const system = new FakeSystem(0);
+    const pids = join(mkdtempSync(join(tmpdir(), "rb-worker-")), "pids");
+    // Ignores SIGTERM, so it is still alive when the retry comes (its SIGKILL waits on the virtual clock).
+    const h = worker(`trap '' TERM; echo $$ >> '${pids}'; while read -r line; do echo '{"id":"someone-else","ok":true}'; done`, system, []);
+    try {
+      const first = await run(h, "a");
+      expect(first).toMatchObject({ ok: false, kind: "transient" });
+      expect((first as { error: string }).error).toMatch(/protocol error: the worker answered for id "someone-else"/);
+      const second = await run(h, "a");
+      expect((second as { error: string }).error).toMatch(/protocol error/);
+      const started = readFileSync(pids, "utf8").trim().split("\n");
+      expect(started).toHaveLength(2);
+    } finally {
+      rmSync(dirname(pids), { recursive: true, force: true });
+    }
   });
 });

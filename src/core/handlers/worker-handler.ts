@@ -75,13 +75,15 @@ export function createWorkerHandler(options: WorkerHandlerOptions): Handler {
     },
     async run(item, ctx) {
       let worker = idle.pop();
-      if (!worker || worker.dead) {
+      if (!worker || !worker.usable) {
         worker = new Worker(options, record);
         all.add(worker);
       }
       const result = await worker.handle(item, ctx);
-      if (worker.dead) all.delete(worker);
-      else idle.push(worker);
+      // A worker we are stopping (a protocol error, a timeout) may take a while to exit:
+      // it is never handed the next request (the retry would be lost with it).
+      if (worker.usable) idle.push(worker);
+      else if (worker.dead) all.delete(worker);
       return result;
     },
     async close() {
@@ -133,6 +135,11 @@ class Worker {
         resolve();
       });
     });
+  }
+
+  /** Neither exited nor being stopped by us: it may take a request. */
+  get usable(): boolean {
+    return !this.dead && !this.killedByUs;
   }
 
   handle(item: Item, ctx: AttemptContext): Promise<AttemptResult> {
