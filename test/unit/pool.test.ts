@@ -68,6 +68,32 @@ describe("runPool", () => {
   });
 });
 
+describe("runPool's after", () => {
+  it("gets each item's result on the lane that ran it, before that lane takes another item", async () => {
+    const items = Array.from({ length: 20 }, (_, i) => i);
+    const running = new Map<number, number>(); // lane -> its item in flight
+    const after: Array<[number, string]> = [];
+    await runPool<number, string>({
+      next: batchedNext<number>(batches([items.slice(0, 5), items.slice(5)])),
+      concurrency: 3,
+      canStart: () => true,
+      work: async (i, lane) => {
+        expect(running.has(lane)).toBe(false); // the lane's previous item was told to after first
+        running.set(lane, i);
+        await tick();
+        return `r${i}`;
+      },
+      after: (i, result, lane) => {
+        expect(running.get(lane)).toBe(i);
+        running.delete(lane);
+        after.push([i, result]);
+      },
+    });
+    expect(after.sort((a, b) => a[0] - b[0])).toEqual(items.map((i) => [i, `r${i}`]));
+    expect(running.size).toBe(0);
+  });
+});
+
 describe("batchedNext", () => {
   it("gives concurrent callers distinct items across batch boundaries", async () => {
     const next = batchedNext(batches([[1, 2], [3], [], [4, 5, 6]]));

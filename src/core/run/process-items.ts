@@ -59,6 +59,8 @@ export interface RunInProgress {
 export async function processItems(options: ProcessItemsOptions, queue: WorkQueue, run: RunInProgress): Promise<void> {
   const { state, budget, stop, meter, recorder } = run;
   const runnerOptions = itemRunnerOptions(options, run);
+  // When each lane's item started: a lane runs one item at a time.
+  const startedAtMs = new Float64Array(Math.max(1, options.concurrency));
   await runPool({
     next: queue.next,
     take: queue.take,
@@ -70,15 +72,17 @@ export async function processItems(options: ProcessItemsOptions, queue: WorkQueu
       return false;
     },
     beforeStart: options.beforeStart ? () => options.beforeStart!(stop.soft.signal) : undefined,
-    // A then, not an async function: one promise and frame less per item.
-    work: (item) => {
+    // Not an async function, and the outcome recorded in `after`, not in a `then` on runItem's
+    // promise: a promise and a microtask less per item (about 5% of a 1M no-op run, side by side).
+    work: (item, lane) => {
       meter.inFlight++;
-      const startedAtMs = options.system.nowMs();
+      startedAtMs[lane] = options.system.nowMs();
       const prior = state.failures.size === 0 ? undefined : state.failures.get(item.id);
-      return runItem(item, prior?.attempts ?? 0, runnerOptions).then((outcome) => {
-        meter.inFlight--;
-        recorder.record(item, outcome, startedAtMs);
-      });
+      return runItem(item, prior?.attempts ?? 0, runnerOptions);
+    },
+    after: (item, outcome, lane) => {
+      meter.inFlight--;
+      recorder.record(item, outcome, startedAtMs[lane]!);
     },
   });
 }
