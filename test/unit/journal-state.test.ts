@@ -167,6 +167,17 @@ describe("JournalWriter", () => {
     w.close();
   });
 
+  it("writes every line whole and in order: non-ASCII, lines larger than its buffer, and mixes of both", () => {
+    const dir = tempDir();
+    const path = join(dir, "j.jsonl");
+    const w = new JournalWriter(path, new FakeSystem(), 60_000, 100);
+    const lines = [doneLine("é🎉"), doneLine("x".repeat(5000)), doneLine("a"), doneLine("ü".repeat(70)), doneLine("\ud800 lone"), doneLine("b")];
+    for (const line of lines) w.append(line);
+    w.close();
+    expect(readFileSync(path, "utf8")).toBe(lines.join("").replace("\ud800", "\ufffd"));
+    expect(w.bytesWritten).toBe(Buffer.byteLength(lines.join("")));
+  });
+
   it("starts on a new line after a torn last line, so the next run's first record is not lost", () => {
     const dir = tempDir();
     const path = join(dir, journalFileName(0));

@@ -17,7 +17,14 @@ export class JournalWriter {
   private fd: number | undefined;
   /** Where the next write starts: the end of the last whole write. */
   private endOffset = 0;
-  private pending = "";
+  /**
+   * The lines not written yet, as UTF-8 bytes: each line is encoded into this buffer as it
+   * comes (a string of joined lines, converted at each flush, was the largest single cost
+   * of a million no-op items after the items' own reading; and it lived through young-gen
+   * collections, each copying it). Allocated at the first append.
+   */
+  private buffer: Buffer | undefined;
+  private used = 0;
   private cancelTimer: (() => void) | undefined;
   /** Bytes written to this journal file by this writer. */
   bytesWritten = 0;
@@ -28,13 +35,8 @@ export class JournalWriter {
     private readonly path: string,
     private readonly system: System,
     private readonly flushIntervalMs: number,
-    /**
-     * 64K, not more: the buffer is a rope of small strings that lives through young-gen
-     * collections until it is written, and every scavenge copies it; a 1M-char buffer made
-     * the collector's share of a million-item run several times larger, a 64K write costs
-     * little more per byte.
-     */
-    private readonly maxBufferedChars = 1 << 16,
+    /** Written once this many bytes are buffered: a 64 KiB write costs little more per byte than a larger one. */
+    private readonly maxBufferedBytes = 1 << 16,
     private readonly onError?: (error: unknown) => void,
     /** The file operations (a test injects a failing write). */
     private readonly fs: JournalFs = { writeSync },
@@ -42,8 +44,17 @@ export class JournalWriter {
 
   append(line: string): void {
     if (this.failure !== undefined) return;
-    this.pending += line;
-    if (this.pending.length >= this.maxBufferedChars) this.flush();
+    // A UTF-16 unit takes at most 3 bytes of UTF-8: room for that is room for the line.
+    if (this.used + 3 * line.length > this.capacity()) {
+      this.flush();
+      if (this.failure !== undefined) return;
+      if (3 * line.length > this.capacity()) {
+        this.writeNow(Buffer.from(line, "utf8"));
+        return;
+      }
+    }
+    this.used += this.buffer!.write(line, this.used, "utf8");
+    if (this.used >= this.maxBufferedBytes) this.flush();
     else if (this.cancelTimer === undefined) {
       this.cancelTimer = this.system.setTimer(() => {
         this.cancelTimer = undefined;
@@ -58,30 +69,43 @@ export class JournalWriter {
       this.cancelTimer();
       this.cancelTimer = undefined;
     }
-    if (this.pending.length === 0 || this.failure !== undefined) return;
-    const text = this.pending;
-    this.pending = "";
+    if (this.used === 0 || this.failure !== undefined) return;
+    const bytes = this.buffer!.subarray(0, this.used);
+    this.used = 0;
+    this.writeNow(bytes);
+  }
+
+  /** The buffer's size, allocating it at the first use: twice the flush size, so a full one is rare. */
+  private capacity(): number {
+    this.buffer ??= Buffer.allocUnsafeSlow(2 * this.maxBufferedBytes);
+    return this.buffer.length;
+  }
+
+  private writeNow(bytes: Buffer): void {
     try {
-      this.write(text);
+      this.write(bytes);
     } catch (error) {
       this.fail(error);
     }
   }
 
-  private write(text: string): void {
+  private write(bytes: Buffer): void {
     if (this.fd === undefined) {
       mkdirSync(dirname(this.path), { recursive: true });
       this.fd = openSync(this.path, "a+");
       this.endOffset = fstatSync(this.fd).size;
       // A journal that ends mid-line (a write torn by a kill) gets a newline first: the
       // first record of this run must start a line of its own, not finish the fragment.
-      if (!endsWithNewline(this.fd, this.endOffset)) text = "\n" + text;
+      if (!endsWithNewline(this.fd, this.endOffset)) this.writeAll(NEWLINE);
     }
-    const buffer = Buffer.from(text, "utf8");
+    this.writeAll(bytes);
+  }
+
+  private writeAll(bytes: Buffer): void {
     let offset = 0;
-    while (offset < buffer.length) offset += this.fs.writeSync(this.fd, buffer, offset);
-    this.bytesWritten += buffer.length;
-    this.endOffset += buffer.length;
+    while (offset < bytes.length) offset += this.fs.writeSync(this.fd!, bytes, offset);
+    this.bytesWritten += bytes.length;
+    this.endOffset += bytes.length;
   }
 
   private fail(error: unknown): void {
@@ -109,6 +133,8 @@ export class JournalWriter {
     this.fd = undefined;
   }
 }
+
+const NEWLINE = Buffer.from("\n");
 
 /** True for an empty file or one whose last byte is a newline. */
 function endsWithNewline(fd: number, size: number): boolean {
