@@ -25,6 +25,8 @@ export class JournalWriter {
    */
   private buffer: Buffer | undefined;
   private used = 0;
+  /** Lines appended since the last encoding, fewer than JOIN_CHARS characters of them. */
+  private joined = "";
   private cancelTimer: (() => void) | undefined;
   /** Bytes written to this journal file by this writer. */
   bytesWritten = 0;
@@ -44,18 +46,12 @@ export class JournalWriter {
 
   append(line: string): void {
     if (this.failure !== undefined) return;
-    // A UTF-16 unit takes at most 3 bytes of UTF-8: room for that is room for the line.
-    if (this.used + 3 * line.length > this.capacity()) {
-      this.flush();
-      if (this.failure !== undefined) return;
-      if (3 * line.length > this.capacity()) {
-        this.writeNow(Buffer.from(line, "utf8"));
-        return;
-      }
-    }
-    this.used += this.buffer!.write(line, this.used, "utf8");
-    if (this.used >= this.maxBufferedBytes) this.flush();
-    else if (this.cancelTimer === undefined) {
+    // Lines are joined into a short string first, encoded a few KiB at a time: one
+    // Buffer.write per line cost as much as the string it saved.
+    this.joined += line;
+    if (this.used + this.joined.length >= this.maxBufferedBytes) return this.flush();
+    if (this.joined.length >= JOIN_CHARS) this.encodeJoined();
+    if (this.cancelTimer === undefined) {
       this.cancelTimer = this.system.setTimer(() => {
         this.cancelTimer = undefined;
         this.flush();
@@ -69,10 +65,28 @@ export class JournalWriter {
       this.cancelTimer();
       this.cancelTimer = undefined;
     }
+    if (this.failure !== undefined) return;
+    this.encodeJoined();
     if (this.used === 0 || this.failure !== undefined) return;
     const bytes = this.buffer!.subarray(0, this.used);
     this.used = 0;
     this.writeNow(bytes);
+  }
+
+  /** Moves the joined lines into the byte buffer (writing the buffer out first when they may not fit). */
+  private encodeJoined(): void {
+    const text = this.joined;
+    if (text.length === 0) return;
+    this.joined = "";
+    // A UTF-16 unit takes at most 3 bytes of UTF-8: room for that is room for the text.
+    if (this.used + 3 * text.length > this.capacity()) {
+      const bytes = this.buffer!.subarray(0, this.used);
+      this.used = 0;
+      this.writeNow(bytes);
+      if (this.failure !== undefined) return;
+      if (3 * text.length > this.capacity()) return this.writeNow(Buffer.from(text, "utf8"));
+    }
+    this.used += this.buffer!.write(text, this.used, "utf8");
   }
 
   /** The buffer's size, allocating it at the first use: twice the flush size, so a full one is rare. */
@@ -135,6 +149,8 @@ export class JournalWriter {
 }
 
 const NEWLINE = Buffer.from("\n");
+/** Lines are encoded this many characters at a time (short-lived strings, few calls). */
+const JOIN_CHARS = 4096;
 
 /** True for an empty file or one whose last byte is a newline. */
 function endsWithNewline(fd: number, size: number): boolean {
