@@ -135,12 +135,15 @@ function runCommand(
     let killTimer: (() => void) | undefined;
     let stopSignal: NodeJS.Signals | undefined;
 
+    /** Stopped by us and ended before the SIGKILL: its group may outlive it (see finish). */
+    let lingering = false;
     const onAbort = () => {
       stopSignal = "SIGTERM";
       if (pid !== undefined) killGroup(pid, "SIGTERM");
       killTimer = options.system.setTimer(() => {
         stopSignal = "SIGKILL";
         if (pid !== undefined) killGroup(pid, "SIGKILL");
+        if (lingering && pid !== undefined) running.delete(pid);
       }, options.killGraceMs);
     };
     // The spawn server tells the pid a moment after the start: a stop may come first.
@@ -150,13 +153,18 @@ function runCommand(
       if (stopSignal !== undefined) killGroup(pid, stopSignal);
     };
     const finish = (outcome: LaunchOutcome) => {
+      // Stopped with SIGTERM and ended before the SIGKILL: the command (a `sh -c` wrapper)
+      // may have exited while a child that ignores SIGTERM lives on in its process group
+      // (the spawn server reports an exit once the pipes stayed open 1 s). The SIGKILL
+      // still comes at its time, and close() sends it to the group if the run ends first.
+      lingering = stopSignal === "SIGTERM" && killTimer !== undefined && pid !== undefined;
       if (pid !== undefined) {
         // A lost attempt is retried: its command must not run on beside the retry.
         if (outcome.kind === "lost") killGroup(pid, "SIGKILL");
-        running.delete(pid);
+        if (!lingering) running.delete(pid);
       }
       ctx.signal.removeEventListener("abort", onAbort);
-      killTimer?.();
+      if (!lingering) killTimer?.();
       resolve(resultOf(outcome, stopSignal, ctx.signal.aborted, options));
     };
 
