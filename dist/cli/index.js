@@ -5334,6 +5334,8 @@ function runCommand(options, launcher, item, ctx, running) {
         let pid;
         let killTimer;
         let stopSignal;
+        /** Stopped by us and ended before the SIGKILL: its group may outlive it (see finish). */
+        let lingering = false;
         const onAbort = () => {
             stopSignal = "SIGTERM";
             if (pid !== undefined)
@@ -5342,6 +5344,8 @@ function runCommand(options, launcher, item, ctx, running) {
                 stopSignal = "SIGKILL";
                 if (pid !== undefined)
                     killGroup(pid, "SIGKILL");
+                if (lingering && pid !== undefined)
+                    running.delete(pid);
             }, options.killGraceMs);
         };
         // The spawn server tells the pid a moment after the start: a stop may come first.
@@ -5352,14 +5356,21 @@ function runCommand(options, launcher, item, ctx, running) {
                 killGroup(pid, stopSignal);
         };
         const finish = (outcome) => {
+            // Stopped with SIGTERM and ended before the SIGKILL: the command (a `sh -c` wrapper)
+            // may have exited while a child that ignores SIGTERM lives on in its process group
+            // (the spawn server reports an exit once the pipes stayed open 1 s). The SIGKILL
+            // still comes at its time, and close() sends it to the group if the run ends first.
+            lingering = stopSignal === "SIGTERM" && killTimer !== undefined && pid !== undefined;
             if (pid !== undefined) {
                 // A lost attempt is retried: its command must not run on beside the retry.
                 if (outcome.kind === "lost")
                     killGroup(pid, "SIGKILL");
-                running.delete(pid);
+                if (!lingering)
+                    running.delete(pid);
             }
             ctx.signal.removeEventListener("abort", onAbort);
-            killTimer?.();
+            if (!lingering)
+                killTimer?.();
             resolve(resultOf(outcome, stopSignal, ctx.signal.aborted, options));
         };
         const keepStdoutBytes = options.maxResultBytes === undefined ? undefined : options.maxResultBytes + TRIM_SLACK_BYTES;
