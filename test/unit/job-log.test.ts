@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AttemptResult } from "../../src/core/handlers/handler.js";
 import { compactSegments, listSegments, readOutcomes } from "../../src/core/outcomes/outcome-files.js";
+import { JobLogWriter } from "../../src/core/outcomes/job-log-writer.js";
 import { viewOf, type OutcomeView } from "../../src/core/outcomes/outcome-lines.js";
 import { countResults, readResults, type ResultRecord } from "../../src/core/outcomes/results-reader.js";
 import { runBatch } from "../../src/core/run/run-batch.js";
@@ -142,6 +143,32 @@ describe("the job log", () => {
     appendFileSync(listSegments(options.stateDir)[0]!, '{"id":"a","at":5,"ms":1,"n":1,"r":"tor');
     expect((await results(options.stateDir)).map((r) => r.result)).toEqual(["a"]);
     expect(await log(options.stateDir)).toHaveLength(1);
+  });
+
+  it("a run started again over a segment torn by a kill writes its header on a line of its own", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, (id) => ({ ok: true, result: id }));
+    const { options } = batchSetup(["a"], { system, handler: h.handler, results: true });
+    await system.runUntil(runBatch(options));
+    const segment = listSegments(options.stateDir)[0]!;
+    appendFileSync(segment, '{"id":"b","at":5,"ms":1,"n":1,"r":"tor');
+    const writer = new JobLogWriter({
+      ...options,
+      seq: 1,
+      runId: "again",
+      runAttempt: 1,
+      handlerKind: "module",
+      results: true,
+      maxResultBytes: 1000,
+      flushIntervalMs: 200,
+    });
+    writer.success("c", 0, 1, 1, '"c"');
+    writer.close();
+    const lines = readFileSync(segment, "utf8").split("\n");
+    const torn = lines.findIndex((l) => l.endsWith('"tor'));
+    expect(lines[torn + 1]).toMatch(/^\{"t":"seg".*"run":"again"/);
+    expect(lines.slice(0, -1).filter((l) => l === "")).toEqual([]);
+    expect((await results(options.stateDir)).map((r) => r.id).sort()).toEqual(["a", "c"]);
   });
 
   it("merges many segments into one, keeping every outcome in order", async () => {

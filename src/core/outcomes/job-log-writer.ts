@@ -1,4 +1,3 @@
-import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { JournalWriter } from "../state/journal-writer.js";
 import type { System } from "../platform/system.js";
@@ -63,7 +62,6 @@ export type SerialisedResult = { ok: true; json: string | undefined } | { ok: fa
  */
 export class JobLogWriter implements JobLog {
   private readonly writer: JournalWriter;
-  private readonly extra: string;
   private readonly redoExtra: string;
   private readonly resultKeys = new ResultKeys();
 
@@ -73,10 +71,9 @@ export class JobLogWriter implements JobLog {
     const header: SegmentHeader = { t: "seg", v: 1, seq: o.seq, run: o.runId, att: o.runAttempt, h: o.handlerKind };
     if (o.shard !== undefined) header.shard = o.shard;
     if (o.pass !== undefined) header.pass = o.pass;
-    // A segment of the same seq exists only when an earlier start of this run was killed:
-    // a torn last line there must not swallow our header.
-    this.writer.append((endsTorn(path) ? "\n" : "") + JSON.stringify(header) + "\n");
-    this.extra = "";
+    // A segment of the same seq exists only when an earlier start of this run was killed;
+    // the JournalWriter starts on a new line after a torn last line there.
+    this.writer.append(JSON.stringify(header) + "\n");
     this.redoExtra = extraMembers({ redone: true });
   }
 
@@ -126,7 +123,7 @@ export class JobLogWriter implements JobLog {
   }
 
   private extraFor(id: string): string {
-    return this.o.redoIds !== undefined && this.o.redoIds.has(id) ? this.redoExtra : this.extra;
+    return this.o.redoIds !== undefined && this.o.redoIds.has(id) ? this.redoExtra : "";
   }
 }
 
@@ -139,22 +136,4 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
   return `${+(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-function endsTorn(path: string): boolean {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    return false;
-  }
-  if (size === 0) return false;
-  const fd = openSync(path, "r");
-  try {
-    const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, size - 1);
-    return last[0] !== 0x0a;
-  } finally {
-    closeSync(fd);
-  }
 }
