@@ -145,12 +145,19 @@ export class DoneSet implements Iterable<string> {
    * them — without making a string of it (snapshot-v2.ts reads done lines this way).
    */
   addUtf8(bytes: Buffer, start: number, end: number): void {
+    this.entryOfUtf8(bytes, start, end);
+  }
+
+  /** The entry number of the id whose UTF-8 bytes are bytes[start, end), added when new. */
+  entryOfUtf8(bytes: Buffer, start: number, end: number): number {
     const hash = bytesHash(bytes, start, end);
-    if (this.findBytes(bytes, start, end, hash) >= 0) return;
+    const slot = this.findBytes(bytes, start, end, hash);
+    if (slot >= 0) return this.table[2 * slot]! - 1;
     const length = end - start;
     const at = this.room(length);
     bytes.copy(this.chunk, at, start, end);
     this.insert(hash, at, length);
+    return this.entries - 1;
   }
 
   /**
