@@ -5029,7 +5029,6 @@ async function compactSegments(dir, maxSegments = MAX_SEGMENTS) {
 
 
 
-
 /** The default cap on one result: 64 KiB of JSON. */
 const DEFAULT_MAX_RESULT_BYTES = 64 * 1024;
 /** No job log: what `npm run bench` compares the job log's cost against. */
@@ -5047,7 +5046,6 @@ const NO_JOB_LOG = {
 class JobLogWriter {
     o;
     writer;
-    extra;
     redoExtra;
     resultKeys = new ResultKeys();
     constructor(o) {
@@ -5059,10 +5057,9 @@ class JobLogWriter {
             header.shard = o.shard;
         if (o.pass !== undefined)
             header.pass = o.pass;
-        // A segment of the same seq exists only when an earlier start of this run was killed:
-        // a torn last line there must not swallow our header.
-        this.writer.append((endsTorn(path) ? "\n" : "") + JSON.stringify(header) + "\n");
-        this.extra = "";
+        // A segment of the same seq exists only when an earlier start of this run was killed;
+        // the JournalWriter starts on a new line after a torn last line there.
+        this.writer.append(JSON.stringify(header) + "\n");
         this.redoExtra = extraMembers({ redone: true });
     }
     /** Serialises a handler's result under the cap; undefined (no result) when results are off. */
@@ -5103,7 +5100,7 @@ class JobLogWriter {
         this.writer.close();
     }
     extraFor(id) {
-        return this.o.redoIds !== undefined && this.o.redoIds.has(id) ? this.redoExtra : this.extra;
+        return this.o.redoIds !== undefined && this.o.redoIds.has(id) ? this.redoExtra : "";
     }
 }
 /** The failure reason for a result over the cap; the same words for every handler kind. */
@@ -5116,26 +5113,6 @@ function formatBytes(bytes) {
     if (bytes < 1024 * 1024)
         return `${+(bytes / 1024).toFixed(1)} KiB`;
     return `${+(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-function endsTorn(path) {
-    let size;
-    try {
-        size = (0,external_node_fs_.statSync)(path).size;
-    }
-    catch {
-        return false;
-    }
-    if (size === 0)
-        return false;
-    const fd = (0,external_node_fs_.openSync)(path, "r");
-    try {
-        const last = Buffer.alloc(1);
-        (0,external_node_fs_.readSync)(fd, last, 0, 1, size - 1);
-        return last[0] !== 0x0a;
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/handlers/item-json.ts
@@ -7600,13 +7577,19 @@ class DoneSet {
      * them — without making a string of it (snapshot-v2.ts reads done lines this way).
      */
     addUtf8(bytes, start, end) {
+        this.entryOfUtf8(bytes, start, end);
+    }
+    /** The entry number of the id whose UTF-8 bytes are bytes[start, end), added when new. */
+    entryOfUtf8(bytes, start, end) {
         const hash = bytesHash(bytes, start, end);
-        if (this.findBytes(bytes, start, end, hash) >= 0)
-            return;
+        const slot = this.findBytes(bytes, start, end, hash);
+        if (slot >= 0)
+            return this.table[2 * slot] - 1;
         const length = end - start;
         const at = this.room(length);
         bytes.copy(this.chunk, at, start, end);
         this.insert(hash, at, length);
+        return this.entries - 1;
     }
     /**
      * Adds the ids at bytes[bounds[2i], bounds[2i + 1]) for i < count, all of them well-formed
@@ -9658,6 +9641,7 @@ function isRegularFile(path) {
 
 
 
+
 /**
  * The first pass keeps the pending items for the run while they come from at most this
  * many bytes of the source (about 3.5× that in memory, measured at 1M items): a source up
@@ -9717,7 +9701,7 @@ async function findItems(source, ids, signal) {
     return found;
 }
 function withoutDataWarning(ids, searched) {
-    const named = ids.slice(0, 5).map((id) => JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id));
+    const named = ids.slice(0, 5).map((id) => `"${logId(id)}"`);
     const more = ids.length > named.length ? ` and ${ids.length - named.length} more` : "";
     const where = searched ? "and the items file no longer has them" : "and no items file was given to read them from";
     return (`retry-failures: ${ids.length} failed item(s) were stored without their data (nested too deeply to write as JSON) ${where}, ` +
@@ -10128,7 +10112,7 @@ async function openItemSource(settings, environment, env) {
         return { source: await retryDataSource(settings) };
     const items = settings.items;
     if (items?.kind === "file") {
-        const source = { path: items.path, label: items.path, format: settings.itemsFormat ?? formatForPath(items.path), idField: settings.idField };
+        const source = fileSource(items.path, settings);
         await assertReadable(source.path, environment.nameOf("items"));
         return { source };
     }
@@ -10211,9 +10195,10 @@ async function retryDataSource(settings) {
     if (items?.kind !== "file")
         return undefined;
     const isFile = await (0,promises_namespaceObject.stat)(items.path).then((s) => s.isFile(), () => false);
-    return isFile
-        ? { path: items.path, label: items.path, format: settings.itemsFormat ?? formatForPath(items.path), idField: settings.idField }
-        : undefined;
+    return isFile ? fileSource(items.path, settings) : undefined;
+}
+function fileSource(path, settings) {
+    return { path, label: path, format: settings.itemsFormat ?? formatForPath(path), idField: settings.idField };
 }
 async function assertReadable(path, what) {
     try {
@@ -10314,109 +10299,43 @@ function mergePasses(merged, states) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/outcomes/id-table.ts
+
 /**
- * Each id's last success, for `results`' first pass, in typed arrays rather than a Map of
- * a million strings (which held most of the export's 400 MB): an open-addressing hash table
- * over the ids' UTF-8 bytes, kept once in an arena, compared byte for byte on a hash match
- * so two ids never share an entry.
+ * Each id's last success, for `results`' first pass: the ids in a DoneSet (bytes in large
+ * buffers behind a typed-array hash table, not a Map of a million strings, which held most
+ * of the export's 400 MB), and per entry the position and flags in typed arrays. The ids
+ * are keyed by their bytes as the job log spells them (JSON-escaped), which is how both
+ * the byte reader and the string reader hand them over.
  */
 class IdTable {
-    slots = new Int32Array(1 << 12);
-    hashes = new Int32Array(1 << 11);
-    // Unsigned: the arena may grow past 2 GiB (ten million ids of 300 bytes).
-    offsets = new Uint32Array(1 << 11);
-    lengths = new Int32Array(1 << 11);
+    ids = new DoneSet();
     positions = new Float64Array(1 << 11);
     flags = new Uint8Array(1 << 11);
-    arena = Buffer.allocUnsafe(1 << 16);
-    arenaUsed = 0;
     /** How many ids there are. */
-    size = 0;
+    get size() {
+        return this.ids.size;
+    }
     /** Records `buf[start, end)`'s success at `position` (its flags too), replacing an earlier one. */
     set(buf, start, end, position, flags) {
-        const hash = hashBytes(buf, start, end);
-        const mask = this.slots.length - 1;
-        const length = end - start;
-        for (let slot = hash & mask;; slot = (slot + 1) & mask) {
-            const entry = this.slots[slot] - 1;
-            if (entry === -1) {
-                this.slots[slot] = this.add(buf, start, end, hash) + 1;
-                this.positions[this.size - 1] = position;
-                this.flags[this.size - 1] = flags;
-                if (this.size * 2 > this.slots.length)
-                    this.rehash();
-                return;
-            }
-            if (this.hashes[entry] === hash && this.lengths[entry] === length && this.sameBytes(entry, buf, start, length)) {
-                this.positions[entry] = position;
-                this.flags[entry] = flags;
-                return;
-            }
-        }
+        const entry = this.ids.entryOfUtf8(buf, start, end);
+        if (entry >= this.positions.length)
+            this.grow();
+        this.positions[entry] = position;
+        this.flags[entry] = flags;
     }
     /** Calls back with every id's position and flags (in no particular order). */
     forEach(visit) {
-        for (let entry = 0; entry < this.size; entry++)
+        for (let entry = 0; entry < this.ids.entryCount; entry++)
             visit(this.positions[entry], this.flags[entry]);
     }
-    sameBytes(entry, buf, start, length) {
-        const at = this.offsets[entry];
-        for (let k = 0; k < length; k++)
-            if (this.arena[at + k] !== buf[start + k])
-                return false;
-        return true;
+    grow() {
+        const positions = new Float64Array(this.positions.length * 2);
+        positions.set(this.positions);
+        this.positions = positions;
+        const flags = new Uint8Array(this.flags.length * 2);
+        flags.set(this.flags);
+        this.flags = flags;
     }
-    add(buf, start, end, hash) {
-        const length = end - start;
-        if (this.arenaUsed + length > this.arena.length) {
-            const bigger = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.arenaUsed + length));
-            this.arena.copy(bigger, 0, 0, this.arenaUsed);
-            this.arena = bigger;
-        }
-        buf.copy(this.arena, this.arenaUsed, start, end);
-        if (this.size === this.hashes.length)
-            this.growEntries();
-        const entry = this.size++;
-        this.hashes[entry] = hash;
-        this.offsets[entry] = this.arenaUsed;
-        this.lengths[entry] = length;
-        this.arenaUsed += length;
-        return entry;
-    }
-    growEntries() {
-        const capacity = this.hashes.length * 2;
-        const grow = (old, make) => {
-            const bigger = make(capacity);
-            bigger.set(old);
-            return bigger;
-        };
-        this.hashes = grow(this.hashes, (n) => new Int32Array(n));
-        this.offsets = grow(this.offsets, (n) => new Uint32Array(n));
-        this.lengths = grow(this.lengths, (n) => new Int32Array(n));
-        this.positions = grow(this.positions, (n) => new Float64Array(n));
-        this.flags = grow(this.flags, (n) => new Uint8Array(n));
-    }
-    rehash() {
-        const slots = new Int32Array(this.slots.length * 2);
-        const mask = slots.length - 1;
-        for (let entry = 0; entry < this.size; entry++) {
-            let slot = this.hashes[entry] & mask;
-            while (slots[slot] !== 0)
-                slot = (slot + 1) & mask;
-            slots[slot] = entry + 1;
-        }
-        this.slots = slots;
-    }
-}
-/** FNV-1a over the bytes, then a final mix so that the low bits (the slot) vary. */
-function hashBytes(buf, start, end) {
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++)
-        h = Math.imul(h ^ buf[i], 0x01000193);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    return h;
 }
 
 ;// CONCATENATED MODULE: ./src/core/outcomes/line-scan.ts
