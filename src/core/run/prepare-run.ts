@@ -88,7 +88,7 @@ async function openItemSource(
   if (settings.retryFailures) return { source: await retryDataSource(settings) };
   const items = settings.items;
   if (items?.kind === "file") {
-    const source = { path: items.path, label: items.path, format: settings.itemsFormat ?? formatForPath(items.path), idField: settings.idField };
+    const source = fileSource(items.path, settings);
     await assertReadable(source.path, environment.nameOf("items"));
     return { source };
   }
@@ -182,9 +182,11 @@ async function retryDataSource(settings: RunSettings): Promise<SourceSpec | unde
     (s) => s.isFile(),
     () => false,
   );
-  return isFile
-    ? { path: items.path, label: items.path, format: settings.itemsFormat ?? formatForPath(items.path), idField: settings.idField }
-    : undefined;
+  return isFile ? fileSource(items.path, settings) : undefined;
+}
+
+function fileSource(path: string, settings: RunSettings): SourceSpec {
+  return { path, label: path, format: settings.itemsFormat ?? formatForPath(path), idField: settings.idField };
 }
 
 async function assertReadable(path: string, what: string): Promise<void> {

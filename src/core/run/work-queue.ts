@@ -4,6 +4,7 @@ import { readSource, type SourceSpec } from "../input/item-source.js";
 import type { ChangeCheck } from "../input/changes.js";
 import { firstOccurrences, isPendingItem, isRegularFile, planSource } from "../input/plan.js";
 import type { Logger } from "../platform/logger.js";
+import { logId } from "../platform/log-text.js";
 import type { FailureRecord, Item } from "../platform/types.js";
 import { batchedNext } from "./pool.js";
 
@@ -103,7 +104,7 @@ async function findItems(source: SourceSpec, ids: Set<string>, signal?: AbortSig
 }
 
 function withoutDataWarning(ids: string[], searched: boolean): string {
-  const named = ids.slice(0, 5).map((id) => JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id));
+  const named = ids.slice(0, 5).map((id) => `"${logId(id)}"`);
   const more = ids.length > named.length ? ` and ${ids.length - named.length} more` : "";
   const where = searched ? "and the items file no longer has them" : "and no items file was given to read them from";
   return (
