@@ -86,4 +86,25 @@ describe("IdList", () => {
     list.push("again");
     expect([...list]).toEqual(["again"]);
   });
+
+  it("reads back ids pushed while it is being read, and ids joined across a new chunk", () => {
+    const list = new IdList();
+    const ids: string[] = [];
+    const push = (id: string) => {
+      list.push(id);
+      ids.push(id);
+    };
+    for (let i = 0; i < 10; i++) push(`first-${i}`);
+    const read: string[] = [];
+    for (const id of list) {
+      read.push(id);
+      // Pushed mid-read: joined, not yet copied into the chunk the loop reads from.
+      if (read.length <= 5) push(`during-${read.length}`);
+    }
+    expect(read).toEqual(ids);
+    // Enough short ids to fill the first 4 MiB chunk: a new chunk is taken with ids still joined.
+    for (let i = 0; i < 400_000; i++) push(`id-${String(i).padStart(8, "0")}`);
+    expect(list.length).toBe(ids.length);
+    expect([...list]).toEqual(ids);
+  });
 });
