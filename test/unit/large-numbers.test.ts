@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { exactJson } from "../../src/core/input/exact-json.js";
 import { numberTextAt } from "../../src/core/input/json-source-text.js";
 import { readSource, type ItemsFormat, type SourceEntry } from "../../src/core/input/item-source.js";
 import { planSource } from "../../src/core/input/plan.js";
@@ -59,13 +60,27 @@ describe("large numbers in the items", () => {
   });
 });
 
-describe("which items keep their text as written", () => {
+describe("which items hand out their text as written (exactJson)", () => {
   it("keeps it wherever a number would be written back otherwise, after a colon, comma or bracket and any JSON space", async () => {
     const kept = ['{"id":"a","n":1.0}', '{"id":"a","n":[1,2e3]}', '{"id":"a","n":[ -0 ]}', '{"id":"a","n":\t-0.0}', '{"id":"a","n" :\r 1E5}'];
     kept.push('{"id":"a","n":12345678901234567}', '{"id":"a","o":{"m":{"n":1.5}}}', '{"id":"a", "n": 10.25}');
     const notKept = ['{"id":"a","n":1}', '{"id":"item-0000001","n":-12,"url":"https://example.com/items/1"}', '{"id":"a","n":123456789012345}'];
     const path = file("items.jsonl", [...kept, ...notKept].join("\n") + "\n");
-    const raws = (await entries(path, "jsonl")).map((e) => e.item?.raw);
+    const raws = (await entries(path, "jsonl")).map((e) => (e.item ? exactJson(e.item) : "no item"));
     expect(raws).toEqual([...kept, ...notKept.map(() => undefined)]);
+  });
+});
+
+describe("items the first pass keeps for the run", () => {
+  it("hold their source text only where exactJson needs it (memory: the text of every kept item doubled them)", async () => {
+    const path = file("items.jsonl", '{"id":"a","n":1}\n{"id":"b","n":1.0}\n');
+    const plan = await planSource({ path, label: path, format: "jsonl", idField: "id" }, new BatchState(), () => true, {
+      sourceBytes: 40,
+      maxBytes: 1 << 20,
+    });
+    expect(plan.items?.map((item) => [item.id, item.raw])).toEqual([
+      ["a", undefined],
+      ["b", '{"id":"b","n":1.0}'],
+    ]);
   });
 });

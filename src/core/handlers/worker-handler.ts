@@ -3,6 +3,7 @@ import type { System } from "../platform/system.js";
 import type { Item } from "../platform/types.js";
 import { OK, type AttemptContext, type AttemptResult, type Handler } from "./handler.js";
 import { OutputTail } from "./command/output-tail.js";
+import { exactJson } from "../input/exact-json.js";
 import { serialiseForItem } from "./item-json.js";
 import { killGroup } from "./process-group.js";
 import { CANNOT_RUN_EXIT_CODES, describeCannotRun, isCannotStartError } from "./setup-error.js";
@@ -311,10 +312,11 @@ const UNNAMED: WorkerLine = Object.freeze({ type: "log", unnamed: true });
  * whitespace, so it becomes a space and the request stays one line.
  */
 function requestLine(item: Item, ctx: AttemptContext): { json: string } | { failure: AttemptResult } {
-  if (item.raw === undefined)
+  const exact = exactJson(item);
+  if (exact === undefined)
     return serialiseForItem({ id: item.id, attempt: ctx.attempt, idempotencyKey: ctx.idempotencyKey, item: item.data }, "the item");
   const head = serialiseForItem({ id: item.id, attempt: ctx.attempt, idempotencyKey: ctx.idempotencyKey }, "the item");
   if ("failure" in head) return head;
-  const raw = /[\r\n]/.test(item.raw) ? item.raw.replace(/[\r\n]+/g, " ") : item.raw;
+  const raw = /[\r\n]/.test(exact) ? exact.replace(/[\r\n]+/g, " ") : exact;
   return { json: `${head.json.slice(0, -1)},"item":${raw}}` };
 }

@@ -3,6 +3,8 @@ import { readCsvRecords } from "./csv-source.js";
 import { InvalidUtf8Error, LineTooLongError, MAX_LINE_BYTES, readLineBatches } from "./line-reader.js";
 import { splitJsonArray } from "./json-array-splitter.js";
 import { numberTextAt } from "./json-source-text.js";
+import { NUMBER_REWRITTEN_DIFFERENTLY } from "./exact-json.js";
+import { isWellFormed } from "../platform/well-formed.js";
 import type { Item } from "../platform/types.js";
 import type { SourceProblem } from "./source-problem.js";
 
@@ -108,32 +110,22 @@ function jsonEntry(text: string, line: number, idField: string, parsed?: { value
       return { problem: { line, message: `not valid JSON (${(error as Error).message})` } };
     }
   }
-  // Only a text whose numbers would change when written again is kept: keeping every line
-  // cost 29% more memory at 1M items (410 → 527 MB peak in the engine benchmark).
-  return withId(data, line, idField, NUMBER_REWRITTEN_DIFFERENTLY.test(text) ? text : undefined);
+  // The text is kept on every item (the string exists anyway); whether a handler needs it
+  // instead of the parsed value is asked only when one writes the item out (exactJson).
+  return withId(data, line, idField, text);
 }
 
-/**
- * Text that may hold a number JSON.stringify would write differently than the source: 16 or
- * more digits in a row (past a double's precision), a fraction or an exponent (1.0, 1e3),
- * or -0. A number of at most 15 digits without either comes back as it was written.
- *
- * Only numbers are looked at: in an object a number follows a colon, a comma or a bracket
- * (and JSON whitespace), so the search starts at those, not at every digit — the ids and
- * urls of an item are full of digits, and starting at each cost 2.5× as much (0.28 s → 0.12 s
- * per pass over 1M lines). A string holding such a colon and number (`"a:1.5"`) keeps its
- * text without need, which is harmless.
- */
-const NUMBER_REWRITTEN_DIFFERENTLY = /[:,[][ \t\n\r]*(?:-0(?![\d.eE])|-?\d(?:\d{15}|\d*[.eE]))/;
-
-/** @param raw the item's JSON as written (JSON Lines, JSON arrays): numeric ids and handlers take it as it is */
+/** @param raw the item's JSON as written (JSON Lines, JSON arrays): numeric ids keep its digits, handlers may take it (exactJson) */
 function withId(data: unknown, line: number, idField: string, raw?: string): SourceEntry {
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     return { problem: { line, message: `an item must be a JSON object with an '${idField}' field, not ${describe(data)}` } };
   }
   const value = fieldValue(data as Record<string, unknown>, idField);
   if (typeof value === "string" && value !== "") {
-    if (LONE_SURROGATE.test(value))
+    // A lone surrogate is no character; JSON can spell it (`"\ud800"`), but each turns into
+    // the same U+FFFD in UTF-8 (environment, files, the journal): `x\ud800`, `x\udc00` and
+    // `x\ufffd` would be one id.
+    if (!isWellFormed(value))
       return {
         problem: {
           line,
@@ -145,19 +137,12 @@ function withId(data: unknown, line: number, idField: string, raw?: string): Sou
   if (typeof value === "number" && Number.isFinite(value)) {
     // The digits as written: 9007199254740993 is not the double 9007199254740992.
     const path = idField in (data as object) ? [idField] : idField.split(".");
-    const id = (raw === undefined ? undefined : numberTextAt(raw, path)) ?? String(value);
+    const id = (raw !== undefined && NUMBER_REWRITTEN_DIFFERENTLY.test(raw) ? numberTextAt(raw, path) : undefined) ?? String(value);
     return { item: raw === undefined ? { id, data, line } : { id, data, line, raw } };
   }
   if (value === undefined) return { problem: { line, message: `no '${idField}' field (choose the id field with --id-field / id-field)` } };
   return { problem: { line, message: `the '${idField}' field must be a non-empty string or a number, not ${describe(value)}` } };
 }
-
-/**
- * A UTF-16 surrogate not part of a pair: JSON can spell it (`"\ud800"`), but it is no
- * character, and every lone surrogate turns into the same U+FFFD in UTF-8 (environment
- * variables, files, the journal), so `x\ud800`, `x\udc00` and `x\ufffd` would be one id.
- */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Reads `a.b.c` as a nested path when there is no literal key of that name. */
 export function fieldValue(data: Record<string, unknown>, field: string): unknown {

@@ -2,6 +2,7 @@ import type { BatchState } from "../state/batch-state.js";
 import { ConfigError } from "../platform/errors.js";
 import { hasChanged, type ChangeCheck } from "./changes.js";
 import { DuplicateFinder } from "./duplicate-finder.js";
+import { withExactJsonOnly } from "./exact-json.js";
 import { readSource, type SourceProblem, type SourceSpec } from "./item-source.js";
 import type { Item } from "../platform/types.js";
 import { statSync } from "node:fs";
@@ -96,8 +97,10 @@ export async function planSource(
       // Counted as if no id repeated; the repeats, found at the end, are taken off again.
       finder.add(entry.item.id);
       seen++;
-      everyItem?.push(entry.item);
-      if (classify(entry.item, state, accept, counts, 1, changes)) items?.push(entry.item);
+      // Kept items hold their source text only where a handler needs it (exact-json.ts).
+      const item = everyItem || items ? withExactJsonOnly(entry.item) : entry.item;
+      everyItem?.push(item);
+      if (classify(item, state, accept, counts, 1, changes)) items?.push(item);
     }
     // A resume of a long list usually has few items left: kept, they spare a second pass.
     if (items && retain && items.length * (retain.sourceBytes / seen) > retain.maxBytes) items = undefined;

@@ -9,7 +9,9 @@ export interface Item {
   /**
    * The item's JSON exactly as the source wrote it (JSON Lines and JSON arrays), for
    * commands and workers: parsing loses digits of large numbers (12345678901234567890
-   * would come back as 12345678901234567000) and the form of others (1.0, 1e3).
+   * would come back as 12345678901234567000) and the form of others (1.0, 1e3). Read it
+   * through exactJson (input/exact-json.ts), which gives it only where that is so; items
+   * kept for later hold it only then.
    */
   raw?: string;
 }

@@ -15,6 +15,7 @@ import type { ProgressMeter } from "./progress.js";
 import type { StopController } from "./stop-controller.js";
 import { DEFAULT_MAX_CONSECUTIVE_FAILURES, EarlyStop } from "./early-stop.js";
 import { storableFailure } from "./failure-line.js";
+import { exactJson } from "../input/exact-json.js";
 
 /** The failure-rate stop needs this many finished items before it judges. */
 const MIN_ITEMS_FOR_FAILURE_RATE = 20;
@@ -134,6 +135,7 @@ export class OutcomeRecorder {
     let kind: FailureKind = outcome.kind;
     if ((kind === "transient" || kind === "timeout") && runs >= this.options.maxRunsPerItem) kind = "quarantined";
     const now = isoNow(this.options.system);
+    const raw = exactJson(item);
     const record: FailRecord = {
       t: "fail",
       id: item.id,
@@ -145,7 +147,7 @@ export class OutcomeRecorder {
       last: now,
       item: item.data,
       // The exact text, so a retry-failures pass hands the handler what the input wrote.
-      ...(item.raw === undefined ? {} : { raw: item.raw }),
+      ...(raw === undefined ? {} : { raw }),
       ...(this.options.shardLabel === undefined ? {} : { shard: this.options.shardLabel }),
       ...this.versionFields(item),
     };

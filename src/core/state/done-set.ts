@@ -1,3 +1,4 @@
+import { isWellFormed } from "../platform/well-formed.js";
 import { asciiHash, bytesHash, NOT_ASCII } from "./id-hash.js";
 
 /**
@@ -330,8 +331,3 @@ export const ILL_FORMED_ENTRY = -2;
 const DELETED = 0xffffffff;
 /** At most this share of slots in use (ids and tombstones): probes stay short. */
 const MAX_LOAD = 0.6;
-
-/** String.prototype.isWellFormed (Node 20+): no lone surrogate. */
-function isWellFormed(id: string): boolean {
-  return (id as unknown as { isWellFormed(): boolean }).isWellFormed();
-}

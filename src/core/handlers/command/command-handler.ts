@@ -6,6 +6,7 @@ import { createNodeLauncher } from "./node-launcher.js";
 import { killGroup } from "../process-group.js";
 import { createServerLauncher } from "./server-launcher.js";
 import { formatBytes } from "../../outcomes/job-log-writer.js";
+import { exactJson } from "../../input/exact-json.js";
 import { fitsEnvironment, MAX_ENV_VALUE_BYTES, serialiseForItem } from "../item-json.js";
 import { CANNOT_RUN_EXIT_CODES, describeCannotRun, isCannotStartError } from "../setup-error.js";
 
@@ -113,7 +114,8 @@ function runCommand(
   ctx: AttemptContext,
   running: Set<number>,
 ): Promise<AttemptResult> {
-  const serialised = item.raw === undefined ? serialiseForItem(item.data) : { json: item.raw };
+  const exact = exactJson(item);
+  const serialised = exact === undefined ? serialiseForItem(item.data) : { json: exact };
   if ("failure" in serialised) return Promise.resolve(serialised.failure);
   const json = serialised.json;
   const env: Record<string, string | undefined> = {
