@@ -83,19 +83,18 @@ class Context implements AttemptContext {
  * @param priorAttempts attempts made in earlier runs (so ITEM_ATTEMPT keeps counting)
  */
 export function runItem(item: Item, priorAttempts: number, o: ItemRunnerOptions): Promise<ItemOutcome> {
-  if (o.itemTimeoutMs !== undefined || o.maxAttempts < 1) return runAttempts(item, priorAttempts, o, undefined);
-  // The common case — a first attempt without an item timeout — as one `then` rather than
-  // an async function: most items end here, and the async frame with its await cost about
-  // as much as the rest of the runner. A failure goes on in runAttempts, unchanged.
-  const timed = o.budget.deadlineAtMs !== undefined;
-  const startedAtMs = timed ? o.system.nowMs() : 0;
+  if (o.itemTimeoutMs !== undefined || o.maxAttempts < 1 || o.hard.aborted) return runAttempts(item, priorAttempts, o, undefined);
+  // The common case — a first attempt without an item timeout — as one promise that the
+  // attempt's watcher resolves with the outcome, rather than an async function (its frame
+  // and await cost about as much as the rest of the runner) or a `then` on the settled
+  // attempt (a promise and a microtask more per item). A failure goes on in runAttempts.
+  const startedAtMs = o.budget.deadlineAtMs !== undefined ? o.system.nowMs() : NOT_TIMED;
   const run = startAttempt(o.handler, item, new Context(item.id, priorAttempts + 1, o.hard, o.soft, o, item));
-  return settle(run, o.hard, o).then((result) => {
-    if (!result.ok) return runAttempts(item, priorAttempts, o, { result, startedAtMs });
-    if (timed) o.budget.observe(o.system.nowMs() - startedAtMs);
-    return result.result === undefined ? DONE_AT_FIRST : { status: "done", attempts: 1, result: result.result };
-  });
+  return new Promise((resolve) => new FirstAttempt(resolve, o, watchersOf(o.hard), item, priorAttempts, startedAtMs).watch(run));
 }
+
+/** startedAtMs of a first attempt the budget does not time (no deadline: the clock is spared). */
+const NOT_TIMED = -1;
 
 const DONE_AT_FIRST: ItemOutcome = Object.freeze({ status: "done", attempts: 1 });
 
@@ -204,22 +203,23 @@ async function attemptWithTimeout(
  */
 function settle(run: Promise<AttemptResult>, signal: AbortSignal, o: ItemRunnerOptions): Promise<AttemptResult> {
   if (signal.aborted) return withAbandon(run, o);
-  return new Promise((resolve) => new Settling(resolve, o, watchersOf(signal)).watch(run));
+  return new Promise((resolve) => new Attempt(resolve, o, watchersOf(signal)).watch(run));
 }
 
 /**
  * One attempt waiting for its handler. An object in the signal's watch list rather than
- * an abort closure and an unwatch closure: fewer allocations on the per-item path.
+ * an abort closure and an unwatch closure: fewer allocations on the per-item path. What
+ * becomes of the result is the subclass's `deliver`, called once.
  */
-class Settling {
+abstract class Settling {
   private cancelAbandon: (() => void) | undefined;
+  private delivered = false;
   /** Neighbours in the watch list while listed (see WatchList). */
   prev: Settling | undefined;
   next: Settling | undefined;
   listed = false;
   constructor(
-    private readonly resolve: (result: AttemptResult) => void,
-    private readonly o: ItemRunnerOptions,
+    protected readonly o: ItemRunnerOptions,
     private readonly watching: WatchList,
   ) {}
   watch(run: Promise<AttemptResult>): void {
@@ -231,12 +231,53 @@ class Settling {
   }
   /** The signal fired: give the handler abandonAfterMs more. */
   aborted(): void {
-    this.cancelAbandon = this.o.system.setTimer(() => this.resolve(ABANDONED), this.o.abandonAfterMs);
+    this.cancelAbandon = this.o.system.setTimer(() => this.once(ABANDONED), this.o.abandonAfterMs);
   }
   private end(result: AttemptResult): void {
     this.watching.remove(this);
     this.cancelAbandon?.();
+    this.once(result);
+  }
+  /** An abandoned attempt's handler may still settle later: its result then goes nowhere. */
+  private once(result: AttemptResult): void {
+    if (this.delivered) return;
+    this.delivered = true;
+    this.deliver(result);
+  }
+  protected abstract deliver(result: AttemptResult): void;
+}
+
+/** An attempt whose caller awaits its result (settle). */
+class Attempt extends Settling {
+  constructor(
+    private readonly resolve: (result: AttemptResult) => void,
+    o: ItemRunnerOptions,
+    watching: WatchList,
+  ) {
+    super(o, watching);
+  }
+  protected deliver(result: AttemptResult): void {
     this.resolve(result);
+  }
+}
+
+/** An item's first attempt in runItem's common case: resolves with the item's outcome. */
+class FirstAttempt extends Settling {
+  constructor(
+    private readonly resolve: (outcome: ItemOutcome | Promise<ItemOutcome>) => void,
+    o: ItemRunnerOptions,
+    watching: WatchList,
+    private readonly item: Item,
+    private readonly priorAttempts: number,
+    private readonly startedAtMs: number,
+  ) {
+    super(o, watching);
+  }
+  protected deliver(result: AttemptResult): void {
+    const { o, startedAtMs } = this;
+    if (!result.ok) return this.resolve(runAttempts(this.item, this.priorAttempts, o, { result, startedAtMs }));
+    if (startedAtMs !== NOT_TIMED) o.budget.observe(o.system.nowMs() - startedAtMs);
+    this.resolve(result.result === undefined ? DONE_AT_FIRST : { status: "done", attempts: 1, result: result.result });
   }
 }
 
