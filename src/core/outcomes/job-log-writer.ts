@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { JournalWriter } from "../state/journal-writer.js";
 import type { System } from "../platform/system.js";
 import type { FailureKind } from "../platform/types.js";
-import { extraMembers, failureLine, ResultKeys, successLine, type SegmentHeader } from "./outcome-lines.js";
+import { appendSuccessLine, extraMembers, failureLine, ResultKeys, successLine, type SegmentHeader } from "./outcome-lines.js";
 import { segmentFileName } from "./outcome-files.js";
 
 /** The default cap on one result: 64 KiB of JSON. */
@@ -97,7 +97,9 @@ export class JobLogWriter implements JobLog {
   }
 
   success(id: string, startedAtMs: number, durationMs: number, attempts: number, resultJson: string | undefined): void {
-    this.writer.append(successLine(id, startedAtMs, durationMs, attempts, this.extraFor(id), resultJson));
+    const extra = this.extraFor(id);
+    if (extra === "" && resultJson === undefined) appendSuccessLine(this.writer, id, startedAtMs, durationMs, attempts);
+    else this.writer.append(successLine(id, startedAtMs, durationMs, attempts, extra, resultJson));
   }
 
   failure(

@@ -1,4 +1,6 @@
 import type { FailureKind } from "../platform/types.js";
+import type { JournalWriter } from "../state/journal-writer.js";
+import { asciiBytes, MAX_NUMBER_CHARS, putBytes, putNumber, putPlainJsonChars } from "../state/line-bytes.js";
 
 /**
  * The job log's line format. Every finished item appends one line to the run's segment
@@ -106,6 +108,34 @@ export function jsonString(text: string): string {
 function outcomeHead(id: string, startedAtMs: number, durationMs: number, attempts: number): string {
   return '{"id":' + jsonString(id) + ',"at":' + startedAtMs + ',"ms":' + durationMs + ',"n":' + attempts;
 }
+
+const SUCCESS_ID = asciiBytes('{"id":"');
+const SUCCESS_AT = asciiBytes('","at":');
+const SUCCESS_MS = asciiBytes(',"ms":');
+const SUCCESS_N = asciiBytes(',"n":');
+const SUCCESS_END = asciiBytes("}\n");
+
+/**
+ * Appends a plain success line (no extra members, no result) as bytes straight into the
+ * writer's buffer when the id allows (state/line-bytes.ts), else as successLine's string:
+ * the same bytes either way. The per-item hot path of the job log.
+ */
+export function appendSuccessLine(writer: JournalWriter, id: string, startedAtMs: number, durationMs: number, attempts: number): void {
+  const start = writer.room(SUCCESS_FIXED_BYTES + id.length + 3 * MAX_NUMBER_CHARS);
+  if (start !== -1) {
+    const bytes = writer.bytes;
+    let p = putPlainJsonChars(bytes, putBytes(bytes, start, SUCCESS_ID), id);
+    if (p !== -1) {
+      p = putNumber(bytes, putBytes(bytes, p, SUCCESS_AT), startedAtMs);
+      p = putNumber(bytes, putBytes(bytes, p, SUCCESS_MS), durationMs);
+      p = putNumber(bytes, putBytes(bytes, p, SUCCESS_N), attempts);
+      return writer.wrote(putBytes(bytes, p, SUCCESS_END));
+    }
+  }
+  writer.append(successLine(id, startedAtMs, durationMs, attempts, "", undefined));
+}
+
+const SUCCESS_FIXED_BYTES = SUCCESS_ID.length + SUCCESS_AT.length + SUCCESS_MS.length + SUCCESS_N.length + SUCCESS_END.length;
 
 /** A success line; `resultJson` is the result already serialised (undefined: none). */
 export function successLine(

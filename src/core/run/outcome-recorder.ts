@@ -1,7 +1,7 @@
 import type { BatchState } from "../state/batch-state.js";
 import { versionOf, type ChangeCheck } from "../input/changes.js";
 import { fingerprintText } from "../state/fingerprint.js";
-import { doneLine, doneLineWithFingerprint, type FailRecord } from "../state/journal-records.js";
+import { appendDoneLine, doneLineWithFingerprint, type FailRecord } from "../state/journal-records.js";
 import type { JournalWriter } from "../state/journal-writer.js";
 import { capErrorText } from "../state/state-schema.js";
 import type { JobLog } from "../outcomes/job-log-writer.js";
@@ -105,7 +105,7 @@ export class OutcomeRecorder {
     // The outcome first: the journal's done record must never reach the disk without it.
     this.sinks.jobLog.success(item.id, startedAtMs, durationMs, priorAttempts + attempts, resultJson);
     if (changes === undefined) {
-      this.sinks.journal.append(doneLine(item.id));
+      appendDoneLine(this.sinks.journal, item.id);
       this.sinks.state.markDoneInRun(item.id);
     } else {
       const { state } = this.sinks;

@@ -51,12 +51,46 @@ export class JournalWriter {
     this.joined += line;
     if (this.used + this.joined.length >= this.maxBufferedBytes) return this.flush();
     if (this.joined.length >= JOIN_CHARS) this.encodeJoined();
+    this.armTimer();
+  }
+
+  /** Buffered lines are written within flushIntervalMs. */
+  private armTimer(): void {
     if (this.cancelTimer === undefined) {
       this.cancelTimer = this.system.setTimer(() => {
         this.cancelTimer = undefined;
         this.flush();
       }, this.flushIntervalMs);
     }
+  }
+
+  /**
+   * Where up to maxBytes of one line may be written into `bytes` now, after every line
+   * appended before it; -1 when they cannot be (the writer failed, or the line is larger
+   * than the buffer): the caller then appends the line as a string. Finish with wrote().
+   */
+  room(maxBytes: number): number {
+    if (this.failure !== undefined) return -1;
+    if (this.joined.length > 0) this.encodeJoined();
+    if (this.used + maxBytes > this.capacity()) {
+      const bytes = this.buffer!.subarray(0, this.used);
+      this.used = 0;
+      this.writeNow(bytes);
+      if (this.failure !== undefined || maxBytes > this.capacity()) return -1;
+    }
+    return this.used;
+  }
+
+  /** The buffer room() points into. */
+  get bytes(): Buffer {
+    return this.buffer!;
+  }
+
+  /** The line written at room()'s offset ends at `end` (just past its newline). */
+  wrote(end: number): void {
+    this.used = end;
+    if (this.used >= this.maxBufferedBytes) return this.flush();
+    this.armTimer();
   }
 
   /** Writes everything buffered now (synchronously, so a signal handler can rely on it). */
