@@ -97,10 +97,13 @@ export async function planSource(
       // Counted as if no id repeated; the repeats, found at the end, are taken off again.
       finder.add(entry.item.id);
       seen++;
-      // Kept items hold their source text only where a handler needs it (exact-json.ts).
-      const item = everyItem || items ? withExactJsonOnly(entry.item) : entry.item;
-      everyItem?.push(item);
-      if (classify(item, state, accept, counts, 1, changes)) items?.push(item);
+      const pending = classify(entry.item, state, accept, counts, 1, changes);
+      if (everyItem || (items && pending)) {
+        // Kept items hold their source text only where a handler needs it (exact-json.ts).
+        const kept = withExactJsonOnly(entry.item);
+        everyItem?.push(kept);
+        if (pending) items?.push(kept);
+      }
     }
     // A resume of a long list usually has few items left: kept, they spare a second pass.
     if (items && retain && items.length * (retain.sourceBytes / seen) > retain.maxBytes) items = undefined;
