@@ -40,6 +40,9 @@ describe("lines written as bytes", () => {
         expected.push(doneLine(id));
         appendSuccessLine(w, id, at, ms, (i % 3) + 1);
         expected.push(successLine(id, at, ms, (i % 3) + 1, "", undefined));
+        // The same start again (items starting in one millisecond): its digits come from a cache.
+        appendSuccessLine(w, id, at, i, 2);
+        expected.push(successLine(id, at, i, 2, "", undefined));
         if (i % 5 === 0) {
           const line = `{"t":"other","n":${i}}\n`;
           w.append(line);
