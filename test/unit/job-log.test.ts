@@ -7,6 +7,7 @@ import { JobLogWriter } from "../../src/core/outcomes/job-log-writer.js";
 import { viewOf, type OutcomeView } from "../../src/core/outcomes/outcome-lines.js";
 import { countResults, readResults, type ResultRecord } from "../../src/core/outcomes/results-reader.js";
 import { runBatch } from "../../src/core/run/run-batch.js";
+import { RateLimiter } from "../../src/core/run/rate-limiter.js";
 import { summariseDurations } from "../../src/core/outcomes/duration-summary.js";
 import { renderDurationsSection } from "../../src/report/html-durations.js";
 import { FakeSystem } from "../support/fake-system.js";
@@ -54,6 +55,19 @@ describe("the job log", () => {
     const listed = await results(options.stateDir);
     expect(listed.map((r) => r.id)).toEqual(["a", "b"]);
     expect(listed.every((r) => !("result" in r))).toBe(true);
+  });
+
+  it("logs each item's start as when its handler was called, also when the lane waited before it (rate limit)", async () => {
+    const system = new FakeSystem(0);
+    const h = scriptedHandler(system, () => OK);
+    // One item every 250 ms; the handler takes 100 ms: each lane waits 150 ms between items.
+    const limiter = new RateLimiter(system, { count: 4, perMs: 1000 });
+    const { options } = batchSetup(["a", "b", "c", "d"], { system, handler: h.handler, beforeStart: (signal) => limiter.acquire(signal) });
+    await system.runUntil(runBatch(options));
+    const entries = await log(options.stateDir);
+    const calledAt = (id: string) => new Date(h.calls.find((c) => c.id === id)!.atMs).toISOString();
+    expect(entries.map((e) => [e.id, e.startedAt, e.durationMs])).toEqual(["a", "b", "c", "d"].map((id) => [id, calledAt(id), 100]));
+    expect(new Set(entries.map((e) => e.startedAt)).size).toBe(4);
   });
 
   it("leaves exitStatus out for module and worker handlers", async () => {

@@ -80,14 +80,17 @@ export class OutcomeRecorder {
     });
   }
 
-  /** @param startedAtMs when the item's first attempt in this run started */
-  record(item: Item, outcome: ItemOutcome, startedAtMs: number): void {
+  /**
+   * @param startedAtMs when the item's first attempt in this run started
+   * @param endedAtMs when its outcome came (the caller's clock reading, which it reuses)
+   */
+  record(item: Item, outcome: ItemOutcome, startedAtMs: number, endedAtMs: number): void {
     if (outcome.status === "cutoff") return; // not an outcome; the item stays pending for the next run
     const { redact } = this.options;
     if (redact && (outcome.status === "failed" || outcome.status === "setup")) outcome = { ...outcome, error: redact(outcome.error) };
     // The handler cannot run: nothing is recorded, the item stays pending, the run stops.
     if (outcome.status === "setup") return this.early.setup(item.id, outcome.error);
-    const durationMs = this.options.system.nowMs() - startedAtMs;
+    const durationMs = endedAtMs - startedAtMs;
     if (outcome.status === "done") {
       const result = this.sinks.jobLog.serialise(outcome.result);
       if (result.ok) return this.recordDone(item, outcome.attempts, startedAtMs, durationMs, result.json);

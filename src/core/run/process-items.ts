@@ -61,8 +61,17 @@ export async function processItems(options: ProcessItemsOptions, queue: WorkQueu
   const runnerOptions = itemRunnerOptions(options, run);
   // When each lane's item started: a lane runs one item at a time.
   const startedAtMs = new Float64Array(Math.max(1, options.concurrency));
+  // The clock reading that ended the last item, and its lane while that lane goes straight
+  // on to its next item (one at hand, no wait in between): that item starts then, and the
+  // clock is read once per item, not twice (~5% of a 1M no-op run). Anything that may
+  // wait (fetching more items, a rate limit) clears it.
+  let endedAtMs = 0;
+  let endedLane = -1;
   await runPool({
-    next: queue.next,
+    next: () => {
+      endedLane = -1;
+      return queue.next();
+    },
     take: queue.take,
     concurrency: options.concurrency,
     canStart: () => {
@@ -71,18 +80,26 @@ export async function processItems(options: ProcessItemsOptions, queue: WorkQueu
       stopForBudget(options, stop, budget);
       return false;
     },
-    beforeStart: options.beforeStart ? () => options.beforeStart!(stop.soft.signal) : undefined,
+    beforeStart: options.beforeStart
+      ? () => {
+          endedLane = -1;
+          return options.beforeStart!(stop.soft.signal);
+        }
+      : undefined,
     // Not an async function, and the outcome recorded in `after`, not in a `then` on runItem's
     // promise: a promise and a microtask less per item (about 5% of a 1M no-op run, side by side).
     work: (item, lane) => {
       meter.inFlight++;
-      startedAtMs[lane] = options.system.nowMs();
+      startedAtMs[lane] = endedLane === lane ? endedAtMs : options.system.nowMs();
+      endedLane = -1;
       const prior = state.failures.size === 0 ? undefined : state.failures.get(item.id);
       return runItem(item, prior?.attempts ?? 0, runnerOptions);
     },
     after: (item, outcome, lane) => {
       meter.inFlight--;
-      recorder.record(item, outcome, startedAtMs[lane]!);
+      endedAtMs = options.system.nowMs();
+      recorder.record(item, outcome, startedAtMs[lane]!, endedAtMs);
+      endedLane = lane;
     },
   });
 }
