@@ -76,6 +76,29 @@ describe("snapshot version 2", () => {
     expect(loaded.state.origin).toEqual({ seq: 3, runId: "42", runAttempt: 1 });
   });
 
+  it("writes this run's ids from their bytes as JSON would: escapes, non-ASCII, lines of 64 KiB, after earlier ids", () => {
+    const dir = tempDir();
+    const state = new BatchState();
+    const earlier = ["e1", 'e"2', ...Array.from({ length: 3000 }, (_, i) => `earlier-${i}`)];
+    for (const id of earlier) state.done.add(id);
+    const odd = ['quote " mid', "back\\slash", "new\nline", "tab\t", "\u0001", "del\x7f", "ünï", "🎉", "lone \ud800", "~"];
+    const plain = Array.from({ length: 20_000 }, (_, i) => `this-run-${String(i).padStart(6, "0")}`);
+    const thisRun = [...plain.slice(0, 7000), ...odd, ...plain.slice(7000)];
+    for (const id of thisRun) state.doneThisRun.push(id);
+    compactState(dir, state, 0, "t");
+    const lines = snapshotLines(dir).filter((l) => l.t === "done") as Array<{ ids: string[] }>;
+    expect(lines.length).toBeGreaterThan(3);
+    // JSON.stringify escapes a lone surrogate (\ud800), so even that id comes back as it was.
+    expect(lines.flatMap((l) => l.ids)).toEqual([...earlier, ...thisRun]);
+    const text = readFileSync(join(dir, SNAPSHOT_FILE), "utf8");
+    expect(Math.max(...text.split("\n").map((l) => l.length))).toBeLessThan(70 * 1024);
+    // The earlier ids' last part shares a line with this run's first ids, as one list.
+    expect(lines.findIndex((l) => l.ids.includes("earlier-2999"))).toBe(lines.findIndex((l) => l.ids.includes("this-run-000000")));
+    const loaded = loadState(dir).state.done;
+    expect(loaded.size).toBe(earlier.length + thisRun.length);
+    for (const id of odd) expect(loaded.has(id), JSON.stringify(id)).toBe(true);
+  });
+
   it("never builds or parses the whole state as one string: the largest is about one line of done ids", () => {
     const dir = tempDir();
     const ids = Array.from({ length: 100_000 }, (_, i) => `item-${String(i).padStart(7, "0")}`);

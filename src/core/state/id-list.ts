@@ -78,6 +78,46 @@ export class IdList implements Iterable<string> {
     }
   }
 
+  /**
+   * The ids as JSON strings joined by commas (`"a","b"`), about maxBytes at a time (the
+   * first list firstMaxBytes), each list handed to `emit` (its bytes are reused after emit returns). Copied from the
+   * chunks' bytes, with no string per id, when an id needs no escape; else through
+   * JSON.stringify. What a snapshot's done lines are made of.
+   */
+  forEachJsonList(maxBytes: number, firstMaxBytes: number, emit: (list: Uint8Array) => void): void {
+    this.writePending();
+    let out = Buffer.allocUnsafe(maxBytes + 64);
+    let p = 0;
+    let limit = firstMaxBytes;
+    const room = (bytes: number) => {
+      if (p + bytes <= out.length) return;
+      const grown = Buffer.allocUnsafe(2 * (p + bytes));
+      out.copy(grown, 0, 0, p);
+      out = grown;
+    };
+    for (let i = 0; i < this.count; i++) {
+      const c = this.chunkOf[i]!;
+      const start = this.startOf[i]!;
+      const end = start + this.lengthOf[i]!;
+      const bytes = c === NOT_BYTES ? undefined : this.chunks[c]!;
+      room(end - start + 3);
+      if (p > 0) out[p++] = 0x2c;
+      const plainEnd = bytes === undefined ? -1 : copyPlain(bytes, start, end, out, p);
+      if (plainEnd !== -1) p = plainEnd;
+      else {
+        const json = Buffer.from(JSON.stringify(bytes === undefined ? this.strings.get(i)! : bytes.toString("latin1", start, end)), "utf8");
+        room(json.length);
+        p += json.copy(out, p);
+      }
+      if (p >= limit) {
+        emit(out.subarray(0, p));
+        p = 0;
+        limit = maxBytes;
+      }
+    }
+    if (p > 0) emit(out.subarray(0, p));
+  }
+
   private grow(): void {
     for (const key of ["chunkOf", "startOf", "lengthOf"] as const) {
       const grown = new Uint32Array(this[key].length * 2);
@@ -95,4 +135,19 @@ const NOT_BYTES = 0xffffffff;
 function isAscii(id: string): boolean {
   for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) > 0x7f) return false;
   return true;
+}
+
+/**
+ * Copies bytes[start, end) as a JSON string (quoted) to out at p when JSON.stringify would
+ * write them as they are (no control character, quote or backslash); the end, or -1.
+ */
+function copyPlain(bytes: Buffer, start: number, end: number, out: Buffer, p: number): number {
+  out[p++] = 0x22;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (b < 0x20 || b === 0x22 || b === 0x5c) return -1;
+    out[p++] = b;
+  }
+  out[p++] = 0x22;
+  return p;
 }

@@ -123,6 +123,15 @@ export class AtomicFileWriter {
     if (this.pending.length >= WRITE_BUFFER_CHARS) this.flush();
   }
 
+  /** Writes bytes (after everything written before them), not joined to the buffer. */
+  writeBytes(bytes: Uint8Array): void {
+    this.flush();
+    const fd = this.requireOpen();
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+    this.bytesWritten += bytes.length;
+  }
+
   /** Makes the new file the file: flush, fsync, close, rename. */
   commit(): void {
     this.flush();
@@ -162,10 +171,13 @@ export class AtomicFileWriter {
 }
 
 /** Writes a file through AtomicFileWriter from a producer of pieces; the temp file goes on error. */
-export function writeFileInPieces(path: string, produce: (write: (text: string) => void) => void): number {
+export function writeFileInPieces(path: string, produce: (write: (text: string) => void, writeBytes: (bytes: Uint8Array) => void) => void): number {
   const writer = new AtomicFileWriter(path);
   try {
-    produce((text) => writer.write(text));
+    produce(
+      (text) => writer.write(text),
+      (bytes) => writer.writeBytes(bytes),
+    );
     writer.commit();
   } catch (error) {
     writer.abort();
