@@ -57,48 +57,7 @@ export function writeSnapshotV2(path: string, state: BatchState, generation: num
     for (const line of versionLines(state)) write(line + "\n");
     for (const failure of state.failures.values())
       write(JSON.stringify({ t: "failure", ...failure, ...failureFingerprint(state, failure.id) }) + "\n");
-    let chunk: string[] = [];
-    // reprocess-changed: the fingerprints of the chunk's ids, in the same order.
-    const withFingerprints = state.fingerprints.any;
-    let values: number[] = [];
-    let chunkChars = 0;
-    const flushIds = () => {
-      if (chunk.length === 0) return;
-      write('{"t":"done","ids":' + JSON.stringify(chunk) + "}\n");
-      // A line of its own, so the done line keeps the plain form that loads fastest.
-      if (withFingerprints) write(fingerprintsLine(values) + "\n");
-      chunk = [];
-      values = [];
-      chunkChars = 0;
-    };
-    const add = (id: string, value: number) => {
-      chunk.push(id);
-      if (withFingerprints) values.push(value);
-      chunkChars += id.length + 3;
-      if (chunkChars >= DONE_LINE_CHARS) flushIds();
-    };
-    if (withFingerprints) for (const [id, value] of state.done.withValues()) add(id, value);
-    else for (const id of state.done) add(id, 0);
-    if (withFingerprints) {
-      const thisRun = state.fingerprints.thisRun;
-      let i = 0;
-      for (const id of state.doneThisRun) add(id, thisRun[i++] ?? 0);
-      flushIds();
-    } else {
-      // This run's ids straight from the list's bytes: no string per id, no JSON.stringify
-      // of an array of them (a tenth of a 1M no-op run's time, at its end). The first of
-      // their lines goes on with the earlier ids not yet written.
-      let earlier = chunk.length === 0 ? "" : JSON.stringify(chunk).slice(1, -1) + ",";
-      const firstMaxBytes = DONE_LINE_CHARS - chunkChars;
-      chunk = [];
-      state.doneThisRun.forEachJsonList(DONE_LINE_CHARS, firstMaxBytes, (list) => {
-        write('{"t":"done","ids":[' + earlier);
-        earlier = "";
-        writeBytes(list);
-        write("]}\n");
-      });
-      if (earlier !== "") write('{"t":"done","ids":[' + earlier.slice(0, -1) + "]}\n");
-    }
+    writeDoneLines(state, write, writeBytes);
     const end = {
       t: "end",
       runs: state.runs.length,
@@ -109,6 +68,52 @@ export function writeSnapshotV2(path: string, state: BatchState, generation: num
     };
     write(JSON.stringify(end) + "\n");
   });
+}
+
+/** The done ids, about DONE_LINE_CHARS of them a line (with reprocess-changed, each line's fingerprints after it). */
+function writeDoneLines(state: BatchState, write: (text: string) => void, writeBytes: (bytes: Uint8Array) => void): void {
+  let chunk: string[] = [];
+  // reprocess-changed: the fingerprints of the chunk's ids, in the same order.
+  const withFingerprints = state.fingerprints.any;
+  let values: number[] = [];
+  let chunkChars = 0;
+  const flushIds = () => {
+    if (chunk.length === 0) return;
+    write('{"t":"done","ids":' + JSON.stringify(chunk) + "}\n");
+    // A line of its own, so the done line keeps the plain form that loads fastest.
+    if (withFingerprints) write(fingerprintsLine(values) + "\n");
+    chunk = [];
+    values = [];
+    chunkChars = 0;
+  };
+  const add = (id: string, value: number) => {
+    chunk.push(id);
+    if (withFingerprints) values.push(value);
+    chunkChars += id.length + 3;
+    if (chunkChars >= DONE_LINE_CHARS) flushIds();
+  };
+  if (withFingerprints) for (const [id, value] of state.done.withValues()) add(id, value);
+  else for (const id of state.done) add(id, 0);
+  if (withFingerprints) {
+    const thisRun = state.fingerprints.thisRun;
+    let i = 0;
+    for (const id of state.doneThisRun) add(id, thisRun[i++] ?? 0);
+    flushIds();
+  } else {
+    // This run's ids straight from the list's bytes: no string per id, no JSON.stringify
+    // of an array of them (a tenth of a 1M no-op run's time, at its end). The first of
+    // their lines goes on with the earlier ids not yet written.
+    let earlier = chunk.length === 0 ? "" : JSON.stringify(chunk).slice(1, -1) + ",";
+    const firstMaxBytes = DONE_LINE_CHARS - chunkChars;
+    chunk = [];
+    state.doneThisRun.forEachJsonList(DONE_LINE_CHARS, firstMaxBytes, (list) => {
+      write('{"t":"done","ids":[' + earlier);
+      earlier = "";
+      writeBytes(list);
+      write("]}\n");
+    });
+    if (earlier !== "") write('{"t":"done","ids":[' + earlier.slice(0, -1) + "]}\n");
+  }
 }
 
 interface Counts {
