@@ -125,7 +125,8 @@ export class JobLogWriter implements JobLog {
   }
 
   private extraFor(id: string): string {
-    return this.o.redoIds !== undefined && this.o.redoIds.has(id) ? this.redoExtra : "";
+    // size first: has() hashes the id, a string read from the items whose hash is not cached yet.
+    return this.o.redoIds !== undefined && this.o.redoIds.size > 0 && this.o.redoIds.has(id) ? this.redoExtra : "";
   }
 }
 
