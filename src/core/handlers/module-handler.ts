@@ -3,7 +3,7 @@ import { resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import { classifyError, ConfigError, type PermanentError, type TransientError } from "../platform/errors.js";
 import type { Item } from "../platform/types.js";
-import { OK, type AttemptContext, type AttemptResult, type Handler } from "./handler.js";
+import { OK, type AttemptContext, type AttemptResult, type DirectCall, type Handler } from "./handler.js";
 
 /** What a module's default export receives as its second argument. */
 /** The item runner's context carries the error classes too (see item-runner's Context). */
@@ -50,17 +50,19 @@ export function createModuleHandler(fn: ModuleFunction, nowMs: () => number, kee
     const c = classifyError(error, nowMs());
     return { ok: false, kind: c.kind, error: c.message, retryAfterMs: c.retryAfterMs, throttled: c.throttled };
   };
+  const direct: DirectCall = { call: (item, ctx) => fn(item.data, ctx as ModuleContext), settled: keepResults ? okWithResult : ok, failed };
   return {
+    direct,
     run(item: Item, ctx: AttemptContext): Promise<AttemptResult> {
       let returned: unknown;
       try {
-        returned = fn(item.data, ctx as ModuleContext);
+        returned = direct.call(item, ctx);
       } catch (error) {
         return Promise.resolve(failed(error));
       }
       // Promise.resolve, as `await` would: a native promise as it is, a thenable adopted,
       // any other value (a synchronous function) taken as success.
-      return Promise.resolve(returned).then(keepResults ? okWithResult : ok, failed);
+      return Promise.resolve(returned).then(direct.settled, failed);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { backoffDelayMs, type BackoffPolicy } from "./backoff.js";
 import type { Budget } from "./budget.js";
 import type { ItemErrorKind } from "../platform/errors.js";
-import type { AttemptContext, AttemptResult, Handler, SetupFailure } from "../handlers/handler.js";
+import type { AttemptContext, AttemptResult, DirectCall, Handler, SetupFailure } from "../handlers/handler.js";
 import { idempotencyKey } from "./idempotency.js";
 import type { Redo } from "./redo.js";
 import { PermanentError, TransientError } from "../platform/errors.js";
@@ -89,8 +89,20 @@ export function runItem(item: Item, priorAttempts: number, o: ItemRunnerOptions)
   // and await cost about as much as the rest of the runner) or a `then` on the settled
   // attempt (a promise and a microtask more per item). A failure goes on in runAttempts.
   const startedAtMs = o.budget.deadlineAtMs !== undefined ? o.system.nowMs() : NOT_TIMED;
-  const run = startAttempt(o.handler, item, new Context(item.id, priorAttempts + 1, o.hard, o.soft, o, item));
-  return new Promise((resolve) => new FirstAttempt(resolve, o, watchersOf(o.hard), item, priorAttempts, startedAtMs).watch(run));
+  const ctx = new Context(item.id, priorAttempts + 1, o.hard, o.soft, o, item);
+  return new Promise((resolve) => {
+    const first = new FirstAttempt(resolve, o, watchersOf(o.hard), item, priorAttempts, startedAtMs);
+    const direct = o.handler.direct;
+    if (direct === undefined) return first.watch(startAttempt(o.handler, item, ctx));
+    // A module: its own promise settled straight into the attempt (see DirectCall).
+    let returned: unknown;
+    try {
+      returned = direct.call(item, ctx);
+    } catch (error) {
+      return first.watch(Promise.resolve(failedSafely(direct, error)));
+    }
+    first.watchDirect(Promise.resolve(returned), direct);
+  });
 }
 
 /** startedAtMs of a first attempt the budget does not time (no deadline: the clock is spared). */
@@ -164,6 +176,15 @@ function startAttempt(handler: Handler, item: Item, ctx: AttemptContext): Promis
   }
 }
 
+/** A DirectCall's failure result; an error whose classifying throws (a hostile getter) is a crash, as in startAttempt. */
+function failedSafely(direct: DirectCall, error: unknown): AttemptResult {
+  try {
+    return direct.failed(error);
+  } catch (classifying) {
+    return crashed(classifying);
+  }
+}
+
 function crashed(error: unknown): AttemptResult {
   return { ok: false, kind: "permanent", error: `handler crashed: ${safeString(error)}` };
 }
@@ -227,6 +248,14 @@ abstract class Settling {
     run.then(
       (result) => this.end(result),
       (error: unknown) => this.end(crashed(error)),
+    );
+  }
+  /** watch() for a DirectCall's promise: its value or error made the attempt's result here. */
+  watchDirect(run: Promise<unknown>, direct: DirectCall): void {
+    this.watching.add(this);
+    run.then(
+      (value) => this.end(direct.settled(value)),
+      (error: unknown) => this.end(failedSafely(direct, error)),
     );
   }
   /** The signal fired: give the handler abandonAfterMs more. */
