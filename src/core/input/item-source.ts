@@ -1,7 +1,7 @@
 import { extname } from "node:path";
 import { readCsvRecords } from "./csv-source.js";
 import { InvalidUtf8Error, LineTooLongError, MAX_LINE_BYTES, readLineBatches } from "./line-reader.js";
-import { splitJsonArray } from "./json-array-splitter.js";
+import { splitJsonArrayInto, type ElementMaker } from "./json-array-splitter.js";
 import { numberTextAt } from "./json-source-text.js";
 import { NUMBER_REWRITTEN_DIFFERENTLY } from "./exact-json.js";
 import { isWellFormed } from "../platform/well-formed.js";
@@ -54,9 +54,7 @@ export async function* readSource(spec: SourceSpec, signal?: AbortSignal): Async
         yield* readLineItems(spec, signal);
         return;
       case "json":
-        for await (const elements of splitJsonArray(readLineBatches(spec.path, signal))) {
-          yield elements.map((e) => (e.problem ? { problem: e.problem } : jsonEntry(e.text, e.line, spec.idField, e)));
-        }
+        yield* splitJsonArrayInto(readLineBatches(spec.path, signal), jsonArrayEntries(spec.idField));
         return;
       case "csv":
         yield* readCsv(spec, signal);
@@ -99,20 +97,25 @@ async function* readLineItems(spec: SourceSpec, signal: AbortSignal | undefined)
   }
 }
 
-/** @param parsed the text's value when the caller parsed it already (a JSON array's splitter) */
-function jsonEntry(text: string, line: number, idField: string, parsed?: { value?: unknown }): SourceEntry {
+function jsonEntry(text: string, line: number, idField: string): SourceEntry {
   let data: unknown;
-  if (parsed !== undefined && "value" in parsed) data = parsed.value;
-  else {
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
-      return { problem: { line, message: `not valid JSON (${(error as Error).message})` } };
-    }
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { problem: { line, message: `not valid JSON (${(error as Error).message})` } };
   }
   // The text is kept on every item (the string exists anyway); whether a handler needs it
   // instead of the parsed value is asked only when one writes the item out (exactJson).
   return withId(data, line, idField, text);
+}
+
+/** A JSON array's elements as entries, made as the splitter finds them. */
+function jsonArrayEntries(idField: string): ElementMaker<SourceEntry> {
+  return {
+    text: (text, line) => jsonEntry(text, line, idField),
+    parsed: (text, line, value) => withId(value, line, idField, text),
+    problem: (problem) => ({ problem }),
+  };
 }
 
 /** @param raw the item's JSON as written (JSON Lines, JSON arrays): numeric ids keep its digits, handlers may take it (exactJson) */

@@ -31,12 +31,36 @@ const MAX_LINE_PARSE_MISSES = 1000;
  * have found (inside a valid value no comma or bracket closes it early), and the loop,
  * which cost a native parse's time again in JavaScript, is skipped for it.
  */
-// eslint-disable-next-line max-lines-per-function -- one state machine over each chunk's characters; its state lives in locals the loop updates (per-character hot path)
-export async function* splitJsonArray(
+export function splitJsonArray(
   lines: AsyncIterable<LineBatch>,
   /** Try a line at a time first (off: the character loop alone, to compare against). */
   wholeLines = true,
 ): AsyncGenerator<Array<JsonElement | { problem: SourceProblem }>> {
+  return splitJsonArrayInto(lines, AS_ELEMENTS, wholeLines);
+}
+
+/**
+ * What the splitter makes of each element and problem: a reader makes its entries
+ * straight away rather than from an object per element made first (two objects less per
+ * item and pass).
+ */
+export interface ElementMaker<T> {
+  /** An element as text, not parsed yet. */
+  text(text: string, line: number): T;
+  /** An element the splitter parsed already (alone on its line). */
+  parsed(text: string, line: number, value: unknown): T;
+  problem(problem: SourceProblem): T;
+}
+
+const AS_ELEMENTS: ElementMaker<JsonElement | { problem: SourceProblem }> = {
+  text: (text, line) => ({ text, line }),
+  parsed: (text, line, value) => ({ text, line, value }),
+  problem: (problem) => ({ problem }),
+};
+
+/** splitJsonArray, each element and problem made by `make`. */
+// eslint-disable-next-line max-lines-per-function -- one state machine over each chunk's characters; its state lives in locals the loop updates (per-character hot path)
+export async function* splitJsonArrayInto<T>(lines: AsyncIterable<LineBatch>, make: ElementMaker<T>, wholeLines = true): AsyncGenerator<T[]> {
   let phase: Phase = "before";
   let depth = 0;
   let inString = false;
@@ -48,19 +72,28 @@ export async function* splitJsonArray(
   let lineParseMisses = wholeLines ? 0 : MAX_LINE_PARSE_MISSES;
 
   for await (const { texts, firstLine } of lines) {
-    const out: Array<JsonElement | { problem: SourceProblem }> = [];
+    const out: T[] = [];
     for (let lineIndex = 0; lineIndex < texts.length; lineIndex++) {
       const text = texts[lineIndex]!;
       const line = firstLine + lineIndex;
       lastLine = line;
       if ((phase as Phase) === "between" && expectElement && lineParseMisses < MAX_LINE_PARSE_MISSES) {
-        const element = wholeLineElement(text, line);
-        if (element) {
-          out.push(element);
-          elementLine = line;
-          continue;
+        const end = wholeLineEnd(text);
+        if (end !== -1) {
+          const elementText = text.slice(wholeLineStart, end);
+          let value: unknown;
+          try {
+            value = JSON.parse(elementText);
+          } catch {
+            value = NOT_PARSED;
+          }
+          if (value !== NOT_PARSED) {
+            out.push(make.parsed(elementText, line, value));
+            elementLine = line;
+            continue;
+          }
+          lineParseMisses++; // looked like one, did not parse: the character loop takes the line
         }
-        if (element === null) lineParseMisses++;
       }
       let segmentStart = phase === "element" ? 0 : -1;
       for (let i = 0; i < text.length; i++) {
@@ -77,7 +110,7 @@ export async function* splitJsonArray(
           else if ((c === 0x7d || c === 0x5d) && depth > 0) depth--;
           else if ((c === 0x2c || c === 0x5d) && depth === 0) {
             parts.push(text.slice(segmentStart, i));
-            out.push({ text: parts.join("\n"), line: elementLine });
+            out.push(make.text(parts.join("\n"), elementLine));
             parts = [];
             segmentStart = -1;
             phase = c === 0x2c ? "between" : "after";
@@ -88,7 +121,7 @@ export async function* splitJsonArray(
         if (c === 0x20 || c === 0x09) continue;
         if (phase === "before") {
           if (c !== 0x5b) {
-            out.push({ problem: { line, message: "expected a JSON array of items ('[' first); use --items-format jsonl for one object a line" } });
+            out.push(make.problem({ line, message: "expected a JSON array of items ('[' first); use --items-format jsonl for one object a line" }));
             yield out;
             return;
           }
@@ -100,7 +133,7 @@ export async function* splitJsonArray(
           } else if (c === 0x5d && expectElement && parts.length === 0 && elementLine === 0) {
             phase = "after"; // the empty array []
           } else if (c === 0x2c) {
-            out.push({ problem: { line, message: "unexpected ',' in the array (an empty element?)" } });
+            out.push(make.problem({ line, message: "unexpected ',' in the array (an empty element?)" }));
           } else {
             phase = "element";
             elementLine = line;
@@ -109,7 +142,7 @@ export async function* splitJsonArray(
             i--; // let the element branch see this character
           }
         } else {
-          out.push({ problem: { line, message: "unexpected text after the end of the JSON array" } });
+          out.push(make.problem({ line, message: "unexpected text after the end of the JSON array" }));
           yield out;
           return;
         }
@@ -120,28 +153,29 @@ export async function* splitJsonArray(
   }
   if ((phase as Phase) === "before") return; // an empty file: no items
   if ((phase as Phase) !== "after") {
-    yield [{ problem: { line: lastLine, message: "the JSON array is not closed (the file is truncated?)" } }];
+    yield [make.problem({ line: lastLine, message: "the JSON array is not closed (the file is truncated?)" })];
   }
 }
 
+/** Where the element of the line wholeLineEnd last accepted starts (past leading blanks); read at once by its caller. */
+let wholeLineStart = 0;
+
+/** A value JSON.parse never returns: the line did not parse. */
+const NOT_PARSED = Symbol("not parsed");
+
 /**
- * The element on this line when the line is one JSON object and a comma (spaces and tabs
- * around them allowed); undefined when the line does not look like one, null when it did
- * but did not parse (then the character loop takes the line).
+ * When the line looks like one JSON object and a comma (spaces and tabs around them
+ * allowed): the end of the object's text, its start left in wholeLineStart; else -1.
  */
-function wholeLineElement(text: string, line: number): JsonElement | null | undefined {
+function wholeLineEnd(text: string): number {
   let start = 0;
   while (start < text.length && isBlank(text.charCodeAt(start))) start++;
-  if (text.charCodeAt(start) !== 0x7b) return undefined;
+  if (text.charCodeAt(start) !== 0x7b) return -1;
   let end = text.length - 1;
   while (end > start && isBlank(text.charCodeAt(end))) end--;
-  if (text.charCodeAt(end) !== 0x2c) return undefined;
-  const elementText = text.slice(start, end);
-  try {
-    return { text: elementText, line, value: JSON.parse(elementText) as unknown };
-  } catch {
-    return null;
-  }
+  if (text.charCodeAt(end) !== 0x2c) return -1;
+  wholeLineStart = start;
+  return end;
 }
 
 function isBlank(c: number): boolean {
