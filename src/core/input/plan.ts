@@ -72,8 +72,7 @@ export async function planSource(
   changes?: ChangeCheck,
   signal?: AbortSignal,
 ): Promise<SourcePlan> {
-  const problems: SourceProblem[] = [];
-  let problemCount = 0;
+  const problems = new ProblemList();
   const finder = new DuplicateFinder();
   let items: Item[] | undefined = retain ? [] : undefined;
   let seen = 0;
@@ -84,14 +83,12 @@ export async function planSource(
   for await (const batch of readSource(spec, signal)) {
     for (const entry of batch) {
       if (entry.problem) {
-        problemCount++;
-        if (problems.length < MAX_PROBLEMS_SHOWN) problems.push(entry.problem);
+        problems.add(entry.problem);
         continue;
       }
       const versionProblem = changes?.versionField === undefined ? undefined : changes.problem(entry.item);
       if (versionProblem !== undefined) {
-        problemCount++;
-        if (problems.length < MAX_PROBLEMS_SHOWN) problems.push({ line: entry.item.line, message: versionProblem });
+        problems.add({ line: entry.item.line, message: versionProblem });
         continue;
       }
       // Counted as if no id repeated; the repeats, found at the end, are taken off again.
@@ -108,7 +105,7 @@ export async function planSource(
     // A resume of a long list usually has few items left: kept, they spare a second pass.
     if (items && retain && items.length * (retain.sourceBytes / seen) > retain.maxBytes) items = undefined;
   }
-  if (problemCount > 0) throw problemsError(spec, problems, problemCount);
+  if (problems.count > 0) throw problemsError(spec, problems.shown, problems.count);
   const entries = finder.size;
   const duplicates = await confirmDuplicates(spec, finder.candidateGroups(), everyItem, signal);
   const duplicateLines = new Set(duplicates.map((d) => d.line));
@@ -132,6 +129,16 @@ export async function planSource(
     warnings,
     ...(items ? { items } : {}),
   };
+}
+
+/** The problems found: all counted, the first MAX_PROBLEMS_SHOWN kept. */
+class ProblemList {
+  readonly shown: SourceProblem[] = [];
+  count = 0;
+  add(problem: SourceProblem): void {
+    this.count++;
+    if (this.shown.length < MAX_PROBLEMS_SHOWN) this.shown.push(problem);
+  }
 }
 
 /** Bad input, every problem with its line (the first MAX_PROBLEMS_SHOWN), before any work. */
