@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { prepareCli, runCli, startCli, tempDirsPerTest, writeFile } from "./helpers.js";
 import { waitUntil } from "../support/wait-until.js";
@@ -43,6 +43,20 @@ describe("bounded, interruptible input", () => {
     const run = startCli(cli, ["run", "--items", path, "--run", "true", "--state-dir", "state"], { cwd: dir });
     // The lock is taken just before the run listens for signals and starts reading: a
     // fixed wait raced the CLI's start-up on a loaded machine (SIGINT before any handler).
+    await waitUntil(() => existsSync(join(dir, "state", "lock")), "the run to take its lock", 20_000);
+    run.child.kill("SIGINT");
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/SIGINT received while the items were read: nothing was run/);
+    expect(existsSync(join(dir, "state", "lock"))).toBe(false);
+  });
+
+  it("SIGINT while a large regular file is read (read synchronously, a chunk at a time): exit 130 before its end", async () => {
+    const dir = newDir();
+    // 4M lines, 52 MB: its first pass takes seconds, and the stop must not wait for its end.
+    const line = (i: number) => `item-${String(i).padStart(7, "0")}\n`;
+    writeFileSync(join(dir, "items.txt"), Buffer.from(Array.from({ length: 4_000_000 }, (_, i) => line(i)).join("")));
+    const run = startCli(cli, ["run", "--items", "items.txt", "--run", "true", "--state-dir", "state"], { cwd: dir });
     await waitUntil(() => existsSync(join(dir, "state", "lock")), "the run to take its lock", 20_000);
     run.child.kill("SIGINT");
     const r = await run.done;

@@ -109,6 +109,13 @@ describe("readSource", () => {
     expect(got.map((e) => e.item!.id)).toEqual(["small", "big", "after"]);
     expect(got[2]!.item!.line).toBe(3);
   });
+
+  it("reads a line spanning many read chunks byte for byte (each chunk's bytes kept, not the reused buffer's)", async () => {
+    const blob = Array.from({ length: 60_000 }, (_, i) => i.toString(36)).join("-"); // ~250 KiB, no chunk like another
+    const got = await entries(file("a.jsonl", `{"id":"small"}\n${JSON.stringify({ id: "long", blob })}\n{"id":"after"}\n`), "jsonl");
+    expect(got.map((e) => e.item!.id)).toEqual(["small", "long", "after"]);
+    expect((got[1]!.item!.data as { blob: string }).blob).toBe(blob);
+  });
 });
 
 const KEEP_ALL = { sourceBytes: 0, maxBytes: 1 };

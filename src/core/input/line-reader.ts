@@ -1,4 +1,5 @@
-import { closeSync, constants, createReadStream, open, openSync, statSync } from "node:fs";
+import { closeSync, constants, createReadStream, open, openSync, readSync, statSync } from "node:fs";
+import { setImmediate as setImmediatePromise } from "node:timers/promises";
 import { Socket } from "node:net";
 import type { Readable } from "node:stream";
 
@@ -113,7 +114,7 @@ export async function* readLineBatches(path: string, signal?: AbortSignal, maxLi
       const nl = data.indexOf(0x0a);
       checkLength(carryBytes + (nl === -1 ? data.length : nl));
       if (nl === -1) {
-        carryParts.push(data);
+        carryParts.push(Buffer.from(data)); // a copy: the reader reuses its buffer
         carryBytes += data.length;
         continue;
       }
@@ -159,6 +160,10 @@ export const READ_CHUNK_BYTES = 64 * 1024;
  * the read itself, and destroying the stream waits for that read to return.
  */
 async function* chunksOf(path: string, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
+  if (isRegularFile(path)) {
+    yield* fileChunks(path, signal);
+    return;
+  }
   const stream = isFifo(path) ? await openPipe(path, signal) : createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   if (!signal) {
     for await (const chunk of stream) yield chunk as Buffer;
@@ -181,6 +186,45 @@ async function* chunksOf(path: string, signal: AbortSignal | undefined): AsyncGe
   } finally {
     signal.removeEventListener("abort", onAbort);
     stream.destroy();
+  }
+}
+
+/**
+ * A regular file's chunks, read into one buffer over and over: each chunk is used up (its
+ * lines decoded, a partial line copied) before the next read. A stream's new buffer per
+ * chunk lived on, outside V8's heap, until a full collection, which that little heap
+ * seldom needs: 70-80 MB of dead chunks by the end of a pass over a 70 MB file, a third of
+ * a 1M-item resume's peak memory.
+ *
+ * Read synchronously: a regular file's read returns at once from the page cache, and
+ * FileHandle.read's promise and thread hop per chunk cost more CPU than the stream did
+ * (0.2-0.4 s per 1M-item run). The event loop gets a turn every YIELD_EVERY_CHUNKS
+ * chunks, so a stop (SIGINT, SIGTERM) is seen within a few milliseconds of reading.
+ */
+async function* fileChunks(path: string, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
+  const fd = openSync(path, "r");
+  const buffer = Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
+  try {
+    for (let chunk = 1; ; chunk++) {
+      if (chunk % YIELD_EVERY_CHUNKS === 0) await setImmediatePromise();
+      if (signal?.aborted) throw new ReadStoppedError();
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** fileChunks lets the event loop run once per this many chunks (1 MiB). */
+const YIELD_EVERY_CHUNKS = 16;
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false; // the read reports the missing file
   }
 }
 
