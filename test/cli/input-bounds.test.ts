@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { prepareCli, runCli, startCli, tempDirsPerTest, writeFile } from "./helpers.js";
 import { waitUntil } from "../support/wait-until.js";
@@ -54,8 +54,11 @@ describe("bounded, interruptible input", () => {
   it("SIGINT while a large regular file is read (read synchronously, a chunk at a time): exit 130 before its end", async () => {
     const dir = newDir();
     // 4M lines, 52 MB: its first pass takes seconds, and the stop must not wait for its end.
-    const line = (i: number) => `item-${String(i).padStart(7, "0")}\n`;
-    writeFileSync(join(dir, "items.txt"), Buffer.from(Array.from({ length: 4_000_000 }, (_, i) => line(i)).join("")));
+    const path = join(dir, "items.txt");
+    writeFileSync(path, "");
+    for (let from = 0; from < 4_000_000; from += 100_000) {
+      appendFileSync(path, Array.from({ length: 100_000 }, (_, i) => `item-${String(from + i).padStart(7, "0")}\n`).join(""));
+    }
     const run = startCli(cli, ["run", "--items", "items.txt", "--run", "true", "--state-dir", "state"], { cwd: dir });
     await waitUntil(() => existsSync(join(dir, "state", "lock")), "the run to take its lock", 20_000);
     run.child.kill("SIGINT");
