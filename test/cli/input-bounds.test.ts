@@ -27,6 +27,19 @@ function fifo(dir: string): string {
   return path;
 }
 
+/** Starts a run over these items, sends SIGINT once it reads them: exit 130, lock released, nothing run. */
+async function expectStoppedWhileReading(dir: string, items: string): Promise<void> {
+  const run = startCli(cli, ["run", "--items", items, "--run", "true", "--state-dir", "state"], { cwd: dir });
+  // The lock is taken just before the run listens for signals and starts reading: a
+  // fixed wait raced the CLI's start-up on a loaded machine (SIGINT before any handler).
+  await waitUntil(() => existsSync(join(dir, "state", "lock")), "the run to take its lock", 20_000);
+  run.child.kill("SIGINT");
+  const r = await run.done;
+  expect(r.code, r.stderr).toBe(130);
+  expect(r.stderr).toMatch(/SIGINT received while the items were read: nothing was run/);
+  expect(existsSync(join(dir, "state", "lock"))).toBe(false);
+}
+
 describe("bounded, interruptible input", () => {
   it("--items /dev/zero is bad input (exit 2) naming the line and the cap", async () => {
     const dir = newDir();
@@ -40,15 +53,7 @@ describe("bounded, interruptible input", () => {
     const path = fifo(dir);
     // A writer that opens the FIFO and then says nothing.
     writers.push(spawn("/bin/sh", ["-c", 'exec sleep 30 > "$1"', "sh", path], { stdio: "ignore" }));
-    const run = startCli(cli, ["run", "--items", path, "--run", "true", "--state-dir", "state"], { cwd: dir });
-    // The lock is taken just before the run listens for signals and starts reading: a
-    // fixed wait raced the CLI's start-up on a loaded machine (SIGINT before any handler).
-    await waitUntil(() => existsSync(join(dir, "state", "lock")), "the run to take its lock", 20_000);
-    run.child.kill("SIGINT");
-    const r = await run.done;
-    expect(r.code, r.stderr).toBe(130);
-    expect(r.stderr).toMatch(/SIGINT received while the items were read: nothing was run/);
-    expect(existsSync(join(dir, "state", "lock"))).toBe(false);
+    await expectStoppedWhileReading(dir, path);
   });
 
   it("SIGINT while a large regular file is read (read synchronously, a chunk at a time): exit 130 before its end", async () => {
@@ -59,13 +64,7 @@ describe("bounded, interruptible input", () => {
     for (let from = 0; from < 4_000_000; from += 100_000) {
       appendFileSync(path, Array.from({ length: 100_000 }, (_, i) => `item-${String(from + i).padStart(7, "0")}\n`).join(""));
     }
-    const run = startCli(cli, ["run", "--items", "items.txt", "--run", "true", "--state-dir", "state"], { cwd: dir });
-    await waitUntil(() => existsSync(join(dir, "state", "lock")), "the run to take its lock", 20_000);
-    run.child.kill("SIGINT");
-    const r = await run.done;
-    expect(r.code, r.stderr).toBe(130);
-    expect(r.stderr).toMatch(/SIGINT received while the items were read: nothing was run/);
-    expect(existsSync(join(dir, "state", "lock"))).toBe(false);
+    await expectStoppedWhileReading(dir, path);
   });
 
   it("a FIFO with a duplicate id is read once: the run finishes with the duplicate warned about", async () => {
