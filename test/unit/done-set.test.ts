@@ -87,14 +87,14 @@ describe("IdList", () => {
     expect([...list]).toEqual(["again"]);
   });
 
-  it("reads back ids pushed while it is being read, and ids joined across a new chunk", () => {
+  it("reads back ids pushed while it is being read, ids across a new chunk, and ASCII after a half-copied non-ASCII id", () => {
     const list = new IdList();
     const ids: string[] = [];
     const push = (id: string) => {
       list.push(id);
       ids.push(id);
     };
-    for (let i = 0; i < 10; i++) push(`first-${i}`);
+    for (let i = 0; i < 10; i++) push(i === 4 ? "abcé-not-ascii" : `first-${i}`);
     const read: string[] = [];
     for (const id of list) {
       read.push(id);
@@ -102,7 +102,7 @@ describe("IdList", () => {
       if (read.length <= 5) push(`during-${read.length}`);
     }
     expect(read).toEqual(ids);
-    // Enough short ids to fill the first 4 MiB chunk: a new chunk is taken with ids still joined.
+    // Enough short ids to fill the first 4 MiB chunk and go on in a new one.
     for (let i = 0; i < 400_000; i++) push(`id-${String(i).padStart(8, "0")}`);
     expect(list.length).toBe(ids.length);
     expect([...list]).toEqual(ids);
