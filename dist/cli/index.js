@@ -8134,12 +8134,6 @@ class IdList {
     chunks = [];
     chunk = Buffer.alloc(0);
     used = 0;
-    /**
-     * Ids pushed but not yet copied into `chunk`, joined: one Buffer.write per id (a call
-     * into C++ for a dozen bytes) cost about a tenth of a 1M no-op run; a write per few KiB
-     * of joined ids costs next to nothing.
-     */
-    pending = "";
     /** Per id: its chunk, start and length; chunk NOT_BYTES marks an id kept in `strings`. */
     chunkOf = new Uint32Array(1024);
     startOf = new Uint32Array(1024);
@@ -8149,37 +8143,39 @@ class IdList {
     get length() {
         return this.count;
     }
+    /**
+     * Copies the id's characters into the chunk in a JavaScript loop that also checks they
+     * are ASCII: a Buffer.write per id (a call into C++ for a dozen bytes) cost about a
+     * tenth of a 1M no-op run, and joining ids to write a few KiB at a time still cost
+     * flattening the joined string.
+     */
     push(id) {
         if (this.count === this.chunkOf.length)
             this.grow();
         const i = this.count++;
-        if (!isAscii(id)) {
-            this.chunkOf[i] = NOT_BYTES;
-            this.strings.set(i, id);
-            return;
-        }
-        if (this.chunks.length === 0 || this.used + this.pending.length + id.length > this.chunk.length) {
-            this.writePending();
+        if (this.chunks.length === 0 || this.used + id.length > this.chunk.length) {
             this.chunk = Buffer.allocUnsafeSlow(Math.max(id_list_CHUNK_BYTES, id.length));
             this.chunks.push(this.chunk);
             this.used = 0;
         }
+        const chunk = this.chunk;
+        const start = this.used;
+        for (let k = 0; k < id.length; k++) {
+            const c = id.charCodeAt(k);
+            if (c > 0x7f) {
+                // Not ASCII: kept as a string (the bytes copied so far are not counted as used).
+                this.chunkOf[i] = NOT_BYTES;
+                this.strings.set(i, id);
+                return;
+            }
+            chunk[start + k] = c;
+        }
         this.chunkOf[i] = this.chunks.length - 1;
-        this.startOf[i] = this.used + this.pending.length;
+        this.startOf[i] = start;
         this.lengthOf[i] = id.length;
-        this.pending += id;
-        if (this.pending.length >= PENDING_CHARS)
-            this.writePending();
-    }
-    /** Copies the ids joined since the last copy into the current chunk (their places were set by push). */
-    writePending() {
-        if (this.pending.length === 0)
-            return;
-        this.used += this.chunk.write(this.pending, this.used, this.pending.length, "latin1");
-        this.pending = "";
+        this.used = start + id.length;
     }
     clear() {
-        this.pending = "";
         this.chunks = [];
         this.chunk = Buffer.alloc(0);
         this.used = 0;
@@ -8194,11 +8190,7 @@ class IdList {
                 continue;
             }
             const start = this.startOf[i];
-            const end = start + this.lengthOf[i];
-            // Still joined, not copied (pushed since the last copy, perhaps during this loop).
-            if (c === this.chunks.length - 1 && end > this.used)
-                this.writePending();
-            yield this.chunks[c].toString("latin1", start, end);
+            yield this.chunks[c].toString("latin1", start, start + this.lengthOf[i]);
         }
     }
     /**
@@ -8208,7 +8200,6 @@ class IdList {
      * JSON.stringify. What a snapshot's done lines are made of.
      */
     forEachJsonList(maxBytes, firstMaxBytes, emit) {
-        this.writePending();
         let out = Buffer.allocUnsafe(maxBytes + 64);
         let p = 0;
         let limit = firstMaxBytes;
@@ -8253,15 +8244,7 @@ class IdList {
     }
 }
 const id_list_CHUNK_BYTES = 4 * 1024 * 1024;
-/** Joined ids are copied into the chunk this many characters at a time. */
-const PENDING_CHARS = 4096;
 const NOT_BYTES = 0xffffffff;
-function isAscii(id) {
-    for (let i = 0; i < id.length; i++)
-        if (id.charCodeAt(i) > 0x7f)
-            return false;
-    return true;
-}
 /**
  * Copies bytes[start, end) as a JSON string (quoted) to out at p when JSON.stringify would
  * write them as they are (no control character, quote or backslash); the end, or -1.
