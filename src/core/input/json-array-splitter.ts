@@ -78,9 +78,10 @@ export async function* splitJsonArrayInto<T>(lines: AsyncIterable<LineBatch>, ma
       const line = firstLine + lineIndex;
       lastLine = line;
       if ((phase as Phase) === "between" && expectElement && lineParseMisses < MAX_LINE_PARSE_MISSES) {
-        const end = wholeLineEnd(text);
+        const start = skipBlanks(text);
+        const end = wholeLineEnd(text, start);
         if (end !== -1) {
-          const elementText = text.slice(wholeLineStart, end);
+          const elementText = text.slice(start, end);
           let value: unknown;
           try {
             value = JSON.parse(elementText);
@@ -157,25 +158,25 @@ export async function* splitJsonArrayInto<T>(lines: AsyncIterable<LineBatch>, ma
   }
 }
 
-/** Where the element of the line wholeLineEnd last accepted starts (past leading blanks); read at once by its caller. */
-let wholeLineStart = 0;
-
 /** A value JSON.parse never returns: the line did not parse. */
 const NOT_PARSED = Symbol("not parsed");
 
-/**
- * When the line looks like one JSON object and a comma (spaces and tabs around them
- * allowed): the end of the object's text, its start left in wholeLineStart; else -1.
- */
-function wholeLineEnd(text: string): number {
+/** Where the line's text starts after spaces and tabs. */
+function skipBlanks(text: string): number {
   let start = 0;
   while (start < text.length && isBlank(text.charCodeAt(start))) start++;
+  return start;
+}
+
+/**
+ * When the line looks like one JSON object and a comma from `start` (spaces and tabs
+ * after them allowed): the end of the object's text; else -1.
+ */
+function wholeLineEnd(text: string, start: number): number {
   if (text.charCodeAt(start) !== 0x7b) return -1;
   let end = text.length - 1;
   while (end > start && isBlank(text.charCodeAt(end))) end--;
-  if (text.charCodeAt(end) !== 0x2c) return -1;
-  wholeLineStart = start;
-  return end;
+  return text.charCodeAt(end) === 0x2c ? end : -1;
 }
 
 function isBlank(c: number): boolean {
