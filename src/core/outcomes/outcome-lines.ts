@@ -1,6 +1,6 @@
 import type { FailureKind } from "../platform/types.js";
 import type { JournalWriter } from "../state/journal-writer.js";
-import { asciiBytes, MAX_NUMBER_CHARS, putBytes, putNumber, putPlainJsonChars } from "../state/line-bytes.js";
+import { MAX_NUMBER_CHARS, putBytes, putNumber, putPlainJsonChars } from "../state/line-bytes.js";
 
 /**
  * The job log's line format. Every finished item appends one line to the run's segment
@@ -109,11 +109,11 @@ function outcomeHead(id: string, startedAtMs: number, durationMs: number, attemp
   return '{"id":' + jsonString(id) + ',"at":' + startedAtMs + ',"ms":' + durationMs + ',"n":' + attempts;
 }
 
-const SUCCESS_ID = asciiBytes('{"id":"');
-const SUCCESS_AT = asciiBytes('","at":');
-const SUCCESS_MS = asciiBytes(',"ms":');
-const SUCCESS_N = asciiBytes(',"n":');
-const SUCCESS_END = asciiBytes("}\n");
+const SUCCESS_ID = Buffer.from('{"id":"', "latin1");
+const SUCCESS_AT = Buffer.from('","at":', "latin1");
+const SUCCESS_MS = Buffer.from(',"ms":', "latin1");
+const SUCCESS_N = Buffer.from(',"n":', "latin1");
+const SUCCESS_END = Buffer.from("}\n", "latin1");
 
 /**
  * Appends a plain success line (no extra members, no result) as bytes straight into the
@@ -144,7 +144,7 @@ export function appendSuccessLine(writer: JournalWriter, id: string, startedAtMs
  * The last start time written, as digits: items that start in the same millisecond (most
  * of them, at thousands a second) copy these rather than work out thirteen digits again.
  */
-const lastAt = { ms: Number.NaN, bytes: new Uint8Array(MAX_NUMBER_CHARS), length: 0 };
+const lastAt = { ms: Number.NaN, bytes: Buffer.alloc(MAX_NUMBER_CHARS), length: 0 };
 
 const SUCCESS_FIXED_BYTES = SUCCESS_ID.length + SUCCESS_AT.length + SUCCESS_MS.length + SUCCESS_N.length + SUCCESS_END.length;
 

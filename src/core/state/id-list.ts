@@ -1,3 +1,5 @@
+import { putPlainJsonBytes } from "./line-bytes.js";
+
 /**
  * The ids finished by the run in progress, in order: an append-only list that keeps ASCII
  * ids as bytes in large buffers (others as strings, few). A million id strings held in an
@@ -95,9 +97,12 @@ export class IdList implements Iterable<string> {
       const bytes = c === NOT_BYTES ? undefined : this.chunks[c]!;
       room(end - start + 3);
       if (p > 0) out[p++] = 0x2c;
-      const plainEnd = bytes === undefined ? -1 : copyPlain(bytes, start, end, out, p);
-      if (plainEnd !== -1) p = plainEnd;
-      else {
+      out[p] = 0x22;
+      const plainEnd = bytes === undefined ? -1 : putPlainJsonBytes(out, p + 1, bytes, start, end);
+      if (plainEnd !== -1) {
+        out[plainEnd] = 0x22;
+        p = plainEnd + 1;
+      } else {
         const json = Buffer.from(JSON.stringify(bytes === undefined ? this.strings.get(i)! : bytes.toString("latin1", start, end)), "utf8");
         room(json.length);
         p += json.copy(out, p);
@@ -122,18 +127,3 @@ export class IdList implements Iterable<string> {
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const NOT_BYTES = 0xffffffff;
-
-/**
- * Copies bytes[start, end) as a JSON string (quoted) to out at p when JSON.stringify would
- * write them as they are (no control character, quote or backslash); the end, or -1.
- */
-function copyPlain(bytes: Buffer, start: number, end: number, out: Buffer, p: number): number {
-  out[p++] = 0x22;
-  for (let i = start; i < end; i++) {
-    const b = bytes[i]!;
-    if (b < 0x20 || b === 0x22 || b === 0x5c) return -1;
-    out[p++] = b;
-  }
-  out[p++] = 0x22;
-  return p;
-}

@@ -1,6 +1,6 @@
 import type { FailureKind, RunRecord, StopReason } from "../platform/types.js";
 import type { JournalWriter } from "./journal-writer.js";
-import { asciiBytes, putBytes, putPlainJsonChars } from "./line-bytes.js";
+import { putBytes, putPlainJsonChars } from "./line-bytes.js";
 
 /**
  * One line of the append-only journal. Every record carries absolute values (not
@@ -73,8 +73,8 @@ export interface EndRecord {
   changed?: number;
 }
 
-const DONE_HEAD = asciiBytes('{"t":"done","id":"');
-const DONE_TAIL = asciiBytes('"}\n');
+const DONE_HEAD = Buffer.from('{"t":"done","id":"', "latin1");
+const DONE_TAIL = Buffer.from('"}\n', "latin1");
 
 /**
  * Appends a done record: as bytes straight into the journal's buffer when the id allows

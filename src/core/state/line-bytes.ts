@@ -7,13 +7,6 @@
  * returns -1 and the caller writes the line as a string, with the same bytes.
  */
 
-/** The bytes of an ASCII constant, for putBytes. */
-export function asciiBytes(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
 /** Copies `from` (its first `length` bytes) to `bytes` at p; returns the end. A loop: for a few dozen bytes it beats set(). */
 export function putBytes(bytes: Uint8Array, p: number, from: Uint8Array, length = from.length): number {
   for (let i = 0; i < length; i++) bytes[p++] = from[i]!;
@@ -28,10 +21,25 @@ export function putBytes(bytes: Uint8Array, p: number, from: Uint8Array, length 
 export function putPlainJsonChars(bytes: Uint8Array, p: number, text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return -1;
+    if (!isPlainJsonChar(c)) return -1;
     bytes[p++] = c;
   }
   return p;
+}
+
+/** putPlainJsonChars for text held as bytes: from[start, end) copied to `bytes` at p; the end, or -1. */
+export function putPlainJsonBytes(bytes: Uint8Array, p: number, from: Uint8Array, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    const c = from[i]!;
+    if (!isPlainJsonChar(c)) return -1;
+    bytes[p++] = c;
+  }
+  return p;
+}
+
+/** A character JSON.stringify writes in a string as it is, in one byte: printable ASCII but `"` and `\`. */
+function isPlainJsonChar(c: number): boolean {
+  return c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c;
 }
 
 /** Writes a number as String(x) would (digits by hand for a non-negative safe integer); returns the end. */
