@@ -220,11 +220,12 @@ async function* fileChunks(path: string, signal: AbortSignal | undefined): Async
 /** fileChunks lets the event loop run once per this many chunks (1 MiB). */
 const YIELD_EVERY_CHUNKS = 16;
 
-function isRegularFile(path: string): boolean {
+/** A file that can be read twice (not a pipe, a FIFO or a device). A missing file counts as one: its read reports it. */
+export function isRegularFile(path: string): boolean {
   try {
     return statSync(path).isFile();
   } catch {
-    return false; // the read reports the missing file
+    return true;
   }
 }
 

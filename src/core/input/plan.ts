@@ -4,8 +4,8 @@ import { hasChanged, type ChangeCheck } from "./changes.js";
 import { DuplicateFinder } from "./duplicate-finder.js";
 import { withExactJsonOnly } from "./exact-json.js";
 import { readSource, type SourceProblem, type SourceSpec } from "./item-source.js";
+import { isRegularFile } from "./line-reader.js";
 import type { Item } from "../platform/types.js";
-import { statSync } from "node:fs";
 
 /** Problems listed in a rejection message; the rest are counted. */
 const MAX_PROBLEMS_SHOWN = 20;
@@ -262,13 +262,4 @@ async function confirmDuplicates(
 
 function truncate(text: string): string {
   return text.length > 80 ? text.slice(0, 80) + "…" : text;
-}
-
-/** A file that can be read twice (not a pipe, a FIFO or a device). */
-export function isRegularFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return true; // the read reports the missing file
-  }
 }
