@@ -2562,12 +2562,13 @@ async function* fileChunks(path, signal) {
 }
 /** fileChunks lets the event loop run once per this many chunks (1 MiB). */
 const YIELD_EVERY_CHUNKS = 16;
+/** A file that can be read twice (not a pipe, a FIFO or a device). A missing file counts as one: its read reports it. */
 function isRegularFile(path) {
     try {
         return (0,external_node_fs_.statSync)(path).isFile();
     }
     catch {
-        return false; // the read reports the missing file
+        return true;
     }
 }
 function isFifo(path) {
@@ -2772,9 +2773,10 @@ async function* splitJsonArrayInto(lines, make, wholeLines = true) {
             const line = firstLine + lineIndex;
             lastLine = line;
             if (phase === "between" && expectElement && lineParseMisses < MAX_LINE_PARSE_MISSES) {
-                const end = wholeLineEnd(text);
+                const start = skipBlanks(text);
+                const end = wholeLineEnd(text, start);
                 if (end !== -1) {
-                    const elementText = text.slice(wholeLineStart, end);
+                    const elementText = text.slice(start, end);
                     let value;
                     try {
                         value = JSON.parse(elementText);
@@ -2866,27 +2868,26 @@ async function* splitJsonArrayInto(lines, make, wholeLines = true) {
         yield [make.problem({ line: lastLine, message: "the JSON array is not closed (the file is truncated?)" })];
     }
 }
-/** Where the element of the line wholeLineEnd last accepted starts (past leading blanks); read at once by its caller. */
-let wholeLineStart = 0;
 /** A value JSON.parse never returns: the line did not parse. */
 const NOT_PARSED = Symbol("not parsed");
-/**
- * When the line looks like one JSON object and a comma (spaces and tabs around them
- * allowed): the end of the object's text, its start left in wholeLineStart; else -1.
- */
-function wholeLineEnd(text) {
+/** Where the line's text starts after spaces and tabs. */
+function skipBlanks(text) {
     let start = 0;
     while (start < text.length && isBlank(text.charCodeAt(start)))
         start++;
+    return start;
+}
+/**
+ * When the line looks like one JSON object and a comma from `start` (spaces and tabs
+ * after them allowed): the end of the object's text; else -1.
+ */
+function wholeLineEnd(text, start) {
     if (text.charCodeAt(start) !== 0x7b)
         return -1;
     let end = text.length - 1;
     while (end > start && isBlank(text.charCodeAt(end)))
         end--;
-    if (text.charCodeAt(end) !== 0x2c)
-        return -1;
-    wholeLineStart = start;
-    return end;
+    return text.charCodeAt(end) === 0x2c ? end : -1;
 }
 function isBlank(c) {
     return c === 0x20 || c === 0x09;
@@ -4902,13 +4903,6 @@ function endsWithNewline(fd, size) {
  * common case only (an id of printable ASCII that JSON writes as it is); anything else
  * returns -1 and the caller writes the line as a string, with the same bytes.
  */
-/** The bytes of an ASCII constant, for putBytes. */
-function asciiBytes(text) {
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++)
-        bytes[i] = text.charCodeAt(i);
-    return bytes;
-}
 /** Copies `from` (its first `length` bytes) to `bytes` at p; returns the end. A loop: for a few dozen bytes it beats set(). */
 function putBytes(bytes, p, from, length = from.length) {
     for (let i = 0; i < length; i++)
@@ -4923,11 +4917,25 @@ function putBytes(bytes, p, from, length = from.length) {
 function putPlainJsonChars(bytes, p, text) {
     for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
-        if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c)
+        if (!isPlainJsonChar(c))
             return -1;
         bytes[p++] = c;
     }
     return p;
+}
+/** putPlainJsonChars for text held as bytes: from[start, end) copied to `bytes` at p; the end, or -1. */
+function putPlainJsonBytes(bytes, p, from, start, end) {
+    for (let i = start; i < end; i++) {
+        const c = from[i];
+        if (!isPlainJsonChar(c))
+            return -1;
+        bytes[p++] = c;
+    }
+    return p;
+}
+/** A character JSON.stringify writes in a string as it is, in one byte: printable ASCII but `"` and `\`. */
+function isPlainJsonChar(c) {
+    return c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c;
 }
 /** Writes a number as String(x) would (digits by hand for a non-negative safe integer); returns the end. */
 function putNumber(bytes, p, x) {
@@ -4994,11 +5002,11 @@ function jsonString(text) {
 function outcomeHead(id, startedAtMs, durationMs, attempts) {
     return '{"id":' + jsonString(id) + ',"at":' + startedAtMs + ',"ms":' + durationMs + ',"n":' + attempts;
 }
-const SUCCESS_ID = asciiBytes('{"id":"');
-const SUCCESS_AT = asciiBytes('","at":');
-const SUCCESS_MS = asciiBytes(',"ms":');
-const SUCCESS_N = asciiBytes(',"n":');
-const SUCCESS_END = asciiBytes("}\n");
+const SUCCESS_ID = Buffer.from('{"id":"', "latin1");
+const SUCCESS_AT = Buffer.from('","at":', "latin1");
+const SUCCESS_MS = Buffer.from(',"ms":', "latin1");
+const SUCCESS_N = Buffer.from(',"n":', "latin1");
+const SUCCESS_END = Buffer.from("}\n", "latin1");
 /**
  * Appends a plain success line (no extra members, no result) as bytes straight into the
  * writer's buffer when the id allows (state/line-bytes.ts), else as successLine's string:
@@ -5027,7 +5035,7 @@ function appendSuccessLine(writer, id, startedAtMs, durationMs, attempts) {
  * The last start time written, as digits: items that start in the same millisecond (most
  * of them, at thousands a second) copy these rather than work out thirteen digits again.
  */
-const lastAt = { ms: Number.NaN, bytes: new Uint8Array(MAX_NUMBER_CHARS), length: 0 };
+const lastAt = { ms: Number.NaN, bytes: Buffer.alloc(MAX_NUMBER_CHARS), length: 0 };
 const SUCCESS_FIXED_BYTES = SUCCESS_ID.length + SUCCESS_AT.length + SUCCESS_MS.length + SUCCESS_N.length + SUCCESS_END.length;
 /** A success line; `resultJson` is the result already serialised (undefined: none). */
 function successLine(id, startedAtMs, durationMs, attempts, extra, resultJson) {
@@ -6423,8 +6431,8 @@ function versionOf(state, item, check) {
 
 ;// CONCATENATED MODULE: ./src/core/state/journal-records.ts
 
-const DONE_HEAD = asciiBytes('{"t":"done","id":"');
-const DONE_TAIL = asciiBytes('"}\n');
+const DONE_HEAD = Buffer.from('{"t":"done","id":"', "latin1");
+const DONE_TAIL = Buffer.from('"}\n', "latin1");
 /**
  * Appends a done record: as bytes straight into the journal's buffer when the id allows
  * (line-bytes.ts), else as doneLine's string; the same bytes either way. The per-item hot path.
@@ -8123,6 +8131,7 @@ const DELETED = 0xffffffff;
 const MAX_LOAD = 0.6;
 
 ;// CONCATENATED MODULE: ./src/core/state/id-list.ts
+
 /**
  * The ids finished by the run in progress, in order: an append-only list that keeps ASCII
  * ids as bytes in large buffers (others as strings, few). A million id strings held in an
@@ -8218,9 +8227,12 @@ class IdList {
             room(end - start + 3);
             if (p > 0)
                 out[p++] = 0x2c;
-            const plainEnd = bytes === undefined ? -1 : copyPlain(bytes, start, end, out, p);
-            if (plainEnd !== -1)
-                p = plainEnd;
+            out[p] = 0x22;
+            const plainEnd = bytes === undefined ? -1 : putPlainJsonBytes(out, p + 1, bytes, start, end);
+            if (plainEnd !== -1) {
+                out[plainEnd] = 0x22;
+                p = plainEnd + 1;
+            }
             else {
                 const json = Buffer.from(JSON.stringify(bytes === undefined ? this.strings.get(i) : bytes.toString("latin1", start, end)), "utf8");
                 room(json.length);
@@ -8245,21 +8257,6 @@ class IdList {
 }
 const id_list_CHUNK_BYTES = 4 * 1024 * 1024;
 const NOT_BYTES = 0xffffffff;
-/**
- * Copies bytes[start, end) as a JSON string (quoted) to out at p when JSON.stringify would
- * write them as they are (no control character, quote or backslash); the end, or -1.
- */
-function copyPlain(bytes, start, end, out, p) {
-    out[p++] = 0x22;
-    for (let i = start; i < end; i++) {
-        const b = bytes[i];
-        if (b < 0x20 || b === 0x22 || b === 0x5c)
-            return -1;
-        out[p++] = b;
-    }
-    out[p++] = 0x22;
-    return p;
-}
 
 ;// CONCATENATED MODULE: ./src/core/state/batch-state.ts
 
@@ -9897,7 +9894,7 @@ async function planSource(spec, state, accept = () => true, retain, changes, sig
     let seen = 0;
     // A pipe (`<(…)`, a FIFO, /dev/stdin) can be read only once: every item is kept for
     // confirming duplicates instead of reading it again, which waited for ever.
-    const everyItem = plan_isRegularFile(spec.path) ? undefined : [];
+    const everyItem = isRegularFile(spec.path) ? undefined : [];
     const counts = { alreadyDone: 0, heldFailed: 0, notMine: 0, changed: 0 };
     for await (const batch of readSource(spec, signal)) {
         for (const entry of batch) {
@@ -10066,17 +10063,9 @@ async function confirmDuplicates(spec, groups, everyItem, signal) {
 function truncate(text) {
     return text.length > 80 ? text.slice(0, 80) + "…" : text;
 }
-/** A file that can be read twice (not a pipe, a FIFO or a device). */
-function plan_isRegularFile(path) {
-    try {
-        return (0,external_node_fs_.statSync)(path).isFile();
-    }
-    catch {
-        return true; // the read reports the missing file
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/core/run/work-queue.ts
+
 
 
 
@@ -10149,7 +10138,7 @@ function withoutDataWarning(ids, searched) {
 }
 async function sourceQueue(options, source, state, accept, signal) {
     // A pipe cannot be read a second time: counted as 0 bytes, its items are always kept.
-    const sourceBytes = plan_isRegularFile(source.path) ? sizeOf(source.path) : 0;
+    const sourceBytes = isRegularFile(source.path) ? sizeOf(source.path) : 0;
     const retain = { sourceBytes, maxBytes: options.retainItemsMaxBytes ?? RETAIN_ITEMS_MAX_BYTES };
     const plan = await planSource(source, state, accept, retain, options.changes, signal);
     for (const warning of plan.warnings)
