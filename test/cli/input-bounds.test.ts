@@ -30,8 +30,8 @@ function fifo(dir: string): string {
 /** Starts a run over these items, sends SIGINT once it reads them: exit 130, lock released, nothing run. */
 async function expectStoppedWhileReading(dir: string, items: string): Promise<void> {
   const run = startCli(cli, ["run", "--items", items, "--run", "true", "--state-dir", "state"], { cwd: dir });
-  // The lock is taken just before the run listens for signals and starts reading: a
-  // fixed wait raced the CLI's start-up on a loaded machine (SIGINT before any handler).
+  // The run listens for signals before it takes the lock: once the lock is there, a SIGINT
+  // is a graceful stop (a fixed wait raced the CLI's start-up on a loaded machine).
   await waitUntil(() => existsSync(join(dir, "state", "lock")), "the run to take its lock", 20_000);
   run.child.kill("SIGINT");
   const r = await run.done;

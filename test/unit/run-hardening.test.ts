@@ -270,3 +270,25 @@ describe("a retry the budget cannot fit", () => {
     expect(state.runs.at(-1)).toMatchObject({ stopReason: "budget", remaining: 1 });
   });
 });
+
+describe("signals and the lock", () => {
+  it("listens for signals before the lock exists, so a signal once the lock is there is always a graceful stop", async () => {
+    const system = new FakeSystem(0);
+    const { handler } = scripted(system, () => OK);
+    const lockAtSubscribe: boolean[] = [];
+    let stateDir = "";
+    const stops: StopSource = {
+      subscribe: (listener) => {
+        lockAtSubscribe.push(existsSync(join(stateDir, "lock")));
+        // The signal comes at once: the run must stop before its items, lock released.
+        listener("SIGINT");
+        return () => {};
+      },
+    };
+    const { options } = setup(jsonl(ids(3)), { system, handler, stops });
+    stateDir = options.stateDir;
+    await expect(system.runUntil(runBatch(options))).rejects.toThrow(/SIGINT/);
+    expect(lockAtSubscribe).toEqual([false]);
+    expect(existsSync(join(stateDir, "lock"))).toBe(false);
+  });
+});
