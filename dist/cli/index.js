@@ -10303,18 +10303,9 @@ async function runBatch(options) {
     const startedAtMs = options.system.nowMs();
     if (!options.retryFailures && !options.source)
         throw new ConfigError("no item source: give --items or --items-command");
-    const lock = asStateWrite(options.stateDir, () => acquireLock(options.stateDir));
-    try {
-        if (lock.tookOverFrom)
-            options.log.warn(`took over the state folder's lock left by ${lock.tookOverFrom} (that run did not stop cleanly)`);
-        return await runLocked(options, startedAtMs);
-    }
-    finally {
-        lock.release();
-    }
-}
-async function runLocked(options, startedAtMs) {
-    // Listen before reading the items: a stop during a long first pass must still be graceful.
+    // Listen before the lock is taken, and so before the items are read: a stop during a long
+    // first pass must be graceful, and a signal between the lock's creation and listening
+    // would have ended the process with the lock left behind.
     const stop = new StopController(options.system);
     const unsubscribe = options.stops.subscribe((signal) => {
         const what = stop.soft.signal.aborted ? "stopping now" : `no new items; in-flight items get ${options.shutdownGraceMs}ms`;
@@ -10322,7 +10313,15 @@ async function runLocked(options, startedAtMs) {
         stop.request("signal", options.shutdownGraceMs, signal);
     });
     try {
-        return await runSubscribed(options, startedAtMs, stop);
+        const lock = asStateWrite(options.stateDir, () => acquireLock(options.stateDir));
+        try {
+            if (lock.tookOverFrom)
+                options.log.warn(`took over the state folder's lock left by ${lock.tookOverFrom} (that run did not stop cleanly)`);
+            return await runSubscribed(options, startedAtMs, stop);
+        }
+        finally {
+            lock.release();
+        }
     }
     finally {
         unsubscribe();
